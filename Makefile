@@ -1,0 +1,89 @@
+# Greenlight: greenlightd (daemon) and greenlight (ncurses client).
+# Sources are picked up by directory, so adding a file needs no edit here.
+
+BUILD   ?= build
+BIN     ?= bin
+CC      ?= cc
+PYTHON  ?= /usr/bin/python3
+VERSION := 0.1.0
+
+PKGS    := libuv lmdb msgpack libsodium
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE -DGL_VERSION=\"$(VERSION)\" \
+           -Icommon -Iprotocol -Iserver -Itui
+LDLIBS_D = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -luv -llmdb -lmsgpackc -lsodium) -lhttp_parser -lpthread -lm
+LDLIBS_C = $(shell pkg-config --libs libuv msgpack libsodium ncursesw 2>/dev/null || echo -luv -lmsgpackc -lsodium -lncursesw) -lpthread -lm
+
+COMMON_SRC := $(wildcard common/*.c) $(wildcard protocol/*.c)
+SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
+TUI_SRC    := $(filter-out tui/main.c,$(wildcard tui/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+COMMON_OBJ := $(call obj,$(COMMON_SRC))
+SERVER_OBJ := $(call obj,$(SERVER_SRC))
+TUI_OBJ    := $(call obj,$(TUI_SRC))
+UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+TARGETS := $(BIN)/greenlightd
+ifneq ($(wildcard tui/main.c),)
+TARGETS += $(BIN)/greenlight
+endif
+
+.PHONY: all deps test test-unit test-e2e asan test-asan run bench clean format
+all: deps $(TARGETS)
+
+deps:
+	@scripts/install-deps.sh build
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BIN)/greenlightd: $(BUILD)/server/main.o $(SERVER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS_D)
+
+$(BIN)/greenlight: $(BUILD)/tui/main.o $(TUI_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS_C)
+
+# Unit tests link against everything but the programs' main().
+$(BUILD)/tests/%: tests/unit/%.c $(SERVER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS_D) -lcmocka
+
+test: test-deps all $(UNIT_BIN)
+	$(MAKE) --no-print-directory test-unit test-e2e
+
+test-deps:
+	@scripts/install-deps.sh test
+
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+test-e2e: all
+	GL_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/e2e $(PYTEST_ARGS)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build, in its own directories.
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+asan:
+	$(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
+
+test-asan:
+	$(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
+
+run: all
+	@scripts/run-demo.sh $(abspath $(BIN))
+
+bench: all
+	@scripts/install-deps.sh bench
+	@bench/run.sh $(abspath $(BIN))
+
+format:
+	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
+
+clean:
+	rm -rf build build-asan bin bin-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs whatever Debian packages the build, the tests or the benchmarks need and are missing.
+# Usage: scripts/install-deps.sh build|test|bench|all
+set -euo pipefail
+
+build_pkgs="build-essential pkg-config libuv1-dev liblmdb-dev libmsgpack-dev libncurses-dev libsodium-dev libhttp-parser-dev tzdata"
+test_pkgs="$build_pkgs libcmocka-dev python3 python3-pytest python3-msgpack python3-selenium chromium chromium-driver tmux clang libclang-rt-14-dev valgrind lmdb-utils"
+bench_pkgs="$build_pkgs redis-server redis-tools nginx-light wrk"
+
+case "${1:-build}" in
+  build) want="$build_pkgs" ;;
+  test) want="$test_pkgs" ;;
+  bench) want="$bench_pkgs" ;;
+  all) want="$test_pkgs $bench_pkgs" ;;
+  *) echo "usage: $0 build|test|bench|all" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
