@@ -1,0 +1,110 @@
+/* The Greenlight wire protocol: MessagePack-RPC envelopes, error codes, limits and typed access
+ * to named arguments. Shared by greenlightd and greenlight; documented in protocol/README.md.
+ * Bump GL_PROTOCOL_VERSION on any change a peer could notice. */
+#ifndef GL_RPC_H
+#define GL_RPC_H
+
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GL_PROTOCOL_VERSION 1
+
+enum gl_msg_type { GL_MSG_REQUEST = 0, GL_MSG_RESPONSE = 1, GL_MSG_NOTIFY = 2 };
+
+/* Limits on what a peer may send. Before auth.login a frame is small: nothing legitimate
+ * needs more, and it keeps unauthenticated memory use tiny. */
+#define GL_RPC_MAX_FRAME_ANON (4u * 1024)
+#define GL_RPC_MAX_FRAME (12u * 1024 * 1024)
+#define GL_RPC_MAX_DEPTH 8
+#define GL_RPC_MAX_ELEMS 100000
+
+enum gl_errcode {
+    GL_OK = 0,
+    GL_E_BAD_REQUEST,
+    GL_E_UNAUTHORIZED,
+    GL_E_FORBIDDEN,
+    GL_E_NOT_FOUND,
+    GL_E_INVALID_STATE,
+    GL_E_CONFLICT,
+    GL_E_RATE_LIMITED,
+    GL_E_TOO_LARGE,
+    GL_E_UNKNOWN_METHOD,
+    GL_E_UNAVAILABLE,
+    GL_E_INTERNAL,
+};
+
+/* One error threaded through every call that can fail. */
+struct gl_err {
+    enum gl_errcode code;
+    char message[256];
+};
+
+void gl_err_set(struct gl_err *err, enum gl_errcode code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *gl_errcode_slug(enum gl_errcode code);
+enum gl_errcode gl_errcode_from_slug(const char *slug, size_t n);
+
+/* A decoded envelope. Pointers refer into the msgpack object it came from. */
+struct gl_rpc_msg {
+    enum gl_msg_type type;
+    uint32_t msgid;
+    const char *method; /* request and notification; not NUL-terminated */
+    size_t method_len;
+    const msgpack_object *params; /* the one map of named arguments (or NULL) */
+    const msgpack_object *error;  /* response: nil, or {code, message} */
+    const msgpack_object *result; /* response */
+};
+
+/* Validates the envelope shape of any of the three message types. */
+int gl_rpc_parse(const msgpack_object *o, struct gl_rpc_msg *m, struct gl_err *err);
+/* Reads {code, message} of a response's error into err. */
+void gl_rpc_error_read(const msgpack_object *e, struct gl_err *err);
+
+/* Each writes the envelope; for requests, notifications and successful responses the caller
+ * then packs exactly one object: the params map, the event map, or the result. */
+void gl_rpc_pack_request(msgpack_packer *pk, uint32_t msgid, const char *method);
+void gl_rpc_pack_notify(msgpack_packer *pk, const char *method);
+void gl_rpc_pack_result(msgpack_packer *pk, uint32_t msgid);
+void gl_rpc_pack_error(msgpack_packer *pk, uint32_t msgid, const struct gl_err *err);
+
+/* Packing helpers for the common shapes. */
+void gl_pack_str(msgpack_packer *pk, const char *s);
+void gl_pack_strn(msgpack_packer *pk, const char *s, size_t n);
+void gl_pack_kv_str(msgpack_packer *pk, const char *key, const char *value); /* NULL -> nil */
+void gl_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value);
+void gl_pack_kv_bool(msgpack_packer *pk, const char *key, bool value);
+void gl_pack_key(msgpack_packer *pk, const char *key);
+
+/* Named arguments: a request's params map, and the zone that outlives the call, where copies
+ * of strings are made NUL-terminated. Each getter returns whether the key was present with the
+ * right type; on a wrong type or a broken limit it sets err (code bad_request or too_large). */
+struct gl_args {
+    const msgpack_object *map; /* may be NULL: no arguments */
+    msgpack_zone *zone;
+};
+
+const msgpack_object *gl_args_get(const struct gl_args *a, const char *key);
+bool gl_args_str(const struct gl_args *a, const char *key, size_t maxlen, const char **out,
+                 struct gl_err *err);
+bool gl_args_int(const struct gl_args *a, const char *key, int64_t *out, struct gl_err *err);
+bool gl_args_bool(const struct gl_args *a, const char *key, bool *out, struct gl_err *err);
+bool gl_args_bin(const struct gl_args *a, const char *key, size_t maxlen, const char **out,
+                 size_t *outlen, struct gl_err *err);
+/* A list of strings: out is a zone-allocated array of n NUL-terminated copies. */
+bool gl_args_strlist(const struct gl_args *a, const char *key, size_t maxcount, size_t maxlen,
+                     const char ***out, size_t *n, struct gl_err *err);
+bool gl_args_intlist(const struct gl_args *a, const char *key, size_t maxcount, int64_t **out,
+                     size_t *n, struct gl_err *err);
+/* Sets err (bad_request) when the map holds a key not named in the comma-separated allowed. */
+bool gl_args_only(const struct gl_args *a, const char *allowed, struct gl_err *err);
+/* Sets err (bad_request) naming key when it is missing. */
+bool gl_args_require(const struct gl_args *a, const char *key, struct gl_err *err);
+
+/* Plain helpers on msgpack objects. */
+bool gl_obj_streq(const msgpack_object *o, const char *s);
+const msgpack_object *gl_map_get(const msgpack_object *map, const char *key);
+bool gl_obj_int(const msgpack_object *o, int64_t *out);
+
+#endif
