@@ -1,0 +1,521 @@
+/* MessagePack-RPC connections (conn.h): read, frame within limits, dispatch, reply. A connection runs
+ * one request at a time, in order; bytes that arrive meanwhile wait in its buffer. */
+#include "conn.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "log.h"
+#include "methods.h"
+#include "mpscan.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define MAX_CONNS 1024
+/* Output a connection may have queued before it is judged too slow and dropped. */
+#define MAX_QUEUED_OUTPUT ((size_t)32 << 20)
+/* Password hashes queued at once on the thread pool (64 MiB each). */
+#define MAX_HASH_JOBS 4
+/* A connection that has not logged in by then is closed. */
+#define LOGIN_TIMEOUT_MS 30000
+
+struct gl_conn {
+    uv_tcp_t tcp;
+    uv_timer_t login_timer;
+    uv_shutdown_t shutdown;
+    struct gl_conn *next, *prev;
+    char *in;          /* received bytes; [in_start, in_len) not yet consumed */
+    size_t in_start, in_len, in_cap;
+    struct gl_mp_scanner scan;
+    size_t queued;     /* bytes handed to uv_write, not yet written */
+    int refs;          /* the handles, plus one while a request is in flight */
+    bool busy;         /* a request is in flight */
+    bool processing;   /* inside conn_process: completions must not recurse into it */
+    bool reading;
+    bool closing;
+    bool authed;
+    bool subscribed;
+    char user[GL_MAX_NAME + 1];
+    enum gl_role role;
+    char peer[64];
+};
+
+struct write_req {
+    uv_write_t w;
+    struct gl_conn *conn;
+    size_t len;
+    char data[];
+};
+
+static void conn_process(struct gl_conn *c);
+static void conn_close(struct gl_conn *c);
+static void conn_resume_read(struct gl_conn *c);
+
+static void conn_unref(struct gl_conn *c)
+{
+    if (--c->refs > 0) return;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        gl_srv->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    gl_srv->nconns--;
+    free(c->in);
+    free(c);
+}
+
+static void on_handle_closed(uv_handle_t *h)
+{
+    conn_unref(h->data);
+}
+
+static void conn_close(struct gl_conn *c)
+{
+    if (c->closing) return;
+    c->closing = true;
+    uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+    uv_close((uv_handle_t *)&c->login_timer, on_handle_closed);
+}
+
+static void on_write(uv_write_t *w, int status)
+{
+    struct write_req *wr = (struct write_req *)w;
+    wr->conn->queued -= wr->len;
+    if (status < 0 && status != UV_ECANCELED) conn_close(wr->conn);
+    conn_unref(wr->conn);
+    free(wr);
+}
+
+/* Sends the n buffers in order: what the socket takes now goes at once, the rest is copied
+ * into one queued write. */
+static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
+{
+    if (c->closing) return;
+    size_t total = 0;
+    for (unsigned i = 0; i < n; i++) total += bufs[i].len;
+    size_t done = 0;
+    if (c->queued == 0) {
+        int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
+        if (r < 0 && r != UV_EAGAIN) {
+            conn_close(c);
+            return;
+        }
+        done = r > 0 ? (size_t)r : 0;
+        if (done == total) return;
+    }
+    if (c->queued + total - done > MAX_QUEUED_OUTPUT) {
+        log_warn("rpc: dropping slow client peer=%s queued=%zu", c->peer, c->queued);
+        conn_close(c);
+        return;
+    }
+    struct write_req *wr = xmalloc(sizeof *wr + total - done);
+    size_t off = 0, skip = done;
+    for (unsigned i = 0; i < n; i++) {
+        size_t len = bufs[i].len;
+        if (skip >= len) {
+            skip -= len;
+            continue;
+        }
+        memcpy(wr->data + off, bufs[i].base + skip, len - skip);
+        off += len - skip;
+        skip = 0;
+    }
+    wr->conn = c;
+    wr->len = off;
+    c->queued += off;
+    c->refs++;
+    uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
+    int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write);
+    if (r < 0) {
+        c->queued -= off;
+        c->refs--;
+        free(wr);
+        conn_close(c);
+    }
+}
+
+static void conn_send_error(struct gl_conn *c, uint32_t msgid, const struct gl_err *err)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    gl_rpc_pack_error(&pk, msgid, err);
+    uv_buf_t b = uv_buf_init(sb.data, (unsigned)sb.size);
+    conn_writev(c, &b, 1);
+    msgpack_sbuffer_destroy(&sb);
+}
+
+static void on_shutdown(uv_shutdown_t *s, int status)
+{
+    (void)status;
+    struct gl_conn *c = s->data;
+    c->closing = false; /* conn_close below does the closing */
+    conn_close(c);
+    conn_unref(c);
+}
+
+/* Answers a protocol error, then closes once the answer is out. */
+static void conn_fail(struct gl_conn *c, enum gl_errcode code, const char *why)
+{
+    struct gl_err err;
+    gl_err_set(&err, code, "%s", why);
+    log_info("rpc: closing connection peer=%s reason=\"%s\"", c->peer, why);
+    conn_send_error(c, 0, &err);
+    if (c->closing) return;
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    c->reading = false;
+    c->shutdown.data = c;
+    c->refs++;
+    if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) < 0) {
+        c->refs--;
+        conn_close(c);
+        return;
+    }
+    /* Stop processing, but leave the handle to on_shutdown. */
+    c->closing = true;
+}
+
+/* ---- requests ---- */
+
+static void req_free(struct gl_req *req)
+{
+    gl_op_destroy(&req->op);
+    msgpack_unpacked_destroy(&req->msg);
+    free(req->work_data);
+    free(req->frame);
+    free(req);
+}
+
+static void req_done(struct gl_op *op)
+{
+    struct gl_req *req = (struct gl_req *)op; /* op is the first member */
+    struct gl_conn *c = req->conn;
+    if (!c->closing) {
+        if (op->err.code != GL_OK) {
+            conn_send_error(c, req->msgid, &op->err);
+        } else {
+            char head[16];
+            msgpack_sbuffer hs = {0, head, sizeof head};
+            msgpack_packer hp;
+            msgpack_packer_init(&hp, &hs, msgpack_sbuffer_write);
+            gl_rpc_pack_result(&hp, req->msgid);
+            uv_buf_t bufs[2] = {uv_buf_init(hs.data, (unsigned)hs.size),
+                                uv_buf_init(op->reply.data, (unsigned)op->reply.size)};
+            if (op->reply.size == 0) {
+                /* A handler that packed nothing answered nil. */
+                static char nil = (char)0xc0;
+                bufs[1] = uv_buf_init(&nil, 1);
+            }
+            conn_writev(c, bufs, 2);
+            if (req->login_user) {
+                snprintf(c->user, sizeof c->user, "%s", req->login_user);
+                c->role = req->login_role;
+                c->authed = true;
+                uv_timer_stop(&c->login_timer);
+            }
+            if (req->subscribe) c->subscribed = true;
+        }
+    }
+    req_free(req);
+    c->busy = false;
+    /* Inside conn_process the loop there picks up the next frame; recursing would let a
+     * pipelining client grow the stack without bound. */
+    bool resume = !c->processing && c->refs > 1;
+    conn_unref(c);
+    if (resume) conn_process(c);
+}
+
+static int write_trampoline(struct gl_op *op, struct gl_txn *t)
+{
+    struct gl_req *req = (struct gl_req *)op;
+    req->now = gl_now();
+    return req->method->handler(req, t);
+}
+
+static void execute(struct gl_req *req)
+{
+    if (req->method->flags & M_WRITE) {
+        gl_batch_submit(&gl_srv->batch, &req->op);
+        return;
+    }
+    struct gl_txn t;
+    if (gl_store_read_begin(&gl_srv->store, &t)) {
+        gl_err_set(&req->op.err, GL_E_UNAVAILABLE, "store: %s", mdb_strerror(t.rc));
+    } else {
+        int r = req->method->handler(req, &t);
+        if (t.rc && t.rc != MDB_NOTFOUND)
+            gl_err_set(&req->op.err, GL_E_UNAVAILABLE, "store: %s", mdb_strerror(t.rc));
+        else if (r != 0 && req->op.err.code == GL_OK)
+            gl_err_set(&req->op.err, GL_E_INTERNAL, "request failed");
+        gl_store_read_end(&t);
+    }
+    if (req->op.err.code != GL_OK) req->op.reply.size = 0;
+    req_done(&req->op);
+}
+
+static void on_work(uv_work_t *w)
+{
+    struct gl_req *req = w->data;
+    req->method->work(req);
+}
+
+static void after_work(uv_work_t *w, int status)
+{
+    struct gl_req *req = w->data;
+    gl_srv->hash_jobs--;
+    if (status == UV_ECANCELED || req->conn->closing) {
+        gl_err_set(&req->op.err, GL_E_UNAVAILABLE, "cancelled");
+        req_done(&req->op);
+        return;
+    }
+    execute(req);
+}
+
+/* Checks every required parameter is there and no unknown one is. */
+static bool check_params(struct gl_req *req)
+{
+    const char *spec = req->method->params;
+    char allowed[256];
+    size_t an = 0;
+    for (const char *p = spec; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        bool optional = len > 0 && p[len - 1] == '?';
+        size_t nlen = optional ? len - 1 : len;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)nlen, p);
+        if (!optional && !gl_args_require(&req->args, name, &req->op.err)) return false;
+        an += (size_t)snprintf(allowed + an, sizeof allowed - an, "%s%s", an ? "," : "", name);
+        p += len + (end ? 1 : 0);
+    }
+    return gl_args_only(&req->args, allowed, &req->op.err);
+}
+
+static void dispatch(struct gl_conn *c, struct gl_req *req)
+{
+    struct gl_rpc_msg m;
+    struct gl_err *err = &req->op.err;
+    c->busy = true;
+    c->refs++;
+    if (gl_rpc_parse(&req->msg.data, &m, err) != 0) goto fail;
+    req->msgid = m.msgid;
+    if (m.type != GL_MSG_REQUEST) {
+        gl_err_set(err, GL_E_BAD_REQUEST, "only requests are accepted");
+        goto fail;
+    }
+    req->args.map = m.params;
+    req->args.zone = req->msg.zone;
+    req->method = gl_method_find(m.method, m.method_len);
+    if (!req->method) {
+        gl_err_set(err, GL_E_UNKNOWN_METHOD, "no method '%.*s'",
+                   (int)(m.method_len > 64 ? 64 : m.method_len), m.method);
+        goto fail;
+    }
+    if (!(req->method->flags & M_ANON) && !c->authed) {
+        gl_err_set(err, GL_E_UNAUTHORIZED, "log in first (auth.login)");
+        goto fail;
+    }
+    if (c->authed) {
+        req->user = gl_zone_strdup(req->msg.zone, c->user);
+        req->role = c->role;
+    }
+    if (req->role < req->method->role) {
+        gl_err_set(err, GL_E_FORBIDDEN, "%s needs the %s role", req->method->name,
+                   gl_role_name(req->method->role));
+        goto fail;
+    }
+    if (!check_params(req)) goto fail;
+    if (req->method->admit && req->method->admit(req) != 0) goto fail;
+    req->now = gl_now();
+    if (req->method->work) {
+        if (gl_srv->hash_jobs >= MAX_HASH_JOBS) {
+            gl_err_set(err, GL_E_RATE_LIMITED, "too many password checks in progress; retry");
+            goto fail;
+        }
+        gl_srv->hash_jobs++;
+        req->work.data = req;
+        uv_queue_work(gl_srv->loop, &req->work, on_work, after_work);
+        return;
+    }
+    execute(req);
+    return;
+fail:
+    req_done(&req->op);
+}
+
+static struct gl_req *req_new(struct gl_conn *c, const char *data, size_t len)
+{
+    struct gl_req *req = xcalloc(1, sizeof *req);
+    gl_op_init(&req->op, write_trampoline, req_done);
+    msgpack_packer_init(&req->pk, &req->op.reply, msgpack_sbuffer_write);
+    req->conn = c;
+    req->peer = c->peer;
+    req->frame = xmalloc(len);
+    memcpy(req->frame, data, len);
+    msgpack_unpacked_init(&req->msg);
+    return req;
+}
+
+static void conn_process(struct gl_conn *c)
+{
+    c->processing = true;
+    while (!c->busy && !c->closing && c->in_len > c->in_start) {
+        struct gl_mp_limits lim = {
+            .max_bytes = c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON,
+            .max_depth = GL_RPC_MAX_DEPTH,
+            .max_elems = GL_RPC_MAX_ELEMS,
+        };
+        const char *p = c->in + c->in_start;
+        size_t avail = c->in_len - c->in_start;
+        long r = gl_mp_scan(&c->scan, p, avail, &lim);
+        if (r == GL_MP_NEED_MORE) break;
+        if (r < 0) {
+            conn_fail(c, r == GL_MP_MALFORMED ? GL_E_BAD_REQUEST : GL_E_TOO_LARGE,
+                      gl_mp_result_str(r));
+            break;
+        }
+        gl_mp_scanner_reset(&c->scan);
+        struct gl_req *req = req_new(c, p, (size_t)r);
+        c->in_start += (size_t)r;
+        size_t off = 0;
+        if (msgpack_unpack_next(&req->msg, req->frame, (size_t)r, &off) !=
+            MSGPACK_UNPACK_SUCCESS) {
+            req_free(req);
+            conn_fail(c, GL_E_BAD_REQUEST, "malformed msgpack");
+            break;
+        }
+        dispatch(c, req);
+    }
+    c->processing = false;
+    if (c->in_start == c->in_len) c->in_start = c->in_len = 0;
+    /* Read more only while nothing waits: a busy connection's peer waits for its answer. */
+    if (!c->closing && !c->reading && !c->busy) {
+        conn_resume_read(c);
+    }
+}
+
+/* ---- reading ---- */
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    struct gl_conn *c = h->data;
+    /* Compact, then make room for at least 64 KiB. */
+    if (c->in_start > 0) {
+        memmove(c->in, c->in + c->in_start, c->in_len - c->in_start);
+        c->in_len -= c->in_start;
+        c->in_start = 0;
+    }
+    if (c->in_cap - c->in_len < 65536) {
+        c->in_cap = c->in_cap ? c->in_cap * 2 : 65536;
+        while (c->in_cap - c->in_len < 65536) c->in_cap *= 2;
+        c->in = xrealloc(c->in, c->in_cap);
+    }
+    *buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    struct gl_conn *c = s->data;
+    if (n < 0) {
+        conn_close(c);
+        return;
+    }
+    c->in_len += (size_t)n;
+    /* Past a frame's worth of unprocessed bytes, stop reading until the backlog drains. */
+    size_t max = (c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON) + 65536;
+    if (c->busy && c->in_len - c->in_start > max) {
+        uv_read_stop(s);
+        c->reading = false;
+    }
+    conn_process(c);
+}
+
+static void conn_resume_read(struct gl_conn *c)
+{
+    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0) c->reading = true;
+}
+
+static void on_login_timeout(uv_timer_t *t)
+{
+    struct gl_conn *c = t->data;
+    if (!c->authed) conn_fail(c, GL_E_UNAUTHORIZED, "no login in time");
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+    if (status < 0) return;
+    struct gl_conn *c = xcalloc(1, sizeof *c);
+    uv_tcp_init(gl_srv->loop, &c->tcp);
+    uv_timer_init(gl_srv->loop, &c->login_timer);
+    c->tcp.data = c->login_timer.data = c;
+    c->refs = 2;
+    c->next = gl_srv->conns;
+    if (c->next) c->next->prev = c;
+    gl_srv->conns = c;
+    gl_srv->nconns++;
+    if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
+        conn_close(c);
+        return;
+    }
+    if (gl_srv->nconns > MAX_CONNS || gl_srv->stopping) {
+        conn_close(c);
+        return;
+    }
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    snprintf(c->peer, sizeof c->peer, "?");
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+        if (ss.ss_family == AF_INET6)
+            uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
+        else
+            uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
+    }
+    uv_tcp_nodelay(&c->tcp, 1);
+    uv_timer_start(&c->login_timer, on_login_timeout, LOGIN_TIMEOUT_MS, 0);
+    conn_resume_read(c);
+}
+
+int gl_rpc_listen(struct gl_server *srv, const char *addr, char *bound, size_t boundlen)
+{
+    char host[64];
+    int port;
+    if (gl_parse_hostport(addr, host, sizeof host, &port) != 0) return UV_EINVAL;
+    struct sockaddr_storage ss;
+    int r = strchr(host, ':') ? uv_ip6_addr(host, port, (struct sockaddr_in6 *)&ss)
+                              : uv_ip4_addr(host, port, (struct sockaddr_in *)&ss);
+    if (r) return r;
+    uv_tcp_init(srv->loop, &srv->rpc_listener);
+    r = uv_tcp_bind(&srv->rpc_listener, (struct sockaddr *)&ss, 0);
+    if (!r) r = uv_listen((uv_stream_t *)&srv->rpc_listener, 511, on_connection);
+    if (r) return r;
+    int len = sizeof ss;
+    uv_tcp_getsockname(&srv->rpc_listener, (struct sockaddr *)&ss, &len);
+    char name[64];
+    if (ss.ss_family == AF_INET6) {
+        uv_ip6_name((struct sockaddr_in6 *)&ss, name, sizeof name);
+        snprintf(bound, boundlen, "[%s]:%d", name, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
+    } else {
+        uv_ip4_name((struct sockaddr_in *)&ss, name, sizeof name);
+        snprintf(bound, boundlen, "%s:%d", name, ntohs(((struct sockaddr_in *)&ss)->sin_port));
+    }
+    return 0;
+}
+
+void gl_rpc_broadcast(const char *data, size_t len)
+{
+    for (struct gl_conn *c = gl_srv->conns; c; c = c->next) {
+        if (!c->subscribed || c->closing) continue;
+        uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+        conn_writev(c, &b, 1);
+    }
+}
+
+void gl_rpc_close(struct gl_server *srv)
+{
+    if (!uv_is_closing((uv_handle_t *)&srv->rpc_listener))
+        uv_close((uv_handle_t *)&srv->rpc_listener, NULL);
+    for (struct gl_conn *c = srv->conns; c; c = c->next) conn_close(c);
+}

@@ -1,0 +1,391 @@
+/* post.*: creating, editing, listing and moving posts through the approval workflow. */
+#include "methods.h"
+
+#include <string.h>
+
+#include "workflow.h"
+
+/* Everything a workflow step needs, for a staff member's request. */
+struct staff_ctx {
+    struct gl_actor actor;
+    struct gl_wf wf;
+};
+
+static void staff_begin(struct staff_ctx *c, struct gl_req *req, struct gl_txn *t)
+{
+    c->actor = (struct gl_actor){.name = req->user, .kind = ACTOR_STAFF};
+    c->wf = (struct gl_wf){.t = t, .op = &req->op, .zone = req->msg.zone, .actor = &c->actor,
+                           .now = req->now};
+}
+
+/* Loads the post named by the "id" argument. */
+static int load_post(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
+{
+    int64_t id = 0;
+    if (!gl_args_int(&req->args, "id", &id, &req->op.err)) return -1;
+    if (id <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no post %lld", (long long)id);
+    return wf_post_load(&c->wf, (uint64_t)id, p, &req->op.err);
+}
+
+/* Checks each platform is one of the profile's. */
+static int check_platforms(struct gl_req *req, const struct gl_profile *prof,
+                           const char **platforms, size_t n)
+{
+    if (n == 0) return REQ_FAIL(req, GL_E_BAD_REQUEST, "a post needs at least one platform");
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < prof->nplatforms && !found; j++)
+            found = strcmp(platforms[i], prof->platforms[j]) == 0;
+        if (!found)
+            return REQ_FAIL(req, GL_E_BAD_REQUEST, "profile '%s' has no platform '%s'",
+                            prof->name, platforms[i]);
+    }
+    return 0;
+}
+
+static int check_time(struct gl_req *req, int64_t at)
+{
+    if (at < req->now) return REQ_FAIL(req, GL_E_BAD_REQUEST, "scheduled_at is in the past");
+    if (at > req->now + 10LL * 366 * 86400)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "scheduled_at is more than ten years away");
+    return 0;
+}
+
+static void reply_post(struct gl_req *req, const struct gl_post *p)
+{
+    gl_post_pack(&req->pk, p, 0);
+}
+
+int m_post_create(struct gl_req *req, struct gl_txn *t)
+{
+    struct staff_ctx c;
+    staff_begin(&c, req, t);
+    struct gl_err *err = &req->op.err;
+    struct gl_post p = {.scheduled_at = GL_TIME_NONE, .notes = "", .status = ST_DRAFT,
+                        .revision = 1, .rev_open = true, .creator = req->user,
+                        .created_at = req->now, .updated_at = req->now};
+    int64_t profile = 0;
+    gl_args_int(&req->args, "profile", &profile, err);
+    gl_args_str(&req->args, "caption", GL_MAX_CAPTION, &p.caption, err);
+    gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
+                    &p.platforms, &p.nplatforms, err);
+    gl_args_int(&req->args, "scheduled_at", &p.scheduled_at, err);
+    gl_args_str(&req->args, "notes", GL_MAX_NOTES, &p.notes, err);
+    gl_args_intlist(&req->args, "media", GL_MAX_MEDIA, &p.media, &p.nmedia, err);
+    if (err->code) return -1;
+    struct gl_profile prof;
+    if (profile <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
+    if (wf_profile_load(&c.wf, (uint64_t)profile, &prof, err)) return -1;
+    p.profile = prof.id;
+    if (check_platforms(req, &prof, p.platforms, p.nplatforms)) return -1;
+    if (p.scheduled_at != GL_TIME_NONE && check_time(req, p.scheduled_at)) return -1;
+    p.id = gl_next_id(t, DB_POSTS);
+    wf_post_save(&c.wf, NULL, &p);
+    wf_history(&c.wf, &p, "created", NULL, ST_DRAFT);
+    wf_event(&c.wf, "post.created", &p, 0, "post created");
+    msgpack_pack_map(&req->pk, 2);
+    gl_pack_kv_int(&req->pk, "id", (int64_t)p.id);
+    gl_pack_kv_str(&req->pk, "status", gl_status_name(p.status));
+    return 0;
+}
+
+static bool same_strlist(const char **a, size_t na, const char **b, size_t nb)
+{
+    if (na != nb) return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0) return false;
+    return true;
+}
+
+static bool same_intlist(const int64_t *a, size_t na, const int64_t *b, size_t nb)
+{
+    return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
+}
+
+int m_post_update(struct gl_req *req, struct gl_txn *t)
+{
+    struct staff_ctx c;
+    staff_begin(&c, req, t);
+    struct gl_err *err = &req->op.err;
+    struct gl_post p;
+    if (load_post(req, &c, &p)) return -1;
+    if (p.status == ST_PUBLISHED)
+        return REQ_FAIL(req, GL_E_INVALID_STATE,
+                        "post %llu is already published; it cannot be edited",
+                        (unsigned long long)p.id);
+    struct gl_post next = p;
+    gl_args_str(&req->args, "caption", GL_MAX_CAPTION, &next.caption, err);
+    gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
+                    &next.platforms, &next.nplatforms, err);
+    bool new_time = gl_args_int(&req->args, "scheduled_at", &next.scheduled_at, err);
+    gl_args_str(&req->args, "notes", GL_MAX_NOTES, &next.notes, err);
+    gl_args_intlist(&req->args, "media", GL_MAX_MEDIA, &next.media, &next.nmedia, err);
+    if (err->code) return -1;
+    struct gl_profile prof;
+    if (wf_profile_load(&c.wf, p.profile, &prof, err)) return -1;
+    if (check_platforms(req, &prof, next.platforms, next.nplatforms)) return -1;
+    if (new_time && next.scheduled_at != p.scheduled_at && check_time(req, next.scheduled_at))
+        return -1;
+    bool content = strcmp(next.caption, p.caption) != 0 ||
+                   !same_strlist(next.platforms, next.nplatforms, p.platforms, p.nplatforms) ||
+                   !same_intlist(next.media, next.nmedia, p.media, p.nmedia);
+    if (content) wf_begin_content_edit(&c.wf, &next);
+    wf_finish_edit(&c.wf, &p, &next, content);
+    reply_post(req, &next);
+    return 0;
+}
+
+int m_post_get(struct gl_req *req, struct gl_txn *t)
+{
+    struct staff_ctx c;
+    staff_begin(&c, req, t);
+    struct gl_post p;
+    if (load_post(req, &c, &p)) return -1;
+    gl_post_pack(&req->pk, &p, 1);
+    gl_pack_key(&req->pk, "comments");
+    wf_pack_comments(t, p.id, false, &req->pk);
+    return 0;
+}
+
+int m_post_delete(struct gl_req *req, struct gl_txn *t)
+{
+    struct staff_ctx c;
+    staff_begin(&c, req, t);
+    struct gl_post p;
+    if (load_post(req, &c, &p)) return -1;
+    if (p.status == ST_PUBLISHED)
+        return REQ_FAIL(req, GL_E_INVALID_STATE,
+                        "post %llu is already published; it cannot be deleted",
+                        (unsigned long long)p.id);
+    wf_post_remove(&c.wf, &p);
+    wf_event(&c.wf, "post.deleted", &p, 0, "post deleted");
+    msgpack_pack_map(&req->pk, 0);
+    return 0;
+}
+
+int m_post_history(struct gl_req *req, struct gl_txn *t)
+{
+    struct staff_ctx c;
+    staff_begin(&c, req, t);
+    struct gl_post p;
+    if (load_post(req, &c, &p)) return -1;
+    msgpack_pack_map(&req->pk, 1);
+    gl_pack_key(&req->pk, "history");
+    wf_pack_history(t, p.id, &req->pk);
+    return 0;
+}
+
+/* Appends the posts of one index range to list (a zone array grown as needed). */
+struct post_list {
+    struct gl_post *items;
+    size_t n, cap;
+};
+
+static void list_push(struct post_list *l, msgpack_zone *z, const struct gl_post *p)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct gl_post *items = msgpack_zone_malloc(z, sizeof *items * cap);
+        if (l->n) memcpy(items, l->items, sizeof *items * l->n);
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = *p;
+}
+
+#define POST_LIST_MAX 5000
+
+/* posts_by_time of one profile in [from, to), filtered by status (-1: any). to ==
+ * GL_TIME_NONE includes the unscheduled posts, which sort last. */
+static int list_profile(struct gl_req *req, struct gl_txn *t, uint64_t profile, int64_t from,
+                        int64_t to, int status, struct post_list *out)
+{
+    struct gl_key lo, hi;
+    key_post_time(&lo, profile, from, 0);
+    if (to == GL_TIME_NONE)
+        key_post_time(&hi, profile + 1, INT64_MIN, 0);
+    else
+        key_post_time(&hi, profile, to, 0);
+    struct gl_range r;
+    if (gl_range_open(t, DB_POSTS_BY_TIME, &lo, &hi, &r)) return -1;
+    MDB_val key, val;
+    while (gl_range_next(&r, &key, &val)) {
+        uint64_t prof, id;
+        int64_t at;
+        key_post_time_decode(key.mv_data, key.mv_size, &prof, &at, &id);
+        struct gl_key pk;
+        MDB_val pv;
+        struct gl_post p;
+        key_id(&pk, id);
+        if (gl_get(t, DB_POSTS, &pk, &pv) != 0 || gl_post_decode(&pv, req->msg.zone, &p) != 0)
+            continue;
+        if (status >= 0 && (int)p.status != status) continue;
+        if (out->n >= POST_LIST_MAX) {
+            gl_range_close(&r);
+            return REQ_FAIL(req, GL_E_TOO_LARGE, "more than %d posts; narrow from/to",
+                            POST_LIST_MAX);
+        }
+        list_push(out, req->msg.zone, &p);
+    }
+    gl_range_close(&r);
+    return 0;
+}
+
+static int cmp_post_time(const void *a, const void *b)
+{
+    const struct gl_post *x = a, *y = b;
+    if (x->scheduled_at != y->scheduled_at) return x->scheduled_at < y->scheduled_at ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int m_post_list(struct gl_req *req, struct gl_txn *t)
+{
+    struct gl_err *err = &req->op.err;
+    int64_t profile = 0, from = INT64_MIN, to = GL_TIME_NONE;
+    const char *status_name = NULL;
+    bool has_profile = gl_args_int(&req->args, "profile", &profile, err);
+    bool bounded = gl_args_int(&req->args, "from", &from, err);
+    bounded = gl_args_int(&req->args, "to", &to, err) || bounded;
+    gl_args_str(&req->args, "status", 32, &status_name, err);
+    if (err->code) return -1;
+    int status = -1;
+    if (status_name && (status = gl_status_parse(status_name)) < 0)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "unknown status '%s'", status_name);
+    /* With a bound, unscheduled posts are left out; without, they come last. */
+    int64_t hi = bounded ? (to < GL_TIME_NONE ? to : GL_TIME_NONE - 1) : GL_TIME_NONE;
+    struct post_list list = {0};
+    if (has_profile) {
+        struct gl_key k;
+        MDB_val v;
+        key_id(&k, (uint64_t)profile);
+        if (profile <= 0 || gl_get(t, DB_PROFILES, &k, &v) != 0)
+            return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
+        if (list_profile(req, t, (uint64_t)profile, from, hi, status, &list)) return -1;
+    } else {
+        /* Every profile: walk the profiles, then order by time. */
+        struct gl_key lo, phi;
+        key_id(&lo, 0);
+        key_id(&phi, UINT64_MAX);
+        struct gl_range r;
+        if (gl_range_open(t, DB_PROFILES, &lo, &phi, &r)) return -1;
+        MDB_val key, val;
+        uint64_t ids[1024];
+        size_t nids = 0;
+        while (nids < 1024 && gl_range_next(&r, &key, &val))
+            ids[nids++] = key_id_decode(key.mv_data, key.mv_size);
+        gl_range_close(&r);
+        for (size_t i = 0; i < nids; i++) {
+            if (list_profile(req, t, ids[i], from, hi, status, &list)) return -1;
+        }
+        qsort(list.items, list.n, sizeof *list.items, cmp_post_time);
+    }
+    msgpack_pack_map(&req->pk, 1);
+    gl_pack_key(&req->pk, "posts");
+    msgpack_pack_array(&req->pk, list.n);
+    for (size_t i = 0; i < list.n; i++) gl_post_pack(&req->pk, &list.items[i], 0);
+    return 0;
+}
+
+/* The workflow actions share one shape: load, act, answer with the post. */
+static int act(struct gl_req *req, struct gl_txn *t,
+               int (*step)(struct gl_req *, struct staff_ctx *, struct gl_post *))
+{
+    struct staff_ctx c;
+    staff_begin(&c, req, t);
+    struct gl_post p;
+    if (load_post(req, &c, &p)) return -1;
+    if (step(req, &c, &p)) return -1;
+    reply_post(req, &p);
+    return 0;
+}
+
+static const char *opt_note(struct gl_req *req)
+{
+    const char *note = NULL;
+    gl_args_str(&req->args, "note", GL_MAX_COMMENT, &note, &req->op.err);
+    return note;
+}
+
+static int do_submit(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
+{
+    return wf_submit(&c->wf, p, &req->op.err);
+}
+
+static int do_approve(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
+{
+    const char *note = opt_note(req);
+    if (req->op.err.code) return -1;
+    return wf_approve(&c->wf, p, note, &req->op.err);
+}
+
+static int do_reject(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
+{
+    const char *note = opt_note(req);
+    if (req->op.err.code) return -1;
+    return wf_reject(&c->wf, p, note, &req->op.err);
+}
+
+static int do_reschedule(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
+{
+    int64_t at = 0;
+    gl_args_int(&req->args, "scheduled_at", &at, &req->op.err);
+    const char *note = opt_note(req);
+    if (req->op.err.code) return -1;
+    if (check_time(req, at)) return -1;
+    return wf_reschedule(&c->wf, p, at, note, &req->op.err);
+}
+
+static int do_schedule(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
+{
+    return wf_schedule(&c->wf, p, &req->op.err);
+}
+
+int m_post_submit(struct gl_req *req, struct gl_txn *t)
+{
+    return act(req, t, do_submit);
+}
+
+int m_post_approve(struct gl_req *req, struct gl_txn *t)
+{
+    return act(req, t, do_approve);
+}
+
+int m_post_reject(struct gl_req *req, struct gl_txn *t)
+{
+    return act(req, t, do_reject);
+}
+
+int m_post_reschedule(struct gl_req *req, struct gl_txn *t)
+{
+    return act(req, t, do_reschedule);
+}
+
+int m_post_schedule(struct gl_req *req, struct gl_txn *t)
+{
+    return act(req, t, do_schedule);
+}
+
+int m_post_comment(struct gl_req *req, struct gl_txn *t)
+{
+    struct staff_ctx c;
+    staff_begin(&c, req, t);
+    struct gl_post p;
+    if (load_post(req, &c, &p)) return -1;
+    const char *text = NULL;
+    bool shared = false;
+    gl_args_str(&req->args, "text", GL_MAX_COMMENT, &text, &req->op.err);
+    gl_args_bool(&req->args, "shared", &shared, &req->op.err);
+    if (req->op.err.code) return -1;
+    uint32_t seq;
+    if (wf_comment(&c.wf, &p, text, shared, &seq, &req->op.err)) return -1;
+    msgpack_pack_map(&req->pk, 7);
+    gl_pack_kv_int(&req->pk, "id", seq);
+    gl_pack_kv_str(&req->pk, "author", req->user);
+    gl_pack_kv_str(&req->pk, "author_kind", "staff");
+    gl_pack_key(&req->pk, "link");
+    msgpack_pack_nil(&req->pk);
+    gl_pack_kv_str(&req->pk, "text", text);
+    gl_pack_kv_bool(&req->pk, "shared", shared);
+    gl_pack_kv_int(&req->pk, "at", req->now);
+    return 0;
+}

@@ -1,0 +1,126 @@
+/* user.create, user.list, user.set_password. */
+#include "methods.h"
+
+#include <string.h>
+
+#include "auth.h"
+
+/* Thread pool: hashes the "password" argument for the handler. */
+void m_user_hash_work(struct gl_req *req)
+{
+    const msgpack_object *o = gl_args_get(&req->args, "password");
+    if (!o || o->type != MSGPACK_OBJECT_STR || o->via.str.size < GL_MIN_PASSWORD ||
+        o->via.str.size > GL_MAX_PASSWORD)
+        return; /* the handler reports it */
+    char pw[GL_MAX_PASSWORD + 1];
+    memcpy(pw, o->via.str.ptr, o->via.str.size);
+    pw[o->via.str.size] = '\0';
+    req->work_data = gl_password_hash(pw);
+    memset(pw, 0, sizeof pw);
+}
+
+static int check_password_arg(struct gl_req *req)
+{
+    const char *pw;
+    if (!gl_args_str(&req->args, "password", GL_MAX_PASSWORD, &pw, &req->op.err)) return -1;
+    if (strlen(pw) < GL_MIN_PASSWORD)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "a password has at least %d characters",
+                        GL_MIN_PASSWORD);
+    if (!req->work_data) return REQ_FAIL(req, GL_E_INTERNAL, "could not hash the password");
+    return 0;
+}
+
+static bool valid_name(const char *s)
+{
+    if (!*s) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '_' || *s == '-'))
+            return false;
+    return true;
+}
+
+int m_user_create(struct gl_req *req, struct gl_txn *t)
+{
+    struct gl_err *err = &req->op.err;
+    const char *name, *role_name, *email = NULL;
+    if (!gl_args_str(&req->args, "name", 32, &name, err) ||
+        !gl_args_str(&req->args, "role", 16, &role_name, err))
+        return -1;
+    gl_args_str(&req->args, "email", GL_MAX_EMAIL, &email, err);
+    if (err->code) return -1;
+    if (!valid_name(name))
+        return REQ_FAIL(req, GL_E_BAD_REQUEST,
+                        "a user name is 1-32 letters, digits, '.', '_' or '-'");
+    enum gl_role role = gl_role_parse(role_name);
+    if (role == ROLE_NONE)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "role is admin, manager, editor or viewer");
+    if (email && !strchr(email, '@'))
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "email is not an address");
+    if (check_password_arg(req)) return -1;
+    struct gl_key k;
+    MDB_val v;
+    key_bytes(&k, name, strlen(name));
+    if (gl_get(t, DB_USERS, &k, &v) == 0)
+        return REQ_FAIL(req, GL_E_CONFLICT, "user '%s' exists", name);
+    struct gl_user u = {.name = name, .role = role, .email = email,
+                        .pwhash = req->work_data, .created_at = req->now};
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_user_encode(&u, &sb);
+    gl_put(t, DB_USERS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    msgpack_pack_map(&req->pk, 2);
+    gl_pack_kv_str(&req->pk, "name", name);
+    gl_pack_kv_str(&req->pk, "role", gl_role_name(role));
+    return 0;
+}
+
+int m_user_list(struct gl_req *req, struct gl_txn *t)
+{
+    struct gl_key lo = {.n = 0}, hi;
+    memset(hi.b, 0xff, sizeof hi.b);
+    hi.n = sizeof hi.b;
+    msgpack_packer *pk = &req->pk;
+    msgpack_pack_map(pk, 1);
+    gl_pack_key(pk, "users");
+    MDB_stat st;
+    if (mdb_stat(t->txn, t->store->dbi[DB_USERS], &st)) st.ms_entries = 0;
+    struct gl_range r;
+    gl_range_open(t, DB_USERS, &lo, &hi, &r);
+    msgpack_pack_array(pk, st.ms_entries);
+    MDB_val key, val;
+    size_t n = 0;
+    while (n < st.ms_entries && gl_range_next(&r, &key, &val)) {
+        struct gl_user u;
+        if (gl_user_decode(&val, req->msg.zone, &u) != 0) u = (struct gl_user){.name = "?"};
+        gl_user_pack(pk, &u);
+        n++;
+    }
+    gl_range_close(&r);
+    for (; n < st.ms_entries; n++) msgpack_pack_nil(pk);
+    return 0;
+}
+
+int m_user_set_password(struct gl_req *req, struct gl_txn *t)
+{
+    const char *name;
+    if (!gl_args_str(&req->args, "name", GL_MAX_NAME, &name, &req->op.err)) return -1;
+    if (req->role != ROLE_ADMIN && strcmp(name, req->user) != 0)
+        return REQ_FAIL(req, GL_E_FORBIDDEN, "only an admin sets another user's password");
+    if (check_password_arg(req)) return -1;
+    struct gl_key k;
+    MDB_val v;
+    struct gl_user u;
+    key_bytes(&k, name, strlen(name));
+    if (gl_get(t, DB_USERS, &k, &v) != 0 || gl_user_decode(&v, req->msg.zone, &u) != 0)
+        return REQ_FAIL(req, GL_E_NOT_FOUND, "no user '%s'", name);
+    u.pwhash = req->work_data;
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_user_encode(&u, &sb);
+    gl_put(t, DB_USERS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    msgpack_pack_map(&req->pk, 0);
+    return 0;
+}

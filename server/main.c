@@ -1,0 +1,223 @@
+/* greenlightd: options, start-up, the loop, and a clean shutdown. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "conn.h"
+#include "demo.h"
+#include "log.h"
+#include "publish.h"
+#include "records.h"
+#include "server.h"
+#include "util.h"
+#include "xmalloc.h"
+
+struct gl_server *gl_srv;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: greenlightd [options]\n"
+            "  --data DIR          data directory (default ./greenlight-data)\n"
+            "  --rpc HOST:PORT     MessagePack-RPC address for the staff client (default 127.0.0.1:7411)\n"
+            "  --http HOST:PORT    HTTP address for external links (default 127.0.0.1:7412)\n"
+            "  --public-url URL    base of the links given out (default http://HTTP-ADDRESS)\n"
+            "  --config FILE       configuration file; options given here win\n"
+            "  --log-file FILE     log there instead of stderr (reopened on SIGHUP)\n"
+            "  --demo              fill an empty store with demo profiles and posts\n"
+            "  --help, --version\n"
+            "Port 0 picks a free port; the bound addresses are printed as 'rpc HOST:PORT' and\n"
+            "'http HOST:PORT' on standard output.\n");
+}
+
+/* A readable random password: no look-alike characters. */
+static void random_password(char *out, size_t len)
+{
+    static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (size_t i = 0; i + 1 < len; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    out[len - 1] = '\0';
+}
+
+/* On first start, creates user admin with a random password, printed once and written to
+ * DIR/initial-admin-password (0600). */
+static int ensure_admin(struct gl_server *srv)
+{
+    struct gl_txn t = {.store = &srv->store};
+    t.rc = mdb_txn_begin(srv->store.env, NULL, 0, &t.txn);
+    if (t.rc) return t.rc;
+    MDB_stat st;
+    mdb_stat(t.txn, srv->store.dbi[DB_USERS], &st);
+    if (st.ms_entries > 0) {
+        mdb_txn_abort(t.txn);
+        return 0;
+    }
+    char password[17];
+    random_password(password, sizeof password);
+    char *hash = gl_password_hash(password);
+    struct gl_user u = {.name = "admin", .role = ROLE_ADMIN, .pwhash = hash,
+                        .created_at = gl_now()};
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_user_encode(&u, &sb);
+    struct gl_key k;
+    key_bytes(&k, "admin", 5);
+    gl_put(&t, DB_USERS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    free(hash);
+    int rc = t.rc ? t.rc : mdb_txn_commit(t.txn);
+    if (t.rc) mdb_txn_abort(t.txn);
+    if (rc) return rc;
+    char *path = xasprintf("%s/initial-admin-password", srv->opt.data_dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) {
+        dprintf(fd, "%s\n", password);
+        fsync(fd);
+        close(fd);
+    } else {
+        log_error("cannot write %s: %s", path, strerror(errno));
+    }
+    printf("admin password: %s (also in %s)\n", password, path);
+    fflush(stdout);
+    free(path);
+    sodium_memzero(password, sizeof password);
+    return 0;
+}
+
+static void on_committed(struct gl_op *op)
+{
+    if (op->events.size) gl_rpc_broadcast(op->events.data, op->events.size);
+}
+
+static void shutdown_server(struct gl_server *srv)
+{
+    if (srv->stopping) return;
+    srv->stopping = true;
+    log_info("shutting down");
+    gl_rpc_close(srv);
+    gl_batch_close(&srv->batch);
+    gl_publish_stop(srv);
+    uv_close((uv_handle_t *)&srv->sig_term, NULL);
+    uv_close((uv_handle_t *)&srv->sig_int, NULL);
+    uv_close((uv_handle_t *)&srv->sig_hup, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    struct gl_server *srv = h->data;
+    if (signum == SIGHUP) {
+        if (srv->opt.log_file && gl_log_open(srv->opt.log_file) != 0)
+            log_error("cannot reopen log file %s", srv->opt.log_file);
+        else
+            log_info("log reopened");
+        return;
+    }
+    shutdown_server(srv);
+}
+
+static int parse_args(int argc, char **argv, struct gl_options *o)
+{
+    static const struct option longopts[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"rpc", required_argument, NULL, 'r'},
+        {"http", required_argument, NULL, 'H'},
+        {"public-url", required_argument, NULL, 'u'},
+        {"config", required_argument, NULL, 'c'},
+        {"log-file", required_argument, NULL, 'l'},
+        {"demo", no_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->data_dir = optarg; break;
+        case 'r': o->rpc_addr = optarg; break;
+        case 'H': o->http_addr = optarg; break;
+        case 'u': o->public_url = optarg; break;
+        case 'c': o->config_file = optarg; break;
+        case 'l': o->log_file = optarg; break;
+        case 'D': o->demo = true; break;
+        case 'h': usage(stdout); exit(0);
+        case 'V': printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); exit(0);
+        default: usage(stderr); return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "greenlightd: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct gl_server srv = {0};
+    gl_srv = &srv;
+    srv.opt = (struct gl_options){.data_dir = "./greenlight-data",
+                                  .rpc_addr = "127.0.0.1:7411",
+                                  .http_addr = "127.0.0.1:7412"};
+    if (parse_args(argc, argv, &srv.opt) != 0) return 2;
+    if (sodium_init() < 0) {
+        fprintf(stderr, "greenlightd: libsodium failed to initialise\n");
+        return 1;
+    }
+    if (srv.opt.log_file && gl_log_open(srv.opt.log_file) != 0) {
+        fprintf(stderr, "greenlightd: cannot open log file %s\n", srv.opt.log_file);
+        return 1;
+    }
+    struct gl_err err = {0};
+    if (gl_store_open(&srv.store, srv.opt.data_dir, &err) != 0) {
+        log_error("%s", err.message);
+        return 1;
+    }
+    int rc = ensure_admin(&srv);
+    if (!rc && srv.opt.demo) rc = gl_demo_fill(&srv.store);
+    if (rc) {
+        log_error("cannot initialise the store: %s", mdb_strerror(rc));
+        gl_store_close(&srv.store);
+        return 1;
+    }
+
+    srv.loop = uv_default_loop();
+    gl_batch_init(&srv.batch, srv.loop, &srv.store);
+    srv.batch.committed = on_committed;
+    srv.batch.after_commit = gl_publish_rearm;
+
+    char bound[96];
+    rc = gl_rpc_listen(&srv, srv.opt.rpc_addr, bound, sizeof bound);
+    if (rc) {
+        log_error("cannot listen on %s: %s", srv.opt.rpc_addr, uv_strerror(rc));
+        return 1;
+    }
+    printf("rpc %s\n", bound);
+    fflush(stdout);
+    log_info("listening rpc=%s data=%s version=%s", bound, srv.opt.data_dir, GL_VERSION);
+
+    gl_publish_start(&srv);
+    uv_signal_init(srv.loop, &srv.sig_term);
+    uv_signal_init(srv.loop, &srv.sig_int);
+    uv_signal_init(srv.loop, &srv.sig_hup);
+    srv.sig_term.data = srv.sig_int.data = srv.sig_hup.data = &srv;
+    uv_signal_start(&srv.sig_term, on_signal, SIGTERM);
+    uv_signal_start(&srv.sig_int, on_signal, SIGINT);
+    uv_signal_start(&srv.sig_hup, on_signal, SIGHUP);
+    signal(SIGPIPE, SIG_IGN);
+
+    uv_run(srv.loop, UV_RUN_DEFAULT);
+    /* Every handle is closed and every thread-pool job has finished. */
+    int closed = uv_loop_close(srv.loop);
+    gl_store_close(&srv.store);
+    gl_log_open(NULL);
+    log_info("stopped");
+    return closed == 0 ? 0 : 1;
+}

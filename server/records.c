@@ -1,0 +1,321 @@
+/* Record encoding in the store and their wire forms. */
+#include "records.h"
+
+#include <string.h>
+
+#include "keys.h"
+#include "rpc.h"
+#include "store.h"
+
+static const char *const status_names[ST_COUNT] = {
+    [ST_DRAFT] = "draft",
+    [ST_AWAITING] = "awaiting_approval",
+    [ST_CHANGES] = "changes_requested",
+    [ST_APPROVED] = "approved",
+    [ST_SCHEDULED] = "scheduled",
+    [ST_PUBLISHED] = "published",
+    [ST_FAILED] = "failed",
+};
+
+const char *gl_status_name(enum gl_status s)
+{
+    return (unsigned)s < ST_COUNT ? status_names[s] : "unknown";
+}
+
+int gl_status_parse(const char *name)
+{
+    for (int i = 0; i < ST_COUNT; i++)
+        if (strcmp(status_names[i], name) == 0) return i;
+    return -1;
+}
+
+static const char *const role_names[] = {"none", "viewer", "editor", "manager", "admin"};
+
+const char *gl_role_name(enum gl_role r)
+{
+    return (unsigned)r <= ROLE_ADMIN ? role_names[r] : "none";
+}
+
+enum gl_role gl_role_parse(const char *name)
+{
+    for (int i = ROLE_VIEWER; i <= ROLE_ADMIN; i++)
+        if (strcmp(role_names[i], name) == 0) return (enum gl_role)i;
+    return ROLE_NONE;
+}
+
+const char *gl_zone_strdup(msgpack_zone *z, const char *s)
+{
+    size_t n = strlen(s);
+    char *p = msgpack_zone_malloc(z, n + 1);
+    memcpy(p, s, n + 1);
+    return p;
+}
+
+/* ---- decoding helpers: fields of a map, copied into the zone ---- */
+
+static const char *field_str(const msgpack_object *m, const char *key, msgpack_zone *z)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    if (!o || o->type != MSGPACK_OBJECT_STR) return NULL;
+    char *p = msgpack_zone_malloc(z, o->via.str.size + 1);
+    memcpy(p, o->via.str.ptr, o->via.str.size);
+    p[o->via.str.size] = '\0';
+    return p;
+}
+
+static int64_t field_int(const msgpack_object *m, const char *key, int64_t dflt)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    int64_t v;
+    return o && gl_obj_int(o, &v) ? v : dflt;
+}
+
+static bool field_bool(const msgpack_object *m, const char *key)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    return o && o->type == MSGPACK_OBJECT_BOOLEAN && o->via.boolean;
+}
+
+static const char **field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z,
+                                  size_t *n)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    *n = 0;
+    if (!o || o->type != MSGPACK_OBJECT_ARRAY) return NULL;
+    const char **list = msgpack_zone_malloc(z, sizeof *list * (o->via.array.size + 1));
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        const msgpack_object *s = &o->via.array.ptr[i];
+        if (s->type != MSGPACK_OBJECT_STR) continue;
+        char *p = msgpack_zone_malloc(z, s->via.str.size + 1);
+        memcpy(p, s->via.str.ptr, s->via.str.size);
+        p[s->via.str.size] = '\0';
+        list[(*n)++] = p;
+    }
+    return list;
+}
+
+static int64_t *field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z,
+                              size_t *n)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    *n = 0;
+    if (!o || o->type != MSGPACK_OBJECT_ARRAY) return NULL;
+    int64_t *list = msgpack_zone_malloc(z, sizeof *list * (o->via.array.size + 1));
+    for (uint32_t i = 0; i < o->via.array.size; i++)
+        if (gl_obj_int(&o->via.array.ptr[i], &list[*n])) (*n)++;
+    return list;
+}
+
+/* Unpacks v into the zone; the object's strings may still point into v, so callers copy. */
+static int unpack_map(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
+{
+    size_t off = 0;
+    if (msgpack_unpack(v->mv_data, v->mv_size, &off, z, out) != MSGPACK_UNPACK_SUCCESS)
+        return -1;
+    return out->type == MSGPACK_OBJECT_MAP ? 0 : -1;
+}
+
+static void pack_strlist(msgpack_packer *pk, const char **list, size_t n)
+{
+    msgpack_pack_array(pk, n);
+    for (size_t i = 0; i < n; i++) gl_pack_str(pk, list[i]);
+}
+
+static void pack_intlist(msgpack_packer *pk, const int64_t *list, size_t n)
+{
+    msgpack_pack_array(pk, n);
+    for (size_t i = 0; i < n; i++) msgpack_pack_int64(pk, list[i]);
+}
+
+static void pack_time(msgpack_packer *pk, const char *key, int64_t t)
+{
+    gl_pack_key(pk, key);
+    if (t == GL_TIME_NONE)
+        msgpack_pack_nil(pk);
+    else
+        msgpack_pack_int64(pk, t);
+}
+
+/* ---- users ---- */
+
+void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 6);
+    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_pack_kv_str(&pk, "name", u->name);
+    gl_pack_kv_str(&pk, "role", gl_role_name(u->role));
+    gl_pack_kv_str(&pk, "email", u->email);
+    gl_pack_kv_str(&pk, "pwhash", u->pwhash);
+    gl_pack_kv_int(&pk, "created_at", u->created_at);
+}
+
+int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
+{
+    msgpack_object m;
+    if (unpack_map(v, z, &m)) return -1;
+    memset(out, 0, sizeof *out);
+    out->name = field_str(&m, "name", z);
+    const char *role = field_str(&m, "role", z);
+    out->role = role ? gl_role_parse(role) : ROLE_NONE;
+    out->email = field_str(&m, "email", z);
+    out->pwhash = field_str(&m, "pwhash", z);
+    out->created_at = field_int(&m, "created_at", 0);
+    return out->name && out->pwhash ? 0 : -1;
+}
+
+void gl_user_pack(msgpack_packer *pk, const struct gl_user *u)
+{
+    msgpack_pack_map(pk, 4);
+    gl_pack_kv_str(pk, "name", u->name);
+    gl_pack_kv_str(pk, "role", gl_role_name(u->role));
+    gl_pack_kv_str(pk, "email", u->email);
+    gl_pack_kv_int(pk, "created_at", u->created_at);
+}
+
+/* ---- profiles ---- */
+
+static void profile_fields(msgpack_packer *pk, const struct gl_profile *p)
+{
+    gl_pack_kv_int(pk, "id", (int64_t)p->id);
+    gl_pack_kv_str(pk, "name", p->name);
+    gl_pack_kv_str(pk, "timezone", p->timezone);
+    gl_pack_key(pk, "platforms");
+    pack_strlist(pk, p->platforms, p->nplatforms);
+    gl_pack_kv_bool(pk, "auto_schedule", p->auto_schedule);
+    gl_pack_kv_str(pk, "week_start", p->week_start == 6 ? "sunday" : "monday");
+    gl_pack_kv_int(pk, "created_at", p->created_at);
+}
+
+void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 8);
+    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    profile_fields(&pk, p);
+}
+
+int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
+{
+    msgpack_object m;
+    if (unpack_map(v, z, &m)) return -1;
+    memset(out, 0, sizeof *out);
+    out->id = (uint64_t)field_int(&m, "id", 0);
+    out->name = field_str(&m, "name", z);
+    out->timezone = field_str(&m, "timezone", z);
+    out->platforms = field_strlist(&m, "platforms", z, &out->nplatforms);
+    out->auto_schedule = field_bool(&m, "auto_schedule");
+    const char *ws = field_str(&m, "week_start", z);
+    out->week_start = ws && strcmp(ws, "sunday") == 0 ? 6 : 0;
+    out->created_at = field_int(&m, "created_at", 0);
+    return out->name && out->timezone ? 0 : -1;
+}
+
+void gl_profile_pack(msgpack_packer *pk, const struct gl_profile *p)
+{
+    msgpack_pack_map(pk, 7);
+    profile_fields(pk, p);
+}
+
+/* ---- posts ---- */
+
+static void pack_approvals(msgpack_packer *pk, const struct gl_post *p)
+{
+    msgpack_pack_array(pk, p->napprovals);
+    for (size_t i = 0; i < p->napprovals; i++) {
+        const struct gl_approval *a = &p->approvals[i];
+        msgpack_pack_map(pk, 6);
+        gl_pack_kv_int(pk, "step", a->step);
+        gl_pack_kv_str(pk, "decision", a->approved ? "approved" : "rejected");
+        gl_pack_kv_str(pk, "by", a->by);
+        gl_pack_key(pk, "link");
+        if (a->link)
+            msgpack_pack_uint64(pk, a->link);
+        else
+            msgpack_pack_nil(pk);
+        gl_pack_kv_int(pk, "at", a->at);
+        gl_pack_kv_int(pk, "revision", a->revision);
+    }
+}
+
+/* The fields shared by the stored and the wire form: POST_FIELDS pairs. */
+static void post_fields(msgpack_packer *pk, const struct gl_post *p)
+{
+    gl_pack_kv_int(pk, "id", (int64_t)p->id);
+    gl_pack_kv_int(pk, "profile", (int64_t)p->profile);
+    gl_pack_kv_str(pk, "caption", p->caption);
+    gl_pack_key(pk, "platforms");
+    pack_strlist(pk, p->platforms, p->nplatforms);
+    pack_time(pk, "scheduled_at", p->scheduled_at);
+    gl_pack_kv_str(pk, "notes", p->notes ? p->notes : "");
+    gl_pack_key(pk, "media");
+    pack_intlist(pk, p->media, p->nmedia);
+    gl_pack_kv_str(pk, "status", gl_status_name(p->status));
+    gl_pack_kv_int(pk, "revision", p->revision);
+    gl_pack_kv_str(pk, "creator", p->creator);
+    gl_pack_kv_int(pk, "created_at", p->created_at);
+    gl_pack_kv_int(pk, "updated_at", p->updated_at);
+    gl_pack_kv_int(pk, "comment_count", p->comment_count);
+    gl_pack_key(pk, "approvals");
+    pack_approvals(pk, p);
+}
+#define POST_FIELDS 14
+
+void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, POST_FIELDS + 2);
+    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_pack_kv_bool(&pk, "rev_open", p->rev_open);
+    post_fields(&pk, p);
+}
+
+void gl_post_pack(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields)
+{
+    msgpack_pack_map(pk, POST_FIELDS + extra_fields);
+    post_fields(pk, p);
+}
+
+int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out)
+{
+    msgpack_object m;
+    if (unpack_map(v, z, &m)) return -1;
+    memset(out, 0, sizeof *out);
+    out->id = (uint64_t)field_int(&m, "id", 0);
+    out->profile = (uint64_t)field_int(&m, "profile", 0);
+    out->caption = field_str(&m, "caption", z);
+    out->platforms = field_strlist(&m, "platforms", z, &out->nplatforms);
+    out->scheduled_at = field_int(&m, "scheduled_at", GL_TIME_NONE);
+    out->notes = field_str(&m, "notes", z);
+    out->media = field_intlist(&m, "media", z, &out->nmedia);
+    const char *st = field_str(&m, "status", z);
+    int s = st ? gl_status_parse(st) : -1;
+    out->status = s < 0 ? ST_DRAFT : (enum gl_status)s;
+    out->revision = (uint32_t)field_int(&m, "revision", 1);
+    out->rev_open = field_bool(&m, "rev_open");
+    out->creator = field_str(&m, "creator", z);
+    out->created_at = field_int(&m, "created_at", 0);
+    out->updated_at = field_int(&m, "updated_at", 0);
+    out->comment_count = (uint32_t)field_int(&m, "comment_count", 0);
+    const msgpack_object *ap = gl_map_get(&m, "approvals");
+    if (ap && ap->type == MSGPACK_OBJECT_ARRAY && ap->via.array.size) {
+        out->approvals = msgpack_zone_malloc(z, sizeof *out->approvals * ap->via.array.size);
+        for (uint32_t i = 0; i < ap->via.array.size; i++) {
+            const msgpack_object *a = &ap->via.array.ptr[i];
+            struct gl_approval *d = &out->approvals[out->napprovals++];
+            d->step = (uint32_t)field_int(a, "step", 1);
+            const char *dec = field_str(a, "decision", z);
+            d->approved = dec && strcmp(dec, "approved") == 0;
+            d->by = field_str(a, "by", z);
+            d->link = (uint64_t)field_int(a, "link", 0);
+            d->at = field_int(a, "at", 0);
+            d->revision = (uint32_t)field_int(a, "revision", 0);
+        }
+    }
+    if (!out->caption) out->caption = "";
+    if (!out->creator) out->creator = "";
+    return out->id && out->profile ? 0 : -1;
+}

@@ -1,0 +1,107 @@
+/* Records kept in the store: users, profiles, posts. Each is a msgpack map carrying the schema
+ * version "v". Decoding copies every string into a msgpack zone, so a decoded record outlives
+ * its transaction and is freed with the zone (its owner is whoever owns the zone). */
+#ifndef GL_RECORDS_H
+#define GL_RECORDS_H
+
+#include <lmdb.h>
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum gl_status {
+    ST_DRAFT,
+    ST_AWAITING,
+    ST_CHANGES,
+    ST_APPROVED,
+    ST_SCHEDULED,
+    ST_PUBLISHED,
+    ST_FAILED,
+    ST_COUNT
+};
+const char *gl_status_name(enum gl_status s);
+/* Returns -1 for an unknown name. */
+int gl_status_parse(const char *name);
+
+enum gl_role { ROLE_NONE, ROLE_VIEWER, ROLE_EDITOR, ROLE_MANAGER, ROLE_ADMIN };
+const char *gl_role_name(enum gl_role r);
+/* Returns ROLE_NONE for an unknown name. */
+enum gl_role gl_role_parse(const char *name);
+
+#define GL_MAX_NAME 100
+#define GL_MAX_CAPTION 10000
+#define GL_MAX_NOTES 5000
+#define GL_MAX_COMMENT 5000
+#define GL_MAX_PLATFORMS 10
+#define GL_MAX_PLATFORM_LEN 32
+#define GL_MAX_MEDIA 20
+#define GL_MAX_EMAIL 254
+
+struct gl_user {
+    const char *name;
+    enum gl_role role;
+    const char *email; /* NULL when none */
+    const char *pwhash;
+    int64_t created_at;
+};
+
+struct gl_profile {
+    uint64_t id;
+    const char *name;
+    const char *timezone;
+    const char **platforms;
+    size_t nplatforms;
+    bool auto_schedule;
+    int week_start; /* 0 Monday, 6 Sunday */
+    int64_t created_at;
+};
+
+struct gl_approval {
+    uint32_t step;
+    bool approved; /* false: rejected */
+    const char *by;
+    uint64_t link; /* 0 when a staff decision */
+    int64_t at;
+    uint32_t revision;
+};
+
+struct gl_post {
+    uint64_t id;
+    uint64_t profile;
+    const char *caption;
+    const char **platforms;
+    size_t nplatforms;
+    int64_t scheduled_at; /* GL_TIME_NONE when not set */
+    const char *notes;
+    int64_t *media;
+    size_t nmedia;
+    enum gl_status status;
+    uint32_t revision;
+    bool rev_open; /* the current revision has not been sent for approval yet */
+    const char *creator;
+    int64_t created_at;
+    int64_t updated_at;
+    uint32_t comment_count;
+    struct gl_approval *approvals; /* decisions on the current revision */
+    size_t napprovals;
+};
+
+/* Encoders append one record to sb. */
+void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb);
+void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb);
+void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb);
+/* Decoders return 0, or -1 when the bytes are not a record of that kind. */
+int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out);
+int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out);
+int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out);
+
+/* Wire forms, as protocol/README.md describes them. */
+void gl_user_pack(msgpack_packer *pk, const struct gl_user *u);
+void gl_profile_pack(msgpack_packer *pk, const struct gl_profile *p);
+/* extra_fields: how many key/value pairs the caller packs right after (e.g. comments). */
+void gl_post_pack(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields);
+
+/* Zone helpers. */
+const char *gl_zone_strdup(msgpack_zone *z, const char *s);
+
+#endif

@@ -1,0 +1,44 @@
+/* The daemon's shared state: one loop, one store, the listeners, and the options. */
+#ifndef GL_SERVER_H
+#define GL_SERVER_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "batch.h"
+#include "store.h"
+
+struct gl_conn;
+struct gl_http_server;
+
+struct gl_options {
+    const char *data_dir;
+    const char *rpc_addr;
+    const char *http_addr;
+    const char *public_url;
+    const char *config_file;
+    const char *log_file;
+    const char *publisher;
+    const char *sendmail;
+    bool demo;
+};
+
+struct gl_server {
+    uv_loop_t *loop;
+    struct gl_options opt;
+    struct gl_store store;
+    struct gl_batch batch;
+    uv_tcp_t rpc_listener;
+    struct gl_conn *conns;         /* every RPC connection */
+    unsigned nconns;
+    unsigned hash_jobs;            /* password hashes queued on the thread pool */
+    uv_timer_t publish_timer;
+    uv_signal_t sig_term, sig_int, sig_hup;
+    struct gl_http_server *http;   /* NULL until the HTTP responder starts */
+    bool stopping;
+};
+
+/* The daemon's one server (there is one per process; handlers reach it through this). */
+extern struct gl_server *gl_srv;
+
+#endif

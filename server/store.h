@@ -1,0 +1,83 @@
+/* The LMDB store: one environment, every named database opened once at start, and a write
+ * transaction with a sticky error so a handler checks once, at the end. */
+#ifndef GL_STORE_H
+#define GL_STORE_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keys.h"
+#include "rpc.h"
+
+#define GL_SCHEMA_VERSION 1
+
+enum gl_db {
+    DB_META,             /* "schema" -> version; misc. counters */
+    DB_USERS,            /* user name -> user record */
+    DB_PROFILES,         /* id -> profile record */
+    DB_POSTS,            /* id -> post record */
+    DB_POSTS_BY_TIME,    /* (profile, scheduled_at, id) -> "" */
+    DB_POSTS_BY_STATUS,  /* (status, scheduled_at, id) -> "" */
+    DB_REVISIONS,        /* (post, revision) -> earlier revision's content */
+    DB_HISTORY,          /* (post, seq) -> history entry */
+    DB_COMMENTS,         /* (post, seq) -> comment */
+    DB_LINKS,            /* id -> link record */
+    DB_LINKS_BY_TOKEN,   /* sha256(token) -> link id */
+    DB_SESSIONS,         /* sha256(cookie) -> session record */
+    DB_MEDIA,            /* id -> media record */
+    DB_NOTIFICATIONS,    /* (user hash, seq) -> notification */
+    DB_COUNT
+};
+
+struct gl_store {
+    MDB_env *env;
+    MDB_dbi dbi[DB_COUNT];
+    size_t mapsize;
+    MDB_txn *rtxn; /* reused read transaction (reset between uses) */
+};
+
+/* Opens or creates the store in dir. Returns 0, or -1 with err set. */
+int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err);
+void gl_store_close(struct gl_store *s);
+/* Doubles the map size. Call with no transaction active. Returns 0 or an LMDB error. */
+int gl_store_grow(struct gl_store *s);
+
+/* A transaction whose first failure sticks: later calls do nothing, and the caller looks at
+ * rc once. rc is an LMDB or errno value; MDB_NOTFOUND from a get is returned, not stuck. */
+struct gl_txn {
+    struct gl_store *store;
+    MDB_txn *txn;
+    int rc;
+};
+
+/* Read transactions: begin, use, end. One at a time, on the loop thread. */
+int gl_store_read_begin(struct gl_store *s, struct gl_txn *t);
+void gl_store_read_end(struct gl_txn *t);
+
+/* Returns 0 with *out set, MDB_NOTFOUND, or the sticky error. */
+int gl_get(struct gl_txn *t, enum gl_db db, const struct gl_key *k, MDB_val *out);
+void gl_put(struct gl_txn *t, enum gl_db db, const struct gl_key *k, const void *data,
+            size_t n);
+/* Deleting what is not there is not an error. */
+void gl_del(struct gl_txn *t, enum gl_db db, const struct gl_key *k);
+/* The id after the largest 8-byte key of db (1 for an empty one). */
+uint64_t gl_next_id(struct gl_txn *t, enum gl_db db);
+/* The sequence after the largest (parent, seq) key of db for parent (1 when none). */
+uint32_t gl_next_seq(struct gl_txn *t, enum gl_db db, uint64_t parent);
+
+/* A cursor range [lo, hi) over db. */
+struct gl_range {
+    MDB_cursor *cur;
+    struct gl_key hi;
+    bool started;
+    struct gl_key lo;
+};
+int gl_range_open(struct gl_txn *t, enum gl_db db, const struct gl_key *lo,
+                  const struct gl_key *hi, struct gl_range *r);
+/* Returns true with key and value set, false at the end. */
+bool gl_range_next(struct gl_range *r, MDB_val *key, MDB_val *val);
+void gl_range_close(struct gl_range *r);
+
+#endif

@@ -1,0 +1,458 @@
+/* The approval workflow (see workflow.h). */
+#include "workflow.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "rpc.h"
+#include "xmalloc.h"
+
+#define BIT(s) (1u << (s))
+
+static const char *actor_kind_name(enum gl_actor_kind k)
+{
+    return k == ACTOR_EXTERNAL ? "external" : k == ACTOR_SYSTEM ? "system" : "staff";
+}
+
+int wf_post_load(struct gl_wf *wf, uint64_t id, struct gl_post *out, struct gl_err *err)
+{
+    struct gl_key k;
+    MDB_val v;
+    key_id(&k, id);
+    if (gl_get(wf->t, DB_POSTS, &k, &v) != 0 || gl_post_decode(&v, wf->zone, out) != 0) {
+        gl_err_set(err, GL_E_NOT_FOUND, "no post %llu", (unsigned long long)id);
+        return -1;
+    }
+    return 0;
+}
+
+int wf_profile_load(struct gl_wf *wf, uint64_t id, struct gl_profile *out, struct gl_err *err)
+{
+    struct gl_key k;
+    MDB_val v;
+    key_id(&k, id);
+    if (gl_get(wf->t, DB_PROFILES, &k, &v) != 0 || gl_profile_decode(&v, wf->zone, out) != 0) {
+        gl_err_set(err, GL_E_NOT_FOUND, "no profile %llu", (unsigned long long)id);
+        return -1;
+    }
+    return 0;
+}
+
+void wf_post_save(struct gl_wf *wf, const struct gl_post *old, const struct gl_post *p)
+{
+    struct gl_key k;
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_post_encode(p, &sb);
+    key_id(&k, p->id);
+    gl_put(wf->t, DB_POSTS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    /* The indexes change only when the time or the status does. */
+    if (old && old->scheduled_at == p->scheduled_at && old->profile == p->profile &&
+        old->status == p->status)
+        return;
+    if (old) {
+        key_post_time(&k, old->profile, old->scheduled_at, old->id);
+        gl_del(wf->t, DB_POSTS_BY_TIME, &k);
+        key_post_status(&k, old->status, old->scheduled_at, old->id);
+        gl_del(wf->t, DB_POSTS_BY_STATUS, &k);
+    }
+    key_post_time(&k, p->profile, p->scheduled_at, p->id);
+    gl_put(wf->t, DB_POSTS_BY_TIME, &k, "", 0);
+    key_post_status(&k, p->status, p->scheduled_at, p->id);
+    gl_put(wf->t, DB_POSTS_BY_STATUS, &k, "", 0);
+}
+
+/* Deletes every (post, seq) child of a post in db. */
+static void remove_children(struct gl_wf *wf, enum gl_db db, uint64_t post)
+{
+    struct gl_key lo, hi;
+    key_child(&lo, post, 0);
+    key_child(&hi, post + 1, 0);
+    struct gl_range r;
+    if (gl_range_open(wf->t, db, &lo, &hi, &r)) return;
+    MDB_val key, val;
+    while (gl_range_next(&r, &key, &val)) {
+        int rc = mdb_cursor_del(r.cur, 0);
+        if (rc) {
+            wf->t->rc = rc;
+            break;
+        }
+    }
+    gl_range_close(&r);
+}
+
+void wf_post_remove(struct gl_wf *wf, const struct gl_post *p)
+{
+    struct gl_key k;
+    key_id(&k, p->id);
+    gl_del(wf->t, DB_POSTS, &k);
+    key_post_time(&k, p->profile, p->scheduled_at, p->id);
+    gl_del(wf->t, DB_POSTS_BY_TIME, &k);
+    key_post_status(&k, p->status, p->scheduled_at, p->id);
+    gl_del(wf->t, DB_POSTS_BY_STATUS, &k);
+    remove_children(wf, DB_HISTORY, p->id);
+    remove_children(wf, DB_COMMENTS, p->id);
+    remove_children(wf, DB_REVISIONS, p->id);
+}
+
+void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, const char *note,
+                enum gl_status from)
+{
+    uint32_t seq = gl_next_seq(wf->t, DB_HISTORY, p->id);
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    const struct gl_actor *a = wf->actor;
+    msgpack_pack_map(&pk, 14);
+    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_pack_kv_int(&pk, "seq", seq);
+    gl_pack_kv_str(&pk, "type", type);
+    gl_pack_kv_int(&pk, "at", wf->now);
+    gl_pack_kv_str(&pk, "actor", a->name);
+    gl_pack_kv_str(&pk, "actor_kind", actor_kind_name(a->kind));
+    gl_pack_key(&pk, "link");
+    if (a->link)
+        msgpack_pack_uint64(&pk, a->link);
+    else
+        msgpack_pack_nil(&pk);
+    gl_pack_kv_str(&pk, "address", a->address);
+    gl_pack_kv_str(&pk, "note", note);
+    gl_pack_kv_int(&pk, "revision", p->revision);
+    gl_pack_kv_int(&pk, "step", 1);
+    gl_pack_kv_str(&pk, "from", gl_status_name(from));
+    gl_pack_kv_str(&pk, "to", gl_status_name(p->status));
+    gl_pack_key(&pk, "scheduled_at");
+    if (p->scheduled_at == GL_TIME_NONE)
+        msgpack_pack_nil(&pk);
+    else
+        msgpack_pack_int64(&pk, p->scheduled_at);
+    struct gl_key k;
+    key_child(&k, p->id, seq);
+    gl_put(wf->t, DB_HISTORY, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+}
+
+void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+              const char *text)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &wf->op->events, msgpack_sbuffer_write);
+    gl_rpc_pack_notify(&pk, "event");
+    msgpack_pack_map(&pk, 8);
+    gl_pack_kv_str(&pk, "type", type);
+    gl_pack_key(&pk, "post");
+    if (p)
+        msgpack_pack_uint64(&pk, p->id);
+    else
+        msgpack_pack_nil(&pk);
+    gl_pack_key(&pk, "profile");
+    if (p)
+        msgpack_pack_uint64(&pk, p->profile);
+    else
+        msgpack_pack_nil(&pk);
+    gl_pack_key(&pk, "link");
+    if (link)
+        msgpack_pack_uint64(&pk, link);
+    else
+        msgpack_pack_nil(&pk);
+    gl_pack_kv_str(&pk, "actor", wf->actor->name);
+    gl_pack_kv_str(&pk, "text", text);
+    gl_pack_kv_int(&pk, "at", wf->now);
+    gl_pack_kv_str(&pk, "status", p ? gl_status_name(p->status) : NULL);
+}
+
+/* Refuses the action unless p's status is one of allowed (a bit mask of statuses). */
+static int require_status(const struct gl_post *p, unsigned allowed, const char *action,
+                          struct gl_err *err)
+{
+    if (BIT(p->status) & allowed) return 0;
+    if (p->status == ST_PUBLISHED)
+        gl_err_set(err, GL_E_INVALID_STATE, "post %llu is already published; it cannot be %s",
+                   (unsigned long long)p->id, action);
+    else
+        gl_err_set(err, GL_E_INVALID_STATE, "a post that is %s cannot be %s",
+                   gl_status_name(p->status), action);
+    return -1;
+}
+
+/* A one-line summary for events: "approved post 12 \"Spring sale…\"". */
+static const char *summary(struct gl_wf *wf, const char *verb, const struct gl_post *p)
+{
+    char start[48];
+    size_t n = strlen(p->caption);
+    if (n > 40) {
+        n = 40;
+        while (n > 0 && ((unsigned char)p->caption[n] & 0xC0) == 0x80) n--; /* whole chars */
+    }
+    snprintf(start, sizeof start, "%.*s%s", (int)n, p->caption, strlen(p->caption) > n ? "…" : "");
+    char *s = xasprintf("%s %s post %llu \"%s\"", wf->actor->name, verb,
+                        (unsigned long long)p->id, start);
+    const char *z = gl_zone_strdup(wf->zone, s);
+    free(s);
+    return z;
+}
+
+static void record_decision(struct gl_wf *wf, struct gl_post *p, bool approved)
+{
+    /* Keep the decisions on the current revision only, replacing this step's earlier one. */
+    struct gl_approval *list =
+        msgpack_zone_malloc(wf->zone, sizeof *list * (p->napprovals + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < p->napprovals; i++)
+        if (p->approvals[i].revision == p->revision && p->approvals[i].step != 1)
+            list[n++] = p->approvals[i];
+    list[n++] = (struct gl_approval){
+        .step = 1,
+        .approved = approved,
+        .by = wf->actor->name,
+        .link = wf->actor->link,
+        .at = wf->now,
+        .revision = p->revision,
+    };
+    p->approvals = list;
+    p->napprovals = n;
+}
+
+static void transition(struct gl_wf *wf, const struct gl_post *old, struct gl_post *p,
+                       const char *history, const char *event, const char *verb,
+                       const char *note)
+{
+    p->updated_at = wf->now;
+    wf_post_save(wf, old, p);
+    wf_history(wf, p, history, note, old->status);
+    wf_event(wf, event, p, wf->actor->link, summary(wf, verb, p));
+}
+
+int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_DRAFT) | BIT(ST_CHANGES), "submitted", err)) return -1;
+    struct gl_post old = *p;
+    p->status = ST_AWAITING;
+    p->rev_open = false;
+    transition(wf, &old, p, "submitted", "post.submitted", "submitted", NULL);
+    return 0;
+}
+
+int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_AWAITING), "approved", err)) return -1;
+    struct gl_profile prof;
+    if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
+    struct gl_post old = *p;
+    record_decision(wf, p, true);
+    p->status = prof.auto_schedule && p->scheduled_at != GL_TIME_NONE ? ST_SCHEDULED
+                                                                      : ST_APPROVED;
+    transition(wf, &old, p, "approved", "post.approved", "approved", note);
+    return 0;
+}
+
+int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err)
+{
+    if (!note || !*note) {
+        gl_err_set(err, GL_E_BAD_REQUEST, "a rejection needs a note saying what to change");
+        return -1;
+    }
+    if (require_status(p, BIT(ST_AWAITING) | BIT(ST_APPROVED) | BIT(ST_SCHEDULED), "rejected",
+                       err))
+        return -1;
+    struct gl_post old = *p;
+    record_decision(wf, p, false);
+    p->status = ST_CHANGES;
+    transition(wf, &old, p, "rejected", "post.rejected", "requested changes to", note);
+    return 0;
+}
+
+int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *note,
+                  struct gl_err *err)
+{
+    unsigned allowed = BIT(ST_DRAFT) | BIT(ST_AWAITING) | BIT(ST_CHANGES) | BIT(ST_APPROVED) |
+                       BIT(ST_SCHEDULED);
+    if (require_status(p, allowed, "rescheduled", err)) return -1;
+    if (at < wf->now) {
+        gl_err_set(err, GL_E_BAD_REQUEST, "scheduled_at is in the past");
+        return -1;
+    }
+    struct gl_post old = *p;
+    p->scheduled_at = at;
+    transition(wf, &old, p, "rescheduled", "post.rescheduled", "rescheduled", note);
+    return 0;
+}
+
+int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_APPROVED), "scheduled", err)) return -1;
+    if (p->scheduled_at == GL_TIME_NONE) {
+        gl_err_set(err, GL_E_INVALID_STATE, "post %llu has no time; reschedule it first",
+                   (unsigned long long)p->id);
+        return -1;
+    }
+    struct gl_post old = *p;
+    p->status = ST_SCHEDULED;
+    transition(wf, &old, p, "scheduled", "post.scheduled", "scheduled", NULL);
+    return 0;
+}
+
+int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_SCHEDULED), "published", err)) return -1;
+    struct gl_post old = *p;
+    p->status = ST_PUBLISHED;
+    transition(wf, &old, p, "published", "post.published", "published", NULL);
+    return 0;
+}
+
+int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool shared,
+               uint32_t *out_seq, struct gl_err *err)
+{
+    if (!text || !*text) {
+        gl_err_set(err, GL_E_BAD_REQUEST, "a comment needs text");
+        return -1;
+    }
+    uint32_t seq = gl_next_seq(wf->t, DB_COMMENTS, p->id);
+    const struct gl_actor *a = wf->actor;
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 8);
+    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_pack_kv_int(&pk, "id", seq);
+    gl_pack_kv_str(&pk, "author", a->name);
+    gl_pack_kv_str(&pk, "author_kind", actor_kind_name(a->kind));
+    gl_pack_key(&pk, "link");
+    if (a->link)
+        msgpack_pack_uint64(&pk, a->link);
+    else
+        msgpack_pack_nil(&pk);
+    gl_pack_kv_str(&pk, "text", text);
+    gl_pack_kv_bool(&pk, "shared", shared);
+    gl_pack_kv_int(&pk, "at", wf->now);
+    struct gl_key k;
+    key_child(&k, p->id, seq);
+    gl_put(wf->t, DB_COMMENTS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    struct gl_post old = *p;
+    p->comment_count++;
+    wf_post_save(wf, &old, p);
+    wf_history(wf, p, "commented", text, p->status);
+    wf_event(wf, "post.commented", p, a->link, summary(wf, "commented on", p));
+    *out_seq = seq;
+    return 0;
+}
+
+void wf_begin_content_edit(struct gl_wf *wf, struct gl_post *p)
+{
+    if (p->rev_open) return;
+    /* The current revision was seen by approvers: keep it, and start the next one. */
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 6);
+    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_pack_kv_int(&pk, "revision", p->revision);
+    gl_pack_kv_str(&pk, "caption", p->caption);
+    gl_pack_key(&pk, "platforms");
+    msgpack_pack_array(&pk, p->nplatforms);
+    for (size_t i = 0; i < p->nplatforms; i++) gl_pack_str(&pk, p->platforms[i]);
+    gl_pack_key(&pk, "media");
+    msgpack_pack_array(&pk, p->nmedia);
+    for (size_t i = 0; i < p->nmedia; i++) msgpack_pack_int64(&pk, p->media[i]);
+    gl_pack_key(&pk, "scheduled_at");
+    if (p->scheduled_at == GL_TIME_NONE)
+        msgpack_pack_nil(&pk);
+    else
+        msgpack_pack_int64(&pk, p->scheduled_at);
+    struct gl_key k;
+    key_child(&k, p->id, p->revision);
+    gl_put(wf->t, DB_REVISIONS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    p->revision++;
+    p->napprovals = 0;
+    /* A draft or a post with changes requested stays open until submitted; anything already
+     * in front of approvers goes (back) to them as the new revision. */
+    if (p->status == ST_DRAFT || p->status == ST_CHANGES || p->status == ST_FAILED)
+        p->rev_open = true;
+    else if (p->status == ST_APPROVED || p->status == ST_SCHEDULED)
+        p->status = ST_AWAITING;
+}
+
+void wf_finish_edit(struct gl_wf *wf, const struct gl_post *old, struct gl_post *p,
+                    bool content_changed)
+{
+    p->updated_at = wf->now;
+    wf_post_save(wf, old, p);
+    wf_history(wf, p, "edited", NULL, old->status);
+    const char *type = p->status != old->status ? "post.submitted" : "post.updated";
+    (void)content_changed;
+    wf_event(wf, type, p, 0, summary(wf, "edited", p));
+}
+
+/* Packs a stored map without its schema version "v". */
+static void pack_without_version(msgpack_packer *pk, const msgpack_object *m)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->via.map.size; i++)
+        if (!gl_obj_streq(&m->via.map.ptr[i].key, "v")) n++;
+    msgpack_pack_map(pk, n);
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        if (gl_obj_streq(&m->via.map.ptr[i].key, "v")) continue;
+        msgpack_pack_object(pk, m->via.map.ptr[i].key);
+        msgpack_pack_object(pk, m->via.map.ptr[i].val);
+    }
+}
+
+/* Packs the children of post in db as an array, filtered by keep (NULL keeps all). */
+static void pack_children(struct gl_txn *t, enum gl_db db, uint64_t post,
+                          bool (*keep)(const msgpack_object *), msgpack_packer *pk)
+{
+    struct gl_key lo, hi;
+    key_child(&lo, post, 0);
+    key_child(&hi, post + 1, 0);
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    /* Two passes, because the array's length comes first. */
+    for (int pass = 0; pass < 2; pass++) {
+        struct gl_range r;
+        if (gl_range_open(t, db, &lo, &hi, &r)) {
+            if (pass == 0) msgpack_pack_array(pk, 0);
+            break;
+        }
+        MDB_val key, val;
+        uint32_t count = 0;
+        while (gl_range_next(&r, &key, &val)) {
+            msgpack_object o;
+            size_t off = 0;
+            if (msgpack_unpack(val.mv_data, val.mv_size, &off, &zone, &o) !=
+                    MSGPACK_UNPACK_SUCCESS ||
+                o.type != MSGPACK_OBJECT_MAP || (keep && !keep(&o)))
+                continue;
+            if (pass == 0)
+                count++;
+            else
+                pack_without_version(pk, &o);
+        }
+        gl_range_close(&r);
+        if (pass == 0) msgpack_pack_array(pk, count);
+        msgpack_zone_clear(&zone);
+    }
+    msgpack_zone_destroy(&zone);
+}
+
+static bool is_shared(const msgpack_object *m)
+{
+    const msgpack_object *s = gl_map_get(m, "shared");
+    return s && s->type == MSGPACK_OBJECT_BOOLEAN && s->via.boolean;
+}
+
+void wf_pack_comments(struct gl_txn *t, uint64_t post, bool shared_only, msgpack_packer *pk)
+{
+    pack_children(t, DB_COMMENTS, post, shared_only ? is_shared : NULL, pk);
+}
+
+void wf_pack_history(struct gl_txn *t, uint64_t post, msgpack_packer *pk)
+{
+    pack_children(t, DB_HISTORY, post, NULL, pk);
+}

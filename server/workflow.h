@@ -1,0 +1,74 @@
+/* The approval workflow: loading and saving posts with their indexes, the legal transitions,
+ * history entries and events. Used by the RPC handlers and by the link pages alike, with the
+ * actor saying who acts (a staff user, an external visitor through a link, or the daemon). */
+#ifndef GL_WORKFLOW_H
+#define GL_WORKFLOW_H
+
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "batch.h"
+#include "records.h"
+#include "store.h"
+
+enum gl_actor_kind { ACTOR_STAFF, ACTOR_EXTERNAL, ACTOR_SYSTEM };
+
+struct gl_actor {
+    const char *name;
+    enum gl_actor_kind kind;
+    uint64_t link;       /* the link acted through (external), else 0 */
+    const char *address; /* the client's address (external), else NULL */
+};
+
+/* Everything a workflow step needs: where to write, where to put events, where decoded
+ * records live, who acts and when. */
+struct gl_wf {
+    struct gl_txn *t;
+    struct gl_op *op;
+    msgpack_zone *zone;
+    const struct gl_actor *actor;
+    int64_t now;
+};
+
+/* Loads a post; -1 with err not_found when there is none (or the store failed: see t->rc). */
+int wf_post_load(struct gl_wf *wf, uint64_t id, struct gl_post *out, struct gl_err *err);
+int wf_profile_load(struct gl_wf *wf, uint64_t id, struct gl_profile *out, struct gl_err *err);
+/* Writes p, keeping the indexes in step with old (NULL for a new post). */
+void wf_post_save(struct gl_wf *wf, const struct gl_post *old, const struct gl_post *p);
+void wf_post_remove(struct gl_wf *wf, const struct gl_post *p);
+
+/* History entry of p: type, the note (or NULL), the status before. */
+void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, const char *note,
+                enum gl_status from);
+/* Queues an event for subscribers once the batch commits. */
+void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+              const char *text);
+
+/* The steps. Each checks the post's status (invalid_state), changes p, saves it, and records
+ * history and the event. Return 0 or -1 with err set. */
+int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err);
+int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err);
+int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *note,
+                  struct gl_err *err);
+int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+/* Adds a comment; out_seq receives its id. */
+int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool shared,
+               uint32_t *out_seq, struct gl_err *err);
+
+/* Content edits: caption, platforms or media changed. Opens a new revision when the current
+ * one has been sent for approval, and sends an approved or scheduled post back. Call before
+ * changing p's fields; it saves the old revision. */
+void wf_begin_content_edit(struct gl_wf *wf, struct gl_post *p);
+/* Finishes an edit (content or not): saves, records history and the event. */
+void wf_finish_edit(struct gl_wf *wf, const struct gl_post *old, struct gl_post *p,
+                    bool content_changed);
+
+/* Packs the comments of a post (all, or only the shared ones) as an array. */
+void wf_pack_comments(struct gl_txn *t, uint64_t post, bool shared_only, msgpack_packer *pk);
+/* Packs the history of a post as an array, oldest first. */
+void wf_pack_history(struct gl_txn *t, uint64_t post, msgpack_packer *pk);
+
+#endif
