@@ -204,6 +204,9 @@ int main(int argc, char **argv)
     log_info("listening rpc=%s data=%s version=%s", bound, srv.opt.data_dir, GL_VERSION);
 
     gl_publish_start(&srv);
+    /* Tests and scripts wait for this line: every listener is up. */
+    printf("ready\n");
+    fflush(stdout);
     uv_signal_init(srv.loop, &srv.sig_term);
     uv_signal_init(srv.loop, &srv.sig_int);
     uv_signal_init(srv.loop, &srv.sig_hup);
