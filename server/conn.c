@@ -14,8 +14,10 @@
 #define MAX_CONNS 1024
 /* Output a connection may have queued before it is judged too slow and dropped. */
 #define MAX_QUEUED_OUTPUT ((size_t)32 << 20)
-/* Password hashes queued at once on the thread pool (64 MiB each). */
-#define MAX_HASH_JOBS 4
+/* Password hashes queued on the thread pool. Its four threads bound the memory (64 MiB a
+ * hash); this bounds the queue, so a login flood is refused rather than queued for ever,
+ * while a whole team reconnecting after a restart still gets in. */
+#define MAX_HASH_JOBS 64
 /* A connection that has not logged in by then is closed. */
 #define LOGIN_TIMEOUT_MS 30000
 
@@ -33,6 +35,7 @@ struct gl_conn {
     bool processing;   /* inside conn_process: completions must not recurse into it */
     bool reading;
     bool closing;
+    bool draining;     /* answered a protocol error: input is discarded until close */
     bool authed;
     bool subscribed;
     char user[GL_MAX_NAME + 1];
@@ -149,22 +152,26 @@ static void conn_send_error(struct gl_conn *c, uint32_t msgid, const struct gl_e
 static void on_shutdown(uv_shutdown_t *s, int status)
 {
     (void)status;
-    struct gl_conn *c = s->data;
-    c->closing = false; /* conn_close below does the closing */
-    conn_close(c);
-    conn_unref(c);
+    conn_unref(s->data);
 }
 
-/* Answers a protocol error, then closes once the answer is out. */
+static void on_drain_timeout(uv_timer_t *t)
+{
+    conn_close(t->data);
+}
+
+/* Answers a protocol error and closes. Until the peer closes (or for two seconds) its input
+ * is read and dropped: closing a socket with unread data resets it, and the peer would never
+ * see the answer. */
 static void conn_fail(struct gl_conn *c, enum gl_errcode code, const char *why)
 {
     struct gl_err err;
     gl_err_set(&err, code, "%s", why);
     log_info("rpc: closing connection peer=%s reason=\"%s\"", c->peer, why);
     conn_send_error(c, 0, &err);
-    if (c->closing) return;
-    uv_read_stop((uv_stream_t *)&c->tcp);
-    c->reading = false;
+    if (c->closing || c->draining) return;
+    c->draining = true;
+    c->in_start = c->in_len = 0;
     c->shutdown.data = c;
     c->refs++;
     if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) < 0) {
@@ -172,8 +179,8 @@ static void conn_fail(struct gl_conn *c, enum gl_errcode code, const char *why)
         conn_close(c);
         return;
     }
-    /* Stop processing, but leave the handle to on_shutdown. */
-    c->closing = true;
+    uv_timer_start(&c->login_timer, on_drain_timeout, 2000, 0);
+    if (!c->reading) conn_resume_read(c);
 }
 
 /* ---- requests ---- */
@@ -360,7 +367,7 @@ static struct gl_req *req_new(struct gl_conn *c, const char *data, size_t len)
 static void conn_process(struct gl_conn *c)
 {
     c->processing = true;
-    while (!c->busy && !c->closing && c->in_len > c->in_start) {
+    while (!c->busy && !c->closing && !c->draining && c->in_len > c->in_start) {
         struct gl_mp_limits lim = {
             .max_bytes = c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON,
             .max_depth = GL_RPC_MAX_DEPTH,
@@ -390,7 +397,7 @@ static void conn_process(struct gl_conn *c)
     c->processing = false;
     if (c->in_start == c->in_len) c->in_start = c->in_len = 0;
     /* Read more only while nothing waits: a busy connection's peer waits for its answer. */
-    if (!c->closing && !c->reading && !c->busy) {
+    if (!c->closing && !c->draining && !c->reading && !c->busy) {
         conn_resume_read(c);
     }
 }
@@ -423,6 +430,10 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         conn_close(c);
         return;
     }
+    if (c->draining) {
+        c->in_start = c->in_len = 0;
+        return;
+    }
     c->in_len += (size_t)n;
     /* Past a frame's worth of unprocessed bytes, stop reading until the backlog drains. */
     size_t max = (c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON) + 65536;
@@ -441,7 +452,7 @@ static void conn_resume_read(struct gl_conn *c)
 static void on_login_timeout(uv_timer_t *t)
 {
     struct gl_conn *c = t->data;
-    if (!c->authed) conn_fail(c, GL_E_UNAUTHORIZED, "no login in time");
+    if (!c->authed && !c->draining) conn_fail(c, GL_E_UNAUTHORIZED, "no login in time");
 }
 
 static void on_connection(uv_stream_t *server, int status)

@@ -78,7 +78,8 @@ int m_user_create(struct gl_req *req, struct gl_txn *t)
 
 int m_user_list(struct gl_req *req, struct gl_txn *t)
 {
-    struct gl_key lo = {.n = 0}, hi;
+    /* LMDB refuses an empty key, so the range starts at the smallest one-byte key. */
+    struct gl_key lo = {.b = {0}, .n = 1}, hi;
     memset(hi.b, 0xff, sizeof hi.b);
     hi.n = sizeof hi.b;
     msgpack_packer *pk = &req->pk;

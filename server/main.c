@@ -19,8 +19,6 @@
 #include "util.h"
 #include "xmalloc.h"
 
-struct gl_server *gl_srv;
-
 static void usage(FILE *out)
 {
     fprintf(out,

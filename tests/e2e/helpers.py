@@ -1,0 +1,35 @@
+"""Shared test data builders: users per role, a profile, posts in a given status."""
+import time
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(daemon, admin, name, role):
+    admin.call("user.create", name=name, password=PASSWORD, role=role)
+    return daemon.client(name, PASSWORD)
+
+
+def make_profile(admin, name="Acme", timezone="Europe/Paris", platforms=("instagram", "x"), **kw):
+    return admin.call("profile.create", name=name, timezone=timezone, platforms=list(platforms),
+                      **kw)["id"]
+
+
+def make_post(c, profile, status="draft", caption="Hello world", at=None, platforms=("instagram",)):
+    """A post brought to status through the real workflow."""
+    at = at if at is not None else int(time.time()) + 7 * 86400
+    pid = c.call("post.create", profile=profile, caption=caption, platforms=list(platforms),
+                 scheduled_at=at)["id"]
+    if status == "draft":
+        return pid
+    c.call("post.submit", id=pid)
+    if status == "awaiting_approval":
+        return pid
+    if status == "changes_requested":
+        c.call("post.reject", id=pid, note="Shorter, please")
+        return pid
+    c.call("post.approve", id=pid)
+    if status == "approved":
+        return pid
+    c.call("post.schedule", id=pid)
+    assert status == "scheduled", status
+    return pid

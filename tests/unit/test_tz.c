@@ -1,0 +1,81 @@
+/* Time zones across daylight-saving changes, east and west of UTC. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tz.h"
+
+static void test_paris_spring_forward(void **state)
+{
+    (void)state;
+    /* 2026-03-29: Paris goes from 02:00 CET to 03:00 CEST. */
+    int64_t before = gl_tz_to_utc("Europe/Paris", 2026, 3, 29, 1, 30);
+    int64_t after = gl_tz_to_utc("Europe/Paris", 2026, 3, 29, 3, 30);
+    assert_int_equal(before, 1774744200); /* 00:30 UTC */
+    assert_int_equal(after, 1774747800);  /* 01:30 UTC */
+    assert_int_equal(gl_tz_offset("Europe/Paris", before), 3600);
+    assert_int_equal(gl_tz_offset("Europe/Paris", after), 7200);
+    /* The day has 23 hours. */
+    int64_t d0 = gl_tz_to_utc("Europe/Paris", 2026, 3, 29, 0, 0);
+    int64_t d1 = gl_tz_to_utc("Europe/Paris", 2026, 3, 30, 0, 0);
+    assert_int_equal(d1 - d0, 23 * 3600);
+}
+
+static void test_new_york_fall_back(void **state)
+{
+    (void)state;
+    /* 2026-11-01: New York goes from 02:00 EDT back to 01:00 EST; the day has 25 hours. */
+    int64_t d0 = gl_tz_to_utc("America/New_York", 2026, 11, 1, 0, 0);
+    int64_t d1 = gl_tz_to_utc("America/New_York", 2026, 11, 2, 0, 0);
+    assert_int_equal(d1 - d0, 25 * 3600);
+    struct tm tm;
+    gl_tz_local("America/New_York", d1 - 1, &tm);
+    assert_int_equal(tm.tm_mday, 1);
+    assert_int_equal(tm.tm_hour, 23);
+}
+
+static void test_tokyo_and_midnight(void **state)
+{
+    (void)state;
+    /* 2026-11-22 23:30 UTC is already the 23rd in Tokyo (UTC+9, no DST) but still the 22nd
+     * in Los Angeles. */
+    int64_t t = 1795390200;
+    struct tm tm;
+    gl_tz_local("Asia/Tokyo", t, &tm);
+    assert_int_equal(tm.tm_mday, 23);
+    assert_int_equal(tm.tm_hour, 8);
+    gl_tz_local("America/Los_Angeles", t, &tm);
+    assert_int_equal(tm.tm_mday, 22);
+    assert_int_equal(tm.tm_hour, 15);
+    assert_int_equal(gl_tz_to_utc("Asia/Tokyo", 2026, 11, 23, 8, 30), t);
+}
+
+static void test_valid_names_and_calendar(void **state)
+{
+    (void)state;
+    assert_true(gl_tz_valid("Europe/Paris"));
+    assert_true(gl_tz_valid("UTC"));
+    assert_false(gl_tz_valid("Mars/Olympus"));
+    assert_false(gl_tz_valid("../../etc/passwd"));
+    assert_false(gl_tz_valid("/etc/localtime"));
+    assert_false(gl_tz_valid(""));
+    assert_int_equal(gl_days_in_month(2028, 2), 29);
+    assert_int_equal(gl_days_in_month(2100, 2), 28);
+    assert_int_equal(gl_days_in_month(2026, 11), 30);
+    assert_int_equal(gl_weekday(2026, 11, 22), 6); /* a Sunday */
+    assert_int_equal(gl_weekday(2026, 11, 23), 0); /* a Monday */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_paris_spring_forward),
+        cmocka_unit_test(test_new_york_fall_back),
+        cmocka_unit_test(test_tokyo_and_midnight),
+        cmocka_unit_test(test_valid_names_and_calendar),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
