@@ -277,7 +277,7 @@ int m_post_list(struct gl_req *req, struct gl_txn *t)
         for (size_t i = 0; i < nids; i++) {
             if (list_profile(req, t, ids[i], from, hi, status, &list)) return -1;
         }
-        qsort(list.items, list.n, sizeof *list.items, cmp_post_time);
+        if (list.n > 1) qsort(list.items, list.n, sizeof *list.items, cmp_post_time);
     }
     msgpack_pack_map(&req->pk, 1);
     gl_pack_key(&req->pk, "posts");
