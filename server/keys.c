@@ -98,6 +98,17 @@ void key_child_decode(const void *data, size_t n, uint64_t *parent, uint32_t *se
     *seq = get_u32(p + 8);
 }
 
+void key_link_seen(struct gl_key *k, uint64_t link, uint64_t post, const char *name)
+{
+    k->n = 0;
+    put_u64(k, link);
+    put_u64(k, post);
+    size_t n = strlen(name);
+    if (n > GL_KEY_MAX - k->n) n = GL_KEY_MAX - k->n;
+    memcpy(k->b + k->n, name, n);
+    k->n += n;
+}
+
 void key_bytes(struct gl_key *k, const void *data, size_t n)
 {
     k->n = n < GL_KEY_MAX ? n : GL_KEY_MAX;

@@ -31,6 +31,8 @@ void key_post_status_decode(const void *data, size_t n, unsigned *status, int64_
 /* Children of a record (history, comments, revisions): (parent id, sequence). */
 void key_child(struct gl_key *k, uint64_t parent, uint32_t seq);
 void key_child_decode(const void *data, size_t n, uint64_t *parent, uint32_t *seq);
+/* link_seen: (link id, post id, visitor name bytes, cut to what fits). */
+void key_link_seen(struct gl_key *k, uint64_t link, uint64_t post, const char *name);
 /* Text keys (user names, token hashes) are stored as their bytes. */
 void key_bytes(struct gl_key *k, const void *data, size_t n);
 

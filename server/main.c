@@ -18,6 +18,7 @@
 #include "server.h"
 #include "util.h"
 #include "xmalloc.h"
+#include "web.h"
 
 static void usage(FILE *out)
 {
@@ -28,6 +29,7 @@ static void usage(FILE *out)
             "  --http HOST:PORT    HTTP address for external links (default 127.0.0.1:7412)\n"
             "  --public-url URL    base of the links given out (default http://HTTP-ADDRESS)\n"
             "  --config FILE       configuration file; options given here win\n"
+            "  --trusted-proxy ADDR  believe X-Forwarded-For from this proxy address (repeatable)\n"
             "  --log-file FILE     log there instead of stderr (reopened on SIGHUP)\n"
             "  --demo              fill an empty store with demo profiles and posts\n"
             "  --help, --version\n"
@@ -93,6 +95,7 @@ static void on_committed(struct gl_op *op)
 {
     if (op->events.size) gl_rpc_broadcast(op->events.data, op->events.size);
 }
+    gl_web_committed(op);
 
 static void shutdown_server(struct gl_server *srv)
 {
@@ -101,6 +104,7 @@ static void shutdown_server(struct gl_server *srv)
     log_info("shutting down");
     gl_rpc_close(srv);
     gl_batch_close(&srv->batch);
+    gl_web_stop(srv);
     gl_publish_stop(srv);
     uv_close((uv_handle_t *)&srv->sig_term, NULL);
     uv_close((uv_handle_t *)&srv->sig_int, NULL);
@@ -128,6 +132,7 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         {"http", required_argument, NULL, 'H'},
         {"public-url", required_argument, NULL, 'u'},
         {"config", required_argument, NULL, 'c'},
+        {"trusted-proxy", required_argument, NULL, 'T'},
         {"log-file", required_argument, NULL, 'l'},
         {"demo", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
@@ -142,6 +147,14 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         case 'H': o->http_addr = optarg; break;
         case 'u': o->public_url = optarg; break;
         case 'c': o->config_file = optarg; break;
+        case 'T':
+            if (o->ntrusted_proxies == GL_ARRAY_LEN(o->trusted_proxies)) {
+                fprintf(stderr, "greenlightd: at most %zu --trusted-proxy\n",
+                        GL_ARRAY_LEN(o->trusted_proxies));
+                return -1;
+            }
+            o->trusted_proxies[o->ntrusted_proxies++] = optarg;
+            break;
         case 'l': o->log_file = optarg; break;
         case 'D': o->demo = true; break;
         case 'h': usage(stdout); exit(0);
@@ -210,6 +223,16 @@ int main(int argc, char **argv)
     uv_signal_init(srv.loop, &srv.sig_hup);
     srv.sig_term.data = srv.sig_int.data = srv.sig_hup.data = &srv;
     uv_signal_start(&srv.sig_term, on_signal, SIGTERM);
+
+    rc = gl_web_start(&srv, bound, sizeof bound);
+    if (rc) {
+        log_error("cannot listen on %s: %s", srv.opt.http_addr, uv_strerror(rc));
+        return 1;
+    }
+    printf("http %s\n", bound);
+    fflush(stdout);
+    log_info("listening http=%s public_url=%s", bound, gl_web_public_url());
+    if (srv.opt.demo) gl_web_demo_links(&srv);
     uv_signal_start(&srv.sig_int, on_signal, SIGINT);
     uv_signal_start(&srv.sig_hup, on_signal, SIGHUP);
     signal(SIGPIPE, SIG_IGN);

@@ -94,6 +94,14 @@ int m_post_reschedule(struct gl_req *req, struct gl_txn *t);
 int m_post_schedule(struct gl_req *req, struct gl_txn *t);
 int m_post_comment(struct gl_req *req, struct gl_txn *t);
 int m_notify_subscribe(struct gl_req *req, struct gl_txn *t);
+int m_link_create_admit(struct gl_req *req);
+void m_link_hash_work(struct gl_req *req);
+int m_link_create(struct gl_req *req, struct gl_txn *t);
+int m_link_list(struct gl_req *req, struct gl_txn *t);
+int m_link_revoke(struct gl_req *req, struct gl_txn *t);
+int m_link_regenerate_admit(struct gl_req *req);
+int m_link_regenerate(struct gl_req *req, struct gl_txn *t);
+int m_link_extend(struct gl_req *req, struct gl_txn *t);
 
 /* Shorthand for handlers: fail with a code and message. */
 #define REQ_FAIL(req, code, ...) (gl_err_set(&(req)->op.err, (code), __VA_ARGS__), -1)

@@ -20,6 +20,8 @@ struct gl_options {
     const char *log_file;
     const char *publisher;
     const char *sendmail;
+    const char *trusted_proxies[16]; /* --trusted-proxy: X-Forwarded-For is believed from these */
+    unsigned ntrusted_proxies;
     bool demo;
 };
 

@@ -23,6 +23,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_SESSIONS] = "sessions",
     [DB_MEDIA] = "media",
     [DB_NOTIFICATIONS] = "notifications",
+    [DB_LINK_SEEN] = "link_seen",
 };
 
 /* LMDB 0.9.24's default map is 1 MiB; start at 256 MiB (only address space until used) and

@@ -28,6 +28,7 @@ enum gl_db {
     DB_SESSIONS,         /* sha256(cookie) -> session record */
     DB_MEDIA,            /* id -> media record */
     DB_NOTIFICATIONS,    /* (user hash, seq) -> notification */
+    DB_LINK_SEEN,        /* (link, post, visitor name) -> what the visitor last saw */
     DB_COUNT
 };
 

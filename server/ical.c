@@ -1,0 +1,115 @@
+/* The iCalendar feed of a calendar or collab link (RFC 5545): one VEVENT per visible post, in
+ * UTC, lines folded at 75 octets, text escaped. Google Calendar, Apple Calendar and
+ * Thunderbird subscribe to it by URL. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "webctx.h"
+
+void ical_render(struct web *w, const struct postv *posts, const char *public_url);
+
+/* Appends one content line, escaping TEXT when asked and folding every 75 octets without
+ * cutting a UTF-8 character. */
+static void line(struct gl_buf *b, const char *name, const char *value, bool text)
+{
+    struct gl_buf l;
+    buf_init(&l, 128);
+    buf_puts(&l, name);
+    buf_puts(&l, ":");
+    for (const char *p = value; *p; p++) {
+        if (text && (*p == '\\' || *p == ';' || *p == ',')) {
+            buf_put(&l, "\\", 1);
+            buf_put(&l, p, 1);
+        } else if (text && *p == '\n') {
+            buf_puts(&l, "\\n");
+        } else if (*p == '\r' || (unsigned char)*p < 0x20) {
+            continue;
+        } else {
+            buf_put(&l, p, 1);
+        }
+    }
+    size_t i = 0, width = 75;
+    while (i < l.n) {
+        size_t take = l.n - i < width ? l.n - i : width;
+        while (i + take < l.n && take > 0 && ((unsigned char)l.p[i + take] & 0xC0) == 0x80) take--;
+        if (i) buf_put(b, " ", 1);
+        buf_put(b, l.p + i, take);
+        buf_puts(b, "\r\n");
+        i += take;
+        width = 74; /* the leading space counts */
+    }
+    buf_free(&l);
+}
+
+static void utc(int64_t t, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, n, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+void ical_render(struct web *w, const struct postv *posts, const char *public_url)
+{
+    struct gl_buf *b = &w->out;
+    buf_puts(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Greenlight//Greenlight//EN\r\n"
+                "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+    char name[256];
+    snprintf(name, sizeof name, "%s (%s)", w->prof.name,
+             w->link.kind == LINK_COLLAB ? "collaboration" : "content calendar");
+    line(b, "X-WR-CALNAME", name, true);
+    line(b, "X-WR-TIMEZONE", w->prof.timezone, false);
+    buf_puts(b, "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\nX-PUBLISHED-TTL:PT1H\r\n");
+    char now[32];
+    utc(w->now, now, sizeof now);
+    for (size_t i = 0; i < posts->n; i++) {
+        const struct gl_post *p = &posts->items[i];
+        if (p->scheduled_at == GL_TIME_NONE) continue;
+        char uid[96], start[32], mod[32], seq[16];
+        snprintf(uid, sizeof uid, "post-%llu-link-%llu@greenlight", (unsigned long long)p->id,
+                 (unsigned long long)w->link.id);
+        utc(p->scheduled_at, start, sizeof start);
+        utc(p->updated_at ? p->updated_at : w->now, mod, sizeof mod);
+        snprintf(seq, sizeof seq, "%u", p->revision);
+        buf_puts(b, "BEGIN:VEVENT\r\n");
+        line(b, "UID", uid, false);
+        line(b, "DTSTAMP", now, false);
+        line(b, "DTSTART", start, false);
+        buf_puts(b, "DURATION:PT30M\r\n");
+        line(b, "LAST-MODIFIED", mod, false);
+        line(b, "SEQUENCE", seq, false);
+        struct gl_buf s;
+        buf_init(&s, 256);
+        buf_printf(&s, "[%s] ", web_status_label(w, p->status));
+        for (size_t k = 0; k < p->nplatforms; k++) {
+            if (k) buf_puts(&s, ", ");
+            buf_puts(&s, p->platforms[k]);
+        }
+        buf_puts(&s, ": ");
+        size_t cap = strlen(p->caption), cut = cap > 80 ? 80 : cap;
+        while (cut < cap && cut > 0 && ((unsigned char)p->caption[cut] & 0xC0) == 0x80) cut--;
+        buf_put(&s, p->caption, cut);
+        if (cut < cap) buf_puts(&s, "…");
+        for (size_t k = 0; k < s.n; k++)
+            if (s.p[k] == '\n') s.p[k] = ' ';
+        line(b, "SUMMARY", s.p, true);
+        s.n = 0;
+        buf_puts(&s, p->caption);
+        if (p->notes && *p->notes) {
+            buf_puts(&s, "\n\nNotes for approvers: ");
+            buf_puts(&s, p->notes);
+        }
+        buf_printf(&s, "\n\nStatus: %s", web_status_label(w, p->status));
+        line(b, "DESCRIPTION", s.p, true);
+        s.n = 0;
+        buf_printf(&s, "%s%s/p/%llu", public_url, w->base, (unsigned long long)p->id);
+        line(b, "URL", s.p, false);
+        buf_free(&s);
+        buf_puts(b, p->status == ST_SCHEDULED || p->status == ST_PUBLISHED
+                        ? "STATUS:CONFIRMED\r\n"
+                        : "STATUS:TENTATIVE\r\n");
+        buf_puts(b, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n");
+    }
+    buf_puts(b, "END:VCALENDAR\r\n");
+}
