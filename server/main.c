@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "config.h"
 #include "conn.h"
 #include "demo.h"
 #include "log.h"
@@ -17,8 +18,8 @@
 #include "records.h"
 #include "server.h"
 #include "util.h"
-#include "xmalloc.h"
 #include "web.h"
+#include "xmalloc.h"
 
 static void usage(FILE *out)
 {
@@ -28,8 +29,8 @@ static void usage(FILE *out)
             "  --rpc HOST:PORT     MessagePack-RPC address for the staff client (default 127.0.0.1:7411)\n"
             "  --http HOST:PORT    HTTP address for external links (default 127.0.0.1:7412)\n"
             "  --public-url URL    base of the links given out (default http://HTTP-ADDRESS)\n"
-            "  --config FILE       configuration file; options given here win\n"
             "  --trusted-proxy ADDR  believe X-Forwarded-For from this proxy address (repeatable)\n"
+            "  --config FILE       configuration file; options given here win\n"
             "  --log-file FILE     log there instead of stderr (reopened on SIGHUP)\n"
             "  --demo              fill an empty store with demo profiles and posts\n"
             "  --help, --version\n"
@@ -94,8 +95,8 @@ static int ensure_admin(struct gl_server *srv)
 static void on_committed(struct gl_op *op)
 {
     if (op->events.size) gl_rpc_broadcast(op->events.data, op->events.size);
-}
     gl_web_committed(op);
+}
 
 static void shutdown_server(struct gl_server *srv)
 {
@@ -103,8 +104,8 @@ static void shutdown_server(struct gl_server *srv)
     srv->stopping = true;
     log_info("shutting down");
     gl_rpc_close(srv);
-    gl_batch_close(&srv->batch);
     gl_web_stop(srv);
+    gl_batch_close(&srv->batch);
     gl_publish_stop(srv);
     uv_close((uv_handle_t *)&srv->sig_term, NULL);
     uv_close((uv_handle_t *)&srv->sig_int, NULL);
@@ -131,8 +132,8 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         {"rpc", required_argument, NULL, 'r'},
         {"http", required_argument, NULL, 'H'},
         {"public-url", required_argument, NULL, 'u'},
-        {"config", required_argument, NULL, 'c'},
         {"trusted-proxy", required_argument, NULL, 'T'},
+        {"config", required_argument, NULL, 'c'},
         {"log-file", required_argument, NULL, 'l'},
         {"demo", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
@@ -146,7 +147,6 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         case 'r': o->rpc_addr = optarg; break;
         case 'H': o->http_addr = optarg; break;
         case 'u': o->public_url = optarg; break;
-        case 'c': o->config_file = optarg; break;
         case 'T':
             if (o->ntrusted_proxies == GL_ARRAY_LEN(o->trusted_proxies)) {
                 fprintf(stderr, "greenlightd: at most %zu --trusted-proxy\n",
@@ -155,6 +155,7 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
             }
             o->trusted_proxies[o->ntrusted_proxies++] = optarg;
             break;
+        case 'c': o->config_file = optarg; break;
         case 'l': o->log_file = optarg; break;
         case 'D': o->demo = true; break;
         case 'h': usage(stdout); exit(0);
@@ -177,6 +178,15 @@ int main(int argc, char **argv)
     srv.opt = (struct gl_options){.data_dir = "./greenlight-data",
                                   .rpc_addr = "127.0.0.1:7411",
                                   .http_addr = "127.0.0.1:7412"};
+    /* The file first, then the command line over it. */
+    const char *config = gl_config_path(argc, argv);
+    if (config) {
+        struct gl_err cerr = {0};
+        if (gl_config_load(config, &srv.opt, &cerr) != 0) {
+            fprintf(stderr, "greenlightd: %s\n", cerr.message);
+            return 2;
+        }
+    }
     if (parse_args(argc, argv, &srv.opt) != 0) return 2;
     if (sodium_init() < 0) {
         fprintf(stderr, "greenlightd: libsodium failed to initialise\n");
@@ -214,16 +224,6 @@ int main(int argc, char **argv)
     fflush(stdout);
     log_info("listening rpc=%s data=%s version=%s", bound, srv.opt.data_dir, GL_VERSION);
 
-    gl_publish_start(&srv);
-    /* Tests and scripts wait for this line: every listener is up. */
-    printf("ready\n");
-    fflush(stdout);
-    uv_signal_init(srv.loop, &srv.sig_term);
-    uv_signal_init(srv.loop, &srv.sig_int);
-    uv_signal_init(srv.loop, &srv.sig_hup);
-    srv.sig_term.data = srv.sig_int.data = srv.sig_hup.data = &srv;
-    uv_signal_start(&srv.sig_term, on_signal, SIGTERM);
-
     rc = gl_web_start(&srv, bound, sizeof bound);
     if (rc) {
         log_error("cannot listen on %s: %s", srv.opt.http_addr, uv_strerror(rc));
@@ -233,6 +233,16 @@ int main(int argc, char **argv)
     fflush(stdout);
     log_info("listening http=%s public_url=%s", bound, gl_web_public_url());
     if (srv.opt.demo) gl_web_demo_links(&srv);
+
+    gl_publish_start(&srv);
+    /* Tests and scripts wait for this line: every listener is up. */
+    printf("ready\n");
+    fflush(stdout);
+    uv_signal_init(srv.loop, &srv.sig_term);
+    uv_signal_init(srv.loop, &srv.sig_int);
+    uv_signal_init(srv.loop, &srv.sig_hup);
+    srv.sig_term.data = srv.sig_int.data = srv.sig_hup.data = &srv;
+    uv_signal_start(&srv.sig_term, on_signal, SIGTERM);
     uv_signal_start(&srv.sig_int, on_signal, SIGINT);
     uv_signal_start(&srv.sig_hup, on_signal, SIGHUP);
     signal(SIGPIPE, SIG_IGN);
@@ -243,5 +253,6 @@ int main(int argc, char **argv)
     gl_store_close(&srv.store);
     gl_log_open(NULL);
     log_info("stopped");
+    gl_config_free();
     return closed == 0 ? 0 : 1;
 }
