@@ -672,6 +672,19 @@ static int scan_head(struct gl_http_conn *c)
     return 0;
 }
 
+/* A head over the limit: 414 when the request line alone is too long, else 431. */
+static void head_too_large(struct gl_http_conn *c)
+{
+    const char *p = c->in + c->in_start;
+    size_t n = c->in_len - c->in_start;
+    const char *eol = memchr(p, '\n', n);
+    size_t line = eol ? (size_t)(eol - p) : n;
+    if (line > GL_HTTP_MAX_URL + 16)
+        conn_fail(c, 414, "request line too long");
+    else
+        conn_fail(c, 431, "request head too large");
+}
+
 static void dispatch(struct gl_http_conn *c)
 {
     struct gl_http_req *r = c->pending;
@@ -693,17 +706,11 @@ static void conn_process(struct gl_http_conn *c)
                 break;
             }
             if (r == 0) {
-                if (c->scanned > GL_HTTP_MAX_HEAD) {
-                    /* A request line alone that long is a long URL. */
-                    const char *sp = memchr(c->in + c->in_start, ' ', c->in_len - c->in_start);
-                    bool url_long = sp && !memchr(c->in + c->in_start, '\n',
-                                                  c->in_len - c->in_start);
-                    conn_fail(c, url_long ? 414 : 431, "request head too large");
-                }
+                if (c->scanned > GL_HTTP_MAX_HEAD) head_too_large(c);
                 break;
             }
             if (c->scanned > GL_HTTP_MAX_HEAD + 4) {
-                conn_fail(c, 431, "request head too large");
+                head_too_large(c);
                 break;
             }
             c->in_head = false;

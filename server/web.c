@@ -505,7 +505,7 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
         if (check_link(ww, t, &l, true)) return -1;
         int64_t now = gl_now();
         /* Once is enough: a second click within the hour tells nobody anything new. */
-        if (l.requested_at > l.expires_at && now - l.requested_at < 3600) return 0;
+        if (l.requested_at >= l.expires_at && now - l.requested_at < 3600) return 0;
         l.requested_at = now;
         gl_link_save(t, &l);
         const char *who = l.approver ? l.approver : "a visitor";
@@ -1322,7 +1322,7 @@ static void route_link(struct gl_http_req *req, const char *path)
             gl_batch_submit(&gl_srv->batch, &ww->op);
             return;
         }
-        bool requested = w->link.requested_at > w->link.expires_at;
+        bool requested = w->link.requested_at >= w->link.expires_at;
         page_expired(w, requested);
         web_send(w, 410);
         return;
