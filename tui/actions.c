@@ -1,0 +1,308 @@
+/* Post actions (actions.h). */
+#include "actions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tz.h"
+#include "ui.h"
+#include "util.h"
+#include "xmalloc.h"
+
+/* The post a prompt is about: only one prompt is open at a time. */
+static struct {
+    int64_t id, profile;
+    char zone[80];
+    int64_t *ids; /* bulk reject */
+    size_t nids;
+} cur;
+
+/* Text typed for a request that failed, offered again for the same post and action. */
+static struct {
+    int64_t id;
+    enum action act;
+    char *text;
+} draft;
+
+/* A bulk action's progress. */
+static struct {
+    unsigned serial;
+    size_t total, ok, failed;
+    struct gl_err first;
+    const char *verb;
+} bulk;
+
+static void draft_set(int64_t id, enum action act, const char *text)
+{
+    free(draft.text);
+    draft.id = id;
+    draft.act = act;
+    draft.text = text ? xstrdup(text) : NULL;
+}
+
+static const char *draft_for(int64_t id, enum action act)
+{
+    return draft.text && draft.id == id && draft.act == act ? draft.text : NULL;
+}
+
+void act_free(void)
+{
+    free(draft.text);
+    draft.text = NULL;
+    free(cur.ids);
+    cur.ids = NULL;
+}
+
+static void remember(const struct app *a, const struct md_post *p)
+{
+    cur.id = p->id;
+    cur.profile = p->profile;
+    const struct md_profile *pr = app_profile_by_id(a, p->profile);
+    snprintf(cur.zone, sizeof cur.zone, "%s", pr ? pr->timezone : "UTC");
+}
+
+/* tag packs the action and the post id, so the reply knows what it answers. */
+static uint64_t mktag(enum action act, int64_t id)
+{
+    return ((uint64_t)act << 48) | ((uint64_t)id & 0xffffffffffffULL);
+}
+
+static void on_done(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    struct app *a = ud;
+    enum action act = (enum action)(tag >> 48);
+    int64_t id = (int64_t)(tag & 0xffffffffffffULL);
+    static const char *const verbs[] = {
+        [ACT_APPROVE] = "approved", [ACT_REJECT] = "sent back (changes requested)",
+        [ACT_RESCHEDULE] = "rescheduled", [ACT_SCHEDULE] = "scheduled",
+        [ACT_COMMENT] = "commented on", [ACT_SUBMIT] = "submitted",
+        [ACT_DELETE] = "deleted", [ACT_EDIT_CAPTION] = "saved the caption of",
+    };
+    const char *verb = (size_t)act < GL_ARRAY_LEN(verbs) && verbs[act] ? verbs[act] : "updated";
+    if (err) {
+        char what[64];
+        snprintf(what, sizeof what, "post %lld not %s", (long long)id,
+                 act == ACT_REJECT ? "rejected" : verb);
+        app_rpc_error(a, what, err);
+        return;
+    }
+    if (draft.id == id && draft.act == act) draft_set(0, ACT_NONE, NULL);
+    const char *status = NULL;
+    const msgpack_object *st = r ? gl_map_get(r, "status") : NULL;
+    if (st) status = md_status_name(md_status_parse(st));
+    if (status && act != ACT_COMMENT && act != ACT_DELETE)
+        app_msg(a, false, "%s post %lld: now %s", verb, (long long)id, status);
+    else
+        app_msg(a, false, "%s post %lld", verb, (long long)id);
+    app_posts_changed(a, 0);
+}
+
+static void send_simple(struct app *a, enum action act, const char *method, int64_t id)
+{
+    msgpack_packer *pk = conn_begin(a->conn, method);
+    msgpack_pack_map(pk, 1);
+    gl_pack_kv_int(pk, "id", id);
+    conn_send(a->conn, on_done, a, mktag(act, id));
+}
+
+static void on_reject_note(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text) return;
+    if (!text[0]) {
+        app_msg(a, true, "a rejection needs a note: say what to change");
+        return;
+    }
+    draft_set(cur.id, ACT_REJECT, text);
+    msgpack_packer *pk = conn_begin(a->conn, "post.reject");
+    msgpack_pack_map(pk, 2);
+    gl_pack_kv_int(pk, "id", cur.id);
+    gl_pack_kv_str(pk, "note", text);
+    conn_send(a->conn, on_done, a, mktag(ACT_REJECT, cur.id));
+}
+
+static void on_comment(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text || !text[0]) return;
+    draft_set(cur.id, ACT_COMMENT, text);
+    msgpack_packer *pk = conn_begin(a->conn, "post.comment");
+    msgpack_pack_map(pk, 2);
+    gl_pack_kv_int(pk, "id", cur.id);
+    gl_pack_kv_str(pk, "text", text);
+    conn_send(a->conn, on_done, a, mktag(ACT_COMMENT, cur.id));
+}
+
+static void on_reschedule(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text) return;
+    int y, mo, d, h, mi;
+    if (ui_parse_datetime(text, &y, &mo, &d, &h, &mi) != 0) {
+        draft_set(cur.id, ACT_RESCHEDULE, text);
+        app_msg(a, true, "'%s' is not a date and time like 2025-11-21 09:30", text);
+        return;
+    }
+    draft_set(cur.id, ACT_RESCHEDULE, text);
+    int64_t at = gl_tz_to_utc(cur.zone, y, mo, d, h, mi);
+    msgpack_packer *pk = conn_begin(a->conn, "post.reschedule");
+    msgpack_pack_map(pk, 2);
+    gl_pack_kv_int(pk, "id", cur.id);
+    gl_pack_kv_int(pk, "scheduled_at", at);
+    conn_send(a->conn, on_done, a, mktag(ACT_RESCHEDULE, cur.id));
+}
+
+static void on_delete_confirm(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text || (text[0] != 'y' && text[0] != 'Y')) {
+        app_msg(a, false, "not deleted");
+        return;
+    }
+    send_simple(a, ACT_DELETE, "post.delete", cur.id);
+}
+
+static void edit_caption(struct app *a, const struct md_post *p)
+{
+    char *text = app_edit_external(a, p->caption, "caption");
+    if (!text) return;
+    msgpack_packer *pk = conn_begin(a->conn, "post.update");
+    msgpack_pack_map(pk, 2);
+    gl_pack_kv_int(pk, "id", p->id);
+    gl_pack_kv_str(pk, "caption", text);
+    conn_send(a->conn, on_done, a, mktag(ACT_EDIT_CAPTION, p->id));
+    free(text);
+}
+
+bool act_post(struct app *a, enum action act, const struct md_post *p)
+{
+    switch (act) {
+    case ACT_APPROVE: case ACT_REJECT: case ACT_RESCHEDULE: case ACT_SCHEDULE: case ACT_COMMENT:
+    case ACT_SUBMIT: case ACT_DELETE: case ACT_EDIT_CAPTION: break;
+    default: return false;
+    }
+    if (!p || !p->id) {
+        app_msg(a, true, "no post selected");
+        return true;
+    }
+    remember(a, p);
+    char label[160];
+    switch (act) {
+    case ACT_APPROVE: send_simple(a, act, "post.approve", p->id); break;
+    case ACT_SUBMIT: send_simple(a, act, "post.submit", p->id); break;
+    case ACT_SCHEDULE: send_simple(a, act, "post.schedule", p->id); break;
+    case ACT_REJECT:
+        snprintf(label, sizeof label, "Reject post %lld, note:", (long long)p->id);
+        app_prompt(a, label, draft_for(p->id, act), false, on_reject_note, 0);
+        break;
+    case ACT_COMMENT:
+        snprintf(label, sizeof label, "Comment on post %lld:", (long long)p->id);
+        app_prompt(a, label, draft_for(p->id, act), false, on_comment, 0);
+        break;
+    case ACT_RESCHEDULE: {
+        char when[32];
+        const char *d = draft_for(p->id, act);
+        if (!d) {
+            if (p->scheduled_at)
+                ui_fmt_datetime(when, sizeof when, cur.zone, p->scheduled_at);
+            else {
+                int y, m, dd;
+                ui_today(cur.zone, &y, &m, &dd);
+                ui_civil_from_days(ui_days_from_civil(y, m, dd) + 1, &y, &m, &dd);
+                snprintf(when, sizeof when, "%04d-%02d-%02d 10:00", y, m, dd);
+            }
+            d = when;
+        }
+        snprintf(label, sizeof label, "Reschedule post %lld (%s):", (long long)p->id, cur.zone);
+        app_prompt(a, label, d, false, on_reschedule, 0);
+        break;
+    }
+    case ACT_DELETE:
+        snprintf(label, sizeof label, "Delete post %lld for good? (y/n)", (long long)p->id);
+        app_prompt(a, label, NULL, false, on_delete_confirm, 0);
+        break;
+    case ACT_EDIT_CAPTION: edit_caption(a, p); break;
+    default: break;
+    }
+    return true;
+}
+
+static void on_bulk(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    struct app *a = ud;
+    (void)r;
+    if ((unsigned)tag != bulk.serial) return;
+    if (err) {
+        if (!bulk.failed) bulk.first = *err;
+        bulk.failed++;
+    } else {
+        bulk.ok++;
+    }
+    if (bulk.ok + bulk.failed < bulk.total) {
+        app_msg(a, false, "%s %zu of %zu...", bulk.verb, bulk.ok + bulk.failed, bulk.total);
+        return;
+    }
+    if (bulk.failed)
+        app_msg(a, true, "%s %zu of %zu; %zu failed: %s", bulk.verb, bulk.ok, bulk.total,
+                bulk.failed, bulk.first.message);
+    else
+        app_msg(a, false, "%s %zu post%s", bulk.verb, bulk.ok, bulk.ok == 1 ? "" : "s");
+    app_posts_changed(a, 0);
+}
+
+static void bulk_start(const char *verb, size_t n)
+{
+    bulk.serial++;
+    bulk.total = n;
+    bulk.ok = bulk.failed = 0;
+    bulk.verb = verb;
+}
+
+void act_approve_many(struct app *a, const int64_t *ids, size_t n)
+{
+    if (!n) {
+        app_msg(a, true, "nothing tagged: tag posts with Space first");
+        return;
+    }
+    bulk_start("approved", n);
+    for (size_t i = 0; i < n; i++) {
+        msgpack_packer *pk = conn_begin(a->conn, "post.approve");
+        msgpack_pack_map(pk, 1);
+        gl_pack_kv_int(pk, "id", ids[i]);
+        conn_send(a->conn, on_bulk, a, bulk.serial);
+    }
+}
+
+static void on_bulk_note(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text) return;
+    if (!text[0]) {
+        app_msg(a, true, "a rejection needs a note");
+        return;
+    }
+    bulk_start("rejected", cur.nids);
+    for (size_t i = 0; i < cur.nids; i++) {
+        msgpack_packer *pk = conn_begin(a->conn, "post.reject");
+        msgpack_pack_map(pk, 2);
+        gl_pack_kv_int(pk, "id", cur.ids[i]);
+        gl_pack_kv_str(pk, "note", text);
+        conn_send(a->conn, on_bulk, a, bulk.serial);
+    }
+}
+
+void act_reject_many(struct app *a, const int64_t *ids, size_t n)
+{
+    if (!n) {
+        app_msg(a, true, "nothing tagged: tag posts with Space first");
+        return;
+    }
+    free(cur.ids);
+    cur.ids = xcalloc(n, sizeof *cur.ids);
+    memcpy(cur.ids, ids, n * sizeof *ids);
+    cur.nids = n;
+    char label[96];
+    snprintf(label, sizeof label, "Reject %zu tagged posts, note:", n);
+    app_prompt(a, label, NULL, false, on_bulk_note, 0);
+}

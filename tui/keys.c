@@ -1,0 +1,198 @@
+/* The one table of key bindings with their help text (keys.h). */
+#include "keys.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+#define CTRL(c) ((c)&0x1f)
+#define K(m, k, a, h) {(m), (k), false, (a), (h)}
+#define KC(m, k, a, h) {(m), (k), true, (a), (h)}
+
+enum { CAL = KM_CALENDAR, DAY = KM_DAY, QUE = KM_QUEUE, PST = KM_POST, LNK = KM_LINKS,
+       NTF = KM_NOTIFY, PCK = KM_PICKER, HLP = KM_HELP, LST = KM_LIST, GLB = KM_GLOBAL };
+
+/* Order matters for the help screen: it lists actions in the order they first appear. */
+static const struct binding table[] = {
+    /* calendar */
+    K(CAL, 'h', ACT_LEFT, "previous day"),
+    KC(CAL, KEY_LEFT, ACT_LEFT, "previous day"),
+    K(CAL, 'l', ACT_RIGHT, "next day"),
+    KC(CAL, KEY_RIGHT, ACT_RIGHT, "next day"),
+    K(CAL, 'k', ACT_UP, "previous week (same weekday)"),
+    KC(CAL, KEY_UP, ACT_UP, "previous week (same weekday)"),
+    K(CAL, 'j', ACT_DOWN, "next week (same weekday)"),
+    KC(CAL, KEY_DOWN, ACT_DOWN, "next week (same weekday)"),
+    K(CAL, '[', ACT_PREV_MONTH, "previous month"),
+    KC(CAL, KEY_PPAGE, ACT_PREV_MONTH, "previous month"),
+    K(CAL, ']', ACT_NEXT_MONTH, "next month"),
+    KC(CAL, KEY_NPAGE, ACT_NEXT_MONTH, "next month"),
+    K(CAL, '{', ACT_PREV_WEEK, "previous week"),
+    K(CAL, '}', ACT_NEXT_WEEK, "next week"),
+    K(CAL, 't', ACT_TODAY, "go to today"),
+    K(CAL, 'w', ACT_WEEK_VIEW, "week view (one column per day)"),
+    K(CAL, 'm', ACT_MONTH_VIEW, "month view"),
+    K(CAL, '\n', ACT_OPEN, "open the day's posts"),
+    KC(CAL, KEY_ENTER, ACT_OPEN, "open the day's posts"),
+    K(CAL, 'n', ACT_NEW_POST, "new post on this day"),
+    /* lists: day, queue, links, notifications, profile picker */
+    K(LST, 'j', ACT_DOWN, "next line"),
+    KC(LST, KEY_DOWN, ACT_DOWN, "next line"),
+    K(LST, 'k', ACT_UP, "previous line"),
+    KC(LST, KEY_UP, ACT_UP, "previous line"),
+    KC(LST, KEY_NPAGE, ACT_PAGE_DOWN, "page down"),
+    K(LST, CTRL('f'), ACT_PAGE_DOWN, "page down"),
+    KC(LST, KEY_PPAGE, ACT_PAGE_UP, "page up"),
+    K(LST, CTRL('b'), ACT_PAGE_UP, "page up"),
+    K(LST, 'g', ACT_TOP, "first line"),
+    KC(LST, KEY_HOME, ACT_TOP, "first line"),
+    K(LST, 'G', ACT_BOTTOM, "last line"),
+    KC(LST, KEY_END, ACT_BOTTOM, "last line"),
+    K(DAY | QUE | NTF | PCK, '\n', ACT_OPEN, "open"),
+    KC(DAY | QUE | NTF | PCK, KEY_ENTER, ACT_OPEN, "open"),
+    K(DAY, 'n', ACT_NEW_POST, "new post on this day"),
+    /* post actions, wherever a post is selected */
+    K(QUE | DAY | PST, 'a', ACT_APPROVE, "approve"),
+    K(QUE | DAY | PST, 'r', ACT_REJECT, "reject (asks for a note)"),
+    K(QUE | DAY | PST, 's', ACT_RESCHEDULE, "reschedule (asks for date and time)"),
+    K(QUE | DAY | PST, 'S', ACT_SCHEDULE, "schedule an approved post"),
+    K(QUE | DAY | PST, 'c', ACT_COMMENT, "comment"),
+    K(QUE | DAY | PST, 'E', ACT_EDIT_CAPTION, "edit the caption in $EDITOR"),
+    K(QUE | DAY | PST, 'u', ACT_SUBMIT, "submit for approval"),
+    K(DAY | PST, 'D', ACT_DELETE, "delete the post (asks first)"),
+    K(QUE, ' ', ACT_TAG, "tag / untag"),
+    K(QUE, 'T', ACT_TAG, "tag / untag"),
+    K(QUE, 'A', ACT_APPROVE_TAGGED, "approve all tagged"),
+    K(QUE, 'R', ACT_REJECT_TAGGED, "reject all tagged (one note)"),
+    K(QUE, '/', ACT_SEARCH, "search captions, notes, profiles"),
+    K(QUE, 'N', ACT_SEARCH_NEXT, "next search match"),
+    K(QUE, 'f', ACT_FILTER, "filter to one profile / all"),
+    K(QUE, 'n', ACT_NEW_POST, "new post"),
+    /* post editor */
+    K(PST, 'j', ACT_DOWN, "next field"),
+    KC(PST, KEY_DOWN, ACT_DOWN, "next field"),
+    K(PST, 'k', ACT_UP, "previous field"),
+    KC(PST, KEY_UP, ACT_UP, "previous field"),
+    K(PST, '\n', ACT_EDIT_FIELD, "edit the field (caption: inline)"),
+    KC(PST, KEY_ENTER, ACT_EDIT_FIELD, "edit the field (caption: inline)"),
+    K(PST, 'e', ACT_EDIT_FIELD, "edit the field (caption: inline)"),
+    K(PST, 'w', ACT_SAVE, "save (create or update)"),
+    K(PST, CTRL('s'), ACT_SAVE, "save (create or update)"),
+    KC(PST, KEY_NPAGE, ACT_PAGE_DOWN, "scroll details down"),
+    KC(PST, KEY_PPAGE, ACT_PAGE_UP, "scroll details up"),
+    /* links */
+    K(LNK, 'n', ACT_LINK_NEW, "create a link"),
+    K(LNK, 'x', ACT_LINK_REVOKE, "revoke"),
+    K(LNK, 'r', ACT_LINK_REGEN, "regenerate (new URL, old one stops)"),
+    K(LNK, 'e', ACT_LINK_EXTEND, "extend (asks for days)"),
+    K(LNK, 'y', ACT_LINK_COPY, "copy the URL (OSC 52 clipboard)"),
+    /* notifications */
+    K(NTF, 'm', ACT_MARK_READ, "mark all read"),
+    /* help */
+    K(HLP, 'j', ACT_DOWN, "scroll down"),
+    KC(HLP, KEY_DOWN, ACT_DOWN, "scroll down"),
+    K(HLP, 'k', ACT_UP, "scroll up"),
+    KC(HLP, KEY_UP, ACT_UP, "scroll up"),
+    /* everywhere */
+    K(GLB, '?', ACT_HELP, "this help"),
+    K(GLB, 'q', ACT_BACK, "back; quit from the calendar"),
+    K(GLB, 27, ACT_BACK, "back; quit from the calendar"),
+    K(GLB, 'Q', ACT_QUIT, "quit"),
+    K(GLB, '1', ACT_GO_CALENDAR, "calendar"),
+    K(GLB, '2', ACT_GO_QUEUE, "approval queue"),
+    K(GLB, '3', ACT_GO_LINKS, "links of the profile"),
+    K(GLB, '4', ACT_GO_NOTIFY, "notifications"),
+    K(GLB, 'p', ACT_PICK_PROFILE, "switch profile"),
+    K(GLB, CTRL('r'), ACT_RELOAD, "reload from the daemon"),
+    K(GLB, CTRL('l'), ACT_REDRAW, "redraw the screen"),
+};
+
+static bool matches(const struct binding *b, unsigned map, int key, bool is_code)
+{
+    return (b->maps & map) && b->key == key && b->is_code == is_code;
+}
+
+enum action keys_lookup(unsigned map, int key, bool is_code)
+{
+    unsigned own = map & ~(unsigned)KM_GLOBAL;
+    for (size_t i = 0; i < GL_ARRAY_LEN(table); i++)
+        if (matches(&table[i], own, key, is_code)) return table[i].action;
+    for (size_t i = 0; i < GL_ARRAY_LEN(table); i++)
+        if (matches(&table[i], KM_GLOBAL, key, is_code)) return table[i].action;
+    return ACT_NONE;
+}
+
+static const char *key_text(const struct binding *b)
+{
+    static char buf[16];
+    if (b->is_code) {
+        switch (b->key) {
+        case KEY_LEFT: return "Left";
+        case KEY_RIGHT: return "Right";
+        case KEY_UP: return "Up";
+        case KEY_DOWN: return "Down";
+        case KEY_PPAGE: return "PgUp";
+        case KEY_NPAGE: return "PgDn";
+        case KEY_HOME: return "Home";
+        case KEY_END: return "End";
+        case KEY_ENTER: return "Enter";
+        default: snprintf(buf, sizeof buf, "key %d", b->key); return buf;
+        }
+    }
+    switch (b->key) {
+    case '\n': return "Enter";
+    case ' ': return "Space";
+    case 27: return "Esc";
+    default: break;
+    }
+    if (b->key < 32) {
+        snprintf(buf, sizeof buf, "C-%c", b->key + 'a' - 1);
+        return buf;
+    }
+    snprintf(buf, sizeof buf, "%c", b->key);
+    return buf;
+}
+
+const char *keys_name_for(unsigned map, enum action a)
+{
+    unsigned own = map & ~(unsigned)KM_GLOBAL;
+    for (size_t i = 0; i < GL_ARRAY_LEN(table); i++)
+        if ((table[i].maps & own) && table[i].action == a) return key_text(&table[i]);
+    for (size_t i = 0; i < GL_ARRAY_LEN(table); i++)
+        if ((table[i].maps & KM_GLOBAL) && table[i].action == a) return key_text(&table[i]);
+    return "?";
+}
+
+static size_t collect(unsigned match, unsigned map, bool global, struct help_line *out, size_t n,
+                      size_t max)
+{
+    for (size_t i = 0; i < GL_ARRAY_LEN(table); i++) {
+        const struct binding *b = &table[i];
+        if (!(b->maps & match)) continue;
+        /* A key the screen's own map already uses is shadowed: leave it out of the help. */
+        if (global && keys_lookup(map, b->key, b->is_code) != b->action) continue;
+        size_t j;
+        for (j = 0; j < n; j++)
+            if (out[j].help == b->help && out[j].global == global) break;
+        if (j == n) {
+            if (n == max) continue;
+            out[n] = (struct help_line){.help = b->help, .global = global};
+            n++;
+        }
+        size_t len = strlen(out[j].keys);
+        if (len + 8 < sizeof out[j].keys)
+            snprintf(out[j].keys + len, sizeof out[j].keys - len, "%s%s", len ? ", " : "",
+                     key_text(b));
+    }
+    return n;
+}
+
+size_t keys_help(unsigned map, struct help_line *out, size_t max)
+{
+    memset(out, 0, max * sizeof *out);
+    unsigned own = map & ~(unsigned)KM_GLOBAL;
+    size_t n = collect(own, map, false, out, 0, max);
+    return collect(KM_GLOBAL, map, true, out, n, max);
+}

@@ -1,0 +1,342 @@
+/* Decoding the daemon's objects into owned structs (model.h). */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpc.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+static const char *const status_names[MS_COUNT] = {
+    "draft", "awaiting_approval", "changes_requested", "approved",
+    "scheduled", "published", "failed", "unknown",
+};
+static const char *const status_labels[MS_COUNT] = {
+    "draft", "awaiting", "changes", "approved", "scheduled", "published", "failed", "?",
+};
+static const char status_marks[MS_COUNT] = {'~', '?', '!', '+', '>', '*', 'X', ' '};
+
+const char *md_status_name(enum md_status s)
+{
+    return status_names[s < MS_COUNT ? s : MS_UNKNOWN];
+}
+
+const char *md_status_label(enum md_status s)
+{
+    return status_labels[s < MS_COUNT ? s : MS_UNKNOWN];
+}
+
+char md_status_mark(enum md_status s)
+{
+    return status_marks[s < MS_COUNT ? s : MS_UNKNOWN];
+}
+
+enum md_status md_status_parse(const msgpack_object *o)
+{
+    if (!o) return MS_UNKNOWN;
+    for (int i = 0; i < MS_UNKNOWN; i++)
+        if (gl_obj_streq(o, status_names[i])) return (enum md_status)i;
+    return MS_UNKNOWN;
+}
+
+char *md_get_str(const msgpack_object *map, const char *key)
+{
+    const msgpack_object *o = gl_map_get(map, key);
+    if (!o || o->type != MSGPACK_OBJECT_STR) return NULL;
+    return xstrndup(o->via.str.ptr, o->via.str.size);
+}
+
+int64_t md_get_int(const msgpack_object *map, const char *key, int64_t fallback)
+{
+    const msgpack_object *o = gl_map_get(map, key);
+    int64_t v;
+    return o && gl_obj_int(o, &v) ? v : fallback;
+}
+
+bool md_get_bool(const msgpack_object *map, const char *key, bool fallback)
+{
+    const msgpack_object *o = gl_map_get(map, key);
+    return o && o->type == MSGPACK_OBJECT_BOOLEAN ? o->via.boolean : fallback;
+}
+
+const msgpack_object *md_get_array(const msgpack_object *map, const char *key)
+{
+    const msgpack_object *o = gl_map_get(map, key);
+    return o && o->type == MSGPACK_OBJECT_ARRAY ? o : NULL;
+}
+
+static char *str_or_empty(const msgpack_object *map, const char *key)
+{
+    char *s = md_get_str(map, key);
+    return s ? s : xstrdup("");
+}
+
+static void strlist_decode(const msgpack_object *map, const char *key, struct md_strlist *out)
+{
+    const msgpack_object *a = md_get_array(map, key);
+    out->v = NULL;
+    out->n = 0;
+    if (!a) return;
+    out->v = xcalloc(a->via.array.size + 1, sizeof *out->v);
+    for (uint32_t i = 0; i < a->via.array.size; i++) {
+        const msgpack_object *s = &a->via.array.ptr[i];
+        if (s->type == MSGPACK_OBJECT_STR)
+            out->v[out->n++] = xstrndup(s->via.str.ptr, s->via.str.size);
+    }
+}
+
+static int64_t *intlist_decode(const msgpack_object *map, const char *key, size_t *n)
+{
+    const msgpack_object *a = md_get_array(map, key);
+    *n = 0;
+    if (!a || a->via.array.size == 0) return NULL;
+    int64_t *v = xcalloc(a->via.array.size, sizeof *v);
+    for (uint32_t i = 0; i < a->via.array.size; i++)
+        if (gl_obj_int(&a->via.array.ptr[i], &v[*n])) (*n)++;
+    return v;
+}
+
+void md_strlist_free(struct md_strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+void md_strlist_copy(struct md_strlist *dst, const struct md_strlist *src)
+{
+    dst->n = src->n;
+    dst->v = xcalloc(src->n + 1, sizeof *dst->v);
+    for (size_t i = 0; i < src->n; i++) dst->v[i] = xstrdup(src->v[i]);
+}
+
+char *md_strlist_join(const struct md_strlist *l, const char *sep)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < l->n; i++) len += strlen(l->v[i]) + strlen(sep);
+    char *s = xmalloc(len);
+    s[0] = '\0';
+    for (size_t i = 0; i < l->n; i++) {
+        if (i) strcat(s, sep);
+        strcat(s, l->v[i]);
+    }
+    return s;
+}
+
+bool md_profile_decode(const msgpack_object *o, struct md_profile *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!o || o->type != MSGPACK_OBJECT_MAP) return false;
+    out->id = md_get_int(o, "id", 0);
+    out->name = str_or_empty(o, "name");
+    out->timezone = md_get_str(o, "timezone");
+    if (!out->timezone) out->timezone = xstrdup("UTC");
+    strlist_decode(o, "platforms", &out->platforms);
+    out->auto_schedule = md_get_bool(o, "auto_schedule", false);
+    const msgpack_object *ws = gl_map_get(o, "week_start");
+    out->week_sunday = ws && gl_obj_streq(ws, "sunday");
+    return true;
+}
+
+void md_profile_free(struct md_profile *p)
+{
+    free(p->name);
+    free(p->timezone);
+    md_strlist_free(&p->platforms);
+}
+
+bool md_post_decode(const msgpack_object *o, struct md_post *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!o || o->type != MSGPACK_OBJECT_MAP) return false;
+    out->id = md_get_int(o, "id", 0);
+    out->profile = md_get_int(o, "profile", 0);
+    out->caption = str_or_empty(o, "caption");
+    out->notes = str_or_empty(o, "notes");
+    out->creator = str_or_empty(o, "creator");
+    strlist_decode(o, "platforms", &out->platforms);
+    out->media = intlist_decode(o, "media", &out->nmedia);
+    out->scheduled_at = md_get_int(o, "scheduled_at", 0);
+    out->status = md_status_parse(gl_map_get(o, "status"));
+    out->revision = md_get_int(o, "revision", 1);
+    out->comment_count = md_get_int(o, "comment_count", 0);
+    out->created_at = md_get_int(o, "created_at", 0);
+    out->updated_at = md_get_int(o, "updated_at", 0);
+    const msgpack_object *a = md_get_array(o, "approvals");
+    if (a && a->via.array.size) {
+        out->approvals = xcalloc(a->via.array.size, sizeof *out->approvals);
+        for (uint32_t i = 0; i < a->via.array.size; i++) {
+            const msgpack_object *e = &a->via.array.ptr[i];
+            struct md_approval *ap = &out->approvals[out->napprovals++];
+            ap->step = md_get_int(e, "step", 1);
+            ap->at = md_get_int(e, "at", 0);
+            ap->revision = md_get_int(e, "revision", 0);
+            ap->decision = str_or_empty(e, "decision");
+            ap->by = str_or_empty(e, "by");
+        }
+    }
+    a = md_get_array(o, "comments");
+    if (a && a->via.array.size) {
+        out->comments = xcalloc(a->via.array.size, sizeof *out->comments);
+        for (uint32_t i = 0; i < a->via.array.size; i++) {
+            const msgpack_object *e = &a->via.array.ptr[i];
+            struct md_comment *c = &out->comments[out->ncomments++];
+            c->id = md_get_int(e, "id", 0);
+            c->at = md_get_int(e, "at", 0);
+            c->author = str_or_empty(e, "author");
+            c->author_kind = str_or_empty(e, "author_kind");
+            c->text = str_or_empty(e, "text");
+            c->shared = md_get_bool(e, "shared", false);
+        }
+    }
+    return true;
+}
+
+void md_post_localize(struct md_post *p, const char *zone)
+{
+    if (!p->scheduled_at) {
+        p->ly = p->lm = p->ld = p->lhour = p->lmin = 0;
+        return;
+    }
+    struct tm tm;
+    gl_tz_local(zone, p->scheduled_at, &tm);
+    p->ly = tm.tm_year + 1900;
+    p->lm = tm.tm_mon + 1;
+    p->ld = tm.tm_mday;
+    p->lhour = tm.tm_hour;
+    p->lmin = tm.tm_min;
+}
+
+void md_post_copy(struct md_post *dst, const struct md_post *src)
+{
+    *dst = *src;
+    dst->caption = xstrdup(src->caption);
+    dst->notes = xstrdup(src->notes);
+    dst->creator = xstrdup(src->creator);
+    md_strlist_copy(&dst->platforms, &src->platforms);
+    dst->media = NULL;
+    if (src->nmedia) {
+        dst->media = xcalloc(src->nmedia, sizeof *dst->media);
+        memcpy(dst->media, src->media, src->nmedia * sizeof *dst->media);
+    }
+    dst->approvals = NULL;
+    if (src->napprovals) {
+        dst->approvals = xcalloc(src->napprovals, sizeof *dst->approvals);
+        for (size_t i = 0; i < src->napprovals; i++) {
+            dst->approvals[i] = src->approvals[i];
+            dst->approvals[i].decision = xstrdup(src->approvals[i].decision);
+            dst->approvals[i].by = xstrdup(src->approvals[i].by);
+        }
+    }
+    dst->comments = NULL;
+    if (src->ncomments) {
+        dst->comments = xcalloc(src->ncomments, sizeof *dst->comments);
+        for (size_t i = 0; i < src->ncomments; i++) {
+            dst->comments[i] = src->comments[i];
+            dst->comments[i].author = xstrdup(src->comments[i].author);
+            dst->comments[i].author_kind = xstrdup(src->comments[i].author_kind);
+            dst->comments[i].text = xstrdup(src->comments[i].text);
+        }
+    }
+}
+
+void md_post_free(struct md_post *p)
+{
+    free(p->caption);
+    free(p->notes);
+    free(p->creator);
+    md_strlist_free(&p->platforms);
+    free(p->media);
+    for (size_t i = 0; i < p->napprovals; i++) {
+        free(p->approvals[i].decision);
+        free(p->approvals[i].by);
+    }
+    free(p->approvals);
+    for (size_t i = 0; i < p->ncomments; i++) {
+        free(p->comments[i].author);
+        free(p->comments[i].author_kind);
+        free(p->comments[i].text);
+    }
+    free(p->comments);
+    memset(p, 0, sizeof *p);
+}
+
+bool md_history_decode(const msgpack_object *o, struct md_history *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!o || o->type != MSGPACK_OBJECT_MAP) return false;
+    out->seq = md_get_int(o, "seq", 0);
+    out->at = md_get_int(o, "at", 0);
+    out->revision = md_get_int(o, "revision", 0);
+    out->scheduled_at = md_get_int(o, "scheduled_at", 0);
+    out->type = str_or_empty(o, "type");
+    out->actor = str_or_empty(o, "actor");
+    out->actor_kind = str_or_empty(o, "actor_kind");
+    out->note = str_or_empty(o, "note");
+    out->from = str_or_empty(o, "from");
+    out->to = str_or_empty(o, "to");
+    return true;
+}
+
+void md_history_free(struct md_history *h)
+{
+    free(h->type);
+    free(h->actor);
+    free(h->actor_kind);
+    free(h->note);
+    free(h->from);
+    free(h->to);
+}
+
+bool md_event_decode(const msgpack_object *o, struct md_event *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!o || o->type != MSGPACK_OBJECT_MAP) return false;
+    out->type = str_or_empty(o, "type");
+    out->actor = str_or_empty(o, "actor");
+    out->text = str_or_empty(o, "text");
+    out->status = str_or_empty(o, "status");
+    out->post = md_get_int(o, "post", 0);
+    out->profile = md_get_int(o, "profile", 0);
+    out->link = md_get_int(o, "link", 0);
+    out->at = md_get_int(o, "at", 0);
+    return true;
+}
+
+void md_event_free(struct md_event *e)
+{
+    free(e->type);
+    free(e->actor);
+    free(e->text);
+    free(e->status);
+}
+
+bool md_link_decode(const msgpack_object *o, struct md_link *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!o || o->type != MSGPACK_OBJECT_MAP) return false;
+    out->id = md_get_int(o, "id", 0);
+    out->profile = md_get_int(o, "profile", 0);
+    out->created_at = md_get_int(o, "created_at", 0);
+    out->expires_at = md_get_int(o, "expires_at", 0);
+    out->last_opened = md_get_int(o, "last_opened", 0);
+    out->opens = md_get_int(o, "opens", 0);
+    out->kind = str_or_empty(o, "kind");
+    out->approver = str_or_empty(o, "approver");
+    out->status = str_or_empty(o, "status");
+    out->created_by = str_or_empty(o, "created_by");
+    out->password = md_get_bool(o, "password", false);
+    out->posts = intlist_decode(o, "posts", &out->nposts);
+    return true;
+}
+
+void md_link_free(struct md_link *l)
+{
+    free(l->kind);
+    free(l->approver);
+    free(l->status);
+    free(l->created_by);
+    free(l->posts);
+}

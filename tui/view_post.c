@@ -1,0 +1,445 @@
+/* The post screen: create or edit a post (profile, platforms, time, caption, notes, media),
+ * act on it, and read its approvals, comments and history. */
+#include "actions.h"
+#include "app.h"
+#include "detail.h"
+#include "tz.h"
+#include "ui.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+enum field { F_PROFILE, F_PLATFORMS, F_WHEN, F_CAPTION, F_NOTES, F_MEDIA, F_COUNT };
+static const char *const field_names[F_COUNT] = {"Profile", "Platforms", "Date, time", "Caption",
+                                                 "Notes", "Media"};
+
+static struct {
+    int64_t id; /* 0: a new post */
+    struct detail det;
+    /* The form: what will be saved. */
+    int64_t profile;
+    char *platforms, *when, *caption, *notes, *media;
+    bool dirty, saving;
+    bool filled; /* the form holds the post's values (edit mode) */
+    enum field field;
+    int scroll;
+    int64_t uploaded_media; /* media id from media.upload, 0 when none */
+} ps;
+
+static void set_str(char **dst, const char *s)
+{
+    free(*dst);
+    *dst = xstrdup(s ? s : "");
+}
+
+static void form_clear(void)
+{
+    free(ps.platforms);
+    free(ps.when);
+    free(ps.caption);
+    free(ps.notes);
+    free(ps.media);
+    ps.platforms = ps.when = ps.caption = ps.notes = ps.media = NULL;
+}
+
+static void form_from_post(struct app *a, const struct md_post *p)
+{
+    const struct md_profile *pr = app_profile_by_id(a, p->profile);
+    char when[32] = "";
+    if (p->scheduled_at) ui_fmt_datetime(when, sizeof when, pr ? pr->timezone : "UTC", p->scheduled_at);
+    char *plat = md_strlist_join(&p->platforms, ", ");
+    ps.profile = p->profile;
+    set_str(&ps.platforms, plat);
+    free(plat);
+    set_str(&ps.when, when);
+    set_str(&ps.caption, p->caption);
+    set_str(&ps.notes, p->notes);
+    set_str(&ps.media, "");
+    ps.uploaded_media = 0;
+    ps.dirty = false;
+    ps.filled = true;
+}
+
+void view_post_open(struct app *a, int64_t id)
+{
+    form_clear();
+    detail_clear(&ps.det);
+    ps.id = id;
+    ps.filled = false;
+    ps.dirty = false;
+    ps.field = F_CAPTION;
+    ps.scroll = 0;
+    set_str(&ps.platforms, "");
+    set_str(&ps.when, "");
+    set_str(&ps.caption, "");
+    set_str(&ps.notes, "");
+    set_str(&ps.media, "");
+    app_push(a, &view_post);
+}
+
+void view_post_new(struct app *a, int64_t profile, int y, int m, int d)
+{
+    view_post_open(a, 0);
+    ps.profile = profile;
+    ps.filled = true;
+    const struct md_profile *pr = app_profile_by_id(a, profile);
+    if (pr && pr->platforms.n) set_str(&ps.platforms, pr->platforms.v[0]);
+    if (y) {
+        char when[32];
+        snprintf(when, sizeof when, "%04d-%02d-%02d 10:00", y, m, d);
+        set_str(&ps.when, when);
+    }
+    app_msg(a, false, "new post: Enter edits a field, E the caption in $EDITOR, w saves");
+}
+
+static void post_enter(struct app *a)
+{
+    if (ps.id) detail_load(a, &ps.det, ps.id, true);
+}
+
+static void post_reload(struct app *a)
+{
+    if (ps.id) detail_load(a, &ps.det, ps.id, true);
+}
+
+static void post_event(struct app *a, const struct md_event *e)
+{
+    if (ps.id && e->post == ps.id) {
+        app_want_reload(a, KM_POST);
+        /* Someone else changed it: the form follows unless it holds unsaved edits. */
+        if (!ps.dirty) ps.filled = false;
+    }
+}
+
+static const char *field_value(enum field f, char *buf, size_t n, struct app *a)
+{
+    switch (f) {
+    case F_PROFILE: {
+        const struct md_profile *pr = app_profile_by_id(a, ps.profile);
+        snprintf(buf, n, "%s%s", pr ? pr->name : "?", ps.id ? "" : "  (Enter: next profile)");
+        return buf;
+    }
+    case F_PLATFORMS: return ps.platforms;
+    case F_WHEN: {
+        const struct md_profile *pr = app_profile_by_id(a, ps.profile);
+        snprintf(buf, n, "%s  %s", ps.when[0] ? ps.when : "(not scheduled)", pr ? pr->timezone : "");
+        return buf;
+    }
+    case F_CAPTION: return ps.caption;
+    case F_NOTES: return ps.notes;
+    case F_MEDIA: return ps.media[0] ? ps.media : "(none: a file path on this host)";
+    default: return "";
+    }
+}
+
+static void post_draw(struct app *a, WINDOW *w, int rows, int cols)
+{
+    if (ps.id && !ps.filled && ps.det.have && ps.det.post.id == ps.id) form_from_post(a, &ps.det.post);
+    char title[160];
+    if (ps.id)
+        snprintf(title, sizeof title, " Post %lld%s%s", (long long)ps.id,
+                 ps.det.have ? "  " : "  loading...",
+                 ps.det.have ? md_status_name(ps.det.post.status) : "");
+    else
+        snprintf(title, sizeof title, " New post");
+    if (ps.dirty) strncat(title, "  [modified: w saves]", sizeof title - strlen(title) - 1);
+    if (ps.saving) strncat(title, "  saving...", sizeof title - strlen(title) - 1);
+    ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
+    int y = 1;
+    char buf[256];
+    for (int f = 0; f < F_COUNT && y < rows; f++) {
+        bool sel = (int)ps.field == f;
+        attr_t la = sel ? ui_attr(UP_SEL) : A_BOLD;
+        char label[24];
+        snprintf(label, sizeof label, "%-11s", field_names[f]);
+        ui_text(w, y, 0, 12, label, la);
+        const char *v = field_value((enum field)f, buf, sizeof buf, a);
+        int lines = f == F_CAPTION ? 5 : (f == F_NOTES ? 2 : 1);
+        if (lines > rows - y) lines = rows - y;
+        int used = ui_wrap(w, y, 12, cols - 13, lines, 0, v, A_NORMAL);
+        y += used > 0 ? used : 1;
+    }
+    if (y < rows) ui_hline(w, y++, 0, cols, ui_attr(UP_DIM));
+    if (ps.id && y < rows) {
+        int total = detail_draw(a, &ps.det, w, y, 1, rows - y, cols - 2, ps.scroll);
+        if (ps.scroll > total) ps.scroll = total;
+    } else if (y < rows) {
+        ui_text(w, y, 1, cols - 2, "j/k choose a field, Enter edits it, E the caption in $EDITOR, w saves.",
+                ui_attr(UP_DIM));
+    }
+}
+
+/* ---- editing fields ---- */
+
+static void on_field(struct app *a, const char *text, uint64_t tag)
+{
+    if (!text) return;
+    char **dst = NULL;
+    switch ((enum field)tag) {
+    case F_PLATFORMS: dst = &ps.platforms; break;
+    case F_WHEN: dst = &ps.when; break;
+    case F_CAPTION: dst = &ps.caption; break;
+    case F_NOTES: dst = &ps.notes; break;
+    case F_MEDIA: dst = &ps.media; break;
+    default: return;
+    }
+    if (tag == F_WHEN && text[0]) {
+        int y, m, d, h, mi;
+        if (ui_parse_datetime(text, &y, &m, &d, &h, &mi) != 0) {
+            set_str(dst, text);
+            app_msg(a, true, "'%s' is not YYYY-MM-DD HH:MM; fix it before saving", text);
+            ps.dirty = true;
+            return;
+        }
+    }
+    if (strcmp(*dst, text) != 0) ps.dirty = true;
+    set_str(dst, text);
+    if (tag == F_MEDIA) ps.uploaded_media = 0;
+    app_dirty(a, DIRTY_MAIN);
+}
+
+static void edit_field(struct app *a)
+{
+    char label[128];
+    switch (ps.field) {
+    case F_PROFILE:
+        if (ps.id) {
+            app_msg(a, true, "a post stays in its profile");
+            return;
+        }
+        for (size_t i = 0; i < a->nprofiles; i++)
+            if (a->profiles[i].id == ps.profile) {
+                ps.profile = a->profiles[(i + 1) % a->nprofiles].id;
+                break;
+            }
+        ps.dirty = true;
+        app_dirty(a, DIRTY_MAIN);
+        return;
+    case F_PLATFORMS: {
+        const struct md_profile *pr = app_profile_by_id(a, ps.profile);
+        char *avail = pr ? md_strlist_join(&pr->platforms, ",") : xstrdup("");
+        snprintf(label, sizeof label, "Platforms (of %s):", avail);
+        free(avail);
+        app_prompt(a, label, ps.platforms, false, on_field, F_PLATFORMS);
+        return;
+    }
+    case F_WHEN:
+        app_prompt(a, "Date and time (YYYY-MM-DD HH:MM, empty: none):", ps.when, false, on_field,
+                   F_WHEN);
+        return;
+    case F_CAPTION: app_prompt(a, "Caption:", ps.caption, false, on_field, F_CAPTION); return;
+    case F_NOTES: app_prompt(a, "Notes for approvers:", ps.notes, false, on_field, F_NOTES); return;
+    case F_MEDIA: app_prompt(a, "Media file path:", ps.media, false, on_field, F_MEDIA); return;
+    default: return;
+    }
+}
+
+/* ---- saving ---- */
+
+static void pack_platforms(msgpack_packer *pk)
+{
+    /* "instagram, x" -> ["instagram", "x"] */
+    char *copy = xstrdup(ps.platforms), *save = NULL;
+    size_t n = 0;
+    char *items[16];
+    for (char *t = strtok_r(copy, ", ", &save); t && n < 16; t = strtok_r(NULL, ", ", &save))
+        items[n++] = t;
+    gl_pack_key(pk, "platforms");
+    msgpack_pack_array(pk, n);
+    for (size_t i = 0; i < n; i++) gl_pack_str(pk, items[i]);
+    free(copy);
+}
+
+static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    struct app *a = ud;
+    (void)tag;
+    ps.saving = false;
+    app_dirty(a, DIRTY_MAIN);
+    if (err) {
+        /* The form keeps everything typed: fix and save again. */
+        app_rpc_error(a, "not saved", err);
+        return;
+    }
+    int64_t id = md_get_int(r, "id", 0);
+    if (!ps.id && id) ps.id = id;
+    ps.dirty = false;
+    ps.filled = false;
+    app_msg(a, false, "saved post %lld", (long long)ps.id);
+    detail_load(a, &ps.det, ps.id, true);
+    app_posts_changed(a, ps.profile);
+}
+
+static void send_save(struct app *a)
+{
+    const struct md_profile *pr = app_profile_by_id(a, ps.profile);
+    if (!pr) {
+        app_msg(a, true, "choose a profile first");
+        return;
+    }
+    int64_t at = 0;
+    if (ps.when[0]) {
+        int y, m, d, h, mi;
+        if (ui_parse_datetime(ps.when, &y, &m, &d, &h, &mi) != 0) {
+            app_msg(a, true, "the date '%s' is not YYYY-MM-DD HH:MM", ps.when);
+            return;
+        }
+        at = gl_tz_to_utc(pr->timezone, y, m, d, h, mi);
+    }
+    bool media = ps.uploaded_media != 0;
+    /* An update sends only what changed: an unchanged caption must not start a revision. */
+    bool cap = true, plat = true, notes = true, when = at != 0;
+    if (ps.id && ps.det.have) {
+        const struct md_post *o = &ps.det.post;
+        char *old = md_strlist_join(&o->platforms, ", ");
+        cap = strcmp(o->caption, ps.caption) != 0;
+        plat = strcmp(old, ps.platforms) != 0;
+        notes = strcmp(o->notes, ps.notes) != 0;
+        when = at != 0 && at != o->scheduled_at;
+        free(old);
+    }
+    msgpack_packer *pk;
+    size_t n = 1 + cap + plat + notes + when + media;
+    if (ps.id) {
+        pk = conn_begin(a->conn, "post.update");
+        msgpack_pack_map(pk, n);
+        gl_pack_kv_int(pk, "id", ps.id);
+    } else {
+        pk = conn_begin(a->conn, "post.create");
+        msgpack_pack_map(pk, n);
+        gl_pack_kv_int(pk, "profile", ps.profile);
+    }
+    if (cap) gl_pack_kv_str(pk, "caption", ps.caption);
+    if (plat) pack_platforms(pk);
+    if (notes) gl_pack_kv_str(pk, "notes", ps.notes);
+    if (when) gl_pack_kv_int(pk, "scheduled_at", at);
+    if (media) {
+        gl_pack_key(pk, "media");
+        msgpack_pack_array(pk, 1);
+        msgpack_pack_int64(pk, ps.uploaded_media);
+    }
+    conn_send(a->conn, on_saved, a, 0);
+    ps.saving = true;
+}
+
+static void on_uploaded(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    struct app *a = ud;
+    (void)tag;
+    if (err) {
+        ps.saving = false;
+        if (err->code == GL_E_UNKNOWN_METHOD)
+            app_msg(a, true, "this daemon has no media.upload: clear the media field to save");
+        else
+            app_rpc_error(a, "media upload", err);
+        return;
+    }
+    ps.uploaded_media = md_get_int(r, "id", 0);
+    send_save(a);
+}
+
+static void save(struct app *a)
+{
+    if (ps.saving) return;
+    if (ps.media[0] && !ps.uploaded_media) {
+        /* Upload first; the post then refers to the media id. */
+        FILE *f = fopen(ps.media, "rb");
+        if (!f) {
+            app_msg(a, true, "cannot open %s: %s", ps.media, strerror(errno));
+            return;
+        }
+        size_t cap = 1 << 16, len = 0, got;
+        char *data = xmalloc(cap);
+        while ((got = fread(data + len, 1, cap - len, f)) > 0) {
+            len += got;
+            if (len == cap) data = xrealloc(data, cap *= 2);
+            if (len > (size_t)10 << 20) break;
+        }
+        fclose(f);
+        if (len > (size_t)10 << 20) {
+            free(data);
+            app_msg(a, true, "%s is larger than 10 MiB", ps.media);
+            return;
+        }
+        const char *base = strrchr(ps.media, '/');
+        msgpack_packer *pk = conn_begin(a->conn, "media.upload");
+        msgpack_pack_map(pk, 2);
+        gl_pack_kv_str(pk, "name", base ? base + 1 : ps.media);
+        gl_pack_key(pk, "data");
+        msgpack_pack_bin(pk, len);
+        msgpack_pack_bin_body(pk, data, len);
+        free(data);
+        conn_send(a->conn, on_uploaded, a, 0);
+        ps.saving = true;
+        app_msg(a, false, "uploading %s (%zu bytes)", ps.media, len);
+        return;
+    }
+    send_save(a);
+}
+
+static void on_discard(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (text && (text[0] == 'y' || text[0] == 'Y')) {
+        ps.dirty = false;
+        app_pop(a);
+    }
+}
+
+static bool post_key(struct app *a, enum action act)
+{
+    switch (act) {
+    case ACT_DOWN: if (ps.field + 1 < F_COUNT) ps.field++; app_dirty(a, DIRTY_MAIN); return true;
+    case ACT_UP: if (ps.field > 0) ps.field--; app_dirty(a, DIRTY_MAIN); return true;
+    case ACT_PAGE_DOWN: ps.scroll += 5; app_dirty(a, DIRTY_MAIN); return true;
+    case ACT_PAGE_UP: ps.scroll = ps.scroll > 5 ? ps.scroll - 5 : 0; app_dirty(a, DIRTY_MAIN); return true;
+    case ACT_EDIT_FIELD: edit_field(a); return true;
+    case ACT_SAVE: save(a); return true;
+    case ACT_EDIT_CAPTION: {
+        char *text = app_edit_external(a, ps.caption, "caption");
+        if (text) {
+            set_str(&ps.caption, text);
+            free(text);
+            ps.dirty = true;
+            if (ps.id) {
+                save(a);
+            }
+        }
+        return true;
+    }
+    case ACT_BACK:
+        if (ps.dirty) {
+            app_prompt(a, "Discard unsaved changes? (y/n)", NULL, false, on_discard, 0);
+            return true;
+        }
+        return false;
+    default: break;
+    }
+    if (!ps.id) {
+        if (act >= ACT_APPROVE && act <= ACT_DELETE) app_msg(a, true, "save the post first (w)");
+        return act >= ACT_APPROVE && act <= ACT_DELETE;
+    }
+    return act_post(a, act, ps.det.have ? &ps.det.post : NULL);
+}
+
+static void post_free(struct app *a)
+{
+    (void)a;
+    form_clear();
+    detail_clear(&ps.det);
+}
+
+struct view view_post = {
+    .name = "post",
+    .keymap = KM_POST,
+    .enter = post_enter,
+    .draw = post_draw,
+    .key = post_key,
+    .reload = post_reload,
+    .event = post_event,
+    .free = post_free,
+};
