@@ -212,8 +212,9 @@ void page_month(struct web *w, int year, int month, const struct postv *posts, b
     if (prev) {
         buf_puts(b, "<a class=\"nav\" rel=\"prev\" href=\"");
         month_href(w, year, month - 1);
-        buf_printf(b, "\"><span aria-hidden=\"true\">‹</span> %s</a>",
-                   month_names[(month + 10) % 12]);
+        buf_printf(b, "\"><span aria-hidden=\"true\">‹</span> <span class=\"full\">%s</span>"
+                      "<span class=\"short\" aria-hidden=\"true\">%s</span></a>",
+                   month_names[(month + 10) % 12], month_short[(month + 10) % 12]);
     } else {
         buf_puts(b, "<span class=\"nav\"></span>");
     }
@@ -221,7 +222,9 @@ void page_month(struct web *w, int year, int month, const struct postv *posts, b
     if (next) {
         buf_puts(b, "<a class=\"nav\" rel=\"next\" href=\"");
         month_href(w, year, month + 1);
-        buf_printf(b, "\">%s <span aria-hidden=\"true\">›</span></a>", month_names[month % 12]);
+        buf_printf(b, "\"><span class=\"full\">%s</span><span class=\"short\" "
+                      "aria-hidden=\"true\">%s</span> <span aria-hidden=\"true\">›</span></a>",
+                   month_names[month % 12], month_short[month % 12]);
     } else {
         buf_puts(b, "<span class=\"nav\"></span>");
     }
