@@ -74,7 +74,7 @@ static void on_done(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     enum action act = (enum action)(tag >> 48);
     int64_t id = (int64_t)(tag & 0xffffffffffffULL);
     static const char *const verbs[] = {
-        [ACT_APPROVE] = "approved", [ACT_REJECT] = "sent back (changes requested)",
+        [ACT_APPROVE] = "approved", [ACT_REJECT] = "rejected",
         [ACT_RESCHEDULE] = "rescheduled", [ACT_SCHEDULE] = "scheduled",
         [ACT_COMMENT] = "commented on", [ACT_SUBMIT] = "submitted",
         [ACT_DELETE] = "deleted", [ACT_EDIT_CAPTION] = "saved the caption of",

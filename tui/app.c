@@ -245,7 +245,7 @@ static void draw_prompt(struct app *a, int cols)
 {
     struct prompt *p = &a->prompt;
     WINDOW *w = a->status;
-    int lw = ui_text(w, 0, 0, cols / 2, p->label, A_BOLD);
+    int lw = ui_text(w, 1, 0, cols / 2, p->label, A_BOLD);
     waddch(w, ' ');
     int x0 = lw + 1, room = cols - x0 - 1;
     if (room < 1) return;
@@ -263,10 +263,10 @@ static void draw_prompt(struct app *a, int cols)
         int cw = wcwidth(c);
         if (cw <= 0) cw = 1, c = L'?';
         if (x + cw > cols) break;
-        mvwaddnwstr(w, 0, x, &c, 1);
+        mvwaddnwstr(w, 1, x, &c, 1);
         x += cw;
     }
-    wmove(w, 0, x0 + wcur);
+    wmove(w, 1, x0 + wcur);
 }
 
 /* ---- status line ---- */
@@ -295,18 +295,15 @@ static void draw_status(struct app *a, int cols)
     const struct md_profile *p = app_profile(a);
     char unread[32] = "";
     if (a->unread) snprintf(unread, sizeof unread, " [%zu new]", a->unread);
-    snprintf(left, sizeof left, " %s | %s | %s%s ", a->user ? a->user : "-", p ? p->name : "-", net,
-             unread);
-    int x = ui_text(w, 0, 0, cols, left, bar | (st != CONN_ONLINE ? A_BOLD : 0));
-    const char *hint = "?:help ";
+    char zone[96] = "";
+    if (p && cols >= 100) snprintf(zone, sizeof zone, " (%s)", p->timezone);
+    snprintf(left, sizeof left, " %s%s%s | %s%s | %s%s ", a->user ? a->user : "-",
+             a->role[0] ? "/" : "", a->role, p ? p->name : "-", zone, net, unread);
+    int x = ui_text(w, 0, 0, cols, left, bar | (st != CONN_ONLINE || a->unread ? A_BOLD : 0));
+    const char *hint = "? help  q back ";
     int hw = (int)strlen(hint);
-    if (a->msg[0] && x < cols) {
-        attr_t ma = a->msg_err ? ui_attr(UP_ERR) : bar;
-        int room = cols - x - (cols - x > hw + 10 ? hw : 0);
-        int used = ui_text(w, 0, x, room, a->msg, ma);
-        x += used;
-    }
     if (cols - x >= hw) ui_text(w, 0, cols - hw, hw, hint, bar);
+    if (a->msg[0]) ui_text(w, 1, 0, cols, a->msg, a->msg_err ? ui_attr(UP_ERR) : A_NORMAL);
 }
 
 /* ---- drawing ---- */
@@ -330,10 +327,12 @@ static void draw(struct app *a)
     }
     if (a->dirty & (DIRTY_STATUS | DIRTY_MAIN)) {
         werase(a->status);
-        if (a->prompt.active)
+        draw_status(a, cols);
+        if (a->prompt.active) {
+            wmove(a->status, 1, 0);
+            wclrtoeol(a->status);
             draw_prompt(a, cols);
-        else
-            draw_status(a, cols);
+        }
         wnoutrefresh(a->status);
     }
     curs_set(a->prompt.active ? 1 : 0);
@@ -348,8 +347,10 @@ static void layout(struct app *a)
     if (rows < 2) rows = 2;
     if (a->main) delwin(a->main);
     if (a->status) delwin(a->status);
-    a->main = newwin(rows - 1, cols, 0, 0);
-    a->status = newwin(1, cols, rows - 1, 0);
+    /* The bar and, under it, the message or prompt line (as mutt does). */
+    if (rows < 3) rows = 3;
+    a->main = newwin(rows - 2, cols, 0, 0);
+    a->status = newwin(2, cols, rows - 2, 0);
     for (int i = 0; i < a->depth; i++)
         if (a->stack[i]->resize) a->stack[i]->resize(a);
     a->force_clear = true;
@@ -537,6 +538,7 @@ static void on_login(void *ud, uint64_t tag, const struct gl_err *err, const msg
     (void)tag;
     a->logging_in = false;
     if (err) {
+        app_dirty(a, DIRTY_ALL);
         if (err->code == GL_E_UNAVAILABLE) return; /* the connection dropped: we retry */
         app_rpc_error(a, "login failed", err);
         if (err->code == GL_E_UNAUTHORIZED && app_top(a) == &view_login) {

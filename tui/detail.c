@@ -103,8 +103,8 @@ static void put(struct pen *p, const char *text, attr_t attr)
     }
 }
 
-int detail_draw(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h, int width,
-                int scroll)
+static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h, int width,
+                    int scroll, bool brief)
 {
     struct pen pen = {w, y, x, h, width, scroll, 0};
     if (!d->have) {
@@ -122,10 +122,12 @@ int detail_draw(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h,
     put(&pen, buf, ui_status_attr(p->status));
     snprintf(buf, sizeof buf, "When: %s %s   On: %s", when, zone, plat);
     free(plat);
-    put(&pen, buf, A_BOLD);
-    put(&pen, "", A_NORMAL);
-    put(&pen, p->caption, A_NORMAL);
-    if (p->notes[0]) {
+    if (!brief) {
+        put(&pen, buf, A_BOLD);
+        put(&pen, "", A_NORMAL);
+        put(&pen, p->caption, A_NORMAL);
+    }
+    if (p->notes[0] && !brief) {
         put(&pen, "", A_NORMAL);
         snprintf(buf, sizeof buf, "Notes: %s", p->notes);
         put(&pen, buf, ui_attr(UP_TITLE));
@@ -173,4 +175,16 @@ int detail_draw(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h,
         }
     }
     return pen.line;
+}
+
+int detail_draw(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h, int width,
+                int scroll)
+{
+    return draw_any(a, d, w, y, x, h, width, scroll, false);
+}
+
+int detail_draw_brief(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h,
+                      int width, int scroll)
+{
+    return draw_any(a, d, w, y, x, h, width, scroll, true);
 }

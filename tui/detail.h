@@ -21,6 +21,9 @@ void detail_load(struct app *a, struct detail *d, int64_t id, bool force);
 /* Draws into the rectangle; scroll skips lines. Returns the lines the whole text needs. */
 int detail_draw(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h, int width,
                 int scroll);
+/* The same without what the post editor shows above it (time, platforms, caption, notes). */
+int detail_draw_brief(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h,
+                      int width, int scroll);
 void detail_clear(struct detail *d);
 
 #endif

@@ -182,6 +182,12 @@ static size_t collect(unsigned match, unsigned map, bool global, struct help_lin
             n++;
         }
         size_t len = strlen(out[j].keys);
+        /* Enter is both '\n' and KEY_ENTER: name it once. */
+        const char *name = key_text(b);
+        const char *hit = strstr(out[j].keys, name);
+        size_t nl = strlen(name);
+        if (hit && (hit == out[j].keys || hit[-1] == ' ') && (hit[nl] == '\0' || hit[nl] == ','))
+            continue;
         if (len + 8 < sizeof out[j].keys)
             snprintf(out[j].keys + len, sizeof out[j].keys - len, "%s%s", len ? ", " : "",
                      key_text(b));

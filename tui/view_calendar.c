@@ -178,10 +178,13 @@ static void draw_month(struct app *a, WINDOW *w, int rows, int cols, const struc
         const char *dn = day_names[p->week_sunday ? (c + 6) % 7 : c];
         ui_text(w, 1, x + (cw - 3) / 2, cw, dn, A_BOLD);
     }
-    int top = 2, h = (rows - top) / weeks;
-    if (h < 2) h = 2;
+    /* Rows left over go to the last weeks, one each, so the grid fills the screen. */
+    int top = 2, base = (rows - top) / weeks, extra = (rows - top) % weeks;
+    if (base < 2) base = 2, extra = 0;
     for (int wk = 0; wk < weeks; wk++) {
-        int y0 = top + wk * h;
+        int first_extra = weeks - extra;
+        int h = base + (wk >= first_extra ? 1 : 0);
+        int y0 = top + wk * base + (wk > first_extra ? wk - first_extra : 0);
         if (y0 >= rows) break;
         for (int c = 0; c < 7; c++) {
             int x, cw;

@@ -25,33 +25,39 @@ static void help_draw(struct app *a, WINDOW *w, int rows, int cols)
     struct help_line lines[MAX_LINES];
     size_t n = keys_help(v->keymap | KM_GLOBAL, lines, MAX_LINES);
     char title[128];
-    snprintf(title, sizeof title, "Keys of the %s screen (q to close)", v->name);
+    snprintf(title, sizeof title, "Keys of the %s screen (q closes, j/k scroll)", v->name);
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
-    int y = 1;
-    bool global_shown = false;
-    int skip = help_scroll;
-    for (size_t i = 0; i < n && y < rows; i++) {
-        if (lines[i].global && !global_shown) {
-            global_shown = true;
-            if (skip > 0) {
-                skip--;
-            } else {
-                ui_text(w, y++, 0, cols, "Everywhere", ui_attr(UP_TITLE));
-                if (y >= rows) break;
+    /* The entries, with a heading before the global ones; two columns when one does not fit. */
+    int total = (int)n + 1, avail = rows - 3;
+    int ncol = total > avail && cols >= 80 ? 2 : 1;
+    int per = ncol == 2 ? (total + 1) / 2 : total;
+    int colw = cols / ncol, keyw = colw < 60 ? 13 : 20;
+    int row = 0, col = 0;
+    bool heading = false;
+    for (size_t i = 0; i <= n; i++) {
+        bool is_head = i < n && lines[i].global && !heading;
+        if (i == n) break;
+        for (int pass = 0; pass < (is_head ? 2 : 1); pass++) {
+            int y = 1 + row - help_scroll, x = col * colw;
+            if (y >= 1 && y < rows - 1) {
+                if (is_head && pass == 0)
+                    ui_text(w, y, x, colw - 1, "Everywhere", ui_attr(UP_TITLE));
+                else {
+                    ui_text(w, y, x + 1, keyw - 1, lines[i].keys, A_BOLD);
+                    ui_text(w, y, x + keyw + 1, colw - keyw - 2, lines[i].help, A_NORMAL);
+                }
+            }
+            if (++row >= per && col + 1 < ncol) {
+                row = 0;
+                col++;
             }
         }
-        if (skip > 0) {
-            skip--;
-            continue;
-        }
-        ui_text(w, y, 2, 20, lines[i].keys, A_BOLD);
-        ui_text(w, y, 24, cols - 24, lines[i].help, A_NORMAL);
-        y++;
+        if (is_head) heading = true;
     }
     if (v == &view_calendar || v == &view_day || v == &view_queue) {
         static const char legend[] = "Marks: ~ draft  ? awaiting  ! changes  + approved  "
                                      "> scheduled  * published  X failed";
-        if (y + 1 < rows) ui_text(w, y + 1, 0, cols, legend, ui_attr(UP_DIM));
+        ui_text(w, rows - 1, 0, cols, legend, ui_attr(UP_DIM));
     }
 }
 

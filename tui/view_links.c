@@ -26,6 +26,7 @@ static struct {
     /* The link being created, filled by a chain of prompts. */
     char kind[16], approver[101], posts[256], password[101];
     int rows;
+    int64_t select_id; /* select this link when the list comes back */
 } lk;
 
 static void free_list(void)
@@ -83,6 +84,8 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
             if (md_link_decode(&list->via.array.ptr[i], &lk.v[lk.n])) lk.n++;
     }
     if (lk.sel >= lk.n) lk.sel = lk.n ? lk.n - 1 : 0;
+    if (lk.select_id) keep = lk.select_id;
+    lk.select_id = 0;
     for (size_t i = 0; i < lk.n; i++)
         if (lk.v[i].id == keep) lk.sel = i;
 }
@@ -192,7 +195,7 @@ static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const m
     app_msg(a, false, "link %lld: %s (copied)", (long long)id, url ? url : "");
     free(url);
     free(pw);
-    lk.sel = 0;
+    lk.select_id = id;
     links_reload(a);
 }
 

@@ -45,6 +45,9 @@ static void login_draw(struct app *a, WINDOW *w, int rows, int cols)
     else
         state = "daemon unreachable; retrying";
     ui_text(w, y + 7, x + 2, bw - 4, state, ui_attr(UP_DIM));
+    /* The prompt takes the message line: repeat the message here, where it is seen. */
+    if (a->msg[0] && y + bh + 1 < rows)
+        ui_wrap(w, y + bh + 1, x, bw, 3, 0, a->msg, a->msg_err ? ui_attr(UP_ERR) : A_NORMAL);
 }
 
 struct view view_login = {

@@ -165,7 +165,7 @@ static void post_draw(struct app *a, WINDOW *w, int rows, int cols)
     }
     if (y < rows) ui_hline(w, y++, 0, cols, ui_attr(UP_DIM));
     if (ps.id && y < rows) {
-        int total = detail_draw(a, &ps.det, w, y, 1, rows - y, cols - 2, ps.scroll);
+        int total = detail_draw_brief(a, &ps.det, w, y, 1, rows - y, cols - 2, ps.scroll);
         if (ps.scroll > total) ps.scroll = total;
     } else if (y < rows) {
         ui_text(w, y, 1, cols - 2, "j/k choose a field, Enter edits it, E the caption in $EDITOR, w saves.",
