@@ -663,11 +663,18 @@ void gl_web_committed(struct gl_op *op)
 
 /* ---- the page cache: the calendar link's month, rebuilt after any write that matters ---- */
 
+/* Keyed by the token's hash and the query, so a hit needs no store access at all: whatever
+ * could make the page wrong (a post, the profile, the link revoked or regenerated) is a write
+ * that bumps web.gen; expiry and "today" are checked against the clock. */
 #define CACHE_SLOTS 64
 #define CACHE_TTL 30
+#define CACHE_QUERY 32
 static struct {
+    unsigned char token_hash[GL_HASH_BYTES];
+    char query[CACHE_QUERY];
     uint64_t link;
-    int ym;
+    int64_t expires_at;
+    char timezone[64];
     uint64_t gen;
     int64_t made;
     int today;
@@ -675,9 +682,60 @@ static struct {
     size_t len;
 } cache[CACHE_SLOTS];
 
-static unsigned cache_slot(uint64_t link, int ym)
+static unsigned cache_slot(const unsigned char *token_hash, const char *query)
 {
-    return (unsigned)((link * 2654435761u) ^ (uint64_t)ym) % CACHE_SLOTS;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < 8; i++) h = (h ^ token_hash[i]) * 16777619u;
+    for (const char *q = query; *q; q++) h = (h ^ (unsigned char)*q) * 16777619u;
+    return h % CACHE_SLOTS;
+}
+
+static int today_key(const char *tz, int64_t now)
+{
+    struct tm tm;
+    gl_tz_local(tz, now, &tm);
+    return (tm.tm_year << 9) | tm.tm_yday;
+}
+
+static void send_raw(struct gl_http_req *req, int status, const char *ctype, const char *headers,
+                     const char *body, size_t len);
+
+/* Serves the page from the cache when it is there and fresh; false otherwise. */
+static bool cache_serve(struct gl_http_req *req, const char *token, size_t n)
+{
+    if (strlen(req->query) >= CACHE_QUERY) return false;
+    unsigned char h[GL_HASH_BYTES];
+    gl_token_hash(token, n, h);
+    unsigned slot = cache_slot(h, req->query);
+    int64_t now = gl_now();
+    if (!cache[slot].body || cache[slot].gen != web.gen || now - cache[slot].made >= CACHE_TTL ||
+        (cache[slot].expires_at && now >= cache[slot].expires_at) ||
+        sodium_memcmp(cache[slot].token_hash, h, GL_HASH_BYTES) != 0 ||
+        strcmp(cache[slot].query, req->query) != 0 ||
+        cache[slot].today != today_key(cache[slot].timezone, now))
+        return false;
+    count_open(cache[slot].link, now);
+    send_raw(req, 200, "text/html; charset=utf-8", "Cache-Control: no-store\r\n",
+             cache[slot].body, cache[slot].len);
+    return true;
+}
+
+static void cache_store(const struct web *w)
+{
+    if (strlen(w->req->query) >= CACHE_QUERY || strlen(w->prof.timezone) >= 64) return;
+    unsigned slot = cache_slot(w->link.token_hash, w->req->query);
+    free(cache[slot].body);
+    cache[slot].body = xmalloc(w->out.n);
+    memcpy(cache[slot].body, w->out.p, w->out.n);
+    cache[slot].len = w->out.n;
+    memcpy(cache[slot].token_hash, w->link.token_hash, GL_HASH_BYTES);
+    snprintf(cache[slot].query, CACHE_QUERY, "%s", w->req->query);
+    snprintf(cache[slot].timezone, sizeof cache[slot].timezone, "%s", w->prof.timezone);
+    cache[slot].link = w->link.id;
+    cache[slot].expires_at = w->link.expires_at;
+    cache[slot].gen = web.gen;
+    cache[slot].made = w->now;
+    cache[slot].today = today_key(w->prof.timezone, w->now);
 }
 
 /* ---- reading posts ---- */
@@ -805,15 +863,6 @@ static void serve_main(struct web *w, struct gl_form *q)
     /* The calendar link without a password is the same for everyone: serve it from the cache
      * while nothing it shows has changed. */
     bool cacheable = w->link.kind == LINK_CALENDAR && !w->link.pwhash && !flash;
-    unsigned slot = cache_slot(w->link.id, want);
-    int today_key = (today.tm_year << 9) | today.tm_yday;
-    if (cacheable && cache[slot].body && cache[slot].link == w->link.id &&
-        cache[slot].ym == want && cache[slot].gen == web.gen && cache[slot].today == today_key &&
-        w->now - cache[slot].made < CACHE_TTL) {
-        buf_put(&w->out, cache[slot].body, cache[slot].len);
-        web_send(w, 200);
-        return;
-    }
     struct postv month_posts = {0}, queue = {0};
     if (w->link.kind != LINK_APPROVAL) {
         int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
@@ -822,17 +871,7 @@ static void serve_main(struct web *w, struct gl_form *q)
     }
     if (w->link.kind != LINK_CALENDAR) collect_queue(w, &queue);
     page_main(w, y, m, &month_posts, prev, next, &queue, flash);
-    if (cacheable) {
-        free(cache[slot].body);
-        cache[slot].body = xmalloc(w->out.n);
-        memcpy(cache[slot].body, w->out.p, w->out.n);
-        cache[slot].len = w->out.n;
-        cache[slot].link = w->link.id;
-        cache[slot].ym = want;
-        cache[slot].gen = web.gen;
-        cache[slot].made = w->now;
-        cache[slot].today = today_key;
-    }
+    if (cacheable) cache_store(w);
     web_send(w, 200);
 }
 
@@ -1277,6 +1316,9 @@ static void route_link(struct gl_http_req *req, const char *path)
     const char *slash = strchr(path, '/');
     size_t tlen = slash ? (size_t)(slash - path) : strlen(path);
     const char *rest = path + tlen;
+    if (is_get(req) && (rest[0] == '\0' || strcmp(rest, "/") == 0) && valid_token(path, tlen) &&
+        cache_serve(req, path, tlen))
+        return;
     struct web *w = web_new(req);
     if (!valid_token(path, tlen)) {
         web_not_found(w);

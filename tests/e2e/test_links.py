@@ -435,3 +435,22 @@ def test_get_never_changes_anything(daemon, admin, acme):
         assert w.get(path)[0] in (200, 404, 405)
     assert admin.call("post.history", id=pid)["history"] == before
     assert admin.call("post.get", id=pid)["status"] == "awaiting_approval"
+
+
+def test_cached_calendar_page_follows_every_write(daemon, admin, acme):
+    """The calendar page may come from a cache: any write that changes it shows at once."""
+    pid = make_post(admin, acme, "scheduled", caption="first words", at=NOW + 3600)
+    link = admin.call("link.create", profile=acme, kind="calendar")
+    base = path_of(link["url"])
+    w = Web(daemon.http_port)
+    assert "first words" in w.get(base)[2] and "first words" in w.get(base)[2]
+    admin.call("post.update", id=pid, caption="second words")
+    body = w.get(base)[2]
+    assert "second words" in body and "first words" not in body
+    admin.call("post.delete", id=pid)
+    assert "second words" not in w.get(base)[2], "deleted: not shown any more"
+    q = w.get(base + "?month=" + time.strftime("%Y-%m", time.gmtime(NOW)))[2]
+    assert w.get(base + "?month=" + time.strftime("%Y-%m", time.gmtime(NOW)))[2] == q
+    admin.call("link.revoke", id=link["id"])
+    assert w.get(base)[0] == 404
+    assert w.get(base + "?month=" + time.strftime("%Y-%m", time.gmtime(NOW)))[0] == 404
