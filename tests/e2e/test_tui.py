@@ -607,3 +607,39 @@ def test_no_color_still_shows_marks(demo_daemon, tuis):
     t.wait_for(r"\[month\]")
     t.wait_gone("loading")
     assert re.search(r"\d\d:\d\d[~?!+>*X]", t.screen())
+
+
+def test_run_demo_script(tmpdir_path):
+    """make run's script: starts its own demo daemon, prints the links, opens the client as
+    admin, and stops the daemon when the client exits."""
+    from conftest import BIN_DIR, ROOT
+    sock = "gltui-" + uuid.uuid4().hex[:10]
+    data = os.path.join(tmpdir_path, "demo")
+    script = os.path.join(ROOT, "scripts", "run-demo.sh")
+    cmd = (f"LANG=C.UTF-8 GL_DEMO_DATA={shq(data)} GL_DEMO_NO_PAUSE=1 "
+           f"{shq(script)} {shq(BIN_DIR)}; echo EXITED $?")
+
+    def tmux(*a):
+        return subprocess.run([TMUX, "-L", sock] + list(a), capture_output=True, text=True).stdout
+
+    tmux("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "100", "-y", "30",
+         "sh", "-c", cmd + "; sleep 60")
+    try:
+        wait_until(lambda: "| online" in tmux("capture-pane", "-p", "-t", "main"), timeout=20,
+                   what="client online")
+        screen = tmux("capture-pane", "-p", "-t", "main")
+        assert "admin/admin" in screen and "[month]" in screen, screen
+        tmux("send-keys", "-t", "main", "Q")
+        wait_until(lambda: "EXITED" in tmux("capture-pane", "-p", "-t", "main"), timeout=20,
+                   what="script exit")
+        out = tmux("capture-pane", "-p", "-t", "main", "-S", "-")
+        assert "EXITED 0" in out, out
+        assert "External links of the demo" in out or "printed no external links" in out, out
+        if "External links" in out:
+            assert re.search(r"calendar http://127\.0\.0\.1:\d+/l/", out), out
+        # The daemon it started is gone: its LMDB lock is free and no process has the dir.
+        pids = subprocess.run(["pgrep", "-f", f"greenlightd --demo --data {data}"],
+                              capture_output=True, text=True).stdout.split()
+        assert not pids, pids
+    finally:
+        tmux("kill-server")
