@@ -123,6 +123,11 @@ void app_mark_full(struct app *a)
     a->calendar_ready = true;
 }
 
+void app_wait_data(struct app *a)
+{
+    if (a->timing) a->t_data = gl_mono_ns();
+}
+
 /* ---- prompt ---- */
 
 void app_prompt(struct app *a, const char *label, const char *initial, bool hidden, prompt_fn fn,
@@ -378,13 +383,17 @@ static void on_prepare(uv_prepare_t *h)
         }
     }
     if (a->dirty) {
-        bool was_ready = a->calendar_ready;
+        a->calendar_ready = false; /* set again by a draw of the calendar with its data */
         draw(a);
         if (a->t_key) {
             timing(a, "key_redraw_ms", a->t_key);
             a->t_key = 0;
         }
-        if (a->calendar_ready && !was_ready && !a->first_full_done) {
+        if (a->calendar_ready && a->t_data) {
+            timing(a, "month_switch_full_ms", a->t_data);
+            a->t_data = 0;
+        }
+        if (a->calendar_ready && !a->first_full_done) {
             a->first_full_done = true;
             timing(a, "first_full_screen_from_start_ms", a->t_start);
             if (a->t_login) timing(a, "first_full_screen_from_login_ms", a->t_login);

@@ -86,6 +86,7 @@ struct app {
     /* Measurements (GL_TUI_TIMING=FILE). */
     FILE *timing;
     uint64_t t_start, t_login, t_key;
+    uint64_t t_data; /* a key that needs data (a new month): until it is drawn with it */
     bool first_full_done;
     bool calendar_ready; /* the calendar has drawn the current month with its data */
 };
@@ -122,8 +123,10 @@ void app_rpc_error(struct app *a, const char *what, const struct gl_err *err);
 /* Called by screens when a request they made changed posts of profile (0: any). */
 void app_posts_changed(struct app *a, int64_t profile);
 
-/* Measurement hook: the calendar calls this when it has drawn a month with its data. */
+/* Measurement hooks: the calendar calls app_mark_full when it has drawn a month with its data,
+ * and app_wait_data when a key needs data from the daemon before the screen is complete. */
 void app_mark_full(struct app *a);
+void app_wait_data(struct app *a);
 
 int app_run(struct app *a);
 

@@ -302,6 +302,7 @@ static void move_days(struct app *a, int delta)
     if (cal.m != om || cal.y != oy) {
         cal.buckets_ok = false;
         cal_reload(a);
+        app_wait_data(a);
     }
     app_dirty(a, DIRTY_MAIN);
 }
@@ -317,6 +318,7 @@ static void move_months(struct app *a, int delta)
     if (cal.d > dim) cal.d = dim;
     cal.buckets_ok = false;
     cal_reload(a);
+    app_wait_data(a);
     app_dirty(a, DIRTY_MAIN);
 }
 

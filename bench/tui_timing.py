@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+"""Times the ncurses client with a month of 500 posts: start to first full screen, login to
+first full screen, and the redraw after each keystroke, as the client itself measures them
+(GL_TUI_TIMING: from reading the key to doupdate() returning). Drives the real client in tmux
+against a real daemon.
+
+Usage: bench/tui_timing.py [BIN_DIR] [--posts N] [--keys N] [--size WxH]"""
+import argparse
+import calendar
+import datetime
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import zoneinfo
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from glrpc import RpcClient  # noqa: E402
+
+CAPTIONS = ["Monday mornings call for a double espresso ☕", "抹茶の季節です 🍵 new matcha",
+            "Trail tip: pack a headlamp 🏔️", "Weekend flash sale: 20% off 🌸",
+            "Why we switched to compostable pods ♻️"]
+
+
+def start_daemon(bin_dir, data):
+    proc = subprocess.Popen([os.path.join(bin_dir, "greenlightd"), "--data", data, "--rpc",
+                             "127.0.0.1:0", "--http", "127.0.0.1:0"], stdout=subprocess.PIPE,
+                            stderr=open(os.path.join(data + ".log"), "ab"))
+    info = {}
+    ready = threading.Event()
+
+    def drain():
+        for raw in proc.stdout:
+            line = raw.decode(errors="replace").strip()
+            if line.startswith("rpc "):
+                info["rpc"] = int(line.rsplit(":", 1)[1])
+            if line == "ready":
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    if not ready.wait(30) or "rpc" not in info:
+        proc.kill()
+        sys.exit("greenlightd did not start")
+    return proc, info["rpc"]
+
+
+def fill(rpc, n):
+    zone = "Europe/Paris"
+    prof = rpc.call("profile.create", name="Bench Co", timezone=zone,
+                    platforms=["instagram", "x"])["id"]
+    # The daemon refuses times in the past: the posts go on the days left in this month.
+    now = datetime.datetime.now(zoneinfo.ZoneInfo(zone))
+    first = now.day + 1
+    last = calendar.monthrange(now.year, now.month)[1]
+    if first > last:
+        sys.exit("today is the last day of the month: run the benchmark tomorrow")
+    days = last - first + 1
+    t0 = time.monotonic()
+    for i in range(n):
+        day = first + i % days
+        at = datetime.datetime(now.year, now.month, day, 6 + (i // days) % 16, (i * 7) % 60,
+                               tzinfo=zoneinfo.ZoneInfo(zone))
+        pid = rpc.call("post.create", profile=prof, caption=f"{CAPTIONS[i % 5]} #{i}",
+                       platforms=["instagram"], scheduled_at=int(at.timestamp()))["id"]
+        if i % 3:
+            rpc.call("post.submit", id=pid)
+    return prof, time.monotonic() - t0, days
+
+
+def read_timings(path):
+    out = {}
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        k, v = line.split()
+        out.setdefault(k, []).append(float(v))
+    return out
+
+
+def wait(pred, timeout=20):
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        time.sleep(0.01)
+
+
+def pct(values, p):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bin_dir", nargs="?", default=os.path.join(ROOT, "bin"))
+    ap.add_argument("--posts", type=int, default=500)
+    ap.add_argument("--keys", type=int, default=60)
+    ap.add_argument("--size", default="80x24")
+    ap.add_argument("--runs", type=int, default=5, help="client starts to time")
+    args = ap.parse_args()
+    width, height = (int(x) for x in args.size.split("x"))
+    tmux = shutil.which("tmux") or sys.exit("tmux is needed")
+    tmp = tempfile.mkdtemp(prefix="gl-tui-bench-")
+    data = os.path.join(tmp, "data")
+    os.makedirs(data)
+    proc, port = start_daemon(args.bin_dir, data)
+    sock = "gltui-bench-" + uuid.uuid4().hex[:8]
+    try:
+        password = open(os.path.join(data, "initial-admin-password")).read().strip()
+        rpc = RpcClient("127.0.0.1", port)
+        rpc.call("auth.login", user="admin", password=password)
+        prof, fill_s, ndays = fill(rpc, args.posts)
+        month_posts = len(rpc.call("post.list", profile=prof)["posts"])
+        pwfile = os.path.join(tmp, "pw")
+        with open(pwfile, "w") as f:
+            f.write(password + "\n")
+        print(f"greenlight timing: {args.posts} posts on the {ndays} days left of this month "
+              f"({month_posts} listed), terminal {width}x{height}, filled in {fill_s:.1f} s")
+
+        starts = []
+        for run in range(args.runs):
+            timing = os.path.join(tmp, f"timing-{run}")
+            cmd = (f"LANG=C.UTF-8 GL_TUI_TIMING={timing} {args.bin_dir}/greenlight "
+                   f"--connect 127.0.0.1:{port} --user admin --password-file {pwfile}")
+            subprocess.run([tmux, "-L", sock, "-f", "/dev/null", "new-session", "-d", "-s",
+                            f"r{run}", "-x", str(width), "-y", str(height), cmd], check=True)
+            wait(lambda: "first_full_screen_from_start_ms" in read_timings(timing))
+            starts.append(read_timings(timing))
+            if run < args.runs - 1:
+                subprocess.run([tmux, "-L", sock, "kill-session", "-t", f"r{run}"])
+        last = f"r{args.runs - 1}"
+
+        def keys_timed(keys, metric):
+            before = len(read_timings(timing).get(metric, []))
+            for i, k in enumerate(keys):
+                subprocess.run([tmux, "-L", sock, "send-keys", "-t", last, k], check=True)
+                wait(lambda: len(read_timings(timing).get(metric, [])) >= before + i + 1)
+            return read_timings(timing)[metric][before:]
+
+        moves = ["l", "l", "j", "h", "k", "Right", "Down", "Left", "Up", "w", "l", "m"]
+        key_ms = keys_timed([moves[i % len(moves)] for i in range(args.keys)], "key_redraw_ms")
+        month_ms = keys_timed(["]", "[", "]", "["] * 3, "month_switch_full_ms")
+        screen = subprocess.run([tmux, "-L", sock, "capture-pane", "-p", "-t", last],
+                                capture_output=True, text=True).stdout
+
+        def row(name, values):
+            print(f"  {name:38s} median {statistics.median(values):7.2f} ms   "
+                  f"p95 {pct(values, 95):7.2f} ms   max {max(values):7.2f} ms   (n={len(values)})")
+
+        row("start -> first full month screen", [s["first_full_screen_from_start_ms"][0]
+                                                 for s in starts])
+        row("login -> first full month screen", [s["first_full_screen_from_login_ms"][0]
+                                                 for s in starts])
+        row("start -> logged in", [s["login_from_start_ms"][0] for s in starts])
+        row("key -> redraw done (moves, views)", key_ms)
+        row("month key -> month drawn with data", month_ms)
+        print("aim: first full screen within 100 ms of login; a redraw within 10 ms")
+        print("last screen:")
+        print(screen)
+    finally:
+        subprocess.run([tmux, "-L", sock, "kill-server"], capture_output=True)
+        proc.terminate()
+        proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
