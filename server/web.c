@@ -988,6 +988,12 @@ static void pw_after(uv_work_t *wk, int status)
     struct pw_job *j = wk->data;
     struct web *w = j->w;
     gl_srv->hash_jobs--;
+    if (gl_srv->stopping) {
+        /* The batch is closed: nothing more may be written. */
+        web_message(w, 503, "Shutting down", "Please try again in a moment.", NULL, NULL);
+        free(j);
+        return;
+    }
     char idkey[32];
     snprintf(idkey, sizeof idkey, "%llu", (unsigned long long)w->link.id);
     if (status != 0 || !j->ok) {
