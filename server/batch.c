@@ -12,12 +12,14 @@ void gl_op_init(struct gl_op *op, gl_op_run_fn run, gl_op_done_fn done)
     op->done = done;
     msgpack_sbuffer_init(&op->reply);
     msgpack_sbuffer_init(&op->events);
+    msgpack_sbuffer_init(&op->outbox);
 }
 
 void gl_op_destroy(struct gl_op *op)
 {
     msgpack_sbuffer_destroy(&op->reply);
     msgpack_sbuffer_destroy(&op->events);
+    msgpack_sbuffer_destroy(&op->outbox);
 }
 
 static void on_prepare(uv_prepare_t *h)
@@ -50,6 +52,7 @@ static void fail_op(struct gl_op *op, int rc)
                    mdb_strerror(rc));
     op->reply.size = 0;
     op->events.size = 0;
+    op->outbox.size = 0;
     op->done(op);
 }
 
@@ -60,6 +63,7 @@ static int run_child(struct gl_batch *b, struct gl_op *op)
     struct gl_txn t = {.store = b->store};
     op->reply.size = 0;
     op->events.size = 0;
+    op->outbox.size = 0;
     op->err.code = GL_OK;
     t.rc = mdb_txn_begin(b->store->env, b->txn, 0, &t.txn);
     if (t.rc) return t.rc;
@@ -135,6 +139,11 @@ static void fail_batch(struct gl_batch *b, int rc)
 void gl_batch_submit(struct gl_batch *b, struct gl_op *op)
 {
     op->next = NULL;
+    if (b->closed) {
+        gl_err_set(&op->err, GL_E_UNAVAILABLE, "the daemon is shutting down");
+        op->done(op);
+        return;
+    }
     if (!b->txn) {
         int rc = open_batch(b);
         if (rc) {
@@ -156,6 +165,7 @@ void gl_batch_submit(struct gl_batch *b, struct gl_op *op)
     if (rc == 1) {
         op->reply.size = 0;
         op->events.size = 0;
+        op->outbox.size = 0;
         op->done(op);
         return;
     }
@@ -203,6 +213,7 @@ void gl_batch_commit(struct gl_batch *b)
 void gl_batch_close(struct gl_batch *b)
 {
     gl_batch_commit(b);
+    b->closed = true;
     uv_prepare_stop(&b->prepare);
     uv_idle_stop(&b->idle);
     uv_close((uv_handle_t *)&b->prepare, NULL);

@@ -26,6 +26,7 @@ struct gl_op {
     struct gl_err err;
     msgpack_sbuffer reply;  /* what run() packs for the requester */
     msgpack_sbuffer events; /* notification frames to broadcast after the commit */
+    msgpack_sbuffer outbox; /* mail to send after the commit: msgpack [to, subject, body]s */
     struct gl_op *next;
 };
 
@@ -45,6 +46,7 @@ struct gl_batch {
     /* Called once after each commit (e.g. to re-arm the publishing timer). */
     void (*after_commit)(void);
     uint64_t commits, ops_committed;
+    bool closed; /* after gl_batch_close, writes are refused */
 };
 
 void gl_batch_init(struct gl_batch *b, uv_loop_t *loop, struct gl_store *store);

@@ -114,3 +114,18 @@ void key_bytes(struct gl_key *k, const void *data, size_t n)
     k->n = n < GL_KEY_MAX ? n : GL_KEY_MAX;
     memcpy(k->b, data, k->n);
 }
+
+void key_user_seq(struct gl_key *k, const char *user, uint32_t seq)
+{
+    size_t n = strlen(user);
+    if (n > GL_KEY_MAX - 5) n = GL_KEY_MAX - 5;
+    memcpy(k->b, user, n);
+    k->b[n] = 0;
+    k->n = n + 1;
+    put_u32(k, seq);
+}
+
+uint32_t key_user_seq_decode(const void *data, size_t n)
+{
+    return n >= 5 ? get_u32((const unsigned char *)data + n - 4) : 0;
+}

@@ -33,6 +33,9 @@ void key_child(struct gl_key *k, uint64_t parent, uint32_t seq);
 void key_child_decode(const void *data, size_t n, uint64_t *parent, uint32_t *seq);
 /* link_seen: (link id, post id, visitor name bytes, cut to what fits). */
 void key_link_seen(struct gl_key *k, uint64_t link, uint64_t post, const char *name);
+/* Notifications: (user name, NUL, sequence); names hold no NUL, so one user's are a range. */
+void key_user_seq(struct gl_key *k, const char *user, uint32_t seq);
+uint32_t key_user_seq_decode(const void *data, size_t n);
 /* Text keys (user names, token hashes) are stored as their bytes. */
 void key_bytes(struct gl_key *k, const void *data, size_t n);
 

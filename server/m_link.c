@@ -82,7 +82,7 @@ void m_link_hash_work(struct gl_req *req)
 
 static void staff_wf(struct gl_req *req, struct gl_txn *t, struct gl_actor *a, struct gl_wf *wf)
 {
-    *a = (struct gl_actor){.name = req->user, .kind = ACTOR_STAFF};
+    *a = (struct gl_actor){.name = req->user, .kind = ACTOR_STAFF, .role = req->role};
     *wf = (struct gl_wf){.t = t, .op = &req->op, .zone = req->msg.zone, .actor = a,
                          .now = req->now};
 }

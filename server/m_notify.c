@@ -8,3 +8,123 @@ int m_notify_subscribe(struct gl_req *req, struct gl_txn *t)
     msgpack_pack_map(&req->pk, 0);
     return 0;
 }
+
+#define NOTIFY_LIST_MAX 200
+
+/* The range of one user's notifications. */
+static void user_range(const char *user, struct gl_key *lo, struct gl_key *hi)
+{
+    key_user_seq(lo, user, 0);
+    key_user_seq(hi, user, UINT32_MAX);
+}
+
+int m_notify_list(struct gl_req *req, struct gl_txn *t)
+{
+    bool unread_only = false;
+    gl_args_bool(&req->args, "unread", &unread_only, &req->op.err);
+    if (req->op.err.code) return -1;
+    struct gl_key lo, hi;
+    user_range(req->user, &lo, &hi);
+    /* Newest first: walk the range, keep the last NOTIFY_LIST_MAX that match. */
+    MDB_val *vals = msgpack_zone_malloc(req->msg.zone, sizeof *vals * NOTIFY_LIST_MAX);
+    size_t n = 0, total = 0, unread = 0;
+    struct gl_range r;
+    if (gl_range_open(t, DB_NOTIFICATIONS, &lo, &hi, &r)) return -1;
+    MDB_val key, val;
+    msgpack_zone scratch;
+    msgpack_zone_init(&scratch, 1024);
+    while (gl_range_next(&r, &key, &val)) {
+        msgpack_object o;
+        size_t off = 0;
+        msgpack_zone_clear(&scratch);
+        if (msgpack_unpack(val.mv_data, val.mv_size, &off, &scratch, &o) != MSGPACK_UNPACK_SUCCESS)
+            continue;
+        const msgpack_object *rd = gl_map_get(&o, "read");
+        bool is_read = rd && rd->type == MSGPACK_OBJECT_BOOLEAN && rd->via.boolean;
+        if (!is_read) unread++;
+        if (unread_only && is_read) continue;
+        total++;
+        vals[n % NOTIFY_LIST_MAX] = val; /* a ring of the newest */
+        n++;
+    }
+    gl_range_close(&r);
+    size_t count = n < NOTIFY_LIST_MAX ? n : NOTIFY_LIST_MAX;
+    msgpack_pack_map(&req->pk, 2);
+    gl_pack_kv_int(&req->pk, "unread", (int64_t)unread);
+    gl_pack_key(&req->pk, "notifications");
+    msgpack_pack_array(&req->pk, count);
+    for (size_t i = 0; i < count; i++) {
+        const MDB_val *v = &vals[(n - 1 - i) % NOTIFY_LIST_MAX];
+        msgpack_object o;
+        size_t off = 0;
+        msgpack_zone_clear(&scratch);
+        if (msgpack_unpack(v->mv_data, v->mv_size, &off, &scratch, &o) != MSGPACK_UNPACK_SUCCESS) {
+            msgpack_pack_nil(&req->pk);
+            continue;
+        }
+        /* The stored map less its bookkeeping ("v", "mailed"). */
+        uint32_t keep = 0;
+        for (uint32_t k = 0; k < o.via.map.size; k++)
+            if (!gl_obj_streq(&o.via.map.ptr[k].key, "v") &&
+                !gl_obj_streq(&o.via.map.ptr[k].key, "mailed"))
+                keep++;
+        msgpack_pack_map(&req->pk, keep);
+        for (uint32_t k = 0; k < o.via.map.size; k++) {
+            if (gl_obj_streq(&o.via.map.ptr[k].key, "v") ||
+                gl_obj_streq(&o.via.map.ptr[k].key, "mailed"))
+                continue;
+            msgpack_pack_object(&req->pk, o.via.map.ptr[k].key);
+            msgpack_pack_object(&req->pk, o.via.map.ptr[k].val);
+        }
+    }
+    (void)total;
+    msgpack_zone_destroy(&scratch);
+    return 0;
+}
+
+/* Rewrites the stored notification with "read" set. */
+static void mark_read(struct gl_txn *t, const struct gl_key *k, const MDB_val *v)
+{
+    msgpack_zone z;
+    msgpack_zone_init(&z, 1024);
+    msgpack_object o;
+    size_t off = 0;
+    if (msgpack_unpack(v->mv_data, v->mv_size, &off, &z, &o) == MSGPACK_UNPACK_SUCCESS &&
+        o.type == MSGPACK_OBJECT_MAP) {
+        msgpack_sbuffer sb;
+        msgpack_sbuffer_init(&sb);
+        msgpack_packer pk;
+        msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+        msgpack_pack_map(&pk, o.via.map.size);
+        for (uint32_t i = 0; i < o.via.map.size; i++) {
+            msgpack_pack_object(&pk, o.via.map.ptr[i].key);
+            if (gl_obj_streq(&o.via.map.ptr[i].key, "read"))
+                msgpack_pack_true(&pk);
+            else
+                msgpack_pack_object(&pk, o.via.map.ptr[i].val);
+        }
+        gl_put(t, DB_NOTIFICATIONS, k, sb.data, sb.size);
+        msgpack_sbuffer_destroy(&sb);
+    }
+    msgpack_zone_destroy(&z);
+}
+
+int m_notify_read(struct gl_req *req, struct gl_txn *t)
+{
+    int64_t *ids;
+    size_t n;
+    if (!gl_args_intlist(&req->args, "ids", 1000, &ids, &n, &req->op.err)) return -1;
+    size_t marked = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] <= 0 || ids[i] > UINT32_MAX) continue;
+        struct gl_key k;
+        MDB_val v;
+        key_user_seq(&k, req->user, (uint32_t)ids[i]);
+        if (gl_get(t, DB_NOTIFICATIONS, &k, &v) != 0) continue;
+        mark_read(t, &k, &v);
+        marked++;
+    }
+    msgpack_pack_map(&req->pk, 1);
+    gl_pack_kv_int(&req->pk, "marked", (int64_t)marked);
+    return 0;
+}

@@ -13,7 +13,7 @@ struct staff_ctx {
 
 static void staff_begin(struct staff_ctx *c, struct gl_req *req, struct gl_txn *t)
 {
-    c->actor = (struct gl_actor){.name = req->user, .kind = ACTOR_STAFF};
+    c->actor = (struct gl_actor){.name = req->user, .kind = ACTOR_STAFF, .role = req->role};
     c->wf = (struct gl_wf){.t = t, .op = &req->op, .zone = req->msg.zone, .actor = &c->actor,
                            .now = req->now};
 }
@@ -39,6 +39,20 @@ static int check_platforms(struct gl_req *req, const struct gl_profile *prof,
         if (!found)
             return REQ_FAIL(req, GL_E_BAD_REQUEST, "profile '%s' has no platform '%s'",
                             prof->name, platforms[i]);
+    }
+    return 0;
+}
+
+/* Checks each media id names uploaded media. */
+static int check_media(struct gl_req *req, struct gl_txn *t, const int64_t *media, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct gl_key k;
+        MDB_val v;
+        key_id(&k, (uint64_t)media[i]);
+        if (media[i] <= 0 || gl_get(t, DB_MEDIA, &k, &v) != 0)
+            return REQ_FAIL(req, GL_E_NOT_FOUND, "no media %lld; upload it first",
+                            (long long)media[i]);
     }
     return 0;
 }
@@ -78,6 +92,7 @@ int m_post_create(struct gl_req *req, struct gl_txn *t)
     if (wf_profile_load(&c.wf, (uint64_t)profile, &prof, err)) return -1;
     p.profile = prof.id;
     if (check_platforms(req, &prof, p.platforms, p.nplatforms)) return -1;
+    if (check_media(req, t, p.media, p.nmedia)) return -1;
     if (p.scheduled_at != GL_TIME_NONE && check_time(req, p.scheduled_at)) return -1;
     p.id = gl_next_id(t, DB_POSTS);
     wf_post_save(&c.wf, NULL, &p);
@@ -124,8 +139,11 @@ int m_post_update(struct gl_req *req, struct gl_txn *t)
     struct gl_profile prof;
     if (wf_profile_load(&c.wf, p.profile, &prof, err)) return -1;
     if (check_platforms(req, &prof, next.platforms, next.nplatforms)) return -1;
-    if (new_time && next.scheduled_at != p.scheduled_at && check_time(req, next.scheduled_at))
-        return -1;
+    if (check_media(req, t, next.media, next.nmedia)) return -1;
+    if (new_time && next.scheduled_at != p.scheduled_at) {
+        if (check_time(req, next.scheduled_at)) return -1;
+        next.overdue = next.reminded = false; /* a new time, new deadlines */
+    }
     bool content = strcmp(next.caption, p.caption) != 0 ||
                    !same_strlist(next.platforms, next.nplatforms, p.platforms, p.nplatforms) ||
                    !same_intlist(next.media, next.nmedia, p.media, p.nmedia);
@@ -140,8 +158,12 @@ int m_post_get(struct gl_req *req, struct gl_txn *t)
     struct staff_ctx c;
     staff_begin(&c, req, t);
     struct gl_post p;
-    if (load_post(req, &c, &p)) return -1;
-    gl_post_pack(&req->pk, &p, 1);
+    struct gl_profile prof;
+    if (load_post(req, &c, &p) || wf_profile_load(&c.wf, p.profile, &prof, &req->op.err))
+        return -1;
+    gl_post_pack(&req->pk, &p, 2);
+    gl_pack_key(&req->pk, "steps");
+    wf_pack_steps(&prof, &p, &req->pk);
     gl_pack_key(&req->pk, "comments");
     wf_pack_comments(t, p.id, false, &req->pk);
     return 0;
@@ -338,6 +360,16 @@ static int do_reschedule(struct gl_req *req, struct staff_ctx *c, struct gl_post
 static int do_schedule(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     return wf_schedule(&c->wf, p, &req->op.err);
+}
+
+static int do_retry(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
+{
+    return wf_retry(&c->wf, p, &req->op.err);
+}
+
+int m_post_retry(struct gl_req *req, struct gl_txn *t)
+{
+    return act(req, t, do_retry);
 }
 
 int m_post_submit(struct gl_req *req, struct gl_txn *t)

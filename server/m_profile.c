@@ -5,11 +5,44 @@
 
 #include "tz.h"
 
+/* Reads "steps": [{name, who}], who a staff role name, "external" or "any". */
+static int read_steps(struct gl_req *req, struct gl_profile *p)
+{
+    const msgpack_object *o = gl_args_get(&req->args, "steps");
+    if (!o) return 0;
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size > GL_MAX_STEPS)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "steps is a list of at most %d {name, who}",
+                        GL_MAX_STEPS);
+    p->steps = msgpack_zone_malloc(req->msg.zone, sizeof *p->steps * (o->via.array.size + 1));
+    p->nsteps = 0;
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        struct gl_args step = {.map = &o->via.array.ptr[i], .zone = req->msg.zone};
+        const char *name = NULL, *who = NULL;
+        if (step.map->type != MSGPACK_OBJECT_MAP ||
+            !gl_args_str(&step, "name", GL_MAX_NAME, &name, &req->op.err) ||
+            !gl_args_str(&step, "who", 16, &who, &req->op.err)) {
+            if (req->op.err.code) return -1;
+            return REQ_FAIL(req, GL_E_BAD_REQUEST, "each step has a name and a who");
+        }
+        enum gl_role role = gl_role_parse(who);
+        if (strcmp(who, "external") && strcmp(who, "any") && role != ROLE_EDITOR &&
+            role != ROLE_MANAGER && role != ROLE_ADMIN)
+            return REQ_FAIL(req, GL_E_BAD_REQUEST,
+                            "a step's who is editor, manager, admin, external or any");
+        p->steps[p->nsteps++] = (struct gl_step){name, who};
+    }
+    return 0;
+}
+
 /* Reads the optional fields shared by create and update into p. */
 static int read_profile_fields(struct gl_req *req, struct gl_profile *p)
 {
     struct gl_err *err = &req->op.err;
     const char *ws = NULL;
+    if (read_steps(req, p)) return -1;
+    if (gl_args_int(&req->args, "reminder_minutes", &p->reminder_minutes, err) &&
+        (p->reminder_minutes < 0 || p->reminder_minutes > 7 * 24 * 60))
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "reminder_minutes is 0 to 10080");
     gl_args_str(&req->args, "name", GL_MAX_NAME, &p->name, err);
     gl_args_str(&req->args, "timezone", 64, &p->timezone, err);
     gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
@@ -44,7 +77,10 @@ static void save(struct gl_txn *t, const struct gl_profile *p)
 
 int m_profile_create(struct gl_req *req, struct gl_txn *t)
 {
-    struct gl_profile p = {.name = "", .timezone = ""};
+    /* By default one step, decided by a manager or an external approver. */
+    static struct gl_step default_step = {.name = "Approval", .who = "any"};
+    struct gl_profile p = {.name = "", .timezone = "", .steps = &default_step, .nsteps = 1,
+                           .reminder_minutes = 60};
     if (read_profile_fields(req, &p)) return -1;
     p.id = gl_next_id(t, DB_PROFILES);
     p.created_at = req->now;

@@ -47,8 +47,12 @@ int m_user_create(struct gl_req *req, struct gl_txn *t)
     if (!gl_args_str(&req->args, "name", 32, &name, err) ||
         !gl_args_str(&req->args, "role", 16, &role_name, err))
         return -1;
+    const char *mail_name = NULL;
     gl_args_str(&req->args, "email", GL_MAX_EMAIL, &email, err);
+    gl_args_str(&req->args, "mail", 16, &mail_name, err);
     if (err->code) return -1;
+    int mail = mail_name ? gl_mail_parse(mail_name) : MAIL_NONE;
+    if (mail < 0) return REQ_FAIL(req, GL_E_BAD_REQUEST, "mail is none, each or digest");
     if (!valid_name(name))
         return REQ_FAIL(req, GL_E_BAD_REQUEST,
                         "a user name is 1-32 letters, digits, '.', '_' or '-'");
@@ -63,7 +67,7 @@ int m_user_create(struct gl_req *req, struct gl_txn *t)
     key_bytes(&k, name, strlen(name));
     if (gl_get(t, DB_USERS, &k, &v) == 0)
         return REQ_FAIL(req, GL_E_CONFLICT, "user '%s' exists", name);
-    struct gl_user u = {.name = name, .role = role, .email = email,
+    struct gl_user u = {.name = name, .role = role, .email = email, .mail = (enum gl_mail)mail,
                         .pwhash = req->work_data, .created_at = req->now};
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
@@ -123,5 +127,48 @@ int m_user_set_password(struct gl_req *req, struct gl_txn *t)
     gl_put(t, DB_USERS, &k, sb.data, sb.size);
     msgpack_sbuffer_destroy(&sb);
     msgpack_pack_map(&req->pk, 0);
+    return 0;
+}
+
+int m_user_update(struct gl_req *req, struct gl_txn *t)
+{
+    struct gl_err *err = &req->op.err;
+    const char *name, *email = NULL, *mail_name = NULL, *role_name = NULL;
+    if (!gl_args_str(&req->args, "name", GL_MAX_NAME, &name, err)) return -1;
+    bool has_email = gl_args_str(&req->args, "email", GL_MAX_EMAIL, &email, err);
+    gl_args_str(&req->args, "mail", 16, &mail_name, err);
+    gl_args_str(&req->args, "role", 16, &role_name, err);
+    if (err->code) return -1;
+    if (req->role != ROLE_ADMIN && (strcmp(name, req->user) != 0 || role_name))
+        return REQ_FAIL(req, GL_E_FORBIDDEN,
+                        "only an admin changes roles or another user's settings");
+    struct gl_key k;
+    MDB_val v;
+    struct gl_user u;
+    key_bytes(&k, name, strlen(name));
+    if (gl_get(t, DB_USERS, &k, &v) != 0 || gl_user_decode(&v, req->msg.zone, &u) != 0)
+        return REQ_FAIL(req, GL_E_NOT_FOUND, "no user '%s'", name);
+    if (has_email) {
+        if (*email && !strchr(email, '@'))
+            return REQ_FAIL(req, GL_E_BAD_REQUEST, "email is not an address");
+        u.email = *email ? email : NULL;
+    }
+    if (mail_name) {
+        int m = gl_mail_parse(mail_name);
+        if (m < 0) return REQ_FAIL(req, GL_E_BAD_REQUEST, "mail is none, each or digest");
+        u.mail = (enum gl_mail)m;
+    }
+    if (role_name) {
+        enum gl_role r = gl_role_parse(role_name);
+        if (r == ROLE_NONE)
+            return REQ_FAIL(req, GL_E_BAD_REQUEST, "role is admin, manager, editor or viewer");
+        u.role = r;
+    }
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_user_encode(&u, &sb);
+    gl_put(t, DB_USERS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    gl_user_pack(&req->pk, &u);
     return 0;
 }

@@ -14,7 +14,9 @@
 #include "conn.h"
 #include "demo.h"
 #include "log.h"
+#include "mail.h"
 #include "publish.h"
+#include "spawn.h"
 #include "records.h"
 #include "server.h"
 #include "util.h"
@@ -32,6 +34,9 @@ static void usage(FILE *out)
             "  --trusted-proxy ADDR  believe X-Forwarded-For from this proxy address (repeatable)\n"
             "  --config FILE       configuration file; options given here win\n"
             "  --log-file FILE     log there instead of stderr (reopened on SIGHUP)\n"
+            "  --publisher CMD     run CMD (sh -c) to publish a post: fields in GREENLIGHT_*\n"
+            "                      variables, caption on stdin, exit 0 for published\n"
+            "  --sendmail CMD      send mail with CMD, sendmail -t style (e.g. 'msmtp -t')\n"
             "  --demo              fill an empty store with demo profiles and posts\n"
             "  --help, --version\n"
             "Port 0 picks a free port; the bound addresses are printed as 'rpc HOST:PORT' and\n"
@@ -95,6 +100,7 @@ static int ensure_admin(struct gl_server *srv)
 static void on_committed(struct gl_op *op)
 {
     if (op->events.size) gl_rpc_broadcast(op->events.data, op->events.size);
+    gl_mail_send_outbox(&op->outbox);
     gl_web_committed(op);
 }
 
@@ -104,6 +110,7 @@ static void shutdown_server(struct gl_server *srv)
     srv->stopping = true;
     log_info("shutting down");
     gl_rpc_close(srv);
+    gl_spawn_kill_all(SIGTERM);
     gl_web_stop(srv);
     gl_batch_close(&srv->batch);
     gl_publish_stop(srv);
@@ -135,6 +142,8 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         {"trusted-proxy", required_argument, NULL, 'T'},
         {"config", required_argument, NULL, 'c'},
         {"log-file", required_argument, NULL, 'l'},
+        {"publisher", required_argument, NULL, 'P'},
+        {"sendmail", required_argument, NULL, 'S'},
         {"demo", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -157,6 +166,8 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
             break;
         case 'c': o->config_file = optarg; break;
         case 'l': o->log_file = optarg; break;
+        case 'P': o->publisher = optarg; break;
+        case 'S': o->sendmail = optarg; break;
         case 'D': o->demo = true; break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); exit(0);

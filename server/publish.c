@@ -1,94 +1,254 @@
-/* Publishing scheduled posts at their time (see publish.h). */
+/* Publishing scheduled posts and watching deadlines (see publish.h). */
 #include "publish.h"
 
 #include <string.h>
 
 #include "log.h"
+#include "spawn.h"
 #include "util.h"
 #include "workflow.h"
 #include "xmalloc.h"
 
-/* Posts published by one write, so a backlog after downtime does not stall the loop. */
+/* Posts handled by one write, so a backlog after downtime does not stall the loop. */
 #define PUBLISH_PER_BATCH 200
+/* Publisher commands running at once, and how long one may take. */
+#define MAX_PUBLISHERS 4
+#define PUBLISHER_TIMEOUT_MS 120000
 
-static bool publishing; /* a publishing write is in the batch */
+static bool publishing;  /* a publishing write is in the batch */
+static bool deadlines;   /* a deadline write is in the batch */
+static unsigned running; /* publisher commands running */
+static uv_timer_t deadline_timer;
 
-/* The earliest scheduled time, or GL_TIME_NONE. */
-static int64_t next_due(void)
+static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTOR_SYSTEM};
+
+/* Walks the scheduled posts due by until (in time order), calling fn on each post that is not
+ * being published already; stops when fn returns false. */
+static void each_due(struct gl_txn *t, msgpack_zone *z, int64_t until,
+                     bool (*fn)(const struct gl_post *, void *), void *ctx)
 {
-    struct gl_txn t;
-    int64_t at = GL_TIME_NONE;
-    if (gl_store_read_begin(&gl_srv->store, &t)) return at;
     struct gl_key lo, hi;
     key_post_status(&lo, ST_SCHEDULED, INT64_MIN, 0);
-    key_post_status(&hi, ST_SCHEDULED + 1, INT64_MIN, 0);
+    key_post_status(&hi, ST_SCHEDULED, until == INT64_MAX ? INT64_MAX : until + 1, 0);
     struct gl_range r;
-    if (gl_range_open(&t, DB_POSTS_BY_STATUS, &lo, &hi, &r) == 0) {
-        MDB_val k, v;
-        if (gl_range_next(&r, &k, &v)) {
-            unsigned st;
-            uint64_t id;
-            key_post_status_decode(k.mv_data, k.mv_size, &st, &at, &id);
-        }
-        gl_range_close(&r);
+    if (gl_range_open(t, DB_POSTS_BY_STATUS, &lo, &hi, &r)) return;
+    MDB_val k, v;
+    while (gl_range_next(&r, &k, &v)) {
+        unsigned st;
+        int64_t at;
+        uint64_t id;
+        key_post_status_decode(k.mv_data, k.mv_size, &st, &at, &id);
+        struct gl_key pk;
+        MDB_val pv;
+        struct gl_post p;
+        key_id(&pk, id);
+        if (gl_get(t, DB_POSTS, &pk, &pv) || gl_post_decode(&pv, z, &p)) continue;
+        if (p.publishing_since) continue;
+        if (!fn(&p, ctx)) break;
     }
-    gl_store_read_end(&t);
-    return at;
+    gl_range_close(&r);
 }
 
-static int publish_run(struct gl_op *op, struct gl_txn *t)
+static bool first_time(const struct gl_post *p, void *ctx)
 {
+    *(int64_t *)ctx = p->scheduled_at;
+    return false;
+}
+
+/* ---- the publisher command ---- */
+
+struct job {
+    uint64_t post;
+    struct gl_op op; /* the write that records the outcome */
+    long status;
+    bool timed_out;
+    char *stderr_text;
+};
+
+static int finish_run(struct gl_op *op, struct gl_txn *t)
+{
+    struct job *j = (struct job *)((char *)op - offsetof(struct job, op));
     msgpack_zone zone;
-    msgpack_zone_init(&zone, 4096);
-    struct gl_actor system = {.name = "greenlightd", .kind = ACTOR_SYSTEM};
-    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system, .now = gl_now()};
-    struct gl_key lo, hi;
-    key_post_status(&lo, ST_SCHEDULED, INT64_MIN, 0);
-    key_post_status(&hi, ST_SCHEDULED, wf.now + 1, 0);
-    uint64_t ids[PUBLISH_PER_BATCH];
-    size_t n = 0;
-    struct gl_range r;
-    if (gl_range_open(t, DB_POSTS_BY_STATUS, &lo, &hi, &r) == 0) {
-        MDB_val k, v;
-        while (n < PUBLISH_PER_BATCH && gl_range_next(&r, &k, &v)) {
-            unsigned st;
-            int64_t at;
-            key_post_status_decode(k.mv_data, k.mv_size, &st, &at, &ids[n++]);
+    msgpack_zone_init(&zone, 2048);
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
+    struct gl_post p;
+    struct gl_err err = {0};
+    if (wf_post_load(&wf, j->post, &p, &err) == 0) {
+        if (j->status == 0 && !j->timed_out) {
+            wf_publish(&wf, &p, &err);
+        } else {
+            char *note = j->timed_out
+                             ? xasprintf("publisher timed out; %s", j->stderr_text)
+                             : xasprintf("publisher exited with %ld: %s", j->status,
+                                         j->stderr_text);
+            wf_publish_fail(&wf, &p, gl_zone_strdup(&zone, note), &err);
+            free(note);
         }
-        gl_range_close(&r);
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct gl_post p;
-        struct gl_err err = {0};
-        if (wf_post_load(&wf, ids[i], &p, &err) == 0 && wf_publish(&wf, &p, &err) == 0)
-            log_info("publish: published post=%llu", (unsigned long long)p.id);
     }
     msgpack_zone_destroy(&zone);
     return 0;
 }
 
+static void finish_done(struct gl_op *op)
+{
+    struct job *j = (struct job *)((char *)op - offsetof(struct job, op));
+    if (op->err.code) log_error("publish: cannot record outcome post=%llu error=\"%s\"",
+                                (unsigned long long)j->post, op->err.message);
+    gl_op_destroy(op);
+    free(j->stderr_text);
+    free(j);
+    gl_publish_rearm();
+}
+
+static void on_publisher_exit(void *data, int spawn_error, long status, bool timed_out,
+                              const char *err)
+{
+    struct job *j = data;
+    running--;
+    if (gl_srv->stopping) {
+        /* Not recorded: the next start finds it started and marks it interrupted. */
+        free(j);
+        return;
+    }
+    j->status = spawn_error ? 127 : status;
+    j->timed_out = timed_out;
+    j->stderr_text = xstrdup(err);
+    log_info("publish: publisher finished post=%llu status=%ld", (unsigned long long)j->post,
+             j->status);
+    gl_op_init(&j->op, finish_run, finish_done);
+    gl_batch_submit(&gl_srv->batch, &j->op);
+}
+
+/* The posts a publishing write started, with what their command needs. */
+struct started {
+    uint64_t id;
+    char *caption;
+    char *env[8];
+};
+
+struct publish_op {
+    struct gl_op op;
+    struct started list[MAX_PUBLISHERS];
+    size_t n;
+};
+
+static void started_free(struct publish_op *po)
+{
+    for (size_t i = 0; i < po->n; i++) {
+        free(po->list[i].caption);
+        for (size_t e = 0; po->list[i].env[e]; e++) free(po->list[i].env[e]);
+    }
+    po->n = 0;
+}
+
+struct due_ctx {
+    uint64_t ids[PUBLISH_PER_BATCH];
+    size_t n, max;
+};
+
+static bool collect(const struct gl_post *p, void *data)
+{
+    struct due_ctx *c = data;
+    c->ids[c->n++] = p->id;
+    return c->n < c->max;
+}
+
+static int publish_run(struct gl_op *op, struct gl_txn *t)
+{
+    struct publish_op *po = (struct publish_op *)op;
+    started_free(po); /* a replay starts over */
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
+    const char *command = gl_srv->opt.publisher;
+    struct due_ctx due = {.max = command ? MAX_PUBLISHERS - running : PUBLISH_PER_BATCH};
+    if (due.max > 0) each_due(t, &zone, wf.now, collect, &due);
+    for (size_t i = 0; i < due.n; i++) {
+        struct gl_post p;
+        struct gl_profile prof;
+        struct gl_err err = {0};
+        if (wf_post_load(&wf, due.ids[i], &p, &err)) continue;
+        if (!command) {
+            if (wf_publish(&wf, &p, &err) == 0)
+                log_info("publish: published post=%llu", (unsigned long long)p.id);
+            continue;
+        }
+        if (wf_profile_load(&wf, p.profile, &prof, &err) || wf_publish_start(&wf, &p, &err))
+            continue;
+        struct started *s = &po->list[po->n++];
+        memset(s, 0, sizeof *s);
+        s->id = p.id;
+        s->caption = xstrdup(p.caption);
+        char platforms[GL_MAX_PLATFORMS * (GL_MAX_PLATFORM_LEN + 1) + 1] = "";
+        for (size_t k = 0; k < p.nplatforms; k++) {
+            if (k) strcat(platforms, ",");
+            strcat(platforms, p.platforms[k]);
+        }
+        char media[GL_MAX_MEDIA * 21 + 1] = "";
+        for (size_t k = 0; k < p.nmedia; k++)
+            snprintf(media + strlen(media), sizeof media - strlen(media), "%s%lld",
+                     k ? "," : "", (long long)p.media[k]);
+        s->env[0] = xasprintf("GREENLIGHT_POST_ID=%llu", (unsigned long long)p.id);
+        s->env[1] = xasprintf("GREENLIGHT_PROFILE_ID=%llu", (unsigned long long)p.profile);
+        s->env[2] = xasprintf("GREENLIGHT_PROFILE_NAME=%s", prof.name);
+        s->env[3] = xasprintf("GREENLIGHT_PLATFORMS=%s", platforms);
+        s->env[4] = xasprintf("GREENLIGHT_SCHEDULED_AT=%lld", (long long)p.scheduled_at);
+        s->env[5] = xasprintf("GREENLIGHT_MEDIA=%s", media);
+        s->env[6] = xasprintf("GREENLIGHT_REVISION=%u", p.revision);
+        s->env[7] = NULL;
+    }
+    msgpack_zone_destroy(&zone);
+    return 0;
+}
+
+/* After the commit: "publishing started" is on disk, so the commands may run. */
 static void publish_done(struct gl_op *op)
 {
+    struct publish_op *po = (struct publish_op *)op;
     publishing = false;
-    if (op->err.code) log_error("publish: failed error=\"%s\"", op->err.message);
+    if (op->err.code) {
+        log_error("publish: failed error=\"%s\"", op->err.message);
+    } else {
+        for (size_t i = 0; i < po->n; i++) {
+            struct started *s = &po->list[i];
+            struct job *j = xcalloc(1, sizeof *j);
+            j->post = s->id;
+            log_info("publish: running publisher post=%llu", (unsigned long long)s->id);
+            running++;
+            if (gl_spawn(gl_srv->loop, gl_srv->opt.publisher, (const char *const *)s->env,
+                         s->caption, strlen(s->caption), PUBLISHER_TIMEOUT_MS,
+                         on_publisher_exit, j) != 0)
+                on_publisher_exit(j, 1, 127, false, "the publisher command could not start");
+        }
+    }
+    started_free(po);
     gl_op_destroy(op);
-    free(op);
+    free(po);
+    gl_publish_rearm();
 }
 
 static void on_timer(uv_timer_t *h)
 {
     (void)h;
     if (publishing || gl_srv->stopping) return;
+    if (gl_srv->opt.publisher && running >= MAX_PUBLISHERS) return; /* an exit re-arms */
     publishing = true;
-    struct gl_op *op = xmalloc(sizeof *op);
-    gl_op_init(op, publish_run, publish_done);
-    gl_batch_submit(&gl_srv->batch, op);
+    struct publish_op *po = xcalloc(1, sizeof *po);
+    gl_op_init(&po->op, publish_run, publish_done);
+    gl_batch_submit(&gl_srv->batch, &po->op);
 }
 
 void gl_publish_rearm(void)
 {
     if (gl_srv->stopping || publishing) return;
-    int64_t at = next_due();
+    struct gl_txn t;
+    if (gl_store_read_begin(&gl_srv->store, &t)) return;
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 2048);
+    int64_t at = GL_TIME_NONE;
+    each_due(&t, &zone, INT64_MAX, first_time, &at);
+    msgpack_zone_destroy(&zone);
+    gl_store_read_end(&t);
     if (at == GL_TIME_NONE) {
         uv_timer_stop(&gl_srv->publish_timer);
         return;
@@ -100,14 +260,173 @@ void gl_publish_rearm(void)
     uv_timer_start(&gl_srv->publish_timer, on_timer, ms, 0);
 }
 
+/* ---- at start: publishers that were running when the daemon died ---- */
+
+static int interrupted_run(struct gl_op *op, struct gl_txn *t)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
+    struct gl_key lo, hi;
+    key_post_status(&lo, ST_SCHEDULED, INT64_MIN, 0);
+    key_post_status(&hi, ST_SCHEDULED + 1, INT64_MIN, 0);
+    uint64_t ids[1024];
+    size_t n = 0;
+    struct gl_range r;
+    if (gl_range_open(t, DB_POSTS_BY_STATUS, &lo, &hi, &r) == 0) {
+        MDB_val k, v;
+        while (n < 1024 && gl_range_next(&r, &k, &v)) {
+            unsigned st;
+            int64_t at;
+            key_post_status_decode(k.mv_data, k.mv_size, &st, &at, &ids[n++]);
+        }
+        gl_range_close(&r);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct gl_post p;
+        struct gl_err err = {0};
+        if (wf_post_load(&wf, ids[i], &p, &err) || !p.publishing_since) continue;
+        log_warn("publish: publisher was interrupted post=%llu", (unsigned long long)p.id);
+        wf_publish_fail(&wf, &p, "interrupted: the daemon stopped while the publisher ran; "
+                                 "retry to publish", &err);
+    }
+    msgpack_zone_destroy(&zone);
+    return 0;
+}
+
+static void free_op(struct gl_op *op)
+{
+    gl_op_destroy(op);
+    free(op);
+    gl_publish_rearm();
+}
+
+/* ---- deadlines ---- */
+
+/* A post awaiting approval (or with changes requested) whose deadline has a step to take. */
+struct deadline {
+    uint64_t id;
+    bool overdue; /* else a reminder */
+};
+
+struct deadline_scan {
+    struct deadline found[PUBLISH_PER_BATCH];
+    size_t n;
+};
+
+/* Finds posts awaiting approval that are overdue, or due within their profile's reminder lead
+ * and not yet reminded. Looks a week ahead at most (the longest lead). */
+static void scan_deadlines(struct gl_txn *t, msgpack_zone *z, int64_t now,
+                           struct deadline_scan *out)
+{
+    out->n = 0;
+    const unsigned statuses[] = {ST_AWAITING, ST_CHANGES};
+    uint64_t prof_id = 0;
+    int64_t lead = 3600;
+    for (size_t s = 0; s < 2; s++) {
+        struct gl_key lo, hi;
+        key_post_status(&lo, statuses[s], INT64_MIN, 0);
+        key_post_status(&hi, statuses[s], now + 7 * 86400 + 1, 0);
+        struct gl_range r;
+        if (gl_range_open(t, DB_POSTS_BY_STATUS, &lo, &hi, &r)) return;
+        MDB_val k, v;
+        while (out->n < PUBLISH_PER_BATCH && gl_range_next(&r, &k, &v)) {
+            unsigned st;
+            int64_t at;
+            uint64_t id;
+            key_post_status_decode(k.mv_data, k.mv_size, &st, &at, &id);
+            struct gl_key pk;
+            MDB_val pv;
+            struct gl_post p;
+            key_id(&pk, id);
+            if (gl_get(t, DB_POSTS, &pk, &pv) || gl_post_decode(&pv, z, &p)) continue;
+            if (p.overdue) continue;
+            if (at <= now) {
+                out->found[out->n++] = (struct deadline){id, true};
+                continue;
+            }
+            if (p.reminded || st != ST_AWAITING) continue;
+            if (p.profile != prof_id) {
+                struct gl_key fk;
+                MDB_val fv;
+                struct gl_profile prof;
+                key_id(&fk, p.profile);
+                lead = gl_get(t, DB_PROFILES, &fk, &fv) == 0 &&
+                               gl_profile_decode(&fv, z, &prof) == 0
+                           ? prof.reminder_minutes * 60
+                           : 3600;
+                prof_id = p.profile;
+            }
+            if (lead > 0 && at - lead <= now) out->found[out->n++] = (struct deadline){id, false};
+        }
+        gl_range_close(&r);
+    }
+}
+
+static int deadline_run(struct gl_op *op, struct gl_txn *t)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
+    struct deadline_scan *scan = xmalloc(sizeof *scan);
+    scan_deadlines(t, &zone, wf.now, scan);
+    for (size_t i = 0; i < scan->n; i++) {
+        struct gl_post p;
+        struct gl_err err = {0};
+        if (wf_post_load(&wf, scan->found[i].id, &p, &err)) continue;
+        if (scan->found[i].overdue)
+            wf_mark_overdue(&wf, &p, &err);
+        else
+            wf_remind(&wf, &p, &err);
+    }
+    free(scan);
+    msgpack_zone_destroy(&zone);
+    return 0;
+}
+
+static void deadline_done(struct gl_op *op)
+{
+    deadlines = false;
+    gl_op_destroy(op);
+    free(op);
+}
+
+/* Every second: a read finds whether any deadline passed; only then a write is made. */
+static void on_deadline_tick(uv_timer_t *h)
+{
+    (void)h;
+    if (deadlines || gl_srv->stopping) return;
+    struct gl_txn t;
+    if (gl_store_read_begin(&gl_srv->store, &t)) return;
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    struct deadline_scan *scan = xmalloc(sizeof *scan);
+    scan_deadlines(&t, &zone, gl_now(), scan);
+    size_t n = scan->n;
+    free(scan);
+    msgpack_zone_destroy(&zone);
+    gl_store_read_end(&t);
+    if (!n) return;
+    deadlines = true;
+    struct gl_op *op = xmalloc(sizeof *op);
+    gl_op_init(op, deadline_run, deadline_done);
+    gl_batch_submit(&gl_srv->batch, op);
+}
+
 void gl_publish_start(struct gl_server *srv)
 {
     uv_timer_init(srv->loop, &srv->publish_timer);
-    gl_publish_rearm();
+    uv_timer_init(srv->loop, &deadline_timer);
+    uv_timer_start(&deadline_timer, on_deadline_tick, 0, 1000);
+    struct gl_op *op = xmalloc(sizeof *op);
+    gl_op_init(op, interrupted_run, free_op);
+    gl_batch_submit(&srv->batch, op);
 }
 
 void gl_publish_stop(struct gl_server *srv)
 {
     uv_timer_stop(&srv->publish_timer);
+    uv_timer_stop(&deadline_timer);
     uv_close((uv_handle_t *)&srv->publish_timer, NULL);
+    uv_close((uv_handle_t *)&deadline_timer, NULL);
 }

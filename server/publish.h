@@ -1,5 +1,13 @@
-/* Publishing: at its time a scheduled post becomes published. One timer, armed for the
- * earliest scheduled post after every commit; a daemon that was down catches up at start. */
+/* Publishing and deadlines.
+ * - At its time a scheduled post is published: by the publisher command (--publisher), run
+ *   through uv_spawn with the post in its environment and the caption on stdin, exit 0 meaning
+ *   published; without one it is simply marked published. "Publishing started" is committed
+ *   before the command runs, so a post whose publisher was running when the daemon died is
+ *   marked failed (interrupted) at start, never published twice.
+ * - A post still awaiting approval at its time is held and marked overdue; approvers are
+ *   reminded of one due within its profile's reminder lead.
+ * One timer is armed for the earliest scheduled post after every commit; a one-second tick
+ * looks for deadlines. A daemon that was down catches up at start. */
 #ifndef GL_PUBLISH_H
 #define GL_PUBLISH_H
 

@@ -43,6 +43,20 @@ enum gl_role gl_role_parse(const char *name)
     return ROLE_NONE;
 }
 
+static const char *const mail_names[] = {"none", "each", "digest"};
+
+const char *gl_mail_name(enum gl_mail m)
+{
+    return (unsigned)m <= MAIL_DIGEST ? mail_names[m] : "none";
+}
+
+int gl_mail_parse(const char *name)
+{
+    for (int i = 0; i <= MAIL_DIGEST; i++)
+        if (strcmp(mail_names[i], name) == 0) return i;
+    return -1;
+}
+
 const char *gl_zone_strdup(msgpack_zone *z, const char *s)
 {
     size_t n = strlen(s);
@@ -142,11 +156,12 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 6);
+    msgpack_pack_map(&pk, 7);
     gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
     gl_pack_kv_str(&pk, "name", u->name);
     gl_pack_kv_str(&pk, "role", gl_role_name(u->role));
     gl_pack_kv_str(&pk, "email", u->email);
+    gl_pack_kv_str(&pk, "mail", gl_mail_name(u->mail));
     gl_pack_kv_str(&pk, "pwhash", u->pwhash);
     gl_pack_kv_int(&pk, "created_at", u->created_at);
 }
@@ -160,6 +175,9 @@ int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
     const char *role = field_str(&m, "role", z);
     out->role = role ? gl_role_parse(role) : ROLE_NONE;
     out->email = field_str(&m, "email", z);
+    const char *mail = field_str(&m, "mail", z);
+    int mi = mail ? gl_mail_parse(mail) : -1;
+    out->mail = mi < 0 ? MAIL_NONE : (enum gl_mail)mi;
     out->pwhash = field_str(&m, "pwhash", z);
     out->created_at = field_int(&m, "created_at", 0);
     return out->name && out->pwhash ? 0 : -1;
@@ -167,10 +185,11 @@ int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
 
 void gl_user_pack(msgpack_packer *pk, const struct gl_user *u)
 {
-    msgpack_pack_map(pk, 4);
+    msgpack_pack_map(pk, 5);
     gl_pack_kv_str(pk, "name", u->name);
     gl_pack_kv_str(pk, "role", gl_role_name(u->role));
     gl_pack_kv_str(pk, "email", u->email);
+    gl_pack_kv_str(pk, "mail", gl_mail_name(u->mail));
     gl_pack_kv_int(pk, "created_at", u->created_at);
 }
 
@@ -186,13 +205,22 @@ static void profile_fields(msgpack_packer *pk, const struct gl_profile *p)
     gl_pack_kv_bool(pk, "auto_schedule", p->auto_schedule);
     gl_pack_kv_str(pk, "week_start", p->week_start == 6 ? "sunday" : "monday");
     gl_pack_kv_int(pk, "created_at", p->created_at);
+    gl_pack_key(pk, "steps");
+    msgpack_pack_array(pk, p->nsteps);
+    for (size_t i = 0; i < p->nsteps; i++) {
+        msgpack_pack_map(pk, 2);
+        gl_pack_kv_str(pk, "name", p->steps[i].name);
+        gl_pack_kv_str(pk, "who", p->steps[i].who);
+    }
+    gl_pack_kv_int(pk, "reminder_minutes", p->reminder_minutes);
 }
+#define PROFILE_FIELDS 9
 
 void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 8);
+    msgpack_pack_map(&pk, PROFILE_FIELDS + 1);
     gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
     profile_fields(&pk, p);
 }
@@ -210,12 +238,26 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
     const char *ws = field_str(&m, "week_start", z);
     out->week_start = ws && strcmp(ws, "sunday") == 0 ? 6 : 0;
     out->created_at = field_int(&m, "created_at", 0);
+    out->reminder_minutes = field_int(&m, "reminder_minutes", 60);
+    const msgpack_object *st = gl_map_get(&m, "steps");
+    if (!st || st->type != MSGPACK_OBJECT_ARRAY) {
+        out->steps = msgpack_zone_malloc(z, sizeof *out->steps);
+        out->steps[0] = (struct gl_step){.name = "Approval", .who = "any"};
+        out->nsteps = 1;
+    } else {
+        out->steps = msgpack_zone_malloc(z, sizeof *out->steps * (st->via.array.size + 1));
+        for (uint32_t i = 0; i < st->via.array.size; i++) {
+            const char *name = field_str(&st->via.array.ptr[i], "name", z);
+            const char *who = field_str(&st->via.array.ptr[i], "who", z);
+            if (name && who) out->steps[out->nsteps++] = (struct gl_step){name, who};
+        }
+    }
     return out->name && out->timezone ? 0 : -1;
 }
 
 void gl_profile_pack(msgpack_packer *pk, const struct gl_profile *p)
 {
-    msgpack_pack_map(pk, 7);
+    msgpack_pack_map(pk, PROFILE_FIELDS);
     profile_fields(pk, p);
 }
 
@@ -260,16 +302,19 @@ static void post_fields(msgpack_packer *pk, const struct gl_post *p)
     gl_pack_kv_int(pk, "comment_count", p->comment_count);
     gl_pack_key(pk, "approvals");
     pack_approvals(pk, p);
+    gl_pack_kv_bool(pk, "overdue", p->overdue);
 }
-#define POST_FIELDS 14
+#define POST_FIELDS 15
 
 void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, POST_FIELDS + 2);
+    msgpack_pack_map(&pk, POST_FIELDS + 4);
     gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
     gl_pack_kv_bool(&pk, "rev_open", p->rev_open);
+    gl_pack_kv_bool(&pk, "reminded", p->reminded);
+    gl_pack_kv_int(&pk, "publishing_since", p->publishing_since);
     post_fields(&pk, p);
 }
 
@@ -300,6 +345,9 @@ int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out)
     out->created_at = field_int(&m, "created_at", 0);
     out->updated_at = field_int(&m, "updated_at", 0);
     out->comment_count = (uint32_t)field_int(&m, "comment_count", 0);
+    out->overdue = field_bool(&m, "overdue");
+    out->reminded = field_bool(&m, "reminded");
+    out->publishing_since = field_int(&m, "publishing_since", 0);
     const msgpack_object *ap = gl_map_get(&m, "approvals");
     if (ap && ap->type == MSGPACK_OBJECT_ARRAY && ap->via.array.size) {
         out->approvals = msgpack_zone_malloc(z, sizeof *out->approvals * ap->via.array.size);

@@ -37,13 +37,27 @@ enum gl_role gl_role_parse(const char *name);
 #define GL_MAX_MEDIA 20
 #define GL_MAX_EMAIL 254
 
+/* What mail a user wants about their notifications. */
+enum gl_mail { MAIL_NONE, MAIL_EACH, MAIL_DIGEST };
+const char *gl_mail_name(enum gl_mail m);
+int gl_mail_parse(const char *name); /* -1 for an unknown name */
+
 struct gl_user {
     const char *name;
     enum gl_role role;
     const char *email; /* NULL when none */
+    enum gl_mail mail;
     const char *pwhash;
     int64_t created_at;
 };
+
+/* One approval step: who may decide it is a staff role name ("editor", "manager", "admin"),
+ * "external" (the approver of an external link) or "any" (a manager or a link approver). */
+struct gl_step {
+    const char *name;
+    const char *who;
+};
+#define GL_MAX_STEPS 5
 
 struct gl_profile {
     uint64_t id;
@@ -54,6 +68,11 @@ struct gl_profile {
     bool auto_schedule;
     int week_start; /* 0 Monday, 6 Sunday */
     int64_t created_at;
+    /* The approval steps, in order; none means posts are approved when submitted. A profile
+     * stored before steps existed has one step decided by "any". */
+    struct gl_step *steps;
+    size_t nsteps;
+    int64_t reminder_minutes; /* approvers are reminded this long before a post is due */
 };
 
 struct gl_approval {
@@ -84,6 +103,9 @@ struct gl_post {
     uint32_t comment_count;
     struct gl_approval *approvals; /* decisions on the current revision */
     size_t napprovals;
+    bool overdue;             /* its time came while it still awaited approval: held */
+    bool reminded;            /* approvers were reminded that it is due soon */
+    int64_t publishing_since; /* the publisher started at this time (0: not running) */
 };
 
 /* Encoders append one record to sb. */

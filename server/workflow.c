@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "notify.h"
 #include "rpc.h"
 #include "xmalloc.h"
 
@@ -120,7 +121,11 @@ void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, con
     gl_pack_kv_str(&pk, "address", a->address);
     gl_pack_kv_str(&pk, "note", note);
     gl_pack_kv_int(&pk, "revision", p->revision);
-    gl_pack_kv_int(&pk, "step", 1);
+    gl_pack_key(&pk, "step");
+    if (wf->step)
+        msgpack_pack_uint32(&pk, wf->step);
+    else
+        msgpack_pack_nil(&pk);
     gl_pack_kv_str(&pk, "from", gl_status_name(from));
     gl_pack_kv_str(&pk, "to", gl_status_name(p->status));
     gl_pack_key(&pk, "scheduled_at");
@@ -161,6 +166,7 @@ void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint6
     gl_pack_kv_str(&pk, "text", text);
     gl_pack_kv_int(&pk, "at", wf->now);
     gl_pack_kv_str(&pk, "status", p ? gl_status_name(p->status) : NULL);
+    notify_event(wf, type, p, link, text);
 }
 
 /* Refuses the action unless p's status is one of allowed (a bit mask of statuses). */
@@ -194,17 +200,17 @@ static const char *summary(struct gl_wf *wf, const char *verb, const struct gl_p
     return z;
 }
 
-static void record_decision(struct gl_wf *wf, struct gl_post *p, bool approved)
+static void record_decision(struct gl_wf *wf, struct gl_post *p, uint32_t step, bool approved)
 {
     /* Keep the decisions on the current revision only, replacing this step's earlier one. */
     struct gl_approval *list =
         msgpack_zone_malloc(wf->zone, sizeof *list * (p->napprovals + 1));
     size_t n = 0;
     for (size_t i = 0; i < p->napprovals; i++)
-        if (p->approvals[i].revision == p->revision && p->approvals[i].step != 1)
+        if (p->approvals[i].revision == p->revision && p->approvals[i].step != step)
             list[n++] = p->approvals[i];
     list[n++] = (struct gl_approval){
-        .step = 1,
+        .step = step,
         .approved = approved,
         .by = wf->actor->name,
         .link = wf->actor->link,
@@ -225,12 +231,49 @@ static void transition(struct gl_wf *wf, const struct gl_post *old, struct gl_po
     wf_event(wf, event, p, wf->actor->link, summary(wf, verb, p));
 }
 
+bool wf_may_decide(const struct gl_actor *actor, const struct gl_step *step)
+{
+    bool external = actor->kind == ACTOR_EXTERNAL;
+    bool staff = actor->kind == ACTOR_STAFF;
+    if (strcmp(step->who, "external") == 0) return external;
+    if (strcmp(step->who, "any") == 0) return external || (staff && actor->role >= ROLE_MANAGER);
+    enum gl_role need = gl_role_parse(step->who);
+    return staff && need != ROLE_NONE && actor->role >= need;
+}
+
+/* The first step (1-based) not approved on the current revision; 0 when all are. */
+static uint32_t pending_step(const struct gl_profile *prof, const struct gl_post *p)
+{
+    for (uint32_t s = 1; s <= prof->nsteps; s++) {
+        bool approved = false;
+        for (size_t i = 0; i < p->napprovals && !approved; i++)
+            approved = p->approvals[i].step == s && p->approvals[i].approved &&
+                       p->approvals[i].revision == p->revision;
+        if (!approved) return s;
+    }
+    return 0;
+}
+
+/* The status of a post every step has approved. A post approved after its time (overdue) is
+ * never scheduled on its own: it would go out at once, unseen. */
+static enum gl_status approved_status(const struct gl_wf *wf, const struct gl_profile *prof,
+                                      const struct gl_post *p)
+{
+    bool future = p->scheduled_at != GL_TIME_NONE && p->scheduled_at > wf->now;
+    return prof->auto_schedule && future && !p->overdue ? ST_SCHEDULED : ST_APPROVED;
+}
+
 int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
     if (require_status(p, BIT(ST_DRAFT) | BIT(ST_CHANGES), "submitted", err)) return -1;
+    struct gl_profile prof;
+    if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
     struct gl_post old = *p;
-    p->status = ST_AWAITING;
     p->rev_open = false;
+    p->napprovals = 0;
+    p->overdue = p->reminded = false;
+    /* A profile without approval steps approves on submission. */
+    p->status = prof.nsteps == 0 ? approved_status(wf, &prof, p) : ST_AWAITING;
     transition(wf, &old, p, "submitted", "post.submitted", "submitted", NULL);
     return 0;
 }
@@ -240,11 +283,31 @@ int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_
     if (require_status(p, BIT(ST_AWAITING), "approved", err)) return -1;
     struct gl_profile prof;
     if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
+    uint32_t step = pending_step(&prof, p);
+    if (step == 0) step = prof.nsteps ? (uint32_t)prof.nsteps : 1;
+    const struct gl_step any = {.name = "Approval", .who = "any"};
+    const struct gl_step *st = prof.nsteps ? &prof.steps[step - 1] : &any;
+    if (!wf_may_decide(wf->actor, st)) {
+        gl_err_set(err, GL_E_FORBIDDEN, "step %u (%s) of post %llu is decided by %s", step,
+                   st->name, (unsigned long long)p->id,
+                   strcmp(st->who, "external") == 0 ? "the approver of an external link"
+                   : strcmp(st->who, "any") == 0    ? "a manager or a link approver"
+                                                    : st->who);
+        return -1;
+    }
     struct gl_post old = *p;
-    record_decision(wf, p, true);
-    p->status = prof.auto_schedule && p->scheduled_at != GL_TIME_NONE ? ST_SCHEDULED
-                                                                      : ST_APPROVED;
-    transition(wf, &old, p, "approved", "post.approved", "approved", note);
+    record_decision(wf, p, step, true);
+    wf->step = step;
+    if (pending_step(&prof, p) == 0) {
+        p->status = approved_status(wf, &prof, p);
+        transition(wf, &old, p, "approved", "post.approved", "approved", note);
+    } else {
+        char verb[96];
+        snprintf(verb, sizeof verb, "approved step %u (%s) of", step, st->name);
+        transition(wf, &old, p, "approved", "post.step_approved",
+                   gl_zone_strdup(wf->zone, verb), note);
+    }
+    wf->step = 0;
     return 0;
 }
 
@@ -257,11 +320,54 @@ int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_e
     if (require_status(p, BIT(ST_AWAITING) | BIT(ST_APPROVED) | BIT(ST_SCHEDULED), "rejected",
                        err))
         return -1;
+    struct gl_profile prof;
+    if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
+    /* The step rejected is the pending one if the actor may decide it, else the first step
+     * the actor may decide. */
+    const struct gl_step any = {.name = "Approval", .who = "any"};
+    uint32_t step = 0, pend = pending_step(&prof, p);
+    if (prof.nsteps == 0) {
+        if (wf_may_decide(wf->actor, &any)) step = 1;
+    } else if (pend && wf_may_decide(wf->actor, &prof.steps[pend - 1])) {
+        step = pend;
+    } else {
+        for (uint32_t s = 1; s <= prof.nsteps && !step; s++)
+            if (wf_may_decide(wf->actor, &prof.steps[s - 1])) step = s;
+    }
+    if (!step) {
+        gl_err_set(err, GL_E_FORBIDDEN, "you decide no approval step of post %llu",
+                   (unsigned long long)p->id);
+        return -1;
+    }
     struct gl_post old = *p;
-    record_decision(wf, p, false);
+    record_decision(wf, p, step, false);
     p->status = ST_CHANGES;
+    wf->step = step;
     transition(wf, &old, p, "rejected", "post.rejected", "requested changes to", note);
+    wf->step = 0;
     return 0;
+}
+
+void wf_pack_steps(const struct gl_profile *prof, const struct gl_post *p, msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, prof->nsteps);
+    for (uint32_t s = 1; s <= prof->nsteps; s++) {
+        const struct gl_approval *d = NULL;
+        for (size_t i = 0; i < p->napprovals; i++)
+            if (p->approvals[i].step == s && p->approvals[i].revision == p->revision)
+                d = &p->approvals[i];
+        msgpack_pack_map(pk, 6);
+        gl_pack_kv_int(pk, "step", s);
+        gl_pack_kv_str(pk, "name", prof->steps[s - 1].name);
+        gl_pack_kv_str(pk, "who", prof->steps[s - 1].who);
+        gl_pack_kv_str(pk, "state", !d ? "pending" : d->approved ? "approved" : "rejected");
+        gl_pack_kv_str(pk, "by", d ? d->by : NULL);
+        gl_pack_key(pk, "at");
+        if (d)
+            msgpack_pack_int64(pk, d->at);
+        else
+            msgpack_pack_nil(pk);
+    }
 }
 
 int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *note,
@@ -276,6 +382,7 @@ int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *n
     }
     struct gl_post old = *p;
     p->scheduled_at = at;
+    p->overdue = p->reminded = false; /* a new time, new deadlines */
     transition(wf, &old, p, "rescheduled", "post.rescheduled", "rescheduled", note);
     return 0;
 }
@@ -283,9 +390,10 @@ int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *n
 int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
     if (require_status(p, BIT(ST_APPROVED), "scheduled", err)) return -1;
-    if (p->scheduled_at == GL_TIME_NONE) {
-        gl_err_set(err, GL_E_INVALID_STATE, "post %llu has no time; reschedule it first",
-                   (unsigned long long)p->id);
+    if (p->scheduled_at == GL_TIME_NONE || p->scheduled_at <= wf->now) {
+        gl_err_set(err, GL_E_INVALID_STATE, "post %llu has %s; reschedule it first",
+                   (unsigned long long)p->id,
+                   p->scheduled_at == GL_TIME_NONE ? "no time" : "a time that has passed");
         return -1;
     }
     struct gl_post old = *p;
@@ -299,7 +407,60 @@ int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (require_status(p, BIT(ST_SCHEDULED), "published", err)) return -1;
     struct gl_post old = *p;
     p->status = ST_PUBLISHED;
+    p->publishing_since = 0;
     transition(wf, &old, p, "published", "post.published", "published", NULL);
+    return 0;
+}
+
+int wf_publish_start(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_SCHEDULED), "published", err)) return -1;
+    struct gl_post old = *p;
+    p->publishing_since = wf->now;
+    wf_post_save(wf, &old, p);
+    wf_history(wf, p, "publishing", NULL, old.status);
+    return 0;
+}
+
+int wf_publish_fail(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_SCHEDULED), "failed", err)) return -1;
+    struct gl_post old = *p;
+    p->status = ST_FAILED;
+    p->publishing_since = 0;
+    transition(wf, &old, p, "failed", "post.failed", "failed to publish", note);
+    return 0;
+}
+
+int wf_retry(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_FAILED), "retried", err)) return -1;
+    if (p->scheduled_at == GL_TIME_NONE) {
+        gl_err_set(err, GL_E_INVALID_STATE, "post %llu has no time", (unsigned long long)p->id);
+        return -1;
+    }
+    struct gl_post old = *p;
+    p->status = ST_SCHEDULED;
+    transition(wf, &old, p, "retried", "post.scheduled", "retried", NULL);
+    return 0;
+}
+
+int wf_mark_overdue(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_AWAITING) | BIT(ST_CHANGES), "held", err)) return -1;
+    struct gl_post old = *p;
+    p->overdue = true;
+    transition(wf, &old, p, "overdue", "post.overdue", "held (still not approved at its time)",
+               NULL);
+    return 0;
+}
+
+int wf_remind(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+{
+    if (require_status(p, BIT(ST_AWAITING), "reminded", err)) return -1;
+    struct gl_post old = *p;
+    p->reminded = true;
+    transition(wf, &old, p, "reminded", "post.reminder", "reminds approvers of", NULL);
     return 0;
 }
 
@@ -338,6 +499,7 @@ int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool share
     wf_post_save(wf, &old, p);
     wf_history(wf, p, "commented", text, p->status);
     wf_event(wf, "post.commented", p, a->link, summary(wf, "commented on", p));
+    notify_mentions(wf, p, text);
     *out_seq = seq;
     return 0;
 }

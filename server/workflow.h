@@ -17,6 +17,7 @@ enum gl_actor_kind { ACTOR_STAFF, ACTOR_EXTERNAL, ACTOR_SYSTEM };
 struct gl_actor {
     const char *name;
     enum gl_actor_kind kind;
+    enum gl_role role;   /* a staff actor's role */
     uint64_t link;       /* the link acted through (external), else 0 */
     const char *address; /* the client's address (external), else NULL */
 };
@@ -29,6 +30,7 @@ struct gl_wf {
     msgpack_zone *zone;
     const struct gl_actor *actor;
     int64_t now;
+    uint32_t step; /* the approval step a decision being recorded is for (0: none) */
 };
 
 /* Loads a post; -1 with err not_found when there is none (or the store failed: see t->rc). */
@@ -46,7 +48,10 @@ void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint6
               const char *text);
 
 /* The steps. Each checks the post's status (invalid_state), changes p, saves it, and records
- * history and the event. Return 0 or -1 with err set. */
+ * history and the event. Return 0 or -1 with err set.
+ * Approval runs through the profile's steps in order: wf_approve decides the first step not
+ * yet approved for the current revision, if the actor may decide it (forbidden otherwise); the
+ * post is approved when every step is. wf_reject may come from whoever may decide any step. */
 int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
 int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err);
 int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err);
@@ -54,6 +59,17 @@ int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *n
                   struct gl_err *err);
 int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
 int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+/* The publisher command starts on a scheduled post: recorded (and committed) before it runs,
+ * so a daemon that dies meanwhile finds it at start and never publishes twice. */
+int wf_publish_start(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+/* Publishing failed (note: the reason, e.g. the publisher's stderr). */
+int wf_publish_fail(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err);
+/* A failed post goes back to scheduled, to be published again at its time (or now). */
+int wf_retry(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+/* Deadlines: a post awaiting approval whose time came is held and marked overdue; one due
+ * within its profile's reminder lead has its approvers reminded. */
+int wf_mark_overdue(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+int wf_remind(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
 /* Adds a comment; out_seq receives its id. */
 int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool shared,
                uint32_t *out_seq, struct gl_err *err);
@@ -65,6 +81,12 @@ void wf_begin_content_edit(struct gl_wf *wf, struct gl_post *p);
 /* Finishes an edit (content or not): saves, records history and the event. */
 void wf_finish_edit(struct gl_wf *wf, const struct gl_post *old, struct gl_post *p,
                     bool content_changed);
+
+/* Packs each approval step of p with its state on the current revision:
+ * [{step, name, who, state: pending|approved|rejected, by, at}]. */
+void wf_pack_steps(const struct gl_profile *prof, const struct gl_post *p, msgpack_packer *pk);
+/* Whether actor may decide step (1-based) of prof. */
+bool wf_may_decide(const struct gl_actor *actor, const struct gl_step *step);
 
 /* Packs the comments of a post (all, or only the shared ones) as an array. */
 void wf_pack_comments(struct gl_txn *t, uint64_t post, bool shared_only, msgpack_packer *pk);

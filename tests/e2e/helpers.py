@@ -1,4 +1,5 @@
 """Shared test data builders: users per role, a profile, posts in a given status."""
+import base64
 import time
 
 PASSWORD = "correct horse battery"
@@ -33,3 +34,12 @@ def make_post(c, profile, status="draft", caption="Hello world", at=None, platfo
     c.call("post.schedule", id=pid)
     assert status == "scheduled", status
     return pid
+
+
+# A real 1x1 PNG.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def upload_png(c, name="pixel.png"):
+    return c.call("media.upload", name=name, type="image/png", data=PNG)["id"]

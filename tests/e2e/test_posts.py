@@ -4,7 +4,7 @@ import time
 import pytest
 
 from conftest import RpcError
-from helpers import make_post, make_profile
+from helpers import make_post, make_profile, upload_png
 
 NOW = int(time.time())
 
@@ -33,13 +33,14 @@ def test_profile_create_list_update(admin):
 def test_post_create_get_round_trip_with_unicode(admin):
     prof = make_profile(admin)
     caption = "Café ☕ 新しいブレンド 👩‍🍳 — «quotes» & <tags>"
+    media = [upload_png(admin), upload_png(admin, "second.png")]
     r = admin.call("post.create", profile=prof, caption=caption, platforms=["instagram", "x"],
-                   scheduled_at=NOW + 3600, notes="Check the price", media=[3, 4])
+                   scheduled_at=NOW + 3600, notes="Check the price", media=media)
     assert r["status"] == "draft"
     p = admin.call("post.get", id=r["id"])
     assert p["caption"] == caption and p["platforms"] == ["instagram", "x"]
     assert p["scheduled_at"] == NOW + 3600 and p["notes"] == "Check the price"
-    assert p["media"] == [3, 4] and p["revision"] == 1 and p["creator"] == "admin"
+    assert p["media"] == media and p["revision"] == 1 and p["creator"] == "admin"
     assert p["comments"] == [] and p["profile"] == prof
 
 
@@ -56,6 +57,7 @@ def test_post_validation(admin):
         (dict(platforms="x"), "bad_request"),
         (dict(colour="red"), "bad_request"),
         (dict(media=["a"]), "bad_request"),
+        (dict(media=[424242]), "not_found"),
     ]
     for change, code in cases:
         args = dict(base)

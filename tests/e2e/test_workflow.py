@@ -5,7 +5,7 @@ import time
 import pytest
 
 from conftest import RpcError, wait_until
-from helpers import make_post, make_profile
+from helpers import make_post, make_profile, upload_png
 
 STATUSES = ["draft", "awaiting_approval", "changes_requested", "approved", "scheduled",
             "published"]
@@ -145,7 +145,8 @@ def test_drafts_edit_in_place(admin):
 def test_content_edit_of_approved_post_needs_approval_again(admin, status, field):
     prof = make_profile(admin)
     pid = make_post(admin, prof, status)
-    change = {"caption": "changed words", "platforms": ["instagram", "x"], "media": [7]}[field]
+    change = {"caption": "changed words", "platforms": ["instagram", "x"],
+              "media": [upload_png(admin)]}[field]
     r = admin.call("post.update", id=pid, **{field: change})
     assert r["status"] == "awaiting_approval"
     assert r["revision"] == 2

@@ -1,0 +1,167 @@
+/* Notifications (see notify.h). */
+#include "notify.h"
+
+#include <string.h>
+
+#include "mail.h"
+#include "xmalloc.h"
+
+static bool in_list(const char *type, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(type, *list) == 0) return true;
+    return false;
+}
+
+static const char *const for_approvers[] = {"post.submitted", "post.step_approved",
+                                            "post.reminder", "post.overdue", "post.failed",
+                                            "link.requested", NULL};
+static const char *const for_creator[] = {"post.approved", "post.rejected", "post.rescheduled",
+                                          "post.scheduled", "post.published", "post.failed",
+                                          "post.commented", NULL};
+
+/* The next sequence number of user's notifications. */
+static uint32_t next_seq(struct gl_txn *t, const char *user)
+{
+    if (t->rc) return 0;
+    MDB_cursor *cur;
+    if ((t->rc = mdb_cursor_open(t->txn, t->store->dbi[DB_NOTIFICATIONS], &cur))) return 0;
+    struct gl_key k;
+    key_user_seq(&k, user, UINT32_MAX);
+    MDB_val key = {k.n, k.b}, v;
+    uint32_t seq = 1;
+    int rc = mdb_cursor_get(cur, &key, &v, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &v, rc == 0 ? MDB_PREV : MDB_LAST);
+    size_t ulen = k.n - 4; /* name and its NUL */
+    if (rc == 0 && key.mv_size == k.n && memcmp(key.mv_data, k.b, ulen) == 0)
+        seq = key_user_seq_decode(key.mv_data, key.mv_size) + 1;
+    mdb_cursor_close(cur);
+    return seq;
+}
+
+static void notify_one(struct gl_wf *wf, const struct gl_user *u, const char *type,
+                       const struct gl_post *p, uint64_t link, const char *text)
+{
+    uint32_t seq = next_seq(wf->t, u->name);
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 10);
+    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_pack_kv_int(&pk, "id", seq);
+    gl_pack_kv_str(&pk, "type", type);
+    gl_pack_key(&pk, "post");
+    if (p)
+        msgpack_pack_uint64(&pk, p->id);
+    else
+        msgpack_pack_nil(&pk);
+    gl_pack_key(&pk, "link");
+    if (link)
+        msgpack_pack_uint64(&pk, link);
+    else
+        msgpack_pack_nil(&pk);
+    gl_pack_kv_str(&pk, "actor", wf->actor->name);
+    gl_pack_kv_str(&pk, "text", text);
+    gl_pack_kv_int(&pk, "at", wf->now);
+    gl_pack_kv_bool(&pk, "read", false);
+    /* Digest users' notifications wait for the next digest; the rest are done with. */
+    gl_pack_kv_bool(&pk, "mailed", !(u->email && u->mail == MAIL_DIGEST));
+    struct gl_key k;
+    key_user_seq(&k, u->name, seq);
+    gl_put(wf->t, DB_NOTIFICATIONS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    if (u->email && u->mail == MAIL_EACH) {
+        char *subject = xasprintf("[Greenlight] %s", text);
+        char *body = xasprintf("%s\n\nEvent: %s\nWhen: %lld (Unix time, UTC)\n%s%s\n\n"
+                               "Open greenlight to act on it.",
+                               text, type, (long long)wf->now, p ? "Post: " : "",
+                               p ? p->caption : "");
+        gl_mail_queue(&wf->op->outbox, u->email, subject, body);
+        free(subject);
+        free(body);
+    }
+}
+
+/* Calls fn for every user. */
+static void each_user(struct gl_wf *wf,
+                      void (*fn)(struct gl_wf *, const struct gl_user *, void *), void *ctx)
+{
+    struct gl_key lo = {.b = {0}, .n = 1}, hi;
+    memset(hi.b, 0xff, sizeof hi.b);
+    hi.n = sizeof hi.b;
+    struct gl_range r;
+    if (gl_range_open(wf->t, DB_USERS, &lo, &hi, &r)) return;
+    MDB_val key, val;
+    /* Collect first: notify_one writes, and a write invalidates the cursor's view. */
+    struct gl_user *users = NULL;
+    size_t n = 0;
+    while (gl_range_next(&r, &key, &val)) {
+        users = xrealloc(users, sizeof *users * (n + 1));
+        if (gl_user_decode(&val, wf->zone, &users[n]) == 0) n++;
+    }
+    gl_range_close(&r);
+    for (size_t i = 0; i < n; i++) fn(wf, &users[i], ctx);
+    free(users);
+}
+
+struct event_ctx {
+    const char *type;
+    const struct gl_post *p;
+    uint64_t link;
+    const char *text;
+};
+
+static void maybe_notify(struct gl_wf *wf, const struct gl_user *u, void *data)
+{
+    struct event_ctx *e = data;
+    if (wf->actor->kind == ACTOR_STAFF && strcmp(u->name, wf->actor->name) == 0) return;
+    bool approver = u->role >= ROLE_MANAGER && in_list(e->type, for_approvers);
+    bool creator = e->p && e->p->creator && strcmp(u->name, e->p->creator) == 0 &&
+                   in_list(e->type, for_creator);
+    if (approver || creator) notify_one(wf, u, e->type, e->p, e->link, e->text);
+}
+
+void notify_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+                  const char *text)
+{
+    if (!in_list(type, for_approvers) && !in_list(type, for_creator)) return;
+    struct event_ctx e = {type, p, link, text};
+    each_user(wf, maybe_notify, &e);
+}
+
+void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text)
+{
+    char seen[16][33];
+    size_t nseen = 0;
+    for (const char *s = text; (s = strchr(s, '@')) != NULL;) {
+        s++;
+        size_t n = 0;
+        while (n < 32 && (((s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z') ||
+                          (s[n] >= '0' && s[n] <= '9') || s[n] == '.' || s[n] == '_' ||
+                          s[n] == '-'))
+            n++;
+        while (n > 0 && s[n - 1] == '.') n--; /* "@maria." ends a sentence */
+        if (n == 0 || nseen == 16) continue;
+        char name[33];
+        memcpy(name, s, n);
+        name[n] = '\0';
+        bool dup = false;
+        for (size_t i = 0; i < nseen && !dup; i++) dup = strcmp(seen[i], name) == 0;
+        if (dup) continue;
+        memcpy(seen[nseen++], name, n + 1);
+        struct gl_key k;
+        MDB_val v;
+        struct gl_user u;
+        key_bytes(&k, name, n);
+        if (gl_get(wf->t, DB_USERS, &k, &v) != 0 || gl_user_decode(&v, wf->zone, &u) != 0)
+            continue;
+        char *msg = xasprintf("%s mentioned @%s on post %llu", wf->actor->name, name,
+                              (unsigned long long)p->id);
+        const char *text_z = gl_zone_strdup(wf->zone, msg);
+        free(msg);
+        notify_one(wf, &u, "post.mentioned", p, wf->actor->link, text_z);
+        /* The live event names the user mentioned. */
+        wf_event(wf, "post.mentioned", p, wf->actor->link, text_z);
+    }
+}

@@ -1,0 +1,19 @@
+/* Notifications: each event is written, in the same transaction, to the in-app list of the
+ * users it concerns, and queued as mail for those who want it. Who hears of what:
+ * - approvers (managers and admins): a post submitted, a step approved, due soon
+ *   (post.reminder), overdue, a publication failed, a new link requested;
+ * - the post's creator: its approval, rejection, rescheduling, scheduling, publication,
+ *   failure, and comments on it;
+ * - a user named with @name in a comment (post.mentioned).
+ * Nobody is notified of their own doing. */
+#ifndef GL_NOTIFY_H
+#define GL_NOTIFY_H
+
+#include "workflow.h"
+
+void notify_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+                  const char *text);
+/* Notifies each existing user named as @name in text (once each). */
+void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text);
+
+#endif
