@@ -79,7 +79,6 @@ static const struct binding table[] = {
     KC(PST, KEY_ENTER, ACT_EDIT_FIELD, "edit the field (caption: inline)"),
     K(PST, 'e', ACT_EDIT_FIELD, "edit the field (caption: inline)"),
     K(PST, 'w', ACT_SAVE, "save (create or update)"),
-    K(PST, CTRL('s'), ACT_SAVE, "save (create or update)"),
     KC(PST, KEY_NPAGE, ACT_PAGE_DOWN, "scroll details down"),
     KC(PST, KEY_PPAGE, ACT_PAGE_UP, "scroll details up"),
     /* links */
@@ -201,4 +200,32 @@ size_t keys_help(unsigned map, struct help_line *out, size_t max)
     unsigned own = map & ~(unsigned)KM_GLOBAL;
     size_t n = collect(own, map, false, out, 0, max);
     return collect(KM_GLOBAL, map, true, out, n, max);
+}
+
+void keys_dump(FILE *out)
+{
+    static const struct {
+        unsigned map;
+        const char *name;
+    } screens[] = {
+        {KM_CALENDAR, "Calendar"},
+        {KM_DAY | KM_LIST, "Day list"},
+        {KM_QUEUE | KM_LIST, "Approval queue"},
+        {KM_POST, "Post"},
+        {KM_LINKS | KM_LIST, "Links"},
+        {KM_NOTIFY | KM_LIST, "Notifications"},
+        {KM_PICKER | KM_LIST, "Profile picker"},
+        {KM_HELP, "Help"},
+    };
+    struct help_line lines[128];
+    for (size_t s = 0; s < GL_ARRAY_LEN(screens); s++) {
+        size_t n = keys_help(screens[s].map, lines, GL_ARRAY_LEN(lines));
+        fprintf(out, "### %s\n\n| keys | action |\n|---|---|\n", screens[s].name);
+        for (size_t i = 0; i < n; i++)
+            if (!lines[i].global) fprintf(out, "| `%s` | %s |\n", lines[i].keys, lines[i].help);
+        fprintf(out, "\n");
+    }
+    size_t n = keys_help(KM_GLOBAL, lines, GL_ARRAY_LEN(lines));
+    fprintf(out, "### Everywhere (unless the screen uses the key)\n\n| keys | action |\n|---|---|\n");
+    for (size_t i = 0; i < n; i++) fprintf(out, "| `%s` | %s |\n", lines[i].keys, lines[i].help);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The key maps, one per screen, plus the global one consulted after the screen's own. */
 enum keymap {
@@ -92,6 +93,9 @@ struct help_line {
     bool global;
 };
 size_t keys_help(unsigned map, struct help_line *out, size_t max);
+
+/* Writes every screen's keys as Markdown tables (greenlight --keys; docs/tui.md holds it). */
+void keys_dump(FILE *out);
 
 /* The first key bound to an action on map, as text ("a", "Enter"), for hints. */
 const char *keys_name_for(unsigned map, enum action a);

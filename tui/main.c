@@ -18,6 +18,7 @@ static void usage(FILE *out)
             "  --connect HOST:PORT   the daemon's RPC address (default 127.0.0.1:7411)\n"
             "  --user NAME           log in as NAME (asked for otherwise)\n"
             "  --password-file FILE  read the password from FILE (asked for, hidden, otherwise)\n"
+            "  --keys                print every screen's keys (Markdown) and exit\n"
             "  --help, --version\n"
             "Press ? in any screen for its keys. NO_COLOR=1 turns colour off;\n"
             "$VISUAL or $EDITOR edits captions; GL_TUI_TIMING=FILE appends timings to FILE.\n");
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
         {"password-file", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        {"keys", no_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     const char *connect = "127.0.0.1:7411", *pwfile = NULL;
@@ -67,6 +69,10 @@ int main(int argc, char **argv)
             break;
         case 'p': pwfile = optarg; break;
         case 'h': usage(stdout); return 0;
+        case 'K':
+            keys_dump(stdout);
+            free(a->user);
+            return 0;
         case 'V': printf("greenlight %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); return 0;
         default: usage(stderr); return 2;
         }

@@ -643,3 +643,53 @@ def test_run_demo_script(tmpdir_path):
         assert not pids, pids
     finally:
         tmux("kill-server")
+
+
+def test_docs_list_the_keys_of_the_table(demo_daemon):
+    """docs/tui.md's key section is the output of greenlight --keys: the docs cannot drift."""
+    from conftest import ROOT
+    out = subprocess.run([client_path(demo_daemon), "--keys"], capture_output=True, text=True,
+                         check=True).stdout
+    doc = open(os.path.join(ROOT, "docs", "tui.md")).read()
+    block = doc.split("<!-- keys:begin -->\n", 1)[1].split("<!-- keys:end -->", 1)[0]
+    assert block.strip() == out.strip()
+
+
+def test_profile_picker_switches_zone_and_posts(demo_daemon, tuis):
+    rpc = demo_daemon.client()
+    profiles = rpc.call("profile.list")["profiles"]
+    tokyo = next(p for p in profiles if p["timezone"] == "Asia/Tokyo")
+    t = tuis(demo_daemon)
+    t.wait_for(r"\[month\]")
+    t.keys("p")
+    t.wait_for("Choose a profile")
+    for _ in range([p["id"] for p in profiles].index(tokyo["id"])):
+        t.keys("j")
+    t.keys("Enter")
+    now = now_in("Asia/Tokyo")
+    t.wait_for(re.escape(f"{tokyo['name']}  {MONTHS[now.month - 1]} {now.year}  Asia/Tokyo "
+                         "(UTC+09:00)"))
+    t.wait_for(r"\| " + re.escape(tokyo["name"]) + r" \|")
+    t.wait_gone("loading")
+    check_month(t.screen(), 80, month_posts(rpc, tokyo["id"], "Asia/Tokyo", now.year, now.month))
+
+
+def test_week_view_shows_the_weeks_posts(demo_daemon, tuis):
+    rpc = demo_daemon.client()
+    prof = first_profile(rpc)
+    zone = zoneinfo.ZoneInfo(prof["timezone"])
+    today = now_in(prof["timezone"]).date()
+    t = tuis(demo_daemon)
+    t.wait_for(r"\[month\]")
+    t.keys("w")
+    t.wait_for(r"\[week\]")
+    t.wait_gone("loading")
+    monday = today - datetime.timedelta(days=today.weekday())
+    start = int(datetime.datetime.combine(monday, datetime.time(), zone).timestamp())
+    posts = rpc.call("post.list", profile=prof["id"],
+                     **{"from": start, "to": start + 7 * 86400})["posts"]
+    screen = t.screen()
+    assert f"Mon {monday.day}" in screen, screen
+    for p in posts:
+        hm = datetime.datetime.fromtimestamp(p["scheduled_at"], zone).strftime("%H:%M")
+        assert hm in screen, (hm, screen)
