@@ -70,9 +70,11 @@ int gl_demo_fill(struct gl_store *s)
     unsigned n = 0;
     for (size_t pi = 0; pi < GL_ARRAY_LEN(profiles); pi++) {
         const struct demo_profile *dp = &profiles[pi];
+        static struct gl_step one_step = {.name = "Approval", .who = "any"};
         struct gl_profile prof = {.id = pi + 1, .name = dp->name, .timezone = dp->timezone,
                                   .platforms = (const char **)dp->platforms,
-                                  .auto_schedule = dp->auto_schedule, .created_at = now};
+                                  .auto_schedule = dp->auto_schedule, .created_at = now,
+                                  .steps = &one_step, .nsteps = 1, .reminder_minutes = 60};
         while (prof.nplatforms < 3 && dp->platforms[prof.nplatforms]) prof.nplatforms++;
         msgpack_sbuffer sb;
         msgpack_sbuffer_init(&sb);
