@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "actions.h"
 #include "ui.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -481,12 +482,28 @@ static void on_stdin(uv_poll_t *h, int status, int events)
     if (rc == ERR && errno == EIO) a->quit = true;
 }
 
+static void resync_size(struct app *a);
+
 static void on_winch(uv_signal_t *h, int sig)
 {
     struct app *a = h->data;
     (void)sig;
+    resync_size(a);
+}
+
+static void on_quit_signal(uv_signal_t *h, int sig)
+{
+    struct app *a = h->data;
+    (void)sig;
+    a->quit = true;
+}
+
+/* The terminal may have changed size while something else (the editor) had it. */
+static void resync_size(struct app *a)
+{
     struct winsize ws;
-    if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+    if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+        (ws.ws_row != LINES || ws.ws_col != COLS))
         resizeterm(ws.ws_row, ws.ws_col);
     layout(a);
 }
@@ -692,6 +709,7 @@ char *app_edit_external(struct app *a, const char *text, const char *what)
     int rc = system(cmd);
     reset_prog_mode();
     free(cmd);
+    resync_size(a);
     a->force_clear = true;
     app_dirty(a, DIRTY_ALL);
     if (rc != 0) {
@@ -769,6 +787,13 @@ int app_run(struct app *a)
     uv_signal_init(a->loop, &a->winch);
     a->winch.data = a;
     uv_signal_start(&a->winch, on_winch, SIGWINCH);
+    uv_signal_t *quits[] = {&a->sig_int, &a->sig_term, &a->sig_hup};
+    int signums[] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        uv_signal_init(a->loop, quits[i]);
+        quits[i]->data = a;
+        uv_signal_start(quits[i], on_quit_signal, signums[i]);
+    }
     uv_prepare_init(a->loop, &a->prep);
     a->prep.data = a;
     uv_prepare_start(&a->prep, on_prepare);
@@ -789,6 +814,9 @@ int app_run(struct app *a)
     conn_close(a->conn);
     uv_close((uv_handle_t *)&a->in, NULL);
     uv_close((uv_handle_t *)&a->winch, NULL);
+    uv_close((uv_handle_t *)&a->sig_int, NULL);
+    uv_close((uv_handle_t *)&a->sig_term, NULL);
+    uv_close((uv_handle_t *)&a->sig_hup, NULL);
     uv_close((uv_handle_t *)&a->prep, NULL);
     uv_close((uv_handle_t *)&a->tick, NULL);
     uv_run(a->loop, UV_RUN_DEFAULT);
@@ -805,6 +833,7 @@ int app_run(struct app *a)
     free(a->profiles);
     for (size_t i = 0; i < a->nevents; i++) md_event_free(&a->events[i]);
     free(a->events);
+    act_free();
     if (a->timing) fclose(a->timing);
     return 0;
 }

@@ -58,6 +58,7 @@ struct app {
     struct conn *conn;
     uv_poll_t in;
     uv_signal_t winch;
+    uv_signal_t sig_int, sig_term, sig_hup; /* leave the terminal sane on the way out */
     uv_prepare_t prep;
     uv_timer_t tick;
     WINDOW *main, *status;

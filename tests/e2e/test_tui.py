@@ -66,8 +66,9 @@ class Tui:
             args += ["--password-file", pw]
         envs = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "tmux-256color"}
         envs.update(env or {})
+        self.rc_file = os.path.join(tmp, self.sock + ".rc")
         cmd = " ".join(f"{k}={shq(v)}" for k, v in envs.items()) + " " + \
-            " ".join(shq(a) for a in args) + f" 2>{shq(self.stderr)}"
+            " ".join(shq(a) for a in args) + f" 2>{shq(self.stderr)}; echo $? >{shq(self.rc_file)}"
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", str(width),
                   "-y", str(height), cmd)
         self.tmux("set-option", "-g", "remain-on-exit", "on")
@@ -536,6 +537,11 @@ def test_resize_keeps_the_grid_whole(demo_daemon, tuis):
     now = now_in(prof["timezone"])
     check_month(t.screen(), 200, month_posts(rpc, prof["id"], prof["timezone"], now.year,
                                             now.month))
+    # Far too small: nothing sensible fits, but the client must survive it.
+    t.resize(24, 8)
+    t.keys("w", "l", "m")
+    wait_until(lambda: len(columns(t.screen().split("\n")[0])) <= 24, what="tiny")
+    assert t.alive()
     t.resize(80, 24)
     wait_until(lambda: len(t.screen().split("\n")[0]) <= 80 and
                len(columns(t.screen().split("\n")[0])) <= 80, what="shrink")
@@ -597,9 +603,22 @@ def test_quit_leaves_cleanly(demo_daemon, tuis):
     t = tuis(demo_daemon)
     t.wait_for(r"\[month\]")
     t.keys("q")
-    wait_until(lambda: not t.alive(), what="client exit")
-    status = t.tmux("display-message", "-p", "-t", "main", "#{pane_dead_status}").strip()
-    assert status == "0"
+    # The shell around the client writes its exit status (tmux's own is racy).
+    wait_until(lambda: os.path.exists(t.rc_file) and open(t.rc_file).read().strip(),
+               what="client exit")
+    assert open(t.rc_file).read().strip() == "0"
+
+
+def test_sigterm_restores_the_terminal(demo_daemon, tuis):
+    t = tuis(demo_daemon)
+    t.wait_for(r"\[month\]")
+    shell = t.tmux("display-message", "-p", "-t", "main", "#{pane_pid}").strip()
+    pid = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
+    assert pid
+    os.kill(int(pid[0]), 15)
+    wait_until(lambda: os.path.exists(t.rc_file) and open(t.rc_file).read().strip(),
+               what="client exit")
+    assert open(t.rc_file).read().strip() == "0"
 
 
 def test_no_color_still_shows_marks(demo_daemon, tuis):
