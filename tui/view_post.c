@@ -131,7 +131,17 @@ static const char *field_value(enum field f, char *buf, size_t n, struct app *a)
     }
     case F_CAPTION: return ps.caption;
     case F_NOTES: return ps.notes;
-    case F_MEDIA: return ps.media[0] ? ps.media : "(none: a file path on this host)";
+    case F_MEDIA: {
+        size_t have = ps.id && ps.det.have ? ps.det.post.nmedia : 0;
+        if (ps.media[0])
+            snprintf(buf, n, "%s%s", ps.media, ps.uploaded_media ? "  (uploaded)" : "  (uploaded on save)");
+        else if (have)
+            snprintf(buf, n, "%zu image%s attached; Enter adds one (a file path on this host)", have,
+                     have == 1 ? "" : "s");
+        else
+            snprintf(buf, n, "(none: a file path on this host)");
+        return buf;
+    }
     default: return "";
     }
 }
@@ -318,8 +328,11 @@ static void send_save(struct app *a)
     if (notes) gl_pack_kv_str(pk, "notes", ps.notes);
     if (when) gl_pack_kv_int(pk, "scheduled_at", at);
     if (media) {
+        /* The new image joins those the post already has. */
+        size_t have = ps.id && ps.det.have ? ps.det.post.nmedia : 0;
         gl_pack_key(pk, "media");
-        msgpack_pack_array(pk, 1);
+        msgpack_pack_array(pk, have + 1);
+        for (size_t i = 0; i < have; i++) msgpack_pack_int64(pk, ps.det.post.media[i]);
         msgpack_pack_int64(pk, ps.uploaded_media);
     }
     conn_send(a->conn, on_saved, a, 0);
@@ -342,6 +355,18 @@ static void on_uploaded(void *ud, uint64_t tag, const struct gl_err *err, const 
     send_save(a);
 }
 
+/* The image type data starts like (as the daemon checks it), or NULL. */
+static const char *sniff(const unsigned char *d, size_t n)
+{
+    if (n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
+    if (n >= 3 && memcmp(d, "\xff\xd8\xff", 3) == 0) return "image/jpeg";
+    if (n >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0)) return "image/gif";
+    if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) return "image/webp";
+    return NULL;
+}
+
+#define MEDIA_MAX ((size_t)8 << 20)
+
 static void save(struct app *a)
 {
     if (ps.saving) return;
@@ -357,18 +382,25 @@ static void save(struct app *a)
         while ((got = fread(data + len, 1, cap - len, f)) > 0) {
             len += got;
             if (len == cap) data = xrealloc(data, cap *= 2);
-            if (len > (size_t)10 << 20) break;
+            if (len > MEDIA_MAX) break;
         }
         fclose(f);
-        if (len > (size_t)10 << 20) {
+        if (len > MEDIA_MAX) {
             free(data);
-            app_msg(a, true, "%s is larger than 10 MiB", ps.media);
+            app_msg(a, true, "%s is larger than 8 MiB, the daemon's limit", ps.media);
+            return;
+        }
+        const char *type = sniff((const unsigned char *)data, len);
+        if (!type) {
+            free(data);
+            app_msg(a, true, "%s is not a PNG, JPEG, GIF or WebP image", ps.media);
             return;
         }
         const char *base = strrchr(ps.media, '/');
         msgpack_packer *pk = conn_begin(a->conn, "media.upload");
-        msgpack_pack_map(pk, 2);
+        msgpack_pack_map(pk, 3);
         gl_pack_kv_str(pk, "name", base ? base + 1 : ps.media);
+        gl_pack_kv_str(pk, "type", type);
         gl_pack_key(pk, "data");
         msgpack_pack_bin(pk, len);
         msgpack_pack_bin_body(pk, data, len);

@@ -712,3 +712,30 @@ def test_week_view_shows_the_weeks_posts(demo_daemon, tuis):
     for p in posts:
         hm = datetime.datetime.fromtimestamp(p["scheduled_at"], zone).strftime("%H:%M")
         assert hm in screen, (hm, screen)
+
+
+def test_new_post_with_an_image(daemon, tuis, queue_setup, tmpdir_path):
+    admin, prof, _ = queue_setup
+    try:
+        admin.call("media.get", id=1)
+    except RpcError as e:
+        if e.code == "unknown_method":
+            pytest.skip("the daemon has no media methods yet")
+    image = os.path.join(tmpdir_path, "tiny.png")
+    with open(image, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    t = tuis(daemon)
+    t.wait_for(r"\[month\]")
+    t.keys("n")
+    t.wait_for("New post")
+    t.keys("Enter")
+    t.type("With a picture")
+    t.keys("Enter", "j", "j", "Enter")  # caption -> notes -> media
+    t.wait_for("Media file path:")
+    t.type(image)
+    t.keys("Enter", "w")
+    m = t.wait_for(r"saved post (\d+)")
+    post = admin.call("post.get", id=int(m.group(1)))
+    assert post["caption"] == "With a picture" and len(post["media"]) == 1
+    assert admin.call("media.get", id=post["media"][0])["type"] == "image/png"
+    t.wait_for(r"1 image attached")
