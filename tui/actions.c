@@ -74,10 +74,10 @@ static void on_done(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     enum action act = (enum action)(tag >> 48);
     int64_t id = (int64_t)(tag & 0xffffffffffffULL);
     static const char *const verbs[] = {
-        [ACT_APPROVE] = "approved", [ACT_REJECT] = "rejected",
+        [ACT_APPROVE] = "approved",       [ACT_REJECT] = "rejected",
         [ACT_RESCHEDULE] = "rescheduled", [ACT_SCHEDULE] = "scheduled",
-        [ACT_COMMENT] = "commented on", [ACT_SUBMIT] = "submitted",
-        [ACT_DELETE] = "deleted", [ACT_EDIT_CAPTION] = "saved the caption of",
+        [ACT_COMMENT] = "commented on",   [ACT_SUBMIT] = "submitted",
+        [ACT_DELETE] = "deleted",         [ACT_EDIT_CAPTION] = "saved the caption of",
     };
     const char *verb = (size_t)act < GL_ARRAY_LEN(verbs) && verbs[act] ? verbs[act] : "updated";
     if (err) {
@@ -178,9 +178,17 @@ static void edit_caption(struct app *a, const struct md_post *p)
 bool act_post(struct app *a, enum action act, const struct md_post *p)
 {
     switch (act) {
-    case ACT_APPROVE: case ACT_REJECT: case ACT_RESCHEDULE: case ACT_SCHEDULE: case ACT_COMMENT:
-    case ACT_SUBMIT: case ACT_DELETE: case ACT_EDIT_CAPTION: break;
-    default: return false;
+    case ACT_APPROVE:
+    case ACT_REJECT:
+    case ACT_RESCHEDULE:
+    case ACT_SCHEDULE:
+    case ACT_COMMENT:
+    case ACT_SUBMIT:
+    case ACT_DELETE:
+    case ACT_EDIT_CAPTION:
+        break;
+    default:
+        return false;
     }
     if (!p || !p->id) {
         app_msg(a, true, "no post selected");
@@ -189,9 +197,15 @@ bool act_post(struct app *a, enum action act, const struct md_post *p)
     remember(a, p);
     char label[160];
     switch (act) {
-    case ACT_APPROVE: send_simple(a, act, "post.approve", p->id); break;
-    case ACT_SUBMIT: send_simple(a, act, "post.submit", p->id); break;
-    case ACT_SCHEDULE: send_simple(a, act, "post.schedule", p->id); break;
+    case ACT_APPROVE:
+        send_simple(a, act, "post.approve", p->id);
+        break;
+    case ACT_SUBMIT:
+        send_simple(a, act, "post.submit", p->id);
+        break;
+    case ACT_SCHEDULE:
+        send_simple(a, act, "post.schedule", p->id);
+        break;
     case ACT_REJECT:
         snprintf(label, sizeof label, "Reject post %lld, note:", (long long)p->id);
         app_prompt(a, label, draft_for(p->id, act), false, on_reject_note, 0);
@@ -222,8 +236,11 @@ bool act_post(struct app *a, enum action act, const struct md_post *p)
         snprintf(label, sizeof label, "Delete post %lld for good? (y/n)", (long long)p->id);
         app_prompt(a, label, NULL, false, on_delete_confirm, 0);
         break;
-    case ACT_EDIT_CAPTION: edit_caption(a, p); break;
-    default: break;
+    case ACT_EDIT_CAPTION:
+        edit_caption(a, p);
+        break;
+    default:
+        break;
     }
     return true;
 }

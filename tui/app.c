@@ -182,11 +182,21 @@ static void prompt_key(struct app *a, wint_t ch, bool code)
     struct prompt *p = &a->prompt;
     if (code) {
         switch (ch) {
-        case KEY_ENTER: prompt_finish(a, true); return;
-        case KEY_LEFT: if (p->cur > 0) p->cur--; break;
-        case KEY_RIGHT: if (p->cur < p->len) p->cur++; break;
-        case KEY_HOME: p->cur = 0; break;
-        case KEY_END: p->cur = p->len; break;
+        case KEY_ENTER:
+            prompt_finish(a, true);
+            return;
+        case KEY_LEFT:
+            if (p->cur > 0) p->cur--;
+            break;
+        case KEY_RIGHT:
+            if (p->cur < p->len) p->cur++;
+            break;
+        case KEY_HOME:
+            p->cur = 0;
+            break;
+        case KEY_END:
+            p->cur = p->len;
+            break;
         case KEY_BACKSPACE:
             if (p->cur > 0) {
                 wmemmove(&p->buf[p->cur - 1], &p->buf[p->cur], p->len - p->cur);
@@ -200,28 +210,41 @@ static void prompt_key(struct app *a, wint_t ch, bool code)
                 p->len--;
             }
             break;
-        default: break;
+        default:
+            break;
         }
         app_dirty(a, DIRTY_STATUS);
         return;
     }
     switch (ch) {
     case '\n':
-    case '\r': prompt_finish(a, true); return;
+    case '\r':
+        prompt_finish(a, true);
+        return;
     case 27:
-    case 7: /* C-g */ prompt_finish(a, false); return;
-    case 1: p->cur = 0; break;       /* C-a */
-    case 5: p->cur = p->len; break;  /* C-e */
-    case 21:                          /* C-u: clear to the start */
+    case 7: /* C-g */
+        prompt_finish(a, false);
+        return;
+    case 1:
+        p->cur = 0;
+        break; /* C-a */
+    case 5:
+        p->cur = p->len;
+        break; /* C-e */
+    case 21:   /* C-u: clear to the start */
         wmemmove(p->buf, &p->buf[p->cur], p->len - p->cur);
         p->len -= p->cur;
         p->cur = 0;
         break;
-    case 11: p->len = p->cur; break; /* C-k */
-    case 23: {                        /* C-w: the word before the cursor */
+    case 11:
+        p->len = p->cur;
+        break; /* C-k */
+    case 23: { /* C-w: the word before the cursor */
         size_t s = p->cur;
-        while (s > 0 && p->buf[s - 1] == L' ') s--;
-        while (s > 0 && p->buf[s - 1] != L' ') s--;
+        while (s > 0 && p->buf[s - 1] == L' ')
+            s--;
+        while (s > 0 && p->buf[s - 1] != L' ')
+            s--;
         wmemmove(&p->buf[s], &p->buf[p->cur], p->len - p->cur);
         p->len -= p->cur - s;
         p->cur = s;
@@ -258,7 +281,8 @@ static void draw_prompt(struct app *a, int cols)
     /* Scroll so that the cursor stays visible. */
     size_t start = 0;
     int wcur = 0;
-    for (size_t i = 0; i < p->cur; i++) wcur += p->hidden ? 1 : (wcwidth(p->buf[i]) > 0 ? wcwidth(p->buf[i]) : 1);
+    for (size_t i = 0; i < p->cur; i++)
+        wcur += p->hidden ? 1 : (wcwidth(p->buf[i]) > 0 ? wcwidth(p->buf[i]) : 1);
     while (wcur > room - 1 && start < p->cur) {
         wcur -= p->hidden ? 1 : (wcwidth(p->buf[start]) > 0 ? wcwidth(p->buf[start]) : 1);
         start++;
@@ -407,15 +431,27 @@ static void on_prepare(uv_prepare_t *h)
 static void global_action(struct app *a, enum action act)
 {
     switch (act) {
-    case ACT_BACK: app_pop(a); break;
-    case ACT_QUIT: a->quit = true; break;
+    case ACT_BACK:
+        app_pop(a);
+        break;
+    case ACT_QUIT:
+        a->quit = true;
+        break;
     case ACT_HELP:
         if (app_top(a) != &view_help) app_push(a, &view_help);
         break;
-    case ACT_GO_CALENDAR: app_go(a, &view_calendar); break;
-    case ACT_GO_QUEUE: app_go(a, &view_queue); break;
-    case ACT_GO_LINKS: app_go(a, &view_links); break;
-    case ACT_GO_NOTIFY: app_go(a, &view_notify); break;
+    case ACT_GO_CALENDAR:
+        app_go(a, &view_calendar);
+        break;
+    case ACT_GO_QUEUE:
+        app_go(a, &view_queue);
+        break;
+    case ACT_GO_LINKS:
+        app_go(a, &view_links);
+        break;
+    case ACT_GO_NOTIFY:
+        app_go(a, &view_notify);
+        break;
     case ACT_PICK_PROFILE:
         if (app_top(a) != &view_picker) app_push(a, &view_picker);
         break;
@@ -427,7 +463,8 @@ static void global_action(struct app *a, enum action act)
         a->force_clear = true;
         app_dirty(a, DIRTY_ALL);
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -526,7 +563,8 @@ static void on_profiles(void *ud, uint64_t tag, const struct gl_err *err,
         return;
     }
     const msgpack_object *list = md_get_array(result, "profiles");
-    for (size_t i = 0; i < a->nprofiles; i++) md_profile_free(&a->profiles[i]);
+    for (size_t i = 0; i < a->nprofiles; i++)
+        md_profile_free(&a->profiles[i]);
     free(a->profiles);
     a->profiles = NULL;
     a->nprofiles = 0;
@@ -691,8 +729,8 @@ char *app_edit_external(struct app *a, const char *text, const char *what)
         return NULL;
     }
     size_t n = strlen(text);
-    bool ok = write(fd, text, n) == (ssize_t)n && (n == 0 || text[n - 1] == '\n' ||
-                                                  write(fd, "\n", 1) == 1);
+    bool ok = write(fd, text, n) == (ssize_t)n &&
+              (n == 0 || text[n - 1] == '\n' || write(fd, "\n", 1) == 1);
     close(fd);
     char *result = NULL;
     if (!ok) {
@@ -729,10 +767,12 @@ char *app_edit_external(struct app *a, const char *text, const char *what)
         if (cap - len < 2) result = xrealloc(result, cap *= 2);
     }
     fclose(f);
-    while (len > 0 && (result[len - 1] == '\n' || result[len - 1] == '\r')) len--;
+    while (len > 0 && (result[len - 1] == '\n' || result[len - 1] == '\r'))
+        len--;
     result[len] = '\0';
     size_t orig = strlen(text);
-    while (orig > 0 && text[orig - 1] == '\n') orig--;
+    while (orig > 0 && text[orig - 1] == '\n')
+        orig--;
     if (len == orig && memcmp(result, text, len) == 0) {
         app_msg(a, false, "unchanged");
         free(result);
@@ -779,8 +819,9 @@ int app_run(struct app *a)
     layout(a);
 
     a->loop = uv_default_loop();
-    a->conn = conn_new(a->loop, a->host, a->port,
-                       (struct conn_handlers){.ud = a, .state = on_conn_state, .notify = on_notify});
+    a->conn =
+        conn_new(a->loop, a->host, a->port,
+                 (struct conn_handlers){.ud = a, .state = on_conn_state, .notify = on_notify});
     uv_poll_init(a->loop, &a->in, 0);
     a->in.data = a;
     uv_poll_start(&a->in, UV_READABLE, on_stdin);
@@ -829,9 +870,11 @@ int app_run(struct app *a)
     endwin();
     for (size_t i = 0; i < GL_ARRAY_LEN(all_views); i++)
         if (all_views[i]->free) all_views[i]->free(a);
-    for (size_t i = 0; i < a->nprofiles; i++) md_profile_free(&a->profiles[i]);
+    for (size_t i = 0; i < a->nprofiles; i++)
+        md_profile_free(&a->profiles[i]);
     free(a->profiles);
-    for (size_t i = 0; i < a->nevents; i++) md_event_free(&a->events[i]);
+    for (size_t i = 0; i < a->nevents; i++)
+        md_event_free(&a->events[i]);
     free(a->events);
     act_free();
     if (a->timing) fclose(a->timing);

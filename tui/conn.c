@@ -105,7 +105,8 @@ static void fail_all(struct conn *c, bool only_unsent, const char *why)
     c->npend = nkeep;
     struct gl_err err;
     gl_err_set(&err, GL_E_UNAVAILABLE, "%s", why);
-    for (size_t i = 0; i < nfire; i++) fire[i].cb(fire[i].ud, fire[i].tag, &err, NULL);
+    for (size_t i = 0; i < nfire; i++)
+        fire[i].cb(fire[i].ud, fire[i].tag, &err, NULL);
     free(fire);
 }
 

@@ -10,7 +10,8 @@
 
 static void free_hist(struct detail *d)
 {
-    for (size_t i = 0; i < d->nhist; i++) md_history_free(&d->hist[i]);
+    for (size_t i = 0; i < d->nhist; i++)
+        md_history_free(&d->hist[i]);
     free(d->hist);
     d->hist = NULL;
     d->nhist = 0;
@@ -138,7 +139,8 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
     }
     for (size_t i = 0; i < p->napprovals; i++) {
         ui_fmt_datetime(when, sizeof when, zone, p->approvals[i].at);
-        snprintf(buf, sizeof buf, "Approval step %lld: %s by %s, %s", (long long)p->approvals[i].step,
+        snprintf(buf, sizeof buf, "Approval step %lld: %s by %s, %s",
+                 (long long)p->approvals[i].step,
                  p->approvals[i].decision[0] ? p->approvals[i].decision : "approved",
                  p->approvals[i].by, when);
         put(&pen, buf, ui_attr(UP_OK));
@@ -183,8 +185,8 @@ int detail_draw(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h,
     return draw_any(a, d, w, y, x, h, width, scroll, false);
 }
 
-int detail_draw_brief(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h,
-                      int width, int scroll)
+int detail_draw_brief(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h, int width,
+                      int scroll)
 {
     return draw_any(a, d, w, y, x, h, width, scroll, true);
 }

@@ -7,8 +7,8 @@
 
 struct detail {
     struct app *app;
-    int64_t id;        /* the post shown (or being fetched) */
-    bool have;         /* post and history below are for id */
+    int64_t id; /* the post shown (or being fetched) */
+    bool have;  /* post and history below are for id */
     bool loading;
     unsigned gen;
     struct md_post post;
@@ -22,8 +22,8 @@ void detail_load(struct app *a, struct detail *d, int64_t id, bool force);
 int detail_draw(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h, int width,
                 int scroll);
 /* The same without what the post editor shows above it (time, platforms, caption, notes). */
-int detail_draw_brief(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h,
-                      int width, int scroll);
+int detail_draw_brief(struct app *a, struct detail *d, WINDOW *w, int y, int x, int h, int width,
+                      int scroll);
 void detail_clear(struct detail *d);
 
 #endif

@@ -8,11 +8,27 @@
 #include "util.h"
 
 #define CTRL(c) ((c)&0x1f)
-#define K(m, k, a, h) {(m), (k), false, (a), (h)}
-#define KC(m, k, a, h) {(m), (k), true, (a), (h)}
+#define K(m, k, a, h)                                                                              \
+    {                                                                                              \
+        (m), (k), false, (a), (h)                                                                  \
+    }
+#define KC(m, k, a, h)                                                                             \
+    {                                                                                              \
+        (m), (k), true, (a), (h)                                                                   \
+    }
 
-enum { CAL = KM_CALENDAR, DAY = KM_DAY, QUE = KM_QUEUE, PST = KM_POST, LNK = KM_LINKS,
-       NTF = KM_NOTIFY, PCK = KM_PICKER, HLP = KM_HELP, LST = KM_LIST, GLB = KM_GLOBAL };
+enum {
+    CAL = KM_CALENDAR,
+    DAY = KM_DAY,
+    QUE = KM_QUEUE,
+    PST = KM_POST,
+    LNK = KM_LINKS,
+    NTF = KM_NOTIFY,
+    PCK = KM_PICKER,
+    HLP = KM_HELP,
+    LST = KM_LIST,
+    GLB = KM_GLOBAL
+};
 
 /* Order matters for the help screen: it lists actions in the order they first appear. */
 static const struct binding table[] = {
@@ -128,23 +144,38 @@ static const char *key_text(const struct binding *b)
     static char buf[16];
     if (b->is_code) {
         switch (b->key) {
-        case KEY_LEFT: return "Left";
-        case KEY_RIGHT: return "Right";
-        case KEY_UP: return "Up";
-        case KEY_DOWN: return "Down";
-        case KEY_PPAGE: return "PgUp";
-        case KEY_NPAGE: return "PgDn";
-        case KEY_HOME: return "Home";
-        case KEY_END: return "End";
-        case KEY_ENTER: return "Enter";
-        default: snprintf(buf, sizeof buf, "key %d", b->key); return buf;
+        case KEY_LEFT:
+            return "Left";
+        case KEY_RIGHT:
+            return "Right";
+        case KEY_UP:
+            return "Up";
+        case KEY_DOWN:
+            return "Down";
+        case KEY_PPAGE:
+            return "PgUp";
+        case KEY_NPAGE:
+            return "PgDn";
+        case KEY_HOME:
+            return "Home";
+        case KEY_END:
+            return "End";
+        case KEY_ENTER:
+            return "Enter";
+        default:
+            snprintf(buf, sizeof buf, "key %d", b->key);
+            return buf;
         }
     }
     switch (b->key) {
-    case '\n': return "Enter";
-    case ' ': return "Space";
-    case 27: return "Esc";
-    default: break;
+    case '\n':
+        return "Enter";
+    case ' ':
+        return "Space";
+    case 27:
+        return "Esc";
+    default:
+        break;
     }
     if (b->key < 32) {
         snprintf(buf, sizeof buf, "C-%c", b->key + 'a' - 1);
@@ -226,6 +257,8 @@ void keys_dump(FILE *out)
         fprintf(out, "\n");
     }
     size_t n = keys_help(KM_GLOBAL, lines, GL_ARRAY_LEN(lines));
-    fprintf(out, "### Everywhere (unless the screen uses the key)\n\n| keys | action |\n|---|---|\n");
-    for (size_t i = 0; i < n; i++) fprintf(out, "| `%s` | %s |\n", lines[i].keys, lines[i].help);
+    fprintf(out,
+            "### Everywhere (unless the screen uses the key)\n\n| keys | action |\n|---|---|\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "| `%s` | %s |\n", lines[i].keys, lines[i].help);
 }

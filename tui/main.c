@@ -62,19 +62,29 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 'c': connect = optarg; break;
+        case 'c':
+            connect = optarg;
+            break;
         case 'u':
             free(a->user);
             a->user = xstrdup(optarg);
             break;
-        case 'p': pwfile = optarg; break;
-        case 'h': usage(stdout); return 0;
+        case 'p':
+            pwfile = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
         case 'K':
             keys_dump(stdout);
             free(a->user);
             return 0;
-        case 'V': printf("greenlight %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); return 0;
-        default: usage(stderr); return 2;
+        case 'V':
+            printf("greenlight %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind < argc) {

@@ -9,8 +9,8 @@
 #include "xmalloc.h"
 
 static const char *const status_names[MS_COUNT] = {
-    "draft", "awaiting_approval", "changes_requested", "approved",
-    "scheduled", "published", "failed", "unknown",
+    "draft",  "awaiting_approval", "changes_requested", "approved", "scheduled", "published",
+    "failed", "unknown",
 };
 static const char *const status_labels[MS_COUNT] = {
     "draft", "awaiting", "changes", "approved", "scheduled", "published", "failed", "?",
@@ -99,7 +99,8 @@ static int64_t *intlist_decode(const msgpack_object *map, const char *key, size_
 
 void md_strlist_free(struct md_strlist *l)
 {
-    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
     free(l->v);
     l->v = NULL;
     l->n = 0;
@@ -109,13 +110,15 @@ void md_strlist_copy(struct md_strlist *dst, const struct md_strlist *src)
 {
     dst->n = src->n;
     dst->v = xcalloc(src->n + 1, sizeof *dst->v);
-    for (size_t i = 0; i < src->n; i++) dst->v[i] = xstrdup(src->v[i]);
+    for (size_t i = 0; i < src->n; i++)
+        dst->v[i] = xstrdup(src->v[i]);
 }
 
 char *md_strlist_join(const struct md_strlist *l, const char *sep)
 {
     size_t len = 1;
-    for (size_t i = 0; i < l->n; i++) len += strlen(l->v[i]) + strlen(sep);
+    for (size_t i = 0; i < l->n; i++)
+        len += strlen(l->v[i]) + strlen(sep);
     char *s = xmalloc(len);
     s[0] = '\0';
     for (size_t i = 0; i < l->n; i++) {

@@ -10,7 +10,8 @@
 
 void postlist_clear(struct postlist *l)
 {
-    for (size_t i = 0; i < l->n; i++) md_post_free(&l->v[i]);
+    for (size_t i = 0; i < l->n; i++)
+        md_post_free(&l->v[i]);
     free(l->v);
     l->v = NULL;
     l->n = l->sel = l->top = 0;
@@ -35,7 +36,8 @@ void postlist_take(struct app *a, struct postlist *l, struct md_post *posts, siz
     (void)a;
     int64_t keep = l->sel < l->n ? l->v[l->sel].id : 0;
     size_t oldsel = l->sel;
-    for (size_t i = 0; i < l->n; i++) md_post_free(&l->v[i]);
+    for (size_t i = 0; i < l->n; i++)
+        md_post_free(&l->v[i]);
     free(l->v);
     l->v = posts;
     l->n = n;
@@ -53,13 +55,26 @@ bool postlist_move(struct postlist *l, enum action act, int page)
 {
     if (page < 1) page = 1;
     switch (act) {
-    case ACT_DOWN: if (l->sel + 1 < l->n) l->sel++; return true;
-    case ACT_UP: if (l->sel > 0) l->sel--; return true;
-    case ACT_PAGE_DOWN: l->sel = l->sel + (size_t)page < l->n ? l->sel + (size_t)page : (l->n ? l->n - 1 : 0); return true;
-    case ACT_PAGE_UP: l->sel = l->sel > (size_t)page ? l->sel - (size_t)page : 0; return true;
-    case ACT_TOP: l->sel = 0; return true;
-    case ACT_BOTTOM: l->sel = l->n ? l->n - 1 : 0; return true;
-    default: return false;
+    case ACT_DOWN:
+        if (l->sel + 1 < l->n) l->sel++;
+        return true;
+    case ACT_UP:
+        if (l->sel > 0) l->sel--;
+        return true;
+    case ACT_PAGE_DOWN:
+        l->sel = l->sel + (size_t)page < l->n ? l->sel + (size_t)page : (l->n ? l->n - 1 : 0);
+        return true;
+    case ACT_PAGE_UP:
+        l->sel = l->sel > (size_t)page ? l->sel - (size_t)page : 0;
+        return true;
+    case ACT_TOP:
+        l->sel = 0;
+        return true;
+    case ACT_BOTTOM:
+        l->sel = l->n ? l->n - 1 : 0;
+        return true;
+    default:
+        return false;
     }
 }
 

@@ -26,11 +26,12 @@ void ui_init_colour(bool want)
     init_pair(UP_TODAY, COLOR_BLACK, COLOR_GREEN);
     init_pair(UP_OK, COLOR_GREEN, -1);
     static const short fg[MS_COUNT] = {
-        [MS_DRAFT] = COLOR_WHITE,     [MS_AWAITING] = COLOR_YELLOW, [MS_CHANGES] = COLOR_RED,
-        [MS_APPROVED] = COLOR_GREEN,  [MS_SCHEDULED] = COLOR_CYAN,  [MS_PUBLISHED] = COLOR_BLUE,
-        [MS_FAILED] = COLOR_MAGENTA,  [MS_UNKNOWN] = COLOR_WHITE,
+        [MS_DRAFT] = COLOR_WHITE,    [MS_AWAITING] = COLOR_YELLOW, [MS_CHANGES] = COLOR_RED,
+        [MS_APPROVED] = COLOR_GREEN, [MS_SCHEDULED] = COLOR_CYAN,  [MS_PUBLISHED] = COLOR_BLUE,
+        [MS_FAILED] = COLOR_MAGENTA, [MS_UNKNOWN] = COLOR_WHITE,
     };
-    for (int s = 0; s < MS_COUNT; s++) init_pair((short)(UP_STATUS0 + s), fg[s], -1);
+    for (int s = 0; s < MS_COUNT; s++)
+        init_pair((short)(UP_STATUS0 + s), fg[s], -1);
 }
 
 bool ui_has_colour(void)
@@ -42,22 +43,34 @@ attr_t ui_attr(enum ui_pair p)
 {
     if (colour_on) {
         switch (p) {
-        case UP_NONE: return A_NORMAL;
-        case UP_TITLE: return COLOR_PAIR(p) | A_BOLD;
-        case UP_ERR: return COLOR_PAIR(p) | A_BOLD;
-        default: return COLOR_PAIR(p);
+        case UP_NONE:
+            return A_NORMAL;
+        case UP_TITLE:
+            return COLOR_PAIR(p) | A_BOLD;
+        case UP_ERR:
+            return COLOR_PAIR(p) | A_BOLD;
+        default:
+            return COLOR_PAIR(p);
         }
     }
     /* Monochrome: the same meaning through weight and reverse video. */
     switch (p) {
-    case UP_BAR: return A_REVERSE;
-    case UP_TITLE: return A_BOLD;
-    case UP_SEL: return A_REVERSE;
-    case UP_ERR: return A_REVERSE | A_BOLD;
-    case UP_DIM: return A_DIM;
-    case UP_TODAY: return A_BOLD | A_UNDERLINE;
-    case UP_OK: return A_BOLD;
-    default: return A_NORMAL;
+    case UP_BAR:
+        return A_REVERSE;
+    case UP_TITLE:
+        return A_BOLD;
+    case UP_SEL:
+        return A_REVERSE;
+    case UP_ERR:
+        return A_REVERSE | A_BOLD;
+    case UP_DIM:
+        return A_DIM;
+    case UP_TODAY:
+        return A_BOLD | A_UNDERLINE;
+    case UP_OK:
+        return A_BOLD;
+    default:
+        return A_NORMAL;
     }
 }
 
@@ -67,8 +80,10 @@ attr_t ui_status_attr(enum md_status s)
     switch (s) {
     case MS_AWAITING:
     case MS_CHANGES:
-    case MS_FAILED: return A_BOLD;
-    default: return A_NORMAL;
+    case MS_FAILED:
+        return A_BOLD;
+    default:
+        return A_NORMAL;
     }
 }
 
@@ -198,8 +213,10 @@ int ui_wrap(WINDOW *win, int y, int x, int w, int maxlines, int skip, const char
         }
         lines++;
         p = end;
-        if (*p == '\n' || (*p == ' ' && !newline)) p++;
-        else if (newline) p++;
+        if (*p == '\n' || (*p == ' ' && !newline))
+            p++;
+        else if (newline)
+            p++;
     }
     return drawn;
 }
@@ -228,13 +245,15 @@ int ui_parse_datetime(const char *s, int *y, int *mo, int *d, int *h, int *mi)
 {
     char sep;
     int n = 0;
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     if (sscanf(s, "%d-%d-%d%c%d:%d%n", y, mo, d, &sep, h, mi, &n) != 6) return -1;
     if (sep != ' ' && sep != 'T') return -1;
-    while (s[n] == ' ') n++;
+    while (s[n] == ' ')
+        n++;
     if (s[n]) return -1;
-    if (*y < 1970 || *y > 9999 || *mo < 1 || *mo > 12 || *d < 1 ||
-        *d > gl_days_in_month(*y, *mo) || *h < 0 || *h > 23 || *mi < 0 || *mi > 59)
+    if (*y < 1970 || *y > 9999 || *mo < 1 || *mo > 12 || *d < 1 || *d > gl_days_in_month(*y, *mo) ||
+        *h < 0 || *h > 23 || *mi < 0 || *mi > 59)
         return -1;
     return 0;
 }

@@ -28,9 +28,9 @@ static struct {
     bool buckets_ok;
 } cal;
 
-static const char *const month_names[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
+static const char *const month_names[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 static const char *const day_names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 /* The grid of the selected month: its first day (days since 1970) and number of weeks. */
@@ -52,7 +52,8 @@ static void ensure_date(struct app *a)
 
 static void bucket(int start, int64_t profile)
 {
-    for (int i = 0; i < 42; i++) cal.first[i] = -1, cal.count[i] = 0;
+    for (int i = 0; i < 42; i++)
+        cal.first[i] = -1, cal.count[i] = 0;
     /* Posts of another profile (a switch whose answer is not in yet) are not shown. */
     for (size_t i = 0; i < cal.nposts && cal.loaded_profile == profile; i++) {
         const struct md_post *p = &cal.posts[i];
@@ -67,7 +68,8 @@ static void bucket(int start, int64_t profile)
 
 static void free_posts(void)
 {
-    for (size_t i = 0; i < cal.nposts; i++) md_post_free(&cal.posts[i]);
+    for (size_t i = 0; i < cal.nposts; i++)
+        md_post_free(&cal.posts[i]);
     free(cal.posts);
     cal.posts = NULL;
     cal.nposts = 0;
@@ -144,7 +146,8 @@ static void draw_post_line(WINDOW *w, int y, int x, int width, const struct md_p
 static void title(struct app *a, WINDOW *w, int cols, const struct md_profile *p)
 {
     char off[16], line[256];
-    ui_fmt_offset(off, sizeof off, p->timezone, gl_tz_to_utc(p->timezone, cal.y, cal.m, cal.d, 12, 0));
+    ui_fmt_offset(off, sizeof off, p->timezone,
+                  gl_tz_to_utc(p->timezone, cal.y, cal.m, cal.d, 12, 0));
     snprintf(line, sizeof line, " %s  %s %d  %s (%s)%s", p->name, month_names[cal.m - 1], cal.y,
              p->timezone, off, cal.loading ? "  loading..." : "");
     attr_t t = ui_attr(UP_TITLE) | A_REVERSE;
@@ -310,8 +313,10 @@ static void move_days(struct app *a, int delta)
 static void move_months(struct app *a, int delta)
 {
     int m = cal.m - 1 + delta, y = cal.y;
-    while (m < 0) m += 12, y--;
-    while (m > 11) m -= 12, y++;
+    while (m < 0)
+        m += 12, y--;
+    while (m > 11)
+        m -= 12, y++;
     cal.y = y;
     cal.m = m + 1;
     int dim = gl_days_in_month(cal.y, cal.m);
@@ -327,12 +332,26 @@ static bool cal_key(struct app *a, enum action act)
     const struct md_profile *p = app_profile(a);
     if (!p) return false;
     switch (act) {
-    case ACT_LEFT: move_days(a, -1); return true;
-    case ACT_RIGHT: move_days(a, 1); return true;
-    case ACT_UP: case ACT_PREV_WEEK: move_days(a, -7); return true;
-    case ACT_DOWN: case ACT_NEXT_WEEK: move_days(a, 7); return true;
-    case ACT_PREV_MONTH: move_months(a, -1); return true;
-    case ACT_NEXT_MONTH: move_months(a, 1); return true;
+    case ACT_LEFT:
+        move_days(a, -1);
+        return true;
+    case ACT_RIGHT:
+        move_days(a, 1);
+        return true;
+    case ACT_UP:
+    case ACT_PREV_WEEK:
+        move_days(a, -7);
+        return true;
+    case ACT_DOWN:
+    case ACT_NEXT_WEEK:
+        move_days(a, 7);
+        return true;
+    case ACT_PREV_MONTH:
+        move_months(a, -1);
+        return true;
+    case ACT_NEXT_MONTH:
+        move_months(a, 1);
+        return true;
     case ACT_TODAY: {
         int oy = cal.y, om = cal.m;
         ui_today(p->timezone, &cal.y, &cal.m, &cal.d);
@@ -340,11 +359,22 @@ static bool cal_key(struct app *a, enum action act)
         app_dirty(a, DIRTY_MAIN);
         return true;
     }
-    case ACT_WEEK_VIEW: cal.week = true; app_dirty(a, DIRTY_MAIN); return true;
-    case ACT_MONTH_VIEW: cal.week = false; app_dirty(a, DIRTY_MAIN); return true;
-    case ACT_OPEN: view_day_open(a, cal.y, cal.m, cal.d); return true;
-    case ACT_NEW_POST: view_post_new(a, p->id, cal.y, cal.m, cal.d); return true;
-    default: return false;
+    case ACT_WEEK_VIEW:
+        cal.week = true;
+        app_dirty(a, DIRTY_MAIN);
+        return true;
+    case ACT_MONTH_VIEW:
+        cal.week = false;
+        app_dirty(a, DIRTY_MAIN);
+        return true;
+    case ACT_OPEN:
+        view_day_open(a, cal.y, cal.m, cal.d);
+        return true;
+    case ACT_NEW_POST:
+        view_post_new(a, p->id, cal.y, cal.m, cal.d);
+        return true;
+    default:
+        return false;
     }
 }
 

@@ -87,7 +87,7 @@ static void day_draw(struct app *a, WINDOW *w, int rows, int cols)
     day.rows = rows;
     day.cols = cols;
     char title[256];
-    static const char *const wd[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+    static const char *const wd[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                      "Friday", "Saturday", "Sunday"};
     snprintf(title, sizeof title, " %s  %s %04d-%02d-%02d  %zu post%s  (%s)%s", p ? p->name : "",
              wd[gl_weekday(day.y, day.m, day.d)], day.y, day.m, day.d, day.list.n,

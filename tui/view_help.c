@@ -64,10 +64,17 @@ static void help_draw(struct app *a, WINDOW *w, int rows, int cols)
 static bool help_key(struct app *a, enum action act)
 {
     switch (act) {
-    case ACT_DOWN: help_scroll++; break;
-    case ACT_UP: if (help_scroll > 0) help_scroll--; break;
-    case ACT_HELP: app_pop(a); return true;
-    default: return false;
+    case ACT_DOWN:
+        help_scroll++;
+        break;
+    case ACT_UP:
+        if (help_scroll > 0) help_scroll--;
+        break;
+    case ACT_HELP:
+        app_pop(a);
+        return true;
+    default:
+        return false;
     }
     app_dirty(a, DIRTY_MAIN);
     return true;

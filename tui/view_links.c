@@ -31,7 +31,8 @@ static struct {
 
 static void free_list(void)
 {
-    for (size_t i = 0; i < lk.n; i++) md_link_free(&lk.v[i]);
+    for (size_t i = 0; i < lk.n; i++)
+        md_link_free(&lk.v[i]);
     free(lk.v);
     lk.v = NULL;
     lk.n = 0;
@@ -76,7 +77,8 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     lk.loaded = true;
     int64_t keep = lk.sel < lk.n ? lk.v[lk.sel].id : 0;
     free_list();
-    const msgpack_object *list = r && r->type == MSGPACK_OBJECT_ARRAY ? r : md_get_array(r, "links");
+    const msgpack_object *list =
+        r && r->type == MSGPACK_OBJECT_ARRAY ? r : md_get_array(r, "links");
     if (list && list->via.array.size) {
         lk.v = xcalloc(list->via.array.size, sizeof *lk.v);
         /* Newest first: the one just made is the one wanted. */
@@ -125,14 +127,16 @@ static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
              lk.loading ? "  loading..." : "");
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
     if (lk.unavailable) {
-        ui_text(w, 2, 2, cols - 4, "Links are not available: this daemon has no link.* methods yet.",
-                A_BOLD);
+        ui_text(w, 2, 2, cols - 4,
+                "Links are not available: this daemon has no link.* methods yet.", A_BOLD);
         return;
     }
-    ui_text(w, 1, 0, cols, "  id kind      approver     status   expires           opened            n",
+    ui_text(w, 1, 0, cols,
+            "  id kind      approver     status   expires           opened            n",
             A_BOLD | A_UNDERLINE);
     if (!lk.n) {
-        ui_text(w, 3, 2, cols - 4, lk.loaded ? "No links yet. n: create one." : "", ui_attr(UP_DIM));
+        ui_text(w, 3, 2, cols - 4, lk.loaded ? "No links yet. n: create one." : "",
+                ui_attr(UP_DIM));
         return;
     }
     const char *zone = p ? p->timezone : "UTC";
@@ -149,7 +153,8 @@ static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
                  l->kind, l->approver[0] ? l->approver : "-", l->status, exp, opened,
                  (long long)l->opens);
         bool sel = lk.top + (size_t)r == lk.sel;
-        attr_t at = sel ? ui_attr(UP_SEL) : (strcmp(l->status, "active") ? ui_attr(UP_DIM) : A_NORMAL);
+        attr_t at =
+            sel ? ui_attr(UP_SEL) : (strcmp(l->status, "active") ? ui_attr(UP_DIM) : A_NORMAL);
         ui_text_pad(w, 2 + r, 0, cols, line, at);
     }
     int y = 2 + h;
@@ -160,7 +165,8 @@ static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
     char buf[512];
     snprintf(buf, sizeof buf, "Link %lld: %s link by %s, %s%s", (long long)l->id, l->kind,
              l->created_by, l->password ? "password protected" : "no password",
-             l->nposts ? "" : (strcmp(l->kind, "approval") ? "" : ", every post awaiting approval"));
+             l->nposts ? ""
+                       : (strcmp(l->kind, "approval") ? "" : ", every post awaiting approval"));
     ui_text(w, y++, 1, cols - 2, buf, A_BOLD);
     if (k) {
         char *u = xasprintf("URL: %s", k->url);
@@ -218,7 +224,8 @@ static void send_create(struct app *a, int days)
     if (nids) {
         gl_pack_key(pk, "posts");
         msgpack_pack_array(pk, nids);
-        for (size_t i = 0; i < nids; i++) msgpack_pack_int64(pk, ids[i]);
+        for (size_t i = 0; i < nids; i++)
+            msgpack_pack_int64(pk, ids[i]);
     }
     if (pw) {
         if (strcmp(lk.password, "auto") == 0)
@@ -248,8 +255,9 @@ static void on_password(struct app *a, const char *text, uint64_t tag)
     (void)tag;
     if (!text) return;
     snprintf(lk.password, sizeof lk.password, "%s", text[0] ? text : "auto");
-    app_prompt(a, strcmp(lk.kind, "approval") == 0 ? "Valid for days (empty: 30):"
-                                                    : "Valid for days (empty: no expiry):",
+    app_prompt(a,
+               strcmp(lk.kind, "approval") == 0 ? "Valid for days (empty: 30):"
+                                                : "Valid for days (empty: no expiry):",
                NULL, false, on_days, 0);
 }
 
@@ -349,10 +357,18 @@ static bool links_key(struct app *a, enum action act)
     const struct md_link *l = lk.sel < lk.n ? &lk.v[lk.sel] : NULL;
     char label[96];
     switch (act) {
-    case ACT_DOWN: if (lk.sel + 1 < lk.n) lk.sel++; break;
-    case ACT_UP: if (lk.sel > 0) lk.sel--; break;
-    case ACT_TOP: lk.sel = 0; break;
-    case ACT_BOTTOM: if (lk.n) lk.sel = lk.n - 1; break;
+    case ACT_DOWN:
+        if (lk.sel + 1 < lk.n) lk.sel++;
+        break;
+    case ACT_UP:
+        if (lk.sel > 0) lk.sel--;
+        break;
+    case ACT_TOP:
+        lk.sel = 0;
+        break;
+    case ACT_BOTTOM:
+        if (lk.n) lk.sel = lk.n - 1;
+        break;
     case ACT_LINK_NEW:
         if (lk.unavailable) {
             app_msg(a, true, "links are not available on this daemon");
@@ -362,7 +378,8 @@ static bool links_key(struct app *a, enum action act)
         return true;
     case ACT_LINK_REVOKE:
         if (!l) return true;
-        snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once (y/n)", (long long)l->id);
+        snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once (y/n)",
+                 (long long)l->id);
         app_prompt(a, label, NULL, false, on_revoke, (uint64_t)l->id);
         return true;
     case ACT_LINK_REGEN:
@@ -388,7 +405,8 @@ static bool links_key(struct app *a, enum action act)
         app_msg(a, false, "copied %s", k->url);
         return true;
     }
-    default: return false;
+    default:
+        return false;
     }
     app_dirty(a, DIRTY_MAIN);
     return true;

@@ -11,7 +11,8 @@ static size_t sel, top;
 
 static void mark_all_read(struct app *a)
 {
-    for (size_t i = 0; i < a->nevents; i++) a->events[i].read = true;
+    for (size_t i = 0; i < a->nevents; i++)
+        a->events[i].read = true;
     a->unread = 0;
     app_dirty(a, DIRTY_STATUS);
 }
@@ -64,17 +65,28 @@ static void notify_draw(struct app *a, WINDOW *w, int rows, int cols)
 static bool notify_key(struct app *a, enum action act)
 {
     switch (act) {
-    case ACT_DOWN: if (sel + 1 < a->nevents) sel++; break;
-    case ACT_UP: if (sel > 0) sel--; break;
-    case ACT_TOP: sel = 0; break;
-    case ACT_BOTTOM: if (a->nevents) sel = a->nevents - 1; break;
-    case ACT_MARK_READ: mark_all_read(a); break;
+    case ACT_DOWN:
+        if (sel + 1 < a->nevents) sel++;
+        break;
+    case ACT_UP:
+        if (sel > 0) sel--;
+        break;
+    case ACT_TOP:
+        sel = 0;
+        break;
+    case ACT_BOTTOM:
+        if (a->nevents) sel = a->nevents - 1;
+        break;
+    case ACT_MARK_READ:
+        mark_all_read(a);
+        break;
     case ACT_OPEN: {
         struct md_event *e = at(a, sel);
         if (e && e->post) view_post_open(a, e->post);
         return true;
     }
-    default: return false;
+    default:
+        return false;
     }
     app_dirty(a, DIRTY_MAIN);
     return true;

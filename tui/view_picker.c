@@ -36,10 +36,18 @@ static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
 static bool picker_key(struct app *a, enum action act)
 {
     switch (act) {
-    case ACT_DOWN: if (sel + 1 < a->nprofiles) sel++; break;
-    case ACT_UP: if (sel > 0) sel--; break;
-    case ACT_TOP: sel = 0; break;
-    case ACT_BOTTOM: if (a->nprofiles) sel = a->nprofiles - 1; break;
+    case ACT_DOWN:
+        if (sel + 1 < a->nprofiles) sel++;
+        break;
+    case ACT_UP:
+        if (sel > 0) sel--;
+        break;
+    case ACT_TOP:
+        sel = 0;
+        break;
+    case ACT_BOTTOM:
+        if (a->nprofiles) sel = a->nprofiles - 1;
+        break;
     case ACT_OPEN:
         if (sel < a->nprofiles) {
             app_set_profile(a, a->profiles[sel].id);
@@ -47,7 +55,8 @@ static bool picker_key(struct app *a, enum action act)
             app_pop(a);
         }
         return true;
-    default: return false;
+    default:
+        return false;
     }
     app_dirty(a, DIRTY_MAIN);
     return true;

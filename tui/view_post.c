@@ -14,8 +14,8 @@
 #include "xmalloc.h"
 
 enum field { F_PROFILE, F_PLATFORMS, F_WHEN, F_CAPTION, F_NOTES, F_MEDIA, F_COUNT };
-static const char *const field_names[F_COUNT] = {"Profile", "Platforms", "Date, time", "Caption",
-                                                 "Notes", "Media"};
+static const char *const field_names[F_COUNT] = {"Profile", "Platforms", "Date, time",
+                                                 "Caption", "Notes",     "Media"};
 
 static struct {
     int64_t id; /* 0: a new post */
@@ -50,7 +50,8 @@ static void form_from_post(struct app *a, const struct md_post *p)
 {
     const struct md_profile *pr = app_profile_by_id(a, p->profile);
     char when[32] = "";
-    if (p->scheduled_at) ui_fmt_datetime(when, sizeof when, pr ? pr->timezone : "UTC", p->scheduled_at);
+    if (p->scheduled_at)
+        ui_fmt_datetime(when, sizeof when, pr ? pr->timezone : "UTC", p->scheduled_at);
     char *plat = md_strlist_join(&p->platforms, ", ");
     ps.profile = p->profile;
     set_str(&ps.platforms, plat);
@@ -123,32 +124,39 @@ static const char *field_value(enum field f, char *buf, size_t n, struct app *a)
         snprintf(buf, n, "%s%s", pr ? pr->name : "?", ps.id ? "" : "  (Enter: next profile)");
         return buf;
     }
-    case F_PLATFORMS: return ps.platforms;
+    case F_PLATFORMS:
+        return ps.platforms;
     case F_WHEN: {
         const struct md_profile *pr = app_profile_by_id(a, ps.profile);
-        snprintf(buf, n, "%s  %s", ps.when[0] ? ps.when : "(not scheduled)", pr ? pr->timezone : "");
+        snprintf(buf, n, "%s  %s", ps.when[0] ? ps.when : "(not scheduled)",
+                 pr ? pr->timezone : "");
         return buf;
     }
-    case F_CAPTION: return ps.caption;
-    case F_NOTES: return ps.notes;
+    case F_CAPTION:
+        return ps.caption;
+    case F_NOTES:
+        return ps.notes;
     case F_MEDIA: {
         size_t have = ps.id && ps.det.have ? ps.det.post.nmedia : 0;
         if (ps.media[0])
-            snprintf(buf, n, "%s%s", ps.media, ps.uploaded_media ? "  (uploaded)" : "  (uploaded on save)");
+            snprintf(buf, n, "%s%s", ps.media,
+                     ps.uploaded_media ? "  (uploaded)" : "  (uploaded on save)");
         else if (have)
-            snprintf(buf, n, "%zu image%s attached; Enter adds one (a file path on this host)", have,
-                     have == 1 ? "" : "s");
+            snprintf(buf, n, "%zu image%s attached; Enter adds one (a file path on this host)",
+                     have, have == 1 ? "" : "s");
         else
             snprintf(buf, n, "(none: a file path on this host)");
         return buf;
     }
-    default: return "";
+    default:
+        return "";
     }
 }
 
 static void post_draw(struct app *a, WINDOW *w, int rows, int cols)
 {
-    if (ps.id && !ps.filled && ps.det.have && ps.det.post.id == ps.id) form_from_post(a, &ps.det.post);
+    if (ps.id && !ps.filled && ps.det.have && ps.det.post.id == ps.id)
+        form_from_post(a, &ps.det.post);
     char title[160];
     if (ps.id)
         snprintf(title, sizeof title, " Post %lld%s%s", (long long)ps.id,
@@ -178,7 +186,8 @@ static void post_draw(struct app *a, WINDOW *w, int rows, int cols)
         int total = detail_draw_brief(a, &ps.det, w, y, 1, rows - y, cols - 2, ps.scroll);
         if (ps.scroll > total) ps.scroll = total;
     } else if (y < rows) {
-        ui_text(w, y, 1, cols - 2, "j/k choose a field, Enter edits it, E the caption in $EDITOR, w saves.",
+        ui_text(w, y, 1, cols - 2,
+                "j/k choose a field, Enter edits it, E the caption in $EDITOR, w saves.",
                 ui_attr(UP_DIM));
     }
 }
@@ -190,12 +199,23 @@ static void on_field(struct app *a, const char *text, uint64_t tag)
     if (!text) return;
     char **dst = NULL;
     switch ((enum field)tag) {
-    case F_PLATFORMS: dst = &ps.platforms; break;
-    case F_WHEN: dst = &ps.when; break;
-    case F_CAPTION: dst = &ps.caption; break;
-    case F_NOTES: dst = &ps.notes; break;
-    case F_MEDIA: dst = &ps.media; break;
-    default: return;
+    case F_PLATFORMS:
+        dst = &ps.platforms;
+        break;
+    case F_WHEN:
+        dst = &ps.when;
+        break;
+    case F_CAPTION:
+        dst = &ps.caption;
+        break;
+    case F_NOTES:
+        dst = &ps.notes;
+        break;
+    case F_MEDIA:
+        dst = &ps.media;
+        break;
+    default:
+        return;
     }
     if (tag == F_WHEN && text[0]) {
         int y, m, d, h, mi;
@@ -241,10 +261,17 @@ static void edit_field(struct app *a)
         app_prompt(a, "Date and time (YYYY-MM-DD HH:MM, empty: none):", ps.when, false, on_field,
                    F_WHEN);
         return;
-    case F_CAPTION: app_prompt(a, "Caption:", ps.caption, false, on_field, F_CAPTION); return;
-    case F_NOTES: app_prompt(a, "Notes for approvers:", ps.notes, false, on_field, F_NOTES); return;
-    case F_MEDIA: app_prompt(a, "Media file path:", ps.media, false, on_field, F_MEDIA); return;
-    default: return;
+    case F_CAPTION:
+        app_prompt(a, "Caption:", ps.caption, false, on_field, F_CAPTION);
+        return;
+    case F_NOTES:
+        app_prompt(a, "Notes for approvers:", ps.notes, false, on_field, F_NOTES);
+        return;
+    case F_MEDIA:
+        app_prompt(a, "Media file path:", ps.media, false, on_field, F_MEDIA);
+        return;
+    default:
+        return;
     }
 }
 
@@ -260,7 +287,8 @@ static void pack_platforms(msgpack_packer *pk)
         items[n++] = t;
     gl_pack_key(pk, "platforms");
     msgpack_pack_array(pk, n);
-    for (size_t i = 0; i < n; i++) gl_pack_str(pk, items[i]);
+    for (size_t i = 0; i < n; i++)
+        gl_pack_str(pk, items[i]);
     free(copy);
 }
 
@@ -332,7 +360,8 @@ static void send_save(struct app *a)
         size_t have = ps.id && ps.det.have ? ps.det.post.nmedia : 0;
         gl_pack_key(pk, "media");
         msgpack_pack_array(pk, have + 1);
-        for (size_t i = 0; i < have; i++) msgpack_pack_int64(pk, ps.det.post.media[i]);
+        for (size_t i = 0; i < have; i++)
+            msgpack_pack_int64(pk, ps.det.post.media[i]);
         msgpack_pack_int64(pk, ps.uploaded_media);
     }
     conn_send(a->conn, on_saved, a, 0);
@@ -425,12 +454,28 @@ static void on_discard(struct app *a, const char *text, uint64_t tag)
 static bool post_key(struct app *a, enum action act)
 {
     switch (act) {
-    case ACT_DOWN: if (ps.field + 1 < F_COUNT) ps.field++; app_dirty(a, DIRTY_MAIN); return true;
-    case ACT_UP: if (ps.field > 0) ps.field--; app_dirty(a, DIRTY_MAIN); return true;
-    case ACT_PAGE_DOWN: ps.scroll += 5; app_dirty(a, DIRTY_MAIN); return true;
-    case ACT_PAGE_UP: ps.scroll = ps.scroll > 5 ? ps.scroll - 5 : 0; app_dirty(a, DIRTY_MAIN); return true;
-    case ACT_EDIT_FIELD: edit_field(a); return true;
-    case ACT_SAVE: save(a); return true;
+    case ACT_DOWN:
+        if (ps.field + 1 < F_COUNT) ps.field++;
+        app_dirty(a, DIRTY_MAIN);
+        return true;
+    case ACT_UP:
+        if (ps.field > 0) ps.field--;
+        app_dirty(a, DIRTY_MAIN);
+        return true;
+    case ACT_PAGE_DOWN:
+        ps.scroll += 5;
+        app_dirty(a, DIRTY_MAIN);
+        return true;
+    case ACT_PAGE_UP:
+        ps.scroll = ps.scroll > 5 ? ps.scroll - 5 : 0;
+        app_dirty(a, DIRTY_MAIN);
+        return true;
+    case ACT_EDIT_FIELD:
+        edit_field(a);
+        return true;
+    case ACT_SAVE:
+        save(a);
+        return true;
     case ACT_EDIT_CAPTION: {
         char *text = app_edit_external(a, ps.caption, "caption");
         if (text) {
@@ -449,7 +494,8 @@ static bool post_key(struct app *a, enum action act)
             return true;
         }
         return false;
-    default: break;
+    default:
+        break;
     }
     if (!ps.id) {
         if (act >= ACT_APPROVE && act <= ACT_DELETE) app_msg(a, true, "save the post first (w)");

@@ -20,11 +20,11 @@ static struct {
     struct detail det;
     int64_t filter; /* a profile id, 0 for all */
     unsigned gen;
-    int parts;      /* answers still to come for gen */
+    int parts; /* answers still to come for gen */
     struct md_post *stage;
     size_t nstage;
     bool loading, loaded;
-    int64_t *tags;  /* tagged post ids: kept across reloads */
+    int64_t *tags; /* tagged post ids: kept across reloads */
     size_t ntags;
     char search[256];
     int rows, cols;
@@ -78,12 +78,14 @@ static void on_part(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     q.loading = false;
     q.loaded = true;
     if (q.nstage) qsort(q.stage, q.nstage, sizeof *q.stage, by_time);
-    for (size_t i = 0; i < q.nstage; i++) q.stage[i].tagged = is_tagged(q.stage[i].id);
+    for (size_t i = 0; i < q.nstage; i++)
+        q.stage[i].tagged = is_tagged(q.stage[i].id);
     /* Tags of posts that left the queue go too: a bulk action must not reach them. */
     size_t k = 0;
     for (size_t i = 0; i < q.ntags; i++) {
         bool present = false;
-        for (size_t j = 0; j < q.nstage && !present; j++) present = q.stage[j].id == q.tags[i];
+        for (size_t j = 0; j < q.nstage && !present; j++)
+            present = q.stage[j].id == q.tags[i];
         if (present) q.tags[k++] = q.tags[i];
     }
     q.ntags = k;
@@ -101,7 +103,8 @@ static void q_reload(struct app *a)
     q.gen++;
     q.parts = 2;
     q.loading = true;
-    for (size_t i = 0; i < q.nstage; i++) md_post_free(&q.stage[i]);
+    for (size_t i = 0; i < q.nstage; i++)
+        md_post_free(&q.stage[i]);
     free(q.stage);
     q.stage = NULL;
     q.nstage = 0;
@@ -149,14 +152,15 @@ static void q_draw(struct app *a, WINDOW *w, int rows, int cols)
     int h = list_rows(rows, cols);
     int lw = wide(cols) ? cols * 11 / 20 : cols;
     if (!q.list.n) {
-        ui_text(w, 2, 2, lw - 2,
-                q.loaded ? "Nothing awaits approval. Well done." : "loading...", ui_attr(UP_DIM));
+        ui_text(w, 2, 2, lw - 2, q.loaded ? "Nothing awaits approval. Well done." : "loading...",
+                ui_attr(UP_DIM));
         return;
     }
     postlist_scroll(&q.list, h);
     postlist_draw(a, &q.list, w, 1, h, lw, true, true, q.search);
     if (wide(cols)) {
-        for (int r = 1; r < rows; r++) mvwaddch(w, r, lw, ACS_VLINE);
+        for (int r = 1; r < rows; r++)
+            mvwaddch(w, r, lw, ACS_VLINE);
         detail_draw(a, &q.det, w, 1, lw + 2, rows - 1, cols - lw - 3, q.det_scroll);
     } else {
         ui_hline(w, 1 + h, 0, cols, ui_attr(UP_DIM));
@@ -245,7 +249,9 @@ static bool q_key(struct app *a, enum action act)
         free(ids);
         return true;
     }
-    case ACT_SEARCH: app_prompt(a, "Search:", q.search, false, on_search, 0); return true;
+    case ACT_SEARCH:
+        app_prompt(a, "Search:", q.search, false, on_search, 0);
+        return true;
     case ACT_SEARCH_NEXT:
         if (!q.search[0])
             app_msg(a, true, "no search yet: press /");
@@ -273,7 +279,8 @@ static bool q_key(struct app *a, enum action act)
         if (pr) view_post_new(a, pr->id, 0, 0, 0);
         return true;
     }
-    default: break;
+    default:
+        break;
     }
     const struct md_post *full = p && q.det.have && q.det.post.id == p->id ? &q.det.post : p;
     return act_post(a, act, full);
@@ -290,7 +297,8 @@ static void q_free(struct app *a)
     (void)a;
     postlist_clear(&q.list);
     detail_clear(&q.det);
-    for (size_t i = 0; i < q.nstage; i++) md_post_free(&q.stage[i]);
+    for (size_t i = 0; i < q.nstage; i++)
+        md_post_free(&q.stage[i]);
     free(q.stage);
     free(q.tags);
 }
