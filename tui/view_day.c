@@ -134,6 +134,12 @@ static void day_event(struct app *a, const struct md_event *e)
     app_want_reload(a, KM_DAY);
 }
 
+static void day_resize(struct app *a)
+{
+    (void)a;
+    day.list.top = 0;
+}
+
 static void day_free(struct app *a)
 {
     (void)a;
@@ -147,6 +153,7 @@ struct view view_day = {
     .enter = day_enter,
     .draw = day_draw,
     .key = day_key,
+    .resize = day_resize,
     .reload = day_reload,
     .event = day_event,
     .free = day_free,

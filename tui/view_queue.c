@@ -141,9 +141,9 @@ static void q_draw(struct app *a, WINDOW *w, int rows, int cols)
     q.cols = cols;
     const struct md_profile *fp = q.filter ? app_profile_by_id(a, q.filter) : NULL;
     char title[256];
-    snprintf(title, sizeof title, " Approval queue: %zu post%s%s, %s, soonest first%s%s%s",
-             q.list.n, q.list.n == 1 ? "" : "s", "", fp ? fp->name : "all profiles",
-             q.ntags ? "" : "", q.loading ? "  loading..." : "", "");
+    snprintf(title, sizeof title, " Approval queue: %zu post%s, %s, soonest first%s", q.list.n,
+             q.list.n == 1 ? "" : "s", fp ? fp->name : "all profiles",
+             q.loading ? "  loading..." : "");
     if (q.ntags) {
         size_t len = strlen(title);
         snprintf(title + len, sizeof title - len, "  [%zu tagged]", q.ntags);
@@ -292,6 +292,14 @@ static void q_event(struct app *a, const struct md_event *e)
     app_want_reload(a, KM_QUEUE);
 }
 
+/* A new size changes how many rows the list has: scroll again from the selection. */
+static void q_resize(struct app *a)
+{
+    (void)a;
+    q.list.top = 0;
+    q.det_scroll = 0;
+}
+
 static void q_free(struct app *a)
 {
     (void)a;
@@ -309,6 +317,7 @@ struct view view_queue = {
     .enter = q_enter,
     .draw = q_draw,
     .key = q_key,
+    .resize = q_resize,
     .reload = q_reload,
     .event = q_event,
     .free = q_free,
