@@ -149,6 +149,8 @@ def main():
         month_ms = keys_timed(["]", "[", "]", "["] * 3, "month_switch_full_ms")
         screen = subprocess.run([tmux, "-L", sock, "capture-pane", "-p", "-t", last],
                                 capture_output=True, text=True).stdout
+        # The queue holds the two thirds of them that were submitted.
+        queue_ms = keys_timed(["2"] + ["j", "j", "k", "Space"] * 10, "key_redraw_ms")
 
         def row(name, values):
             print(f"  {name:38s} median {statistics.median(values):7.2f} ms   "
@@ -161,6 +163,7 @@ def main():
         row("start -> logged in", [s["login_from_start_ms"][0] for s in starts])
         row("key -> redraw done (moves, views)", key_ms)
         row("month key -> month drawn with data", month_ms)
+        row("queue keys (open, j/k, tag) -> redraw", queue_ms)
         print("aim: first full screen within 100 ms of login; a redraw within 10 ms")
         print("last screen:")
         print(screen)
