@@ -391,7 +391,7 @@ struct web_write {
     /* results */
     unsigned n_done, n_skipped;
     int status; /* the HTTP status of a refusal */
-    char msg[256];
+    char msg[400];
     enum gl_status post_status;
     struct {
         uint64_t link;
@@ -576,6 +576,9 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
         uint32_t seq;
         r = wf_comment(&wf, &p, ww->text, true, &seq, &err);
     }
+    if (r && err.code == GL_E_FORBIDDEN)
+        return refuse(ww, 409, "This post is not ready for your decision yet (%s). Nothing was "
+                               "changed.", err.message);
     if (r) return refuse(ww, err.code == GL_E_BAD_REQUEST ? 422 : 409, "%s", err.message);
     ww->post_status = p.status;
     gl_seen_save(t, l.id, ww->name, &p, wf.now);

@@ -454,3 +454,26 @@ def test_cached_calendar_page_follows_every_write(daemon, admin, acme):
     admin.call("link.revoke", id=link["id"])
     assert w.get(base)[0] == 404
     assert w.get(base + "?month=" + time.strftime("%Y-%m", time.gmtime(NOW)))[0] == 404
+
+
+def test_link_decision_counts_for_the_external_step(daemon, admin):
+    """With approval steps, a decision through a link is the external approver's step."""
+    prof = admin.call("profile.create", name="Stepped", timezone="Europe/Paris",
+                      platforms=["instagram"],
+                      steps=[{"name": "Team lead", "who": "manager"},
+                             {"name": "Client", "who": "external"}])["id"]
+    pid = make_post(admin, prof, "awaiting_approval", at=NOW + 86400)
+    link, w, base = collab_visitor(daemon, admin, prof)
+    detail = w.get(f"{base}/p/{pid}")[2]
+    st, _, body = w.post(f"{base}/p/{pid}", {"csrf": csrf(detail), "rev": "1",
+                                             "action": "approve"})
+    assert st == 409 and "not ready for your decision" in text(body)
+    admin.call("post.approve", id=pid)  # the team lead's step
+    assert admin.call("post.get", id=pid)["status"] == "awaiting_approval"
+    st, _, _ = w.follow(f"{base}/p/{pid}", {"csrf": csrf(detail), "rev": "1",
+                                            "action": "approve"})
+    assert st == 303
+    p = admin.call("post.get", id=pid)
+    assert p["status"] == "approved"
+    client = [a for a in p["approvals"] if a["step"] == 2][0]
+    assert client["by"] == "Paula Partner" and client["link"] == link["id"]
