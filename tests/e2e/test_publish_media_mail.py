@@ -91,12 +91,13 @@ def test_kill9_while_publisher_runs_never_publishes_twice(tmpdir_path):
     runs = os.path.join(tmpdir_path, "runs")
     started = os.path.join(tmpdir_path, "started")
     pub = script(os.path.join(tmpdir_path, "pub.sh"),
-                 f'echo run >> "{runs}"\ntouch "{started}"\nsleep 30\n')
+                 f'echo run >> "{runs}"\necho $$ > "{started}"\nexec sleep 30\n')
     d = start(tmpdir_path, "--publisher", pub)
     c = d.client()
     prof = make_profile(c)
     pid = due_soon(c, prof)
-    wait_until(lambda: os.path.exists(started), timeout=20, what="the publisher to start")
+    wait_until(lambda: os.path.exists(started) and os.path.getsize(started), timeout=20,
+               what="the publisher to start")
     d.kill9()
     d.start()
     c = d.client()
@@ -109,7 +110,11 @@ def test_kill9_while_publisher_runs_never_publishes_twice(tmpdir_path):
         # A sibling still scheduled for later keeps its status.
         assert c.call("server.ping")
     finally:
-        os.system(f"pkill -f '{pub}' 2>/dev/null")
+        with open(started) as f:
+            try:
+                os.kill(int(f.read()), 9)  # the orphaned publisher of the killed daemon
+            except ProcessLookupError:
+                pass
         assert d.stop() == 0
 
 
