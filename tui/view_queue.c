@@ -70,7 +70,7 @@ static void on_part(void *ud, uint64_t tag, const struct gl_err *err, const msgp
         size_t n;
         struct md_post *v = postlist_decode(a, md_get_array(r, "posts"), &n);
         q.stage = xrealloc(q.stage, (q.nstage + n + 1) * sizeof *q.stage);
-        memcpy(q.stage + q.nstage, v, n * sizeof *v);
+        if (n) memcpy(q.stage + q.nstage, v, n * sizeof *v); /* v is NULL when n is 0 */
         q.nstage += n;
         free(v);
     }
