@@ -32,7 +32,7 @@ ifneq ($(wildcard tui/main.c),)
 TARGETS += $(BIN)/greenlight
 endif
 
-.PHONY: all deps test test-unit test-e2e asan test-asan run bench clean format
+.PHONY: all deps test test-deps check check-asan test-unit test-e2e asan test-asan run bench clean format
 all: deps $(TARGETS)
 
 deps:
@@ -55,25 +55,34 @@ $(BUILD)/tests/%: tests/unit/%.c $(SERVER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS_D) -lcmocka
 
-test: test-deps all $(UNIT_BIN)
-	$(MAKE) --no-print-directory test-unit test-e2e
+# make test: every test on the default build, then again on the sanitizer build.
+test: test-deps
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check-asan
 
 test-deps:
 	@scripts/install-deps.sh test
+
+# The tests of one build (BUILD/BIN).
+check: all $(UNIT_BIN)
+	$(MAKE) --no-print-directory test-unit test-e2e
 
 test-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 test-e2e: all
-	GL_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/e2e $(PYTEST_ARGS)
+	GL_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e $(PYTEST_ARGS)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, in its own directories.
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ASAN_MAKE := $(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
 asan:
-	$(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
+	$(ASAN_MAKE) all
 
-test-asan:
-	$(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
+check-asan:
+	$(ASAN_MAKE) check
+
+test-asan: test-deps check-asan
 
 run: all
 	@scripts/run-demo.sh $(abspath $(BIN))
