@@ -32,7 +32,7 @@ ifneq ($(wildcard tui/main.c),)
 TARGETS += $(BIN)/greenlight
 endif
 
-.PHONY: all deps test test-deps check check-asan test-unit test-e2e asan test-asan run bench clean format
+.PHONY: all deps test test-deps check check-asan fuzz test-unit test-e2e asan test-asan run bench clean format
 all: deps $(TARGETS)
 
 deps:
@@ -59,6 +59,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(SERVER_OBJ) $(COMMON_OBJ)
 test: test-deps
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory check-asan
+	@if [ -x fuzz/run.sh ]; then fuzz/run.sh short; fi
+
+# Fuzzing with libFuzzer (clang): each target for a bounded time (fuzz/run.sh).
+fuzz: test-deps
+	@fuzz/run.sh long
 
 test-deps:
 	@scripts/install-deps.sh test
