@@ -135,8 +135,15 @@ def tuis(tmpdir_path):
         return t
 
     yield make
+    reports = []
     for t in made:
         t.close()
+        # A sanitizer build (make asan) reports to stderr: any report fails the test.
+        if os.path.exists(t.stderr):
+            err = open(t.stderr, errors="replace").read()
+            if "runtime error:" in err or "Sanitizer" in err:
+                reports.append(err[-4000:])
+    assert not reports, "\n".join(reports)
 
 
 # ---- the month grid, read back from the screen ----
