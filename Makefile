@@ -100,6 +100,6 @@ format:
 	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
 
 clean:
-	rm -rf build build-asan bin bin-asan
+	rm -rf build build-* bin bin-*
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

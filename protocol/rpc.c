@@ -220,6 +220,25 @@ void gl_rpc_pack_error(msgpack_packer *pk, uint32_t msgid, const struct gl_err *
     msgpack_pack_nil(pk);
 }
 
+static bool skipped(const msgpack_object *key, const char *const *skip)
+{
+    for (; *skip; skip++)
+        if (gl_obj_streq(key, *skip)) return true;
+    return false;
+}
+
+void gl_pack_map_except(msgpack_packer *pk, const msgpack_object *map, const char *const *skip)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < map->via.map.size; i++) n += !skipped(&map->via.map.ptr[i].key, skip);
+    msgpack_pack_map(pk, n);
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        if (skipped(&map->via.map.ptr[i].key, skip)) continue;
+        msgpack_pack_object(pk, map->via.map.ptr[i].key);
+        msgpack_pack_object(pk, map->via.map.ptr[i].val);
+    }
+}
+
 /* ---- named arguments ---- */
 
 const msgpack_object *gl_args_get(const struct gl_args *a, const char *key)

@@ -102,6 +102,10 @@ bool gl_args_only(const struct gl_args *a, const char *allowed, struct gl_err *e
 /* Sets err (bad_request) naming key when it is missing. */
 bool gl_args_require(const struct gl_args *a, const char *key, struct gl_err *err);
 
+/* Packs map without the keys named in skip (a NULL-terminated list): how stored records,
+ * which carry bookkeeping such as their schema version "v", become wire objects. */
+void gl_pack_map_except(msgpack_packer *pk, const msgpack_object *map, const char *const *skip);
+
 /* Plain helpers on msgpack objects. */
 bool gl_obj_streq(const msgpack_object *o, const char *s);
 const msgpack_object *gl_map_get(const msgpack_object *map, const char *key);

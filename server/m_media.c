@@ -76,13 +76,7 @@ int m_media_get(struct gl_req *req, struct gl_txn *t)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no media %lld", (long long)id);
     /* The record less its schema version; strings and data still point into the page, which
      * stays valid until the read transaction ends, after the reply is packed. */
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < o.via.map.size; i++) n += !gl_obj_streq(&o.via.map.ptr[i].key, "v");
-    msgpack_pack_map(&req->pk, n);
-    for (uint32_t i = 0; i < o.via.map.size; i++) {
-        if (gl_obj_streq(&o.via.map.ptr[i].key, "v")) continue;
-        msgpack_pack_object(&req->pk, o.via.map.ptr[i].key);
-        msgpack_pack_object(&req->pk, o.via.map.ptr[i].val);
-    }
+    static const char *const bookkeeping[] = {"v", NULL};
+    gl_pack_map_except(&req->pk, &o, bookkeeping);
     return 0;
 }

@@ -62,20 +62,8 @@ int m_notify_list(struct gl_req *req, struct gl_txn *t)
             msgpack_pack_nil(&req->pk);
             continue;
         }
-        /* The stored map less its bookkeeping ("v", "mailed"). */
-        uint32_t keep = 0;
-        for (uint32_t k = 0; k < o.via.map.size; k++)
-            if (!gl_obj_streq(&o.via.map.ptr[k].key, "v") &&
-                !gl_obj_streq(&o.via.map.ptr[k].key, "mailed"))
-                keep++;
-        msgpack_pack_map(&req->pk, keep);
-        for (uint32_t k = 0; k < o.via.map.size; k++) {
-            if (gl_obj_streq(&o.via.map.ptr[k].key, "v") ||
-                gl_obj_streq(&o.via.map.ptr[k].key, "mailed"))
-                continue;
-            msgpack_pack_object(&req->pk, o.via.map.ptr[k].key);
-            msgpack_pack_object(&req->pk, o.via.map.ptr[k].val);
-        }
+        static const char *const bookkeeping[] = {"v", "mailed", NULL};
+        gl_pack_map_except(&req->pk, &o, bookkeeping);
     }
     (void)total;
     msgpack_zone_destroy(&scratch);

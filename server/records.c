@@ -67,7 +67,7 @@ const char *gl_zone_strdup(msgpack_zone *z, const char *s)
 
 /* ---- decoding helpers: fields of a map, copied into the zone ---- */
 
-static const char *field_str(const msgpack_object *m, const char *key, msgpack_zone *z)
+const char *gl_field_str(const msgpack_object *m, const char *key, msgpack_zone *z)
 {
     const msgpack_object *o = gl_map_get(m, key);
     if (!o || o->type != MSGPACK_OBJECT_STR) return NULL;
@@ -77,21 +77,21 @@ static const char *field_str(const msgpack_object *m, const char *key, msgpack_z
     return p;
 }
 
-static int64_t field_int(const msgpack_object *m, const char *key, int64_t dflt)
+int64_t gl_field_int(const msgpack_object *m, const char *key, int64_t dflt)
 {
     const msgpack_object *o = gl_map_get(m, key);
     int64_t v;
     return o && gl_obj_int(o, &v) ? v : dflt;
 }
 
-static bool field_bool(const msgpack_object *m, const char *key)
+bool gl_field_bool(const msgpack_object *m, const char *key)
 {
     const msgpack_object *o = gl_map_get(m, key);
     return o && o->type == MSGPACK_OBJECT_BOOLEAN && o->via.boolean;
 }
 
-static const char **field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z,
-                                  size_t *n)
+const char **gl_field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z,
+                              size_t *n)
 {
     const msgpack_object *o = gl_map_get(m, key);
     *n = 0;
@@ -108,8 +108,7 @@ static const char **field_strlist(const msgpack_object *m, const char *key, msgp
     return list;
 }
 
-static int64_t *field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z,
-                              size_t *n)
+int64_t *gl_field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n)
 {
     const msgpack_object *o = gl_map_get(m, key);
     *n = 0;
@@ -121,7 +120,7 @@ static int64_t *field_intlist(const msgpack_object *m, const char *key, msgpack_
 }
 
 /* Unpacks v into the zone; the object's strings may still point into v, so callers copy. */
-static int unpack_map(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
+int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
 {
     size_t off = 0;
     if (msgpack_unpack(v->mv_data, v->mv_size, &off, z, out) != MSGPACK_UNPACK_SUCCESS)
@@ -150,6 +149,19 @@ static void pack_time(msgpack_packer *pk, const char *key, int64_t t)
         msgpack_pack_int64(pk, t);
 }
 
+void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields)
+{
+    msgpack_pack_map(pk, 6 + extra_fields);
+    gl_pack_kv_int(pk, "v", GL_SCHEMA_VERSION);
+    gl_pack_kv_int(pk, "revision", p->revision);
+    gl_pack_kv_str(pk, "caption", p->caption);
+    gl_pack_key(pk, "platforms");
+    pack_strlist(pk, p->platforms, p->nplatforms);
+    gl_pack_key(pk, "media");
+    pack_intlist(pk, p->media, p->nmedia);
+    pack_time(pk, "scheduled_at", p->scheduled_at);
+}
+
 /* ---- users ---- */
 
 void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
@@ -169,17 +181,17 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
 int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
 {
     msgpack_object m;
-    if (unpack_map(v, z, &m)) return -1;
+    if (gl_record_unpack(v, z, &m)) return -1;
     memset(out, 0, sizeof *out);
-    out->name = field_str(&m, "name", z);
-    const char *role = field_str(&m, "role", z);
+    out->name = gl_field_str(&m, "name", z);
+    const char *role = gl_field_str(&m, "role", z);
     out->role = role ? gl_role_parse(role) : ROLE_NONE;
-    out->email = field_str(&m, "email", z);
-    const char *mail = field_str(&m, "mail", z);
+    out->email = gl_field_str(&m, "email", z);
+    const char *mail = gl_field_str(&m, "mail", z);
     int mi = mail ? gl_mail_parse(mail) : -1;
     out->mail = mi < 0 ? MAIL_NONE : (enum gl_mail)mi;
-    out->pwhash = field_str(&m, "pwhash", z);
-    out->created_at = field_int(&m, "created_at", 0);
+    out->pwhash = gl_field_str(&m, "pwhash", z);
+    out->created_at = gl_field_int(&m, "created_at", 0);
     return out->name && out->pwhash ? 0 : -1;
 }
 
@@ -228,17 +240,17 @@ void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
 int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
 {
     msgpack_object m;
-    if (unpack_map(v, z, &m)) return -1;
+    if (gl_record_unpack(v, z, &m)) return -1;
     memset(out, 0, sizeof *out);
-    out->id = (uint64_t)field_int(&m, "id", 0);
-    out->name = field_str(&m, "name", z);
-    out->timezone = field_str(&m, "timezone", z);
-    out->platforms = field_strlist(&m, "platforms", z, &out->nplatforms);
-    out->auto_schedule = field_bool(&m, "auto_schedule");
-    const char *ws = field_str(&m, "week_start", z);
+    out->id = (uint64_t)gl_field_int(&m, "id", 0);
+    out->name = gl_field_str(&m, "name", z);
+    out->timezone = gl_field_str(&m, "timezone", z);
+    out->platforms = gl_field_strlist(&m, "platforms", z, &out->nplatforms);
+    out->auto_schedule = gl_field_bool(&m, "auto_schedule");
+    const char *ws = gl_field_str(&m, "week_start", z);
     out->week_start = ws && strcmp(ws, "sunday") == 0 ? 6 : 0;
-    out->created_at = field_int(&m, "created_at", 0);
-    out->reminder_minutes = field_int(&m, "reminder_minutes", 60);
+    out->created_at = gl_field_int(&m, "created_at", 0);
+    out->reminder_minutes = gl_field_int(&m, "reminder_minutes", 60);
     const msgpack_object *st = gl_map_get(&m, "steps");
     if (!st || st->type != MSGPACK_OBJECT_ARRAY) {
         out->steps = msgpack_zone_malloc(z, sizeof *out->steps);
@@ -247,8 +259,8 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
     } else {
         out->steps = msgpack_zone_malloc(z, sizeof *out->steps * (st->via.array.size + 1));
         for (uint32_t i = 0; i < st->via.array.size; i++) {
-            const char *name = field_str(&st->via.array.ptr[i], "name", z);
-            const char *who = field_str(&st->via.array.ptr[i], "who", z);
+            const char *name = gl_field_str(&st->via.array.ptr[i], "name", z);
+            const char *who = gl_field_str(&st->via.array.ptr[i], "who", z);
             if (name && who) out->steps[out->nsteps++] = (struct gl_step){name, who};
         }
     }
@@ -327,40 +339,40 @@ void gl_post_pack(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fi
 int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out)
 {
     msgpack_object m;
-    if (unpack_map(v, z, &m)) return -1;
+    if (gl_record_unpack(v, z, &m)) return -1;
     memset(out, 0, sizeof *out);
-    out->id = (uint64_t)field_int(&m, "id", 0);
-    out->profile = (uint64_t)field_int(&m, "profile", 0);
-    out->caption = field_str(&m, "caption", z);
-    out->platforms = field_strlist(&m, "platforms", z, &out->nplatforms);
-    out->scheduled_at = field_int(&m, "scheduled_at", GL_TIME_NONE);
-    out->notes = field_str(&m, "notes", z);
-    out->media = field_intlist(&m, "media", z, &out->nmedia);
-    const char *st = field_str(&m, "status", z);
+    out->id = (uint64_t)gl_field_int(&m, "id", 0);
+    out->profile = (uint64_t)gl_field_int(&m, "profile", 0);
+    out->caption = gl_field_str(&m, "caption", z);
+    out->platforms = gl_field_strlist(&m, "platforms", z, &out->nplatforms);
+    out->scheduled_at = gl_field_int(&m, "scheduled_at", GL_TIME_NONE);
+    out->notes = gl_field_str(&m, "notes", z);
+    out->media = gl_field_intlist(&m, "media", z, &out->nmedia);
+    const char *st = gl_field_str(&m, "status", z);
     int s = st ? gl_status_parse(st) : -1;
     out->status = s < 0 ? ST_DRAFT : (enum gl_status)s;
-    out->revision = (uint32_t)field_int(&m, "revision", 1);
-    out->rev_open = field_bool(&m, "rev_open");
-    out->creator = field_str(&m, "creator", z);
-    out->created_at = field_int(&m, "created_at", 0);
-    out->updated_at = field_int(&m, "updated_at", 0);
-    out->comment_count = (uint32_t)field_int(&m, "comment_count", 0);
-    out->overdue = field_bool(&m, "overdue");
-    out->reminded = field_bool(&m, "reminded");
-    out->publishing_since = field_int(&m, "publishing_since", 0);
+    out->revision = (uint32_t)gl_field_int(&m, "revision", 1);
+    out->rev_open = gl_field_bool(&m, "rev_open");
+    out->creator = gl_field_str(&m, "creator", z);
+    out->created_at = gl_field_int(&m, "created_at", 0);
+    out->updated_at = gl_field_int(&m, "updated_at", 0);
+    out->comment_count = (uint32_t)gl_field_int(&m, "comment_count", 0);
+    out->overdue = gl_field_bool(&m, "overdue");
+    out->reminded = gl_field_bool(&m, "reminded");
+    out->publishing_since = gl_field_int(&m, "publishing_since", 0);
     const msgpack_object *ap = gl_map_get(&m, "approvals");
     if (ap && ap->type == MSGPACK_OBJECT_ARRAY && ap->via.array.size) {
         out->approvals = msgpack_zone_malloc(z, sizeof *out->approvals * ap->via.array.size);
         for (uint32_t i = 0; i < ap->via.array.size; i++) {
             const msgpack_object *a = &ap->via.array.ptr[i];
             struct gl_approval *d = &out->approvals[out->napprovals++];
-            d->step = (uint32_t)field_int(a, "step", 1);
-            const char *dec = field_str(a, "decision", z);
+            d->step = (uint32_t)gl_field_int(a, "step", 1);
+            const char *dec = gl_field_str(a, "decision", z);
             d->approved = dec && strcmp(dec, "approved") == 0;
-            d->by = field_str(a, "by", z);
-            d->link = (uint64_t)field_int(a, "link", 0);
-            d->at = field_int(a, "at", 0);
-            d->revision = (uint32_t)field_int(a, "revision", 0);
+            d->by = gl_field_str(a, "by", z);
+            d->link = (uint64_t)gl_field_int(a, "link", 0);
+            d->at = gl_field_int(a, "at", 0);
+            d->revision = (uint32_t)gl_field_int(a, "revision", 0);
         }
     }
     if (!out->caption) out->caption = "";

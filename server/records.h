@@ -126,4 +126,19 @@ void gl_post_pack(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fi
 /* Zone helpers. */
 const char *gl_zone_strdup(msgpack_zone *z, const char *s);
 
+/* Field readers for stored maps: strings are copied into z (a record outlives the page it
+ * was read from); a missing or mistyped field gives NULL, the default, false or an empty list. */
+const char *gl_field_str(const msgpack_object *m, const char *key, msgpack_zone *z);
+int64_t gl_field_int(const msgpack_object *m, const char *key, int64_t dflt);
+bool gl_field_bool(const msgpack_object *m, const char *key);
+const char **gl_field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z,
+                              size_t *n);
+int64_t *gl_field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n);
+/* Unpacks a stored record into z; 0 when it is a map, else -1. */
+int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out);
+
+/* A post's content (revision, caption, platforms, media, scheduled_at) as a stored map with
+ * extra_fields more pairs for the caller to pack: revisions and what a visitor saw. */
+void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields);
+
 #endif

@@ -512,21 +512,7 @@ void wf_begin_content_edit(struct gl_wf *wf, struct gl_post *p)
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 6);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
-    gl_pack_kv_int(&pk, "revision", p->revision);
-    gl_pack_kv_str(&pk, "caption", p->caption);
-    gl_pack_key(&pk, "platforms");
-    msgpack_pack_array(&pk, p->nplatforms);
-    for (size_t i = 0; i < p->nplatforms; i++) gl_pack_str(&pk, p->platforms[i]);
-    gl_pack_key(&pk, "media");
-    msgpack_pack_array(&pk, p->nmedia);
-    for (size_t i = 0; i < p->nmedia; i++) msgpack_pack_int64(&pk, p->media[i]);
-    gl_pack_key(&pk, "scheduled_at");
-    if (p->scheduled_at == GL_TIME_NONE)
-        msgpack_pack_nil(&pk);
-    else
-        msgpack_pack_int64(&pk, p->scheduled_at);
+    gl_post_pack_content(&pk, p, 0);
     struct gl_key k;
     key_child(&k, p->id, p->revision);
     gl_put(wf->t, DB_REVISIONS, &k, sb.data, sb.size);
@@ -550,20 +536,6 @@ void wf_finish_edit(struct gl_wf *wf, const struct gl_post *old, struct gl_post 
     const char *type = p->status != old->status ? "post.submitted" : "post.updated";
     (void)content_changed;
     wf_event(wf, type, p, 0, summary(wf, "edited", p));
-}
-
-/* Packs a stored map without its schema version "v". */
-static void pack_without_version(msgpack_packer *pk, const msgpack_object *m)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < m->via.map.size; i++)
-        if (!gl_obj_streq(&m->via.map.ptr[i].key, "v")) n++;
-    msgpack_pack_map(pk, n);
-    for (uint32_t i = 0; i < m->via.map.size; i++) {
-        if (gl_obj_streq(&m->via.map.ptr[i].key, "v")) continue;
-        msgpack_pack_object(pk, m->via.map.ptr[i].key);
-        msgpack_pack_object(pk, m->via.map.ptr[i].val);
-    }
 }
 
 /* Packs the children of post in db as an array, filtered by keep (NULL keeps all). */
@@ -591,10 +563,11 @@ static void pack_children(struct gl_txn *t, enum gl_db db, uint64_t post,
                     MSGPACK_UNPACK_SUCCESS ||
                 o.type != MSGPACK_OBJECT_MAP || (keep && !keep(&o)))
                 continue;
+            static const char *const bookkeeping[] = {"v", NULL};
             if (pass == 0)
                 count++;
             else
-                pack_without_version(pk, &o);
+                gl_pack_map_except(pk, &o, bookkeeping);
         }
         gl_range_close(&r);
         if (pass == 0) msgpack_pack_array(pk, count);
