@@ -151,3 +151,43 @@ def test_user_update_self_and_admin(daemon, admin):
     assert e.value.code == "forbidden"
     assert admin.call("user.update", name="eddie", role="manager")["role"] == "manager"
     assert daemon.client("eddie", PASSWORD).call("server.ping")
+
+
+def test_manager_then_client_through_a_link(daemon, admin):
+    """The issue's case: a manager inside the team, then the client through a link. The client
+    cannot go first; the post is approved only after both; a rejection at the client's step
+    sends it back."""
+    from httputil import Web, csrf, path_of
+
+    prof = make_profile(admin, steps=[{"name": "Team", "who": "manager"},
+                                      {"name": "Client", "who": "external"}])
+    mgr = make_user(daemon, admin, "lea", "manager")
+    first = make_post(admin, prof, "awaiting_approval", caption="first")
+    second = make_post(admin, prof, "awaiting_approval", caption="second")
+    link = admin.call("link.create", profile=prof, kind="collab")
+    w = Web(daemon.http_port)
+    base = path_of(link["url"])
+    st, st2, _ = w.follow(base + "/session", {"csrf": csrf(w.get(base)[2]), "name": "Claire"})
+    assert (st, st2) == (303, 200)
+
+    def client(pid, action, note=""):
+        detail = w.get(f"{base}/p/{pid}")[2]
+        fields = {"csrf": csrf(detail), "rev": "1", "action": action}
+        if note:
+            fields["note"] = note
+        return w.post(f"{base}/p/{pid}", fields)[0]
+
+    client(first, "approve")  # too early: the team's step comes first
+    assert admin.call("post.get", id=first)["status"] == "awaiting_approval"
+    assert [s["state"] for s in admin.call("post.get", id=first)["steps"]] == ["pending"] * 2
+    assert mgr.call("post.approve", id=first)["status"] == "awaiting_approval"
+    assert client(first, "approve") == 303
+    p = admin.call("post.get", id=first)
+    assert p["status"] == "approved"
+    assert [(s["state"], s["by"]) for s in p["steps"]] == [("approved", "lea"),
+                                                           ("approved", "Claire")]
+    mgr.call("post.approve", id=second)
+    assert client(second, "reject", "Wrong price") == 303
+    p = admin.call("post.get", id=second)
+    assert p["status"] == "changes_requested"
+    assert [s["state"] for s in p["steps"]] == ["approved", "rejected"]
