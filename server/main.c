@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "check.h"
 #include "config.h"
 #include "conn.h"
 #include "demo.h"
@@ -39,6 +40,8 @@ static void usage(FILE *out)
             "  --sendmail CMD      send mail with CMD, sendmail -t style (e.g. 'msmtp -t')\n"
             "  --demo              fill an empty store with demo profiles and posts\n"
             "  --help, --version\n"
+            "Subcommands (see greenlightd(8)):\n"
+            "  greenlightd check --data DIR   verify a store's invariants\n"
             "Port 0 picks a free port; the bound addresses are printed as 'rpc HOST:PORT' and\n"
             "'http HOST:PORT' on standard output.\n");
 }
@@ -182,8 +185,21 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
     return 0;
 }
 
+/* "greenlightd SUBCOMMAND ...": tools that work on a store, before any option parsing. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subcommands[] = {
+    {"check", gl_check_main},
+};
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && argv[1][0] != '-') {
+        for (size_t i = 0; i < GL_ARRAY_LEN(subcommands); i++)
+            if (strcmp(argv[1], subcommands[i].name) == 0)
+                return subcommands[i].run(argc - 1, argv + 1);
+    }
     struct gl_server srv = {0};
     gl_srv = &srv;
     srv.opt = (struct gl_options){.data_dir = "./greenlight-data",

@@ -92,6 +92,46 @@ fail:
     return -1;
 }
 
+int gl_store_open_readonly(struct gl_store *s, const char *dir, struct gl_err *err)
+{
+    memset(s, 0, sizeof *s);
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        gl_err_set(err, GL_E_INTERNAL, "cannot open store in %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    MDB_txn *txn = NULL;
+    int rc = mdb_env_create(&s->env);
+    if (rc) goto fail;
+    mdb_env_set_maxdbs(s->env, DB_COUNT + 4);
+    mdb_env_set_maxreaders(s->env, 126);
+    rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_RDONLY, 0600);
+    if (rc) goto fail;
+    rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
+    if (rc) goto fail;
+    for (int i = 0; i < DB_COUNT; i++) {
+        rc = mdb_dbi_open(txn, db_names[i], 0, &s->dbi[i]);
+        if (rc == MDB_NOTFOUND) s->dbi[i] = 0;
+        else if (rc) goto fail;
+    }
+    /* Handles opened in a read transaction stay valid once it commits. */
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc) goto fail;
+    return 0;
+fail:
+    if (txn) mdb_txn_abort(txn);
+    gl_err_set(err, GL_E_INTERNAL, "cannot open store in %s: %s", dir, mdb_strerror(rc));
+    if (s->env) mdb_env_close(s->env);
+    s->env = NULL;
+    return -1;
+}
+
+const char *gl_store_db_name(enum gl_db db)
+{
+    return db_names[db];
+}
+
 void gl_store_close(struct gl_store *s)
 {
     if (!s->env) return;

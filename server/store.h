@@ -42,6 +42,11 @@ struct gl_store {
 /* Opens or creates the store in dir. Returns 0, or -1 with err set. */
 int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err);
 void gl_store_close(struct gl_store *s);
+/* Opens an existing store without writing to it, beside a daemon that may be running (LMDB
+ * serves several processes). A database the store lacks is left 0 in dbi[]. */
+int gl_store_open_readonly(struct gl_store *s, const char *dir, struct gl_err *err);
+/* The name of a database in the environment. */
+const char *gl_store_db_name(enum gl_db db);
 /* Doubles the map size. Call with no transaction active. Returns 0 or an LMDB error. */
 int gl_store_grow(struct gl_store *s);
 

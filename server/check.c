@@ -1,0 +1,428 @@
+/* greenlightd check: reads a whole store in one read transaction (a snapshot, so it can run
+ * beside a daemon that keeps writing) and reports every broken invariant it finds. */
+#include "check.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <msgpack.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "links.h"
+#include "records.h"
+#include "store.h"
+
+/* Problems beyond this many are counted, not printed. */
+#define MAX_PRINTED 200
+
+struct checker {
+    struct gl_store *s;
+    MDB_txn *txn;
+    unsigned long problems;
+    unsigned long records;
+};
+
+static void problem(struct checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct checker *c, const char *fmt, ...)
+{
+    if (++c->problems > MAX_PRINTED) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("greenlightd check: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static bool has_db(struct checker *c, enum gl_db db)
+{
+    return c->s->dbi[db] != 0;
+}
+
+static int get(struct checker *c, enum gl_db db, const struct gl_key *k, MDB_val *out)
+{
+    if (!has_db(c, db)) return MDB_NOTFOUND;
+    MDB_val key = {k->n, (void *)k->b};
+    return mdb_get(c->txn, c->s->dbi[db], &key, out);
+}
+
+/* Calls fn for every entry of db; stops early on an LMDB error, which it reports. */
+typedef void (*visit_fn)(struct checker *c, const MDB_val *k, const MDB_val *v);
+static void each(struct checker *c, enum gl_db db, visit_fn fn)
+{
+    if (!has_db(c, db)) return;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(c->txn, c->s->dbi[db], &cur);
+    if (rc) {
+        problem(c, "%s: cannot read: %s", gl_store_db_name(db), mdb_strerror(rc));
+        return;
+    }
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        c->records++;
+        fn(c, &k, &v);
+    }
+    if (rc != MDB_NOTFOUND)
+        problem(c, "%s: cannot read: %s", gl_store_db_name(db), mdb_strerror(rc));
+    mdb_cursor_close(cur);
+}
+
+/* A record is a msgpack map whose "v", when present, is a schema this daemon knows. */
+static bool record_ok(struct checker *c, enum gl_db db, const char *what, const MDB_val *v)
+{
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    msgpack_object o;
+    size_t off = 0;
+    bool ok = msgpack_unpack(v->mv_data, v->mv_size, &off, &z, &o) == MSGPACK_UNPACK_SUCCESS &&
+              o.type == MSGPACK_OBJECT_MAP && off == v->mv_size;
+    if (!ok) {
+        problem(c, "%s %s: not a record", gl_store_db_name(db), what);
+    } else {
+        const msgpack_object *ver = gl_map_get(&o, "v");
+        if (ver && (ver->type != MSGPACK_OBJECT_POSITIVE_INTEGER || ver->via.u64 == 0 ||
+                    ver->via.u64 > GL_SCHEMA_VERSION)) {
+            problem(c, "%s %s: unknown record version", gl_store_db_name(db), what);
+            ok = false;
+        }
+    }
+    msgpack_zone_destroy(&z);
+    return ok;
+}
+
+static bool id_key(struct checker *c, enum gl_db db, const MDB_val *k, uint64_t *id)
+{
+    if (k->mv_size != 8) {
+        problem(c, "%s: key of %zu bytes, not an id", gl_store_db_name(db), k->mv_size);
+        return false;
+    }
+    *id = key_id_decode(k->mv_data, k->mv_size);
+    return true;
+}
+
+static bool exists(struct checker *c, enum gl_db db, uint64_t id)
+{
+    struct gl_key k;
+    MDB_val v;
+    key_id(&k, id);
+    return get(c, db, &k, &v) == 0;
+}
+
+/* Loads post id; false when missing or undecodable. */
+static bool load_post(struct checker *c, uint64_t id, msgpack_zone *z, struct gl_post *p)
+{
+    struct gl_key k;
+    MDB_val v;
+    key_id(&k, id);
+    return get(c, DB_POSTS, &k, &v) == 0 && gl_post_decode(&v, z, p) == 0;
+}
+
+/* ---- the visitors ---- */
+
+static void visit_user(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    char what[GL_MAX_NAME + 16];
+    snprintf(what, sizeof what, "'%.*s'", (int)(k->mv_size < GL_MAX_NAME ? k->mv_size : GL_MAX_NAME),
+             (const char *)k->mv_data);
+    if (!record_ok(c, DB_USERS, what, v)) return;
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    struct gl_user u;
+    if (gl_user_decode(v, &z, &u) != 0)
+        problem(c, "users %s: does not decode as a user", what);
+    else if (strlen(u.name) != k->mv_size || memcmp(u.name, k->mv_data, k->mv_size) != 0)
+        problem(c, "users %s: record names '%s'", what, u.name);
+    msgpack_zone_destroy(&z);
+}
+
+static void visit_profile(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    uint64_t id;
+    if (!id_key(c, DB_PROFILES, k, &id)) return;
+    char what[32];
+    snprintf(what, sizeof what, "%" PRIu64, id);
+    if (!record_ok(c, DB_PROFILES, what, v)) return;
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    struct gl_profile p;
+    if (gl_profile_decode(v, &z, &p) != 0)
+        problem(c, "profile %s: does not decode", what);
+    else if (p.id != id)
+        problem(c, "profile %s: record carries id %" PRIu64, what, p.id);
+    msgpack_zone_destroy(&z);
+}
+
+static void visit_post(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    uint64_t id;
+    if (!id_key(c, DB_POSTS, k, &id)) return;
+    char what[32];
+    snprintf(what, sizeof what, "%" PRIu64, id);
+    if (!record_ok(c, DB_POSTS, what, v)) return;
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    struct gl_post p;
+    if (gl_post_decode(v, &z, &p) != 0) {
+        problem(c, "post %s: does not decode", what);
+    } else if (p.id != id) {
+        problem(c, "post %s: record carries id %" PRIu64, what, p.id);
+    } else {
+        struct gl_key ik;
+        MDB_val iv;
+        if (!exists(c, DB_PROFILES, p.profile))
+            problem(c, "post %s: profile %" PRIu64 " does not exist", what, p.profile);
+        key_post_time(&ik, p.profile, p.scheduled_at, p.id);
+        if (get(c, DB_POSTS_BY_TIME, &ik, &iv) != 0)
+            problem(c, "post %s: missing from posts_by_time", what);
+        key_post_status(&ik, p.status, p.scheduled_at, p.id);
+        if (get(c, DB_POSTS_BY_STATUS, &ik, &iv) != 0)
+            problem(c, "post %s: missing from posts_by_status", what);
+    }
+    msgpack_zone_destroy(&z);
+}
+
+static void visit_by_time(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    (void)v;
+    if (k->mv_size != 24) {
+        problem(c, "posts_by_time: key of %zu bytes", k->mv_size);
+        return;
+    }
+    uint64_t profile, post;
+    int64_t at;
+    key_post_time_decode(k->mv_data, k->mv_size, &profile, &at, &post);
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    struct gl_post p;
+    if (!load_post(c, post, &z, &p))
+        problem(c, "posts_by_time: entry for post %" PRIu64 ", which does not exist", post);
+    else if (p.profile != profile || p.scheduled_at != at)
+        problem(c, "posts_by_time: entry for post %" PRIu64 " does not match it", post);
+    msgpack_zone_destroy(&z);
+}
+
+static void visit_by_status(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    (void)v;
+    if (k->mv_size != 17) {
+        problem(c, "posts_by_status: key of %zu bytes", k->mv_size);
+        return;
+    }
+    unsigned status;
+    uint64_t post;
+    int64_t at;
+    key_post_status_decode(k->mv_data, k->mv_size, &status, &at, &post);
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    struct gl_post p;
+    if (!load_post(c, post, &z, &p))
+        problem(c, "posts_by_status: entry for post %" PRIu64 ", which does not exist", post);
+    else if ((unsigned)p.status != status || p.scheduled_at != at)
+        problem(c, "posts_by_status: entry for post %" PRIu64 " does not match it", post);
+    msgpack_zone_destroy(&z);
+}
+
+/* History, comments and revisions: (post, seq) keys of an existing post. */
+static void visit_child(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
+{
+    if (k->mv_size != 12) {
+        problem(c, "%s: key of %zu bytes", gl_store_db_name(db), k->mv_size);
+        return;
+    }
+    uint64_t post;
+    uint32_t seq;
+    key_child_decode(k->mv_data, k->mv_size, &post, &seq);
+    char what[48];
+    snprintf(what, sizeof what, "(%" PRIu64 ", %" PRIu32 ")", post, seq);
+    if (!exists(c, DB_POSTS, post))
+        problem(c, "%s %s: post %" PRIu64 " does not exist", gl_store_db_name(db), what, post);
+    record_ok(c, db, what, v);
+}
+static void visit_history(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    visit_child(c, DB_HISTORY, k, v);
+}
+static void visit_comment(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    visit_child(c, DB_COMMENTS, k, v);
+}
+static void visit_revision(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    visit_child(c, DB_REVISIONS, k, v);
+}
+
+static void visit_link(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    uint64_t id;
+    if (!id_key(c, DB_LINKS, k, &id)) return;
+    char what[32];
+    snprintf(what, sizeof what, "%" PRIu64, id);
+    if (!record_ok(c, DB_LINKS, what, v)) return;
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    struct gl_link l;
+    if (gl_link_decode(v, &z, &l) != 0) {
+        problem(c, "link %s: does not decode", what);
+    } else if (l.id != id) {
+        problem(c, "link %s: record carries id %" PRIu64, what, l.id);
+    } else {
+        if (!exists(c, DB_PROFILES, l.profile))
+            problem(c, "link %s: profile %" PRIu64 " does not exist", what, l.profile);
+        /* A live link is reachable by its token; a revoked one must not be. */
+        struct gl_key tk;
+        MDB_val tv;
+        key_bytes(&tk, l.token_hash, GL_HASH_BYTES);
+        bool indexed = get(c, DB_LINKS_BY_TOKEN, &tk, &tv) == 0 && tv.mv_size == 8 &&
+                       key_id_decode(tv.mv_data, 8) == id;
+        if (!l.revoked && !indexed) problem(c, "link %s: missing from links_by_token", what);
+        if (l.revoked && indexed) problem(c, "link %s: revoked but its token still opens it", what);
+    }
+    msgpack_zone_destroy(&z);
+}
+
+static void visit_token(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    if (k->mv_size != GL_HASH_BYTES || v->mv_size != 8) {
+        problem(c, "links_by_token: entry of %zu/%zu bytes", k->mv_size, v->mv_size);
+        return;
+    }
+    uint64_t id = key_id_decode(v->mv_data, 8);
+    struct gl_key lk;
+    MDB_val lv;
+    key_id(&lk, id);
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    struct gl_link l;
+    if (get(c, DB_LINKS, &lk, &lv) != 0 || gl_link_decode(&lv, &z, &l) != 0)
+        problem(c, "links_by_token: entry for link %" PRIu64 ", which does not exist", id);
+    else if (memcmp(l.token_hash, k->mv_data, GL_HASH_BYTES) != 0)
+        problem(c, "links_by_token: stale entry for link %" PRIu64, id);
+    msgpack_zone_destroy(&z);
+}
+
+static void visit_plain(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
+{
+    (void)k;
+    char what[32];
+    snprintf(what, sizeof what, "entry %lu", c->records);
+    record_ok(c, db, what, v);
+}
+static void visit_session(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    visit_plain(c, DB_SESSIONS, k, v);
+}
+static void visit_media(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    visit_plain(c, DB_MEDIA, k, v);
+}
+static void visit_notification(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    visit_plain(c, DB_NOTIFICATIONS, k, v);
+}
+static void visit_seen(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+    visit_plain(c, DB_LINK_SEEN, k, v);
+}
+
+static const visit_fn visitors[DB_COUNT] = {
+    [DB_USERS] = visit_user,
+    [DB_PROFILES] = visit_profile,
+    [DB_POSTS] = visit_post,
+    [DB_POSTS_BY_TIME] = visit_by_time,
+    [DB_POSTS_BY_STATUS] = visit_by_status,
+    [DB_REVISIONS] = visit_revision,
+    [DB_HISTORY] = visit_history,
+    [DB_COMMENTS] = visit_comment,
+    [DB_LINKS] = visit_link,
+    [DB_LINKS_BY_TOKEN] = visit_token,
+    [DB_SESSIONS] = visit_session,
+    [DB_MEDIA] = visit_media,
+    [DB_NOTIFICATIONS] = visit_notification,
+    [DB_LINK_SEEN] = visit_seen,
+};
+
+static void check_schema(struct checker *c)
+{
+    if (!has_db(c, DB_META)) return;
+    struct gl_key k;
+    MDB_val v;
+    key_bytes(&k, "schema", 6);
+    int rc = get(c, DB_META, &k, &v);
+    if (rc) {
+        problem(c, "meta: no schema version");
+    } else if (v.mv_size != 1 || *(unsigned char *)v.mv_data == 0 ||
+               *(unsigned char *)v.mv_data > GL_SCHEMA_VERSION) {
+        problem(c, "meta: unknown schema version");
+    } else if (*(unsigned char *)v.mv_data < GL_SCHEMA_VERSION) {
+        /* Not a problem: the daemon migrates it at its next start. */
+        printf("schema %u (the daemon will migrate it to %d at start)\n",
+               *(unsigned char *)v.mv_data, GL_SCHEMA_VERSION);
+    }
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: greenlightd check --data DIR\n"
+                 "Verifies the store's invariants; exits 0 when consistent, 1 when not.\n");
+}
+
+int gl_check_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': dir = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!dir || optind < argc) {
+        usage(stderr);
+        return 2;
+    }
+    struct gl_store s;
+    struct gl_err err = {0};
+    if (gl_store_open_readonly(&s, dir, &err) != 0) {
+        fprintf(stderr, "greenlightd check: %s\n", err.message);
+        return 2;
+    }
+    struct checker c = {.s = &s};
+    int rc = mdb_txn_begin(s.env, NULL, MDB_RDONLY, &c.txn);
+    if (rc == MDB_MAP_RESIZED) {
+        /* The daemon grew the map since we opened: adopt its size. */
+        mdb_env_set_mapsize(s.env, 0);
+        rc = mdb_txn_begin(s.env, NULL, MDB_RDONLY, &c.txn);
+    }
+    if (rc) {
+        fprintf(stderr, "greenlightd check: cannot read %s: %s\n", dir, mdb_strerror(rc));
+        gl_store_close(&s);
+        return 2;
+    }
+    for (int db = 0; db < DB_COUNT; db++)
+        if (!has_db(&c, db)) problem(&c, "database %s is missing", gl_store_db_name(db));
+    check_schema(&c);
+    for (int db = 0; db < DB_COUNT; db++)
+        if (visitors[db]) each(&c, db, visitors[db]);
+    mdb_txn_abort(c.txn);
+    gl_store_close(&s);
+    if (c.problems > MAX_PRINTED)
+        fprintf(stderr, "greenlightd check: ... and %lu more\n", c.problems - MAX_PRINTED);
+    if (c.problems) {
+        printf("%s: %lu problem%s in %lu entries\n", dir, c.problems, c.problems == 1 ? "" : "s",
+               c.records);
+        return 1;
+    }
+    printf("%s: consistent, %lu entries\n", dir, c.records);
+    return 0;
+}
