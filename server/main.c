@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "backup.h"
 #include "check.h"
 #include "config.h"
 #include "conn.h"
@@ -42,6 +43,8 @@ static void usage(FILE *out)
             "  --help, --version\n"
             "Subcommands (see greenlightd(8)):\n"
             "  greenlightd check --data DIR   verify a store's invariants\n"
+            "  greenlightd backup --data DIR FILE   compacted copy of a live store\n"
+            "  greenlightd restore --data DIR [--force] FILE   put a backup back (daemon stopped)\n"
             "Port 0 picks a free port; the bound addresses are printed as 'rpc HOST:PORT' and\n"
             "'http HOST:PORT' on standard output.\n");
 }
@@ -191,6 +194,8 @@ static const struct {
     int (*run)(int argc, char **argv);
 } subcommands[] = {
     {"check", gl_check_main},
+    {"backup", gl_backup_main},
+    {"restore", gl_restore_main},
 };
 
 int main(int argc, char **argv)
@@ -262,9 +267,8 @@ int main(int argc, char **argv)
     if (srv.opt.demo) gl_web_demo_links(&srv);
 
     gl_publish_start(&srv);
-    /* Tests and scripts wait for this line: every listener is up. */
-    printf("ready\n");
-    fflush(stdout);
+    /* Signals are handled before anyone is told we are ready: a SIGTERM right after "ready"
+     * is a clean shutdown, not a kill. */
     uv_signal_init(srv.loop, &srv.sig_term);
     uv_signal_init(srv.loop, &srv.sig_int);
     uv_signal_init(srv.loop, &srv.sig_hup);
@@ -273,6 +277,9 @@ int main(int argc, char **argv)
     uv_signal_start(&srv.sig_int, on_signal, SIGINT);
     uv_signal_start(&srv.sig_hup, on_signal, SIGHUP);
     signal(SIGPIPE, SIG_IGN);
+    /* Tests and scripts wait for this line: every listener is up. */
+    printf("ready\n");
+    fflush(stdout);
 
     uv_run(srv.loop, UV_RUN_DEFAULT);
     /* Every handle is closed and every thread-pool job has finished. */
