@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "migrate.h"
 
 static const char *const db_names[DB_COUNT] = {
     [DB_META] = "meta",
@@ -77,6 +78,9 @@ int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err)
         mdb_env_close(s->env);
         s->env = NULL;
         return -1;
+    } else if (rc == 0 && *(unsigned char *)v.mv_data < GL_SCHEMA_VERSION) {
+        /* An older store: upgraded in this same transaction, before anything is served. */
+        rc = gl_migrate(s, txn, *(unsigned char *)v.mv_data);
     }
     if (rc) {
         mdb_txn_abort(txn);
