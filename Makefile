@@ -103,3 +103,46 @@ clean:
 	rm -rf build build-* bin bin-*
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# make install / uninstall: PREFIX (default /usr/local) and DESTDIR as usual. The daemon goes to
+# sbin (it is a system service), the client to bin, the manual pages to share/man, the example
+# configuration to share/doc/greenlight and, when none is there yet, to
+# $(SYSCONFDIR)/greenlight/greenlightd.conf (default /etc, where a Debian admin looks), and the
+# systemd unit to $(UNITDIR). docs/install.md describes the layout.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+INSTALL    ?= install
+.PHONY: install uninstall
+install: all
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/doc/greenlight $(DESTDIR)$(SYSCONFDIR)/greenlight \
+	    $(DESTDIR)$(UNITDIR)
+	$(INSTALL) -m 0755 $(BIN)/greenlightd $(DESTDIR)$(PREFIX)/sbin/greenlightd
+	$(INSTALL) -m 0755 $(BIN)/greenlight $(DESTDIR)$(PREFIX)/bin/greenlight
+	$(INSTALL) -m 0644 packaging/greenlightd.8 $(DESTDIR)$(PREFIX)/share/man/man8/greenlightd.8
+	$(INSTALL) -m 0644 packaging/greenlight.1 $(DESTDIR)$(PREFIX)/share/man/man1/greenlight.1
+	$(INSTALL) -m 0644 packaging/greenlightd.conf $(DESTDIR)$(PREFIX)/share/doc/greenlight/greenlightd.conf.example
+	$(INSTALL) -m 0644 README.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/greenlight/
+	sed 's|/usr/sbin/greenlightd|$(PREFIX)/sbin/greenlightd|; s|/etc/greenlight/|$(SYSCONFDIR)/greenlight/|' \
+	    packaging/greenlightd.service > $(DESTDIR)$(UNITDIR)/greenlightd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/greenlightd.service
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/greenlight/greenlightd.conf ]; then \
+	    echo "keeping $(DESTDIR)$(SYSCONFDIR)/greenlight/greenlightd.conf"; \
+	else \
+	    $(INSTALL) -m 0644 packaging/greenlightd.conf $(DESTDIR)$(SYSCONFDIR)/greenlight/greenlightd.conf; \
+	fi
+
+# The configuration is removed only when it is still the example: an edited one is the admin's.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/greenlightd $(DESTDIR)$(PREFIX)/bin/greenlight \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/greenlightd.8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/greenlight.1 $(DESTDIR)$(UNITDIR)/greenlightd.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/greenlight
+	@if cmp -s packaging/greenlightd.conf $(DESTDIR)$(SYSCONFDIR)/greenlight/greenlightd.conf; then \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/greenlight/greenlightd.conf; \
+	    rmdir $(DESTDIR)$(SYSCONFDIR)/greenlight 2>/dev/null || true; \
+	else \
+	    echo "keeping $(DESTDIR)$(SYSCONFDIR)/greenlight/greenlightd.conf (edited)"; \
+	fi

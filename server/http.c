@@ -55,6 +55,7 @@ struct gl_http_conn {
     enum timer_mode tmode;
     bool closing, reading, processing, lingering;
     char peer[64];
+    uint64_t req_started; /* uv_hrtime() when the current request's head was complete */
 };
 
 /* A request with its own copy of the head's strings. */
@@ -371,9 +372,38 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
 
 /* ---- answers ---- */
 
+/* The path as the access log shows it: a link's token is a password, so /l/TOKEN... becomes
+ * /l/<redacted>...; the query is left out (it may carry anything); control bytes become '?'. */
+static void loggable_path(const struct gl_http_req *req, char *out, size_t n)
+{
+    const char *p = req->path ? req->path : "-";
+    size_t o = 0;
+    if (strncmp(p, "/l/", 3) == 0) {
+        const char *rest = strchr(p + 3, '/');
+        o = (size_t)snprintf(out, n, "/l/<redacted>");
+        p = rest ? rest : "";
+    }
+    for (; *p && o + 1 < n; p++)
+        out[o++] = (unsigned char)*p < 0x21 || *p == '"' || (unsigned char)*p >= 0x7f ? '?' : *p;
+    out[o < n ? o : n - 1] = '\0';
+}
+
+/* One access line per answer: method, path (redacted), status, bytes, duration, peer. */
+static void log_access(const struct gl_http_req *req, const struct gl_http_resp *resp)
+{
+    const struct gl_http_conn *c = req->conn;
+    char path[160];
+    loggable_path(req, path, sizeof path);
+    double ms = c->req_started ? (double)(uv_hrtime() - c->req_started) / 1e6 : 0;
+    log_info("http: access method=%s path=\"%s\" status=%d bytes=%zu duration_ms=%.1f peer=%s",
+             http_method_str((enum http_method)req->method), path, resp->status,
+             req->head ? 0 : resp->body_len, ms, c->peer);
+}
+
 void gl_http_respond(struct gl_http_req *req, const struct gl_http_resp *resp)
 {
     struct gl_http_conn *c = req->conn;
+    log_access(req, resp);
     bool close = resp->close || !req->keep_alive || c->srv->closing;
     if (!c->closing) {
         char head[1024];
@@ -714,6 +744,7 @@ static void conn_process(struct gl_http_conn *c)
                 break;
             }
             c->in_head = false;
+            c->req_started = uv_hrtime();
             c->cur = xcalloc(1, sizeof(struct req_full));
             c->fail_status = 0;
             c->last_was_value = false;

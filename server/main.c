@@ -20,6 +20,7 @@
 #include "publish.h"
 #include "spawn.h"
 #include "records.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "util.h"
 #include "web.h"
@@ -115,6 +116,7 @@ static void shutdown_server(struct gl_server *srv)
     if (srv->stopping) return;
     srv->stopping = true;
     log_info("shutting down");
+    gl_sd_notify("STOPPING=1");
     gl_rpc_close(srv);
     gl_spawn_kill_all(SIGTERM);
     gl_web_stop(srv);
@@ -280,6 +282,8 @@ int main(int argc, char **argv)
     /* Tests and scripts wait for this line: every listener is up. */
     printf("ready\n");
     fflush(stdout);
+    if (gl_sd_notify("READY=1\nSTATUS=serving") != 0)
+        log_warn("cannot notify systemd of readiness");
 
     uv_run(srv.loop, UV_RUN_DEFAULT);
     /* Every handle is closed and every thread-pool job has finished. */
