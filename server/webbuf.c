@@ -136,7 +136,9 @@ int gl_form_parse(char *s, struct gl_form *f)
     for (char *part = strtok_r(s, "&", &save); part; part = strtok_r(NULL, "&", &save)) {
         if (f->n == GL_FORM_MAX) return -1;
         char *eq = strchr(part, '=');
-        char *value = (char *)"";
+        /* No '=': the value is the empty string at the part's end, which url_decode may write
+         * (never a literal: decoding writes its terminating NUL). */
+        char *value = part + strlen(part);
         if (eq) {
             *eq = '\0';
             value = eq + 1;
