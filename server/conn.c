@@ -333,8 +333,10 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
         goto fail;
     }
     if (!check_params(req)) goto fail;
-    if (req->method->admit && req->method->admit(req) != 0) goto fail;
+    /* Before admit: the login rate limits count time from it (with 0, a window never ended
+     * and "retry in" said 56 years). */
     req->now = gl_now();
+    if (req->method->admit && req->method->admit(req) != 0) goto fail;
     if (req->method->work) {
         if (gl_srv->hash_jobs >= MAX_HASH_JOBS) {
             gl_err_set(err, GL_E_RATE_LIMITED, "too many password checks in progress; retry");
