@@ -92,10 +92,7 @@ static const char **field_strlist(const msgpack_object *m, const char *key, msgp
 
 static int unpack_map(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
 {
-    size_t off = 0;
-    if (msgpack_unpack(v->mv_data, v->mv_size, &off, z, out) != MSGPACK_UNPACK_SUCCESS)
-        return -1;
-    return out->type == MSGPACK_OBJECT_MAP ? 0 : -1;
+    return gl_record_unpack(v, z, out);
 }
 
 static void pack_hash(msgpack_packer *pk, const char *key, const unsigned char *h)

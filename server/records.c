@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "keys.h"
+#include "mpscan.h"
 #include "rpc.h"
 #include "store.h"
 
@@ -122,6 +123,13 @@ int64_t *gl_field_intlist(const msgpack_object *m, const char *key, msgpack_zone
 /* Unpacks v into the zone; the object's strings may still point into v, so callers copy. */
 int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
 {
+    /* A damaged record must not make msgpack-c allocate for counts its bytes cannot hold
+     * (a 5-byte array header claiming 200 million elements costs it gigabytes). */
+    struct gl_mp_scanner sc;
+    gl_mp_scanner_reset(&sc);
+    struct gl_mp_limits lim = {.max_bytes = v->mv_size, .max_depth = GL_MP_MAX_DEPTH,
+                               .max_elems = v->mv_size};
+    if (gl_mp_scan(&sc, v->mv_data, v->mv_size, &lim) <= 0) return -1;
     size_t off = 0;
     if (msgpack_unpack(v->mv_data, v->mv_size, &off, z, out) != MSGPACK_UNPACK_SUCCESS)
         return -1;
