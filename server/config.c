@@ -5,28 +5,51 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xmalloc.h"
 
-enum kind { STRING, BOOLEAN, LIST };
+enum kind { STRING, BOOLEAN, LIST, NUMBER };
 
 /* Each key and where it goes in struct gl_options. */
 static const struct {
     const char *key;
     enum kind kind;
     size_t offset;
+    long min, max; /* NUMBER: the accepted range */
 } keys[] = {
-    {"data", STRING, offsetof(struct gl_options, data_dir)},
-    {"rpc", STRING, offsetof(struct gl_options, rpc_addr)},
-    {"http", STRING, offsetof(struct gl_options, http_addr)},
-    {"public-url", STRING, offsetof(struct gl_options, public_url)},
-    {"log-file", STRING, offsetof(struct gl_options, log_file)},
-    {"publisher", STRING, offsetof(struct gl_options, publisher)},
-    {"sendmail", STRING, offsetof(struct gl_options, sendmail)},
-    {"trusted-proxy", LIST, offsetof(struct gl_options, trusted_proxies)},
-    {"demo", BOOLEAN, offsetof(struct gl_options, demo)},
+    {"data", STRING, offsetof(struct gl_options, data_dir), 0, 0},
+    {"rpc", STRING, offsetof(struct gl_options, rpc_addr), 0, 0},
+    {"http", STRING, offsetof(struct gl_options, http_addr), 0, 0},
+    {"public-url", STRING, offsetof(struct gl_options, public_url), 0, 0},
+    {"log-file", STRING, offsetof(struct gl_options, log_file), 0, 0},
+    {"publisher", STRING, offsetof(struct gl_options, publisher), 0, 0},
+    {"sendmail", STRING, offsetof(struct gl_options, sendmail), 0, 0},
+    {"trusted-proxy", LIST, offsetof(struct gl_options, trusted_proxies), 0, 0},
+    {"demo", BOOLEAN, offsetof(struct gl_options, demo), 0, 0},
+    {"approval-link-days", NUMBER, offsetof(struct gl_options, approval_link_days), 1, 3650},
+    {"link-password-min", NUMBER, offsetof(struct gl_options, link_password_min), 8, 128},
 };
+
+int gl_config_number(const char *key, const char *value, long *out, char *why, size_t n)
+{
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        if (strcmp(keys[k].key, key) != 0) continue;
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end || v < keys[k].min || v > keys[k].max) {
+            snprintf(why, n, "%s is a number from %ld to %ld, not '%s'", key, keys[k].min,
+                     keys[k].max, value);
+            return -1;
+        }
+        *out = v;
+        return 0;
+    }
+    snprintf(why, n, "unknown key '%s'", key);
+    return -1;
+}
 
 /* Every string handed out, freed at exit. */
 static char **owned;
@@ -88,6 +111,14 @@ static int set(struct gl_options *o, size_t k, const char *value, struct gl_err 
         }
         o->trusted_proxies[o->ntrusted_proxies++] = keep(value, strlen(value));
         return 0;
+    case NUMBER: {
+        char why[200];
+        if (gl_config_number(keys[k].key, value, (long *)field, why, sizeof why) != 0) {
+            gl_err_set(err, GL_E_BAD_REQUEST, "%s:%u: %s", path, line, why);
+            return -1;
+        }
+        return 0;
+    }
     }
     return -1;
 }

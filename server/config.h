@@ -12,5 +12,7 @@ int gl_config_load(const char *path, struct gl_options *o, struct gl_err *err);
 /* The value of --config in argv, if any (looked up before the other options are applied). */
 const char *gl_config_path(int argc, char **argv);
 void gl_config_free(void);
+/* Parses value for the NUMBER key (its range checked); on failure, why says what is wrong. */
+int gl_config_number(const char *key, const char *value, long *out, char *why, size_t n);
 
 #endif

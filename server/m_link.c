@@ -55,9 +55,10 @@ int m_link_create_admit(struct gl_req *req)
             if (!err->code) gl_err_set(err, GL_E_BAD_REQUEST, "'password' must be a string or true");
             return -1;
         }
-        if (strlen(s) < GL_MIN_PASSWORD)
-            return REQ_FAIL(req, GL_E_BAD_REQUEST, "a password has at least %d bytes",
-                            GL_MIN_PASSWORD);
+        long min = gl_srv->opt.link_password_min ? gl_srv->opt.link_password_min
+                                                 : GL_MIN_PASSWORD;
+        if ((long)strlen(s) < min)
+            return REQ_FAIL(req, GL_E_BAD_REQUEST, "a password has at least %ld bytes", min);
         snprintf(in->password, sizeof in->password, "%s", s);
         in->has_password = true;
     }
@@ -171,7 +172,9 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
             return REQ_FAIL(req, GL_E_BAD_REQUEST, "expires_at must be in the next ten years");
         expires = expires_at;
     } else if (kind == LINK_APPROVAL) {
-        expires = req->now + GL_APPROVAL_TTL_DAYS * 86400;
+        long days = gl_srv->opt.approval_link_days ? gl_srv->opt.approval_link_days
+                                                   : GL_APPROVAL_TTL_DAYS;
+        expires = req->now + (int64_t)days * 86400;
     }
     struct gl_link l = {
         .id = gl_next_id(t, DB_LINKS),

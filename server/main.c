@@ -41,6 +41,8 @@ static void usage(FILE *out)
             "                      variables, caption on stdin, exit 0 for published\n"
             "  --sendmail CMD      send mail with CMD, sendmail -t style (e.g. 'msmtp -t')\n"
             "  --demo              fill an empty store with demo profiles and posts\n"
+            "  --approval-link-days N  an approval link's default validity (default 30)\n"
+            "  --link-password-min N   shortest link password staff may set (default 8)\n"
             "  --help, --version\n"
             "Subcommands (see greenlightd(8)):\n"
             "  greenlightd check --data DIR   verify a store's invariants\n"
@@ -153,6 +155,8 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         {"publisher", required_argument, NULL, 'P'},
         {"sendmail", required_argument, NULL, 'S'},
         {"demo", no_argument, NULL, 'D'},
+        {"approval-link-days", required_argument, NULL, 'A'},
+        {"link-password-min", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -177,6 +181,17 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         case 'P': o->publisher = optarg; break;
         case 'S': o->sendmail = optarg; break;
         case 'D': o->demo = true; break;
+        case 'A':
+        case 'W': {
+            char why[200];
+            if (gl_config_number(c == 'A' ? "approval-link-days" : "link-password-min", optarg,
+                                 c == 'A' ? &o->approval_link_days : &o->link_password_min, why,
+                                 sizeof why) != 0) {
+                fprintf(stderr, "greenlightd: %s\n", why);
+                return -1;
+            }
+            break;
+        }
         case 'h': usage(stdout); exit(0);
         case 'V': printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); exit(0);
         default: usage(stderr); return -1;

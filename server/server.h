@@ -23,6 +23,9 @@ struct gl_options {
     const char *trusted_proxies[16]; /* --trusted-proxy: X-Forwarded-For is believed from these */
     unsigned ntrusted_proxies;
     bool demo;
+    /* Link defaults (0: the built-in default). */
+    long approval_link_days; /* validity of an approval link given no ttl_days/expires_at */
+    long link_password_min;  /* shortest password staff may set on a link */
 };
 
 struct gl_server {

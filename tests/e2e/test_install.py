@@ -110,3 +110,42 @@ def test_readiness_and_stopping_reach_notify_socket(tmpdir_path):
             assert d.stop() == 0
         assert "STOPPING=1" in s.recv(4096).decode().split("\n")
         s.close()
+
+
+def test_link_defaults_from_config_and_command_line(tmpdir_path):
+    import time
+    from conftest import RpcError
+    conf = os.path.join(tmpdir_path, "g.conf")
+    with open(conf, "w") as f:
+        f.write("approval-link-days = 7\nlink-password-min = 12\n")
+    d = Daemon(os.path.join(tmpdir_path, "data"), ["--config", conf]).start()
+    try:
+        c = d.client()
+        p = make_profile(c)
+        link = c.call("link.create", profile=p, kind="approval", approver="Claire")
+        assert abs(link["expires_at"] - (time.time() + 7 * 86400)) < 120
+        with pytest.raises(RpcError) as e:
+            c.call("link.create", profile=p, kind="collab", password="elevenchars")
+        assert "at least 12" in str(e.value)
+        c.call("link.create", profile=p, kind="collab", password="twelve chars")
+    finally:
+        assert d.stop() == 0
+    # the command line wins over the file
+    d = Daemon(os.path.join(tmpdir_path, "data"), ["--config", conf,
+                                                   "--approval-link-days", "3"]).start()
+    try:
+        c = d.client()
+        link = c.call("link.create", profile=p, kind="approval", approver="Claire")
+        assert abs(link["expires_at"] - (time.time() + 3 * 86400)) < 120
+    finally:
+        assert d.stop() == 0
+    # out of range, in the file (with its line) or on the command line: refused at start
+    with open(conf, "w") as f:
+        f.write("# defaults\napproval-link-days = 0\n")
+    r = subprocess.run([os.path.join(BIN_DIR, "greenlightd"), "--config", conf], text=True,
+                       capture_output=True, timeout=30)
+    assert r.returncode == 2
+    assert f"{conf}:2: approval-link-days is a number from 1 to 3650, not '0'" in r.stderr
+    r = subprocess.run([os.path.join(BIN_DIR, "greenlightd"), "--link-password-min", "7"],
+                       text=True, capture_output=True, timeout=30)
+    assert r.returncode == 2 and "link-password-min is a number from 8" in r.stderr
