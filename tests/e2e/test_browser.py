@@ -13,7 +13,7 @@ from helpers import make_post, make_profile
 
 pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
@@ -75,18 +75,28 @@ def sign_in(d, url, name=None, password=None):
         field.send_keys(name)
     if password is not None:
         d.find_element(By.NAME, "password").send_keys(password)
-    submit(d, d.find_element(By.CSS_SELECTOR, "form[action$='/session'] button"))
+    submit(d, "form[action$='/session'] button")
 
 
-def submit(d, button):
-    """Clicks a submit button and waits for the next page to replace this one."""
-    old = d.find_element(By.TAG_NAME, "html")
-    button.click()
+def submit(d, selector):
+    """Clicks the submit button selector names and waits for the next page to replace this
+    one. Chromium now and then reports a click on a page still settling as an error; the
+    click is retried only while the page is still the same one."""
+    for _ in range(5):
+        old = d.find_element(By.TAG_NAME, "html")
+        try:
+            d.find_element(By.CSS_SELECTOR, selector).click()
+        except WebDriverException:
+            if staleness_of(old)(d):
+                return
+            time.sleep(0.1)
+            continue
+        break
     WebDriverWait(d, 15).until(staleness_of(old))
 
 
 def press(d, value):
-    submit(d, d.find_element(By.CSS_SELECTOR, f"button[name=action][value={value}]"))
+    submit(d, f"button[name=action][value={value}]")
 
 
 def month_of_posts(admin, profile):
@@ -250,5 +260,5 @@ def test_approval_link_in_browser(daemon, admin, b):
                      ("post.rescheduled", ids[2]), ("post.rejected", ids[3])):
         sub.wait_event(lambda e: e["type"] == typ and e["post"] == pid)
     # Sign out: the link asks for the password again.
-    submit(b, b.find_element(By.CSS_SELECTOR, ".who button"))
+    submit(b, ".who button")
     assert b.find_elements(By.NAME, "password")
