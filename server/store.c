@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -31,6 +32,19 @@ static const char *const db_names[DB_COUNT] = {
  * double on MDB_MAP_FULL. */
 #define GL_MAPSIZE_INITIAL ((size_t)256 << 20)
 
+/* Testing and operations knobs (docs/hardening.md): GREENLIGHT_MAP_SIZE_MIB, the map's size at
+ * start; GREENLIGHT_MAP_MAX_MIB, a size it never grows past (a full map then answers writers
+ * "unavailable"). 0 when unset or not a positive number of MiB. */
+static size_t env_mib(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v) return 0;
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*end || n == 0 || n > ((size_t)-1 >> 20)) return 0;
+    return (size_t)n << 20;
+}
+
 int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err)
 {
     memset(s, 0, sizeof *s);
@@ -47,7 +61,10 @@ int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err)
     /* Keep a larger map a previous run grew to. */
     MDB_envinfo info;
     mdb_env_info(s->env, &info);
-    s->mapsize = info.me_mapsize > GL_MAPSIZE_INITIAL ? info.me_mapsize : GL_MAPSIZE_INITIAL;
+    size_t initial = env_mib("GREENLIGHT_MAP_SIZE_MIB");
+    if (!initial) initial = GL_MAPSIZE_INITIAL;
+    s->mapsize = info.me_mapsize > initial ? info.me_mapsize : initial;
+    s->mapmax = env_mib("GREENLIGHT_MAP_MAX_MIB");
     rc = mdb_env_set_mapsize(s->env, s->mapsize);
     if (rc) goto fail;
     /* Readers left behind by a killed process would pin old pages forever. */
@@ -153,6 +170,10 @@ int gl_store_grow(struct gl_store *s)
         s->rtxn = NULL;
     }
     size_t next = s->mapsize * 2;
+    if (s->mapmax && next > s->mapmax) {
+        if (s->mapsize >= s->mapmax) return MDB_MAP_FULL;
+        next = s->mapmax;
+    }
     int rc = mdb_env_set_mapsize(s->env, next);
     if (rc) return rc;
     log_info("store: map grown size_mib=%zu", next >> 20);

@@ -37,6 +37,7 @@ struct gl_store {
     MDB_env *env;
     MDB_dbi dbi[DB_COUNT];
     size_t mapsize;
+    size_t mapmax; /* never grown past this (GREENLIGHT_MAP_MAX_MIB); 0: no limit */
     MDB_txn *rtxn; /* reused read transaction (reset between uses) */
 };
 

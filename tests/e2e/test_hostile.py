@@ -376,3 +376,96 @@ def test_password_guessing_on_a_link(daemon, world):
     w.report("password_guessing", attempts=60, refused_401=statuses[401],
              refused_429=statuses[429])
     intact(daemon, world, w.rss_before)
+
+
+# ---- resource limits ----
+
+def fill_until_unavailable(c, prof, limit=2000, size=9000):
+    """Writes posts with large captions until the store refuses; returns the ids written."""
+    ids = []
+    for i in range(limit):
+        try:
+            ids.append(c.call("post.create", profile=prof, caption=f"{i} " + "x" * size,
+                              platforms=["x"])["id"])
+        except RpcError as e:
+            assert e.code == "unavailable", e
+            assert "nothing was written" in e.message, e.message
+            return ids
+    pytest.fail(f"{limit} large posts and the store never filled")
+
+
+def check_cmd(data_dir):
+    import subprocess
+    from conftest import BIN_DIR
+    r = subprocess.run([os.path.join(BIN_DIR, "greenlightd"), "check", "--data", data_dir],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_full_map_answers_unavailable_and_stays_readable(tmpdir_path, monkeypatch):
+    """A 1 MiB map that may grow to 4 MiB (GREENLIGHT_MAP_SIZE_MIB, GREENLIGHT_MAP_MAX_MIB):
+    writes go on while it grows, then answer unavailable; reads, the other connections and a
+    restart without the ceiling all work, and nothing half-written is left."""
+    from conftest import Daemon
+    monkeypatch.setenv("GREENLIGHT_MAP_SIZE_MIB", "1")
+    monkeypatch.setenv("GREENLIGHT_MAP_MAX_MIB", "4")
+    data = os.path.join(tmpdir_path, "data")
+    d = Daemon(data).start()
+    try:
+        c = d.client()
+        prof = make_profile(c)
+        ids = fill_until_unavailable(c, prof)
+        assert len(ids) > 100, len(ids)  # the map grew past 1 MiB before it was full
+        with pytest.raises(RpcError) as e:  # an 8 MiB image cannot fit either
+            c.call("media.upload", name="big.png", type="image/png",
+                   data=b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * (4 << 20))
+        assert e.value.code in ("unavailable", "bad_request"), e.value
+        assert d.alive()
+        listed = [p["id"] for p in c.call("post.list", profile=prof)["posts"]]
+        assert sorted(listed) == sorted(ids)
+        other = d.client()
+        assert other.call("post.get", id=ids[-1])["caption"].startswith(f"{len(ids) - 1} ")
+        assert "map grown" in d.log_tail(400)
+        assert d.stop() == 0
+        check_cmd(data)
+        monkeypatch.delenv("GREENLIGHT_MAP_MAX_MIB")
+        d.start()
+        c = d.client()
+        more = c.call("post.create", profile=prof, caption="after the ceiling", platforms=["x"])
+        assert c.call("post.get", id=more["id"])["caption"] == "after the ceiling"
+        print(f"\nFIGURES full_map: posts_before_full={len(ids)} map_mib=1..4")
+    finally:
+        assert d.stop() == 0, d.log_tail()
+
+
+def test_full_disk_answers_unavailable_and_stays_readable(tmpdir_path):
+    """The store on a 3 MiB tmpfs: writes answer unavailable once the disk is full, the daemon
+    keeps serving reads, and the store is consistent afterwards."""
+    import subprocess
+    from conftest import Daemon
+    data = os.path.join(tmpdir_path, "data")
+    os.makedirs(data)
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs",
+                                            data], capture_output=True).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        d = Daemon(data).start()
+        try:
+            c = d.client()
+            prof = make_profile(c)
+            ids = fill_until_unavailable(c, prof)
+            assert ids
+            for _ in range(5):  # and again: refused each time, never an abort
+                with pytest.raises(RpcError) as e:
+                    c.call("post.create", profile=prof, caption="y" * 9000, platforms=["x"])
+                assert e.value.code == "unavailable"
+            assert d.alive()
+            listed = sorted(p["id"] for p in c.call("post.list", profile=prof)["posts"])
+            assert listed == sorted(ids)
+            assert d.client().call("post.get", id=ids[0])["status"] == "draft"
+            print(f"\nFIGURES full_disk: posts_before_full={len(ids)} tmpfs_mib=3")
+        finally:
+            assert d.stop() == 0, d.log_tail()
+        check_cmd(data)
+    finally:
+        subprocess.run(["umount", data], check=False)
