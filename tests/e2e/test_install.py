@@ -17,9 +17,10 @@ BUILD_BIN = os.path.relpath(BIN_DIR, ROOT) if BIN_DIR.startswith(ROOT) else BIN_
 def make(*args):
     # BIN names the programs already built (GL_BIN); BUILD alongside it, so nothing rebuilds.
     build = BUILD_BIN.replace("bin", "build", 1)
-    return subprocess.run(["make", "--no-print-directory", "-C", ROOT, "BIN=" + BUILD_BIN,
-                           "BUILD=" + build] + list(args), capture_output=True, text=True,
-                          timeout=300)
+    # -o all: install what GL_BIN holds as it is; never rebuild it here with other flags.
+    return subprocess.run(["make", "--no-print-directory", "-C", ROOT, "-o", "all",
+                           "BIN=" + BUILD_BIN, "BUILD=" + build] + list(args),
+                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture
