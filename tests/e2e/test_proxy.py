@@ -175,3 +175,43 @@ def test_links_through_tls_proxy(proxied):
     assert st == 303
     got = [e for e in admin.call("post.history", id=b)["history"] if e["type"] == "rejected"]
     assert got and got[-1]["address"] == "127.0.0.3", got
+
+
+def test_browser_through_tls_proxy(proxied, tmpdir_path):
+    """The browser test's sign-in and approval, in headless chromium, through nginx."""
+    selenium = pytest.importorskip("selenium")  # noqa: F841
+    if not (os.path.exists("/usr/bin/chromium") and os.path.exists("/usr/bin/chromedriver")):
+        pytest.skip("chromium and chromedriver are needed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from test_browser import press, sign_in
+
+    d, port = proxied
+    admin = d.client()
+    p = make_profile(admin)
+    a = make_post(admin, p, "awaiting_approval", caption="approve me over TLS",
+                  at=int(time.time()) + 86400)
+    link = admin.call("link.create", profile=p, kind="approval", approver="Claire")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--ignore-certificate-errors", "--no-first-run", "--disable-sync",
+                "--user-data-dir=" + os.path.join(tmpdir_path, "chromium")):
+        opts.add_argument(arg)
+    b = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    try:
+        b.set_page_load_timeout(30)
+        sign_in(b, link["url"], password=link["password"])
+        assert b.current_url.startswith("https://127.0.0.1:%d/" % port)
+        cookie = b.get_cookie("gl_s")
+        assert cookie and cookie["secure"] and cookie["httpOnly"]
+        b.get("%s/p/%d" % (link["url"], a))
+        assert "approve me over TLS" in b.find_element(By.TAG_NAME, "body").text
+        press(b, "approve")
+        assert "approved" in b.find_element(By.TAG_NAME, "body").text.lower()
+    finally:
+        b.quit()
+    assert admin.call("post.get", id=a)["status"] in ("approved", "scheduled")
+    got = [e for e in admin.call("post.history", id=a)["history"] if e["type"] == "approved"]
+    assert got and got[-1]["actor"] == "Claire" and got[-1]["address"] == "127.0.0.1"
