@@ -4,8 +4,11 @@
  * each request to web.c: routing, cookies, sessions, CSRF, forms, pages, the feed, the writes
  * through the batch. The loop runs until the server has closed the connection. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,7 +36,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)e->http_port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) abort();
+    if (fd < 0) abort();
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        /* libFuzzer's timers may interrupt it; the connection then completes on its own. */
+        struct pollfd pf = {.fd = fd, .events = POLLOUT};
+        int soerr = 0;
+        socklen_t len = sizeof soerr;
+        if (errno != EINTR || poll(&pf, 1, 5000) != 1 ||
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 || soerr) {
+            perror("fuzz_http: connect");
+            abort();
+        }
+    }
     /* The inputs are small (-max_len); the socket buffer takes them whole. */
     size_t off = 0;
     while (off < n) {
@@ -54,6 +68,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!c && (seen || spins > 50)) break;
     }
     uv_timer_stop(&tick);
+    /* A reset rather than a FIN: the server is done with it, and thousands of connections a
+     * second in TIME_WAIT would use up the ephemeral ports. */
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     close(fd);
     return 0;
 }

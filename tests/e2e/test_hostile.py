@@ -142,8 +142,8 @@ def test_garbage_truncated_oversized_and_nested_frames(daemon, world):
         for i in range(60):
             s = socket.create_connection(("127.0.0.1", daemon.rpc_port))
             kind = i % 6
-            if kind == 0:
-                s.sendall(os.urandom(3000))
+            if kind == 0:  # 0xc1 is never MessagePack: random bytes behind it
+                s.sendall(b"\xc1" + os.urandom(3000))
             elif kind == 1:  # truncated: half a login frame, then gone
                 s.sendall(msgpack.packb([0, 1, "auth.login", [{"user": "admin"}]])[:9])
                 s.close()
