@@ -3,7 +3,8 @@
 # its page cache, which every write that matters invalidates), next to nginx serving the same
 # page saved as a static file, in the same run on the same machine: wrk at 64 connections.
 # Usage: bench/http_bench.sh [BIN_DIR] ; env: DURATION (10s), RUNS (3), THREADS (2),
-# NGINX_WORKERS (1: greenlightd's loop is one thread, so is nginx's worker by default).
+# NGINX_WORKERS (1: greenlightd's loop is one thread, so is nginx's worker by default),
+# ACCESS_LOG (on: both write an access line per request; off: neither does).
 # Prints one line per run and the medians. Reports; never fails the build on slowness.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,7 +28,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$BIN/greenlightd" --data "$work/data" --rpc 127.0.0.1:0 --http 127.0.0.1:0 >"$work/out" 2>"$work/err" &
+ACCESS_LOG="${ACCESS_LOG:-on}"
+gl_log="$work/err"
+ng_access="$work/nginx/access.log"
+if [ "$ACCESS_LOG" = off ]; then gl_log=/dev/null; ng_access=off; fi
+"$BIN/greenlightd" --data "$work/data" --rpc 127.0.0.1:0 --http 127.0.0.1:0 >"$work/out" 2>"$gl_log" &
 gl_pid=$!
 for _ in $(seq 100); do grep -q '^ready$' "$work/out" 2>/dev/null && break; sleep 0.1; done
 rpc_port=$(sed -n 's/^rpc .*:\([0-9]*\)$/\1/p' "$work/out")
@@ -74,7 +79,9 @@ error_log $work/nginx/error.log;
 daemon off;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  # greenlightd writes an access line per request (to its log, unbuffered): so does nginx here,
+  # as in its default configuration. ACCESS_LOG=off turns both off for a pure serving figure.
+  access_log $ng_access;
   sendfile on;
   tcp_nopush on;
   keepalive_requests 100000;
@@ -114,7 +121,7 @@ print(f"{rps:.0f} {ms:.3f} {errs.group(1) if errs else 0}")
 PY
 }
 
-echo "http_bench: calendar page of a month with $posts posts ($bytes bytes), wrk -t$THREADS -c64 -d$DURATION, nginx worker_processes $NGINX_WORKERS, $(nproc) CPUs"
+echo "http_bench: calendar page of a month with $posts posts ($bytes bytes), wrk -t$THREADS -c64 -d$DURATION, nginx worker_processes $NGINX_WORKERS, access logs $ACCESS_LOG, $(nproc) CPUs"
 gl_r=(); gl_p=(); ng_r=(); ng_p=()
 for run in $(seq "$RUNS"); do
   read -r r p e < <(run_wrk "http://127.0.0.1:$http_port$path")

@@ -399,6 +399,7 @@ struct web_write {
         int64_t last;
     } st[STATS_SLOTS];
     unsigned nst;
+    bool purge; /* also drop expired sessions */
 };
 
 static struct web_write *ww_new(struct web *w, enum wact act, gl_op_run_fn run,
@@ -446,6 +447,39 @@ static int check_link(struct web_write *ww, struct gl_txn *t, struct gl_link *l,
     return 0;
 }
 
+/* Drops expired sessions (a bounded number per run: the next run takes the rest). */
+static void purge_sessions(struct gl_txn *t, msgpack_zone *z)
+{
+    struct gl_key lo, hi;
+    memset(lo.b, 0, GL_HASH_BYTES);
+    lo.n = GL_HASH_BYTES;
+    memset(hi.b, 0xff, GL_HASH_BYTES);
+    hi.n = GL_HASH_BYTES;
+    struct gl_range r;
+    if (gl_range_open(t, DB_SESSIONS, &lo, &hi, &r)) return;
+    MDB_val key, val;
+    int64_t now = gl_now();
+    unsigned dropped = 0;
+    while (dropped < 5000 && gl_range_next(&r, &key, &val)) {
+        msgpack_object o;
+        size_t off = 0;
+        int64_t exp = 0;
+        const msgpack_object *e = NULL;
+        if (msgpack_unpack(val.mv_data, val.mv_size, &off, z, &o) == MSGPACK_UNPACK_SUCCESS &&
+            o.type == MSGPACK_OBJECT_MAP)
+            e = gl_map_get(&o, "expires_at");
+        if (e && gl_obj_int(e, &exp) && exp > now) continue;
+        int rc = mdb_cursor_del(r.cur, 0);
+        if (rc) {
+            t->rc = rc;
+            break;
+        }
+        dropped++;
+    }
+    gl_range_close(&r);
+    if (dropped) log_info("web: expired sessions dropped count=%u", dropped);
+}
+
 /* Runs of bookkeeping writes (sessions, open counts, what a visitor saw): they change nothing
  * a page shows, so cached pages stay. */
 static int bookkeeping_run(struct gl_op *op, struct gl_txn *t)
@@ -479,6 +513,7 @@ static int bookkeeping_run(struct gl_op *op, struct gl_txn *t)
             if (ww->st[i].last > l.last_opened) l.last_opened = ww->st[i].last;
             gl_link_save(t, &l);
         }
+        if (ww->purge) purge_sessions(t, &ww->zone);
         return 0;
     default:
         return -1;
@@ -642,10 +677,11 @@ static void action_done(struct gl_op *op)
     ww_free(ww);
 }
 
-static void flush_stats(void)
+static void flush_stats(bool purge)
 {
-    if (nstats == 0 || web.stats_busy) return;
+    if ((nstats == 0 && !purge) || web.stats_busy) return;
     struct web_write *ww = ww_new(NULL, WA_STATS, bookkeeping_run, bookkeeping_done);
+    ww->purge = purge;
     memcpy(ww->st, stats, sizeof stats[0] * nstats);
     ww->nst = nstats;
     nstats = 0;
@@ -656,7 +692,11 @@ static void flush_stats(void)
 static void on_stats_timer(uv_timer_t *h)
 {
     (void)h;
-    if (!gl_srv->stopping) flush_stats();
+    /* Expired sessions go once an hour, starting a minute after start. */
+    static unsigned ticks = 3600 - 60;
+    bool purge = ++ticks >= 3600;
+    if (purge) ticks = 0;
+    if (!gl_srv->stopping) flush_stats(purge);
 }
 
 void gl_web_committed(struct gl_op *op)
@@ -1565,7 +1605,7 @@ int gl_web_start(struct gl_server *srv, char *bound, size_t boundlen)
 void gl_web_stop(struct gl_server *srv)
 {
     if (!web.http) return;
-    flush_stats(); /* the last counts go into the final batch */
+    flush_stats(false); /* the last counts go into the final batch */
     uv_timer_stop(&web.stats_timer);
     uv_close((uv_handle_t *)&web.stats_timer, NULL);
     gl_http_close(web.http);
