@@ -329,6 +329,12 @@ static void queue_item(struct web *w, const struct gl_post *p, bool checkbox)
     }
     buf_printf(b, "<span class=\"qwhen\">%s</span> ", when);
     badge(w, p->status);
+    /* Edited since this visitor last looked: say so in the list already. */
+    struct gl_seen seen;
+    if (w->signed_in && w->visitor && *w->visitor &&
+        gl_seen_load(&w->t, w->link.id, p->id, w->visitor, &w->zone, &seen) == 0 &&
+        gl_seen_differs(&seen, p))
+        buf_puts(b, " <span class=\"badge st-changed\">changed since you saw it</span>");
     buf_puts(b, " <span class=\"plat\">");
     platforms(b, p, " · ");
     buf_puts(b, "</span><span class=\"cap\">");
@@ -702,8 +708,9 @@ static void actions(struct web *w, const struct gl_post *p)
                        web_status_label(w, p->status));
         return;
     }
-    buf_puts(b, "<section class=\"card act\" aria-labelledby=\"dh\"><h2 id=\"dh\">Your "
-                "decision</h2><div class=\"forms\">");
+    buf_printf(b, "<section class=\"card act\" aria-labelledby=\"dh\"><h2 id=\"dh\">%s</h2>"
+                  "<div class=\"forms\">",
+               decide ? "Your decision" : "Change the time");
     if (decide) {
         buf_printf(b, "<form method=\"post\" action=\"%s/p/%llu\" class=\"stack\">", w->base,
                    (unsigned long long)p->id);

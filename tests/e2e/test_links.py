@@ -283,6 +283,7 @@ def test_revision_changed_and_diff_since_last_seen(daemon, admin, acme):
     st, _, body = w.post(f"{base}/p/{pid}", {"csrf": csrf(detail), "rev": "1",
                                              "action": "approve"})
     assert st == 409 and "edited" in text(body)
+    assert "changed since you saw it" in w.get(base)[2], "the list says so already"
     detail = w.get(f"{base}/p/{pid}")[2]
     assert "What changed since you last saw it" in detail
     assert "<del>coffee</del>" in detail and "<ins>tea</ins>" in detail
