@@ -35,19 +35,19 @@ def test_kill9_during_a_stream_of_writes_loses_no_acknowledged_write(daemon, adm
 
     def writer(n):
         try:
-            c = daemon.client()
             i = 0
+            # The kill may come before a slow writer has even logged in: that is no error.
+            c = daemon.client()
             while not stop.is_set():
                 caption = f"w{n}-{i}"
-                try:
-                    pid = c.call("post.create", profile=prof, caption=caption,
-                                 platforms=["x"], scheduled_at=int(time.time()) + 86400)["id"]
-                    acked[pid] = caption
-                    r = c.call("post.submit", id=pid)
-                    decided[pid] = r["status"]
-                except (ConnectionError, OSError):
-                    return
+                pid = c.call("post.create", profile=prof, caption=caption,
+                             platforms=["x"], scheduled_at=int(time.time()) + 86400)["id"]
+                acked[pid] = caption
+                r = c.call("post.submit", id=pid)
+                decided[pid] = r["status"]
                 i += 1
+        except (ConnectionError, OSError):
+            return
         except Exception as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
