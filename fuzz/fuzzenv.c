@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "demo.h"
@@ -62,6 +63,18 @@ static void add_link(struct gl_txn *t, struct fuzz_link *fl, enum gl_link_kind k
     gl_session_save(t, key_hash, &s);
 }
 
+/* The store goes with the process (libFuzzer ends with exit()). */
+static void remove_store(void)
+{
+    char path[96];
+    static const char *const files[] = {"data.mdb", "lock.mdb"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", env.dir, files[i]);
+        unlink(path);
+    }
+    rmdir(env.dir);
+}
+
 struct fuzz_env *fuzz_env(void)
 {
     if (ready) return &env;
@@ -69,6 +82,7 @@ struct fuzz_env *fuzz_env(void)
     gl_log_open("/dev/null");
     snprintf(env.dir, sizeof env.dir, "/tmp/gl-fuzz-XXXXXX");
     if (!mkdtemp(env.dir)) die("mkdtemp");
+    atexit(remove_store);
     struct gl_server *srv = &env.srv;
     gl_srv = srv;
     srv->opt.data_dir = env.dir;

@@ -21,6 +21,8 @@ from httputil import Web, path_of
 
 ROUNDS = int(os.environ.get("GL_CRASH_ROUNDS", "10"))
 WRITERS = 6
+# Per writer: keeps post.list under its 5,000-post answer limit and each check quick.
+MAX_POSTS = 250
 STATUSES = ("draft", "awaiting_approval", "changes_requested", "approved", "scheduled",
             "published", "failed")
 
@@ -58,7 +60,7 @@ class Writer(threading.Thread):
         self.seq += 1
         tag = f"w{self.wid}r{self.rnd}s{self.seq}"
         choice = self.rng.random()
-        if choice < 0.35 or not posts:
+        if (choice < 0.35 and len(posts) < MAX_POSTS) or not posts:
             cap = f"caption {tag}"
             r = self.call(("create", cap), "post.create", profile=self.prof, caption=cap,
                           platforms=["x"], scheduled_at=int(time.time()) + 30 * 86400)
