@@ -224,6 +224,7 @@ int m_link_list(struct gl_req *req, struct gl_txn *t)
             struct gl_link l;
             if (gl_link_decode(&v, &z, &l) != 0) continue;
             if (filter && l.profile != (uint64_t)profile) continue;
+            gl_web_pending_opens(l.id, &l.opens, &l.last_opened);
             if (pass == 0)
                 n++;
             else

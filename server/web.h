@@ -4,6 +4,7 @@
 #define GL_WEB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "batch.h"
 #include "server.h"
@@ -17,6 +18,8 @@ void gl_web_stop(struct gl_server *srv);
 const char *gl_web_public_url(void);
 /* After each commit: drops cached pages when the op changed what pages show. */
 void gl_web_committed(struct gl_op *op);
+/* Adds the opens of link counted in memory and not saved yet. */
+void gl_web_pending_opens(uint64_t link, int64_t *opens, int64_t *last_opened);
 /* --demo: one link of each kind for the demo profile, with fresh tokens at every start,
  * printed as "link KIND URL [password PASSWORD]" lines (scripts/run-demo.sh reads them). */
 void gl_web_demo_links(struct gl_server *srv);
