@@ -69,10 +69,8 @@ int m_media_get(struct gl_req *req, struct gl_txn *t)
     MDB_val v;
     key_id(&k, (uint64_t)id);
     msgpack_object o;
-    size_t off = 0;
     if (id <= 0 || gl_get(t, DB_MEDIA, &k, &v) != 0 ||
-        msgpack_unpack(v.mv_data, v.mv_size, &off, req->msg.zone, &o) != MSGPACK_UNPACK_SUCCESS ||
-        o.type != MSGPACK_OBJECT_MAP)
+        gl_record_unpack(&v, req->msg.zone, &o) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no media %lld", (long long)id);
     /* The record less its schema version; strings and data still point into the page, which
      * stays valid until the read transaction ends, after the reply is packed. */

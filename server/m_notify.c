@@ -35,9 +35,8 @@ int m_notify_list(struct gl_req *req, struct gl_txn *t)
     msgpack_zone_init(&scratch, 1024);
     while (gl_range_next(&r, &key, &val)) {
         msgpack_object o;
-        size_t off = 0;
         msgpack_zone_clear(&scratch);
-        if (msgpack_unpack(val.mv_data, val.mv_size, &off, &scratch, &o) != MSGPACK_UNPACK_SUCCESS)
+        if (gl_record_unpack(&val, &scratch, &o) != 0)
             continue;
         const msgpack_object *rd = gl_map_get(&o, "read");
         bool is_read = rd && rd->type == MSGPACK_OBJECT_BOOLEAN && rd->via.boolean;
@@ -56,9 +55,8 @@ int m_notify_list(struct gl_req *req, struct gl_txn *t)
     for (size_t i = 0; i < count; i++) {
         const MDB_val *v = &vals[(n - 1 - i) % NOTIFY_LIST_MAX];
         msgpack_object o;
-        size_t off = 0;
         msgpack_zone_clear(&scratch);
-        if (msgpack_unpack(v->mv_data, v->mv_size, &off, &scratch, &o) != MSGPACK_UNPACK_SUCCESS) {
+        if (gl_record_unpack(v, &scratch, &o) != 0) {
             msgpack_pack_nil(&req->pk);
             continue;
         }
@@ -76,9 +74,7 @@ static void mark_read(struct gl_txn *t, const struct gl_key *k, const MDB_val *v
     msgpack_zone z;
     msgpack_zone_init(&z, 1024);
     msgpack_object o;
-    size_t off = 0;
-    if (msgpack_unpack(v->mv_data, v->mv_size, &off, &z, &o) == MSGPACK_UNPACK_SUCCESS &&
-        o.type == MSGPACK_OBJECT_MAP) {
+    if (gl_record_unpack(v, &z, &o) == 0) {
         msgpack_sbuffer sb;
         msgpack_sbuffer_init(&sb);
         msgpack_packer pk;

@@ -558,10 +558,7 @@ static void pack_children(struct gl_txn *t, enum gl_db db, uint64_t post,
         uint32_t count = 0;
         while (gl_range_next(&r, &key, &val)) {
             msgpack_object o;
-            size_t off = 0;
-            if (msgpack_unpack(val.mv_data, val.mv_size, &off, &zone, &o) !=
-                    MSGPACK_UNPACK_SUCCESS ||
-                o.type != MSGPACK_OBJECT_MAP || (keep && !keep(&o)))
+            if (gl_record_unpack(&val, &zone, &o) != 0 || (keep && !keep(&o)))
                 continue;
             static const char *const bookkeeping[] = {"v", NULL};
             if (pass == 0)
