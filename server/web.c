@@ -986,8 +986,7 @@ static void serve_media(struct web *w, uint64_t post, uint64_t media)
         return;
     }
     const msgpack_object *data = gl_map_get(&o, "data");
-    const msgpack_object *type = gl_map_get(&o, "mime");
-    if (!type) type = gl_map_get(&o, "content_type");
+    const msgpack_object *type = gl_map_get(&o, "type"); /* media.upload checked it by content */
     static const char *const allowed[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
     const char *ctype = NULL;
     for (size_t i = 0; type && i < GL_ARRAY_LEN(allowed); i++)

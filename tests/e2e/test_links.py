@@ -478,3 +478,24 @@ def test_link_decision_counts_for_the_external_step(daemon, admin):
     assert p["status"] == "approved"
     client = [a for a in p["approvals"] if a["step"] == 2][0]
     assert client["by"] == "Paula Partner" and client["link"] == link["id"]
+
+
+def test_images_of_a_post_are_shown(daemon, admin, acme):
+    import base64
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
+                           "hQGAhKmMIQAAAABJRU5ErkJggg==")
+    mid = admin.call("media.upload", name="dot.png", type="image/png", data=png)["id"]
+    pid = make_post(admin, acme, "scheduled", caption="with a picture", at=NOW + 86400)
+    admin.call("post.update", id=pid, media=[mid])
+    other = make_post(admin, acme, "scheduled", caption="without", at=NOW + 86400)
+    link = admin.call("link.create", profile=acme, kind="calendar")
+    base = path_of(link["url"])
+    w = Web(daemon.http_port)
+    detail = w.get(f"{base}/p/{pid}")[2]
+    assert f'src="{base}/p/{pid}/m/{mid}"' in detail
+    c = __import__("http.client").client.HTTPConnection("127.0.0.1", daemon.http_port)
+    c.request("GET", f"{base}/p/{pid}/m/{mid}")
+    r = c.getresponse()
+    assert r.status == 200 and r.getheader("Content-Type") == "image/png" and r.read() == png
+    # Only through a post that holds it.
+    assert w.get(f"{base}/p/{other}/m/{mid}")[0] == 404
