@@ -10,6 +10,24 @@
 
 static enum gl_log_level min_level = GL_LOG_INFO;
 static FILE *log_file;
+static bool buffered;
+static char pending[1 << 16];
+static size_t npending;
+
+void gl_log_set_buffered(bool on)
+{
+    if (!on) gl_log_flush();
+    buffered = on;
+}
+
+void gl_log_flush(void)
+{
+    if (!npending) return;
+    FILE *out = log_file ? log_file : stderr;
+    fwrite(pending, 1, npending, out);
+    fflush(out);
+    npending = 0;
+}
 
 void gl_log_set_level(enum gl_log_level level)
 {
@@ -19,10 +37,12 @@ void gl_log_set_level(enum gl_log_level level)
 int gl_log_open(const char *path)
 {
     if (!path) {
+        gl_log_flush();
         if (log_file) fclose(log_file);
         log_file = NULL;
         return 0;
     }
+    gl_log_flush(); /* what waits belongs to the file open until now */
     FILE *f = fopen(path, "a");
     if (!f) return -errno;
     setvbuf(f, NULL, _IOLBF, 0);
@@ -41,12 +61,24 @@ void gl_log(enum gl_log_level level, const char *fmt, ...)
     gmtime_r(&tv.tv_sec, &tm);
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-    FILE *out = log_file ? log_file : stderr;
     char line[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    fprintf(out, "%s.%03ldZ %s %s\n", stamp, (long)(tv.tv_usec / 1000), names[level], line);
+    char full[2200];
+    int n = snprintf(full, sizeof full, "%s.%03ldZ %s %s\n", stamp, (long)(tv.tv_usec / 1000),
+                     names[level], line);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof full ? (size_t)n : sizeof full - 1;
+    if (len && full[len - 1] != '\n') full[len - 1] = '\n';
+    if (buffered && level < GL_LOG_WARN) {
+        if (npending + len > sizeof pending) gl_log_flush();
+        memcpy(pending + npending, full, len);
+        npending += len;
+        return;
+    }
+    gl_log_flush();
+    FILE *out = log_file ? log_file : stderr;
+    fwrite(full, 1, len, out);
     fflush(out);
 }

@@ -113,6 +113,15 @@ static void on_committed(struct gl_op *op)
     gl_web_committed(op);
 }
 
+/* Log lines of one loop iteration go out in one write, after the iteration's commit. */
+static uv_prepare_t log_flusher;
+
+static void on_log_flush(uv_prepare_t *h)
+{
+    (void)h;
+    gl_log_flush();
+}
+
 static void shutdown_server(struct gl_server *srv)
 {
     if (srv->stopping) return;
@@ -120,6 +129,8 @@ static void shutdown_server(struct gl_server *srv)
     log_info("shutting down");
     gl_sd_notify("STOPPING=1");
     gl_rpc_close(srv);
+    uv_prepare_stop(&log_flusher);
+    uv_close((uv_handle_t *)&log_flusher, NULL);
     gl_spawn_kill_all(SIGTERM);
     gl_web_stop(srv);
     gl_batch_close(&srv->batch);
@@ -259,6 +270,11 @@ int main(int argc, char **argv)
     }
 
     srv.loop = uv_default_loop();
+    /* libuv runs the prepare hook started last first: this one, started before the batch's,
+     * runs after the commit and so carries the lines the commit's callbacks log. */
+    uv_prepare_init(srv.loop, &log_flusher);
+    uv_prepare_start(&log_flusher, on_log_flush);
+    gl_log_set_buffered(true);
     gl_batch_init(&srv.batch, srv.loop, &srv.store);
     srv.batch.committed = on_committed;
     srv.batch.after_commit = gl_publish_rearm;
@@ -304,6 +320,7 @@ int main(int argc, char **argv)
     /* Every handle is closed and every thread-pool job has finished. */
     int closed = uv_loop_close(srv.loop);
     gl_store_close(&srv.store);
+    gl_log_set_buffered(false);
     gl_log_open(NULL);
     log_info("stopped");
     gl_config_free();
