@@ -35,64 +35,12 @@ const char *gl_link_state_name(enum gl_link_state s)
 
 /* ---- msgpack helpers ---- */
 
-static const char *field_str(const msgpack_object *m, const char *key, msgpack_zone *z)
-{
-    const msgpack_object *o = gl_map_get(m, key);
-    if (!o || o->type != MSGPACK_OBJECT_STR) return NULL;
-    char *p = msgpack_zone_malloc(z, o->via.str.size + 1);
-    memcpy(p, o->via.str.ptr, o->via.str.size);
-    p[o->via.str.size] = '\0';
-    return p;
-}
-
-static int64_t field_int(const msgpack_object *m, const char *key, int64_t dflt)
-{
-    const msgpack_object *o = gl_map_get(m, key);
-    int64_t v;
-    return o && gl_obj_int(o, &v) ? v : dflt;
-}
-
 static bool field_hash(const msgpack_object *m, const char *key, unsigned char out[32])
 {
     const msgpack_object *o = gl_map_get(m, key);
     if (!o || o->type != MSGPACK_OBJECT_BIN || o->via.bin.size != GL_HASH_BYTES) return false;
     memcpy(out, o->via.bin.ptr, GL_HASH_BYTES);
     return true;
-}
-
-static int64_t *field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z,
-                              size_t *n)
-{
-    const msgpack_object *o = gl_map_get(m, key);
-    *n = 0;
-    if (!o || o->type != MSGPACK_OBJECT_ARRAY) return NULL;
-    int64_t *list = msgpack_zone_malloc(z, sizeof *list * (o->via.array.size + 1));
-    for (uint32_t i = 0; i < o->via.array.size; i++)
-        if (gl_obj_int(&o->via.array.ptr[i], &list[*n])) (*n)++;
-    return list;
-}
-
-static const char **field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z,
-                                  size_t *n)
-{
-    const msgpack_object *o = gl_map_get(m, key);
-    *n = 0;
-    if (!o || o->type != MSGPACK_OBJECT_ARRAY) return NULL;
-    const char **list = msgpack_zone_malloc(z, sizeof *list * (o->via.array.size + 1));
-    for (uint32_t i = 0; i < o->via.array.size; i++) {
-        const msgpack_object *s = &o->via.array.ptr[i];
-        if (s->type != MSGPACK_OBJECT_STR) continue;
-        char *p = msgpack_zone_malloc(z, s->via.str.size + 1);
-        memcpy(p, s->via.str.ptr, s->via.str.size);
-        p[s->via.str.size] = '\0';
-        list[(*n)++] = p;
-    }
-    return list;
-}
-
-static int unpack_map(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
-{
-    return gl_record_unpack(v, z, out);
 }
 
 static void pack_hash(msgpack_packer *pk, const char *key, const unsigned char *h)
@@ -142,28 +90,28 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
 int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
 {
     msgpack_object m;
-    if (unpack_map(v, z, &m)) return -1;
+    if (gl_record_unpack(v, z, &m)) return -1;
     memset(out, 0, sizeof *out);
-    out->id = (uint64_t)field_int(&m, "id", 0);
-    const char *kind = field_str(&m, "kind", z);
+    out->id = (uint64_t)gl_field_int(&m, "id", 0);
+    const char *kind = gl_field_str(&m, "kind", z);
     int k = kind ? gl_link_kind_parse(kind) : -1;
     if (k < 0) return -1;
     out->kind = (enum gl_link_kind)k;
-    out->profile = (uint64_t)field_int(&m, "profile", 0);
-    out->approver = field_str(&m, "approver", z);
-    out->posts = field_intlist(&m, "posts", z, &out->nposts);
-    out->pwhash = field_str(&m, "pwhash", z);
+    out->profile = (uint64_t)gl_field_int(&m, "profile", 0);
+    out->approver = gl_field_str(&m, "approver", z);
+    out->posts = gl_field_intlist(&m, "posts", z, &out->nposts);
+    out->pwhash = gl_field_str(&m, "pwhash", z);
     if (!field_hash(&m, "token_hash", out->token_hash)) return -1;
-    out->created_by = field_str(&m, "created_by", z);
-    out->created_at = field_int(&m, "created_at", 0);
-    out->expires_at = field_int(&m, "expires_at", 0);
+    out->created_by = gl_field_str(&m, "created_by", z);
+    out->created_at = gl_field_int(&m, "created_at", 0);
+    out->expires_at = gl_field_int(&m, "expires_at", 0);
     const msgpack_object *r = gl_map_get(&m, "revoked");
     out->revoked = r && r->type == MSGPACK_OBJECT_BOOLEAN && r->via.boolean;
-    out->revoked_at = field_int(&m, "revoked_at", 0);
-    out->last_opened = field_int(&m, "last_opened", 0);
-    out->opens = field_int(&m, "opens", 0);
-    out->requested_at = field_int(&m, "requested_at", 0);
-    out->generation = (uint32_t)field_int(&m, "generation", 0);
+    out->revoked_at = gl_field_int(&m, "revoked_at", 0);
+    out->last_opened = gl_field_int(&m, "last_opened", 0);
+    out->opens = gl_field_int(&m, "opens", 0);
+    out->requested_at = gl_field_int(&m, "requested_at", 0);
+    out->generation = (uint32_t)gl_field_int(&m, "generation", 0);
     if (!out->created_by) out->created_by = "";
     return out->id && out->profile ? 0 : -1;
 }
@@ -294,13 +242,13 @@ int gl_session_load(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTES
     int rc = gl_get(t, DB_SESSIONS, &k, &v);
     if (rc) return rc;
     msgpack_object m;
-    if (unpack_map(&v, z, &m)) return MDB_NOTFOUND;
+    if (gl_record_unpack(&v, z, &m)) return MDB_NOTFOUND;
     memset(out, 0, sizeof *out);
-    out->link = (uint64_t)field_int(&m, "link", 0);
-    out->name = field_str(&m, "name", z);
+    out->link = (uint64_t)gl_field_int(&m, "link", 0);
+    out->name = gl_field_str(&m, "name", z);
     if (!field_hash(&m, "token_hash", out->token_hash)) return MDB_NOTFOUND;
-    out->created_at = field_int(&m, "created_at", 0);
-    out->expires_at = field_int(&m, "expires_at", 0);
+    out->created_at = gl_field_int(&m, "created_at", 0);
+    out->expires_at = gl_field_int(&m, "expires_at", 0);
     if (!out->name) out->name = "";
     return 0;
 }
@@ -341,14 +289,14 @@ int gl_seen_load(struct gl_txn *t, uint64_t link, uint64_t post, const char *nam
     int rc = gl_get(t, DB_LINK_SEEN, &k, &v);
     if (rc) return rc;
     msgpack_object m;
-    if (unpack_map(&v, z, &m)) return MDB_NOTFOUND;
+    if (gl_record_unpack(&v, z, &m)) return MDB_NOTFOUND;
     memset(out, 0, sizeof *out);
-    out->revision = (uint32_t)field_int(&m, "revision", 0);
-    out->caption = field_str(&m, "caption", z);
-    out->platforms = field_strlist(&m, "platforms", z, &out->nplatforms);
-    out->media = field_intlist(&m, "media", z, &out->nmedia);
-    out->scheduled_at = field_int(&m, "scheduled_at", 0);
-    out->at = field_int(&m, "at", 0);
+    out->revision = (uint32_t)gl_field_int(&m, "revision", 0);
+    out->caption = gl_field_str(&m, "caption", z);
+    out->platforms = gl_field_strlist(&m, "platforms", z, &out->nplatforms);
+    out->media = gl_field_intlist(&m, "media", z, &out->nmedia);
+    out->scheduled_at = gl_field_int(&m, "scheduled_at", 0);
+    out->at = gl_field_int(&m, "at", 0);
     if (!out->caption) out->caption = "";
     return 0;
 }
