@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "inbuf.h"
 #include "log.h"
 #include "methods.h"
 #include "mpscan.h"
@@ -410,17 +411,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     (void)suggested;
     struct gl_conn *c = h->data;
-    /* Compact, then make room for at least 64 KiB. */
-    if (c->in_start > 0) {
-        memmove(c->in, c->in + c->in_start, c->in_len - c->in_start);
-        c->in_len -= c->in_start;
-        c->in_start = 0;
-    }
-    if (c->in_cap - c->in_len < 65536) {
-        c->in_cap = c->in_cap ? c->in_cap * 2 : 65536;
-        while (c->in_cap - c->in_len < 65536) c->in_cap *= 2;
-        c->in = xrealloc(c->in, c->in_cap);
-    }
+    gl_inbuf_reserve(&c->in, &c->in_start, &c->in_len, &c->in_cap, 65536);
     *buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "inbuf.h"
 #include "log.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -243,16 +244,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
         *buf = uv_buf_init(sink, sizeof sink);
         return;
     }
-    if (c->in_start > 0) {
-        memmove(c->in, c->in + c->in_start, c->in_len - c->in_start);
-        c->in_len -= c->in_start;
-        c->in_start = 0;
-    }
-    if (c->in_cap - c->in_len < 16384) {
-        c->in_cap = c->in_cap ? c->in_cap * 2 : 16384;
-        while (c->in_cap - c->in_len < 16384) c->in_cap *= 2;
-        c->in = xrealloc(c->in, c->in_cap);
-    }
+    gl_inbuf_reserve(&c->in, &c->in_start, &c->in_len, &c->in_cap, 16384);
     *buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
 }
 
