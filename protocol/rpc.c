@@ -169,6 +169,15 @@ void gl_pack_kv_str(msgpack_packer *pk, const char *key, const char *value)
         msgpack_pack_nil(pk);
 }
 
+void gl_pack_kv_id(msgpack_packer *pk, const char *key, uint64_t id)
+{
+    gl_pack_str(pk, key);
+    if (id)
+        msgpack_pack_uint64(pk, id);
+    else
+        msgpack_pack_nil(pk);
+}
+
 void gl_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value)
 {
     gl_pack_str(pk, key);

@@ -76,6 +76,8 @@ void gl_pack_kv_str(msgpack_packer *pk, const char *key, const char *value); /* 
 void gl_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value);
 void gl_pack_kv_bool(msgpack_packer *pk, const char *key, bool value);
 void gl_pack_key(msgpack_packer *pk, const char *key);
+/* An id, or nil for 0 (ids start at 1): optional references such as a comment's link. */
+void gl_pack_kv_id(msgpack_packer *pk, const char *key, uint64_t id);
 
 /* Named arguments: a request's params map, and the zone that outlives the call, where copies
  * of strings are made NUL-terminated. Each getter returns whether the key was present with the

@@ -51,16 +51,8 @@ static void notify_one(struct gl_wf *wf, const struct gl_user *u, const char *ty
     gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
     gl_pack_kv_int(&pk, "id", seq);
     gl_pack_kv_str(&pk, "type", type);
-    gl_pack_key(&pk, "post");
-    if (p)
-        msgpack_pack_uint64(&pk, p->id);
-    else
-        msgpack_pack_nil(&pk);
-    gl_pack_key(&pk, "link");
-    if (link)
-        msgpack_pack_uint64(&pk, link);
-    else
-        msgpack_pack_nil(&pk);
+    gl_pack_kv_id(&pk, "post", p ? p->id : 0);
+    gl_pack_kv_id(&pk, "link", link);
     gl_pack_kv_str(&pk, "actor", wf->actor->name);
     gl_pack_kv_str(&pk, "text", text);
     gl_pack_kv_int(&pk, "at", wf->now);

@@ -292,11 +292,7 @@ static void pack_approvals(msgpack_packer *pk, const struct gl_post *p)
         gl_pack_kv_int(pk, "step", a->step);
         gl_pack_kv_str(pk, "decision", a->approved ? "approved" : "rejected");
         gl_pack_kv_str(pk, "by", a->by);
-        gl_pack_key(pk, "link");
-        if (a->link)
-            msgpack_pack_uint64(pk, a->link);
-        else
-            msgpack_pack_nil(pk);
+        gl_pack_kv_id(pk, "link", a->link);
         gl_pack_kv_int(pk, "at", a->at);
         gl_pack_kv_int(pk, "revision", a->revision);
     }

@@ -113,11 +113,7 @@ void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, con
     gl_pack_kv_int(&pk, "at", wf->now);
     gl_pack_kv_str(&pk, "actor", a->name);
     gl_pack_kv_str(&pk, "actor_kind", actor_kind_name(a->kind));
-    gl_pack_key(&pk, "link");
-    if (a->link)
-        msgpack_pack_uint64(&pk, a->link);
-    else
-        msgpack_pack_nil(&pk);
+    gl_pack_kv_id(&pk, "link", a->link);
     gl_pack_kv_str(&pk, "address", a->address);
     gl_pack_kv_str(&pk, "note", note);
     gl_pack_kv_int(&pk, "revision", p->revision);
@@ -147,21 +143,9 @@ void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint6
     gl_rpc_pack_notify(&pk, "event");
     msgpack_pack_map(&pk, 8);
     gl_pack_kv_str(&pk, "type", type);
-    gl_pack_key(&pk, "post");
-    if (p)
-        msgpack_pack_uint64(&pk, p->id);
-    else
-        msgpack_pack_nil(&pk);
-    gl_pack_key(&pk, "profile");
-    if (p)
-        msgpack_pack_uint64(&pk, p->profile);
-    else
-        msgpack_pack_nil(&pk);
-    gl_pack_key(&pk, "link");
-    if (link)
-        msgpack_pack_uint64(&pk, link);
-    else
-        msgpack_pack_nil(&pk);
+    gl_pack_kv_id(&pk, "post", p ? p->id : 0);
+    gl_pack_kv_id(&pk, "profile", p ? p->profile : 0);
+    gl_pack_kv_id(&pk, "link", link);
     gl_pack_kv_str(&pk, "actor", wf->actor->name);
     gl_pack_kv_str(&pk, "text", text);
     gl_pack_kv_int(&pk, "at", wf->now);
@@ -482,11 +466,7 @@ int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool share
     gl_pack_kv_int(&pk, "id", seq);
     gl_pack_kv_str(&pk, "author", a->name);
     gl_pack_kv_str(&pk, "author_kind", actor_kind_name(a->kind));
-    gl_pack_key(&pk, "link");
-    if (a->link)
-        msgpack_pack_uint64(&pk, a->link);
-    else
-        msgpack_pack_nil(&pk);
+    gl_pack_kv_id(&pk, "link", a->link);
     gl_pack_kv_str(&pk, "text", text);
     gl_pack_kv_bool(&pk, "shared", shared);
     gl_pack_kv_int(&pk, "at", wf->now);
