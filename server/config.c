@@ -30,6 +30,7 @@ static const struct {
     {"demo", BOOLEAN, offsetof(struct gl_options, demo), 0, 0},
     {"approval-link-days", NUMBER, offsetof(struct gl_options, approval_link_days), 1, 3650},
     {"link-password-min", NUMBER, offsetof(struct gl_options, link_password_min), 8, 128},
+    {"mail-digest-seconds", NUMBER, offsetof(struct gl_options, mail_digest_seconds), 1, 604800},
 };
 
 int gl_config_number(const char *key, const char *value, long *out, char *why, size_t n)

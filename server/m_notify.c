@@ -1,6 +1,8 @@
 /* notify.subscribe: the connection receives every event from now on. */
 #include "methods.h"
 
+#include "notify.h"
+
 int m_notify_subscribe(struct gl_req *req, struct gl_txn *t)
 {
     (void)t;
@@ -68,31 +70,6 @@ int m_notify_list(struct gl_req *req, struct gl_txn *t)
     return 0;
 }
 
-/* Rewrites the stored notification with "read" set. */
-static void mark_read(struct gl_txn *t, const struct gl_key *k, const MDB_val *v)
-{
-    msgpack_zone z;
-    msgpack_zone_init(&z, 1024);
-    msgpack_object o;
-    if (gl_record_unpack(v, &z, &o) == 0) {
-        msgpack_sbuffer sb;
-        msgpack_sbuffer_init(&sb);
-        msgpack_packer pk;
-        msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-        msgpack_pack_map(&pk, o.via.map.size);
-        for (uint32_t i = 0; i < o.via.map.size; i++) {
-            msgpack_pack_object(&pk, o.via.map.ptr[i].key);
-            if (gl_obj_streq(&o.via.map.ptr[i].key, "read"))
-                msgpack_pack_true(&pk);
-            else
-                msgpack_pack_object(&pk, o.via.map.ptr[i].val);
-        }
-        gl_put(t, DB_NOTIFICATIONS, k, sb.data, sb.size);
-        msgpack_sbuffer_destroy(&sb);
-    }
-    msgpack_zone_destroy(&z);
-}
-
 int m_notify_read(struct gl_req *req, struct gl_txn *t)
 {
     int64_t *ids;
@@ -105,7 +82,7 @@ int m_notify_read(struct gl_req *req, struct gl_txn *t)
         MDB_val v;
         key_user_seq(&k, req->user, (uint32_t)ids[i]);
         if (gl_get(t, DB_NOTIFICATIONS, &k, &v) != 0) continue;
-        mark_read(t, &k, &v);
+        notify_set_flag(t, &k, &v, "read");
         marked++;
     }
     msgpack_pack_map(&req->pk, 1);

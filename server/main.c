@@ -15,6 +15,7 @@
 #include "config.h"
 #include "conn.h"
 #include "demo.h"
+#include "digest.h"
 #include "log.h"
 #include "mail.h"
 #include "publish.h"
@@ -40,6 +41,7 @@ static void usage(FILE *out)
             "  --publisher CMD     run CMD (sh -c) to publish a post: fields in GREENLIGHT_*\n"
             "                      variables, caption on stdin, exit 0 for published\n"
             "  --sendmail CMD      send mail with CMD, sendmail -t style (e.g. 'msmtp -t')\n"
+            "  --mail-digest-seconds N  how often digest mail goes out (default 3600)\n"
             "  --demo              fill an empty store with demo profiles and posts\n"
             "  --approval-link-days N  an approval link's default validity (default 30)\n"
             "  --link-password-min N   shortest link password staff may set (default 8)\n"
@@ -135,6 +137,7 @@ static void shutdown_server(struct gl_server *srv)
     gl_web_stop(srv);
     gl_batch_close(&srv->batch);
     gl_publish_stop(srv);
+    gl_digest_stop();
     uv_close((uv_handle_t *)&srv->sig_term, NULL);
     uv_close((uv_handle_t *)&srv->sig_int, NULL);
     uv_close((uv_handle_t *)&srv->sig_hup, NULL);
@@ -168,6 +171,7 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         {"demo", no_argument, NULL, 'D'},
         {"approval-link-days", required_argument, NULL, 'A'},
         {"link-password-min", required_argument, NULL, 'W'},
+        {"mail-digest-seconds", required_argument, NULL, 'G'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -193,11 +197,16 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         case 'S': o->sendmail = optarg; break;
         case 'D': o->demo = true; break;
         case 'A':
-        case 'W': {
+        case 'W':
+        case 'G': {
             char why[200];
-            if (gl_config_number(c == 'A' ? "approval-link-days" : "link-password-min", optarg,
-                                 c == 'A' ? &o->approval_link_days : &o->link_password_min, why,
-                                 sizeof why) != 0) {
+            const char *key = c == 'A' ? "approval-link-days"
+                              : c == 'W' ? "link-password-min"
+                                         : "mail-digest-seconds";
+            long *field = c == 'A'   ? &o->approval_link_days
+                          : c == 'W' ? &o->link_password_min
+                                     : &o->mail_digest_seconds;
+            if (gl_config_number(key, optarg, field, why, sizeof why) != 0) {
                 fprintf(stderr, "greenlightd: %s\n", why);
                 return -1;
             }
@@ -300,6 +309,7 @@ int main(int argc, char **argv)
     if (srv.opt.demo) gl_web_demo_links(&srv);
 
     gl_publish_start(&srv);
+    gl_digest_start(&srv);
     /* Signals are handled before anyone is told we are ready: a SIGTERM right after "ready"
      * is a clean shutdown, not a kill. */
     uv_signal_init(srv.loop, &srv.sig_term);

@@ -157,3 +157,28 @@ void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text
         wf_event(wf, "post.mentioned", p, wf->actor->link, text_z);
     }
 }
+
+void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
+                     const char *flag)
+{
+    msgpack_zone z;
+    msgpack_zone_init(&z, 1024);
+    msgpack_object o;
+    if (gl_record_unpack(v, &z, &o) == 0) {
+        msgpack_sbuffer sb;
+        msgpack_sbuffer_init(&sb);
+        msgpack_packer pk;
+        msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+        msgpack_pack_map(&pk, o.via.map.size);
+        for (uint32_t i = 0; i < o.via.map.size; i++) {
+            msgpack_pack_object(&pk, o.via.map.ptr[i].key);
+            if (gl_obj_streq(&o.via.map.ptr[i].key, flag))
+                msgpack_pack_true(&pk);
+            else
+                msgpack_pack_object(&pk, o.via.map.ptr[i].val);
+        }
+        gl_put(t, DB_NOTIFICATIONS, k, sb.data, sb.size);
+        msgpack_sbuffer_destroy(&sb);
+    }
+    msgpack_zone_destroy(&z);
+}

@@ -13,6 +13,10 @@
 
 void notify_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
                   const char *text);
+/* Rewrites the stored notification v (at key k) with the boolean field flag ("read",
+ * "mailed") set to true. */
+void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
+                     const char *flag);
 /* Notifies each existing user named as @name in text (once each). */
 void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text);
 

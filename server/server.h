@@ -26,6 +26,7 @@ struct gl_options {
     /* Link defaults (0: the built-in default). */
     long approval_link_days; /* validity of an approval link given no ttl_days/expires_at */
     long link_password_min;  /* shortest password staff may set on a link */
+    long mail_digest_seconds; /* how often digests go out (0: the default, an hour) */
 };
 
 struct gl_server {

@@ -3,6 +3,7 @@ import email
 import email.header
 import glob
 import os
+import re
 import stat
 import time
 
@@ -185,5 +186,44 @@ def test_mail_through_a_sendmail_command(tmpdir_path):
         body = msg.get_payload(decode=True).decode()
         assert "Café opening ☕" in body and "post.submitted" in body
         assert str(pid) in body
+    finally:
+        assert d.stop() == 0
+
+
+def test_mail_digest_collects_notifications(tmpdir_path):
+    box = os.path.join(tmpdir_path, "mailbox")
+    os.mkdir(box)
+    sendmail = script(os.path.join(tmpdir_path, "sendmail.sh"),
+                      f'cat > "$(mktemp "{box}/msg.XXXXXX")"\n')
+    d = start(tmpdir_path, "--sendmail", sendmail, "--mail-digest-seconds", "1")
+    try:
+        admin = d.client()
+        admin.call("user.create", name="dora", password=PASSWORD, role="manager",
+                   email="dora@example.com", mail="digest")
+        prof = make_profile(admin)
+        # Two submissions in one write each: dora (a manager) is told of both.
+        first = make_post(admin, prof, "draft", caption="Spring menu")
+        second = make_post(admin, prof, "draft", caption="Summer menu")
+        admin.call("post.submit", id=first)
+        admin.call("post.submit", id=second)
+        wait_until(lambda: any("Summer menu" in open(p, encoding="utf-8").read()
+                               for p in glob.glob(os.path.join(box, "msg.*"))),
+                   timeout=15, what="a digest with both submissions")
+        mails = glob.glob(os.path.join(box, "msg.*"))
+        bodies = []
+        for path in mails:
+            with open(path, "rb") as f:
+                msg = email.message_from_bytes(f.read())
+            assert msg["To"] == "dora@example.com"
+            # A digest's subject counts its notifications; per-event mail names the event.
+            assert re.fullmatch(r"\[Greenlight\] [12] notifications?", msg["Subject"]), msg["Subject"]
+            bodies.append(msg.get_payload(decode=True).decode())
+        # Every notification is in exactly one digest, and the last one held both or the
+        # earlier held the first: never one message per event for a digest user.
+        text = "".join(bodies)
+        assert text.count("Spring menu") == 1 and text.count("Summer menu") == 1
+        assert len(mails) <= 2
+        assert all(n["read"] is False for n in
+                   d.client("dora", PASSWORD).call("notify.list")["notifications"])
     finally:
         assert d.stop() == 0
