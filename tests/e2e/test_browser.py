@@ -16,7 +16,6 @@ from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException, WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -78,21 +77,33 @@ def sign_in(d, url, name=None, password=None):
     submit(d, "form[action$='/session'] button")
 
 
+def gone(element):
+    """Like staleness_of, but Chromium sometimes reports a node of a replaced page as "does
+    not belong to the document" (a plain WebDriverException) instead of a stale element."""
+    def check(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:  # StaleElementReferenceException is one of these
+            return True
+    return check
+
+
 def submit(d, selector):
-    """Clicks the submit button selector names and waits for the next page to replace this
-    one. Chromium now and then reports a click on a page still settling as an error; the
+    """Clicks what selector names (a submit button or a link) and waits for the next page to
+    replace this one. Chromium now and then reports a click on a page still settling as an error; the
     click is retried only while the page is still the same one."""
     for _ in range(5):
         old = d.find_element(By.TAG_NAME, "html")
         try:
             d.find_element(By.CSS_SELECTOR, selector).click()
         except WebDriverException:
-            if staleness_of(old)(d):
+            if gone(old)(d):
                 return
             time.sleep(0.1)
             continue
         break
-    WebDriverWait(d, 15).until(staleness_of(old))
+    WebDriverWait(d, 15).until(gone(old))
 
 
 def press(d, value):
@@ -160,8 +171,8 @@ def test_calendar_link_and_screenshots(demo_daemon, b):
     b.save_screenshot(os.path.join(SHOTS, "detail-1280x800.png"))
     # Next month and back.
     b.get(link["url"])
-    b.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
-    b.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
+    submit(b, "a[rel=next]")
+    submit(b, "a[rel=prev]")
     assert b.find_elements(By.CSS_SELECTOR, "td[aria-current=date]")
     print(f"\nscreenshots in {SHOTS}")
 
@@ -183,7 +194,7 @@ def test_collab_link_in_browser(daemon, admin, b):
     queue = b.find_element(By.CSS_SELECTOR, ".queue").text
     assert "Trail tip" in queue and "Giveaway" in queue and "Secret draft" not in b.page_source
     b.save_screenshot(os.path.join(SHOTS, "collab-1280x800.png"))
-    b.find_element(By.CSS_SELECTOR, f".queue a[href$='/p/{a}']").click()
+    submit(b, f".queue a[href$='/p/{a}']")
     b.find_element(By.ID, "anote").send_keys("Looks great")
     press(b, "approve")
     assert "You approved this post" in b.find_element(By.CSS_SELECTOR, ".flash").text
