@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xmalloc.h"
 
@@ -82,6 +83,25 @@ void view_post_open(struct app *a, int64_t id)
     app_push(a, &view_post);
 }
 
+/* A new post starts at 10:00 on the chosen day; when that is already past
+ * today, at the next whole hour at least half an hour away, so that a post
+ * made in the afternoon can be saved without first editing its time. */
+static void default_when(char *buf, size_t n, const char *zone, int y, int m, int d)
+{
+    int64_t now = (int64_t)time(NULL);
+    int ty, tm_, td;
+    ui_today(zone, &ty, &tm_, &td);
+    bool today = y == ty && m == tm_ && d == td;
+    if (!today || gl_tz_to_utc(zone, y, m, d, 10, 0) > now + 30 * 60) {
+        snprintf(buf, n, "%04d-%02d-%02d 10:00", y, m, d);
+        return;
+    }
+    struct tm next;
+    gl_tz_local(zone, now + 90 * 60, &next);
+    snprintf(buf, n, "%04d-%02d-%02d %02d:00", next.tm_year + 1900, next.tm_mon + 1,
+             next.tm_mday, next.tm_hour);
+}
+
 void view_post_new(struct app *a, int64_t profile, int y, int m, int d)
 {
     view_post_open(a, 0);
@@ -90,8 +110,8 @@ void view_post_new(struct app *a, int64_t profile, int y, int m, int d)
     const struct md_profile *pr = app_profile_by_id(a, profile);
     if (pr && pr->platforms.n) set_str(&ps.platforms, pr->platforms.v[0]);
     if (y) {
-        char when[32];
-        snprintf(when, sizeof when, "%04d-%02d-%02d 10:00", y, m, d);
+        char when[64];
+        default_when(when, sizeof when, pr ? pr->timezone : "UTC", y, m, d);
         set_str(&ps.when, when);
     }
     app_msg(a, false, "new post: Enter edits a field, E the caption in $EDITOR, w saves");

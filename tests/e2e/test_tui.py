@@ -480,8 +480,17 @@ def test_create_post_in_editor(daemon, tuis, queue_setup):
     post = admin.call("post.get", id=int(m.group(1)))
     assert post["caption"] == "Made in the terminal" and post["status"] == "draft"
     assert post["profile"] == prof
-    local = datetime.datetime.fromtimestamp(post["scheduled_at"], zoneinfo.ZoneInfo("Europe/Paris"))
-    assert (local.hour, local.minute) == (10, 0) and local.date() == now_in("Europe/Paris").date()
+    # 10:00 on the cursor's day (today) while that is still ahead; later in the
+    # day, the next whole hour at least half an hour away, never the past.
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    local = datetime.datetime.fromtimestamp(post["scheduled_at"], paris)
+    opened = now_in("Europe/Paris")
+    ten = opened.replace(hour=10, minute=0, second=0, microsecond=0)
+    if ten.timestamp() > time.time() + 30 * 60:
+        assert local == ten
+    else:
+        assert local.minute == 0 and local.second == 0
+        assert time.time() + 25 * 60 < post["scheduled_at"] <= time.time() + 90 * 60
     t.keys("u")
     t.wait_for(rf"submitted post {post['id']}: now awaiting_approval")
 
