@@ -55,22 +55,25 @@ def fill(rpc, n):
     zone = "Europe/Paris"
     prof = rpc.call("profile.create", name="Bench Co", timezone=zone,
                     platforms=["instagram", "x"])["id"]
-    # The daemon refuses times in the past: the posts go on the days left in this month.
-    now = datetime.datetime.now(zoneinfo.ZoneInfo(zone))
-    first = now.day + 1
+    # The daemon refuses times in the past: the posts go on what is left of this month, spread
+    # evenly, from a few minutes from now to its last minute (on the last evening, all on today).
+    tz = zoneinfo.ZoneInfo(zone)
+    now = datetime.datetime.now(tz)
     last = calendar.monthrange(now.year, now.month)[1]
-    if first > last:
-        sys.exit("today is the last day of the month: run the benchmark tomorrow")
-    days = last - first + 1
+    lo = int(now.timestamp()) + 300
+    hi = int(datetime.datetime(now.year, now.month, last, 23, 59, tzinfo=tz).timestamp())
+    if hi - lo < 600:
+        sys.exit("this month ends within minutes: run the benchmark a little later")
     t0 = time.monotonic()
+    days = set()
     for i in range(n):
-        day = first + i % days
-        at = datetime.datetime(now.year, now.month, day, 6 + (i // days) % 16, (i * 7) % 60,
-                               tzinfo=zoneinfo.ZoneInfo(zone))
+        at = lo + (hi - lo) * i // max(1, n - 1)
+        days.add(datetime.datetime.fromtimestamp(at, tz).day)
         pid = rpc.call("post.create", profile=prof, caption=f"{CAPTIONS[i % 5]} #{i}",
-                       platforms=["instagram"], scheduled_at=int(at.timestamp()))["id"]
+                       platforms=["instagram"], scheduled_at=at)["id"]
         if i % 3:
             rpc.call("post.submit", id=pid)
+    days = len(days)
     return prof, time.monotonic() - t0, days
 
 
@@ -121,7 +124,7 @@ def main():
         pwfile = os.path.join(tmp, "pw")
         with open(pwfile, "w") as f:
             f.write(password + "\n")
-        print(f"greenlight timing: {args.posts} posts on the {ndays} days left of this month "
+        print(f"greenlight timing: {args.posts} posts over the {ndays} day(s) left of this month "
               f"({month_posts} listed), terminal {width}x{height}, filled in {fill_s:.1f} s")
 
         starts = []
