@@ -38,7 +38,8 @@ all: deps $(TARGETS)
 deps:
 	@scripts/install-deps.sh build
 
-$(BUILD)/%.o: %.c
+# Order-only on deps: under make -jN nothing compiles before the packages it includes are there.
+$(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
