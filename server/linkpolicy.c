@@ -167,7 +167,8 @@ void gl_link_policy_markdown(struct gl_buf *b)
             case 2: list_bits(b, p->fields, fields, sizeof fields / sizeof fields[0]); break;
             case 3: list_bits(b, p->actions, actions, sizeof actions / sizeof actions[0]); break;
             case 4: list_bits(b, p->decides, steps, STEP_KIND_COUNT); break;
-            case 5: buf_puts(b, p->asks_name ? "name (and password)" : "password only, no name");
+            case 5: buf_puts(b, p->asks_name ? "name, and the password if it has one"
+                                          : "no name; the password if it has one");
                 break;
             case 6:
                 buf_puts(b, p->month ? "month" : "");
