@@ -12,44 +12,48 @@
 static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
     /* Read only, and synced into calendars outside: the content and its time, nothing said
      * about it. Posts on their way (with a time) show as pre-scheduled. */
-    [LINK_CALENDAR] = {
-        .title = "Content calendar",
-        .statuses = SHOWN_TO_OUTSIDERS,
-        .needs_time = true,
-        .labels = {[ST_AWAITING] = "pre-scheduled", [ST_CHANGES] = "pre-scheduled",
-                   [ST_APPROVED] = "pre-scheduled"},
-        .fields = CONTENT,
-        .month = true,
-        .feed = true,
-        .months_around = 12,
-    },
+    [LINK_CALENDAR] =
+        {
+            .title = "Content calendar",
+            .statuses = SHOWN_TO_OUTSIDERS,
+            .needs_time = true,
+            .labels = {[ST_AWAITING] = "pre-scheduled",
+                       [ST_CHANGES] = "pre-scheduled",
+                       [ST_APPROVED] = "pre-scheduled"},
+            .fields = CONTENT,
+            .month = true,
+            .feed = true,
+            .months_around = 12,
+        },
     /* Partners who work with the team: the real statuses, notes and reviews; they decide the
      * steps meant for collaborators. */
-    [LINK_COLLAB] = {
-        .title = "Collaboration",
-        .statuses = SHOWN_TO_OUTSIDERS,
-        .fields = CONTENT | LF_NOTES | LF_COMMENTS | LF_HISTORY | LF_PENDING,
-        .actions = LA_APPROVE | LA_REJECT | LA_COMMENT,
-        .decides = GL_STEP_BIT(STEP_COLLABORATOR) | GL_STEP_BIT(STEP_ANY),
-        .asks_name = true,
-        .month = true,
-        .queue = S(AWAITING),
-        .feed = true,
-    },
+    [LINK_COLLAB] =
+        {
+            .title = "Collaboration",
+            .statuses = SHOWN_TO_OUTSIDERS,
+            .fields = CONTENT | LF_NOTES | LF_COMMENTS | LF_HISTORY | LF_PENDING,
+            .actions = LA_APPROVE | LA_REJECT | LA_COMMENT,
+            .decides = GL_STEP_BIT(STEP_COLLABORATOR) | GL_STEP_BIT(STEP_ANY),
+            .asks_name = true,
+            .month = true,
+            .queue = S(AWAITING),
+            .feed = true,
+        },
     /* One named approver: the posts it was made for, or without a list those awaiting
      * approval and those it decided. It moves only posts it may decide now. */
-    [LINK_APPROVAL] = {
-        .title = "Approval",
-        .statuses = SHOWN_TO_OUTSIDERS,
-        .listed = true,
-        .unlisted = S(AWAITING),
-        .decided = S(CHANGES) | S(APPROVED),
-        .fields = CONTENT | LF_NOTES | LF_COMMENTS | LF_HISTORY | LF_PENDING,
-        .actions = LA_APPROVE | LA_REJECT | LA_RESCHEDULE | LA_COMMENT | LA_BULK,
-        .decides = GL_STEP_BIT(STEP_APPROVER) | GL_STEP_BIT(STEP_ANY),
-        .asks_name = true,
-        .queue = SHOWN_TO_OUTSIDERS,
-    },
+    [LINK_APPROVAL] =
+        {
+            .title = "Approval",
+            .statuses = SHOWN_TO_OUTSIDERS,
+            .listed = true,
+            .unlisted = S(AWAITING),
+            .decided = S(CHANGES) | S(APPROVED),
+            .fields = CONTENT | LF_NOTES | LF_COMMENTS | LF_HISTORY | LF_PENDING,
+            .actions = LA_APPROVE | LA_REJECT | LA_RESCHEDULE | LA_COMMENT | LA_BULK,
+            .decides = GL_STEP_BIT(STEP_APPROVER) | GL_STEP_BIT(STEP_ANY),
+            .asks_name = true,
+            .queue = SHOWN_TO_OUTSIDERS,
+        },
 };
 
 const struct gl_link_policy *gl_link_policy(enum gl_link_kind k)
@@ -99,8 +103,10 @@ bool gl_link_may_decide(const struct gl_link *l, const struct gl_profile *prof,
 {
     if (p->status != ST_AWAITING || !gl_link_allows(l, LA_APPROVE) || !gl_link_shows(l, p))
         return false;
-    struct gl_actor visitor = {.kind = ACTOR_EXTERNAL, .decides = gl_link_policy(l->kind)->decides,
-                               .approver = l->approver, .link = l->id};
+    struct gl_actor visitor = {.kind = ACTOR_EXTERNAL,
+                               .decides = gl_link_policy(l->kind)->decides,
+                               .approver = l->approver,
+                               .link = l->id};
     return wf_may_decide(&visitor, wf_pending_step(prof, p));
 }
 
@@ -132,15 +138,17 @@ static void list_bits(struct gl_buf *b, unsigned mask, const char *const *names,
 
 void gl_link_policy_markdown(struct gl_buf *b)
 {
-    static const char *const fields[] = {"caption", "platforms", "media", "time",
-                                         "notes", "comments", "history", "pending actions"};
+    static const char *const fields[] = {"caption", "platforms", "media",   "time",
+                                         "notes",   "comments",  "history", "pending actions"};
     static const char *const actions[] = {"approve", "reject", "reschedule", "comment", "bulk"};
-    static const char *const steps[STEP_KIND_COUNT] = {
-        [STEP_ROLE] = "staff roles", [STEP_APPROVER] = "`approver` (and `external`)",
-        [STEP_COLLABORATOR] = "`collaborator`", [STEP_ANY] = "`any`"};
+    static const char *const steps[STEP_KIND_COUNT] = {[STEP_ROLE] = "staff roles",
+                                                       [STEP_APPROVER] =
+                                                           "`approver` (and `external`)",
+                                                       [STEP_COLLABORATOR] = "`collaborator`",
+                                                       [STEP_ANY] = "`any`"};
     buf_puts(b, "| | calendar | collab | approval |\n|---|---|---|---|\n");
-    static const char *const rows[] = {"statuses", "scope", "fields", "actions", "decides",
-                                       "sign-in", "pages", "feed"};
+    static const char *const rows[] = {"statuses", "scope",   "fields", "actions",
+                                       "decides",  "sign-in", "pages",  "feed"};
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         buf_printf(b, "| %s |", rows[r]);
         for (int k = 0; k < LINK_KIND_COUNT; k++) {
@@ -164,11 +172,18 @@ void gl_link_policy_markdown(struct gl_buf *b)
                     buf_puts(b, " when decided through it");
                 }
                 break;
-            case 2: list_bits(b, p->fields, fields, sizeof fields / sizeof fields[0]); break;
-            case 3: list_bits(b, p->actions, actions, sizeof actions / sizeof actions[0]); break;
-            case 4: list_bits(b, p->decides, steps, STEP_KIND_COUNT); break;
-            case 5: buf_puts(b, p->asks_name ? "name, and the password if it has one"
-                                          : "no name; the password if it has one");
+            case 2:
+                list_bits(b, p->fields, fields, sizeof fields / sizeof fields[0]);
+                break;
+            case 3:
+                list_bits(b, p->actions, actions, sizeof actions / sizeof actions[0]);
+                break;
+            case 4:
+                list_bits(b, p->decides, steps, STEP_KIND_COUNT);
+                break;
+            case 5:
+                buf_puts(b, p->asks_name ? "name, and the password if it has one"
+                                         : "no name; the password if it has one");
                 break;
             case 6:
                 buf_puts(b, p->month ? "month" : "");
@@ -179,7 +194,9 @@ void gl_link_policy_markdown(struct gl_buf *b)
                     list_statuses(b, (enum gl_link_kind)k, p->queue);
                 }
                 break;
-            default: buf_puts(b, p->feed ? "yes" : "no"); break;
+            default:
+                buf_puts(b, p->feed ? "yes" : "no");
+                break;
             }
             buf_puts(b, " |");
         }

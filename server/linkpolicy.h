@@ -35,23 +35,23 @@ enum gl_link_action {
 };
 
 struct gl_link_policy {
-    const char *title;  /* the kind as the pages name it */
-    unsigned statuses;  /* statuses shown (GL_ST_BIT) */
-    bool needs_time;    /* only posts that have a time */
+    const char *title; /* the kind as the pages name it */
+    unsigned statuses; /* statuses shown (GL_ST_BIT) */
+    bool needs_time;   /* only posts that have a time */
     /* The label a visitor reads for a status, NULL: the status's own (web_status_label says
      * them; tests/unit/test_linkpolicy.c checks that it agrees). */
     const char *labels[ST_COUNT];
-    bool listed;        /* restricted to the link's post list, when it has one */
-    unsigned unlisted;  /* a listed link without a list: these statuses of the profile... */
-    unsigned decided;   /* ...and these, of posts a decision through this link is kept on */
-    unsigned fields;    /* enum gl_link_field */
-    unsigned actions;   /* enum gl_link_action */
-    unsigned decides;   /* step kinds its visitors decide (GL_STEP_BIT of enum gl_step_kind) */
-    bool asks_name;     /* the sign-in form asks for a name */
-    bool month;         /* its main page shows the month */
-    unsigned queue;     /* statuses of the list beside (or instead of) the month; 0: none */
-    bool feed;          /* it has an iCalendar feed */
-    int months_around;  /* how far back and ahead the month goes; 0: no limit */
+    bool listed;       /* restricted to the link's post list, when it has one */
+    unsigned unlisted; /* a listed link without a list: these statuses of the profile... */
+    unsigned decided;  /* ...and these, of posts a decision through this link is kept on */
+    unsigned fields;   /* enum gl_link_field */
+    unsigned actions;  /* enum gl_link_action */
+    unsigned decides;  /* step kinds its visitors decide (GL_STEP_BIT of enum gl_step_kind) */
+    bool asks_name;    /* the sign-in form asks for a name */
+    bool month;        /* its main page shows the month */
+    unsigned queue;    /* statuses of the list beside (or instead of) the month; 0: none */
+    bool feed;         /* it has an iCalendar feed */
+    int months_around; /* how far back and ahead the month goes; 0: no limit */
 };
 
 const struct gl_link_policy *gl_link_policy(enum gl_link_kind k);

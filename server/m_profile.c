@@ -30,7 +30,8 @@ static int read_steps(struct gl_req *req, struct gl_profile *p)
         if (kind < 0)
             return REQ_FAIL(req, GL_E_BAD_REQUEST,
                             "step %u: who is editor, manager, admin, approver, collaborator or "
-                            "any, not '%s'", i + 1, who);
+                            "any, not '%s'",
+                            i + 1, who);
         if (!gl_args_str(&step, "approver", GL_MAX_NAME, &approver, &req->op.err) &&
             req->op.err.code)
             return -1;
@@ -38,8 +39,7 @@ static int read_steps(struct gl_req *req, struct gl_profile *p)
             return REQ_FAIL(req, GL_E_BAD_REQUEST,
                             "step %u: only an approver step names its approver", i + 1);
         if (approver && !*approver)
-            return REQ_FAIL(req, GL_E_BAD_REQUEST, "step %u: the approver's name is empty",
-                            i + 1);
+            return REQ_FAIL(req, GL_E_BAD_REQUEST, "step %u: the approver's name is empty", i + 1);
         p->steps[p->nsteps++] = (struct gl_step){name, who, approver};
     }
     return 0;

@@ -397,7 +397,8 @@ void page_main(struct web *w, int year, int month, const struct postv *month_pos
         buf_puts(b, ").</p>");
     }
     size_t actionable = 0;
-    for (size_t i = 0; i < queue->n; i++) actionable += web_may_decide(w, &queue->items[i]);
+    for (size_t i = 0; i < queue->n; i++)
+        actionable += web_may_decide(w, &queue->items[i]);
     if (queue->n == 0) {
         buf_puts(b, "<section class=\"card\"><p class=\"none\">Nothing is waiting for your "
                     "approval. Thank you!</p></section>");

@@ -50,9 +50,13 @@ int gl_step_kind(const char *who)
         const char *who;
         enum gl_step_kind kind;
     } words[] = {
-        {"approver", STEP_APPROVER}, {"external", STEP_APPROVER}, /* the name before 2026-12 */
-        {"collaborator", STEP_COLLABORATOR}, {"any", STEP_ANY},
-        {"editor", STEP_ROLE}, {"manager", STEP_ROLE}, {"admin", STEP_ROLE},
+        {"approver", STEP_APPROVER},
+        {"external", STEP_APPROVER}, /* the name before 2026-12 */
+        {"collaborator", STEP_COLLABORATOR},
+        {"any", STEP_ANY},
+        {"editor", STEP_ROLE},
+        {"manager", STEP_ROLE},
+        {"admin", STEP_ROLE},
     };
     for (size_t i = 0; who && i < sizeof words / sizeof words[0]; i++)
         if (strcmp(words[i].who, who) == 0) return (int)words[i].kind;

@@ -568,7 +568,9 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
         return 0;
     }
     if (check_link(ww, t, &l, false)) return -1;
-    struct gl_actor actor = {.name = ww->name, .kind = ACTOR_EXTERNAL, .link = l.id,
+    struct gl_actor actor = {.name = ww->name,
+                             .kind = ACTOR_EXTERNAL,
+                             .link = l.id,
                              .address = ww->address,
                              .decides = gl_link_policy(l.kind)->decides,
                              .approver = l.approver};
@@ -617,11 +619,15 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
                                "was changed. Please review the new version.%s", NULL);
     /* Deciding and moving: only a post whose pending step this link decides, now. */
     if (!commenting && p.status != ST_AWAITING)
-        return refuse(ww, 409, "This post is no longer awaiting approval (it is now %s); "
-                               "nothing was changed.", gl_status_name(p.status));
+        return refuse(ww, 409,
+                      "This post is no longer awaiting approval (it is now %s); "
+                      "nothing was changed.",
+                      gl_status_name(p.status));
     if (!commenting && !gl_link_may_decide(&l, &prof, &p))
-        return refuse(ww, 409, "This post is not ready for your decision yet (%s). Nothing was "
-                               "changed.", "its current step is decided by someone else");
+        return refuse(ww, 409,
+                      "This post is not ready for your decision yet (%s). Nothing was "
+                      "changed.",
+                      "its current step is decided by someone else");
     int r;
     if (approving) {
         r = wf_approve(&wf, &p, ww->note, &err);

@@ -236,10 +236,14 @@ bool wf_may_decide(const struct gl_actor *actor, const struct gl_step *step)
 static const char *step_decider(const struct gl_step *st)
 {
     switch (gl_step_kind(st->who)) {
-    case STEP_APPROVER: return st->approver ? st->approver : "the approver of an external link (an approval link)";
-    case STEP_COLLABORATOR: return "a visitor of a collaboration link";
-    case STEP_ANY: return "a manager or a link visitor";
-    default: return st->who;
+    case STEP_APPROVER:
+        return st->approver ? st->approver : "the approver of an external link (an approval link)";
+    case STEP_COLLABORATOR:
+        return "a visitor of a collaboration link";
+    case STEP_ANY:
+        return "a manager or a link visitor";
+    default:
+        return st->who;
     }
 }
 

@@ -16,8 +16,8 @@
 
 static struct gl_post post(uint64_t id, enum gl_status s)
 {
-    return (struct gl_post){.id = id, .profile = 1, .status = s, .scheduled_at = 1000,
-                            .caption = "", .notes = ""};
+    return (struct gl_post){
+        .id = id, .profile = 1, .status = s, .scheduled_at = 1000, .caption = "", .notes = ""};
 }
 
 static void test_calendar_is_read_only(void **state)
@@ -37,8 +37,7 @@ static void test_calendar_is_read_only(void **state)
     assert_false(gl_link_shows(&l, &p)); /* no time: not on a calendar */
     for (int s = 0; s < ST_COUNT; s++) {
         p = post(5, (enum gl_status)s);
-        assert_int_equal(gl_link_shows(&l, &p),
-                         s != ST_DRAFT && s != ST_FAILED);
+        assert_int_equal(gl_link_shows(&l, &p), s != ST_DRAFT && s != ST_FAILED);
     }
 }
 
@@ -103,9 +102,12 @@ static void test_who_decides_which_step(void **state)
         struct gl_step *step;
         bool collab, appr, bob, cal;
     } cases[] = {
-        {&collaborator, true, false, false, false}, {&approver, false, true, true, false},
-        {&legacy, false, true, true, false},        {&jane, false, true, false, false},
-        {&any, true, true, true, false},            {&manager, false, false, false, false},
+        {&collaborator, true, false, false, false},
+        {&approver, false, true, true, false},
+        {&legacy, false, true, true, false},
+        {&jane, false, true, false, false},
+        {&any, true, true, true, false},
+        {&manager, false, false, false, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         prof.steps = cases[i].step;
