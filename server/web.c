@@ -577,7 +577,7 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
     struct gl_wf wf = {.t = t, .op = op, .zone = &ww->zone, .actor = &actor, .now = gl_now()};
     enum gl_link_action act = action_of(ww->action);
     bool approving = act == LA_APPROVE, rejecting = act == LA_REJECT;
-    if (ww->act == WA_BULK && !gl_link_allows(&l, LA_BULK | act))
+    if (ww->act == WA_BULK && !(gl_link_allows(&l, LA_BULK) && gl_link_allows(&l, act)))
         return refuse(ww, 403, "Not allowed through this link.%s", NULL);
     if (ww->act == WA_BULK) {
         struct gl_profile prof = {0};
@@ -625,9 +625,9 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
                       gl_status_name(p.status));
     if (!commenting && !gl_link_may_decide(&l, &prof, &p))
         return refuse(ww, 409,
-                      "This post is not ready for your decision yet (%s). Nothing was "
-                      "changed.",
-                      "its current step is decided by someone else");
+                      "This post is not ready for your decision yet: its current approval "
+                      "step is someone else's. Nothing was changed.%s",
+                      NULL);
     int r;
     if (approving) {
         r = wf_approve(&wf, &p, ww->note, &err);
