@@ -44,6 +44,7 @@ static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
     [LINK_APPROVAL] =
         {
             .title = "Approval",
+            .for_approver = true,
             .statuses = SHOWN_TO_OUTSIDERS,
             .listed = true,
             .unlisted = S(AWAITING),
@@ -136,68 +137,114 @@ static void list_bits(struct gl_buf *b, unsigned mask, const char *const *names,
     if (!any) buf_puts(b, "none");
 }
 
+static const char *const field_names[] = {"caption", "platforms", "media",   "time",
+                                          "notes",   "comments",  "history", "pending actions"};
+static const char *const action_names[] = {"approve", "reject", "reschedule", "comment", "bulk"};
+static const char *const step_names[STEP_KIND_COUNT] = {
+    [STEP_ROLE] = "staff roles",
+    [STEP_APPROVER] = "`approver` (and `external`)",
+    [STEP_COLLABORATOR] = "`collaborator`",
+    [STEP_ANY] = "`any`",
+};
+
+/* One row of the table: one cell per kind. */
+typedef void cell_fn(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p);
+
+static void cell_made_for(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    (void)k;
+    if (p->for_approver)
+        buf_printf(b, "one named approver; always a password; expires (%d days by default)",
+                   GL_APPROVAL_TTL_DAYS);
+    else
+        buf_puts(b, "anyone given it; a password if set; no expiry by default");
+}
+
+static void cell_statuses(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    list_statuses(b, k, p->statuses);
+    if (p->needs_time) buf_puts(b, "; only with a time");
+}
+
+static void cell_scope(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    if (!p->listed) {
+        buf_puts(b, "every post of the profile");
+        return;
+    }
+    buf_puts(b, "its post list; without one: ");
+    list_statuses(b, k, p->unlisted);
+    if (p->decided) {
+        buf_puts(b, ", and ");
+        list_statuses(b, k, p->decided);
+        buf_puts(b, " when decided through it");
+    }
+}
+
+static void cell_fields(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    (void)k;
+    list_bits(b, p->fields, field_names, sizeof field_names / sizeof field_names[0]);
+}
+
+static void cell_actions(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    (void)k;
+    list_bits(b, p->actions, action_names, sizeof action_names / sizeof action_names[0]);
+}
+
+static void cell_decides(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    (void)k;
+    list_bits(b, p->decides, step_names, STEP_KIND_COUNT);
+}
+
+static void cell_signin(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    (void)k;
+    buf_puts(b, p->asks_name ? "name, and the password if it has one"
+                             : "no name; the password if it has one");
+}
+
+static void cell_pages(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    if (p->month) buf_puts(b, "month");
+    if (p->month && p->months_around)
+        buf_printf(b, " (%d months back and ahead)", p->months_around);
+    if (p->queue) {
+        buf_puts(b, p->month ? " and list of " : "list of ");
+        list_statuses(b, k, p->queue);
+    }
+}
+
+static void cell_feed(struct gl_buf *b, enum gl_link_kind k, const struct gl_link_policy *p)
+{
+    (void)k;
+    buf_puts(b, p->feed ? "yes" : "no");
+}
+
 void gl_link_policy_markdown(struct gl_buf *b)
 {
-    static const char *const fields[] = {"caption", "platforms", "media",   "time",
-                                         "notes",   "comments",  "history", "pending actions"};
-    static const char *const actions[] = {"approve", "reject", "reschedule", "comment", "bulk"};
-    static const char *const steps[STEP_KIND_COUNT] = {[STEP_ROLE] = "staff roles",
-                                                       [STEP_APPROVER] =
-                                                           "`approver` (and `external`)",
-                                                       [STEP_COLLABORATOR] = "`collaborator`",
-                                                       [STEP_ANY] = "`any`"};
-    buf_puts(b, "| | calendar | collab | approval |\n|---|---|---|---|\n");
-    static const char *const rows[] = {"statuses", "scope",   "fields", "actions",
-                                       "decides",  "sign-in", "pages",  "feed"};
+    static const struct {
+        const char *name;
+        cell_fn *cell;
+    } rows[] = {
+        {"made for", cell_made_for}, {"statuses", cell_statuses}, {"scope", cell_scope},
+        {"fields", cell_fields},     {"actions", cell_actions},   {"decides", cell_decides},
+        {"sign-in", cell_signin},    {"pages", cell_pages},       {"feed", cell_feed},
+    };
+    buf_puts(b, "|");
+    for (int k = 0; k < LINK_KIND_COUNT; k++)
+        buf_printf(b, " | %s", gl_link_kind_name(k));
+    buf_puts(b, " |\n|---|");
+    for (int k = 0; k < LINK_KIND_COUNT; k++)
+        buf_puts(b, "---|");
+    buf_puts(b, "\n");
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
-        buf_printf(b, "| %s |", rows[r]);
+        buf_printf(b, "| %s |", rows[r].name);
         for (int k = 0; k < LINK_KIND_COUNT; k++) {
-            const struct gl_link_policy *p = &policies[k];
             buf_puts(b, " ");
-            switch (r) {
-            case 0:
-                list_statuses(b, (enum gl_link_kind)k, p->statuses);
-                if (p->needs_time) buf_puts(b, "; only with a time");
-                break;
-            case 1:
-                if (!p->listed) {
-                    buf_puts(b, "every post of the profile");
-                    break;
-                }
-                buf_puts(b, "its post list; without one: ");
-                list_statuses(b, (enum gl_link_kind)k, p->unlisted);
-                if (p->decided) {
-                    buf_puts(b, ", and ");
-                    list_statuses(b, (enum gl_link_kind)k, p->decided);
-                    buf_puts(b, " when decided through it");
-                }
-                break;
-            case 2:
-                list_bits(b, p->fields, fields, sizeof fields / sizeof fields[0]);
-                break;
-            case 3:
-                list_bits(b, p->actions, actions, sizeof actions / sizeof actions[0]);
-                break;
-            case 4:
-                list_bits(b, p->decides, steps, STEP_KIND_COUNT);
-                break;
-            case 5:
-                buf_puts(b, p->asks_name ? "name, and the password if it has one"
-                                         : "no name; the password if it has one");
-                break;
-            case 6:
-                buf_puts(b, p->month ? "month" : "");
-                if (p->month && p->months_around)
-                    buf_printf(b, " (%d months back and ahead)", p->months_around);
-                if (p->queue) {
-                    buf_puts(b, p->month ? " and list of " : "list of ");
-                    list_statuses(b, (enum gl_link_kind)k, p->queue);
-                }
-                break;
-            default:
-                buf_puts(b, p->feed ? "yes" : "no");
-                break;
-            }
+            rows[r].cell(b, (enum gl_link_kind)k, &policies[k]);
             buf_puts(b, " |");
         }
         buf_puts(b, "\n");

@@ -36,6 +36,9 @@ enum gl_link_action {
 
 struct gl_link_policy {
     const char *title; /* the kind as the pages name it */
+    /* Made for one named approver: link.create needs the name, always gives it a password,
+     * and it expires by default (--approval-link-days). */
+    bool for_approver;
     unsigned statuses; /* statuses shown (GL_ST_BIT) */
     bool needs_time;   /* only posts that have a time */
     /* The label a visitor reads for a status, NULL: the status's own (web_status_label says

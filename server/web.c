@@ -947,9 +947,9 @@ static void serve_main(struct web *w, struct gl_form *q)
     }
     const char *flash = flash_text(w, q);
     count_open(w->link.id, w->now);
-    /* The calendar link without a password is the same for everyone: serve it from the cache
-     * while nothing it shows has changed. */
-    bool cacheable = w->link.kind == LINK_CALENDAR && !w->link.pwhash && !flash;
+    /* A link that asks no name and has no password (the calendar) shows the same page to
+     * everyone: serve it from the cache while nothing it shows has changed. */
+    bool cacheable = !pol->asks_name && !w->link.pwhash && !flash;
     struct postv month_posts = {0}, queue = {0};
     if (pol->month) {
         int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
