@@ -363,3 +363,27 @@ def test_policy_table_kind_by_status_by_action(daemon, admin, kind):
             assert after == before, (where, code)
             if act != "bulk":
                 assert code >= 400, (where, code)
+
+
+@pytest.mark.daemon_args("--publisher", "false")
+def test_failed_posts_are_on_no_link(daemon, admin):
+    """The last status of the table: a post whose publication failed is shown by no link."""
+    prof = make_profile(admin)
+    pid = make_post(admin, prof, "scheduled", "failed to go out", int(time.time()) + 2)
+    wait_until(lambda: admin.call("post.get", id=pid)["status"] == "failed", timeout=20,
+               what="the publisher to fail")
+    for kind in POLICY:
+        args = {"approver": "Claire", "posts": [pid]} if kind == "approval" else {}
+        link = admin.call("link.create", profile=prof, kind=kind, **args)
+        w, base = signed_in(daemon, link, "Claire")
+        assert w.get(f"{base}/p/{pid}")[0] == 404, kind
+        assert "failed to go out" not in w.get(base)[2], kind
+        if POLICY[kind]["feed"]:
+            assert "failed to go out" not in w.get(base + "/calendar.ics")[2], kind
+        token = csrf(w.get(base)[2]) if 'name="csrf"' in w.get(base)[2] else "x" * 22
+        for act, extra in (("comment", {"text": "hello"}), ("approve", {})):
+            st = w.post(f"{base}/p/{pid}", {"csrf": token, "rev": "1", "action": act,
+                                             **extra})[0]
+            assert st in (403, 404), (kind, act, st)
+    assert admin.call("post.get", id=pid)["comments"] == [
+        c for c in admin.call("post.get", id=pid)["comments"] if c["author"] == "admin"]
