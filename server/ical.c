@@ -96,7 +96,7 @@ void ical_render(struct web *w, const struct postv *posts, const char *public_ur
         line(b, "SUMMARY", s.p, true);
         s.n = 0;
         buf_puts(&s, p->caption);
-        if (p->notes && *p->notes) {
+        if (p->notes && *p->notes && web_shows(w, LF_NOTES)) {
             buf_puts(&s, "\n\nNotes for approvers: ");
             buf_puts(&s, p->notes);
         }

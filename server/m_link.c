@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "linkpolicy.h"
 #include "links.h"
 #include "web.h"
 #include "workflow.h"
@@ -62,8 +63,10 @@ int m_link_create_admit(struct gl_req *req)
         snprintf(in->password, sizeof in->password, "%s", s);
         in->has_password = true;
     }
-    /* An approval link always has a password. */
-    if (kind && strcmp(kind, "approval") == 0 && !in->has_password) generate_password(in);
+    /* A link made for an approver always has a password. */
+    int k = kind ? gl_link_kind_parse(kind) : -1;
+    if (k >= 0 && gl_link_policy((enum gl_link_kind)k)->for_approver && !in->has_password)
+        generate_password(in);
     return 0;
 }
 
@@ -144,9 +147,10 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     if (profile <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
     if (wf_profile_load(&wf, (uint64_t)profile, &prof, err)) return -1;
     if (approver && !*approver) approver = NULL;
-    if (kind == LINK_APPROVAL && !approver)
+    const struct gl_link_policy *pol = gl_link_policy((enum gl_link_kind)kind);
+    if (pol->for_approver && !approver)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "an approval link needs an approver's name");
-    if (kind != LINK_APPROVAL && nposts)
+    if (!pol->listed && nposts)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "only an approval link takes a list of posts");
     for (size_t i = 0; i < nposts; i++) {
         struct gl_post p;
@@ -171,7 +175,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
         if (expires_at <= req->now || expires_at > req->now + 3650LL * 86400)
             return REQ_FAIL(req, GL_E_BAD_REQUEST, "expires_at must be in the next ten years");
         expires = expires_at;
-    } else if (kind == LINK_APPROVAL) {
+    } else if (pol->for_approver) {
         long days = gl_srv->opt.approval_link_days ? gl_srv->opt.approval_link_days
                                                    : GL_APPROVAL_TTL_DAYS;
         expires = req->now + (int64_t)days * 86400;

@@ -5,7 +5,8 @@
 
 #include "tz.h"
 
-/* Reads "steps": [{name, who}], who a staff role name, "external" or "any". */
+/* Reads "steps": [{name, who, approver?}]: who a staff role name, "approver" ("external" in
+ * older clients), "collaborator" or "any" (records.h); approver only for an approver step. */
 static int read_steps(struct gl_req *req, struct gl_profile *p)
 {
     const msgpack_object *o = gl_args_get(&req->args, "steps");
@@ -17,19 +18,29 @@ static int read_steps(struct gl_req *req, struct gl_profile *p)
     p->nsteps = 0;
     for (uint32_t i = 0; i < o->via.array.size; i++) {
         struct gl_args step = {.map = &o->via.array.ptr[i], .zone = req->msg.zone};
-        const char *name = NULL, *who = NULL;
+        const char *name = NULL, *who = NULL, *approver = NULL;
         if (step.map->type != MSGPACK_OBJECT_MAP ||
             !gl_args_str(&step, "name", GL_MAX_NAME, &name, &req->op.err) ||
             !gl_args_str(&step, "who", 16, &who, &req->op.err)) {
             if (req->op.err.code) return -1;
-            return REQ_FAIL(req, GL_E_BAD_REQUEST, "each step has a name and a who");
+            return REQ_FAIL(req, GL_E_BAD_REQUEST, "step %u has a name and a who", i + 1);
         }
-        enum gl_role role = gl_role_parse(who);
-        if (strcmp(who, "external") && strcmp(who, "any") && role != ROLE_EDITOR &&
-            role != ROLE_MANAGER && role != ROLE_ADMIN)
+        if (!*name) return REQ_FAIL(req, GL_E_BAD_REQUEST, "step %u has an empty name", i + 1);
+        int kind = gl_step_kind(who);
+        if (kind < 0)
             return REQ_FAIL(req, GL_E_BAD_REQUEST,
-                            "a step's who is editor, manager, admin, external or any");
-        p->steps[p->nsteps++] = (struct gl_step){name, who};
+                            "step %u: who is editor, manager, admin, approver, collaborator or "
+                            "any, not '%s'",
+                            i + 1, who);
+        if (!gl_args_str(&step, "approver", GL_MAX_NAME, &approver, &req->op.err) &&
+            req->op.err.code)
+            return -1;
+        if (approver && kind != STEP_APPROVER)
+            return REQ_FAIL(req, GL_E_BAD_REQUEST,
+                            "step %u: only an approver step names its approver", i + 1);
+        if (approver && !*approver)
+            return REQ_FAIL(req, GL_E_BAD_REQUEST, "step %u: the approver's name is empty", i + 1);
+        p->steps[p->nsteps++] = (struct gl_step){name, who, approver};
     }
     return 0;
 }
@@ -77,7 +88,7 @@ static void save(struct gl_txn *t, const struct gl_profile *p)
 
 int m_profile_create(struct gl_req *req, struct gl_txn *t)
 {
-    /* By default one step, decided by a manager or an external approver. */
+    /* By default one step, decided by a manager or a link visitor. */
     static struct gl_step default_step = {.name = "Approval", .who = "any"};
     struct gl_profile p = {.name = "", .timezone = "", .steps = &default_step, .nsteps = 1,
                            .reminder_minutes = 60};

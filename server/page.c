@@ -46,11 +46,7 @@ static void csrf_field(struct web *w)
 
 static const char *kind_title(const struct web *w)
 {
-    switch (w->link.kind) {
-    case LINK_CALENDAR: return "Content calendar";
-    case LINK_COLLAB: return "Collaboration";
-    default: return "Approval";
-    }
+    return gl_link_policy(w->link.kind)->title;
 }
 
 void page_begin(struct web *w, const char *title)
@@ -117,7 +113,7 @@ void page_signin(struct web *w, const char *error)
 {
     struct gl_buf *b = &w->out;
     page_begin(w, "Sign in");
-    bool ask_name = w->link.kind != LINK_CALENDAR;
+    bool ask_name = gl_link_policy(w->link.kind)->asks_name;
     buf_puts(b, "<section class=\"card narrow\"><h1>");
     if (w->link.kind == LINK_APPROVAL)
         buf_puts(b, "Posts waiting for your approval");
@@ -401,7 +397,8 @@ void page_main(struct web *w, int year, int month, const struct postv *month_pos
         buf_puts(b, ").</p>");
     }
     size_t actionable = 0;
-    for (size_t i = 0; i < queue->n; i++) actionable += queue->items[i].status == ST_AWAITING;
+    for (size_t i = 0; i < queue->n; i++)
+        actionable += web_may_decide(w, &queue->items[i]);
     if (queue->n == 0) {
         buf_puts(b, "<section class=\"card\"><p class=\"none\">Nothing is waiting for your "
                     "approval. Thank you!</p></section>");
@@ -413,7 +410,7 @@ void page_main(struct web *w, int year, int month, const struct postv *month_pos
     buf_printf(b, "<h2>Waiting for you <span class=\"count\">%zu</span></h2><ul class=\"qlist\">",
                actionable);
     for (size_t i = 0; i < queue->n; i++)
-        if (queue->items[i].status == ST_AWAITING) queue_item(w, &queue->items[i], true);
+        if (web_may_decide(w, &queue->items[i])) queue_item(w, &queue->items[i], true);
     buf_puts(b, "</ul>");
     if (actionable) {
         buf_puts(b, "<fieldset class=\"bulk\"><legend>Decide on the selected posts</legend>"
@@ -426,9 +423,10 @@ void page_main(struct web *w, int year, int month, const struct postv *month_pos
     }
     buf_puts(b, "</form>");
     if (actionable < queue->n) {
-        buf_puts(b, "<section class=\"card\"><h2>Already decided</h2><ul class=\"qlist\">");
+        buf_puts(b, "<section class=\"card\"><h2>Already decided, or not yours to decide yet"
+                    "</h2><ul class=\"qlist\">");
         for (size_t i = 0; i < queue->n; i++)
-            if (queue->items[i].status != ST_AWAITING) queue_item(w, &queue->items[i], false);
+            if (!web_may_decide(w, &queue->items[i])) queue_item(w, &queue->items[i], false);
         buf_puts(b, "</ul></section>");
     }
     page_end(w);
@@ -699,10 +697,13 @@ static void actions(struct web *w, const struct gl_post *p)
                     "longer be changed.</p></section>");
         return;
     }
-    bool decide = web_may_decide(w) && p->status == ST_AWAITING;
-    bool move = web_may_reschedule(w) && p->status != ST_FAILED;
+    bool decide = web_may_decide(w, p);
+    bool move = web_may_reschedule(w, p);
     if (!decide && !move) {
-        if (web_may_decide(w))
+        if (p->status == ST_AWAITING)
+            buf_puts(b, "<section class=\"card\"><p>This post awaits a decision by someone "
+                        "else first; there is nothing for you to decide right now.</p></section>");
+        else
             buf_printf(b, "<section class=\"card\"><p>This post is %s; there is nothing to "
                           "decide right now.</p></section>",
                        web_status_label(w, p->status));
@@ -768,7 +769,7 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
     page_begin(w, "Post");
     buf_puts(b, "<nav class=\"crumbs\"><a href=\"");
     buf_puts(b, w->base);
-    if (p->scheduled_at != GL_TIME_NONE && w->link.kind != LINK_APPROVAL) {
+    if (p->scheduled_at != GL_TIME_NONE && gl_link_policy(w->link.kind)->month) {
         struct tm tm;
         gl_tz_local(w->prof.timezone, p->scheduled_at, &tm);
         buf_printf(b, "?month=%04d-%02d\">‹ Back to %s %d</a></nav>", tm.tm_year + 1900,
@@ -793,7 +794,7 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
                 "<div class=\"caption\">");
     buf_html(b, p->caption);
     buf_puts(b, "</div>");
-    if (p->nmedia) {
+    if (p->nmedia && web_shows(w, LF_MEDIA)) {
         buf_puts(b, "<div class=\"media\">");
         for (size_t i = 0; i < p->nmedia; i++)
             buf_printf(b, "<img src=\"%s/p/%llu/m/%lld\" alt=\"Image %zu of %zu\" "
@@ -803,16 +804,14 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
         buf_puts(b, "</div>");
     }
     buf_puts(b, "</section>");
-    if (p->notes && *p->notes) {
+    if (p->notes && *p->notes && web_shows(w, LF_NOTES)) {
         buf_puts(b, "<section class=\"card notes\"><h2>Notes for approvers</h2><p>");
         buf_html(b, p->notes);
         buf_puts(b, "</p></section>");
     }
-    if (w->link.kind != LINK_CALENDAR) {
-        actions(w, p);
-        reviews(w, p);
-    }
-    comments(w, p);
+    if (web_shows(w, LF_PENDING)) actions(w, p);
+    if (web_shows(w, LF_HISTORY)) reviews(w, p);
+    if (web_shows(w, LF_COMMENTS)) comments(w, p);
     buf_puts(b, "</article>");
     page_end(w);
 }

@@ -44,6 +44,25 @@ enum gl_role gl_role_parse(const char *name)
     return ROLE_NONE;
 }
 
+int gl_step_kind(const char *who)
+{
+    static const struct {
+        const char *who;
+        enum gl_step_kind kind;
+    } words[] = {
+        {"approver", STEP_APPROVER},
+        {"external", STEP_APPROVER}, /* the name before 2026-12 */
+        {"collaborator", STEP_COLLABORATOR},
+        {"any", STEP_ANY},
+        {"editor", STEP_ROLE},
+        {"manager", STEP_ROLE},
+        {"admin", STEP_ROLE},
+    };
+    for (size_t i = 0; who && i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(words[i].who, who) == 0) return (int)words[i].kind;
+    return -1;
+}
+
 static const char *const mail_names[] = {"none", "each", "digest"};
 
 const char *gl_mail_name(enum gl_mail m)
@@ -228,9 +247,10 @@ static void profile_fields(msgpack_packer *pk, const struct gl_profile *p)
     gl_pack_key(pk, "steps");
     msgpack_pack_array(pk, p->nsteps);
     for (size_t i = 0; i < p->nsteps; i++) {
-        msgpack_pack_map(pk, 2);
+        msgpack_pack_map(pk, p->steps[i].approver ? 3 : 2);
         gl_pack_kv_str(pk, "name", p->steps[i].name);
         gl_pack_kv_str(pk, "who", p->steps[i].who);
+        if (p->steps[i].approver) gl_pack_kv_str(pk, "approver", p->steps[i].approver);
     }
     gl_pack_kv_int(pk, "reminder_minutes", p->reminder_minutes);
 }
@@ -269,7 +289,8 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
         for (uint32_t i = 0; i < st->via.array.size; i++) {
             const char *name = gl_field_str(&st->via.array.ptr[i], "name", z);
             const char *who = gl_field_str(&st->via.array.ptr[i], "who", z);
-            if (name && who) out->steps[out->nsteps++] = (struct gl_step){name, who};
+            const char *approver = gl_field_str(&st->via.array.ptr[i], "approver", z);
+            if (name && who) out->steps[out->nsteps++] = (struct gl_step){name, who, approver};
         }
     }
     return out->name && out->timezone ? 0 : -1;

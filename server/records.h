@@ -52,11 +52,19 @@ struct gl_user {
 };
 
 /* One approval step: who may decide it is a staff role name ("editor", "manager", "admin"),
- * "external" (the approver of an external link) or "any" (a manager or a link approver). */
+ * "approver" (the approver of an approval link; "external" in records made before it had a
+ * name), "collaborator" (a visitor of a collaboration link) or "any" (a manager, or a visitor
+ * of a link that decides steps at all). An approver step may name its approver: then only a
+ * link made for that approver decides it. */
 struct gl_step {
     const char *name;
     const char *who;
+    const char *approver; /* NULL when any approver */
 };
+enum gl_step_kind { STEP_ROLE, STEP_APPROVER, STEP_COLLABORATOR, STEP_ANY, STEP_KIND_COUNT };
+#define GL_STEP_BIT(k) (1u << (k))
+/* The kind of a step from its who; -1 when who is none of the words above. */
+int gl_step_kind(const char *who);
 #define GL_MAX_STEPS 5
 
 struct gl_profile {

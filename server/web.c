@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "http.h"
 #include "keys.h"
+#include "linkpolicy.h"
 #include "log.h"
 #include "tz.h"
 #include "util.h"
@@ -27,7 +28,6 @@ void ical_render(struct web *w, const struct postv *posts, const char *public_ur
 #define MAX_PW_FAILS_PER_LINK 20
 #define MAX_PW_FAILS_PER_ADDR 10
 #define MAX_HASH_JOBS 4
-#define CAL_MONTHS_AROUND 12 /* a calendar link shows a year back and a year ahead */
 #define POSTS_MAX 5000
 #define COOKIE "gl_s"
 
@@ -69,46 +69,30 @@ const char *gl_web_public_url(void)
     return web.public_url;
 }
 
-static bool status_shown(enum gl_status s)
-{
-    return s == ST_AWAITING || s == ST_CHANGES || s == ST_APPROVED || s == ST_SCHEDULED ||
-           s == ST_PUBLISHED;
-}
-
-static bool link_shows(const struct gl_link *l, const struct gl_post *p)
-{
-    if (p->profile != l->profile || p->status == ST_DRAFT) return false;
-    switch (l->kind) {
-    case LINK_CALENDAR: return p->scheduled_at != GL_TIME_NONE && status_shown(p->status);
-    case LINK_COLLAB: return status_shown(p->status);
-    default:
-        if (l->nposts) {
-            for (size_t i = 0; i < l->nposts; i++)
-                if ((uint64_t)l->posts[i] == p->id) return true;
-            return false;
-        }
-        return p->status != ST_FAILED;
-    }
-}
-
+/* What the visitor may see and do: each a question to the policy table (linkpolicy.c). */
 bool web_post_visible(const struct web *w, const struct gl_post *p)
 {
-    return link_shows(&w->link, p);
+    return gl_link_shows(&w->link, p);
 }
 
-bool web_may_decide(const struct web *w)
+bool web_shows(const struct web *w, enum gl_link_field f)
 {
-    return w->link.kind != LINK_CALENDAR;
+    return gl_link_shows_field(&w->link, f);
 }
 
-bool web_may_reschedule(const struct web *w)
+bool web_may_decide(const struct web *w, const struct gl_post *p)
 {
-    return w->link.kind == LINK_APPROVAL;
+    return gl_link_may_decide(&w->link, &w->prof, p);
+}
+
+bool web_may_reschedule(const struct web *w, const struct gl_post *p)
+{
+    return gl_link_allows(&w->link, LA_RESCHEDULE) && web_may_decide(w, p);
 }
 
 bool web_may_comment(const struct web *w)
 {
-    return w->link.kind != LINK_CALENDAR;
+    return gl_link_allows(&w->link, LA_COMMENT);
 }
 
 const char *web_status_label(const struct web *w, enum gl_status s)
@@ -140,6 +124,16 @@ const char *web_status_class(const struct web *w, enum gl_status s)
     case ST_PUBLISHED: return "st-pub";
     default: return "st-fail";
     }
+}
+
+/* A post this link no longer reaches because it moved on since it was shown (decided,
+ * scheduled, published): a decision posted on it is answered like a stale form (409), saying
+ * nothing of its content. A post the link never reached stays a 404. */
+static bool moved_on(const struct gl_link *l, const struct gl_post *p)
+{
+    const struct gl_link_policy *pol = gl_link_policy(l->kind);
+    return p->profile == l->profile && p->status != ST_AWAITING &&
+           (pol->statuses & GL_ST_BIT(p->status)) && !(pol->listed && l->nposts);
 }
 
 /* ---- requests ---- */
@@ -326,7 +320,7 @@ static void load_session(struct web *w)
 
 static bool needs_gate(const struct gl_link *l)
 {
-    return l->kind != LINK_CALENDAR || l->pwhash != NULL;
+    return gl_link_policy(l->kind)->asks_name || l->pwhash != NULL;
 }
 
 /* ---- open counts: kept in memory, saved in one write a minute (a commit's fsync on the loop
@@ -521,12 +515,31 @@ static int bookkeeping_run(struct gl_op *op, struct gl_txn *t)
     }
 }
 
+/* The actions of the post form: the name posted, the policy's action, the word for "done". */
+static const struct {
+    const char *name;
+    enum gl_link_action action;
+    const char *done;
+} form_actions[] = {
+    {"approve", LA_APPROVE, "approved"},
+    {"reject", LA_REJECT, "rejected"},
+    {"reschedule", LA_RESCHEDULE, "moved"},
+    {"comment", LA_COMMENT, "commented"},
+};
+
+/* The policy's action of a form's action name; 0 when unknown. */
+static enum gl_link_action action_of(const char *name)
+{
+    for (size_t i = 0; name && i < GL_ARRAY_LEN(form_actions); i++)
+        if (strcmp(form_actions[i].name, name) == 0) return form_actions[i].action;
+    return 0;
+}
+
 static const char *done_word(const char *action)
 {
-    if (strcmp(action, "approve") == 0) return "approved";
-    if (strcmp(action, "reject") == 0) return "rejected";
-    if (strcmp(action, "reschedule") == 0) return "moved";
-    return "commented";
+    for (size_t i = 0; i < GL_ARRAY_LEN(form_actions); i++)
+        if (strcmp(form_actions[i].name, action) == 0) return form_actions[i].done;
+    return "done";
 }
 
 /* A decision, reschedule or comment on one post, or the same decision on several. */
@@ -555,17 +568,26 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
         return 0;
     }
     if (check_link(ww, t, &l, false)) return -1;
-    struct gl_actor actor = {.name = ww->name, .kind = ACTOR_EXTERNAL, .link = l.id,
-                             .address = ww->address};
+    struct gl_actor actor = {.name = ww->name,
+                             .kind = ACTOR_EXTERNAL,
+                             .link = l.id,
+                             .address = ww->address,
+                             .decides = gl_link_policy(l.kind)->decides,
+                             .approver = l.approver};
     struct gl_wf wf = {.t = t, .op = op, .zone = &ww->zone, .actor = &actor, .now = gl_now()};
-    bool approving = strcmp(ww->action, "approve") == 0;
-    bool rejecting = strcmp(ww->action, "reject") == 0;
+    enum gl_link_action act = action_of(ww->action);
+    bool approving = act == LA_APPROVE, rejecting = act == LA_REJECT;
+    if (ww->act == WA_BULK && !(gl_link_allows(&l, LA_BULK) && gl_link_allows(&l, act)))
+        return refuse(ww, 403, "Not allowed through this link.%s", NULL);
     if (ww->act == WA_BULK) {
+        struct gl_profile prof = {0};
+        struct gl_err perr = {0};
+        bool have_prof = wf_profile_load(&wf, l.profile, &prof, &perr) == 0;
         for (size_t i = 0; i < ww->nids; i++) {
             struct gl_post p;
             struct gl_err err = {0};
-            if (wf_post_load(&wf, ww->ids[i], &p, &err) || !link_shows(&l, &p) ||
-                p.status != ST_AWAITING || p.revision != ww->revs[i]) {
+            if (!have_prof || wf_post_load(&wf, ww->ids[i], &p, &err) ||
+                !gl_link_may_decide(&l, &prof, &p) || p.revision != ww->revs[i]) {
                 ww->n_skipped++;
                 continue;
             }
@@ -581,30 +603,35 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
         return 0;
     }
     struct gl_post p;
+    struct gl_profile prof;
     struct gl_err err = {0};
-    if (wf_post_load(&wf, ww->post, &p, &err) || !link_shows(&l, &p))
+    bool commenting = act == LA_COMMENT, moving = act == LA_RESCHEDULE;
+    if (wf_post_load(&wf, ww->post, &p, &err) ||
+        !(gl_link_shows(&l, &p) || (!commenting && moved_on(&l, &p))) ||
+        wf_profile_load(&wf, p.profile, &prof, &err))
         return refuse(ww, 404, "There is nothing at this address.%s", NULL);
-    bool commenting = strcmp(ww->action, "comment") == 0;
-    bool moving = strcmp(ww->action, "reschedule") == 0;
-    if ((approving || rejecting) && l.kind == LINK_CALENDAR) return refuse(ww, 403, "Not allowed.%s", NULL);
-    if (moving && l.kind != LINK_APPROVAL) return refuse(ww, 403, "Not allowed.%s", NULL);
-    if (commenting && l.kind == LINK_CALENDAR) return refuse(ww, 403, "Not allowed.%s", NULL);
+    if (!gl_link_allows(&l, act)) return refuse(ww, 403, "Not allowed through this link.%s", NULL);
     if (p.status == ST_PUBLISHED && !commenting)
         return refuse(ww, 409, "This post was published meanwhile, so it can no longer be "
                                "changed. Nothing was changed.%s", NULL);
     if (!commenting && p.revision != ww->rev)
         return refuse(ww, 409, "The post was edited while you were looking at it, so nothing "
                                "was changed. Please review the new version.%s", NULL);
+    /* Deciding and moving: only a post whose pending step this link decides, now. */
+    if (!commenting && p.status != ST_AWAITING)
+        return refuse(ww, 409,
+                      "This post is no longer awaiting approval (it is now %s); "
+                      "nothing was changed.",
+                      gl_status_name(p.status));
+    if (!commenting && !gl_link_may_decide(&l, &prof, &p))
+        return refuse(ww, 409,
+                      "This post is not ready for your decision yet: its current approval "
+                      "step is someone else's. Nothing was changed.%s",
+                      NULL);
     int r;
     if (approving) {
-        if (p.status != ST_AWAITING)
-            return refuse(ww, 409, "This post is no longer awaiting approval (it is now %s); "
-                                   "nothing was changed.", gl_status_name(p.status));
         r = wf_approve(&wf, &p, ww->note, &err);
     } else if (rejecting) {
-        if (p.status != ST_AWAITING)
-            return refuse(ww, 409, "This post is no longer awaiting approval (it is now %s); "
-                                   "nothing was changed.", gl_status_name(p.status));
         r = wf_reject(&wf, &p, ww->note, &err);
     } else if (moving) {
         r = wf_reschedule(&wf, &p, ww->at, ww->note, &err);
@@ -829,7 +856,8 @@ static int cmp_time(const void *a, const void *b)
 /* The posts beside the calendar (collab) or to decide on (approval). */
 static void collect_queue(struct web *w, struct postv *out)
 {
-    if (w->link.kind == LINK_APPROVAL && w->link.nposts) {
+    const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
+    if (pol->listed && w->link.nposts) {
         for (size_t i = 0; i < w->link.nposts; i++) {
             struct gl_post p;
             if (load_post(w, (uint64_t)w->link.posts[i], &p) && web_post_visible(w, &p))
@@ -838,21 +866,25 @@ static void collect_queue(struct web *w, struct postv *out)
         if (out->n) qsort(out->items, out->n, sizeof *out->items, cmp_time);
         return;
     }
-    struct gl_key lo, hi;
-    key_post_status(&lo, ST_AWAITING, INT64_MIN, 0);
-    key_post_status(&hi, ST_AWAITING + 1, INT64_MIN, 0);
-    struct gl_range r;
-    if (gl_range_open(&w->t, DB_POSTS_BY_STATUS, &lo, &hi, &r)) return;
-    MDB_val key, val;
-    while (out->n < POSTS_MAX && gl_range_next(&r, &key, &val)) {
-        unsigned st;
-        int64_t at;
-        uint64_t id;
-        key_post_status_decode(key.mv_data, key.mv_size, &st, &at, &id);
-        struct gl_post p;
-        if (load_post(w, id, &p) && web_post_visible(w, &p)) postv_push(out, &w->zone, &p);
+    for (int s = 0; s < ST_COUNT; s++) {
+        if (!(pol->queue & GL_ST_BIT(s))) continue;
+        struct gl_key lo, hi;
+        key_post_status(&lo, (unsigned)s, INT64_MIN, 0);
+        key_post_status(&hi, (unsigned)s + 1, INT64_MIN, 0);
+        struct gl_range r;
+        if (gl_range_open(&w->t, DB_POSTS_BY_STATUS, &lo, &hi, &r)) return;
+        MDB_val key, val;
+        while (out->n < POSTS_MAX && gl_range_next(&r, &key, &val)) {
+            unsigned st;
+            int64_t at;
+            uint64_t id;
+            key_post_status_decode(key.mv_data, key.mv_size, &st, &at, &id);
+            struct gl_post p;
+            if (load_post(w, id, &p) && web_post_visible(w, &p)) postv_push(out, &w->zone, &p);
+        }
+        gl_range_close(&r);
     }
-    gl_range_close(&r);
+    if (out->n) qsort(out->items, out->n, sizeof *out->items, cmp_time);
 }
 
 /* ---- pages ---- */
@@ -903,26 +935,28 @@ static void serve_main(struct web *w, struct gl_form *q)
     }
     int cur = month_index(today.tm_year + 1900, today.tm_mon + 1), want = month_index(y, m);
     bool prev = true, next = true;
-    if (w->link.kind == LINK_CALENDAR) {
-        if (want < cur - CAL_MONTHS_AROUND) want = cur - CAL_MONTHS_AROUND;
-        if (want > cur + CAL_MONTHS_AROUND) want = cur + CAL_MONTHS_AROUND;
-        prev = want > cur - CAL_MONTHS_AROUND;
-        next = want < cur + CAL_MONTHS_AROUND;
+    const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
+    int around = pol->months_around;
+    if (around) {
+        if (want < cur - around) want = cur - around;
+        if (want > cur + around) want = cur + around;
+        prev = want > cur - around;
+        next = want < cur + around;
         y = want / 12;
         m = want % 12 + 1;
     }
     const char *flash = flash_text(w, q);
     count_open(w->link.id, w->now);
-    /* The calendar link without a password is the same for everyone: serve it from the cache
-     * while nothing it shows has changed. */
-    bool cacheable = w->link.kind == LINK_CALENDAR && !w->link.pwhash && !flash;
+    /* A link that asks no name and has no password (the calendar) shows the same page to
+     * everyone: serve it from the cache while nothing it shows has changed. */
+    bool cacheable = !pol->asks_name && !w->link.pwhash && !flash;
     struct postv month_posts = {0}, queue = {0};
-    if (w->link.kind != LINK_APPROVAL) {
+    if (pol->month) {
         int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
         collect_range(w, gl_tz_to_utc(w->prof.timezone, y, m, 1, 0, 0),
                       gl_tz_to_utc(w->prof.timezone, ny, nm, 1, 0, 0), &month_posts);
     }
-    if (w->link.kind != LINK_CALENDAR) collect_queue(w, &queue);
+    if (pol->queue) collect_queue(w, &queue);
     page_main(w, y, m, &month_posts, prev, next, &queue, flash);
     if (cacheable) cache_store(w);
     web_send(w, 200);
@@ -969,7 +1003,7 @@ static void serve_media(struct web *w, uint64_t post, uint64_t media)
 {
     struct gl_post p;
     bool found = false;
-    if (load_post(w, post, &p) && web_post_visible(w, &p))
+    if (load_post(w, post, &p) && web_post_visible(w, &p) && web_shows(w, LF_MEDIA))
         for (size_t i = 0; i < p.nmedia; i++) found |= (uint64_t)p.media[i] == media;
     struct gl_key k;
     MDB_val v;
@@ -1122,9 +1156,10 @@ static void serve_ics(struct web *w)
 {
     struct postv posts = {0};
     int64_t from = INT64_MIN, to = GL_TIME_NONE;
-    if (w->link.kind == LINK_CALENDAR) {
-        from = w->now - (int64_t)CAL_MONTHS_AROUND * 31 * 86400;
-        to = w->now + (int64_t)CAL_MONTHS_AROUND * 31 * 86400;
+    int around = gl_link_policy(w->link.kind)->months_around;
+    if (around) {
+        from = w->now - (int64_t)around * 31 * 86400;
+        to = w->now + (int64_t)around * 31 * 86400;
     }
     collect_range(w, from, to, &posts);
     w->out.n = 0;
@@ -1138,7 +1173,7 @@ static void serve_ics(struct web *w)
 
 static void route_ics(struct web *w)
 {
-    if (w->link.kind == LINK_APPROVAL) {
+    if (!gl_link_policy(w->link.kind)->feed) {
         web_not_found(w);
         return;
     }
@@ -1211,8 +1246,10 @@ static void post_session(struct web *w)
     if (!read_form(w, &f)) return;
     const char *name = trimmed(gl_form_get(&f, "name"));
     const char *password = gl_form_get(&f, "password");
-    if (w->link.kind == LINK_CALENDAR) name = "";
-    if (!name || !*name || strlen(name) > GL_MAX_NAME) {
+    /* A read-only calendar asks no name: its visitors decide and say nothing. */
+    if (!gl_link_policy(w->link.kind)->asks_name) {
+        name = "";
+    } else if (!name || !*name || strlen(name) > GL_MAX_NAME) {
         w->out.n = 0;
         page_signin(w, "Please give your name (at most 100 characters).");
         web_send(w, 422);
@@ -1257,8 +1294,7 @@ static void post_action(struct web *w, uint64_t id)
     const char *note = trimmed(gl_form_get(&f, "note"));
     const char *text = trimmed(gl_form_get(&f, "text"));
     const char *rev = gl_form_get(&f, "rev");
-    if (!action || (strcmp(action, "approve") && strcmp(action, "reject") &&
-                    strcmp(action, "reschedule") && strcmp(action, "comment"))) {
+    if (!action_of(action)) {
         web_message(w, 400, "Unknown action", "That action is not known.", back, "Back");
         return;
     }
@@ -1310,7 +1346,8 @@ static void post_bulk(struct web *w)
     if (!read_form(w, &f)) return;
     const char *action = gl_form_get(&f, "action");
     const char *note = trimmed(gl_form_get(&f, "note"));
-    if (!action || (strcmp(action, "approve") && strcmp(action, "reject"))) {
+    enum gl_link_action act = action_of(action);
+    if (act != LA_APPROVE && act != LA_REJECT) {
         web_message(w, 400, "Unknown action", "That action is not known.", w->base, "Back");
         return;
     }
@@ -1484,7 +1521,7 @@ static void route_link(struct gl_http_req *req, const char *path)
     }
     if (strcmp(rest, "/bulk") == 0) {
         if (!post) goto not_allowed_post;
-        if (w->link.kind != LINK_APPROVAL) {
+        if (!gl_link_allows(&w->link, LA_BULK)) {
             web_not_found(w);
             return;
         }
@@ -1507,7 +1544,7 @@ static void route_link(struct gl_http_req *req, const char *path)
     }
     {
         struct gl_post p;
-        if (!load_post(w, id, &p) || !web_post_visible(w, &p)) {
+        if (!load_post(w, id, &p) || !(web_post_visible(w, &p) || moved_on(&w->link, &p))) {
             web_not_found(w);
             return;
         }

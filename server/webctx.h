@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "linkpolicy.h"
 #include "links.h"
 #include "records.h"
 #include "store.h"
@@ -39,10 +40,11 @@ struct postv {
 };
 void postv_push(struct postv *v, msgpack_zone *z, const struct gl_post *p);
 
-/* What the visitor may see and do. */
+/* What the visitor may see and do (the link policy table, linkpolicy.h). */
 bool web_post_visible(const struct web *w, const struct gl_post *p);
-bool web_may_decide(const struct web *w);
-bool web_may_reschedule(const struct web *w);
+bool web_shows(const struct web *w, enum gl_link_field f);
+bool web_may_decide(const struct web *w, const struct gl_post *p);
+bool web_may_reschedule(const struct web *w, const struct gl_post *p);
 bool web_may_comment(const struct web *w);
 /* The label of a status as this link shows it. */
 const char *web_status_label(const struct web *w, enum gl_status s);

@@ -2,6 +2,7 @@
 #include "workflow.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "notify.h"
@@ -217,12 +218,33 @@ static void transition(struct gl_wf *wf, const struct gl_post *old, struct gl_po
 
 bool wf_may_decide(const struct gl_actor *actor, const struct gl_step *step)
 {
-    bool external = actor->kind == ACTOR_EXTERNAL;
-    bool staff = actor->kind == ACTOR_STAFF;
-    if (strcmp(step->who, "external") == 0) return external;
-    if (strcmp(step->who, "any") == 0) return external || (staff && actor->role >= ROLE_MANAGER);
-    enum gl_role need = gl_role_parse(step->who);
-    return staff && need != ROLE_NONE && actor->role >= need;
+    int kind = gl_step_kind(step->who);
+    if (kind < 0) return false;
+    if (actor->kind == ACTOR_EXTERNAL) {
+        if (!(actor->decides & GL_STEP_BIT(kind))) return false;
+        /* A step naming its approver is for the link made for that approver only. */
+        return kind != STEP_APPROVER || !step->approver ||
+               (actor->approver && strcasecmp(actor->approver, step->approver) == 0);
+    }
+    if (actor->kind != ACTOR_STAFF) return false;
+    if (kind == STEP_ANY) return actor->role >= ROLE_MANAGER;
+    enum gl_role need = kind == STEP_ROLE ? gl_role_parse(step->who) : ROLE_NONE;
+    return need != ROLE_NONE && actor->role >= need;
+}
+
+/* Who decides a step, in words, for refusals. */
+static const char *step_decider(const struct gl_step *st)
+{
+    switch (gl_step_kind(st->who)) {
+    case STEP_APPROVER:
+        return st->approver ? st->approver : "the approver of an external link (an approval link)";
+    case STEP_COLLABORATOR:
+        return "a visitor of a collaboration link";
+    case STEP_ANY:
+        return "a manager or a link visitor";
+    default:
+        return st->who;
+    }
 }
 
 /* The first step (1-based) not approved on the current revision; 0 when all are. */
@@ -236,6 +258,15 @@ static uint32_t pending_step(const struct gl_profile *prof, const struct gl_post
         if (!approved) return s;
     }
     return 0;
+}
+
+static const struct gl_step default_step = {.name = "Approval", .who = "any"};
+
+const struct gl_step *wf_pending_step(const struct gl_profile *prof, const struct gl_post *p)
+{
+    if (!prof->nsteps) return &default_step;
+    uint32_t step = pending_step(prof, p);
+    return &prof->steps[(step ? step : prof->nsteps) - 1];
 }
 
 /* The status of a post every step has approved. A post approved after its time (overdue) is
@@ -269,14 +300,10 @@ int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_
     if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
     uint32_t step = pending_step(&prof, p);
     if (step == 0) step = prof.nsteps ? (uint32_t)prof.nsteps : 1;
-    const struct gl_step any = {.name = "Approval", .who = "any"};
-    const struct gl_step *st = prof.nsteps ? &prof.steps[step - 1] : &any;
+    const struct gl_step *st = wf_pending_step(&prof, p);
     if (!wf_may_decide(wf->actor, st)) {
         gl_err_set(err, GL_E_FORBIDDEN, "step %u (%s) of post %llu is decided by %s", step,
-                   st->name, (unsigned long long)p->id,
-                   strcmp(st->who, "external") == 0 ? "the approver of an external link"
-                   : strcmp(st->who, "any") == 0    ? "a manager or a link approver"
-                                                    : st->who);
+                   st->name, (unsigned long long)p->id, step_decider(st));
         return -1;
     }
     struct gl_post old = *p;

@@ -20,6 +20,10 @@ struct gl_actor {
     enum gl_role role;   /* a staff actor's role */
     uint64_t link;       /* the link acted through (external), else 0 */
     const char *address; /* the client's address (external), else NULL */
+    /* An external actor: the step kinds its link decides (GL_STEP_BIT, from linkpolicy.c)
+     * and the approver the link was made for (NULL when none). */
+    unsigned decides;
+    const char *approver;
 };
 
 /* Everything a workflow step needs: where to write, where to put events, where decoded
@@ -87,6 +91,8 @@ void wf_finish_edit(struct gl_wf *wf, const struct gl_post *old, struct gl_post 
 void wf_pack_steps(const struct gl_profile *prof, const struct gl_post *p, msgpack_packer *pk);
 /* Whether actor may decide step (1-based) of prof. */
 bool wf_may_decide(const struct gl_actor *actor, const struct gl_step *step);
+/* The step the next approval of p decides (the profile's default step when it has none). */
+const struct gl_step *wf_pending_step(const struct gl_profile *prof, const struct gl_post *p);
 
 /* Packs the comments of a post (all, or only the shared ones) as an array. */
 void wf_pack_comments(struct gl_txn *t, uint64_t post, bool shared_only, msgpack_packer *pk);

@@ -468,13 +468,18 @@ def test_cached_calendar_page_follows_every_write(daemon, admin, acme):
 
 
 def test_link_decision_counts_for_the_external_step(daemon, admin):
-    """With approval steps, a decision through a link is the external approver's step."""
+    """With approval steps, a decision through an approval link is the external approver's
+    step (a collaboration link's visitors decide collaborator steps only: test_link_policy.py)."""
     prof = admin.call("profile.create", name="Stepped", timezone="Europe/Paris",
                       platforms=["instagram"],
                       steps=[{"name": "Team lead", "who": "manager"},
                              {"name": "Client", "who": "external"}])["id"]
     pid = make_post(admin, prof, "awaiting_approval", at=NOW + 86400)
-    link, w, base = collab_visitor(daemon, admin, prof)
+    link = admin.call("link.create", profile=prof, kind="approval", approver="Paula Partner")
+    w = Web(daemon.http_port)
+    base = path_of(link["url"])
+    w.follow(base + "/session", {"csrf": csrf(w.get(base)[2]), "name": "Paula Partner",
+                                 "password": link["password"]})
     detail = w.get(f"{base}/p/{pid}")[2]
     st, _, body = w.post(f"{base}/p/{pid}", {"csrf": csrf(detail), "rev": "1",
                                              "action": "approve"})

@@ -164,10 +164,13 @@ def test_manager_then_client_through_a_link(daemon, admin):
     mgr = make_user(daemon, admin, "lea", "manager")
     first = make_post(admin, prof, "awaiting_approval", caption="first")
     second = make_post(admin, prof, "awaiting_approval", caption="second")
-    link = admin.call("link.create", profile=prof, kind="collab")
+    # The client's step is an approver's: decided through an approval link (a collaboration
+    # link's visitors decide collaborator steps only).
+    link = admin.call("link.create", profile=prof, kind="approval", approver="Claire")
     w = Web(daemon.http_port)
     base = path_of(link["url"])
-    st, st2, _ = w.follow(base + "/session", {"csrf": csrf(w.get(base)[2]), "name": "Claire"})
+    st, st2, _ = w.follow(base + "/session", {"csrf": csrf(w.get(base)[2]), "name": "Claire",
+                                              "password": link["password"]})
     assert (st, st2) == (303, 200)
 
     def client(pid, action, note=""):
