@@ -5,11 +5,13 @@ move an approved post through post.update (the time is part of what was approved
 
 The publisher here blocks on a FIFO the test writes the exit code into, so the test decides
 when publishing ends, without sleeps."""
+import datetime
 import errno
 import os
 import stat
 import sys
 import time
+import zoneinfo
 
 import pytest
 
@@ -300,3 +302,37 @@ def test_schema2_post_being_published_is_migrated_and_failed(tmpdir_path):
         assert "publishing_since" not in rec and rec["v"] == 3
     r = run_sub(BIN_DIR, "check", "--data", data)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_staff_client_shows_publishing_in_words(tmpdir_path, pub):
+    from test_tui import TMUX, Tui
+    if TMUX is None:
+        pytest.skip("tmux is not installed")
+    d = start(tmpdir_path, pub)
+    t = None
+    try:
+        admin = d.client()
+        zone = "Europe/Paris"
+        prof = make_profile(admin, timezone=zone)
+        pid, at = going_out(admin, prof, caption="Goes out in the client")
+        pub.wait_started()
+        t = Tui(d, tmpdir_path)
+        t.wait_for(r"\| online")
+        t.wait_gone("loading")
+        tz = zoneinfo.ZoneInfo(zone)
+        day = datetime.datetime.fromtimestamp(at, tz).date()
+        for _ in range(abs((day - datetime.datetime.now(tz).date()).days)):
+            t.keys("l" if day > datetime.datetime.now(tz).date() else "h")
+        t.keys("Enter")  # the day's list: mark and label
+        t.wait_for(r"\^ publishing\s+Goes out in the client")
+        t.keys("Enter")  # the post itself
+        t.wait_for(rf"Post {pid}\s+publishing")
+        assert pub.release(0)
+        t.wait_for(rf"Post {pid}\s+published")  # the event alone updates the screen
+    finally:
+        if t:
+            t.close()
+        pub.release(0)
+        assert d.stop() == 0
+    err = open(t.stderr, errors="replace").read() if os.path.exists(t.stderr) else ""
+    assert "runtime error:" not in err and "Sanitizer" not in err, err[-4000:]
