@@ -132,6 +132,7 @@ def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
         prof = make_profile(admin)
         pid, at = going_out(admin, prof)
         w, base = approval_visitor(d, admin, prof, pid)
+        stale = w.get(f"{base}/p/{pid}")[2]  # the visitor's page, from before it went out
         pub.wait_started()
         before = admin.call("post.get", id=pid)
         later = int(time.time()) + 86400
@@ -158,13 +159,14 @@ def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
         assert [p["id"] for p in listed] == [pid]
         assert admin.call("post.list", status="scheduled")["posts"] == []
 
-        # The link page: the visitor's reschedule and approval get the same clear refusal.
+        # The link page says so, and the forms of an older page get the same clear refusal.
         detail = w.get(f"{base}/p/{pid}")[2]
+        assert "This post is being published" in text(detail) and "Move post" not in detail
         day = time.strftime("%Y-%m-%d", time.gmtime(later))
         for fields in ({"action": "reschedule", "date": day, "time": "09:30"},
                        {"action": "approve"},
                        {"action": "reject", "note": "Not today"}):
-            st, _, body = w.post(f"{base}/p/{pid}", {"csrf": csrf(detail), "rev": "1", **fields})
+            st, _, body = w.post(f"{base}/p/{pid}", {"csrf": csrf(stale), "rev": "1", **fields})
             assert st == 409, (fields, st)
             assert BEING_PUBLISHED in text(body), text(body)
             assert admin.call("post.get", id=pid) == before, fields
