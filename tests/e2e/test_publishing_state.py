@@ -111,13 +111,17 @@ def refused_while_publishing(call):
     assert BEING_PUBLISHED in e.value.message, e.value.message
 
 
-def approval_visitor(daemon, admin, prof, pid):
-    link = admin.call("link.create", profile=prof, kind="approval", approver="Claire",
-                      posts=[pid])
+def visitor(daemon, admin, prof, kind, **args):
+    """A visitor signed in to a new link of kind: (their client, the link's base path)."""
+    link = admin.call("link.create", profile=prof, kind=kind, **args)
     w = Web(daemon.http_port)
     base = path_of(link["url"])
-    st, st2, body = w.follow(base + "/session", {"csrf": csrf(w.get(base)[2]), "name": "Claire",
-                                                 "password": link["password"]})
+    if kind == "calendar":
+        return w, base
+    fields = {"csrf": csrf(w.get(base)[2]), "name": "Claire"}
+    if link.get("password"):
+        fields["password"] = link["password"]
+    st, st2, body = w.follow(base + "/session", fields)
     assert st == 303 and st2 == 200, body
     return w, base
 
@@ -131,7 +135,7 @@ def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
         watcher.call("notify.subscribe")
         prof = make_profile(admin)
         pid, at = going_out(admin, prof)
-        w, base = approval_visitor(d, admin, prof, pid)
+        w, base = visitor(d, admin, prof, "approval", approver="Claire", posts=[pid])
         stale = w.get(f"{base}/p/{pid}")[2]  # the visitor's page, from before it went out
         pub.wait_started()
         before = admin.call("post.get", id=pid)
@@ -171,12 +175,21 @@ def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
             assert BEING_PUBLISHED in text(body), text(body)
             assert admin.call("post.get", id=pid) == before, fields
 
+        # The calendar shows it on its way out; a collaborator still sees it.
+        cw, cbase = visitor(d, admin, prof, "calendar")
+        st, _, month = cw.get(cbase)
+        assert st == 200 and "publishing" in text(month) and "Spring sale" in month
+        pw, pbase = visitor(d, admin, prof, "collab")
+        st, _, collab_detail = pw.get(f"{pbase}/p/{pid}")
+        assert st == 200 and "This post is being published" in text(collab_detail)
+
         # Comments do not change what goes out: allowed, inside and outside the team.
         admin.call("post.comment", id=pid, text="Fingers crossed")
-        st, _, _ = w.follow(f"{base}/p/{pid}", {"csrf": csrf(detail), "action": "comment",
-                                                "text": "Looks great"})
-        assert st == 303
-        assert admin.call("post.get", id=pid)["comment_count"] == 2
+        for cl, b, page in ((w, base, detail), (pw, pbase, collab_detail)):
+            st, _, _ = cl.follow(f"{b}/p/{pid}", {"csrf": csrf(page), "action": "comment",
+                                                  "text": "Looks great"})
+            assert st == 303
+        assert admin.call("post.get", id=pid)["comment_count"] == 3
 
         assert pub.release(0)
         wait_until(lambda: status_of(admin, pid) == "published", timeout=20, what="publication")
