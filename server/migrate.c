@@ -93,8 +93,8 @@ static int v2_to_v3(struct gl_store *s, MDB_txn *txn)
 {
     unsigned long posts = 0;
     int rc = recode_all(s, txn, DB_POSTS, recode_post_v3, &posts);
-    /* The index entries of the posts that became publishing: a second pass over the records,
-     * now in their new form, keeps the record loop free of writes to another database. */
+    /* recode_all rewrites records only: the index entries of the posts that became publishing
+     * move in a second pass over the records in their new form. */
     unsigned long moved = 0;
     MDB_cursor *cur;
     if (!rc) rc = mdb_cursor_open(txn, s->dbi[DB_POSTS], &cur);
