@@ -8,6 +8,7 @@ when publishing ends, without sleeps."""
 import datetime
 import errno
 import os
+import re
 import stat
 import sys
 import time
@@ -15,7 +16,7 @@ import zoneinfo
 
 import pytest
 
-from conftest import BIN_DIR, Daemon, RpcError, wait_until
+from conftest import BIN_DIR, ROOT, Daemon, RpcError, wait_until
 from helpers import make_post, make_profile, make_user
 from httputil import Web, csrf, path_of, text
 
@@ -351,3 +352,16 @@ def test_staff_client_shows_publishing_in_words(tmpdir_path, pub):
         assert d.stop() == 0
     err = open(t.stderr, errors="replace").read() if os.path.exists(t.stderr) else ""
     assert "runtime error:" not in err and "Sanitizer" not in err, err[-4000:]
+
+
+def test_documented_statuses_are_the_daemons(admin):
+    """Each status protocol/README.md lists is one the daemon knows, publishing among them."""
+    with open(os.path.join(ROOT, "protocol", "README.md")) as f:
+        para = f.read().split("Statuses: ", 1)[1].split("\n\n", 1)[0]
+    names = re.findall(r"`([a-z_]+)`", re.sub(r"\([^)]*\)", "", para))
+    assert "publishing" in names and len(names) == len(set(names)), names
+    for name in names:
+        assert admin.call("post.list", status=name)["posts"] == []
+    with pytest.raises(RpcError) as e:
+        admin.call("post.list", status="going_out")
+    assert e.value.code == "bad_request"
