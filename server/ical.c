@@ -106,7 +106,8 @@ void ical_render(struct web *w, const struct postv *posts, const char *public_ur
         buf_printf(&s, "%s%s/p/%llu", public_url, w->base, (unsigned long long)p->id);
         line(b, "URL", s.p, false);
         buf_free(&s);
-        buf_puts(b, p->status == ST_SCHEDULED || p->status == ST_PUBLISHED
+        buf_puts(b, p->status == ST_SCHEDULED || p->status == ST_PUBLISHING ||
+                            p->status == ST_PUBLISHED
                         ? "STATUS:CONFIRMED\r\n"
                         : "STATUS:TENTATIVE\r\n");
         buf_puts(b, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n");

@@ -6,7 +6,8 @@
 #include "workflow.h"
 
 #define S(x) GL_ST_BIT(ST_##x)
-#define SHOWN_TO_OUTSIDERS (S(AWAITING) | S(CHANGES) | S(APPROVED) | S(SCHEDULED) | S(PUBLISHED))
+#define SHOWN_TO_OUTSIDERS                                                                 \
+    (S(AWAITING) | S(CHANGES) | S(APPROVED) | S(SCHEDULED) | S(PUBLISHING) | S(PUBLISHED))
 #define CONTENT (LF_CAPTION | LF_PLATFORMS | LF_MEDIA | LF_TIME)
 
 static const struct gl_link_policy policies[LINK_KIND_COUNT] = {

@@ -117,17 +117,19 @@ static bool same_intlist(const int64_t *a, size_t na, const int64_t *b, size_t n
     return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
 }
 
+/* Whether p carries a standing approval (its time included). */
+static bool approval_holds(const struct gl_post *p)
+{
+    return p->status == ST_APPROVED || p->status == ST_SCHEDULED;
+}
+
 int m_post_update(struct gl_req *req, struct gl_txn *t)
 {
     struct staff_ctx c;
     staff_begin(&c, req, t);
     struct gl_err *err = &req->op.err;
     struct gl_post p;
-    if (load_post(req, &c, &p)) return -1;
-    if (p.status == ST_PUBLISHED)
-        return REQ_FAIL(req, GL_E_INVALID_STATE,
-                        "post %llu is already published; it cannot be edited",
-                        (unsigned long long)p.id);
+    if (load_post(req, &c, &p) || wf_check(&p, WF_EDIT, err)) return -1;
     struct gl_post next = p;
     gl_args_str(&req->args, "caption", GL_MAX_CAPTION, &next.caption, err);
     gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
@@ -147,6 +149,18 @@ int m_post_update(struct gl_req *req, struct gl_txn *t)
     bool content = strcmp(next.caption, p.caption) != 0 ||
                    !same_strlist(next.platforms, next.nplatforms, p.platforms, p.nplatforms) ||
                    !same_intlist(next.media, next.nmedia, p.media, p.nmedia);
+    /* The time is part of what was approved: moving an approved post is rescheduling it. A
+     * content edit sends the post back for approval anyway, new time included. */
+    if (next.scheduled_at != p.scheduled_at && !content && approval_holds(&p)) {
+        static const char reschedule[] = "post.reschedule";
+        const struct gl_method *m = gl_method_find(reschedule, sizeof reschedule - 1);
+        if (req->role < m->role)
+            return REQ_FAIL(req, GL_E_FORBIDDEN,
+                            "post %llu is %s: moving it is rescheduling, which needs a %s "
+                            "(%s)",
+                            (unsigned long long)p.id, gl_status_name(p.status),
+                            gl_role_name(m->role), reschedule);
+    }
     if (content) wf_begin_content_edit(&c.wf, &next);
     wf_finish_edit(&c.wf, &p, &next, content);
     reply_post(req, &next);
@@ -174,11 +188,7 @@ int m_post_delete(struct gl_req *req, struct gl_txn *t)
     struct staff_ctx c;
     staff_begin(&c, req, t);
     struct gl_post p;
-    if (load_post(req, &c, &p)) return -1;
-    if (p.status == ST_PUBLISHED)
-        return REQ_FAIL(req, GL_E_INVALID_STATE,
-                        "post %llu is already published; it cannot be deleted",
-                        (unsigned long long)p.id);
+    if (load_post(req, &c, &p) || wf_check(&p, WF_DELETE, &req->op.err)) return -1;
     wf_post_remove(&c.wf, &p);
     wf_event(&c.wf, "post.deleted", &p, 0, "post deleted");
     msgpack_pack_map(&req->pk, 0);

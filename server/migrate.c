@@ -62,8 +62,9 @@ static int recode_post(const MDB_val *in, msgpack_zone *z, msgpack_sbuffer *out)
 }
 
 /* 1 -> 2: the approval steps and the reminder delay of a profile, and a post's overdue,
- * reminded and publishing_since, were implied by their absence; version 2 writes them out, so
- * what a record means no longer depends on the code that reads it. */
+ * reminded and publishing_since (dropped again by version 3), were implied by their absence;
+ * version 2 writes them out, so what a record means no longer depends on the code that reads
+ * it. */
 static int v1_to_v2(struct gl_store *s, MDB_txn *txn)
 {
     unsigned long profiles = 0, posts = 0;
@@ -74,12 +75,62 @@ static int v1_to_v2(struct gl_store *s, MDB_txn *txn)
     return rc;
 }
 
+/* 2 -> 3: "publishing" became a status. A version-2 post whose publisher was running was
+ * "scheduled" with a publishing_since mark; it becomes "publishing" (moved in posts_by_status),
+ * so the start finds it and fails it as interrupted, and the mark is dropped from every post. */
+static int recode_post_v3(const MDB_val *in, msgpack_zone *z, msgpack_sbuffer *out)
+{
+    struct gl_post p;
+    msgpack_object m;
+    if (gl_post_decode(in, z, &p) || gl_record_unpack(in, z, &m)) return -1;
+    if (p.status == ST_SCHEDULED && gl_field_int(&m, "publishing_since", 0) != 0)
+        p.status = ST_PUBLISHING;
+    gl_post_encode(&p, out);
+    return 0;
+}
+
+static int v2_to_v3(struct gl_store *s, MDB_txn *txn)
+{
+    unsigned long posts = 0;
+    int rc = recode_all(s, txn, DB_POSTS, recode_post_v3, &posts);
+    /* recode_all rewrites records only: the index entries of the posts that became publishing
+     * move in a second pass over the records in their new form. */
+    unsigned long moved = 0;
+    MDB_cursor *cur;
+    if (!rc) rc = mdb_cursor_open(txn, s->dbi[DB_POSTS], &cur);
+    if (rc) return rc;
+    MDB_val k, v;
+    int got;
+    for (got = mdb_cursor_get(cur, &k, &v, MDB_FIRST); got == 0 && !rc;
+         got = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        msgpack_zone z;
+        msgpack_zone_init(&z, 1024);
+        struct gl_post p;
+        if (gl_post_decode(&v, &z, &p) == 0 && p.status == ST_PUBLISHING) {
+            struct gl_key was, now;
+            key_post_status(&was, ST_SCHEDULED, p.scheduled_at, p.id);
+            key_post_status(&now, ST_PUBLISHING, p.scheduled_at, p.id);
+            MDB_val wk = {was.n, was.b}, nk = {now.n, now.b}, empty = {0, ""};
+            rc = mdb_del(txn, s->dbi[DB_POSTS_BY_STATUS], &wk, NULL);
+            if (rc == MDB_NOTFOUND) rc = 0;
+            if (!rc) rc = mdb_put(txn, s->dbi[DB_POSTS_BY_STATUS], &nk, &empty, 0);
+            moved++;
+        }
+        msgpack_zone_destroy(&z);
+    }
+    mdb_cursor_close(cur);
+    if (!rc && got != MDB_NOTFOUND) rc = got;
+    if (!rc) log_info("migrate: publishing status posts=%lu publishing=%lu", posts, moved);
+    return rc;
+}
+
 static const struct {
     unsigned from;
     const char *what;
     int (*run)(struct gl_store *s, MDB_txn *txn);
 } steps[] = {
     {1, "explicit profile steps and post flags", v1_to_v2},
+    {2, "publishing status", v2_to_v3},
 };
 
 int gl_migrate(struct gl_store *s, MDB_txn *txn, unsigned from)

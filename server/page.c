@@ -692,9 +692,10 @@ static void comments(struct web *w, const struct gl_post *p)
 static void actions(struct web *w, const struct gl_post *p)
 {
     struct gl_buf *b = &w->out;
-    if (p->status == ST_PUBLISHED) {
-        buf_puts(b, "<section class=\"card\"><p>This post has been published; it can no "
-                    "longer be changed.</p></section>");
+    if (p->status == ST_PUBLISHED || p->status == ST_PUBLISHING) {
+        buf_printf(b, "<section class=\"card\"><p>This post %s; it can no longer be "
+                      "changed.</p></section>",
+                   p->status == ST_PUBLISHED ? "has been published" : "is being published");
         return;
     }
     bool decide = web_may_decide(w, p);

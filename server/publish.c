@@ -22,8 +22,8 @@ static uv_timer_t deadline_timer;
 
 static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTOR_SYSTEM};
 
-/* Walks the scheduled posts due by until (in time order), calling fn on each post that is not
- * being published already; stops when fn returns false. */
+/* Walks the scheduled posts due by until (in time order), calling fn on each; stops when fn
+ * returns false. Posts being published have left "scheduled", so none is started twice. */
 static void each_due(struct gl_txn *t, msgpack_zone *z, int64_t until,
                      bool (*fn)(const struct gl_post *, void *), void *ctx)
 {
@@ -43,7 +43,6 @@ static void each_due(struct gl_txn *t, msgpack_zone *z, int64_t until,
         struct gl_post p;
         key_id(&pk, id);
         if (gl_get(t, DB_POSTS, &pk, &pv) || gl_post_decode(&pv, z, &p)) continue;
-        if (p.publishing_since) continue;
         if (!fn(&p, ctx)) break;
     }
     gl_range_close(&r);
@@ -73,18 +72,22 @@ static int finish_run(struct gl_op *op, struct gl_txn *t)
     struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
     struct gl_post p;
     struct gl_err err = {0};
-    if (wf_post_load(&wf, j->post, &p, &err) == 0) {
+    int rc = wf_post_load(&wf, j->post, &p, &err);
+    if (rc == 0) {
         if (j->status == 0 && !j->timed_out) {
-            wf_publish(&wf, &p, &err);
+            rc = wf_publish(&wf, &p, &err);
         } else {
             char *note = j->timed_out
                              ? xasprintf("publisher timed out; %s", j->stderr_text)
                              : xasprintf("publisher exited with %ld: %s", j->status,
                                          j->stderr_text);
-            wf_publish_fail(&wf, &p, gl_zone_strdup(&zone, note), &err);
+            rc = wf_publish_fail(&wf, &p, gl_zone_strdup(&zone, note), &err);
             free(note);
         }
     }
+    /* Nothing but the outcome moves a post out of publishing, so this is a bug if it shows. */
+    if (rc) log_error("publish: outcome not recorded post=%llu error=\"%s\"",
+                      (unsigned long long)j->post, err.message);
     msgpack_zone_destroy(&zone);
     return 0;
 }
@@ -201,7 +204,7 @@ static int publish_run(struct gl_op *op, struct gl_txn *t)
     return 0;
 }
 
-/* After the commit: "publishing started" is on disk, so the commands may run. */
+/* After the commit: the posts are "publishing" on disk, so the commands may run. */
 static void publish_done(struct gl_op *op)
 {
     struct publish_op *po = (struct publish_op *)op;
@@ -262,14 +265,16 @@ void gl_publish_rearm(void)
 
 /* ---- at start: publishers that were running when the daemon died ---- */
 
+/* Every post still publishing at start had its publisher cut off: whether it went out is
+ * unknown, so it fails (interrupted) for a person to check and retry, never published twice. */
 static int interrupted_run(struct gl_op *op, struct gl_txn *t)
 {
     msgpack_zone zone;
     msgpack_zone_init(&zone, 4096);
     struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
     struct gl_key lo, hi;
-    key_post_status(&lo, ST_SCHEDULED, INT64_MIN, 0);
-    key_post_status(&hi, ST_SCHEDULED + 1, INT64_MIN, 0);
+    key_post_status(&lo, ST_PUBLISHING, INT64_MIN, 0);
+    key_post_status(&hi, ST_PUBLISHING + 1, INT64_MIN, 0);
     uint64_t ids[1024];
     size_t n = 0;
     struct gl_range r;
@@ -285,7 +290,7 @@ static int interrupted_run(struct gl_op *op, struct gl_txn *t)
     for (size_t i = 0; i < n; i++) {
         struct gl_post p;
         struct gl_err err = {0};
-        if (wf_post_load(&wf, ids[i], &p, &err) || !p.publishing_since) continue;
+        if (wf_post_load(&wf, ids[i], &p, &err)) continue;
         log_warn("publish: publisher was interrupted post=%llu", (unsigned long long)p.id);
         wf_publish_fail(&wf, &p, "interrupted: the daemon stopped while the publisher ran; "
                                  "retry to publish", &err);

@@ -1,9 +1,10 @@
 /* Publishing and deadlines.
  * - At its time a scheduled post is published: by the publisher command (--publisher), run
  *   through uv_spawn with the post in its environment and the caption on stdin, exit 0 meaning
- *   published; without one it is simply marked published. "Publishing started" is committed
- *   before the command runs, so a post whose publisher was running when the daemon died is
- *   marked failed (interrupted) at start, never published twice.
+ *   published; without one it is simply marked published. The post becomes "publishing" in a
+ *   write committed before the command runs, and nothing but a comment changes it until the
+ *   outcome is recorded; a post still publishing when the daemon starts had its publisher cut
+ *   off and is marked failed (interrupted), never published twice.
  * - A post still awaiting approval at its time is held and marked overdue; approvers are
  *   reminded of one due within its profile's reminder lead.
  * One timer is armed for the earliest scheduled post after every commit; a one-second tick

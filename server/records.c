@@ -8,15 +8,9 @@
 #include "rpc.h"
 #include "store.h"
 
-static const char *const status_names[ST_COUNT] = {
-    [ST_DRAFT] = "draft",
-    [ST_AWAITING] = "awaiting_approval",
-    [ST_CHANGES] = "changes_requested",
-    [ST_APPROVED] = "approved",
-    [ST_SCHEDULED] = "scheduled",
-    [ST_PUBLISHED] = "published",
-    [ST_FAILED] = "failed",
-};
+#define STATUS_NAME(id, name) [id] = name,
+static const char *const status_names[ST_COUNT] = {GL_STATUSES(STATUS_NAME)};
+#undef STATUS_NAME
 
 const char *gl_status_name(enum gl_status s)
 {
@@ -347,11 +341,10 @@ void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, POST_FIELDS + 4);
+    msgpack_pack_map(&pk, POST_FIELDS + 3);
     gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
     gl_pack_kv_bool(&pk, "rev_open", p->rev_open);
     gl_pack_kv_bool(&pk, "reminded", p->reminded);
-    gl_pack_kv_int(&pk, "publishing_since", p->publishing_since);
     post_fields(&pk, p);
 }
 
@@ -384,7 +377,6 @@ int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out)
     out->comment_count = (uint32_t)gl_field_int(&m, "comment_count", 0);
     out->overdue = gl_field_bool(&m, "overdue");
     out->reminded = gl_field_bool(&m, "reminded");
-    out->publishing_since = gl_field_int(&m, "publishing_since", 0);
     const msgpack_object *ap = gl_map_get(&m, "approvals");
     if (ap && ap->type == MSGPACK_OBJECT_ARRAY && ap->via.array.size) {
         out->approvals = msgpack_zone_malloc(z, sizeof *out->approvals * ap->via.array.size);

@@ -9,16 +9,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum gl_status {
-    ST_DRAFT,
-    ST_AWAITING,
-    ST_CHANGES,
-    ST_APPROVED,
-    ST_SCHEDULED,
-    ST_PUBLISHED,
-    ST_FAILED,
-    ST_COUNT
-};
+/* The statuses of a post: X(enum name, wire name). The enum values are stored (the first byte
+ * of a posts_by_status key), so a new status is appended, never inserted. */
+#define GL_STATUSES(X)                                                                             \
+    X(ST_DRAFT, "draft")                                                                           \
+    X(ST_AWAITING, "awaiting_approval")                                                            \
+    X(ST_CHANGES, "changes_requested")                                                             \
+    X(ST_APPROVED, "approved")                                                                     \
+    X(ST_SCHEDULED, "scheduled")                                                                   \
+    X(ST_PUBLISHED, "published")                                                                   \
+    X(ST_FAILED, "failed")                                                                         \
+    X(ST_PUBLISHING, "publishing") /* the publisher command is running */
+
+#define GL_STATUS_ENUM(id, name) id,
+enum gl_status { GL_STATUSES(GL_STATUS_ENUM) ST_COUNT };
+#undef GL_STATUS_ENUM
 const char *gl_status_name(enum gl_status s);
 /* Returns -1 for an unknown name. */
 int gl_status_parse(const char *name);
@@ -111,9 +116,8 @@ struct gl_post {
     uint32_t comment_count;
     struct gl_approval *approvals; /* decisions on the current revision */
     size_t napprovals;
-    bool overdue;             /* its time came while it still awaited approval: held */
-    bool reminded;            /* approvers were reminded that it is due soon */
-    int64_t publishing_since; /* the publisher started at this time (0: not running) */
+    bool overdue;  /* its time came while it still awaited approval: held */
+    bool reminded; /* approvers were reminded that it is due soon */
 };
 
 /* Encoders append one record to sb. */

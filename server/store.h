@@ -12,7 +12,7 @@
 #include "rpc.h"
 
 /* Bump with a step in migrate.c that brings a store of the previous version up to it. */
-#define GL_SCHEMA_VERSION 2
+#define GL_SCHEMA_VERSION 3
 
 enum gl_db {
     DB_META,             /* "schema" -> version; misc. counters */

@@ -99,6 +99,7 @@ const char *web_status_label(const struct web *w, enum gl_status s)
 {
     if (w->link.kind == LINK_CALENDAR) {
         if (s == ST_SCHEDULED) return "scheduled";
+        if (s == ST_PUBLISHING) return "publishing";
         if (s == ST_PUBLISHED) return "published";
         return "pre-scheduled";
     }
@@ -107,6 +108,7 @@ const char *web_status_label(const struct web *w, enum gl_status s)
     case ST_CHANGES: return "changes requested";
     case ST_APPROVED: return "approved";
     case ST_SCHEDULED: return "scheduled";
+    case ST_PUBLISHING: return "publishing";
     case ST_PUBLISHED: return "published";
     case ST_FAILED: return "failed";
     default: return "draft";
@@ -115,12 +117,15 @@ const char *web_status_label(const struct web *w, enum gl_status s)
 
 const char *web_status_class(const struct web *w, enum gl_status s)
 {
-    if (w->link.kind == LINK_CALENDAR && s != ST_SCHEDULED && s != ST_PUBLISHED) return "st-pre";
+    if (w->link.kind == LINK_CALENDAR && s != ST_SCHEDULED && s != ST_PUBLISHING &&
+        s != ST_PUBLISHED)
+        return "st-pre";
     switch (s) {
     case ST_AWAITING: return "st-await";
     case ST_CHANGES: return "st-changes";
     case ST_APPROVED: return "st-appr";
-    case ST_SCHEDULED: return "st-sched";
+    case ST_SCHEDULED:
+    case ST_PUBLISHING: return "st-sched"; /* on its way out: as scheduled, labelled apart */
     case ST_PUBLISHED: return "st-pub";
     default: return "st-fail";
     }
@@ -613,6 +618,9 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
     if (!gl_link_allows(&l, act)) return refuse(ww, 403, "Not allowed through this link.%s", NULL);
     if (p.status == ST_PUBLISHED && !commenting)
         return refuse(ww, 409, "This post was published meanwhile, so it can no longer be "
+                               "changed. Nothing was changed.%s", NULL);
+    if (p.status == ST_PUBLISHING && !commenting)
+        return refuse(ww, 409, "This post is being published right now, so it cannot be "
                                "changed. Nothing was changed.%s", NULL);
     if (!commenting && p.revision != ww->rev)
         return refuse(ww, 409, "The post was edited while you were looking at it, so nothing "

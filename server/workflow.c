@@ -154,17 +154,48 @@ void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint6
     notify_event(wf, type, p, link, text);
 }
 
-/* Refuses the action unless p's status is one of allowed (a bit mask of statuses). */
-static int require_status(const struct gl_post *p, unsigned allowed, const char *action,
-                          struct gl_err *err)
+/* Which statuses each action is allowed from: the one home of protocol/README.md's workflow
+ * table. A post being published (its publisher command running) takes nothing but comments and
+ * the publisher's own outcome, so what goes out is what was approved, and is always recorded. */
+#define ANY_STATUS (BIT(ST_COUNT) - 1)
+static const struct {
+    const char *verb; /* "a post ... cannot be <verb>" */
+    unsigned from;
+} actions[WF_ACTION_COUNT] = {
+    [WF_EDIT] = {"edited", ANY_STATUS & ~BIT(ST_PUBLISHED) & ~BIT(ST_PUBLISHING)},
+    [WF_DELETE] = {"deleted", ANY_STATUS & ~BIT(ST_PUBLISHED) & ~BIT(ST_PUBLISHING)},
+    [WF_SUBMIT] = {"submitted", BIT(ST_DRAFT) | BIT(ST_CHANGES)},
+    [WF_APPROVE] = {"approved", BIT(ST_AWAITING)},
+    [WF_REJECT] = {"rejected", BIT(ST_AWAITING) | BIT(ST_APPROVED) | BIT(ST_SCHEDULED)},
+    [WF_RESCHEDULE] = {"rescheduled", BIT(ST_DRAFT) | BIT(ST_AWAITING) | BIT(ST_CHANGES) |
+                                          BIT(ST_APPROVED) | BIT(ST_SCHEDULED)},
+    [WF_SCHEDULE] = {"scheduled", BIT(ST_APPROVED)},
+    [WF_COMMENT] = {"commented on", ANY_STATUS},
+    /* Without a publisher command a scheduled post is published at once; with one, the
+     * command's outcome ends its publishing. */
+    [WF_PUBLISH] = {"published", BIT(ST_SCHEDULED) | BIT(ST_PUBLISHING)},
+    [WF_PUBLISH_START] = {"published", BIT(ST_SCHEDULED)},
+    [WF_PUBLISH_FAIL] = {"failed", BIT(ST_PUBLISHING)},
+    [WF_RETRY] = {"retried", BIT(ST_FAILED)},
+    [WF_HOLD] = {"held", BIT(ST_AWAITING) | BIT(ST_CHANGES)},
+    [WF_REMIND] = {"reminded", BIT(ST_AWAITING)},
+};
+
+int wf_check(const struct gl_post *p, enum wf_action a, struct gl_err *err)
 {
-    if (BIT(p->status) & allowed) return 0;
+    if (BIT(p->status) & actions[a].from) return 0;
+    unsigned long long id = (unsigned long long)p->id;
     if (p->status == ST_PUBLISHED)
         gl_err_set(err, GL_E_INVALID_STATE, "post %llu is already published; it cannot be %s",
-                   (unsigned long long)p->id, action);
+                   id, actions[a].verb);
+    else if (p->status == ST_PUBLISHING)
+        gl_err_set(err, GL_E_INVALID_STATE,
+                   "post %llu is being published right now; it cannot be %s until the "
+                   "publisher has finished",
+                   id, actions[a].verb);
     else
         gl_err_set(err, GL_E_INVALID_STATE, "a post that is %s cannot be %s",
-                   gl_status_name(p->status), action);
+                   gl_status_name(p->status), actions[a].verb);
     return -1;
 }
 
@@ -280,7 +311,7 @@ static enum gl_status approved_status(const struct gl_wf *wf, const struct gl_pr
 
 int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_DRAFT) | BIT(ST_CHANGES), "submitted", err)) return -1;
+    if (wf_check(p, WF_SUBMIT, err)) return -1;
     struct gl_profile prof;
     if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
     struct gl_post old = *p;
@@ -295,7 +326,7 @@ int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 
 int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_AWAITING), "approved", err)) return -1;
+    if (wf_check(p, WF_APPROVE, err)) return -1;
     struct gl_profile prof;
     if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
     uint32_t step = pending_step(&prof, p);
@@ -328,9 +359,7 @@ int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_e
         gl_err_set(err, GL_E_BAD_REQUEST, "a rejection needs a note saying what to change");
         return -1;
     }
-    if (require_status(p, BIT(ST_AWAITING) | BIT(ST_APPROVED) | BIT(ST_SCHEDULED), "rejected",
-                       err))
-        return -1;
+    if (wf_check(p, WF_REJECT, err)) return -1;
     struct gl_profile prof;
     if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
     /* The step rejected is the pending one if the actor may decide it, else the first step
@@ -384,9 +413,7 @@ void wf_pack_steps(const struct gl_profile *prof, const struct gl_post *p, msgpa
 int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *note,
                   struct gl_err *err)
 {
-    unsigned allowed = BIT(ST_DRAFT) | BIT(ST_AWAITING) | BIT(ST_CHANGES) | BIT(ST_APPROVED) |
-                       BIT(ST_SCHEDULED);
-    if (require_status(p, allowed, "rescheduled", err)) return -1;
+    if (wf_check(p, WF_RESCHEDULE, err)) return -1;
     if (at < wf->now) {
         gl_err_set(err, GL_E_BAD_REQUEST, "scheduled_at is in the past");
         return -1;
@@ -400,7 +427,7 @@ int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *n
 
 int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_APPROVED), "scheduled", err)) return -1;
+    if (wf_check(p, WF_SCHEDULE, err)) return -1;
     if (p->scheduled_at == GL_TIME_NONE || p->scheduled_at <= wf->now) {
         gl_err_set(err, GL_E_INVALID_STATE, "post %llu has %s; reschedule it first",
                    (unsigned long long)p->id,
@@ -415,37 +442,34 @@ int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 
 int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_SCHEDULED), "published", err)) return -1;
+    if (wf_check(p, WF_PUBLISH, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_PUBLISHED;
-    p->publishing_since = 0;
     transition(wf, &old, p, "published", "post.published", "published", NULL);
     return 0;
 }
 
 int wf_publish_start(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_SCHEDULED), "published", err)) return -1;
+    if (wf_check(p, WF_PUBLISH_START, err)) return -1;
     struct gl_post old = *p;
-    p->publishing_since = wf->now;
-    wf_post_save(wf, &old, p);
-    wf_history(wf, p, "publishing", NULL, old.status);
+    p->status = ST_PUBLISHING;
+    transition(wf, &old, p, "publishing", "post.publishing", "started publishing", NULL);
     return 0;
 }
 
 int wf_publish_fail(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_SCHEDULED), "failed", err)) return -1;
+    if (wf_check(p, WF_PUBLISH_FAIL, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_FAILED;
-    p->publishing_since = 0;
     transition(wf, &old, p, "failed", "post.failed", "failed to publish", note);
     return 0;
 }
 
 int wf_retry(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_FAILED), "retried", err)) return -1;
+    if (wf_check(p, WF_RETRY, err)) return -1;
     if (p->scheduled_at == GL_TIME_NONE) {
         gl_err_set(err, GL_E_INVALID_STATE, "post %llu has no time", (unsigned long long)p->id);
         return -1;
@@ -458,7 +482,7 @@ int wf_retry(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 
 int wf_mark_overdue(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_AWAITING) | BIT(ST_CHANGES), "held", err)) return -1;
+    if (wf_check(p, WF_HOLD, err)) return -1;
     struct gl_post old = *p;
     p->overdue = true;
     transition(wf, &old, p, "overdue", "post.overdue", "held (still not approved at its time)",
@@ -468,7 +492,7 @@ int wf_mark_overdue(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 
 int wf_remind(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
-    if (require_status(p, BIT(ST_AWAITING), "reminded", err)) return -1;
+    if (wf_check(p, WF_REMIND, err)) return -1;
     struct gl_post old = *p;
     p->reminded = true;
     transition(wf, &old, p, "reminded", "post.reminder", "reminds approvers of", NULL);
@@ -482,6 +506,7 @@ int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool share
         gl_err_set(err, GL_E_BAD_REQUEST, "a comment needs text");
         return -1;
     }
+    if (wf_check(p, WF_COMMENT, err)) return -1;
     uint32_t seq = gl_next_seq(wf->t, DB_COMMENTS, p->id);
     const struct gl_actor *a = wf->actor;
     msgpack_sbuffer sb;

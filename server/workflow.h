@@ -51,6 +51,28 @@ void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, con
 void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
               const char *text);
 
+/* What may be done to a post; each is allowed from a set of statuses (workflow.c). */
+enum wf_action {
+    WF_EDIT,
+    WF_DELETE,
+    WF_SUBMIT,
+    WF_APPROVE,
+    WF_REJECT,
+    WF_RESCHEDULE,
+    WF_SCHEDULE,
+    WF_COMMENT,
+    WF_PUBLISH,
+    WF_PUBLISH_START,
+    WF_PUBLISH_FAIL,
+    WF_RETRY,
+    WF_HOLD,
+    WF_REMIND,
+    WF_ACTION_COUNT
+};
+/* 0 when p's status allows the action, else -1 with err invalid_state saying why (a post
+ * being published says so). */
+int wf_check(const struct gl_post *p, enum wf_action a, struct gl_err *err);
+
 /* The steps. Each checks the post's status (invalid_state), changes p, saves it, and records
  * history and the event. Return 0 or -1 with err set.
  * Approval runs through the profile's steps in order: wf_approve decides the first step not
@@ -62,11 +84,14 @@ int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_e
 int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *note,
                   struct gl_err *err);
 int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+/* A scheduled post is published: at once without a publisher command, or as the command's
+ * outcome when its publishing ends well. */
 int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
-/* The publisher command starts on a scheduled post: recorded (and committed) before it runs,
- * so a daemon that dies meanwhile finds it at start and never publishes twice. */
+/* The publisher command starts on a scheduled post, which becomes publishing: committed before
+ * the command runs, so a daemon that dies meanwhile finds it at start and never publishes
+ * twice, and nothing but a comment changes it until the outcome is recorded. */
 int wf_publish_start(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
-/* Publishing failed (note: the reason, e.g. the publisher's stderr). */
+/* Publishing failed (note: the reason, e.g. the publisher's stderr, or the interruption). */
 int wf_publish_fail(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err);
 /* A failed post goes back to scheduled, to be published again at its time (or now). */
 int wf_retry(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);

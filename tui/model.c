@@ -8,35 +8,42 @@
 #include "tz.h"
 #include "xmalloc.h"
 
-static const char *const status_names[MS_COUNT] = {
-    "draft",  "awaiting_approval", "changes_requested", "approved", "scheduled", "published",
-    "failed", "unknown",
+/* Each status: its wire name, a short label for lists, one ASCII mark. */
+static const struct {
+    const char *name, *label;
+    char mark;
+} statuses[MS_COUNT] = {
+    [MS_DRAFT] = {"draft", "draft", '~'},
+    [MS_AWAITING] = {"awaiting_approval", "awaiting", '?'},
+    [MS_CHANGES] = {"changes_requested", "changes", '!'},
+    [MS_APPROVED] = {"approved", "approved", '+'},
+    [MS_SCHEDULED] = {"scheduled", "scheduled", '>'},
+    [MS_PUBLISHING] = {"publishing", "publishing", '^'},
+    [MS_PUBLISHED] = {"published", "published", '*'},
+    [MS_FAILED] = {"failed", "failed", 'X'},
+    [MS_UNKNOWN] = {"unknown", "?", ' '},
 };
-static const char *const status_labels[MS_COUNT] = {
-    "draft", "awaiting", "changes", "approved", "scheduled", "published", "failed", "?",
-};
-static const char status_marks[MS_COUNT] = {'~', '?', '!', '+', '>', '*', 'X', ' '};
 
 const char *md_status_name(enum md_status s)
 {
-    return status_names[s < MS_COUNT ? s : MS_UNKNOWN];
+    return statuses[s < MS_COUNT ? s : MS_UNKNOWN].name;
 }
 
 const char *md_status_label(enum md_status s)
 {
-    return status_labels[s < MS_COUNT ? s : MS_UNKNOWN];
+    return statuses[s < MS_COUNT ? s : MS_UNKNOWN].label;
 }
 
 char md_status_mark(enum md_status s)
 {
-    return status_marks[s < MS_COUNT ? s : MS_UNKNOWN];
+    return statuses[s < MS_COUNT ? s : MS_UNKNOWN].mark;
 }
 
 enum md_status md_status_parse(const msgpack_object *o)
 {
     if (!o) return MS_UNKNOWN;
     for (int i = 0; i < MS_UNKNOWN; i++)
-        if (gl_obj_streq(o, status_names[i])) return (enum md_status)i;
+        if (gl_obj_streq(o, statuses[i].name)) return (enum md_status)i;
     return MS_UNKNOWN;
 }
 

@@ -14,6 +14,7 @@ enum md_status {
     MS_CHANGES,
     MS_APPROVED,
     MS_SCHEDULED,
+    MS_PUBLISHING,
     MS_PUBLISHED,
     MS_FAILED,
     MS_UNKNOWN,

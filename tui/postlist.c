@@ -109,7 +109,7 @@ void postlist_draw(struct app *a, const struct postlist *l, WINDOW *w, int y, in
         char mark[4] = {' ', md_status_mark(p->status), ' ', 0};
         x += ui_text(w, y + r, x, cols - x, mark, sel ? base : ui_status_attr(p->status));
         char label[16];
-        snprintf(label, sizeof label, "%-9s ", md_status_label(p->status));
+        snprintf(label, sizeof label, "%-10s ", md_status_label(p->status)); /* "publishing" fits */
         x += ui_text(w, y + r, x, cols - x, label, sel ? base : ui_status_attr(p->status));
         if (with_profile) {
             const struct md_profile *pr = app_profile_by_id(a, p->profile);

@@ -28,7 +28,7 @@ void ui_init_colour(bool want)
     static const short fg[MS_COUNT] = {
         [MS_DRAFT] = COLOR_WHITE,    [MS_AWAITING] = COLOR_YELLOW, [MS_CHANGES] = COLOR_RED,
         [MS_APPROVED] = COLOR_GREEN, [MS_SCHEDULED] = COLOR_CYAN,  [MS_PUBLISHED] = COLOR_BLUE,
-        [MS_FAILED] = COLOR_MAGENTA, [MS_UNKNOWN] = COLOR_WHITE,
+        [MS_FAILED] = COLOR_MAGENTA, [MS_UNKNOWN] = COLOR_WHITE, [MS_PUBLISHING] = COLOR_CYAN,
     };
     for (int s = 0; s < MS_COUNT; s++)
         init_pair((short)(UP_STATUS0 + s), fg[s], -1);

@@ -3,6 +3,7 @@
 #include "ui.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define MAX_LINES 96
 
@@ -55,8 +56,12 @@ static void help_draw(struct app *a, WINDOW *w, int rows, int cols)
         if (is_head) heading = true;
     }
     if (v == &view_calendar || v == &view_day || v == &view_queue) {
-        static const char legend[] = "Marks: ~ draft  ? awaiting  ! changes  + approved  "
-                                     "> scheduled  * published  X failed";
+        /* Written from the status table, so the legend cannot disagree with the marks. */
+        char legend[256] = "Marks:";
+        for (int s = 0; s < MS_UNKNOWN; s++)
+            snprintf(legend + strlen(legend), sizeof legend - strlen(legend), "%s%c %s",
+                     s ? "  " : " ", md_status_mark((enum md_status)s),
+                     md_status_label((enum md_status)s));
         ui_text(w, rows - 1, 0, cols, legend, ui_attr(UP_DIM));
     }
 }

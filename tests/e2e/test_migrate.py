@@ -54,15 +54,15 @@ def test_v1_store_is_migrated_at_start(tmpdir_path):
         assert admin.call("post.get", id=posts[1])["status"] == "approved"
     finally:
         assert d.stop() == 0
-    assert dict(s.dump("meta"))[b"schema"] == bytes([2])
+    assert dict(s.dump("meta"))[b"schema"] == bytes([3])
     for _, rec in s.records("profiles"):
-        assert rec["v"] == 2
+        assert rec["v"] == 3
         assert rec["steps"] == [{"name": "Approval", "who": "any"}]
         assert rec["reminder_minutes"] == 60
     for _, rec in s.records("posts"):
-        assert rec["v"] == 2
+        assert rec["v"] == 3
         assert rec["overdue"] is False and rec["reminded"] is False
-        assert rec["publishing_since"] == 0
+        assert "publishing_since" not in rec  # schema 3: publishing is a status
     r = run_sub(BIN_DIR, "check", "--data", data)
     assert r.returncode == 0, r.stderr
     # started again, nothing left to migrate
@@ -76,7 +76,7 @@ def test_newer_schema_is_refused(tmpdir_path):
     data = os.path.join(tmpdir_path, "data")
     d = Daemon(data).start()
     assert d.stop() == 0
-    Store(tool, data).put("meta", b"schema", bytes([3]))
+    Store(tool, data).put("meta", b"schema", bytes([4]))
     r = run_sub(BIN_DIR, "--data", data, "--rpc", "127.0.0.1:0", "--http", "127.0.0.1:0",
                 timeout=30)
     assert r.returncode == 1

@@ -129,7 +129,7 @@ def test_daemon_serves_while_a_slow_publisher_runs(tmpdir_path):
         pid = due_soon(c, prof)
         wait_until(lambda: os.path.exists(started), timeout=20, what="the publisher to start")
         # While it sleeps, reads and writes go on.
-        assert status_of(c, pid) == "scheduled"
+        assert status_of(c, pid) == "publishing"
         other = make_post(c, prof, "awaiting_approval")
         assert c.call("post.approve", id=other)["status"] == "approved"
         wait_until(lambda: status_of(c, pid) == "published", timeout=20, what="publication")
