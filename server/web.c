@@ -1081,7 +1081,7 @@ static void pw_after(uv_work_t *wk, int status)
  * and per address, never per link, so a stranger's guesses cannot lock the link's real
  * visitors out; per link they are only capped in flight. */
 static const struct gl_limit_rule pw_by_pair = {
-    .scope = "link-pair", .max_fails = 5, .clear_on_success = true};
+    .scope = "link-pair", .max_fails = MAX_PW_FAILS_PER_ADDR, .clear_on_success = true};
 static const struct gl_limit_rule pw_by_address = {
     .scope = "http-addr", .max_inflight = 4, .max_fails = MAX_PW_FAILS_PER_ADDR};
 static const struct gl_limit_rule pw_by_link = {.scope = "link-pw", .max_inflight = 8};
