@@ -323,7 +323,9 @@ static void req_done(struct gl_op *op)
                 snprintf(c->user, sizeof c->user, "%s", req->login_user);
                 c->session_gen = req->login_gen;
                 c->authed = true;
-                uv_timer_start(&c->login_timer, on_idle_timeout, idle_timeout_ms(), 0);
+                /* A draining connection keeps its drain deadline. */
+                if (!c->draining)
+                    uv_timer_start(&c->login_timer, on_idle_timeout, idle_timeout_ms(), 0);
             }
             if (req->subscribe) c->subscribed = true;
             if (req->end_sessions_of) end_sessions(c, req);

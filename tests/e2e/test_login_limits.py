@@ -54,6 +54,10 @@ def test_strangers_from_many_addresses_slow_the_user_down_but_never_lock_them_ou
             except RpcError as e:
                 codes.append(e.code)
         assert codes == ["unauthorized"] * PAIR_FAILS + ["rate_limited"], (source, codes)
+    # A slowed-down attempt whose connection goes away meanwhile is dropped cleanly.
+    gone = RpcClient("127.0.0.1", daemon.rpc_port, source="127.0.0.6")
+    gone.send_raw(msgpack.packb([0, 1, "auth.login", [{"user": "admin", "password": "x"}]]))
+    gone.close()
     # 15 failures for admin in the window: slowed down, still let in with the right password.
     assert login_from(daemon, "127.0.0.2", "admin", daemon.admin_password)["role"] == "admin"
 

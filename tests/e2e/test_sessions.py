@@ -115,3 +115,14 @@ def test_tui_logs_in_again_by_itself_after_an_idle_close(daemon, tuis):  # noqa:
     t.wait_for(r"\| online", timeout=15)
     t.wait_for("reconnected", timeout=20)
     assert "idle" in daemon.log_tail(200)
+
+
+def test_tui_asks_for_the_new_password_when_its_session_is_ended(daemon, admin, tuis):  # noqa: F811
+    admin.call("user.create", name="ed", password=PASSWORD, role="editor")
+    t = tuis(daemon, user="ed", password=PASSWORD)
+    t.wait_for(r"ed/editor \| .* \| online", timeout=15)
+    admin.call("user.set_password", name="ed", password="changed by admin")
+    t.wait_for("Password:", timeout=15)  # ended, reconnected, the old password refused
+    t.type("changed by admin")
+    t.keys("Enter")
+    t.wait_for("reconnected", timeout=15)
