@@ -35,8 +35,8 @@ bool gl_password_verify(const char *hash, const char *password)
 struct limit_slot {
     char key[GL_LIMIT_KEY + 16];
     int64_t first; /* when the window of fails began */
-    unsigned fails;
-    unsigned inflight;
+    unsigned fails;    /* ended in failure within the window */
+    unsigned inflight; /* admitted, not ended */
 };
 
 static struct limit_slot slots[LIMIT_SLOTS];
@@ -90,14 +90,15 @@ enum gl_limit_verdict gl_attempt_admit(struct gl_attempt *a, int64_t now, int64_
         const struct gl_limit_rule *r = a->keys[i].rule;
         struct limit_slot *s = find(r->scope, a->keys[i].key, false, now);
         if (!s) continue;
-        if (r->max_inflight && s->inflight >= r->max_inflight) {
-            *retry_after = 1;
-            return GL_LIMIT_BUSY;
-        }
         if (r->max_fails && s->fails >= r->max_fails) {
             *retry_after = s->first + GL_LIMIT_WINDOW - now;
             if (*retry_after < 1) *retry_after = 1;
             return GL_LIMIT_THROTTLED;
+        }
+        if ((r->max_inflight && s->inflight >= r->max_inflight) ||
+            (r->max_fails && s->fails + s->inflight >= r->max_fails)) {
+            *retry_after = 1;
+            return GL_LIMIT_WAIT;
         }
         if (r->slow_after && s->fails > r->slow_after) {
             unsigned long long d = (unsigned long long)(s->fails - r->slow_after) * SLOW_STEP_MS;
@@ -108,7 +109,6 @@ enum gl_limit_verdict gl_attempt_admit(struct gl_attempt *a, int64_t now, int64_
     for (size_t i = 0; i < a->nkeys; i++) {
         struct limit_slot *s = find(a->keys[i].rule->scope, a->keys[i].key, true, now);
         if (!s) continue; /* every slot is in flight: the hash-job cap makes this unreachable */
-        if (s->fails++ == 0) s->first = now;
         s->inflight++;
     }
     a->admitted = true;
@@ -125,9 +125,9 @@ void gl_attempt_end(struct gl_attempt *a, bool ok)
         struct limit_slot *s = find(r->scope, a->keys[i].key, false, a->admitted_at);
         if (!s) continue;
         if (s->inflight) s->inflight--;
-        if (ok && r->clear_on_success)
+        if (!ok && s->fails++ == 0)
+            s->first = a->admitted_at;
+        else if (ok && r->clear_on_success)
             s->fails = 0;
-        else if (ok && s->fails)
-            s->fails--;
     }
 }

@@ -16,12 +16,15 @@ char *gl_password_hash(const char *password);
 bool gl_password_verify(const char *hash, const char *password);
 
 /* Password attempts (staff logins, link passwords) are limited per key: a user name, an
- * address, a (user, address) pair, a link. An attempt is counted when it is admitted, before
- * its hash runs, so a burst sent at once is limited like one sent in turn; it holds a place
- * "in flight" under each key until it ends. Loop thread only. */
+ * address, a (user, address) pair, a link. An attempt counts from when it is admitted, before
+ * its hash runs: it holds a place "in flight" under each key until it ends, and the places in
+ * flight count against max_fails as if they had failed, so a burst sent at once is limited
+ * like one sent in turn. An attempt that would pass that limit only if those in flight
+ * succeed waits for them rather than being refused (a team logging in at once from one
+ * address all gets in). Loop thread only. */
 struct gl_limit_rule {
     const char *scope;     /* names the kind of key ("user", "addr", ...) */
-    unsigned max_inflight; /* attempts checked at once under one key; 0: no cap */
+    unsigned max_inflight; /* attempts checked at once under one key (more wait); 0: no cap */
     unsigned max_fails;    /* refused while this many failed in the window; 0: never refused */
     unsigned slow_after;   /* past this many failures each attempt waits; 0: never slowed */
     bool clear_on_success; /* a success forgets the key's failures, not just its own count */
@@ -46,16 +49,16 @@ struct gl_attempt {
 
 enum gl_limit_verdict {
     GL_LIMIT_OK,
-    GL_LIMIT_BUSY,      /* too many attempts in flight under a key: retry in a moment */
+    GL_LIMIT_WAIT,      /* too many attempts in flight under a key: ask again in a moment */
     GL_LIMIT_THROTTLED, /* too many failures under a key: retry when the window ends */
 };
 
 /* Adds the key of one rule to a (printf format). */
 void gl_attempt_key(struct gl_attempt *a, const struct gl_limit_rule *rule, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
-/* Admits a or refuses it; *retry_after receives the seconds to wait when refused. Admitted,
- * the attempt counts as a failure under each key until gl_attempt_end(a, true), and
- * *delay_ms says how long to wait before checking it (the slow-down of slow_after). */
+/* Admits a, asks it to wait, or refuses it; *retry_after receives the seconds to wait when
+ * refused. Admitted, *delay_ms says how long to wait before checking it (the slow-down of
+ * slow_after). */
 enum gl_limit_verdict gl_attempt_admit(struct gl_attempt *a, int64_t now, int64_t *retry_after,
                                        unsigned *delay_ms);
 /* Releases a's places; ok: the password was right. */

@@ -21,6 +21,10 @@
 #define MAX_HASH_JOBS 64
 /* A connection that has not logged in by then is closed. */
 #define LOGIN_TIMEOUT_MS 30000
+/* A login waiting for the attempts in flight before it (auth.h) asks again this often, and
+ * gives up (rate_limited) after the longest wait. */
+#define ADMIT_POLL_MS 50
+#define MAX_ADMIT_WAIT_MS 10000
 /* A logged-in connection that sends nothing for this long is closed (--rpc-idle-seconds). */
 #define IDLE_TIMEOUT_DEFAULT_S (12 * 3600)
 
@@ -29,6 +33,8 @@ struct gl_conn {
     uv_timer_t login_timer; /* the login deadline; once logged in, the idle timeout */
     uv_timer_t delay_timer; /* holds back a slowed-down login attempt (auth.h) */
     struct gl_req *delayed; /* that attempt, until the timer fires */
+    bool delayed_admit;     /* it waits to be admitted (else for its slow-down) */
+    uint64_t admit_deadline; /* loop time past which an attempt stops waiting for admission */
     uv_shutdown_t shutdown;
     struct gl_conn *next, *prev;
     char *in;          /* received bytes; [in_start, in_len) not yet consumed */
@@ -86,7 +92,7 @@ static void on_delay_timer_closed(uv_handle_t *h)
     struct gl_req *req = c->delayed;
     if (req) {
         c->delayed = NULL;
-        gl_srv->hash_jobs--;
+        if (!c->delayed_admit) gl_srv->hash_jobs--;
         gl_err_set(&req->op.err, GL_E_UNAVAILABLE, "cancelled");
         req_done(&req->op);
     }
@@ -390,12 +396,64 @@ static void after_work(uv_work_t *w, int status)
     execute(req);
 }
 
+static void admit(struct gl_conn *c, struct gl_req *req);
+
 static void on_delay(uv_timer_t *t)
 {
     struct gl_conn *c = t->data;
     struct gl_req *req = c->delayed;
     c->delayed = NULL;
-    uv_queue_work(gl_srv->loop, &req->work, on_work, after_work);
+    if (c->delayed_admit)
+        admit(c, req);
+    else
+        uv_queue_work(gl_srv->loop, &req->work, on_work, after_work);
+}
+
+static void delay(struct gl_conn *c, struct gl_req *req, unsigned ms, bool again)
+{
+    c->delayed = req;
+    c->delayed_admit = again;
+    uv_timer_start(&c->delay_timer, on_delay, ms, 0);
+}
+
+/* Asks the method's admit step (rate limits), then runs the request: at once, on the thread
+ * pool, after the slow-down admit asked for, or admit again after a short wait. */
+static void admit(struct gl_conn *c, struct gl_req *req)
+{
+    struct gl_err *err = &req->op.err;
+    /* The login rate limits count time from it (with 0, a window never ended and "retry in"
+     * said 56 years). */
+    req->now = gl_now();
+    req->work_delay_ms = 0;
+    int r = req->method->admit ? req->method->admit(req) : 0;
+    if (r == GL_ADMIT_LATER) {
+        if (uv_now(gl_srv->loop) < c->admit_deadline) {
+            delay(c, req, ADMIT_POLL_MS, true);
+            return;
+        }
+        gl_err_set(err, GL_E_RATE_LIMITED,
+                   "other logins for this user or from this address are being checked; "
+                   "retry in a moment");
+        r = -1;
+    }
+    if (r != 0) goto fail;
+    if (req->method->work) {
+        if (gl_srv->hash_jobs >= MAX_HASH_JOBS) {
+            gl_err_set(err, GL_E_RATE_LIMITED, "too many password checks in progress; retry");
+            goto fail;
+        }
+        gl_srv->hash_jobs++;
+        req->work.data = req;
+        if (req->work_delay_ms)
+            delay(c, req, req->work_delay_ms, false);
+        else
+            uv_queue_work(gl_srv->loop, &req->work, on_work, after_work);
+        return;
+    }
+    execute(req);
+    return;
+fail:
+    req_done(&req->op);
 }
 
 /* Checks every required parameter is there and no unknown one is. */
@@ -457,26 +515,8 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
     }
     if (!role_allows(req)) goto fail;
     if (!check_params(req)) goto fail;
-    /* Before admit: the login rate limits count time from it (with 0, a window never ended
-     * and "retry in" said 56 years). */
-    req->now = gl_now();
-    if (req->method->admit && req->method->admit(req) != 0) goto fail;
-    if (req->method->work) {
-        if (gl_srv->hash_jobs >= MAX_HASH_JOBS) {
-            gl_err_set(err, GL_E_RATE_LIMITED, "too many password checks in progress; retry");
-            goto fail;
-        }
-        gl_srv->hash_jobs++;
-        req->work.data = req;
-        if (req->work_delay_ms) {
-            c->delayed = req;
-            uv_timer_start(&c->delay_timer, on_delay, req->work_delay_ms, 0);
-            return;
-        }
-        uv_queue_work(gl_srv->loop, &req->work, on_work, after_work);
-        return;
-    }
-    execute(req);
+    c->admit_deadline = uv_now(gl_srv->loop) + MAX_ADMIT_WAIT_MS;
+    admit(c, req);
     return;
 fail:
     req_done(&req->op);

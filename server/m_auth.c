@@ -44,24 +44,23 @@ int m_auth_login_admit(struct gl_req *req)
         if (err->code == GL_OK) gl_err_set(err, GL_E_BAD_REQUEST, "user and password are strings");
         return -1;
     }
-    struct login_input *in = calloc(1, sizeof *in);
-    if (!in) return REQ_FAIL(req, GL_E_INTERNAL, "out of memory");
-    req->work_data = in;
-    req->work_data_free = login_input_free;
-    snprintf(in->user, sizeof in->user, "%s", user);
-    snprintf(in->password, sizeof in->password, "%s", password);
-
-    /* An address has no space in it, so "address user" names one pair only. */
-    gl_attempt_key(&in->attempt, &by_pair, "%s %s", req->peer, user);
-    gl_attempt_key(&in->attempt, &by_address, "%s", req->peer);
-    gl_attempt_key(&in->attempt, &by_user, "%s", user);
+    struct login_input *in = req->work_data; /* asked again after a wait: kept */
+    if (!in) {
+        in = calloc(1, sizeof *in);
+        if (!in) return REQ_FAIL(req, GL_E_INTERNAL, "out of memory");
+        req->work_data = in;
+        req->work_data_free = login_input_free;
+        snprintf(in->user, sizeof in->user, "%s", user);
+        snprintf(in->password, sizeof in->password, "%s", password);
+        /* An address has no space in it, so "address user" names one pair only. */
+        gl_attempt_key(&in->attempt, &by_pair, "%s %s", req->peer, user);
+        gl_attempt_key(&in->attempt, &by_address, "%s", req->peer);
+        gl_attempt_key(&in->attempt, &by_user, "%s", user);
+    }
     int64_t wait = 0;
     switch (gl_attempt_admit(&in->attempt, req->now, &wait, &req->work_delay_ms)) {
     case GL_LIMIT_OK: break;
-    case GL_LIMIT_BUSY:
-        return REQ_FAIL(req, GL_E_RATE_LIMITED,
-                        "other logins for this user or from this address are being checked; "
-                        "retry in a moment");
+    case GL_LIMIT_WAIT: return GL_ADMIT_LATER;
     case GL_LIMIT_THROTTLED:
         return REQ_FAIL(req, GL_E_RATE_LIMITED, "too many failed logins; retry in %lld s",
                         (long long)wait);

@@ -68,7 +68,8 @@ struct gl_method {
     enum gl_role role;
     unsigned flags;
     gl_handler_fn handler;
-    /* Optional, on the loop before anything else: may refuse (rate limits). 0 or -1. */
+    /* Optional, on the loop before anything else: may refuse (rate limits). 0, -1, or
+     * GL_ADMIT_LATER: not yet, ask again in a moment (it may be called several times). */
     int (*admit)(struct gl_req *req);
     /* Optional, on the thread pool before the handler (argon2id). Touches only req. */
     void (*work)(struct gl_req *req);
@@ -120,6 +121,8 @@ int m_link_revoke(struct gl_req *req, struct gl_txn *t);
 int m_link_regenerate_admit(struct gl_req *req);
 int m_link_regenerate(struct gl_req *req, struct gl_txn *t);
 int m_link_extend(struct gl_req *req, struct gl_txn *t);
+
+#define GL_ADMIT_LATER 1
 
 /* Shorthand for handlers: fail with a code and message. */
 #define REQ_FAIL(req, code, ...) (gl_err_set(&(req)->op.err, (code), __VA_ARGS__), -1)

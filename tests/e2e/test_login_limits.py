@@ -127,3 +127,15 @@ def test_strangers_cannot_lock_a_link_out(daemon, admin):
     # 30 wrong guesses at the link, yet its real visitor from another address gets in.
     form = sign_in_form(port, base, "127.0.0.2")
     assert post_password(port, base + "/session", form, "the right one", "127.0.0.2") == 303
+
+
+def test_a_team_logging_in_at_once_from_one_address_all_gets_in(daemon):
+    """Attempts in flight hold places, so later ones wait for them instead of being refused."""
+    conns = [RpcClient("127.0.0.1", daemon.rpc_port) for _ in range(16)]
+    for c in conns:
+        c.send_raw(msgpack.packb([0, 1, "auth.login",
+                                  [{"user": "admin", "password": daemon.admin_password}]]))
+    replies = [c.read_message() for c in conns]
+    for c in conns:
+        c.close()
+    assert all(r[2] is None and r[3]["role"] == "admin" for r in replies), replies
