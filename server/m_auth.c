@@ -106,7 +106,6 @@ int m_auth_login(struct gl_req *req, struct gl_txn *t)
     if (!ok) return REQ_FAIL(req, GL_E_UNAUTHORIZED, "wrong user name or password");
     if (u.disabled) return REQ_FAIL(req, GL_E_FORBIDDEN, "this account is disabled");
     req->login_user = gl_zone_strdup(req->msg.zone, in->user);
-    req->login_role = u.role;
     req->login_gen = u.session_gen;
     msgpack_pack_map(&req->pk, 2);
     gl_pack_kv_str(&req->pk, "user", in->user);

@@ -40,7 +40,6 @@ struct gl_req {
     int work_result;
     /* Set by handlers for the connection to apply once the reply is sent. */
     const char *login_user;
-    enum gl_role login_role;
     uint32_t login_gen;    /* the user's session generation at login */
     bool subscribe;
     /* Set by handlers whose change, once committed, ends the sessions of end_sessions_of
