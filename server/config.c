@@ -31,6 +31,7 @@ static const struct {
     {"approval-link-days", NUMBER, offsetof(struct gl_options, approval_link_days), 1, 3650},
     {"link-password-min", NUMBER, offsetof(struct gl_options, link_password_min), 8, 128},
     {"mail-digest-seconds", NUMBER, offsetof(struct gl_options, mail_digest_seconds), 1, 604800},
+    {"rpc-idle-seconds", NUMBER, offsetof(struct gl_options, rpc_idle_seconds), 1, 2592000},
 };
 
 int gl_config_number(const char *key, const char *value, long *out, char *why, size_t n)

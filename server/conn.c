@@ -21,10 +21,20 @@
 #define MAX_HASH_JOBS 64
 /* A connection that has not logged in by then is closed. */
 #define LOGIN_TIMEOUT_MS 30000
+/* A login waiting for the attempts in flight before it (auth.h) asks again this often, and
+ * gives up (rate_limited) after the longest wait. */
+#define ADMIT_POLL_MS 50
+#define MAX_ADMIT_WAIT_MS 10000
+/* A logged-in connection that sends nothing for this long is closed (--rpc-idle-seconds). */
+#define IDLE_TIMEOUT_DEFAULT_S (12 * 3600)
 
 struct gl_conn {
     uv_tcp_t tcp;
-    uv_timer_t login_timer;
+    uv_timer_t login_timer; /* the login deadline; once logged in, the idle timeout */
+    uv_timer_t delay_timer; /* holds back a slowed-down login attempt (auth.h) */
+    struct gl_req *delayed; /* that attempt, until the timer fires */
+    bool delayed_admit;     /* it waits to be admitted (else for its slow-down) */
+    uint64_t admit_deadline; /* loop time past which an attempt stops waiting for admission */
     uv_shutdown_t shutdown;
     struct gl_conn *next, *prev;
     char *in;          /* received bytes; [in_start, in_len) not yet consumed */
@@ -40,7 +50,7 @@ struct gl_conn {
     bool authed;
     bool subscribed;
     char user[GL_MAX_NAME + 1];
-    enum gl_role role;
+    uint32_t session_gen; /* the user's generation at login: see session_check */
     char peer[64];
 };
 
@@ -73,12 +83,29 @@ static void on_handle_closed(uv_handle_t *h)
     conn_unref(h->data);
 }
 
+static void req_done(struct gl_op *op);
+
+/* A slowed-down attempt still waiting when its connection closes ends here, cancelled. */
+static void on_delay_timer_closed(uv_handle_t *h)
+{
+    struct gl_conn *c = h->data;
+    struct gl_req *req = c->delayed;
+    if (req) {
+        c->delayed = NULL;
+        if (!c->delayed_admit) gl_srv->hash_jobs--;
+        gl_err_set(&req->op.err, GL_E_UNAVAILABLE, "cancelled");
+        req_done(&req->op);
+    }
+    conn_unref(c);
+}
+
 static void conn_close(struct gl_conn *c)
 {
     if (c->closing) return;
     c->closing = true;
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&c->login_timer, on_handle_closed);
+    uv_close((uv_handle_t *)&c->delay_timer, on_delay_timer_closed);
 }
 
 static void on_write(uv_write_t *w, int status)
@@ -161,17 +188,14 @@ static void on_drain_timeout(uv_timer_t *t)
     conn_close(t->data);
 }
 
-/* Answers a protocol error and closes. Until the peer closes (or for two seconds) its input
- * is read and dropped: closing a socket with unread data resets it, and the peer would never
- * see the answer. */
-static void conn_fail(struct gl_conn *c, enum gl_errcode code, const char *why)
+/* Closes once what was sent is out. Until the peer closes (or for two seconds) its input is
+ * read and dropped: closing a socket with unread data resets it, and the peer would never see
+ * the last answer. */
+static void conn_finish(struct gl_conn *c)
 {
-    struct gl_err err;
-    gl_err_set(&err, code, "%s", why);
-    log_info("rpc: closing connection peer=%s reason=\"%s\"", c->peer, why);
-    conn_send_error(c, 0, &err);
     if (c->closing || c->draining) return;
     c->draining = true;
+    c->subscribed = false;
     c->in_start = c->in_len = 0;
     c->shutdown.data = c;
     c->refs++;
@@ -184,13 +208,98 @@ static void conn_fail(struct gl_conn *c, enum gl_errcode code, const char *why)
     if (!c->reading) conn_resume_read(c);
 }
 
+/* Answers a protocol error (or says why the daemon ends the connection) and closes. */
+static void conn_fail(struct gl_conn *c, enum gl_errcode code, const char *why)
+{
+    struct gl_err err;
+    gl_err_set(&err, code, "%s", why);
+    log_info("rpc: closing connection peer=%s reason=\"%s\"", c->peer, why);
+    conn_send_error(c, 0, &err);
+    conn_finish(c);
+}
+
+/* ---- sessions ---- */
+
+static uint64_t idle_timeout_ms(void)
+{
+    long s = gl_srv->opt.rpc_idle_seconds ? gl_srv->opt.rpc_idle_seconds : IDLE_TIMEOUT_DEFAULT_S;
+    return (uint64_t)s * 1000;
+}
+
+/* The staff client reconnects and logs in again by itself (docs/tui.md). */
+static void on_idle_timeout(uv_timer_t *t)
+{
+    struct gl_conn *c = t->data;
+    if (c->draining) return;
+    if (c->busy) {
+        uv_timer_start(&c->login_timer, on_idle_timeout, idle_timeout_ms(), 0);
+        return;
+    }
+    conn_fail(c, GL_E_UNAUTHORIZED, "idle for too long; log in again");
+}
+
+/* The store is the truth about who may do what: each request of a logged-in connection reads
+ * the user's record in the request's transaction, so a role change takes effect at the very
+ * next request, and a changed password or a disabled account ends the session. False, with
+ * the error set and the session marked over, when the request may not go on. */
+static bool session_check(struct gl_req *req, struct gl_txn *t)
+{
+    struct gl_user u;
+    const char *over = NULL;
+    req->end_session = false;
+    if (gl_user_load(t, req->user, req->msg.zone, &u) != 0) {
+        if (t->rc && t->rc != MDB_NOTFOUND) {
+            gl_err_set(&req->op.err, GL_E_UNAVAILABLE, "store: %s", mdb_strerror(t->rc));
+            return false;
+        }
+        over = "the account is gone";
+    } else if (u.disabled) {
+        over = "the account was disabled";
+    } else if (u.session_gen != req->conn->session_gen) {
+        over = "the password was changed";
+    }
+    if (over) {
+        req->end_session = true;
+        gl_err_set(&req->op.err, GL_E_UNAUTHORIZED, "session ended: %s; log in again", over);
+        return false;
+    }
+    req->role = u.role;
+    return true;
+}
+
+static bool role_allows(struct gl_req *req)
+{
+    if (req->role >= req->method->role) return true;
+    gl_err_set(&req->op.err, GL_E_FORBIDDEN, "%s needs the %s role", req->method->name,
+               gl_role_name(req->method->role));
+    return false;
+}
+
+/* After a committed password change or disable, the user's other connections end at once;
+ * the asking connection, when it is that user's, carries on under the new generation. */
+static void end_sessions(struct gl_conn *self, const struct gl_req *req)
+{
+    const char *name = req->end_sessions_of;
+    if (self->authed && strcmp(self->user, name) == 0) self->session_gen = req->new_gen;
+    char why[160];
+    snprintf(why, sizeof why, "session ended: %s; log in again", req->end_reason);
+    for (struct gl_conn *c = gl_srv->conns; c; c = c->next) {
+        if (c == self || !c->authed || c->closing || c->draining || strcmp(c->user, name) != 0)
+            continue;
+        conn_fail(c, GL_E_UNAUTHORIZED, why);
+    }
+}
+
 /* ---- requests ---- */
 
 static void req_free(struct gl_req *req)
 {
     gl_op_destroy(&req->op);
     msgpack_unpacked_destroy(&req->msg);
-    free(req->work_data);
+    if (req->work_data_free)
+        req->work_data_free(req->work_data);
+    else
+        free(req->work_data);
     free(req->frame);
     free(req);
 }
@@ -218,12 +327,16 @@ static void req_done(struct gl_op *op)
             conn_writev(c, bufs, 2);
             if (req->login_user) {
                 snprintf(c->user, sizeof c->user, "%s", req->login_user);
-                c->role = req->login_role;
+                c->session_gen = req->login_gen;
                 c->authed = true;
-                uv_timer_stop(&c->login_timer);
+                /* A draining connection keeps its drain deadline. */
+                if (!c->draining)
+                    uv_timer_start(&c->login_timer, on_idle_timeout, idle_timeout_ms(), 0);
             }
             if (req->subscribe) c->subscribed = true;
+            if (req->end_sessions_of) end_sessions(c, req);
         }
+        if (req->end_session) conn_finish(c);
     }
     req_free(req);
     c->busy = false;
@@ -238,6 +351,9 @@ static int write_trampoline(struct gl_op *op, struct gl_txn *t)
 {
     struct gl_req *req = (struct gl_req *)op;
     req->now = gl_now();
+    /* Checked again in the write's own transaction: the dispatch's check may predate a change
+     * committed since (after a thread-pool step) or made earlier in this batch. */
+    if (req->user && (!session_check(req, t) || !role_allows(req))) return -1;
     return req->method->handler(req, t);
 }
 
@@ -278,6 +394,66 @@ static void after_work(uv_work_t *w, int status)
         return;
     }
     execute(req);
+}
+
+static void admit(struct gl_conn *c, struct gl_req *req);
+
+static void on_delay(uv_timer_t *t)
+{
+    struct gl_conn *c = t->data;
+    struct gl_req *req = c->delayed;
+    c->delayed = NULL;
+    if (c->delayed_admit)
+        admit(c, req);
+    else
+        uv_queue_work(gl_srv->loop, &req->work, on_work, after_work);
+}
+
+static void delay(struct gl_conn *c, struct gl_req *req, unsigned ms, bool again)
+{
+    c->delayed = req;
+    c->delayed_admit = again;
+    uv_timer_start(&c->delay_timer, on_delay, ms, 0);
+}
+
+/* Asks the method's admit step (rate limits), then runs the request: at once, on the thread
+ * pool, after the slow-down admit asked for, or admit again after a short wait. */
+static void admit(struct gl_conn *c, struct gl_req *req)
+{
+    struct gl_err *err = &req->op.err;
+    /* The login rate limits count time from it (with 0, a window never ended and "retry in"
+     * said 56 years). */
+    req->now = gl_now();
+    req->work_delay_ms = 0;
+    int r = req->method->admit ? req->method->admit(req) : 0;
+    if (r == GL_ADMIT_LATER) {
+        if (uv_now(gl_srv->loop) < c->admit_deadline) {
+            delay(c, req, ADMIT_POLL_MS, true);
+            return;
+        }
+        gl_err_set(err, GL_E_RATE_LIMITED,
+                   "other logins for this user or from this address are being checked; "
+                   "retry in a moment");
+        r = -1;
+    }
+    if (r != 0) goto fail;
+    if (req->method->work) {
+        if (gl_srv->hash_jobs >= MAX_HASH_JOBS) {
+            gl_err_set(err, GL_E_RATE_LIMITED, "too many password checks in progress; retry");
+            goto fail;
+        }
+        gl_srv->hash_jobs++;
+        req->work.data = req;
+        if (req->work_delay_ms)
+            delay(c, req, req->work_delay_ms, false);
+        else
+            uv_queue_work(gl_srv->loop, &req->work, on_work, after_work);
+        return;
+    }
+    execute(req);
+    return;
+fail:
+    req_done(&req->op);
 }
 
 /* Checks every required parameter is there and no unknown one is. */
@@ -325,30 +501,22 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
         goto fail;
     }
     if (c->authed) {
+        uv_timer_start(&c->login_timer, on_idle_timeout, idle_timeout_ms(), 0);
         req->user = gl_zone_strdup(req->msg.zone, c->user);
-        req->role = c->role;
-    }
-    if (req->role < req->method->role) {
-        gl_err_set(err, GL_E_FORBIDDEN, "%s needs the %s role", req->method->name,
-                   gl_role_name(req->method->role));
-        goto fail;
-    }
-    if (!check_params(req)) goto fail;
-    /* Before admit: the login rate limits count time from it (with 0, a window never ended
-     * and "retry in" said 56 years). */
-    req->now = gl_now();
-    if (req->method->admit && req->method->admit(req) != 0) goto fail;
-    if (req->method->work) {
-        if (gl_srv->hash_jobs >= MAX_HASH_JOBS) {
-            gl_err_set(err, GL_E_RATE_LIMITED, "too many password checks in progress; retry");
+        /* A read runs in this same loop turn, before any commit: this check is exact for it. */
+        struct gl_txn t;
+        if (gl_store_read_begin(&gl_srv->store, &t) != 0) {
+            gl_err_set(err, GL_E_UNAVAILABLE, "store: %s", mdb_strerror(t.rc));
             goto fail;
         }
-        gl_srv->hash_jobs++;
-        req->work.data = req;
-        uv_queue_work(gl_srv->loop, &req->work, on_work, after_work);
-        return;
+        bool ok = session_check(req, &t);
+        gl_store_read_end(&t);
+        if (!ok) goto fail;
     }
-    execute(req);
+    if (!role_allows(req)) goto fail;
+    if (!check_params(req)) goto fail;
+    c->admit_deadline = uv_now(gl_srv->loop) + MAX_ADMIT_WAIT_MS;
+    admit(c, req);
     return;
 fail:
     req_done(&req->op);
@@ -454,8 +622,9 @@ static void on_connection(uv_stream_t *server, int status)
     struct gl_conn *c = xcalloc(1, sizeof *c);
     uv_tcp_init(gl_srv->loop, &c->tcp);
     uv_timer_init(gl_srv->loop, &c->login_timer);
-    c->tcp.data = c->login_timer.data = c;
-    c->refs = 2;
+    uv_timer_init(gl_srv->loop, &c->delay_timer);
+    c->tcp.data = c->login_timer.data = c->delay_timer.data = c;
+    c->refs = 3;
     c->next = gl_srv->conns;
     if (c->next) c->next->prev = c;
     gl_srv->conns = c;

@@ -1,4 +1,4 @@
-/* user.create, user.list, user.set_password. */
+/* user.create, user.list, user.set_password, user.update, user.disable, user.enable. */
 #include "methods.h"
 
 #include <string.h>
@@ -107,6 +107,16 @@ int m_user_list(struct gl_req *req, struct gl_txn *t)
     return 0;
 }
 
+/* A new generation ends the user's sessions once committed (conn.c); the reason is told to
+ * the connections closed. */
+static void end_sessions(struct gl_req *req, struct gl_user *u, const char *reason)
+{
+    u->session_gen++;
+    req->end_sessions_of = u->name;
+    req->end_reason = reason;
+    req->new_gen = u->session_gen;
+}
+
 int m_user_set_password(struct gl_req *req, struct gl_txn *t)
 {
     const char *name;
@@ -114,20 +124,64 @@ int m_user_set_password(struct gl_req *req, struct gl_txn *t)
     if (req->role != ROLE_ADMIN && strcmp(name, req->user) != 0)
         return REQ_FAIL(req, GL_E_FORBIDDEN, "only an admin sets another user's password");
     if (check_password_arg(req)) return -1;
-    struct gl_key k;
-    MDB_val v;
     struct gl_user u;
-    key_bytes(&k, name, strlen(name));
-    if (gl_get(t, DB_USERS, &k, &v) != 0 || gl_user_decode(&v, req->msg.zone, &u) != 0)
+    if (gl_user_load(t, name, req->msg.zone, &u) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no user '%s'", name);
     u.pwhash = req->work_data;
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_user_encode(&u, &sb);
-    gl_put(t, DB_USERS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    end_sessions(req, &u, "the password was changed");
+    gl_user_save(t, &u);
     msgpack_pack_map(&req->pk, 0);
     return 0;
+}
+
+/* Active admins other than name: the store must keep at least one who can log in. */
+static size_t other_active_admins(struct gl_req *req, struct gl_txn *t, const char *name)
+{
+    struct gl_key lo = {.b = {0}, .n = 1}, hi;
+    memset(hi.b, 0xff, sizeof hi.b);
+    hi.n = sizeof hi.b;
+    struct gl_range r;
+    gl_range_open(t, DB_USERS, &lo, &hi, &r);
+    MDB_val key, val;
+    size_t n = 0;
+    while (gl_range_next(&r, &key, &val)) {
+        struct gl_user u;
+        if (gl_user_decode(&val, req->msg.zone, &u) == 0 && u.role == ROLE_ADMIN &&
+            !u.disabled && strcmp(u.name, name) != 0)
+            n++;
+    }
+    gl_range_close(&r);
+    return n;
+}
+
+static int set_disabled(struct gl_req *req, struct gl_txn *t, bool disabled)
+{
+    const char *name;
+    if (!gl_args_str(&req->args, "name", GL_MAX_NAME, &name, &req->op.err)) return -1;
+    struct gl_user u;
+    if (gl_user_load(t, name, req->msg.zone, &u) != 0)
+        return REQ_FAIL(req, GL_E_NOT_FOUND, "no user '%s'", name);
+    if (disabled && strcmp(name, req->user) == 0)
+        return REQ_FAIL(req, GL_E_INVALID_STATE, "an admin cannot disable themself");
+    if (disabled && u.role == ROLE_ADMIN && !u.disabled && other_active_admins(req, t, name) == 0)
+        return REQ_FAIL(req, GL_E_INVALID_STATE, "'%s' is the last active admin", name);
+    if (u.disabled != disabled) {
+        u.disabled = disabled;
+        if (disabled) end_sessions(req, &u, "the account was disabled");
+        gl_user_save(t, &u);
+    }
+    gl_user_pack(&req->pk, &u);
+    return 0;
+}
+
+int m_user_disable(struct gl_req *req, struct gl_txn *t)
+{
+    return set_disabled(req, t, true);
+}
+
+int m_user_enable(struct gl_req *req, struct gl_txn *t)
+{
+    return set_disabled(req, t, false);
 }
 
 int m_user_update(struct gl_req *req, struct gl_txn *t)
@@ -142,11 +196,8 @@ int m_user_update(struct gl_req *req, struct gl_txn *t)
     if (req->role != ROLE_ADMIN && (strcmp(name, req->user) != 0 || role_name))
         return REQ_FAIL(req, GL_E_FORBIDDEN,
                         "only an admin changes roles or another user's settings");
-    struct gl_key k;
-    MDB_val v;
     struct gl_user u;
-    key_bytes(&k, name, strlen(name));
-    if (gl_get(t, DB_USERS, &k, &v) != 0 || gl_user_decode(&v, req->msg.zone, &u) != 0)
+    if (gl_user_load(t, name, req->msg.zone, &u) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no user '%s'", name);
     if (has_email) {
         if (*email && !strchr(email, '@'))
@@ -162,13 +213,13 @@ int m_user_update(struct gl_req *req, struct gl_txn *t)
         enum gl_role r = gl_role_parse(role_name);
         if (r == ROLE_NONE)
             return REQ_FAIL(req, GL_E_BAD_REQUEST, "role is admin, manager, editor or viewer");
+        if (u.role == ROLE_ADMIN && r != ROLE_ADMIN && !u.disabled &&
+            other_active_admins(req, t, name) == 0)
+            return REQ_FAIL(req, GL_E_INVALID_STATE, "'%s' is the last active admin", name);
+        /* No session to end: every request reads the role from the store (conn.c). */
         u.role = r;
     }
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_user_encode(&u, &sb);
-    gl_put(t, DB_USERS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_user_save(t, &u);
     gl_user_pack(&req->pk, &u);
     return 0;
 }

@@ -42,6 +42,7 @@ static void usage(FILE *out)
             "                      variables, caption on stdin, exit 0 for published\n"
             "  --sendmail CMD      send mail with CMD, sendmail -t style (e.g. 'msmtp -t')\n"
             "  --mail-digest-seconds N  how often digest mail goes out (default 3600)\n"
+            "  --rpc-idle-seconds N  close a logged-in RPC connection idle that long (default 43200)\n"
             "  --demo              fill an empty store with demo profiles and posts\n"
             "  --approval-link-days N  an approval link's default validity (default 30)\n"
             "  --link-password-min N   shortest link password staff may set (default 8)\n"
@@ -172,6 +173,7 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         {"approval-link-days", required_argument, NULL, 'A'},
         {"link-password-min", required_argument, NULL, 'W'},
         {"mail-digest-seconds", required_argument, NULL, 'G'},
+        {"rpc-idle-seconds", required_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -198,14 +200,17 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         case 'D': o->demo = true; break;
         case 'A':
         case 'W':
-        case 'G': {
+        case 'G':
+        case 'I': {
             char why[200];
-            const char *key = c == 'A' ? "approval-link-days"
+            const char *key = c == 'A'   ? "approval-link-days"
                               : c == 'W' ? "link-password-min"
-                                         : "mail-digest-seconds";
+                              : c == 'G' ? "mail-digest-seconds"
+                                         : "rpc-idle-seconds";
             long *field = c == 'A'   ? &o->approval_link_days
                           : c == 'W' ? &o->link_password_min
-                                     : &o->mail_digest_seconds;
+                          : c == 'G' ? &o->mail_digest_seconds
+                                     : &o->rpc_idle_seconds;
             if (gl_config_number(key, optarg, field, why, sizeof why) != 0) {
                 fprintf(stderr, "greenlightd: %s\n", why);
                 return -1;

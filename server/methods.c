@@ -64,6 +64,11 @@ const struct gl_method gl_methods[] = {
      .handler = m_server_ping},
     {.name = "user.create", .params = "name,password,role,email?,mail?", .role = ROLE_ADMIN,
      .flags = M_WRITE, .handler = m_user_create, .work = m_user_hash_work},
+    /* A user is never deleted (history names them): disabled, they cannot log in. */
+    {.name = "user.disable", .params = "name", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_user_disable},
+    {.name = "user.enable", .params = "name", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_user_enable},
     {.name = "user.list", .params = "", .role = ROLE_ADMIN, .handler = m_user_list},
     /* Anyone may change their own password; the handler checks the name. */
     {.name = "user.set_password", .params = "name,password", .role = ROLE_VIEWER,

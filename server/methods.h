@@ -35,11 +35,20 @@ struct gl_req {
     int64_t now;
     uv_work_t work;        /* for methods with a thread-pool step */
     void *work_data;       /* what that step leaves for the handler (freed by the dispatcher) */
+    void (*work_data_free)(void *data); /* how to free it, when not free() */
+    unsigned work_delay_ms; /* set by admit: wait this long before the thread-pool step */
     int work_result;
     /* Set by handlers for the connection to apply once the reply is sent. */
     const char *login_user;
-    enum gl_role login_role;
+    uint32_t login_gen;    /* the user's session generation at login */
     bool subscribe;
+    /* Set by handlers whose change, once committed, ends the sessions of end_sessions_of
+     * (closed, with end_reason), all but the asking connection's when it is that user's: it
+     * carries on under new_gen. */
+    const char *end_sessions_of;
+    const char *end_reason;
+    uint32_t new_gen;
+    bool end_session;      /* this connection's session is over: close after the reply */
 };
 
 /* Returns 0 with the result packed, or -1 with req->op.err set. Writes go through t, which for
@@ -58,7 +67,8 @@ struct gl_method {
     enum gl_role role;
     unsigned flags;
     gl_handler_fn handler;
-    /* Optional, on the loop before anything else: may refuse (rate limits). 0 or -1. */
+    /* Optional, on the loop before anything else: may refuse (rate limits). 0, -1, or
+     * GL_ADMIT_LATER: not yet, ask again in a moment (it may be called several times). */
     int (*admit)(struct gl_req *req);
     /* Optional, on the thread pool before the handler (argon2id). Touches only req. */
     void (*work)(struct gl_req *req);
@@ -97,6 +107,8 @@ int m_notify_subscribe(struct gl_req *req, struct gl_txn *t);
 int m_notify_list(struct gl_req *req, struct gl_txn *t);
 int m_notify_read(struct gl_req *req, struct gl_txn *t);
 int m_user_update(struct gl_req *req, struct gl_txn *t);
+int m_user_disable(struct gl_req *req, struct gl_txn *t);
+int m_user_enable(struct gl_req *req, struct gl_txn *t);
 int m_media_upload(struct gl_req *req, struct gl_txn *t);
 int m_media_get(struct gl_req *req, struct gl_txn *t);
 int m_post_retry(struct gl_req *req, struct gl_txn *t);
@@ -108,6 +120,8 @@ int m_link_revoke(struct gl_req *req, struct gl_txn *t);
 int m_link_regenerate_admit(struct gl_req *req);
 int m_link_regenerate(struct gl_req *req, struct gl_txn *t);
 int m_link_extend(struct gl_req *req, struct gl_txn *t);
+
+#define GL_ADMIT_LATER 1
 
 /* Shorthand for handlers: fail with a code and message. */
 #define REQ_FAIL(req, code, ...) (gl_err_set(&(req)->op.err, (code), __VA_ARGS__), -1)

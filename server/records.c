@@ -189,7 +189,7 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 7);
+    msgpack_pack_map(&pk, 9);
     gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
     gl_pack_kv_str(&pk, "name", u->name);
     gl_pack_kv_str(&pk, "role", gl_role_name(u->role));
@@ -197,6 +197,8 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
     gl_pack_kv_str(&pk, "mail", gl_mail_name(u->mail));
     gl_pack_kv_str(&pk, "pwhash", u->pwhash);
     gl_pack_kv_int(&pk, "created_at", u->created_at);
+    gl_pack_kv_bool(&pk, "disabled", u->disabled);
+    gl_pack_kv_int(&pk, "session_gen", u->session_gen);
 }
 
 int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
@@ -213,17 +215,41 @@ int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
     out->mail = mi < 0 ? MAIL_NONE : (enum gl_mail)mi;
     out->pwhash = gl_field_str(&m, "pwhash", z);
     out->created_at = gl_field_int(&m, "created_at", 0);
+    /* Both absent from records written before they existed: enabled, generation 0. */
+    out->disabled = gl_field_bool(&m, "disabled");
+    out->session_gen = (uint32_t)gl_field_int(&m, "session_gen", 0);
     return out->name && out->pwhash ? 0 : -1;
+}
+
+int gl_user_load(struct gl_txn *t, const char *name, msgpack_zone *z, struct gl_user *out)
+{
+    struct gl_key k;
+    MDB_val v;
+    key_bytes(&k, name, strlen(name));
+    if (gl_get(t, DB_USERS, &k, &v) != 0) return -1;
+    return gl_user_decode(&v, z, out);
+}
+
+void gl_user_save(struct gl_txn *t, const struct gl_user *u)
+{
+    struct gl_key k;
+    key_bytes(&k, u->name, strlen(u->name));
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_user_encode(u, &sb);
+    gl_put(t, DB_USERS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
 }
 
 void gl_user_pack(msgpack_packer *pk, const struct gl_user *u)
 {
-    msgpack_pack_map(pk, 5);
+    msgpack_pack_map(pk, 6);
     gl_pack_kv_str(pk, "name", u->name);
     gl_pack_kv_str(pk, "role", gl_role_name(u->role));
     gl_pack_kv_str(pk, "email", u->email);
     gl_pack_kv_str(pk, "mail", gl_mail_name(u->mail));
     gl_pack_kv_int(pk, "created_at", u->created_at);
+    gl_pack_kv_bool(pk, "disabled", u->disabled);
 }
 
 /* ---- profiles ---- */

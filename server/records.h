@@ -54,6 +54,10 @@ struct gl_user {
     enum gl_mail mail;
     const char *pwhash;
     int64_t created_at;
+    bool disabled; /* may not log in (kept: history names them) */
+    /* Bumped when the password changes or the user is disabled: a connection logged in under
+     * an older generation is ended (conn.c checks it at each request). */
+    uint32_t session_gen;
 };
 
 /* One approval step: who may decide it is a staff role name ("editor", "manager", "admin"),
@@ -128,6 +132,12 @@ void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb);
 int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out);
 int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out);
 int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out);
+
+/* The user record named name, read in t (decoded into z): 0, or -1 when there is none. */
+struct gl_txn;
+int gl_user_load(struct gl_txn *t, const char *name, msgpack_zone *z, struct gl_user *out);
+/* Writes u under its name in t. */
+void gl_user_save(struct gl_txn *t, const struct gl_user *u);
 
 /* Wire forms, as protocol/README.md describes them. */
 void gl_user_pack(msgpack_packer *pk, const struct gl_user *u);

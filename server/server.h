@@ -27,6 +27,7 @@ struct gl_options {
     long approval_link_days; /* validity of an approval link given no ttl_days/expires_at */
     long link_password_min;  /* shortest password staff may set on a link */
     long mail_digest_seconds; /* how often digests go out (0: the default, an hour) */
+    long rpc_idle_seconds;    /* a logged-in RPC connection idle this long is closed (0: 12 h) */
 };
 
 struct gl_server {

@@ -48,6 +48,7 @@ static size_t env_mib(const char *name)
 int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err)
 {
     memset(s, 0, sizeof *s);
+    s->owner = pthread_self();
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         gl_err_set(err, GL_E_INTERNAL, "cannot create %s: %s", dir, strerror(errno));
         return -1;
@@ -116,6 +117,7 @@ fail:
 int gl_store_open_readonly(struct gl_store *s, const char *dir, struct gl_err *err)
 {
     memset(s, 0, sizeof *s);
+    s->owner = pthread_self();
     struct stat st;
     if (stat(dir, &st) != 0) {
         gl_err_set(err, GL_E_INTERNAL, "cannot open store in %s: %s", dir, strerror(errno));
@@ -162,8 +164,18 @@ void gl_store_close(struct gl_store *s)
     s->env = NULL;
 }
 
+/* A transaction opened on the thread pool could overlap gl_store_grow: a bug, caught here
+ * rather than left to corrupt the map. */
+static void on_owner_thread(const struct gl_store *s)
+{
+    if (pthread_equal(pthread_self(), s->owner)) return;
+    log_error("store: a transaction was opened off the loop thread");
+    abort();
+}
+
 int gl_store_grow(struct gl_store *s)
 {
+    on_owner_thread(s);
     /* A reset read transaction holds no snapshot, but LMDB wants none around at all. */
     if (s->rtxn) {
         mdb_txn_abort(s->rtxn);
@@ -183,6 +195,7 @@ int gl_store_grow(struct gl_store *s)
 
 int gl_store_read_begin(struct gl_store *s, struct gl_txn *t)
 {
+    on_owner_thread(s);
     t->store = s;
     t->rc = 0;
     if (s->rtxn) {

@@ -4,6 +4,7 @@
 #define GL_STORE_H
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,7 @@ struct gl_store {
     size_t mapsize;
     size_t mapmax; /* never grown past this (GREENLIGHT_MAP_MAX_MIB); 0: no limit */
     MDB_txn *rtxn; /* reused read transaction (reset between uses) */
+    pthread_t owner; /* the thread that opened it: the only one that may read it */
 };
 
 /* Opens or creates the store in dir. Returns 0, or -1 with err set. */
@@ -49,7 +51,10 @@ void gl_store_close(struct gl_store *s);
 int gl_store_open_readonly(struct gl_store *s, const char *dir, struct gl_err *err);
 /* The name of a database in the environment. */
 const char *gl_store_db_name(enum gl_db db);
-/* Doubles the map size. Call with no transaction active. Returns 0 or an LMDB error. */
+/* Doubles the map size. Call with no transaction active: LMDB forbids mdb_env_set_mapsize
+ * while any transaction of the process is open. That holds because only the loop opens
+ * transactions: thread-pool work is handed copies of what it needs (m_auth.c), and
+ * gl_store_read_begin aborts on any other thread. Returns 0 or an LMDB error. */
 int gl_store_grow(struct gl_store *s);
 
 /* A transaction whose first failure sticks: later calls do nothing, and the caller looks at
@@ -60,7 +65,7 @@ struct gl_txn {
     int rc;
 };
 
-/* Read transactions: begin, use, end. One at a time, on the loop thread. */
+/* Read transactions: begin, use, end. One at a time, on the thread that opened the store. */
 int gl_store_read_begin(struct gl_store *s, struct gl_txn *t);
 void gl_store_read_end(struct gl_txn *t);
 

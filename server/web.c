@@ -25,7 +25,6 @@ extern const size_t gl_web_css_len;
 void ical_render(struct web *w, const struct postv *posts, const char *public_url);
 
 #define SESSION_TTL (7 * 86400)
-#define MAX_PW_FAILS_PER_LINK 20
 #define MAX_PW_FAILS_PER_ADDR 10
 #define MAX_HASH_JOBS 4
 #define POSTS_MAX 5000
@@ -1053,6 +1052,7 @@ struct pw_job {
     char name[GL_MAX_NAME + 1];
     bool ics;
     bool ok;
+    struct gl_attempt attempt;
 };
 
 static void serve_ics(struct web *w);
@@ -1082,17 +1082,14 @@ static void pw_after(uv_work_t *wk, int status)
     struct pw_job *j = wk->data;
     struct web *w = j->w;
     gl_srv->hash_jobs--;
+    gl_attempt_end(&j->attempt, status == 0 && j->ok && !gl_srv->stopping);
     if (gl_srv->stopping) {
         /* The batch is closed: nothing more may be written. */
         web_message(w, 503, "Shutting down", "Please try again in a moment.", NULL, NULL);
         free(j);
         return;
     }
-    char idkey[32];
-    snprintf(idkey, sizeof idkey, "%llu", (unsigned long long)w->link.id);
     if (status != 0 || !j->ok) {
-        gl_limit_failed("link-pw", idkey, w->now);
-        gl_limit_failed("http-addr", w->address, w->now);
         log_info("web: wrong link password link=%llu address=%s",
                  (unsigned long long)w->link.id, w->address);
         if (j->ics) {
@@ -1108,7 +1105,6 @@ static void pw_after(uv_work_t *wk, int status)
         free(j);
         return;
     }
-    gl_limit_clear("http-addr", w->address);
     if (j->ics) {
         /* The read transaction was closed while the hash ran: take a new one. */
         if (gl_store_read_begin(&gl_srv->store, &w->t) == 0) {
@@ -1123,15 +1119,29 @@ static void pw_after(uv_work_t *wk, int status)
     free(j);
 }
 
+/* Link password attempts (docs/hardening.md, "Login limits"): refused per (address, link)
+ * and per address, never per link, so a stranger's guesses cannot lock the link's real
+ * visitors out; per link they are only capped in flight. */
+static const struct gl_limit_rule pw_by_pair = {
+    .scope = "link-pair", .max_fails = MAX_PW_FAILS_PER_ADDR, .clear_on_success = true};
+static const struct gl_limit_rule pw_by_address = {
+    .scope = "http-addr", .max_inflight = 4, .max_fails = MAX_PW_FAILS_PER_ADDR};
+static const struct gl_limit_rule pw_by_link = {.scope = "link-pw", .max_inflight = 8};
+
 /* Checks the password on the thread pool; answers 429 when limited or busy. */
 static void check_password(struct web *w, const char *password, const char *name, bool ics)
 {
-    char idkey[32];
     int64_t wait = 0;
-    snprintf(idkey, sizeof idkey, "%llu", (unsigned long long)w->link.id);
-    if (!gl_limit_allowed("link-pw", idkey, MAX_PW_FAILS_PER_LINK, w->now, &wait) ||
-        !gl_limit_allowed("http-addr", w->address, MAX_PW_FAILS_PER_ADDR, w->now, &wait) ||
-        gl_srv->hash_jobs >= MAX_HASH_JOBS) {
+    unsigned delay_ms; /* no rule here slows down */
+    struct pw_job *j = xcalloc(1, sizeof *j);
+    /* An address has no space in it, so "address link" names one pair only. */
+    gl_attempt_key(&j->attempt, &pw_by_pair, "%s %llu", w->address,
+                   (unsigned long long)w->link.id);
+    gl_attempt_key(&j->attempt, &pw_by_address, "%s", w->address);
+    gl_attempt_key(&j->attempt, &pw_by_link, "%llu", (unsigned long long)w->link.id);
+    if (gl_srv->hash_jobs >= MAX_HASH_JOBS ||
+        gl_attempt_admit(&j->attempt, w->now, &wait, &delay_ms) != GL_LIMIT_OK) {
+        free(j);
         if (wait <= 0) wait = 2;
         buf_printf(&w->hdrs, "Retry-After: %lld\r\n", (long long)wait);
         char text[160];
@@ -1146,7 +1156,6 @@ static void check_password(struct web *w, const char *password, const char *name
         }
         return;
     }
-    struct pw_job *j = xcalloc(1, sizeof *j);
     j->w = w;
     j->ics = ics;
     snprintf(j->hash, sizeof j->hash, "%s", w->link.pwhash);

@@ -605,7 +605,9 @@ static void on_login(void *ud, uint64_t tag, const struct gl_err *err, const msg
         app_dirty(a, DIRTY_ALL);
         if (err->code == GL_E_UNAVAILABLE) return; /* the connection dropped: we retry */
         app_rpc_error(a, "login failed", err);
-        if (err->code == GL_E_UNAUTHORIZED && app_top(a) == &view_login) {
+        /* Also after a reconnection: the password may have been changed elsewhere, which
+         * ended this session (protocol/README.md, "Sessions"). */
+        if (err->code == GL_E_UNAUTHORIZED) {
             if (a->password) sodium_memzero(a->password, strlen(a->password));
             free(a->password);
             a->password = NULL;
