@@ -15,11 +15,15 @@ def make_profile(admin, name="Acme", timezone="Europe/Paris", platforms=("instag
                       **kw)["id"]
 
 
-def make_post(c, profile, status="draft", caption="Hello world", at=None, platforms=("instagram",)):
-    """A post brought to status through the real workflow."""
+def make_post(c, profile, status="draft", caption="Hello world", at=None, platforms=("instagram",),
+              notes=None, comments=()):
+    """A post brought to status through the real workflow; comments are (text, shared) pairs."""
     at = at if at is not None else int(time.time()) + 7 * 86400
+    extra = {"notes": notes} if notes is not None else {}
     pid = c.call("post.create", profile=profile, caption=caption, platforms=list(platforms),
-                 scheduled_at=at)["id"]
+                 scheduled_at=at, **extra)["id"]
+    for text, shared in comments:
+        c.call("post.comment", id=pid, text=text, shared=shared)
     if status == "draft":
         return pid
     c.call("post.submit", id=pid)

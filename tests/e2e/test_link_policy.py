@@ -10,6 +10,7 @@ import zoneinfo
 import pytest
 
 from conftest import RpcError, wait_until
+import helpers
 from helpers import make_profile
 from httputil import Web, csrf, path_of, text
 
@@ -22,23 +23,8 @@ LINK_NOTE = "LINK-REVIEW-NOTE-5123"
 
 def make_post(admin, profile, status, caption, at, notes=NOTES):
     """A post with notes and comments, brought to status through the real workflow."""
-    pid = admin.call("post.create", profile=profile, caption=caption, platforms=["instagram"],
-                     scheduled_at=at, notes=notes)["id"]
-    admin.call("post.comment", id=pid, text=SHARED, shared=True)
-    admin.call("post.comment", id=pid, text=INTERNAL, shared=False)
-    if status == "draft":
-        return pid
-    admin.call("post.submit", id=pid)
-    if status == "awaiting_approval":
-        return pid
-    if status == "changes_requested":
-        admin.call("post.reject", id=pid, note="Shorter, please")
-        return pid
-    admin.call("post.approve", id=pid)
-    if status == "approved":
-        return pid
-    admin.call("post.schedule", id=pid)
-    return pid
+    return helpers.make_post(admin, profile, status, caption=caption, at=at, notes=notes,
+                             comments=((SHARED, True), (INTERNAL, False)))
 
 
 def signed_in(daemon, link, name="Paula Partner"):
