@@ -7,6 +7,7 @@
 
 #include "tz.h"
 #include "ui.h"
+#include "words.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -91,8 +92,10 @@ static void on_done(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     const char *status = NULL;
     const msgpack_object *st = r ? gl_map_get(r, "status") : NULL;
     if (st) status = md_status_name(md_status_parse(st));
+    char said[64];
+    words_unslug(said, sizeof said, status); /* "awaiting approval", as people say it */
     if (status && act != ACT_COMMENT && act != ACT_DELETE)
-        app_msg(a, false, "%s post %lld: now %s", verb, (long long)id, status);
+        app_msg(a, false, "%s post %lld: now %s", verb, (long long)id, said);
     else
         app_msg(a, false, "%s post %lld", verb, (long long)id);
     app_posts_changed(a, 0);
@@ -233,8 +236,8 @@ bool act_post(struct app *a, enum action act, const struct md_post *p)
         break;
     }
     case ACT_DELETE:
-        snprintf(label, sizeof label, "Delete post %lld for good? (y/n)", (long long)p->id);
-        app_prompt(a, label, NULL, false, on_delete_confirm, 0);
+        snprintf(label, sizeof label, "Delete post %lld for good?", (long long)p->id);
+        app_confirm(a, label, on_delete_confirm, 0);
         break;
     case ACT_EDIT_CAPTION:
         edit_caption(a, p);

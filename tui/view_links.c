@@ -378,9 +378,9 @@ static bool links_key(struct app *a, enum action act)
         return true;
     case ACT_LINK_REVOKE:
         if (!l) return true;
-        snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once (y/n)",
+        snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once",
                  (long long)l->id);
-        app_prompt(a, label, NULL, false, on_revoke, (uint64_t)l->id);
+        app_confirm(a, label, on_revoke, (uint64_t)l->id);
         return true;
     case ACT_LINK_REGEN:
         if (!l) return true;

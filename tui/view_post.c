@@ -510,7 +510,7 @@ static bool post_key(struct app *a, enum action act)
     }
     case ACT_BACK:
         if (ps.dirty) {
-            app_prompt(a, "Discard unsaved changes? (y/n)", NULL, false, on_discard, 0);
+            app_confirm(a, "Discard unsaved changes?", on_discard, 0);
             return true;
         }
         return false;

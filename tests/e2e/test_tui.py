@@ -381,7 +381,7 @@ def test_queue_reject_with_note(daemon, tuis, queue_setup):
     t.wait_for(rf"Reject post {ids[1]}, note:")
     t.type("Shorter caption, please 🙏")
     t.keys("Enter")
-    t.wait_for(rf"post {ids[1]}: now changes_requested")
+    t.wait_for(rf"post {ids[1]}: now changes requested")
     post = admin.call("post.get", id=ids[1])
     assert post["status"] == "changes_requested"
     hist = admin.call("post.history", id=ids[1])["history"]
@@ -492,7 +492,7 @@ def test_create_post_in_editor(daemon, tuis, queue_setup):
         assert local.minute == 0 and local.second == 0
         assert time.time() + 25 * 60 < post["scheduled_at"] <= time.time() + 90 * 60
     t.keys("u")
-    t.wait_for(rf"submitted post {post['id']}: now awaiting_approval")
+    t.wait_for(rf"submitted post {post['id']}: now awaiting approval")
 
 
 def test_links_create_and_read_url(demo_daemon, tuis):
@@ -533,7 +533,7 @@ def test_links_create_and_read_url(demo_daemon, tuis):
     # Revoke it from the screen.
     t.keys("x")
     t.wait_for(r"Revoke link")
-    t.keys("y", "Enter")
+    t.keys("y")  # one key answers a y/n question
     t.wait_for(rf"link {new[0]['id']} updated")
     status = {l["id"]: l["status"] for l in rpc.call("link.list", profile=1)["links"]}
     assert status[new[0]["id"]] == "revoked"
@@ -569,16 +569,19 @@ def test_second_client_change_shows_without_a_key(daemon, tuis, queue_setup):
     admin, _, ids = queue_setup
     t = open_queue(daemon, tuis, 5)
     t.wait_for(rf"Post {ids[0]}\s+awaiting_approval")
-    other = daemon.client()
+    # Another person: one's own doing is no notification (protocol/README.md).
+    other = make_user(daemon, admin, "mona", "manager")
     other.call("post.approve", id=ids[0])
     # No key is pressed: the event alone updates the queue, the status bar and the message.
     t.wait_for(r"Approval queue: 4 posts")
     t.wait_for(r"\[1 new\]")
-    t.wait_for(rf"admin approved post {ids[0]}")
+    t.wait_for(rf"mona approved post {ids[0]}")
     t.keys("4")
     t.wait_for(r"Notifications: 1, ")
     t.wait_for(rf"approved post {ids[0]}")
+    t.keys("m")  # read, on the daemon too
     t.wait_gone(r"\[1 new\]")
+    wait_until(lambda: admin.call("notify.list")["unread"] == 0, what="marked read")
 
 
 def test_reconnects_and_keeps_the_screen(daemon, tuis, queue_setup):
@@ -700,7 +703,7 @@ def test_profile_picker_switches_zone_and_posts(demo_daemon, tuis):
     shown = t.wait_for(r"  ([A-Z][a-z]+) (\d{4})  \S+ \(UTC.*\[month\]")
     month, year = MONTHS.index(shown.group(1)) + 1, int(shown.group(2))
     t.keys("p")
-    t.wait_for("Choose a profile")
+    t.wait_for("Profiles")
     for _ in range([p["id"] for p in profiles].index(tokyo["id"])):
         t.keys("j")
     t.keys("Enter")
