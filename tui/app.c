@@ -332,7 +332,8 @@ static void draw_prompt(struct app *a, int cols)
 {
     struct prompt *p = &a->prompt;
     WINDOW *w = a->status;
-    int lw = ui_text(w, 1, 0, cols / 2, p->label, A_BOLD);
+    /* The label leaves room for typing; a y/n question needs none. */
+    int lw = ui_text(w, 1, 0, p->onekey ? cols - 1 : cols * 2 / 3, p->label, A_BOLD);
     waddch(w, ' ');
     int x0 = lw + 1, room = cols - x0 - 1;
     if (room < 1) return;
@@ -561,7 +562,8 @@ static void handle_key(struct app *a, wint_t ch, bool code)
         app_dirty(a, DIRTY_STATUS);
     }
     /* An action the role may not use is refused in words before any prompt is asked. */
-    const char *no = act != ACT_NONE ? words_forbidden_action(a->role, act) : NULL;
+    const char *no =
+        act != ACT_NONE && !words_on_oneself(act) ? words_forbidden_action(a->role, act) : NULL;
     if (no) {
         app_msg(a, true, "%s", no);
         return;

@@ -145,7 +145,10 @@ static void people_leave_secret(void)
 static void people_draw(struct app *a, WINDOW *w, int rows, int cols)
 {
     char title[160];
-    snprintf(title, sizeof title, is_admin(a) ? " People: %zu" : " Your account%.0zu", pp.n);
+    if (is_admin(a))
+        snprintf(title, sizeof title, " People: %zu", pp.n);
+    else
+        snprintf(title, sizeof title, " Your account");
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
     ui_text(w, 1, 0, cols, "  name                 role      e-mail                     mail",
             A_BOLD | A_UNDERLINE);
@@ -155,13 +158,19 @@ static void people_draw(struct app *a, WINDOW *w, int rows, int cols)
     if (pp.sel >= pp.top + (size_t)h) pp.top = pp.sel - (size_t)h + 1;
     for (int r = 0; r < h && pp.top + (size_t)r < pp.n; r++) {
         const struct person *p = &pp.v[pp.top + (size_t)r];
-        char line[400];
-        snprintf(line, sizeof line, "  %-20.20s %-9s %-26.26s %s%s", p->name, p->role,
-                 p->email && *p->email ? p->email : "-", p->mail ? p->mail : "-",
-                 p->disabled ? "  (disabled)" : "");
         bool s = pp.top + (size_t)r == pp.sel;
-        ui_text_pad(w, 2 + r, 0, cols, line,
-                    s ? ui_attr(UP_SEL) : (p->disabled ? ui_attr(UP_DIM) : A_NORMAL));
+        attr_t at = s ? ui_attr(UP_SEL) : (p->disabled ? ui_attr(UP_DIM) : A_NORMAL);
+        /* Cells placed by column, measured by display width (names may be any script). */
+        char mail[32];
+        snprintf(mail, sizeof mail, "%s%s", p->mail ? p->mail : "-", p->disabled ? " (disabled)" : "");
+        const char *cells[] = {p->name, p->role, p->email && *p->email ? p->email : "-", mail};
+        static const int x0[] = {2, 23, 33, 60};
+        ui_text_pad(w, 2 + r, 0, cols, "", at);
+        for (int c = 0; c < 4 && x0[c] < cols; c++) {
+            int wmax = (c < 3 ? x0[c + 1] - 1 : cols) - x0[c];
+            if (x0[c] + wmax > cols) wmax = cols - x0[c];
+            ui_text(w, 2 + r, x0[c], wmax, cells[c], at);
+        }
     }
     int y = 2 + h;
     ui_hline(w, y++, 0, cols, ui_attr(UP_DIM));
@@ -330,7 +339,6 @@ void people_own_password(struct app *a, void (*done)(struct app *a))
 static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     struct app *a = ud;
-    (void)r;
     if (err) {
         app_rpc_error(a, "not changed", err);
         return;
@@ -339,6 +347,15 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
                                              "mail preference changed", "user disabled",
                                              "user enabled"};
     app_msg(a, false, "%s", done_words[tag < GL_ARRAY_LEN(done_words) ? tag : 0]);
+    if (!is_admin(a) && pp.n == 1 && r && r->type == MSGPACK_OBJECT_MAP) {
+        /* Not an admin: no user.list, but the reply is one's own record. */
+        free(pp.v[0].email);
+        free(pp.v[0].mail);
+        pp.v[0].email = md_get_str(r, "email");
+        pp.v[0].mail = md_get_str(r, "mail");
+        app_dirty(a, DIRTY_MAIN);
+        return;
+    }
     app_want_reload(a, KM_PEOPLE);
 }
 
@@ -441,11 +458,7 @@ static bool people_key(struct app *a, enum action act)
     char label[200];
     const char *no = NULL;
     /* Everyone may change their own e-mail, mail and password; the rest is for admins. */
-    if ((act == ACT_USER_ROLE || act == ACT_USER_DISABLE || (act == ACT_USER_RESET && !self) ||
-         ((act == ACT_USER_EMAIL || act == ACT_USER_MAIL) && !self) || act == ACT_USER_NEW))
-        no = words_forbidden_action(a->role, act == ACT_USER_EMAIL || act == ACT_USER_MAIL
-                                                  ? ACT_USER_ROLE
-                                                  : act);
+    if (!(self && words_on_oneself(act))) no = words_forbidden_action(a->role, act);
     if (no) {
         app_msg(a, true, "%s", no);
         return true;

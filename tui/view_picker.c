@@ -134,11 +134,16 @@ static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
     for (size_t i = 0; i < a->nprofiles && (int)i + 2 < rows; i++) {
         const struct md_profile *p = &a->profiles[i];
         char *plat = md_strlist_join(&p->platforms, ", ");
-        char line[512];
-        snprintf(line, sizeof line, " %-28s %-22s %s%s", p->name, p->timezone, plat,
-                 p->auto_schedule ? "  (auto-schedule)" : "");
+        char rest[600];
+        snprintf(rest, sizeof rest, "%s%s", plat, p->auto_schedule ? "  (auto-schedule)" : "");
         free(plat);
-        ui_text_pad(w, (int)i + 2, 0, cols, line, i == sel ? ui_attr(UP_SEL) : A_NORMAL);
+        attr_t at = i == sel ? ui_attr(UP_SEL) : A_NORMAL;
+        /* By column and display width: a name in any script keeps the zone in line. */
+        int y = (int)i + 2, nw = cols > 60 ? 28 : cols / 3;
+        ui_text_pad(w, y, 0, cols, "", at);
+        ui_text(w, y, 1, nw, p->name, at);
+        if (nw + 2 < cols) ui_text(w, y, nw + 2, cols - nw - 2 < 22 ? cols - nw - 2 : 22, p->timezone, at);
+        if (nw + 25 < cols) ui_text(w, y, nw + 25, cols - nw - 25, rest, at);
     }
     if (sel < a->nprofiles && (int)a->nprofiles + 3 < rows) {
         char line[700];

@@ -67,32 +67,37 @@ void words_unslug(char *buf, size_t n, const char *msg)
 }
 
 /* Who may use what: the lowest role, and the sentence shown to those below it. */
+#define RULE(km, ac, role, text) {.keymap = (km), .act = (ac), .least = (role), .why = (text)}
+#define OWN(km, ac, role, text) {.keymap = (km), .act = (ac), .least = (role), .why = (text), .own = true}
 static const struct {
     unsigned keymap; /* a screen, or 0 for an action */
     enum action act;
     enum words_role least;
     const char *why;
+    bool own; /* anyone may do it to their own account: the screen knows whose it is */
 } rules[] = {
-    {KM_LINKS, ACT_NONE, WR_MANAGER, "Links are managed by managers and admins."},
-    {KM_PEOPLE, ACT_NONE, WR_VIEWER, NULL}, /* everyone: their own password and mail */
-    {KM_PROFILES, ACT_NONE, WR_VIEWER, NULL},
-    {0, ACT_PROFILE_NEW, WR_MANAGER, "Profiles are created and changed by managers and admins."},
-    {0, ACT_USER_NEW, WR_ADMIN, "Colleagues are invited by admins."},
-    {0, ACT_USER_ROLE, WR_ADMIN, "Roles are changed by admins."},
-    {0, ACT_USER_RESET, WR_ADMIN, "Other people's passwords are reset by admins."},
-    {0, ACT_USER_DISABLE, WR_ADMIN, "Users are disabled and enabled by admins."},
-    {0, ACT_NEW_POST, WR_EDITOR, "Posts are written by editors, managers and admins."},
-    {0, ACT_SUBMIT, WR_EDITOR, "Posts are submitted by editors, managers and admins."},
-    {0, ACT_COMMENT, WR_EDITOR, "Comments are written by editors, managers and admins."},
-    {0, ACT_EDIT_CAPTION, WR_EDITOR, "Posts are edited by editors, managers and admins."},
-    {0, ACT_SAVE, WR_EDITOR, "Posts are saved by editors, managers and admins."},
-    {0, ACT_DELETE, WR_EDITOR, "Posts are deleted by editors, managers and admins."},
-    {0, ACT_APPROVE, WR_MANAGER, "Posts are approved by managers and admins."},
-    {0, ACT_APPROVE_TAGGED, WR_MANAGER, "Posts are approved by managers and admins."},
-    {0, ACT_REJECT, WR_MANAGER, "Changes are requested by managers and admins."},
-    {0, ACT_REJECT_TAGGED, WR_MANAGER, "Changes are requested by managers and admins."},
-    {0, ACT_RESCHEDULE, WR_MANAGER, "Posts are rescheduled by managers and admins."},
-    {0, ACT_SCHEDULE, WR_MANAGER, "Posts are scheduled by managers and admins."},
+    RULE(KM_LINKS, ACT_NONE, WR_MANAGER, "Links are managed by managers and admins."),
+    RULE(KM_PEOPLE, ACT_NONE, WR_VIEWER, NULL), /* everyone: their own password and mail */
+    RULE(KM_PROFILES, ACT_NONE, WR_VIEWER, NULL),
+    RULE(0, ACT_PROFILE_NEW, WR_MANAGER, "Profiles are created and changed by managers and admins."),
+    RULE(0, ACT_USER_NEW, WR_ADMIN, "Colleagues are invited by admins."),
+    RULE(0, ACT_USER_ROLE, WR_ADMIN, "Roles are changed by admins."),
+    OWN(0, ACT_USER_RESET, WR_ADMIN, "Other people's passwords are reset by admins."),
+    OWN(0, ACT_USER_EMAIL, WR_ADMIN, "Other people's e-mail addresses are changed by admins."),
+    OWN(0, ACT_USER_MAIL, WR_ADMIN, "Other people's mail preferences are changed by admins."),
+    RULE(0, ACT_USER_DISABLE, WR_ADMIN, "Users are disabled and enabled by admins."),
+    RULE(0, ACT_NEW_POST, WR_EDITOR, "Posts are written by editors, managers and admins."),
+    RULE(0, ACT_SUBMIT, WR_EDITOR, "Posts are submitted by editors, managers and admins."),
+    RULE(0, ACT_COMMENT, WR_EDITOR, "Comments are written by editors, managers and admins."),
+    RULE(0, ACT_EDIT_CAPTION, WR_EDITOR, "Posts are edited by editors, managers and admins."),
+    RULE(0, ACT_SAVE, WR_EDITOR, "Posts are saved by editors, managers and admins."),
+    RULE(0, ACT_DELETE, WR_EDITOR, "Posts are deleted by editors, managers and admins."),
+    RULE(0, ACT_APPROVE, WR_MANAGER, "Posts are approved by managers and admins."),
+    RULE(0, ACT_APPROVE_TAGGED, WR_MANAGER, "Posts are approved by managers and admins."),
+    RULE(0, ACT_REJECT, WR_MANAGER, "Changes are requested by managers and admins."),
+    RULE(0, ACT_REJECT_TAGGED, WR_MANAGER, "Changes are requested by managers and admins."),
+    RULE(0, ACT_RESCHEDULE, WR_MANAGER, "Posts are rescheduled by managers and admins."),
+    RULE(0, ACT_SCHEDULE, WR_MANAGER, "Posts are scheduled by managers and admins."),
 };
 
 static const char *check(const char *role, unsigned keymap, enum action act)
@@ -113,4 +118,11 @@ const char *words_forbidden_screen(const char *role, unsigned keymap)
 const char *words_forbidden_action(const char *role, enum action act)
 {
     return check(role, 0, act);
+}
+
+bool words_on_oneself(enum action act)
+{
+    for (size_t i = 0; i < GL_ARRAY_LEN(rules); i++)
+        if (!rules[i].keymap && rules[i].act == act) return rules[i].own;
+    return false;
 }

@@ -28,5 +28,7 @@ void words_unslug(char *buf, size_t n, const char *msg);
  * sentence that says who may ("Links are managed by managers and admins."). */
 const char *words_forbidden_screen(const char *role, unsigned keymap);
 const char *words_forbidden_action(const char *role, enum action act);
+/* True for actions anyone may take on their own account (the screen then checks whose). */
+bool words_on_oneself(enum action act);
 
 #endif

@@ -160,3 +160,260 @@ def test_empty_store_to_first_client_approval(daemon, tuis):
     admin = daemon.client("admin", "agency secret 1")
     wait_until(lambda: admin.call("notify.list")["unread"] == 0, what="the notification read")
     t.wait_gone(r"\[1 new\]")
+
+
+def test_prefilled_prompt_is_replaced_by_typing(daemon, tuis):
+    admin = daemon.client()
+    prof = make_profile(admin, name="Acme")
+    link = admin.call("link.create", profile=prof, kind="calendar", ttl_days=7)
+    expires = link["expires_at"]
+    t = tuis(daemon)
+    t.wait_for(r"\| online")
+    t.keys("3")
+    t.wait_for(r"Links of Acme: 1")
+    # Typing replaces the 30 shown: 14, not 3014.
+    t.keys("e")
+    t.wait_for(r"Extend by days \(1 to 3650\): 30")
+    t.type("14")
+    t.keys("Enter")
+    t.wait_for(rf"link {link['id']} updated")
+    got = admin.call("link.list", profile=prof)["links"][0]["expires_at"]
+    assert got == expires + 14 * 86400
+    # An arrow keeps the value for editing: Right, then 0, makes 300.
+    t.keys("e")
+    t.wait_for(r"Extend by days \(1 to 3650\): 30")
+    t.keys("Right")
+    t.type("0")
+    t.wait_for(r"Extend by days \(1 to 3650\): 300")
+    t.keys("Enter")
+    wait_until(lambda: admin.call("link.list", profile=prof)["links"][0]["expires_at"] ==
+               expires + 314 * 86400, what="extended by 300 more")
+    # Out of range is refused where it is typed, the range said, the text kept; Esc cancels
+    # and stays on the screen.
+    t.keys("e")
+    t.wait_for(r"Extend by days \(1 to 3650\): 30")
+    t.type("5000")
+    t.keys("Enter")
+    t.wait_for(r"'5000': a number of days from 1 to 3650")
+    t.wait_for(r"Extend by days \(1 to 3650\): 5000")
+    t.keys("Escape")
+    t.wait_gone(r"Extend by days")
+    t.wait_for(r"Links of Acme: 1")
+    assert admin.call("link.list", profile=prof)["links"][0]["expires_at"] == expires + 314 * 86400
+
+
+def test_link_prompts_check_what_is_typed_and_keep_the_rest(daemon, tuis):
+    admin = daemon.client()
+    prof = make_profile(admin, name="Acme")
+    t = tuis(daemon)
+    t.wait_for(r"\| online")
+    t.keys("3")
+    t.wait_for(r"Links of Acme: 0")
+    t.keys("n")
+    t.wait_for(r"Kind \(calendar, collab, approval\): approval")
+    t.type("collab")
+    t.keys("Enter")
+    t.wait_for(r"Password \(auto.*: none")
+    t.type("short")
+    t.keys("Enter")
+    t.wait_for(r"a link password has at least 8 characters")
+    t.wait_for(r"Password \(auto.*: short")
+    t.type(" enough")  # the text is kept for editing: "short enough"
+    t.keys("Enter")
+    t.wait_for(r"Valid for days \(1 to 3650, empty: no expiry\)")
+    t.type("0")
+    t.keys("Enter")
+    t.wait_for(r"'0': a number of days from 1 to 3650")
+    t.keys("BSpace")
+    t.type("9")
+    t.keys("Enter")
+    t.wait_for(r"URL: http")
+    links = admin.call("link.list", profile=prof)["links"]
+    assert len(links) == 1 and links[0]["kind"] == "collab" and links[0]["password"] is True
+    assert abs(links[0]["expires_at"] - (time.time() + 9 * 86400)) < 120
+
+
+def test_forbidden_screens_are_explained_in_words(daemon, tuis):
+    admin = daemon.client()
+    prof = make_profile(admin, name="Acme")
+    make_user(daemon, admin, "vera", "viewer")
+    t = tuis(daemon, user="vera", password=PASSWORD)
+    t.wait_for(r"vera/viewer \| Acme \| online")
+    # A screen the role may not use says who may, before anything is asked.
+    t.keys("3")
+    t.wait_for(r"Links are managed by managers and admins\. You are a viewer\.")
+    t.keys("n")
+    t.wait_gone(r"Kind \(")
+    # An action: refused in words, no prompt.
+    t.keys("1")
+    t.wait_for(r"\[month\]")
+    t.keys("n")
+    t.wait_for(r"Posts are written by editors, managers and admins\.")
+    assert "New post" not in t.screen()
+    t.keys("p")
+    t.wait_for(r"Profiles")
+    t.keys("n")
+    t.wait_for(r"Profiles are created and changed by managers and admins\.")
+    assert "forbidden" not in t.screen()
+    assert admin.call("post.list", profile=prof)["posts"] == []
+    # Their own account: the password, typed twice, hidden.
+    t.keys("5")
+    t.wait_for(r"Your account")
+    t.wait_for(r"vera is a viewer: reads calendars")
+    t.keys("o")
+    t.wait_for(r"Roles are changed by admins\.")
+    t.keys("P")
+    t.wait_for(r"Your new password")
+    t.type("vera's new secret")
+    t.keys("Enter")
+    t.wait_for(r"The same password again")
+    t.type("vera's new secret")
+    t.keys("Enter")
+    t.wait_for(r"your password is changed")
+    daemon.client("vera", "vera's new secret").call("profile.list")
+
+
+def test_stored_notifications_shown_at_next_login(daemon, tuis):
+    admin = daemon.client()
+    prof = make_profile(admin, name="Acme")
+    post = make_post(admin, prof, "awaiting_approval", caption="While you were away")
+    mona = make_user(daemon, admin, "mona", "manager")
+    # Nobody has a client open: the approval is kept for admin, the post's creator.
+    mona.call("post.approve", id=post)
+    stored = admin.call("notify.list")
+    assert stored["unread"] >= 1
+    t = tuis(daemon)
+    t.wait_for(rf"\[{stored['unread']} new\]")
+    t.keys("4")
+    t.wait_for(rf"Notifications: {len(stored['notifications'])}, {stored['unread']} unread")
+    t.wait_for(r"\* \d\d-\d\d \d\d:\d\d  mona approved post")
+    # Nothing of admin's own doing (the post was created and submitted by admin).
+    assert "admin submitted" not in t.screen()
+    t.keys("x")
+    wait_until(lambda: admin.call("notify.list")["unread"] == stored["unread"] - 1,
+               what="one marked read")
+    t.keys("m")
+    wait_until(lambda: admin.call("notify.list")["unread"] == 0, what="all marked read")
+    t.wait_for(r"Notifications: \d+, 0 unread")
+
+
+def test_people_screen_for_admins(daemon, tuis):
+    admin = daemon.client()
+    make_profile(admin, name="Acme")
+    t = tuis(daemon)
+    t.wait_for(r"\| online")
+    t.keys("5")
+    t.wait_for(r"People: 1")
+    t.keys("n")
+    t.wait_for(r"Invite a colleague")
+    t.keys("Enter")
+    t.type("bob")
+    t.keys("Enter", "Enter")
+    t.wait_for(r"Role \(viewer, editor, manager, admin\): editor")
+    t.type("boss")
+    t.keys("Enter")
+    t.wait_for(r"Role is one of: viewer editor manager admin")
+    t.keys("C-u")
+    t.type("viewer")
+    t.keys("Enter", "w")
+    m = t.wait_for(rf"bob's password: ({GENERATED})")
+    daemon.client("bob", m.group(1))
+    t.wait_for(r"People: 2")
+    t.wait_for(r"Password of bob: " + m.group(1))
+    # The cursor to bob (names sorted as the daemon lists them), then a role.
+    names = [u["name"] for u in admin.call("user.list")["users"]]
+    for _ in range(names.index("bob")):
+        t.keys("j")
+    t.keys("o")
+    t.wait_for(r"Role of bob \(viewer, editor, manager, admin\): viewer")
+    t.type("manager")
+    t.keys("Enter")
+    t.wait_for(r"role changed")
+    wait_until(lambda: {u["name"]: u for u in admin.call("user.list")["users"]}["bob"]["role"]
+               == "manager", what="bob a manager")
+    t.keys("@")
+    t.wait_for(r"E-mail address:")
+    t.type("bob.example.com")
+    t.keys("Enter")
+    t.wait_for(r"an e-mail address has an @")
+    t.keys("C-u")
+    t.type("bob@example.com")
+    t.keys("Enter")
+    t.wait_for(r"e-mail address changed")
+    t.keys("m")
+    t.wait_for(r"Mail \(each, digest, none\): each")
+    t.type("digest")
+    t.keys("Enter")
+    t.wait_for(r"mail preference changed")
+    bob = {u["name"]: u for u in admin.call("user.list")["users"]}["bob"]
+    assert bob["email"] == "bob@example.com" and bob["mail"] == "digest"
+    # A new password for bob: asked first (one key), generated, shown once, copyable.
+    t.keys("P")
+    t.wait_for(r"Give bob a new password\? The old one stops working \(y/n\)")
+    t.keys("y")
+    m = t.wait_for(rf"bob's password: ({GENERATED})")
+    daemon.client("bob", m.group(1))
+    t.keys("y")
+    t.wait_for(r"copied the password of bob")
+    # Disable and enable, where the daemon has them.
+    methods = {m["name"] for m in admin.call("server.describe")["methods"]}
+    if "user.disable" not in methods:
+        return
+    t.keys("x")
+    t.wait_for(r"Disable bob\? .*\(y/n\)")
+    t.keys("y")
+    t.wait_for(r"user disabled")
+    wait_until(lambda: {u["name"]: u for u in admin.call("user.list")["users"]}["bob"].get(
+        "disabled") is True, what="bob disabled")
+    with pytest.raises(RpcError):
+        daemon.client("bob", m.group(1))
+    t.wait_for(r"\(disabled\)")
+    t.keys("x")
+    t.wait_for(r"Enable bob\?")
+    t.keys("y")
+    t.wait_for(r"user enabled")
+    daemon.client("bob", m.group(1))
+
+
+def test_profile_edit_steps_and_checks(daemon, tuis):
+    admin = daemon.client()
+    prof = make_profile(admin, name="Acme", timezone="Europe/Paris")
+    t = tuis(daemon)
+    t.wait_for(r"\| online")
+    t.keys("p")
+    t.wait_for(r"Profiles")
+    t.wait_for(r"Approval: Approval: any")
+    t.keys("e")
+    t.wait_for(r"Profile Acme")
+    for _ in range(4):
+        t.keys("j")
+    t.keys("Enter")
+    t.wait_for(r"Approval steps: Approval: any")
+    t.type("Review manager")
+    t.keys("Enter")
+    t.wait_for(r"step \"Review manager\": write it as Name: who")
+    t.keys("C-u")
+    t.type("Review: manager; Client: approver Jane Client")
+    t.keys("Enter")
+    t.keys("Enter")  # approval schedules: Enter toggles
+    t.wait_for(r"Approval schedules +yes")
+    t.keys("j", "Enter")
+    t.wait_for(r"Reminder \(minutes\): 60")
+    t.type("99999")
+    t.keys("Enter")
+    t.wait_for(r"Reminder \(minutes\): a number from 0 to 10080")
+    t.keys("C-u")
+    t.type("30")
+    t.keys("Enter")
+    # Esc on a field cancels that field and stays on the form.
+    t.keys("k", "k", "k", "k", "k", "k", "Enter")
+    t.wait_for(r"Name: Acme")
+    t.keys("Escape")
+    t.wait_for(r"Profile Acme")
+    t.keys("w")
+    t.wait_for(r"profile saved")
+    p = admin.call("profile.list")["profiles"][0]
+    assert p["id"] == prof and p["name"] == "Acme"
+    assert p["steps"] == [{"name": "Review", "who": "manager"},
+                          {"name": "Client", "who": "approver", "approver": "Jane Client"}]
+    assert p["auto_schedule"] is True and p["reminder_minutes"] == 30

@@ -408,6 +408,8 @@ def test_bulk_approve_tagged(daemon, tuis, queue_setup):
     t.keys("Space", "j", "Space")  # tags 0 (Space moves on), skips 1, tags 2
     t.wait_for(r"\[2 tagged\]")
     t.keys("A")
+    t.wait_for(r"Approve 2 tagged posts\? \(y/n\)")
+    t.keys("y")  # one key: many posts at once
     t.wait_for(r"approved 2 posts")
     statuses = {i: admin.call("post.get", id=i)["status"] for i in ids}
     assert statuses[ids[0]] in ("approved", "scheduled")
