@@ -284,9 +284,9 @@ static void on_bulk(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     if (bulk.failed)
     {
         char why[300];
-        words_unslug(why, sizeof why, bulk.first.message);
-        app_msg(a, true, "%s %zu of %zu; %zu failed: %s: %s", bulk.verb, bulk.ok, bulk.total,
-                bulk.failed, words_error(bulk.first.code), why);
+        words_error_say(why, sizeof why, &bulk.first);
+        app_msg(a, true, "%s %zu of %zu; %zu failed: %s", bulk.verb, bulk.ok, bulk.total,
+                bulk.failed, why);
     }
     else
         app_msg(a, false, "%s %zu post%s", bulk.verb, bulk.ok, bulk.ok == 1 ? "" : "s");

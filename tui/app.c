@@ -100,10 +100,9 @@ void app_msg(struct app *a, bool err, const char *fmt, ...)
 
 void app_rpc_error(struct app *a, const char *what, const struct gl_err *err)
 {
-    /* In words first; the daemon's own message after it says exactly what, without slugs. */
-    char detail[300];
-    words_unslug(detail, sizeof detail, err->message);
-    app_msg(a, true, "%s: %s%s%s", what, words_error(err->code), detail[0] ? ": " : "", detail);
+    char said[300];
+    words_error_say(said, sizeof said, err);
+    app_msg(a, true, "%s: %s", what, said);
 }
 
 const struct md_profile *app_profile_by_id(const struct app *a, int64_t id)

@@ -39,24 +39,40 @@ const char *words_role_summary(enum words_role r)
     return roles[r < WR_COUNT ? r : WR_NONE].summary;
 }
 
-static const char *const errors[] = {
-    [GL_E_BAD_REQUEST] = "That was not accepted",
-    [GL_E_UNAUTHORIZED] = "Wrong user or password",
-    [GL_E_FORBIDDEN] = "Your role may not do that",
-    [GL_E_NOT_FOUND] = "It is not there any more",
-    [GL_E_INVALID_STATE] = "You can't do that to it as it is now",
-    [GL_E_CONFLICT] = "That name is taken",
-    [GL_E_RATE_LIMITED] = "Too many attempts; wait a little and try again",
-    [GL_E_TOO_LARGE] = "That is too long",
-    [GL_E_UNKNOWN_METHOD] = "This daemon cannot do that yet (it is older than the client)",
-    [GL_E_UNAVAILABLE] = "The daemon cannot be reached or its disk failed; nothing was changed",
-    [GL_E_INTERNAL] = "The daemon hit a bug (it is in its log)",
+/* Each error code in words. Where the daemon's message names the very thing ("a post that is
+ * published cannot be approved"), it is said instead, its slugs in words; where it would name a
+ * method or a role slug (forbidden, unknown method), the words here are all that is shown. */
+static const struct {
+    const char *words;
+    bool detail;
+} errors[] = {
+    [GL_E_BAD_REQUEST] = {"That was not accepted", true},
+    [GL_E_UNAUTHORIZED] = {"Wrong user or password", false},
+    [GL_E_FORBIDDEN] = {"Your role may not do that", false},
+    [GL_E_NOT_FOUND] = {"It is not there any more (someone deleted it?)", false},
+    [GL_E_INVALID_STATE] = {"You can't do that to it as it is now", true},
+    [GL_E_CONFLICT] = {"That name is taken", false},
+    [GL_E_RATE_LIMITED] = {"Too many attempts; wait a little and try again", false},
+    [GL_E_TOO_LARGE] = {"That is too long", true},
+    [GL_E_UNKNOWN_METHOD] = {"This daemon cannot do that yet (it is older than the client)", false},
+    [GL_E_UNAVAILABLE] = {"The daemon cannot be reached or its disk failed; nothing was changed",
+                          false},
+    [GL_E_INTERNAL] = {"The daemon hit a bug (it is in its log)", false},
 };
 
 const char *words_error(enum gl_errcode code)
 {
-    if ((unsigned)code >= GL_ARRAY_LEN(errors) || !errors[code]) return "Something went wrong";
-    return errors[code];
+    if ((unsigned)code >= GL_ARRAY_LEN(errors) || !errors[code].words) return "Something went wrong";
+    return errors[code].words;
+}
+
+void words_error_say(char *buf, size_t n, const struct gl_err *err)
+{
+    bool detail = (unsigned)err->code < GL_ARRAY_LEN(errors) && errors[err->code].detail;
+    if (detail && err->message[0])
+        words_unslug(buf, n, err->message);
+    else
+        snprintf(buf, n, "%s", words_error(err->code));
 }
 
 void words_unslug(char *buf, size_t n, const char *msg)

@@ -21,6 +21,9 @@ const char *words_role_summary(enum words_role r);
 
 /* The error in words ("You can't do that to a post in its present status"). */
 const char *words_error(enum gl_errcode code);
+/* What to say of a failed request: the daemon's own message (slugs in words) where it names the
+ * thing, else the words for its code. */
+void words_error_say(char *buf, size_t n, const struct gl_err *err);
 /* The daemon's message with its slugs in words ("awaiting_approval" → "awaiting approval"). */
 void words_unslug(char *buf, size_t n, const char *msg);
 

@@ -417,3 +417,18 @@ def test_profile_edit_steps_and_checks(daemon, tuis):
     assert p["steps"] == [{"name": "Review", "who": "manager"},
                           {"name": "Client", "who": "approver", "approver": "Jane Client"}]
     assert p["auto_schedule"] is True and p["reminder_minutes"] == 30
+
+
+def test_errors_are_said_in_words(daemon, tuis):
+    admin = daemon.client()
+    prof = make_profile(admin, name="Acme")
+    post = make_post(admin, prof, "awaiting_approval", caption="Not yet approved")
+    t = tuis(daemon)
+    t.wait_for(r"\| online")
+    t.keys("2")
+    t.wait_for(r"Approval queue: 1 post")
+    t.keys("S")  # schedule: only an approved post can be
+    m = t.wait_for(rf"post {post} not scheduled: (.*)")
+    said = m.group(1)
+    assert "awaiting approval" in said and "_" not in said and "invalid" not in said, said
+    assert admin.call("post.get", id=post)["status"] == "awaiting_approval"
