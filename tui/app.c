@@ -684,6 +684,16 @@ void app_set_own_password(struct app *a, const char *password)
     a->password = xstrdup(password);
 }
 
+static void on_described(void *ud, uint64_t tag, const struct gl_err *err,
+                         const msgpack_object *result)
+{
+    struct app *a = ud;
+    (void)tag;
+    if (err) return; /* an older daemon: the protocol's roles, as compiled in, stand */
+    words_learn_roles(result);
+    app_dirty(a, DIRTY_ALL);
+}
+
 static void on_subscribed(void *ud, uint64_t tag, const struct gl_err *err,
                           const msgpack_object *result)
 {
@@ -719,6 +729,7 @@ static void on_login(void *ud, uint64_t tag, const struct gl_err *err, const msg
     a->authed = true;
     if (!again) a->t_login = gl_mono_ns();
     if (a->timing && !again) timing(a, "login_from_start_ms", a->t_start);
+    conn_call0(a->conn, "server.describe", on_described, a, 0);
     conn_call0(a->conn, "notify.subscribe", on_subscribed, a, 0);
     app_reload_notifications(a); /* what happened while we were away */
     conn_call0(a->conn, "profile.list", on_profiles, a, 0);

@@ -82,46 +82,80 @@ void words_unslug(char *buf, size_t n, const char *msg)
         if (*p == '_' && p > buf && p[1] && p[-1] != ' ' && p[1] != ' ') *p = ' ';
 }
 
-/* Who may use what: the lowest role, and the sentence shown to those below it. */
-#define RULE(km, ac, role, text) {.keymap = (km), .act = (ac), .least = (role), .why = (text)}
-#define OWN(km, ac, role, text) {.keymap = (km), .act = (ac), .least = (role), .why = (text), .own = true}
-static const struct {
+/* Who may use what. Where one RPC method decides, its role is the daemon's (server.describe,
+ * learnt at login; the default here is the protocol's), so the two cannot disagree; the others
+ * (a role change goes through user.update, which anyone may call for their own e-mail) say
+ * their role here. The sentence is the subject, then who may: "Links are managed" + " by
+ * managers and admins." */
+#define RULE(km, ac, m, role, text)                                                               \
+    {.keymap = (km), .act = (ac), .method = (m), .least = (role), .subject = (text)}
+#define OWN(km, ac, m, role, text)                                                                \
+    {.keymap = (km), .act = (ac), .method = (m), .least = (role), .subject = (text), .own = true}
+static struct {
     unsigned keymap; /* a screen, or 0 for an action */
     enum action act;
+    const char *method; /* the method whose role decides, or NULL */
     enum words_role least;
-    const char *why;
+    const char *subject;
     bool own; /* anyone may do it to their own account: the screen knows whose it is */
 } rules[] = {
-    RULE(KM_LINKS, ACT_NONE, WR_MANAGER, "Links are managed by managers and admins."),
-    RULE(KM_PEOPLE, ACT_NONE, WR_VIEWER, NULL), /* everyone: their own password and mail */
-    RULE(KM_PROFILES, ACT_NONE, WR_VIEWER, NULL),
-    RULE(0, ACT_PROFILE_NEW, WR_MANAGER, "Profiles are created and changed by managers and admins."),
-    RULE(0, ACT_USER_NEW, WR_ADMIN, "Colleagues are invited by admins."),
-    RULE(0, ACT_USER_ROLE, WR_ADMIN, "Roles are changed by admins."),
-    OWN(0, ACT_USER_RESET, WR_ADMIN, "Other people's passwords are reset by admins."),
-    OWN(0, ACT_USER_EMAIL, WR_ADMIN, "Other people's e-mail addresses are changed by admins."),
-    OWN(0, ACT_USER_MAIL, WR_ADMIN, "Other people's mail preferences are changed by admins."),
-    RULE(0, ACT_USER_DISABLE, WR_ADMIN, "Users are disabled and enabled by admins."),
-    RULE(0, ACT_NEW_POST, WR_EDITOR, "Posts are written by editors, managers and admins."),
-    RULE(0, ACT_SUBMIT, WR_EDITOR, "Posts are submitted by editors, managers and admins."),
-    RULE(0, ACT_COMMENT, WR_EDITOR, "Comments are written by editors, managers and admins."),
-    RULE(0, ACT_EDIT_CAPTION, WR_EDITOR, "Posts are edited by editors, managers and admins."),
-    RULE(0, ACT_SAVE, WR_EDITOR, "Posts are saved by editors, managers and admins."),
-    RULE(0, ACT_DELETE, WR_EDITOR, "Posts are deleted by editors, managers and admins."),
-    RULE(0, ACT_APPROVE, WR_MANAGER, "Posts are approved by managers and admins."),
-    RULE(0, ACT_APPROVE_TAGGED, WR_MANAGER, "Posts are approved by managers and admins."),
-    RULE(0, ACT_REJECT, WR_MANAGER, "Changes are requested by managers and admins."),
-    RULE(0, ACT_REJECT_TAGGED, WR_MANAGER, "Changes are requested by managers and admins."),
-    RULE(0, ACT_RESCHEDULE, WR_MANAGER, "Posts are rescheduled by managers and admins."),
-    RULE(0, ACT_SCHEDULE, WR_MANAGER, "Posts are scheduled by managers and admins."),
+    RULE(KM_LINKS, ACT_NONE, "link.list", WR_MANAGER, "Links are managed"),
+    RULE(0, ACT_PROFILE_NEW, "profile.create", WR_MANAGER, "Profiles are created and changed"),
+    RULE(0, ACT_USER_NEW, "user.create", WR_ADMIN, "Colleagues are invited"),
+    RULE(0, ACT_USER_ROLE, NULL, WR_ADMIN, "Roles are changed"),
+    OWN(0, ACT_USER_RESET, NULL, WR_ADMIN, "Other people's passwords are reset"),
+    OWN(0, ACT_USER_EMAIL, NULL, WR_ADMIN, "Other people's e-mail addresses are changed"),
+    OWN(0, ACT_USER_MAIL, NULL, WR_ADMIN, "Other people's mail preferences are changed"),
+    RULE(0, ACT_USER_DISABLE, "user.disable", WR_ADMIN, "Users are disabled and enabled"),
+    RULE(0, ACT_NEW_POST, "post.create", WR_EDITOR, "Posts are written"),
+    RULE(0, ACT_SUBMIT, "post.submit", WR_EDITOR, "Posts are submitted"),
+    RULE(0, ACT_COMMENT, "post.comment", WR_EDITOR, "Comments are written"),
+    RULE(0, ACT_EDIT_CAPTION, "post.update", WR_EDITOR, "Posts are edited"),
+    RULE(0, ACT_SAVE, "post.update", WR_EDITOR, "Posts are saved"),
+    RULE(0, ACT_DELETE, "post.delete", WR_EDITOR, "Posts are deleted"),
+    RULE(0, ACT_APPROVE, "post.approve", WR_MANAGER, "Posts are approved"),
+    RULE(0, ACT_APPROVE_TAGGED, "post.approve", WR_MANAGER, "Posts are approved"),
+    RULE(0, ACT_REJECT, "post.reject", WR_MANAGER, "Changes are requested"),
+    RULE(0, ACT_REJECT_TAGGED, "post.reject", WR_MANAGER, "Changes are requested"),
+    RULE(0, ACT_RESCHEDULE, "post.reschedule", WR_MANAGER, "Posts are rescheduled"),
+    RULE(0, ACT_SCHEDULE, "post.schedule", WR_MANAGER, "Posts are scheduled"),
 };
+
+static const char *const who_may[WR_COUNT] = {
+    [WR_NONE] = "everyone",
+    [WR_VIEWER] = "everyone",
+    [WR_EDITOR] = "editors, managers and admins",
+    [WR_MANAGER] = "managers and admins",
+    [WR_ADMIN] = "admins",
+};
+
+void words_learn_roles(const msgpack_object *describe)
+{
+    const msgpack_object *ms = gl_map_get(describe, "methods");
+    if (!ms || ms->type != MSGPACK_OBJECT_ARRAY) return;
+    for (uint32_t i = 0; i < ms->via.array.size; i++) {
+        const msgpack_object *m = &ms->via.array.ptr[i];
+        const msgpack_object *name = gl_map_get(m, "name"), *role = gl_map_get(m, "role");
+        if (!name || !role || role->type != MSGPACK_OBJECT_STR) continue;
+        char r[16];
+        snprintf(r, sizeof r, "%.*s", (int)role->via.str.size, role->via.str.ptr);
+        enum words_role least = words_role_parse(r);
+        if (least == WR_NONE) continue;
+        for (size_t k = 0; k < GL_ARRAY_LEN(rules); k++)
+            if (rules[k].method && gl_obj_streq(name, rules[k].method)) rules[k].least = least;
+    }
+}
 
 static const char *check(const char *role, unsigned keymap, enum action act)
 {
+    static char said[160];
     enum words_role have = words_role_parse(role);
     for (size_t i = 0; i < GL_ARRAY_LEN(rules); i++) {
         bool hit = keymap ? (rules[i].keymap & keymap) != 0 : (!rules[i].keymap && rules[i].act == act);
-        if (hit) return have >= rules[i].least ? NULL : rules[i].why;
+        if (!hit) continue;
+        if (have >= rules[i].least) return NULL;
+        snprintf(said, sizeof said, "%s by %s.", rules[i].subject, who_may[rules[i].least]);
+        return said;
     }
     return NULL;
 }

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <msgpack.h>
+
 #include "keys.h"
 #include "rpc.h"
 
@@ -26,6 +28,10 @@ const char *words_error(enum gl_errcode code);
 void words_error_say(char *buf, size_t n, const struct gl_err *err);
 /* The daemon's message with its slugs in words ("awaiting_approval" → "awaiting approval"). */
 void words_unslug(char *buf, size_t n, const char *msg);
+
+/* Takes the role of each method from the daemon's server.describe result, so what the client
+ * says agrees with what the daemon enforces. */
+void words_learn_roles(const msgpack_object *describe);
 
 /* Screens (by keymap bit) and actions a role may not use: NULL when role may, else the
  * sentence that says who may ("Links are managed by managers and admins."). */
