@@ -26,6 +26,7 @@ static struct {
     size_t nshown, sel, top;
     char query[512];
     struct form_field *target;
+    struct form *form; /* the form target belongs to: checked before writing into it */
 } z;
 
 static int cmp(const void *x, const void *y)
@@ -109,6 +110,7 @@ void view_zones_open(struct app *a, struct form_field *fld)
 {
     load();
     z.target = fld;
+    z.form = form_current();
     snprintf(z.query, sizeof z.query, "%s", fld->value);
     zones_filter();
     app_push(a, &view_zones);
@@ -164,7 +166,7 @@ static bool zones_key(struct app *a, enum action act)
         ask(a);
         return true;
     case ACT_OPEN:
-        if (z.sel < z.nshown && z.target && form_current()) {
+        if (z.sel < z.nshown && z.target && z.form && form_current() == z.form) {
             const char *name = z.all[z.shown[z.sel]];
             form_set(a, z.target, name);
             struct form *f = form_current();
