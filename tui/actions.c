@@ -8,8 +8,8 @@
 
 #include "tz.h"
 #include "ui.h"
-#include "words.h"
 #include "util.h"
+#include "words.h"
 #include "xmalloc.h"
 
 /* The post a prompt is about: only one prompt is open at a time. */
@@ -281,14 +281,12 @@ static void on_bulk(void *ud, uint64_t tag, const struct gl_err *err, const msgp
         app_msg(a, false, "%s %zu of %zu...", bulk.verb, bulk.ok + bulk.failed, bulk.total);
         return;
     }
-    if (bulk.failed)
-    {
+    if (bulk.failed) {
         char why[300];
         words_error_say(why, sizeof why, &bulk.first);
         app_msg(a, true, "%s %zu of %zu; %zu failed: %s", bulk.verb, bulk.ok, bulk.total,
                 bulk.failed, why);
-    }
-    else
+    } else
         app_msg(a, false, "%s %zu post%s", bulk.verb, bulk.ok, bulk.ok == 1 ? "" : "s");
     app_posts_changed(a, 0);
 }

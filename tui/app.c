@@ -20,9 +20,8 @@
 #include "xmalloc.h"
 
 static struct view *const all_views[] = {
-    &view_login, &view_calendar, &view_day,  &view_queue,  &view_post,
-    &view_links, &view_notify,   &view_help, &view_picker, &view_form,
-    &view_zones, &view_people,   &view_first,
+    &view_login, &view_calendar, &view_day,  &view_queue, &view_post,   &view_links, &view_notify,
+    &view_help,  &view_picker,   &view_form, &view_zones, &view_people, &view_first,
 };
 
 static WINDOW *inwin; /* never drawn: reading keys from it never triggers a refresh */
@@ -417,8 +416,8 @@ static void draw(struct app *a)
             char title[64];
             snprintf(title, sizeof title, " %c%s", v->name[0] - 32, v->name + 1);
             ui_text_pad(a->main, 0, 0, mc, title, ui_attr(UP_TITLE) | A_REVERSE);
-            char *line = xasprintf("%s You are %s.", no,
-                                   words_role_article(words_role_parse(a->role)));
+            char *line =
+                xasprintf("%s You are %s.", no, words_role_article(words_role_parse(a->role)));
             ui_wrap(a->main, 2, 2, mc - 4, mr - 2, 0, line, A_BOLD);
             free(line);
         } else {
@@ -431,7 +430,8 @@ static void draw(struct app *a)
         draw_status(a, cols);
         if (a->prompt.active) {
             /* A prompt asked again says why on the bar above it, where it is seen. */
-            if (a->msg[0] && a->msg_err) ui_text_pad(a->status, 0, 0, cols, a->msg, ui_attr(UP_ERR) | A_BOLD);
+            if (a->msg[0] && a->msg_err)
+                ui_text_pad(a->status, 0, 0, cols, a->msg, ui_attr(UP_ERR) | A_BOLD);
             wmove(a->status, 1, 0);
             wclrtoeol(a->status);
             draw_prompt(a, cols);
@@ -663,7 +663,7 @@ static void on_profiles(void *ud, uint64_t tag, const struct gl_err *err,
     if (app_top(a) == &view_login) {
         /* An empty store: the admin is led through setting it up. */
         app_go(a, !a->nprofiles && words_role_parse(a->role) >= WR_ADMIN ? &view_first
-                                                                          : &view_calendar);
+                                                                         : &view_calendar);
     } else {
         app_want_reload(a, ~0u);
     }

@@ -33,14 +33,15 @@ struct form {
     struct form_field f[10];
     size_t n, sel;
     form_save_fn save;
-    int64_t id;           /* what is edited, 0 for a new one */
+    int64_t id; /* what is edited, 0 for a new one */
     bool sending;
     void (*done)(struct app *a); /* after a successful save (may be NULL) */
 };
 
 /* A new form; add fields, then form_open. */
 struct form *form_new(const char *title, form_save_fn save);
-struct form_field *form_add(struct form *f, const char *label, enum ff_kind kind, const char *value);
+struct form_field *form_add(struct form *f, const char *label, enum ff_kind kind,
+                            const char *value);
 /* Pushes the form screen; it owns f until it is closed. */
 void form_open(struct app *a, struct form *f);
 /* The form on screen (NULL when none). */

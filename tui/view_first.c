@@ -70,11 +70,12 @@ static void first_draw(struct app *a, WINDOW *w, int rows, int cols)
         char line[200];
         const char *mark = fr.done[i] ? "[x]" : "[ ]";
         if (i == ST_INVITE && fr.invited)
-            snprintf(line, sizeof line, " %s %zu. %s (%d invited; Enter for another)", mark,
-                     i + 1, steps[i].title, fr.invited);
+            snprintf(line, sizeof line, " %s %zu. %s (%d invited; Enter for another)", mark, i + 1,
+                     steps[i].title, fr.invited);
         else
             snprintf(line, sizeof line, " %s %zu. %s", mark, i + 1, steps[i].title);
-        ui_text_pad(w, y++, 0, cols, line, s ? ui_attr(UP_SEL) : (fr.done[i] ? ui_attr(UP_DIM) : A_BOLD));
+        ui_text_pad(w, y++, 0, cols, line,
+                    s ? ui_attr(UP_SEL) : (fr.done[i] ? ui_attr(UP_DIM) : A_BOLD));
         if (y < rows) ui_text(w, y++, 8, cols - 9, steps[i].detail, ui_attr(UP_DIM));
         y++;
     }
@@ -85,7 +86,8 @@ static void first_draw(struct app *a, WINDOW *w, int rows, int cols)
         ui_text(w, y++, 1, cols - 2, line, ui_attr(UP_OK));
     }
     if (y + 1 < rows)
-        ui_text(w, y + 1, 1, cols - 2, "j/k choose a step, Enter does it; q leaves this for the calendar",
+        ui_text(w, y + 1, 1, cols - 2,
+                "j/k choose a step, Enter does it; q leaves this for the calendar",
                 ui_attr(UP_DIM));
     (void)a;
 }

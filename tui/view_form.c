@@ -8,8 +8,8 @@
 #include <strings.h>
 
 #include "ui.h"
-#include "words.h"
 #include "util.h"
+#include "words.h"
 #include "xmalloc.h"
 
 static struct form *cur;
@@ -82,8 +82,8 @@ void form_set(struct app *a, struct form_field *fld, const char *value)
 
 /* ---- approval steps in words ---- */
 
-static const char *const step_who[] = {"editor", "manager", "admin", "approver", "collaborator",
-                                       "any", NULL};
+static const char *const step_who[] = {"editor",       "manager", "admin", "approver",
+                                       "collaborator", "any",     NULL};
 
 struct step {
     char name[101], who[16], approver[101];
@@ -108,8 +108,10 @@ static int steps_parse(const char *text, struct step *out, size_t max, char *why
         if (!*t) continue;
         char *colon = strchr(t, ':');
         if (!colon) {
-            snprintf(why, whyn, "step \"%s\": write it as Name: who (who: editor, manager, "
-                                "admin, approver [name], collaborator, any)", t);
+            snprintf(why, whyn,
+                     "step \"%s\": write it as Name: who (who: editor, manager, "
+                     "admin, approver [name], collaborator, any)",
+                     t);
             goto bad;
         }
         *colon = 0;
@@ -123,8 +125,10 @@ static int steps_parse(const char *text, struct step *out, size_t max, char *why
         for (k = 0; step_who[k]; k++)
             if (strcasecmp(step_who[k], who) == 0) break;
         if (!step_who[k]) {
-            snprintf(why, whyn, "step \"%s\": who is editor, manager, admin, approver [name], "
-                                "collaborator or any, not \"%s\"", name, who);
+            snprintf(why, whyn,
+                     "step \"%s\": who is editor, manager, admin, approver [name], "
+                     "collaborator or any, not \"%s\"",
+                     name, who);
             goto bad;
         }
         if (rest && *trim(rest) && strcmp(step_who[k], "approver")) {
@@ -221,7 +225,8 @@ static void on_field(struct app *a, const char *text, uint64_t tag)
     snprintf(val, sizeof val, "%s", text);
     if (fld->kind == FF_CHOICE)
         for (size_t i = 0; fld->choices[i]; i++)
-            if (strcasecmp(fld->choices[i], text) == 0) snprintf(val, sizeof val, "%s", fld->choices[i]);
+            if (strcasecmp(fld->choices[i], text) == 0)
+                snprintf(val, sizeof val, "%s", fld->choices[i]);
     form_set(a, fld, val);
     /* On to the next field, as a paper form is filled in. */
     if (cur->sel + 1 < cur->n) cur->sel++;
@@ -273,12 +278,15 @@ static void form_draw(struct app *a, WINDOW *w, int rows, int cols)
         const char *v = fld->value[0] ? fld->value : "(none)";
         ui_text(w, y, lw + 3, cols - lw - 4, v, at);
         y++;
-        if (sel && fld->hint) y += ui_wrap(w, y, lw + 3, cols - lw - 4, 2, 0, fld->hint, ui_attr(UP_DIM));
+        if (sel && fld->hint)
+            y += ui_wrap(w, y, lw + 3, cols - lw - 4, 2, 0, fld->hint, ui_attr(UP_DIM));
     }
     y++;
     if (y < rows)
         ui_text(w, y, 1, cols - 2,
-                cur->sending ? "saving..." : "Enter changes the highlighted field; w saves; q leaves without saving",
+                cur->sending
+                    ? "saving..."
+                    : "Enter changes the highlighted field; w saves; q leaves without saving",
                 ui_attr(UP_DIM));
 }
 

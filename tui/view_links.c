@@ -427,8 +427,7 @@ static bool links_key(struct app *a, enum action act)
         return true;
     case ACT_LINK_REVOKE:
         if (!l) return true;
-        snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once",
-                 (long long)l->id);
+        snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once", (long long)l->id);
         app_confirm(a, label, on_revoke, (uint64_t)l->id);
         return true;
     case ACT_LINK_REGEN:

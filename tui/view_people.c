@@ -122,7 +122,8 @@ static void people_reload(struct app *a)
         /* Only admins see the team; everyone else sees their own account. */
         free_list();
         pp.v = xcalloc(1, sizeof *pp.v);
-        pp.v[0] = (struct person){.name = xstrdup(a->user ? a->user : ""), .role = xstrdup(a->role)};
+        pp.v[0] =
+            (struct person){.name = xstrdup(a->user ? a->user : ""), .role = xstrdup(a->role)};
         pp.n = 1;
         pp.loaded = true;
         app_dirty(a, DIRTY_MAIN);
@@ -162,7 +163,8 @@ static void people_draw(struct app *a, WINDOW *w, int rows, int cols)
         attr_t at = s ? ui_attr(UP_SEL) : (p->disabled ? ui_attr(UP_DIM) : A_NORMAL);
         /* Cells placed by column, measured by display width (names may be any script). */
         char mail[32];
-        snprintf(mail, sizeof mail, "%s%s", p->mail ? p->mail : "-", p->disabled ? " (disabled)" : "");
+        snprintf(mail, sizeof mail, "%s%s", p->mail ? p->mail : "-",
+                 p->disabled ? " (disabled)" : "");
         const char *cells[] = {p->name, p->role, p->email && *p->email ? p->email : "-", mail};
         static const int x0[] = {2, 23, 33, 60};
         ui_text_pad(w, 2 + r, 0, cols, "", at);
@@ -184,8 +186,10 @@ static void people_draw(struct app *a, WINDOW *w, int rows, int cols)
     }
     if (pp.shown[0] && y < rows) {
         char line[300];
-        snprintf(line, sizeof line, "Password of %s: %s  (shown once; y copies it; give it in "
-                                    "person or by phone)", pp.shown_for, pp.shown);
+        snprintf(line, sizeof line,
+                 "Password of %s: %s  (shown once; y copies it; give it in "
+                 "person or by phone)",
+                 pp.shown_for, pp.shown);
         y += ui_wrap(w, y, 1, cols - 2, 2, 0, line, ui_attr(UP_OK));
     }
     if (y < rows)
@@ -508,8 +512,9 @@ static bool people_key(struct app *a, enum action act)
             app_msg(a, true, "you cannot disable yourself");
             return true;
         }
-        snprintf(label, sizeof label, p->disabled ? "Enable %s? They can log in again"
-                                                  : "Disable %s? They are logged out and cannot log in",
+        snprintf(label, sizeof label,
+                 p->disabled ? "Enable %s? They can log in again"
+                             : "Disable %s? They are logged out and cannot log in",
                  p->name);
         app_confirm(a, label, on_disable, p->disabled ? CH_ENABLE : CH_DISABLE);
         return true;

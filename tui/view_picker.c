@@ -3,8 +3,8 @@
 #include "app.h"
 #include "form.h"
 #include "ui.h"
-#include "words.h"
 #include "util.h"
+#include "words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,13 +142,15 @@ static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
         int y = (int)i + 2, nw = cols > 60 ? 28 : cols / 3;
         ui_text_pad(w, y, 0, cols, "", at);
         ui_text(w, y, 1, nw, p->name, at);
-        if (nw + 2 < cols) ui_text(w, y, nw + 2, cols - nw - 2 < 22 ? cols - nw - 2 : 22, p->timezone, at);
+        if (nw + 2 < cols)
+            ui_text(w, y, nw + 2, cols - nw - 2 < 22 ? cols - nw - 2 : 22, p->timezone, at);
         if (nw + 25 < cols) ui_text(w, y, nw + 25, cols - nw - 25, rest, at);
     }
     if (sel < a->nprofiles && (int)a->nprofiles + 3 < rows) {
         char line[700];
         const char *st = a->profiles[sel].steps;
-        snprintf(line, sizeof line, "Approval: %s", st && *st ? st : "none (approved when submitted)");
+        snprintf(line, sizeof line, "Approval: %s",
+                 st && *st ? st : "none (approved when submitted)");
         ui_wrap(w, (int)a->nprofiles + 3, 1, cols - 2, 3, 0, line, ui_attr(UP_DIM));
     }
 }

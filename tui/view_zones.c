@@ -137,7 +137,8 @@ static void zones_draw(struct app *a, WINDOW *w, int rows, int cols)
         char off[32], line[256];
         ui_fmt_offset(off, sizeof off, name, now);
         snprintf(line, sizeof line, " %-36s %s", name, off);
-        ui_text_pad(w, 1 + r, 0, cols, line, z.top + (size_t)r == z.sel ? ui_attr(UP_SEL) : A_NORMAL);
+        ui_text_pad(w, 1 + r, 0, cols, line,
+                    z.top + (size_t)r == z.sel ? ui_attr(UP_SEL) : A_NORMAL);
     }
 }
 

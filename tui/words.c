@@ -12,8 +12,7 @@ static const struct {
     [WR_NONE] = {"", "", ""},
     [WR_VIEWER] = {"viewer", "a viewer", "reads calendars, posts and notifications"},
     [WR_EDITOR] = {"editor", "an editor", "writes posts, submits them, comments"},
-    [WR_MANAGER] = {"manager", "a manager",
-                    "approves, schedules, manages profiles and links"},
+    [WR_MANAGER] = {"manager", "a manager", "approves, schedules, manages profiles and links"},
     [WR_ADMIN] = {"admin", "an admin", "everything, and the people of the team"},
 };
 
@@ -62,7 +61,8 @@ static const struct {
 
 const char *words_error(enum gl_errcode code)
 {
-    if ((unsigned)code >= GL_ARRAY_LEN(errors) || !errors[code].words) return "Something went wrong";
+    if ((unsigned)code >= GL_ARRAY_LEN(errors) || !errors[code].words)
+        return "Something went wrong";
     return errors[code].words;
 }
 
@@ -87,10 +87,15 @@ void words_unslug(char *buf, size_t n, const char *msg)
  * (a role change goes through user.update, which anyone may call for their own e-mail) say
  * their role here. The sentence is the subject, then who may: "Links are managed" + " by
  * managers and admins." */
-#define RULE(km, ac, m, role, text)                                                               \
-    {.keymap = (km), .act = (ac), .method = (m), .least = (role), .subject = (text)}
-#define OWN(km, ac, m, role, text)                                                                \
-    {.keymap = (km), .act = (ac), .method = (m), .least = (role), .subject = (text), .own = true}
+#define RULE(km, ac, m, role, text)                                                                \
+    {                                                                                              \
+        .keymap = (km), .act = (ac), .method = (m), .least = (role), .subject = (text)             \
+    }
+#define OWN(km, ac, m, role, text)                                                                 \
+    {                                                                                              \
+        .keymap = (km), .act = (ac), .method = (m), .least = (role), .subject = (text),            \
+        .own = true                                                                                \
+    }
 static struct {
     unsigned keymap; /* a screen, or 0 for an action */
     enum action act;
@@ -151,7 +156,8 @@ static const char *check(const char *role, unsigned keymap, enum action act)
     static char said[160];
     enum words_role have = words_role_parse(role);
     for (size_t i = 0; i < GL_ARRAY_LEN(rules); i++) {
-        bool hit = keymap ? (rules[i].keymap & keymap) != 0 : (!rules[i].keymap && rules[i].act == act);
+        bool hit =
+            keymap ? (rules[i].keymap & keymap) != 0 : (!rules[i].keymap && rules[i].act == act);
         if (!hit) continue;
         if (have >= rules[i].least) return NULL;
         snprintf(said, sizeof said, "%s by %s.", rules[i].subject, who_may[rules[i].least]);
