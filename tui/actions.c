@@ -90,13 +90,10 @@ static void on_done(void *ud, uint64_t tag, const struct gl_err *err, const msgp
         return;
     }
     if (draft.id == id && draft.act == act) draft_set(0, ACT_NONE, NULL);
-    const char *status = NULL;
     const msgpack_object *st = r ? gl_map_get(r, "status") : NULL;
-    if (st) status = md_status_name(md_status_parse(st));
-    char said[64];
-    words_unslug(said, sizeof said, status); /* "awaiting approval", as people say it */
-    if (status && act != ACT_COMMENT && act != ACT_DELETE)
-        app_msg(a, false, "%s post %lld: now %s", verb, (long long)id, said);
+    if (st && act != ACT_COMMENT && act != ACT_DELETE)
+        app_msg(a, false, "%s post %lld: now %s", verb, (long long)id,
+                words_status(md_status_parse(st)));
     else
         app_msg(a, false, "%s post %lld", verb, (long long)id);
     app_posts_changed(a, 0);

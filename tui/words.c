@@ -82,6 +82,27 @@ void words_unslug(char *buf, size_t n, const char *msg)
         if (*p == '_' && p > buf && p[1] && p[-1] != ' ' && p[1] != ' ') *p = ' ';
 }
 
+const char *words_status(enum md_status s)
+{
+    static char said[MS_COUNT][32];
+    if ((unsigned)s >= MS_COUNT) s = MS_UNKNOWN;
+    if (!said[s][0]) words_unslug(said[s], sizeof said[s], md_status_name(s));
+    return said[s];
+}
+
+const char *words_history(const char *type)
+{
+    static const struct {
+        const char *type, *said;
+    } differ[] = {
+        {"rejected", "changes requested"},
+        {"commented", "comment"},
+    };
+    for (size_t i = 0; i < GL_ARRAY_LEN(differ); i++)
+        if (strcmp(differ[i].type, type) == 0) return differ[i].said;
+    return type;
+}
+
 /* Who may use what. Where one RPC method decides, its role is the daemon's (server.describe,
  * learnt at login; the default here is the protocol's), so the two cannot disagree; the others
  * (a role change goes through user.update, which anyone may call for their own e-mail) say

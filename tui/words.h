@@ -10,6 +10,7 @@
 #include <msgpack.h>
 
 #include "keys.h"
+#include "model.h"
 #include "rpc.h"
 
 /* Staff roles, lowest first; WR_NONE for a name the client does not know. */
@@ -28,6 +29,11 @@ const char *words_error(enum gl_errcode code);
 void words_error_say(char *buf, size_t n, const struct gl_err *err);
 /* The daemon's message with its slugs in words ("awaiting_approval" → "awaiting approval"). */
 void words_unslug(char *buf, size_t n, const char *msg);
+
+/* A status as people say it ("changes requested"), from the status table of model.c. */
+const char *words_status(enum md_status s);
+/* A history entry's type as people say it ("asked for changes" for "rejected"). */
+const char *words_history(const char *type);
 
 /* Takes the role of each method from the daemon's server.describe result, so what the client
  * says agrees with what the daemon enforces. */

@@ -445,6 +445,10 @@ def test_errors_are_said_in_words(daemon, tuis):
     t.wait_for(r"\| online")
     t.keys("2")
     t.wait_for(r"Approval queue: 1 post")
+    # Statuses as people say them, in the detail and its history.
+    t.wait_for(rf"Post {post}\s+awaiting approval")
+    t.wait_for(r"submitted by admin: draft -> awaiting approval")
+    assert "_" not in t.screen()
     t.keys("S")  # schedule: only an approved post can be
     m = t.wait_for(rf"post {post} not scheduled: (.*)")
     said = m.group(1)

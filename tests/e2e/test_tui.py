@@ -364,7 +364,7 @@ def open_queue(daemon, tuis, n):
 def test_queue_approve(daemon, tuis, queue_setup):
     admin, _, ids = queue_setup
     t = open_queue(daemon, tuis, 5)
-    t.wait_for(rf"Post {ids[0]}\s+awaiting_approval")
+    t.wait_for(rf"Post {ids[0]}\s+awaiting approval")
     t.keys("a")
     t.wait_for(rf"approved post {ids[0]}")
     assert admin.call("post.get", id=ids[0])["status"] in ("approved", "scheduled")
@@ -376,7 +376,7 @@ def test_queue_reject_with_note(daemon, tuis, queue_setup):
     admin, _, ids = queue_setup
     t = open_queue(daemon, tuis, 5)
     t.keys("j")
-    t.wait_for(rf"Post {ids[1]}\s+awaiting_approval")
+    t.wait_for(rf"Post {ids[1]}\s+awaiting approval")
     t.keys("r")
     t.wait_for(rf"Reject post {ids[1]}, note:")
     t.type("Shorter caption, please 🙏")
@@ -570,7 +570,7 @@ def test_resize_keeps_the_grid_whole(demo_daemon, tuis):
 def test_second_client_change_shows_without_a_key(daemon, tuis, queue_setup):
     admin, _, ids = queue_setup
     t = open_queue(daemon, tuis, 5)
-    t.wait_for(rf"Post {ids[0]}\s+awaiting_approval")
+    t.wait_for(rf"Post {ids[0]}\s+awaiting approval")
     # Another person: one's own doing is no notification (protocol/README.md).
     other = make_user(daemon, admin, "mona", "manager")
     other.call("post.approve", id=ids[0])
