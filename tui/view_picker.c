@@ -149,7 +149,7 @@ static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
     if (sel < a->nprofiles && (int)a->nprofiles + 3 < rows) {
         char line[700];
         const char *st = a->profiles[sel].steps;
-        snprintf(line, sizeof line, "Approval: %s",
+        snprintf(line, sizeof line, "Approval steps: %s",
                  st && *st ? st : "none (approved when submitted)");
         ui_wrap(w, (int)a->nprofiles + 3, 1, cols - 2, 3, 0, line, ui_attr(UP_DIM));
     }

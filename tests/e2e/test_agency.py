@@ -400,7 +400,7 @@ def test_profile_edit_steps_and_checks(daemon, tuis):
     t.wait_for(r"\| online")
     t.keys("p")
     t.wait_for(r"Profiles")
-    t.wait_for(r"Approval: Approval: any")
+    t.wait_for(r"Approval steps: Approval: any")
     t.keys("e")
     t.wait_for(r"Profile Acme")
     for _ in range(4):
@@ -454,3 +454,42 @@ def test_errors_are_said_in_words(daemon, tuis):
     said = m.group(1)
     assert "awaiting approval" in said and "_" not in said and "invalid" not in said, said
     assert admin.call("post.get", id=post)["status"] == "awaiting_approval"
+
+
+def cell_of(line, text):
+    """The screen column where text starts on line (wide characters count two), or -1."""
+    from test_tui import columns
+    cells, want = columns(line), list(text)
+    for x in range(len(cells) - len(want) + 1):
+        if cells[x:x + len(want)] == want:
+            return x
+    return -1
+
+
+def test_new_screens_measure_wide_names_and_redraw_on_resize(daemon, tuis):
+    from test_tui import columns
+    admin = daemon.client()
+    admin.call("profile.create", name="抹茶 Café ☕", timezone="Asia/Tokyo", platforms=["x"])
+    admin.call("profile.create", name="Plain", timezone="Europe/Paris", platforms=["x"])
+    admin.call("user.create", name="lei", password=PASSWORD, role="editor")
+    t = tuis(daemon)
+    t.wait_for(r"\| online")
+    t.keys("p")
+    t.wait_for(r"Asia/Tokyo")
+    lines = t.screen().split("\n")
+    tokyo = [cell_of(l, "Asia/Tokyo") for l in lines if "Asia/Tokyo" in l and "|" not in l]
+    paris = [cell_of(l, "Europe/Paris") for l in lines if "Europe/Paris" in l and "|" not in l]
+    assert tokyo == paris and tokyo[0] > 0, t.screen()  # the wide name kept its zone in line
+    t.keys("5")
+    t.wait_for(r"People: 2")
+    lines = t.screen().split("\n")
+    roles = [cell_of(l, "editor") for l in lines if l.startswith("  lei")] + \
+        [10 + cell_of(l[10:], "admin") for l in lines if l.startswith("  admin")]
+    assert len(roles) == 2 and len(set(roles)) == 1, t.screen()
+    # Resized, the screen is drawn again for the new size, and back.
+    t.resize(100, 30)
+    t.wait_for(r"People: 2")
+    assert max(len(columns(l)) for l in t.screen().split("\n")) <= 100
+    t.resize(80, 24)
+    t.wait_for(r"People: 2")
+    assert len(t.screen().rstrip("\n").split("\n")) <= 24
