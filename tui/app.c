@@ -467,6 +467,10 @@ static void on_prepare(uv_prepare_t *h)
         uv_stop(a->loop);
         return;
     }
+    if (a->notify_wanted && a->authed) {
+        a->notify_wanted = false;
+        app_reload_notifications(a);
+    }
     if (a->reload_wanted && a->authed) {
         unsigned want = a->reload_wanted;
         a->reload_wanted = 0;
@@ -868,8 +872,9 @@ static void on_notify(void *ud, const char *method, size_t len, const msgpack_ob
     for (size_t i = 0; i < GL_ARRAY_LEN(all_views); i++)
         if (all_views[i]->event) all_views[i]->event(a, &e);
     md_event_free(&e);
-    /* The stored list (notify.list) is the one shown: it has what the daemon kept for us. */
-    if (!mine) app_reload_notifications(a);
+    /* The stored list (notify.list) is the one shown: it has what the daemon kept for us.
+     * Fetched once per loop iteration however many events came (a bulk approval sends many). */
+    if (!mine) a->notify_wanted = true;
     app_dirty(a, DIRTY_ALL);
 }
 

@@ -76,6 +76,7 @@ struct app {
     int depth;
     unsigned dirty;
     unsigned reload_wanted; /* screens (by keymap bit) to reload before the next draw */
+    bool notify_wanted;     /* fetch the stored notifications before the next draw */
     char msg[400];
     bool msg_err;
     struct md_event *events; /* the stored notifications (notify.list), newest last */

@@ -290,6 +290,14 @@ static void form_draw(struct app *a, WINDOW *w, int rows, int cols)
                 ui_attr(UP_DIM));
 }
 
+static void on_leave(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text) return;
+    close_form(a);
+    app_msg(a, false, "not saved");
+}
+
 static bool form_key(struct app *a, enum action act)
 {
     if (!cur) return false;
@@ -308,10 +316,18 @@ static bool form_key(struct app *a, enum action act)
         cur->sending = true;
         cur->save(a, cur);
         break;
-    case ACT_BACK:
+    case ACT_BACK: {
+        bool changed = false;
+        for (size_t i = 0; i < cur->n; i++)
+            changed |= cur->f[i].changed;
+        if (changed) {
+            /* What was typed cannot be had back: one key to be sure. */
+            app_confirm(a, "Leave without saving what you typed?", on_leave, 0);
+            return true;
+        }
         close_form(a);
-        app_msg(a, false, "not saved");
         return true;
+    }
     default:
         return false;
     }

@@ -427,6 +427,13 @@ def test_profile_edit_steps_and_checks(daemon, tuis):
     t.keys("k", "k", "k", "k", "k", "k", "Enter")
     t.wait_for(r"Name: Acme")
     t.keys("Escape")
+    t.wait_gone(r"Name: Acme")
+    t.wait_for(r"Profile Acme")
+    # Leaving with answers typed asks one key first; n stays.
+    t.keys("q")
+    t.wait_for(r"Leave without saving what you typed\? \(y/n\)")
+    t.keys("n")
+    t.wait_gone(r"Leave without saving")
     t.wait_for(r"Profile Acme")
     t.keys("w")
     t.wait_for(r"profile saved")
