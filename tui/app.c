@@ -331,7 +331,7 @@ static void draw_prompt(struct app *a, int cols)
     struct prompt *p = &a->prompt;
     WINDOW *w = a->status;
     /* The label leaves room for typing; a y/n question needs none. */
-    int lw = ui_text(w, 1, 0, p->onekey ? cols - 1 : cols * 2 / 3, p->label, A_BOLD);
+    int lw = ui_text(w, 1, 0, p->onekey ? cols - 1 : cols - 20, p->label, A_BOLD);
     waddch(w, ' ');
     int x0 = lw + 1, room = cols - x0 - 1;
     if (room < 1) return;

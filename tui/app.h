@@ -35,7 +35,7 @@ struct view {
 };
 
 extern struct view view_login, view_calendar, view_day, view_queue, view_post, view_links,
-    view_notify, view_help, view_picker, view_form, view_zones, view_people, view_first;
+    view_notify, view_help, view_picker, view_form, view_zones, view_people, view_first, view_steps;
 
 enum { DIRTY_MAIN = 1, DIRTY_STATUS = 2, DIRTY_ALL = 3 };
 

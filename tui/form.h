@@ -70,6 +70,17 @@ const char *people_shown_password(void);
 
 /* Approval steps between the form's words and the wire: "Review: manager; Client: approver
  * Jane" parses into steps packed as the protocol's list; false (with why) when it does not. */
+enum { FORM_STEPS_MAX = 5 };
+struct form_step {
+    char name[101], who[16], approver[101];
+};
+/* Who decides a step, in the protocol's words: NULL-terminated. */
+extern const char *const form_step_who[];
+/* Returns the count, or -1 with why. */
+int form_steps_parse(const char *text, struct form_step *out, size_t max, char *why, size_t whyn);
+void form_steps_format(const struct form_step *s, size_t n, char *buf, size_t len);
+/* The list of a profile's approval steps: add, change, remove, reorder; kept in fld. */
+void view_steps_open(struct app *a, struct form_field *fld);
 bool form_steps_pack(const char *text, msgpack_packer *pk, char *why, size_t whyn);
 bool form_steps_check(const char *text, char *why, size_t whyn);
 

@@ -31,6 +31,7 @@ enum {
     ZON = KM_ZONES,
     PPL = KM_PEOPLE,
     FST = KM_FIRST,
+    STP = KM_STEPS,
     GLB = KM_GLOBAL
 };
 
@@ -127,6 +128,14 @@ static const struct binding table[] = {
     KC(FRM, KEY_ENTER, ACT_EDIT_FIELD, "change the field"),
     K(FRM, 'e', ACT_EDIT_FIELD, "change the field"),
     K(FRM, 'w', ACT_SAVE, "save"),
+    /* approval steps */
+    K(STP, 'n', ACT_STEP_ADD, "add a step (name, who decides)"),
+    K(STP, '\n', ACT_EDIT_FIELD, "change the step"),
+    KC(STP, KEY_ENTER, ACT_EDIT_FIELD, "change the step"),
+    K(STP, 'e', ACT_EDIT_FIELD, "change the step"),
+    K(STP, 'x', ACT_STEP_REMOVE, "remove the step"),
+    K(STP, 'J', ACT_STEP_LATER, "move the step later"),
+    K(STP, 'K', ACT_STEP_EARLIER, "move the step earlier"),
     /* people */
     K(PPL, 'n', ACT_USER_NEW, "invite a colleague (name, role, e-mail)"),
     K(PPL, 'o', ACT_USER_ROLE, "change the role"),
@@ -281,6 +290,7 @@ void keys_dump(FILE *out)
         {KM_PICKER | KM_LIST, "Profiles"},
         {KM_FORM, "Form (profile, colleague)"},
         {KM_ZONES | KM_LIST, "Time zones"},
+        {KM_STEPS | KM_LIST, "Approval steps"},
         {KM_PEOPLE | KM_LIST, "People"},
         {KM_FIRST | KM_LIST, "First run"},
         {KM_HELP, "Help"},

@@ -23,6 +23,7 @@ enum keymap {
     KM_ZONES = 1 << 11,
     KM_PEOPLE = 1 << 12,
     KM_FIRST = 1 << 13,
+    KM_STEPS = 1 << 14,
     KM_PROFILES = KM_PICKER, /* the picker is the profiles screen */
 };
 
@@ -89,6 +90,10 @@ enum action {
     ACT_USER_MAIL,
     ACT_MY_PASSWORD,
     ACT_COPY,
+    ACT_STEP_ADD,
+    ACT_STEP_REMOVE,
+    ACT_STEP_LATER,
+    ACT_STEP_EARLIER,
 };
 
 struct binding {

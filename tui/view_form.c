@@ -82,12 +82,9 @@ void form_set(struct app *a, struct form_field *fld, const char *value)
 
 /* ---- approval steps in words ---- */
 
-static const char *const step_who[] = {"editor",       "manager", "admin", "approver",
+const char *const form_step_who[] = {"editor",       "manager", "admin", "approver",
                                        "collaborator", "any",     NULL};
 
-struct step {
-    char name[101], who[16], approver[101];
-};
 
 static char *trim(char *s)
 {
@@ -99,7 +96,7 @@ static char *trim(char *s)
     return s;
 }
 
-static int steps_parse(const char *text, struct step *out, size_t max, char *why, size_t whyn)
+int form_steps_parse(const char *text, struct form_step *out, size_t max, char *why, size_t whyn)
 {
     char *copy = xstrdup(text), *save = NULL;
     int n = 0;
@@ -122,16 +119,16 @@ static int steps_parse(const char *text, struct step *out, size_t max, char *why
             goto bad;
         }
         size_t k;
-        for (k = 0; step_who[k]; k++)
-            if (strcasecmp(step_who[k], who) == 0) break;
-        if (!step_who[k]) {
+        for (k = 0; form_step_who[k]; k++)
+            if (strcasecmp(form_step_who[k], who) == 0) break;
+        if (!form_step_who[k]) {
             snprintf(why, whyn,
                      "step \"%s\": who is editor, manager, admin, approver [name], "
                      "collaborator or any, not \"%s\"",
                      name, who);
             goto bad;
         }
-        if (rest && *trim(rest) && strcmp(step_who[k], "approver")) {
+        if (rest && *trim(rest) && strcmp(form_step_who[k], "approver")) {
             snprintf(why, whyn, "step \"%s\": only an approver step names someone", name);
             goto bad;
         }
@@ -140,7 +137,7 @@ static int steps_parse(const char *text, struct step *out, size_t max, char *why
             goto bad;
         }
         snprintf(out[n].name, sizeof out[n].name, "%s", name);
-        snprintf(out[n].who, sizeof out[n].who, "%s", step_who[k]);
+        snprintf(out[n].who, sizeof out[n].who, "%s", form_step_who[k]);
         snprintf(out[n].approver, sizeof out[n].approver, "%s", rest ? trim(rest) : "");
         n++;
     }
@@ -151,16 +148,25 @@ bad:
     return -1;
 }
 
+void form_steps_format(const struct form_step *s, size_t n, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && k < len; i++)
+        k += (size_t)snprintf(buf + k, len - k, "%s%s: %s%s%s", i ? "; " : "", s[i].name, s[i].who,
+                              s[i].approver[0] ? " " : "", s[i].approver);
+}
+
 bool form_steps_check(const char *text, char *why, size_t whyn)
 {
-    struct step s[5];
-    return steps_parse(text, s, 5, why, whyn) >= 0;
+    struct form_step s[FORM_STEPS_MAX];
+    return form_steps_parse(text, s, FORM_STEPS_MAX, why, whyn) >= 0;
 }
 
 bool form_steps_pack(const char *text, msgpack_packer *pk, char *why, size_t whyn)
 {
-    struct step s[5];
-    int n = steps_parse(text, s, 5, why, whyn);
+    struct form_step s[FORM_STEPS_MAX];
+    int n = form_steps_parse(text, s, FORM_STEPS_MAX, why, whyn);
     if (n < 0) return false;
     msgpack_pack_array(pk, (size_t)n);
     for (int i = 0; i < n; i++) {
@@ -242,6 +248,9 @@ static void edit_field(struct app *a)
         return;
     case FF_ZONE:
         view_zones_open(a, fld);
+        return;
+    case FF_STEPS:
+        view_steps_open(a, fld);
         return;
     case FF_CHOICE: {
         size_t len = (size_t)snprintf(label, sizeof label, "%s (", fld->label);

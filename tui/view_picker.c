@@ -104,8 +104,8 @@ void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(s
     fld = form_add(f, "Week starts on", FF_CHOICE, p && p->week_sunday ? "sunday" : "monday");
     fld->choices = week_starts;
     fld = form_add(f, "Approval steps", FF_STEPS, p ? p->steps : "Approval: any");
-    fld->hint = "in order, \"Name: who\" separated by ;  who: editor, manager, admin, approver "
-                "[their name], collaborator, any.  e.g. Review: manager; Client: approver Jane";
+    fld->hint = "in order, each decided by a staff role, an approval link's approver, "
+                "collaborators or any: Enter opens the list of steps";
     fld = form_add(f, "Approval schedules", FF_BOOL, p && p->auto_schedule ? "yes" : "no");
     fld->hint = "yes: a post approved is scheduled at once (Enter toggles)";
     char rem[32];
