@@ -75,18 +75,47 @@ void words_error_say(char *buf, size_t n, const struct gl_err *err)
         snprintf(buf, n, "%s", words_error(err->code));
 }
 
+/* The wire's names that the daemon's messages may carry, as people say them. Statuses come from
+ * the status table (model.c); these are the argument names. Nothing else is touched, so a user
+ * called jane_doe keeps her name. */
+static const struct {
+    const char *slug, *said;
+} fields[] = {
+    {"scheduled_at", "the time"},       {"ttl_days", "the days"},
+    {"expires_at", "the expiry"},       {"reminder_minutes", "the reminder"},
+    {"week_start", "the week's start"}, {"auto_schedule", "approval schedules"},
+};
+
+static void replace_all(char *buf, size_t n, const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to);
+    for (char *p = strstr(buf, from); p; p = strstr(p + tl, from)) {
+        size_t rest = strlen(p + fl);
+        if ((size_t)(p - buf) + tl + rest + 1 > n) return;
+        memmove(p + tl, p + fl, rest + 1);
+        memcpy(p, to, tl);
+    }
+}
+
 void words_unslug(char *buf, size_t n, const char *msg)
 {
     snprintf(buf, n, "%s", msg ? msg : "");
-    for (char *p = buf; *p; p++)
-        if (*p == '_' && p > buf && p[1] && p[-1] != ' ' && p[1] != ' ') *p = ' ';
+    for (int s = 0; s < MS_UNKNOWN; s++)
+        if (strchr(md_status_name((enum md_status)s), '_'))
+            replace_all(buf, n, md_status_name((enum md_status)s), words_status((enum md_status)s));
+    for (size_t i = 0; i < GL_ARRAY_LEN(fields); i++)
+        replace_all(buf, n, fields[i].slug, fields[i].said);
 }
 
 const char *words_status(enum md_status s)
 {
     static char said[MS_COUNT][32];
     if ((unsigned)s >= MS_COUNT) s = MS_UNKNOWN;
-    if (!said[s][0]) words_unslug(said[s], sizeof said[s], md_status_name(s));
+    if (!said[s][0]) {
+        snprintf(said[s], sizeof said[s], "%s", md_status_name(s));
+        for (char *p = said[s]; *p; p++)
+            if (*p == '_') *p = ' '; /* "changes_requested": "changes requested" */
+    }
     return said[s];
 }
 
