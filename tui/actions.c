@@ -4,17 +4,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tz.h"
 #include "ui.h"
 #include "util.h"
+#include "words.h"
 #include "xmalloc.h"
 
 /* The post a prompt is about: only one prompt is open at a time. */
 static struct {
     int64_t id, profile;
     char zone[80];
-    int64_t *ids; /* bulk reject */
+    int64_t *ids; /* bulk approve and reject */
     size_t nids;
 } cur;
 
@@ -88,11 +90,10 @@ static void on_done(void *ud, uint64_t tag, const struct gl_err *err, const msgp
         return;
     }
     if (draft.id == id && draft.act == act) draft_set(0, ACT_NONE, NULL);
-    const char *status = NULL;
     const msgpack_object *st = r ? gl_map_get(r, "status") : NULL;
-    if (st) status = md_status_name(md_status_parse(st));
-    if (status && act != ACT_COMMENT && act != ACT_DELETE)
-        app_msg(a, false, "%s post %lld: now %s", verb, (long long)id, status);
+    if (st && act != ACT_COMMENT && act != ACT_DELETE)
+        app_msg(a, false, "%s post %lld: now %s", verb, (long long)id,
+                words_status(md_status_parse(st)));
     else
         app_msg(a, false, "%s post %lld", verb, (long long)id);
     app_posts_changed(a, 0);
@@ -134,18 +135,35 @@ static void on_comment(struct app *a, const char *text, uint64_t tag)
     conn_send(a->conn, on_done, a, mktag(ACT_COMMENT, cur.id));
 }
 
+static void on_reschedule(struct app *a, const char *text, uint64_t tag);
+
+/* Asked again where it was typed, with the reason on the bar and the text kept for editing. */
+static void reask_reschedule(struct app *a, const char *text)
+{
+    char label[160];
+    snprintf(label, sizeof label, "Reschedule post %lld (%s):", (long long)cur.id, cur.zone);
+    draft_set(cur.id, ACT_RESCHEDULE, text);
+    app_prompt(a, label, text, false, on_reschedule, 0);
+    a->prompt.selected = false;
+}
+
 static void on_reschedule(struct app *a, const char *text, uint64_t tag)
 {
     (void)tag;
     if (!text) return;
     int y, mo, d, h, mi;
     if (ui_parse_datetime(text, &y, &mo, &d, &h, &mi) != 0) {
-        draft_set(cur.id, ACT_RESCHEDULE, text);
         app_msg(a, true, "'%s' is not a date and time like 2025-11-21 09:30", text);
+        reask_reschedule(a, text);
+        return;
+    }
+    int64_t at = gl_tz_to_utc(cur.zone, y, mo, d, h, mi);
+    if (at <= (int64_t)time(NULL)) {
+        app_msg(a, true, "%s is in the past (%s time): choose a later one", text, cur.zone);
+        reask_reschedule(a, text);
         return;
     }
     draft_set(cur.id, ACT_RESCHEDULE, text);
-    int64_t at = gl_tz_to_utc(cur.zone, y, mo, d, h, mi);
     msgpack_packer *pk = conn_begin(a->conn, "post.reschedule");
     msgpack_pack_map(pk, 2);
     gl_pack_kv_int(pk, "id", cur.id);
@@ -233,8 +251,8 @@ bool act_post(struct app *a, enum action act, const struct md_post *p)
         break;
     }
     case ACT_DELETE:
-        snprintf(label, sizeof label, "Delete post %lld for good? (y/n)", (long long)p->id);
-        app_prompt(a, label, NULL, false, on_delete_confirm, 0);
+        snprintf(label, sizeof label, "Delete post %lld for good?", (long long)p->id);
+        app_confirm(a, label, on_delete_confirm, 0);
         break;
     case ACT_EDIT_CAPTION:
         edit_caption(a, p);
@@ -260,10 +278,12 @@ static void on_bulk(void *ud, uint64_t tag, const struct gl_err *err, const msgp
         app_msg(a, false, "%s %zu of %zu...", bulk.verb, bulk.ok + bulk.failed, bulk.total);
         return;
     }
-    if (bulk.failed)
+    if (bulk.failed) {
+        char why[300];
+        words_error_say(why, sizeof why, &bulk.first);
         app_msg(a, true, "%s %zu of %zu; %zu failed: %s", bulk.verb, bulk.ok, bulk.total,
-                bulk.failed, bulk.first.message);
-    else
+                bulk.failed, why);
+    } else
         app_msg(a, false, "%s %zu post%s", bulk.verb, bulk.ok, bulk.ok == 1 ? "" : "s");
     app_posts_changed(a, 0);
 }
@@ -276,19 +296,40 @@ static void bulk_start(const char *verb, size_t n)
     bulk.verb = verb;
 }
 
+static void on_approve_many(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text) {
+        app_msg(a, false, "nothing approved");
+        return;
+    }
+    bulk_start("approved", cur.nids);
+    for (size_t i = 0; i < cur.nids; i++) {
+        msgpack_packer *pk = conn_begin(a->conn, "post.approve");
+        msgpack_pack_map(pk, 1);
+        gl_pack_kv_int(pk, "id", cur.ids[i]);
+        conn_send(a->conn, on_bulk, a, bulk.serial);
+    }
+}
+
 void act_approve_many(struct app *a, const int64_t *ids, size_t n)
 {
     if (!n) {
         app_msg(a, true, "nothing tagged: tag posts with Space first");
         return;
     }
-    bulk_start("approved", n);
-    for (size_t i = 0; i < n; i++) {
-        msgpack_packer *pk = conn_begin(a->conn, "post.approve");
-        msgpack_pack_map(pk, 1);
-        gl_pack_kv_int(pk, "id", ids[i]);
-        conn_send(a->conn, on_bulk, a, bulk.serial);
+    free(cur.ids);
+    cur.ids = xcalloc(n, sizeof *cur.ids);
+    memcpy(cur.ids, ids, n * sizeof *ids);
+    cur.nids = n;
+    if (n == 1) {
+        on_approve_many(a, "y", 0);
+        return;
     }
+    /* Many posts at once: one key to be sure. */
+    char label[96];
+    snprintf(label, sizeof label, "Approve %zu tagged posts?", n);
+    app_confirm(a, label, on_approve_many, 0);
 }
 
 static void on_bulk_note(struct app *a, const char *text, uint64_t tag)

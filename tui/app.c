@@ -16,13 +16,12 @@
 #include "actions.h"
 #include "ui.h"
 #include "util.h"
+#include "words.h"
 #include "xmalloc.h"
 
-#define MAX_EVENTS 500
-
 static struct view *const all_views[] = {
-    &view_login, &view_calendar, &view_day,  &view_queue,  &view_post,
-    &view_links, &view_notify,   &view_help, &view_picker,
+    &view_login, &view_calendar, &view_day,  &view_queue, &view_post,   &view_links, &view_notify,
+    &view_help,  &view_picker,   &view_form, &view_zones, &view_people, &view_first,
 };
 
 static WINDOW *inwin; /* never drawn: reading keys from it never triggers a refresh */
@@ -44,11 +43,22 @@ struct view *app_top(struct app *a)
     return a->depth ? a->stack[a->depth - 1] : &view_login;
 }
 
+/* Who may not use a screen is told so in words (words.c), and it asks the daemon nothing. */
+static bool allowed(const struct app *a, const struct view *v)
+{
+    return !words_forbidden_screen(a->role, v->keymap);
+}
+
+static void enter(struct app *a, struct view *v)
+{
+    if (v->enter && allowed(a, v)) v->enter(a);
+}
+
 void app_push(struct app *a, struct view *v)
 {
     if (a->depth == (int)GL_ARRAY_LEN(a->stack)) return;
     a->stack[a->depth++] = v;
-    if (v->enter) v->enter(a);
+    enter(a, v);
     app_dirty(a, DIRTY_ALL);
 }
 
@@ -59,8 +69,7 @@ void app_pop(struct app *a)
         return;
     }
     a->depth--;
-    struct view *v = app_top(a);
-    if (v->enter) v->enter(a);
+    enter(a, app_top(a));
     app_dirty(a, DIRTY_ALL);
 }
 
@@ -69,7 +78,7 @@ void app_go(struct app *a, struct view *v)
     a->depth = 0;
     a->stack[a->depth++] = &view_calendar;
     if (v != &view_calendar) a->stack[a->depth++] = v;
-    if (v->enter) v->enter(a);
+    enter(a, v);
     app_dirty(a, DIRTY_ALL);
 }
 
@@ -90,7 +99,9 @@ void app_msg(struct app *a, bool err, const char *fmt, ...)
 
 void app_rpc_error(struct app *a, const char *what, const struct gl_err *err)
 {
-    app_msg(a, true, "%s: %s (%s)", what, err->message, gl_errcode_slug(err->code));
+    char said[300];
+    words_error_say(said, sizeof said, err);
+    app_msg(a, true, "%s: %s", what, said);
 }
 
 const struct md_profile *app_profile_by_id(const struct app *a, int64_t id)
@@ -148,15 +159,27 @@ void app_prompt(struct app *a, const char *label, const char *initial, bool hidd
     }
     p->buf[p->len] = 0;
     p->cur = p->len;
+    p->selected = p->len > 0 && !hidden;
+    p->onekey = false;
     p->fn = fn;
     p->tag = tag;
     app_dirty(a, DIRTY_STATUS);
+}
+
+void app_confirm(struct app *a, const char *question, prompt_fn fn, uint64_t tag)
+{
+    char label[96];
+    snprintf(label, sizeof label, "%s (y/n)", question);
+    app_prompt(a, label, NULL, false, fn, tag);
+    a->prompt.onekey = true;
 }
 
 static void prompt_finish(struct app *a, bool ok)
 {
     struct prompt *p = &a->prompt;
     p->active = false;
+    if (a->msg_err) a->msg[0] = '\0'; /* answered: the reason it was asked again is old */
+    a->msg_err = false;
     app_dirty(a, DIRTY_ALL);
     char *text = NULL;
     if (ok) {
@@ -177,9 +200,42 @@ static void prompt_finish(struct app *a, bool ok)
     }
 }
 
+/* A prompt that starts with a value has it selected, as a browser's address bar does: typing
+ * replaces it, deleting removes it, moving the cursor keeps it for editing. */
+static void prompt_unselect(struct prompt *p, wint_t ch, bool code)
+{
+    if (!p->selected) return;
+    p->selected = false;
+    bool replaces = code ? (ch == KEY_BACKSPACE || ch == KEY_DC)
+                         : (ch >= 32 && ch != 127) || ch == 8 || ch == 127 || ch == 21 || ch == 11;
+    if (replaces) {
+        p->len = p->cur = 0;
+        p->buf[0] = 0;
+    }
+}
+
 static void prompt_key(struct app *a, wint_t ch, bool code)
 {
     struct prompt *p = &a->prompt;
+    if (p->onekey) {
+        if (!code && (ch == 'y' || ch == 'Y')) {
+            p->buf[0] = L'y';
+            p->len = 1;
+            prompt_finish(a, true);
+        } else if (!code && (ch == 'n' || ch == 'N' || ch == 27 || ch == 7)) {
+            prompt_finish(a, false);
+        }
+        return;
+    }
+    bool was_selected = p->selected;
+    if (!(code ? ch == KEY_ENTER : ch == '\n' || ch == '\r' || ch == 27 || ch == 7))
+        prompt_unselect(p, ch, code);
+    if (was_selected && !p->selected && p->len == 0 &&
+        (code ? ch == KEY_BACKSPACE || ch == KEY_DC
+              : ch == 8 || ch == 127 || ch == 21 || ch == 11)) {
+        app_dirty(a, DIRTY_STATUS);
+        return; /* the deletion was the removal of the selection */
+    }
     if (code) {
         switch (ch) {
         case KEY_ENTER:
@@ -274,7 +330,8 @@ static void draw_prompt(struct app *a, int cols)
 {
     struct prompt *p = &a->prompt;
     WINDOW *w = a->status;
-    int lw = ui_text(w, 1, 0, cols / 2, p->label, A_BOLD);
+    /* The label leaves room for typing; a y/n question needs none. */
+    int lw = ui_text(w, 1, 0, p->onekey ? cols - 1 : cols - 20, p->label, A_BOLD);
     waddch(w, ' ');
     int x0 = lw + 1, room = cols - x0 - 1;
     if (room < 1) return;
@@ -288,6 +345,7 @@ static void draw_prompt(struct app *a, int cols)
         start++;
     }
     int x = x0;
+    if (p->selected) wattron(w, A_REVERSE);
     for (size_t i = start; i < p->len; i++) {
         wchar_t c = p->hidden ? L'*' : p->buf[i];
         int cw = wcwidth(c);
@@ -296,6 +354,7 @@ static void draw_prompt(struct app *a, int cols)
         mvwaddnwstr(w, 1, x, &c, 1);
         x += cw;
     }
+    if (p->selected) wattroff(w, A_REVERSE);
     wmove(w, 1, x0 + wcur);
 }
 
@@ -352,13 +411,27 @@ static void draw(struct app *a)
         getmaxyx(a->main, mr, mc);
         werase(a->main);
         struct view *v = app_top(a);
-        v->draw(a, a->main, mr, mc);
+        const char *no = words_forbidden_screen(a->role, v->keymap);
+        if (no) {
+            char title[64];
+            snprintf(title, sizeof title, " %c%s", v->name[0] - 32, v->name + 1);
+            ui_text_pad(a->main, 0, 0, mc, title, ui_attr(UP_TITLE) | A_REVERSE);
+            char *line =
+                xasprintf("%s You are %s.", no, words_role_article(words_role_parse(a->role)));
+            ui_wrap(a->main, 2, 2, mc - 4, mr - 2, 0, line, A_BOLD);
+            free(line);
+        } else {
+            v->draw(a, a->main, mr, mc);
+        }
         wnoutrefresh(a->main);
     }
     if (a->dirty & (DIRTY_STATUS | DIRTY_MAIN)) {
         werase(a->status);
         draw_status(a, cols);
         if (a->prompt.active) {
+            /* A prompt asked again says why on the bar above it, where it is seen. */
+            if (a->msg[0] && a->msg_err)
+                ui_text_pad(a->status, 0, 0, cols, a->msg, ui_attr(UP_ERR) | A_BOLD);
             wmove(a->status, 1, 0);
             wclrtoeol(a->status);
             draw_prompt(a, cols);
@@ -394,6 +467,10 @@ static void on_prepare(uv_prepare_t *h)
         uv_stop(a->loop);
         return;
     }
+    if (a->notify_wanted && a->authed) {
+        a->notify_wanted = false;
+        app_reload_notifications(a);
+    }
     if (a->reload_wanted && a->authed) {
         unsigned want = a->reload_wanted;
         a->reload_wanted = 0;
@@ -401,7 +478,7 @@ static void on_prepare(uv_prepare_t *h)
         unsigned done = 0;
         for (int i = 0; i < a->depth; i++) {
             struct view *v = a->stack[i];
-            if ((v->keymap & want) && !(v->keymap & done) && v->reload) {
+            if ((v->keymap & want) && !(v->keymap & done) && v->reload && allowed(a, v)) {
                 done |= v->keymap;
                 v->reload(a);
             }
@@ -452,6 +529,9 @@ static void global_action(struct app *a, enum action act)
     case ACT_GO_NOTIFY:
         app_go(a, &view_notify);
         break;
+    case ACT_GO_PEOPLE:
+        app_go(a, &view_people);
+        break;
     case ACT_PICK_PROFILE:
         if (app_top(a) != &view_picker) app_push(a, &view_picker);
         break;
@@ -484,7 +564,14 @@ static void handle_key(struct app *a, wint_t ch, bool code)
         a->msg[0] = '\0';
         app_dirty(a, DIRTY_STATUS);
     }
-    if (v->key && v->key(a, act)) return;
+    /* An action the role may not use is refused in words before any prompt is asked. */
+    const char *no =
+        act != ACT_NONE && !words_on_oneself(act) ? words_forbidden_action(a->role, act) : NULL;
+    if (no) {
+        app_msg(a, true, "%s", no);
+        return;
+    }
+    if (v->key && allowed(a, v) && v->key(a, act)) return;
     /* The login screen only knows quitting. */
     if (v == &view_login && act != ACT_BACK && act != ACT_QUIT && act != ACT_REDRAW) return;
     if (act == ACT_NONE) return;
@@ -578,10 +665,36 @@ static void on_profiles(void *ud, uint64_t tag, const struct gl_err *err,
         a->profile_id = a->nprofiles ? a->profiles[0].id : 0;
     }
     if (app_top(a) == &view_login) {
-        app_go(a, &view_calendar);
+        /* An empty store: the admin is led through setting it up. */
+        app_go(a, !a->nprofiles && words_role_parse(a->role) >= WR_ADMIN ? &view_first
+                                                                         : &view_calendar);
     } else {
         app_want_reload(a, ~0u);
     }
+    app_dirty(a, DIRTY_ALL);
+}
+
+void app_reload_profiles(struct app *a)
+{
+    conn_call0(a->conn, "profile.list", on_profiles, a, 0);
+}
+
+void app_set_own_password(struct app *a, const char *password)
+{
+    if (a->password) {
+        sodium_memzero(a->password, strlen(a->password));
+        free(a->password);
+    }
+    a->password = xstrdup(password);
+}
+
+static void on_described(void *ud, uint64_t tag, const struct gl_err *err,
+                         const msgpack_object *result)
+{
+    struct app *a = ud;
+    (void)tag;
+    if (err) return; /* an older daemon: the protocol's roles, as compiled in, stand */
+    words_learn_roles(result);
     app_dirty(a, DIRTY_ALL);
 }
 
@@ -622,7 +735,9 @@ static void on_login(void *ud, uint64_t tag, const struct gl_err *err, const msg
     a->authed = true;
     if (!again) a->t_login = gl_mono_ns();
     if (a->timing && !again) timing(a, "login_from_start_ms", a->t_start);
+    conn_call0(a->conn, "server.describe", on_described, a, 0);
     conn_call0(a->conn, "notify.subscribe", on_subscribed, a, 0);
+    app_reload_notifications(a); /* what happened while we were away */
     conn_call0(a->conn, "profile.list", on_profiles, a, 0);
     if (again) app_msg(a, false, "reconnected");
     app_dirty(a, DIRTY_ALL);
@@ -697,24 +812,71 @@ static void on_conn_state(void *ud, enum conn_state st, const char *detail)
     app_dirty(a, DIRTY_ALL);
 }
 
+static void on_notifications(void *ud, uint64_t tag, const struct gl_err *err,
+                             const msgpack_object *result)
+{
+    struct app *a = ud;
+    (void)tag;
+    if (err) {
+        if (err->code != GL_E_UNAVAILABLE) app_rpc_error(a, "notifications", err);
+        return;
+    }
+    for (size_t i = 0; i < a->nevents; i++)
+        md_event_free(&a->events[i]);
+    free(a->events);
+    a->events = NULL;
+    a->nevents = 0;
+    const msgpack_object *list = md_get_array(result, "notifications");
+    size_t n = list ? list->via.array.size : 0;
+    if (n) a->events = xcalloc(n, sizeof *a->events);
+    /* The daemon sends newest first; the list here keeps the newest last. */
+    for (size_t i = n; i-- > 0;)
+        if (md_event_decode(&list->via.array.ptr[i], &a->events[a->nevents])) a->nevents++;
+    a->unread = (size_t)md_get_int(result, "unread", 0);
+    app_dirty(a, DIRTY_ALL);
+}
+
+void app_reload_notifications(struct app *a)
+{
+    conn_call0(a->conn, "notify.list", on_notifications, a, 0);
+}
+
+static void on_marked(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    struct app *a = ud;
+    (void)tag;
+    (void)r;
+    if (err) app_rpc_error(a, "not marked read", err);
+    app_reload_notifications(a);
+}
+
+void app_mark_read(struct app *a, const int64_t *ids, size_t n)
+{
+    if (!n) return;
+    msgpack_packer *pk = conn_begin(a->conn, "notify.read");
+    msgpack_pack_map(pk, 1);
+    gl_pack_key(pk, "ids");
+    msgpack_pack_array(pk, n);
+    for (size_t i = 0; i < n; i++)
+        msgpack_pack_int64(pk, ids[i]);
+    conn_send(a->conn, on_marked, a, 0);
+}
+
 static void on_notify(void *ud, const char *method, size_t len, const msgpack_object *params)
 {
     struct app *a = ud;
     if (len != 5 || memcmp(method, "event", 5) != 0) return;
     struct md_event e;
     if (!md_event_decode(params, &e)) return;
-    if (a->nevents == MAX_EVENTS) {
-        md_event_free(&a->events[0]);
-        if (!a->events[0].read && a->unread) a->unread--;
-        memmove(&a->events[0], &a->events[1], (a->nevents - 1) * sizeof *a->events);
-        a->nevents--;
-    }
-    a->events = xrealloc(a->events, (a->nevents + 1) * sizeof *a->events);
-    a->events[a->nevents++] = e;
-    a->unread++;
-    app_msg(a, false, "* %s", e.text[0] ? e.text : e.type);
+    /* What one does oneself is no news: the screens follow it, the message line stays. */
+    bool mine = a->user && strcmp(e.actor, a->user) == 0;
+    if (!mine) app_msg(a, false, "* %s", e.text[0] ? e.text : e.type);
     for (size_t i = 0; i < GL_ARRAY_LEN(all_views); i++)
-        if (all_views[i]->event) all_views[i]->event(a, &a->events[a->nevents - 1]);
+        if (all_views[i]->event) all_views[i]->event(a, &e);
+    md_event_free(&e);
+    /* The stored list (notify.list) is the one shown: it has what the daemon kept for us.
+     * Fetched once per loop iteration however many events came (a bulk approval sends many). */
+    if (!mine) a->notify_wanted = true;
     app_dirty(a, DIRTY_ALL);
 }
 

@@ -35,7 +35,7 @@ struct view {
 };
 
 extern struct view view_login, view_calendar, view_day, view_queue, view_post, view_links,
-    view_notify, view_help, view_picker;
+    view_notify, view_help, view_picker, view_form, view_zones, view_people, view_first, view_steps;
 
 enum { DIRTY_MAIN = 1, DIRTY_STATUS = 2, DIRTY_ALL = 3 };
 
@@ -45,7 +45,9 @@ typedef void (*prompt_fn)(struct app *a, const char *text, uint64_t tag); /* tex
 
 struct prompt {
     bool active;
-    bool hidden; /* passwords */
+    bool hidden;   /* passwords */
+    bool selected; /* the initial value is selected: the first typed character replaces it */
+    bool onekey;   /* a y/n question: one key answers */
     char label[96];
     wchar_t buf[PROMPT_MAX + 1];
     size_t len, cur;
@@ -74,9 +76,10 @@ struct app {
     int depth;
     unsigned dirty;
     unsigned reload_wanted; /* screens (by keymap bit) to reload before the next draw */
+    bool notify_wanted;     /* fetch the stored notifications before the next draw */
     char msg[400];
     bool msg_err;
-    struct md_event *events; /* newest last */
+    struct md_event *events; /* the stored notifications (notify.list), newest last */
     size_t nevents, unread;
     struct prompt prompt;
     int last_key;
@@ -107,6 +110,9 @@ void app_msg(struct app *a, bool err, const char *fmt, ...) __attribute__((forma
 /* A line of input at the bottom; fn gets the text (or NULL when cancelled). */
 void app_prompt(struct app *a, const char *label, const char *initial, bool hidden, prompt_fn fn,
                 uint64_t tag);
+/* A y/n question answered by one key: fn gets "y", or NULL for n, Esc or C-g. For what cannot be
+ * undone or acts on many posts, and nothing else. */
+void app_confirm(struct app *a, const char *question, prompt_fn fn, uint64_t tag);
 /* Runs $EDITOR (like git and mutt) on text; returns the edited text (caller frees) or NULL when
  * the editor failed or nothing changed. */
 char *app_edit_external(struct app *a, const char *text, const char *what);
@@ -117,9 +123,17 @@ void app_clipboard(struct app *a, const char *text);
 const struct md_profile *app_profile(const struct app *a); /* the chosen one or NULL */
 const struct md_profile *app_profile_by_id(const struct app *a, int64_t id);
 void app_set_profile(struct app *a, int64_t id);
+/* Fetches the profiles again (after one is created or changed); the screens then reload. */
+void app_reload_profiles(struct app *a);
+/* The password used to log in again after a reconnect changes with the user's own. */
+void app_set_own_password(struct app *a, const char *password);
 
 /* Reports an RPC failure on the status line, in the words of the daemon. */
 void app_rpc_error(struct app *a, const char *what, const struct gl_err *err);
+
+/* Notifications: fetch the stored list again; mark some read (then the list is fetched). */
+void app_reload_notifications(struct app *a);
+void app_mark_read(struct app *a, const int64_t *ids, size_t n);
 
 /* Called by screens when a request they made changed posts of profile (0: any). */
 void app_posts_changed(struct app *a, int64_t profile);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "words.h"
 #include "xmalloc.h"
 
 static void free_hist(struct detail *d)
@@ -119,7 +120,7 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
     char buf[512], when[32], *plat = md_strlist_join(&p->platforms, ", ");
     ui_fmt_datetime(when, sizeof when, zone, p->scheduled_at);
     snprintf(buf, sizeof buf, "Post %lld  %s  rev %lld  %s", (long long)p->id,
-             md_status_name(p->status), (long long)p->revision, pr ? pr->name : "");
+             words_status(p->status), (long long)p->revision, pr ? pr->name : "");
     put(&pen, buf, ui_status_attr(p->status));
     snprintf(buf, sizeof buf, "When: %s %s   On: %s", when, zone, plat);
     free(plat);
@@ -141,7 +142,8 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
         ui_fmt_datetime(when, sizeof when, zone, p->approvals[i].at);
         snprintf(buf, sizeof buf, "Approval step %lld: %s by %s, %s",
                  (long long)p->approvals[i].step,
-                 p->approvals[i].decision[0] ? p->approvals[i].decision : "approved",
+                 words_history(p->approvals[i].decision[0] ? p->approvals[i].decision
+                                                           : "approved"),
                  p->approvals[i].by, when);
         put(&pen, buf, ui_attr(UP_OK));
     }
@@ -166,12 +168,17 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
             const struct md_history *hh = &d->hist[i];
             ui_fmt_datetime(when, sizeof when, zone, hh->at);
             char *line;
-            if (strcmp(hh->from, hh->to) != 0 && hh->from[0])
-                line = xasprintf("%s %s by %s: %s -> %s%s%s", when, hh->type, hh->actor, hh->from,
-                                 hh->to, hh->note[0] ? "; " : "", hh->note);
-            else
-                line = xasprintf("%s %s by %s%s%s", when, hh->type, hh->actor,
+            const char *said = words_history(hh->type);
+            if (strcmp(hh->from, hh->to) != 0 && hh->from[0]) {
+                char from[32], to[32];
+                words_unslug(from, sizeof from, hh->from);
+                words_unslug(to, sizeof to, hh->to);
+                line = xasprintf("%s %s by %s: %s -> %s%s%s", when, said, hh->actor, from, to,
+                                 hh->note[0] ? "; " : "", hh->note);
+            } else {
+                line = xasprintf("%s %s by %s%s%s", when, said, hh->actor,
                                  hh->note[0] ? ": " : "", hh->note);
+            }
             put(&pen, line, ui_attr(UP_DIM) & ~(attr_t)A_DIM);
             free(line);
         }

@@ -27,6 +27,11 @@ enum {
     PCK = KM_PICKER,
     HLP = KM_HELP,
     LST = KM_LIST,
+    FRM = KM_FORM,
+    ZON = KM_ZONES,
+    PPL = KM_PEOPLE,
+    FST = KM_FIRST,
+    STP = KM_STEPS,
     GLB = KM_GLOBAL
 };
 
@@ -68,6 +73,13 @@ static const struct binding table[] = {
     KC(LST, KEY_END, ACT_BOTTOM, "last line"),
     K(DAY | QUE | NTF | PCK, '\n', ACT_OPEN, "open"),
     KC(DAY | QUE | NTF | PCK, KEY_ENTER, ACT_OPEN, "open"),
+    K(ZON, '\n', ACT_OPEN, "choose this time zone"),
+    KC(ZON, KEY_ENTER, ACT_OPEN, "choose this time zone"),
+    K(ZON, '/', ACT_SEARCH, "search time zones (\"paris\", \"new york\")"),
+    K(FST, '\n', ACT_OPEN, "do this step"),
+    KC(FST, KEY_ENTER, ACT_OPEN, "do this step"),
+    K(PCK, 'n', ACT_PROFILE_NEW, "new profile"),
+    K(PCK, 'e', ACT_PROFILE_EDIT, "edit the profile (zone, platforms, approval steps)"),
     K(DAY, 'n', ACT_NEW_POST, "new post on this day"),
     /* post actions, wherever a post is selected */
     K(QUE | DAY | PST, 'a', ACT_APPROVE, "approve"),
@@ -105,6 +117,33 @@ static const struct binding table[] = {
     K(LNK, 'y', ACT_LINK_COPY, "copy the URL (OSC 52 clipboard)"),
     /* notifications */
     K(NTF, 'm', ACT_MARK_READ, "mark all read"),
+    K(NTF, 'x', ACT_MARK_ONE, "mark this one read"),
+    /* forms: a profile, a colleague */
+    K(FRM, 'j', ACT_DOWN, "next field"),
+    KC(FRM, KEY_DOWN, ACT_DOWN, "next field"),
+    K(FRM, '\t', ACT_DOWN, "next field"),
+    K(FRM, 'k', ACT_UP, "previous field"),
+    KC(FRM, KEY_UP, ACT_UP, "previous field"),
+    K(FRM, '\n', ACT_EDIT_FIELD, "change the field"),
+    KC(FRM, KEY_ENTER, ACT_EDIT_FIELD, "change the field"),
+    K(FRM, 'e', ACT_EDIT_FIELD, "change the field"),
+    K(FRM, 'w', ACT_SAVE, "save"),
+    /* approval steps */
+    K(STP, 'n', ACT_STEP_ADD, "add a step (name, who decides)"),
+    K(STP, '\n', ACT_EDIT_FIELD, "change the step"),
+    KC(STP, KEY_ENTER, ACT_EDIT_FIELD, "change the step"),
+    K(STP, 'e', ACT_EDIT_FIELD, "change the step"),
+    K(STP, 'x', ACT_STEP_REMOVE, "remove the step"),
+    K(STP, 'J', ACT_STEP_LATER, "move the step later"),
+    K(STP, 'K', ACT_STEP_EARLIER, "move the step earlier"),
+    /* people */
+    K(PPL, 'n', ACT_USER_NEW, "invite a colleague (name, role, e-mail)"),
+    K(PPL, 'o', ACT_USER_ROLE, "change the role"),
+    K(PPL, 'P', ACT_USER_RESET, "new password (yours: typed; others: generated)"),
+    K(PPL, 'x', ACT_USER_DISABLE, "disable / enable the user (asks first)"),
+    K(PPL, '@', ACT_USER_EMAIL, "change the e-mail address"),
+    K(PPL, 'm', ACT_USER_MAIL, "mail: each, digest or none"),
+    K(PPL | FST, 'y', ACT_COPY, "copy the password shown (OSC 52 clipboard)"),
     /* help */
     K(HLP, 'j', ACT_DOWN, "scroll down"),
     KC(HLP, KEY_DOWN, ACT_DOWN, "scroll down"),
@@ -119,7 +158,8 @@ static const struct binding table[] = {
     K(GLB, '2', ACT_GO_QUEUE, "approval queue"),
     K(GLB, '3', ACT_GO_LINKS, "links of the profile"),
     K(GLB, '4', ACT_GO_NOTIFY, "notifications"),
-    K(GLB, 'p', ACT_PICK_PROFILE, "switch profile"),
+    K(GLB, '5', ACT_GO_PEOPLE, "people and your account"),
+    K(GLB, 'p', ACT_PICK_PROFILE, "profiles: switch, create, edit"),
     K(GLB, CTRL('r'), ACT_RELOAD, "reload from the daemon"),
     K(GLB, CTRL('l'), ACT_REDRAW, "redraw the screen"),
 };
@@ -172,6 +212,8 @@ static const char *key_text(const struct binding *b)
         return "Enter";
     case ' ':
         return "Space";
+    case '\t':
+        return "Tab";
     case 27:
         return "Esc";
     default:
@@ -245,7 +287,12 @@ void keys_dump(FILE *out)
         {KM_POST, "Post"},
         {KM_LINKS | KM_LIST, "Links"},
         {KM_NOTIFY | KM_LIST, "Notifications"},
-        {KM_PICKER | KM_LIST, "Profile picker"},
+        {KM_PICKER | KM_LIST, "Profiles"},
+        {KM_FORM, "Form (profile, colleague)"},
+        {KM_ZONES | KM_LIST, "Time zones"},
+        {KM_STEPS | KM_LIST, "Approval steps"},
+        {KM_PEOPLE | KM_LIST, "People"},
+        {KM_FIRST | KM_LIST, "First run"},
         {KM_HELP, "Help"},
     };
     struct help_line lines[128];

@@ -19,6 +19,12 @@ enum keymap {
     KM_PICKER = 1 << 7,
     KM_HELP = 1 << 8,
     KM_LIST = 1 << 9, /* moving in any list: used by screens that are lists */
+    KM_FORM = 1 << 10,
+    KM_ZONES = 1 << 11,
+    KM_PEOPLE = 1 << 12,
+    KM_FIRST = 1 << 13,
+    KM_STEPS = 1 << 14,
+    KM_PROFILES = KM_PICKER, /* the picker is the profiles screen */
 };
 
 enum action {
@@ -72,6 +78,22 @@ enum action {
     ACT_LINK_EXTEND,
     ACT_LINK_COPY,
     ACT_MARK_READ,
+    ACT_MARK_ONE,
+    ACT_GO_PEOPLE,
+    ACT_PROFILE_NEW,
+    ACT_PROFILE_EDIT,
+    ACT_USER_NEW,
+    ACT_USER_ROLE,
+    ACT_USER_RESET,
+    ACT_USER_DISABLE,
+    ACT_USER_EMAIL,
+    ACT_USER_MAIL,
+    ACT_MY_PASSWORD,
+    ACT_COPY,
+    ACT_STEP_ADD,
+    ACT_STEP_REMOVE,
+    ACT_STEP_LATER,
+    ACT_STEP_EARLIER,
 };
 
 struct binding {

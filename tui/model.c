@@ -135,6 +135,32 @@ char *md_strlist_join(const struct md_strlist *l, const char *sep)
     return s;
 }
 
+/* The steps as the profile form writes them (view_form.c parses the same words back). */
+static void steps_decode(const msgpack_object *arr, struct md_profile *out)
+{
+    size_t cap = 1, len = 0;
+    out->steps = xcalloc(1, 1);
+    for (uint32_t i = 0; arr && i < arr->via.array.size; i++) {
+        const msgpack_object *st = &arr->via.array.ptr[i];
+        char *name = md_get_str(st, "name"), *who = md_get_str(st, "who"),
+             *appr = md_get_str(st, "approver");
+        if (who && strcmp(who, "external") == 0) {
+            free(who);
+            who = xstrdup("approver");
+        }
+        char *one = xasprintf("%s%s: %s%s%s", len ? "; " : "", name ? name : "", who ? who : "any",
+                              appr && *appr ? " " : "", appr ? appr : "");
+        size_t n = strlen(one);
+        out->steps = xrealloc(out->steps, cap += n);
+        memcpy(out->steps + len, one, n + 1);
+        len += n;
+        free(one);
+        free(name);
+        free(who);
+        free(appr);
+    }
+}
+
 bool md_profile_decode(const msgpack_object *o, struct md_profile *out)
 {
     memset(out, 0, sizeof *out);
@@ -147,6 +173,8 @@ bool md_profile_decode(const msgpack_object *o, struct md_profile *out)
     out->auto_schedule = md_get_bool(o, "auto_schedule", false);
     const msgpack_object *ws = gl_map_get(o, "week_start");
     out->week_sunday = ws && gl_obj_streq(ws, "sunday");
+    out->reminder_minutes = md_get_int(o, "reminder_minutes", 60);
+    steps_decode(md_get_array(o, "steps"), out);
     return true;
 }
 
@@ -154,6 +182,7 @@ void md_profile_free(struct md_profile *p)
 {
     free(p->name);
     free(p->timezone);
+    free(p->steps);
     md_strlist_free(&p->platforms);
 }
 
@@ -312,6 +341,8 @@ bool md_event_decode(const msgpack_object *o, struct md_event *out)
     out->profile = md_get_int(o, "profile", 0);
     out->link = md_get_int(o, "link", 0);
     out->at = md_get_int(o, "at", 0);
+    out->id = md_get_int(o, "id", 0);
+    out->read = md_get_bool(o, "read", false);
     return true;
 }
 

@@ -39,6 +39,8 @@ struct md_profile {
     struct md_strlist platforms;
     bool auto_schedule;
     bool week_sunday;
+    int64_t reminder_minutes;
+    char *steps; /* in the forms' words: "Approval: any; Client: approver Jane" */
 };
 
 struct md_approval {
@@ -75,9 +77,10 @@ struct md_post {
     bool tagged;
 };
 
+/* A pushed event, or a stored notification (notify.list: then id is set and read is kept). */
 struct md_event {
     char *type, *actor, *text, *status;
-    int64_t post, profile, link, at;
+    int64_t id, post, profile, link, at;
     bool read;
 };
 

@@ -2,6 +2,7 @@
 #include "app.h"
 #include "tz.h"
 #include "ui.h"
+#include "words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,10 +283,11 @@ static void cal_draw(struct app *a, WINDOW *w, int rows, int cols)
 {
     const struct md_profile *p = app_profile(a);
     if (!p) {
-        ui_text(w, 1, 1, cols - 2,
-                a->authed ? "No profiles yet: create one (profile.create) and press C-r."
-                          : "Waiting for the daemon...",
-                A_NORMAL);
+        const char *no = words_forbidden_action(a->role, ACT_PROFILE_NEW);
+        char line[200];
+        snprintf(line, sizeof line, "No profiles yet. %s",
+                 no ? no : "Press p, then n, to create the first.");
+        ui_wrap(w, 1, 1, cols - 2, 3, 0, a->authed ? line : "Waiting for the daemon...", A_NORMAL);
         return;
     }
     ensure_date(a);

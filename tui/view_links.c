@@ -238,33 +238,72 @@ static void send_create(struct app *a, int days)
     memset(lk.password, 0, sizeof lk.password);
 }
 
+/* Days as the daemon takes them (link.create ttl_days, link.extend days): checked here, where
+ * they are typed, with the range said. */
+enum { DAYS_MIN = 1, DAYS_MAX = 3650 };
+
+static bool days_ok(struct app *a, const char *text, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (!*text || *end || v < DAYS_MIN || v > DAYS_MAX) {
+        app_msg(a, true, "'%s': a number of days from %d to %d", text, DAYS_MIN, DAYS_MAX);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+/* Asks again with what was typed, not selected, so it is corrected rather than retyped. */
+static void reask(struct app *a, const char *label, const char *text, prompt_fn fn, uint64_t tag)
+{
+    app_prompt(a, label, text, false, fn, tag);
+    a->prompt.selected = false;
+}
+
+static const char *days_label(void)
+{
+    return strcmp(lk.kind, "approval") == 0 ? "Valid for days (1 to 3650, empty: 30):"
+                                            : "Valid for days (1 to 3650, empty: no expiry):";
+}
+
 static void on_days(struct app *a, const char *text, uint64_t tag)
 {
     (void)tag;
     if (!text) return;
-    int days = text[0] ? atoi(text) : 0;
-    if (text[0] && days <= 0) {
-        app_msg(a, true, "validity is a number of days");
+    int days = 0;
+    if (text[0] && !days_ok(a, text, &days)) {
+        reask(a, days_label(), text, on_days, 0);
         return;
     }
     send_create(a, days);
 }
 
+#define PASSWORD_LABEL "Password (auto, none, or type one of 8+ chars):"
+
 static void on_password(struct app *a, const char *text, uint64_t tag)
 {
     (void)tag;
     if (!text) return;
-    snprintf(lk.password, sizeof lk.password, "%s", text[0] ? text : "auto");
-    app_prompt(a,
-               strcmp(lk.kind, "approval") == 0 ? "Valid for days (empty: 30):"
-                                                : "Valid for days (empty: no expiry):",
-               NULL, false, on_days, 0);
+    const char *pw = text[0] ? text : "auto";
+    if (strcmp(pw, "auto") && strcmp(pw, "none") && strlen(pw) < 8) {
+        app_msg(a, true, "a link password has at least 8 characters (or auto, or none)");
+        reask(a, PASSWORD_LABEL, text, on_password, 0);
+        return;
+    }
+    if (strcmp(pw, "none") == 0 && strcmp(lk.kind, "approval") == 0) {
+        app_msg(a, true, "an approval link always has a password: auto makes one");
+        reask(a, PASSWORD_LABEL, "auto", on_password, 0);
+        return;
+    }
+    snprintf(lk.password, sizeof lk.password, "%s", pw);
+    app_prompt(a, days_label(), NULL, false, on_days, 0);
 }
 
 static void ask_password(struct app *a)
 {
-    app_prompt(a, "Password (auto, none, or type one of 8+ chars):",
-               strcmp(lk.kind, "approval") == 0 ? "auto" : "none", false, on_password, 0);
+    app_prompt(a, PASSWORD_LABEL, strcmp(lk.kind, "approval") == 0 ? "auto" : "none", false,
+               on_password, 0);
 }
 
 static void on_posts(struct app *a, const char *text, uint64_t tag)
@@ -279,6 +318,11 @@ static void on_approver(struct app *a, const char *text, uint64_t tag)
 {
     (void)tag;
     if (!text) return;
+    if (!text[0] && strcmp(lk.kind, "approval") == 0) {
+        app_msg(a, true, "an approval link is for one approver: their name, as they will sign");
+        app_prompt(a, "Approver's name:", NULL, false, on_approver, 0);
+        return;
+    }
     snprintf(lk.approver, sizeof lk.approver, "%s", text);
     if (strcmp(lk.kind, "approval") == 0)
         app_prompt(a, "Post ids (comma separated, empty: all awaiting approval):", NULL, false,
@@ -287,13 +331,16 @@ static void on_approver(struct app *a, const char *text, uint64_t tag)
         ask_password(a);
 }
 
+#define KIND_LABEL "Kind (calendar, collab, approval):"
+
 static void on_kind(struct app *a, const char *text, uint64_t tag)
 {
     (void)tag;
     if (!text) return;
     const char *k = text[0] ? text : "approval";
     if (strcmp(k, "calendar") && strcmp(k, "collab") && strcmp(k, "approval")) {
-        app_msg(a, true, "kind is calendar, collab or approval");
+        app_msg(a, true, "a link is a calendar, collab or approval link, not '%s'", k);
+        reask(a, KIND_LABEL, text, on_kind, 0);
         return;
     }
     snprintf(lk.kind, sizeof lk.kind, "%s", k);
@@ -328,12 +375,14 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
     links_reload(a);
 }
 
+#define EXTEND_LABEL "Extend by days (1 to 3650):"
+
 static void on_extend(struct app *a, const char *text, uint64_t tag)
 {
     if (!text || !text[0]) return;
-    int days = atoi(text);
-    if (days <= 0) {
-        app_msg(a, true, "extend by a number of days");
+    int days;
+    if (!days_ok(a, text, &days)) {
+        reask(a, EXTEND_LABEL, text, on_extend, tag);
         return;
     }
     msgpack_packer *pk = conn_begin(a->conn, "link.extend");
@@ -374,13 +423,12 @@ static bool links_key(struct app *a, enum action act)
             app_msg(a, true, "links are not available on this daemon");
             return true;
         }
-        app_prompt(a, "Kind (calendar, collab, approval):", "approval", false, on_kind, 0);
+        app_prompt(a, KIND_LABEL, "approval", false, on_kind, 0);
         return true;
     case ACT_LINK_REVOKE:
         if (!l) return true;
-        snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once (y/n)",
-                 (long long)l->id);
-        app_prompt(a, label, NULL, false, on_revoke, (uint64_t)l->id);
+        snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once", (long long)l->id);
+        app_confirm(a, label, on_revoke, (uint64_t)l->id);
         return true;
     case ACT_LINK_REGEN:
         if (!l) return true;
@@ -393,7 +441,7 @@ static bool links_key(struct app *a, enum action act)
         return true;
     case ACT_LINK_EXTEND:
         if (!l) return true;
-        app_prompt(a, "Extend by days:", "30", false, on_extend, (uint64_t)l->id);
+        app_prompt(a, EXTEND_LABEL, "30", false, on_extend, (uint64_t)l->id);
         return true;
     case ACT_LINK_COPY: {
         const struct known_url *k = l ? url_for(l->id) : NULL;

@@ -1,27 +1,17 @@
-/* The notifications screen: events pushed by the daemon, newest first; seeing them marks them
- * read, and Enter opens the post an event is about. */
+/* The notifications screen: what the daemon kept for this user (notify.list), newest first,
+ * including what happened while the client was closed. Enter opens the post a notification is
+ * about and marks it read; x marks one read, m all. */
 #include "app.h"
 #include "ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "xmalloc.h"
 
 extern void view_post_open(struct app *a, int64_t id);
 
 static size_t sel, top;
-
-static void mark_all_read(struct app *a)
-{
-    for (size_t i = 0; i < a->nevents; i++)
-        a->events[i].read = true;
-    a->unread = 0;
-    app_dirty(a, DIRTY_STATUS);
-}
-
-static void notify_enter(struct app *a)
-{
-    (void)a;
-    sel = top = 0;
-}
 
 /* Row i shows event nevents-1-i: the newest on top. */
 static struct md_event *at(struct app *a, size_t i)
@@ -29,17 +19,45 @@ static struct md_event *at(struct app *a, size_t i)
     return i < a->nevents ? &a->events[a->nevents - 1 - i] : NULL;
 }
 
+static void mark_all_read(struct app *a)
+{
+    int64_t *ids = xcalloc(a->nevents + 1, sizeof *ids);
+    size_t n = 0;
+    for (size_t i = 0; i < a->nevents; i++)
+        if (!a->events[i].read && a->events[i].id) ids[n++] = a->events[i].id;
+    app_mark_read(a, ids, n);
+    free(ids);
+    if (!n) app_msg(a, false, "nothing unread");
+}
+
+static void mark_one(struct app *a, struct md_event *e)
+{
+    if (!e || e->read || !e->id) return;
+    e->read = true; /* at once on screen; the daemon's count follows */
+    if (a->unread) a->unread--;
+    app_mark_read(a, &e->id, 1);
+}
+
+static void notify_enter(struct app *a)
+{
+    sel = top = 0;
+    app_reload_notifications(a);
+}
+
 static void notify_draw(struct app *a, WINDOW *w, int rows, int cols)
 {
-    char title[128];
-    snprintf(title, sizeof title, " Notifications: %zu, %zu new (m marks all read)", a->nevents,
-             a->unread);
+    char title[160];
+    snprintf(title, sizeof title, " Notifications: %zu, %zu unread (x marks one read, m all)",
+             a->nevents, a->unread);
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
     if (!a->nevents) {
-        ui_text(w, 2, 2, cols - 4, "Nothing yet. Changes by others appear here as they happen.",
+        ui_text(w, 2, 2, cols - 4,
+                "Nothing yet. What others do to your posts, and posts for you to approve, "
+                "appear here.",
                 ui_attr(UP_DIM));
         return;
     }
+    if (sel >= a->nevents) sel = a->nevents - 1;
     int h = rows - 1;
     if (sel < top) top = sel;
     if (sel >= top + (size_t)h) top = sel - (size_t)h + 1;
@@ -53,12 +71,6 @@ static void notify_draw(struct app *a, WINDOW *w, int rows, int cols)
                  e->text[0] ? e->text : e->type);
         bool s = top + (size_t)r == sel;
         ui_text_pad(w, 1 + r, 0, cols, line, s ? ui_attr(UP_SEL) : (e->read ? A_NORMAL : A_BOLD));
-        /* Seen on screen is read. */
-        if (!e->read) {
-            e->read = true;
-            if (a->unread) a->unread--;
-            app_dirty(a, DIRTY_STATUS);
-        }
     }
 }
 
@@ -80,9 +92,19 @@ static bool notify_key(struct app *a, enum action act)
     case ACT_MARK_READ:
         mark_all_read(a);
         break;
+    case ACT_MARK_ONE:
+        mark_one(a, at(a, sel));
+        if (sel + 1 < a->nevents) sel++;
+        break;
     case ACT_OPEN: {
         struct md_event *e = at(a, sel);
-        if (e && e->post) view_post_open(a, e->post);
+        if (!e) return true;
+        int64_t post = e->post;
+        mark_one(a, e);
+        if (post)
+            view_post_open(a, post);
+        else
+            app_msg(a, false, "this one is not about a post");
         return true;
     }
     default:
@@ -92,11 +114,9 @@ static bool notify_key(struct app *a, enum action act)
     return true;
 }
 
-static void notify_event(struct app *a, const struct md_event *e)
+static void notify_reload(struct app *a)
 {
-    (void)e;
-    /* The list grows at the top: keep the cursor on the same event. */
-    if (app_top(a) == &view_notify && sel) sel++;
+    app_reload_notifications(a);
 }
 
 struct view view_notify = {
@@ -105,5 +125,5 @@ struct view view_notify = {
     .enter = notify_enter,
     .draw = notify_draw,
     .key = notify_key,
-    .event = notify_event,
+    .reload = notify_reload,
 };

@@ -1,11 +1,18 @@
-/* The profile picker: choose which profile the calendar and links show. */
+/* The profiles screen: choose which profile the calendar and links show, create one, or change
+ * one (name, zone, platforms, week start, approval steps, auto-schedule, reminders). */
 #include "app.h"
+#include "form.h"
 #include "ui.h"
+#include "util.h"
+#include "words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static size_t sel;
+
+static const char *const week_starts[] = {"monday", "sunday", NULL};
 
 static void picker_enter(struct app *a)
 {
@@ -14,22 +21,137 @@ static void picker_enter(struct app *a)
         if (a->profiles[i].id == a->profile_id) sel = i;
 }
 
+/* ---- the profile form ---- */
+
+static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    struct app *a = ud;
+    if (err) {
+        form_failed(a, "profile not saved", err);
+        return;
+    }
+    int64_t id = tag ? (int64_t)tag : md_get_int(r, "id", 0);
+    if (id) app_set_profile(a, id);
+    app_reload_profiles(a);
+    form_saved(a, tag ? "profile saved" : "profile created");
+}
+
+static void pack_platforms(msgpack_packer *pk, const char *text)
+{
+    char buf[512], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", text);
+    size_t n = 0;
+    char *items[10];
+    for (char *t = strtok_r(buf, ", ", &save); t && n < 10; t = strtok_r(NULL, ", ", &save))
+        items[n++] = t;
+    gl_pack_key(pk, "platforms");
+    msgpack_pack_array(pk, n);
+    for (size_t i = 0; i < n; i++)
+        msgpack_pack_str_with_body(pk, items[i], strlen(items[i]));
+}
+
+static void save_profile(struct app *a, struct form *f)
+{
+    char why[300];
+    if (!form_value(f, "Name")[0]) {
+        f->sending = false;
+        app_msg(a, true, "a profile needs a name");
+        return;
+    }
+    if (!form_steps_check(form_value(f, "Approval steps"), why, sizeof why)) {
+        f->sending = false;
+        app_msg(a, true, "%s", why);
+        return;
+    }
+    msgpack_packer *pk = conn_begin(a->conn, f->id ? "profile.update" : "profile.create");
+    msgpack_pack_map(pk, 7 + (f->id != 0));
+    if (f->id) gl_pack_kv_int(pk, "id", f->id);
+    gl_pack_kv_str(pk, "name", form_value(f, "Name"));
+    gl_pack_kv_str(pk, "timezone", form_value(f, "Time zone"));
+    pack_platforms(pk, form_value(f, "Platforms"));
+    gl_pack_kv_str(pk, "week_start", form_value(f, "Week starts on"));
+    gl_pack_key(pk, "steps");
+    form_steps_pack(form_value(f, "Approval steps"), pk, why, sizeof why);
+    gl_pack_kv_bool(pk, "auto_schedule", strcmp(form_value(f, "Approval schedules"), "yes") == 0);
+    gl_pack_kv_int(pk, "reminder_minutes", atoi(form_value(f, "Reminder (minutes)")));
+    conn_send(a->conn, on_saved, a, (uint64_t)f->id);
+}
+
+void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(struct app *a))
+{
+    const char *no = words_forbidden_action(a->role, ACT_PROFILE_NEW);
+    if (no) {
+        app_msg(a, true, "%s", no);
+        return;
+    }
+    char title[160];
+    snprintf(title, sizeof title, p ? " Profile %s" : " New profile", p ? p->name : "");
+    struct form *f = form_new(title, save_profile);
+    f->done = done;
+    f->id = p ? p->id : 0;
+    f->intro = p ? NULL
+                 : "A profile is one client's (or brand's) calendar: its posts, its time zone, "
+                   "who approves them.";
+    struct form_field *fld = form_add(f, "Name", FF_TEXT, p ? p->name : "");
+    fld->min = 1;
+    fld->hint = "the client or brand, as your team says it";
+    fld = form_add(f, "Time zone", FF_ZONE, p ? p->timezone : "UTC");
+    fld->hint = "Enter opens the list of zones: type part of a city (\"paris\") to find it";
+    char *plat = p ? md_strlist_join(&p->platforms, ", ") : NULL;
+    fld = form_add(f, "Platforms", FF_TEXT, plat ? plat : "instagram, facebook");
+    free(plat);
+    fld->hint = "comma separated, at most 10 (instagram, facebook, x, linkedin, tiktok...)";
+    fld = form_add(f, "Week starts on", FF_CHOICE, p && p->week_sunday ? "sunday" : "monday");
+    fld->choices = week_starts;
+    fld = form_add(f, "Approval steps", FF_STEPS, p ? p->steps : "Approval: any");
+    fld->hint = "in order, each decided by a staff role, an approval link's approver, "
+                "collaborators or any: Enter opens the list of steps";
+    fld = form_add(f, "Approval schedules", FF_BOOL, p && p->auto_schedule ? "yes" : "no");
+    fld->hint = "yes: a post approved is scheduled at once (Enter toggles)";
+    char rem[32];
+    snprintf(rem, sizeof rem, "%lld", (long long)(p ? p->reminder_minutes : 60));
+    fld = form_add(f, "Reminder (minutes)", FF_NUMBER, rem);
+    fld->min = 0;
+    fld->max = 10080;
+    fld->hint = "approvers are reminded this long before a post's time (0 to 10080)";
+    form_open(a, f);
+}
+
+/* ---- the list ---- */
+
 static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
 {
-    ui_text_pad(w, 0, 0, cols, "Choose a profile (Enter to pick, q to go back)",
+    ui_text_pad(w, 0, 0, cols, " Profiles (Enter picks, n new, e edit, q back)",
                 ui_attr(UP_TITLE) | A_REVERSE);
     if (!a->nprofiles) {
-        ui_text(w, 2, 2, cols - 2, "No profiles yet.", A_NORMAL);
+        ui_text(w, 2, 2, cols - 2,
+                words_forbidden_action(a->role, ACT_PROFILE_NEW)
+                    ? "No profiles yet. Profiles are created by managers and admins."
+                    : "No profiles yet: n creates the first.",
+                A_NORMAL);
         return;
     }
     for (size_t i = 0; i < a->nprofiles && (int)i + 2 < rows; i++) {
         const struct md_profile *p = &a->profiles[i];
         char *plat = md_strlist_join(&p->platforms, ", ");
-        char line[512];
-        snprintf(line, sizeof line, " %-28s %-22s %s%s", p->name, p->timezone, plat,
-                 p->auto_schedule ? "  (auto-schedule)" : "");
+        char rest[600];
+        snprintf(rest, sizeof rest, "%s%s", plat, p->auto_schedule ? "  (auto-schedule)" : "");
         free(plat);
-        ui_text_pad(w, (int)i + 2, 0, cols, line, i == sel ? ui_attr(UP_SEL) : A_NORMAL);
+        attr_t at = i == sel ? ui_attr(UP_SEL) : A_NORMAL;
+        /* By column and display width: a name in any script keeps the zone in line. */
+        int y = (int)i + 2, nw = cols > 60 ? 28 : cols / 3;
+        ui_text_pad(w, y, 0, cols, "", at);
+        ui_text(w, y, 1, nw, p->name, at);
+        if (nw + 2 < cols)
+            ui_text(w, y, nw + 2, cols - nw - 2 < 22 ? cols - nw - 2 : 22, p->timezone, at);
+        if (nw + 25 < cols) ui_text(w, y, nw + 25, cols - nw - 25, rest, at);
+    }
+    if (sel < a->nprofiles && (int)a->nprofiles + 3 < rows) {
+        char line[700];
+        const char *st = a->profiles[sel].steps;
+        snprintf(line, sizeof line, "Approval steps: %s",
+                 st && *st ? st : "none (approved when submitted)");
+        ui_wrap(w, (int)a->nprofiles + 3, 1, cols - 2, 3, 0, line, ui_attr(UP_DIM));
     }
 }
 
@@ -54,6 +176,12 @@ static bool picker_key(struct app *a, enum action act)
             app_msg(a, false, "profile %s (%s)", a->profiles[sel].name, a->profiles[sel].timezone);
             app_pop(a);
         }
+        return true;
+    case ACT_PROFILE_NEW:
+        profile_form_open(a, NULL, NULL);
+        return true;
+    case ACT_PROFILE_EDIT:
+        if (sel < a->nprofiles) profile_form_open(a, &a->profiles[sel], NULL);
         return true;
     default:
         return false;

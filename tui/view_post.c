@@ -5,6 +5,7 @@
 #include "detail.h"
 #include "tz.h"
 #include "ui.h"
+#include "words.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -181,7 +182,7 @@ static void post_draw(struct app *a, WINDOW *w, int rows, int cols)
     if (ps.id)
         snprintf(title, sizeof title, " Post %lld%s%s", (long long)ps.id,
                  ps.det.have ? "  " : "  loading...",
-                 ps.det.have ? md_status_name(ps.det.post.status) : "");
+                 ps.det.have ? words_status(ps.det.post.status) : "");
     else
         snprintf(title, sizeof title, " New post");
     if (ps.dirty) strncat(title, "  [modified: w saves]", sizeof title - strlen(title) - 1);
@@ -510,7 +511,7 @@ static bool post_key(struct app *a, enum action act)
     }
     case ACT_BACK:
         if (ps.dirty) {
-            app_prompt(a, "Discard unsaved changes? (y/n)", NULL, false, on_discard, 0);
+            app_confirm(a, "Discard unsaved changes?", on_discard, 0);
             return true;
         }
         return false;

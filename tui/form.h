@@ -1,0 +1,87 @@
+/* A form: labelled fields edited one at a time on the prompt line, checked as they are typed,
+ * then saved with one key. Profiles and colleagues are made and changed through forms. */
+#ifndef TUI_FORM_H
+#define TUI_FORM_H
+
+#include "app.h"
+
+enum ff_kind {
+    FF_TEXT,   /* free text; min: least length in bytes */
+    FF_CHOICE, /* one of choices */
+    FF_BOOL,   /* yes or no: Enter toggles */
+    FF_NUMBER, /* an integer in [min, max] */
+    FF_ZONE,   /* an IANA zone, chosen from the searchable list (view_zones.c) */
+    FF_STEPS,  /* approval steps: "Review: manager; Client: approver Jane" */
+};
+
+struct form_field {
+    const char *label, *hint;
+    enum ff_kind kind;
+    const char *const *choices; /* FF_CHOICE, NULL-terminated */
+    int min, max;
+    char value[512];
+    bool changed;
+};
+
+struct form;
+/* Called on the save key; sends the request. The reply calls form_saved or form_failed. */
+typedef void (*form_save_fn)(struct app *a, struct form *f);
+
+struct form {
+    char title[128];
+    const char *intro;
+    struct form_field f[10];
+    size_t n, sel;
+    form_save_fn save;
+    int64_t id; /* what is edited, 0 for a new one */
+    bool sending;
+    void (*done)(struct app *a); /* after a successful save (may be NULL) */
+};
+
+/* A new form; add fields, then form_open. */
+struct form *form_new(const char *title, form_save_fn save);
+struct form_field *form_add(struct form *f, const char *label, enum ff_kind kind,
+                            const char *value);
+/* Pushes the form screen; it owns f until it is closed. */
+void form_open(struct app *a, struct form *f);
+/* The form on screen (NULL when none). */
+struct form *form_current(void);
+/* The value of a field by label. */
+const char *form_value(const struct form *f, const char *label);
+/* The reply came: closes the form (and calls done), or keeps every answer and says why. */
+void form_saved(struct app *a, const char *msg);
+void form_failed(struct app *a, const char *what, const struct gl_err *err);
+/* Sets a field's value (the zone list does, when a zone is chosen). */
+void form_set(struct app *a, struct form_field *fld, const char *value);
+
+/* The searchable list of IANA zones; the one chosen goes into fld. */
+void view_zones_open(struct app *a, struct form_field *fld);
+
+/* The forms the client has (view_picker.c, view_people.c): a profile (p NULL: a new one), a
+ * colleague invited; done runs after a successful save. */
+void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(struct app *a));
+void people_invite(struct app *a, void (*done)(struct app *a));
+/* Asks for a new password of one's own, twice, hidden; done after it is set. */
+void people_own_password(struct app *a, void (*done)(struct app *a));
+/* A readable random password ("abcd-efgh-jkmn-pqrs"), from libsodium's randombytes. */
+void people_gen_password(char *buf, size_t n);
+/* The password last generated for someone, shown once until the screen is left (y copies). */
+const char *people_shown_password(void);
+
+/* Approval steps between the form's words and the wire: "Review: manager; Client: approver
+ * Jane" parses into steps packed as the protocol's list; false (with why) when it does not. */
+enum { FORM_STEPS_MAX = 5 };
+struct form_step {
+    char name[101], who[16], approver[101];
+};
+/* Who decides a step, in the protocol's words: NULL-terminated. */
+extern const char *const form_step_who[];
+/* Returns the count, or -1 with why. */
+int form_steps_parse(const char *text, struct form_step *out, size_t max, char *why, size_t whyn);
+void form_steps_format(const struct form_step *s, size_t n, char *buf, size_t len);
+/* The list of a profile's approval steps: add, change, remove, reorder; kept in fld. */
+void view_steps_open(struct app *a, struct form_field *fld);
+bool form_steps_pack(const char *text, msgpack_packer *pk, char *why, size_t whyn);
+bool form_steps_check(const char *text, char *why, size_t whyn);
+
+#endif

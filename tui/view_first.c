@@ -1,0 +1,147 @@
+/* The first run: on an empty store an admin is led from the daemon's initial password to a
+ * team that can work: their own password, the first profile, colleagues invited. Each step is
+ * one Enter away and nothing on the way needs a method name. */
+#include "app.h"
+#include "form.h"
+#include "ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { ST_PASSWORD, ST_PROFILE, ST_INVITE, ST_DONE, ST_COUNT };
+
+static const struct {
+    const char *title, *detail;
+} steps[ST_COUNT] = {
+    [ST_PASSWORD] = {"Choose your own password",
+                     "the daemon printed a random one at its first start; replace it"},
+    [ST_PROFILE] = {"Create the first profile",
+                    "a client's calendar: its name, time zone, platforms, who approves"},
+    [ST_INVITE] = {"Invite colleagues",
+                   "name, role and e-mail; each gets a password made for them, shown once"},
+    [ST_DONE] = {"Go to the calendar", "and write the first post (n)"},
+};
+
+static struct {
+    size_t sel;
+    bool done[ST_COUNT];
+    int invited;
+} fr;
+
+static void next(struct app *a)
+{
+    while (fr.sel + 1 < ST_COUNT && fr.done[fr.sel] && fr.sel != ST_INVITE)
+        fr.sel++;
+    app_dirty(a, DIRTY_ALL);
+}
+
+static void password_done(struct app *a)
+{
+    fr.done[ST_PASSWORD] = true;
+    next(a);
+}
+
+static void profile_done(struct app *a)
+{
+    fr.done[ST_PROFILE] = true;
+    next(a);
+}
+
+static void invite_done(struct app *a)
+{
+    (void)a;
+    fr.done[ST_INVITE] = true;
+    fr.invited++;
+}
+
+static void first_enter(struct app *a)
+{
+    if (a->nprofiles) fr.done[ST_PROFILE] = true;
+    app_dirty(a, DIRTY_ALL);
+}
+
+static void first_draw(struct app *a, WINDOW *w, int rows, int cols)
+{
+    ui_text_pad(w, 0, 0, cols, " Welcome to Greenlight: three steps set your agency up",
+                ui_attr(UP_TITLE) | A_REVERSE);
+    int y = 2;
+    for (size_t i = 0; i < ST_COUNT && y < rows; i++) {
+        bool s = i == fr.sel;
+        char line[200];
+        const char *mark = fr.done[i] ? "[x]" : "[ ]";
+        if (i == ST_INVITE && fr.invited)
+            snprintf(line, sizeof line, " %s %zu. %s (%d invited; Enter for another)", mark, i + 1,
+                     steps[i].title, fr.invited);
+        else
+            snprintf(line, sizeof line, " %s %zu. %s", mark, i + 1, steps[i].title);
+        ui_text_pad(w, y++, 0, cols, line,
+                    s ? ui_attr(UP_SEL) : (fr.done[i] ? ui_attr(UP_DIM) : A_BOLD));
+        if (y < rows) ui_text(w, y++, 8, cols - 9, steps[i].detail, ui_attr(UP_DIM));
+        y++;
+    }
+    const char *pw = people_shown_password();
+    if (pw && y < rows) {
+        char line[200];
+        snprintf(line, sizeof line, "Last password made: %s  (y copies it again)", pw);
+        ui_text(w, y++, 1, cols - 2, line, ui_attr(UP_OK));
+    }
+    if (y + 1 < rows)
+        ui_text(w, y + 1, 1, cols - 2,
+                "j/k choose a step, Enter does it; q leaves this for the calendar",
+                ui_attr(UP_DIM));
+    (void)a;
+}
+
+static bool first_key(struct app *a, enum action act)
+{
+    switch (act) {
+    case ACT_DOWN:
+        if (fr.sel + 1 < ST_COUNT) fr.sel++;
+        break;
+    case ACT_UP:
+        if (fr.sel > 0) fr.sel--;
+        break;
+    case ACT_OPEN:
+        switch (fr.sel) {
+        case ST_PASSWORD:
+            people_own_password(a, password_done);
+            break;
+        case ST_PROFILE:
+            if (a->nprofiles)
+                profile_form_open(a, app_profile(a), profile_done);
+            else
+                profile_form_open(a, NULL, profile_done);
+            break;
+        case ST_INVITE:
+            people_invite(a, invite_done);
+            break;
+        default:
+            app_go(a, &view_calendar);
+            break;
+        }
+        return true;
+    case ACT_COPY: {
+        const char *pw = people_shown_password();
+        if (pw) {
+            app_clipboard(a, pw);
+            app_msg(a, false, "copied");
+        }
+        return true;
+    }
+    case ACT_BACK:
+        app_go(a, &view_calendar);
+        return true;
+    default:
+        return false;
+    }
+    app_dirty(a, DIRTY_MAIN);
+    return true;
+}
+
+struct view view_first = {
+    .name = "first run",
+    .keymap = KM_FIRST | KM_LIST,
+    .enter = first_enter,
+    .draw = first_draw,
+    .key = first_key,
+};
