@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,11 @@ static void usage(FILE *out)
             "  --demo              fill an empty store with demo profiles and posts\n"
             "  --approval-link-days N  an approval link's default validity (default 30)\n"
             "  --link-password-min N   shortest link password staff may set (default 8)\n"
+            "  --anon-per-address N    connections not logged in, per address (default 8)\n"
+            "  --anon-max N            connections not logged in, in all (default 256)\n"
+            "  --login-timeout-seconds N  time to log in before being closed (default 10)\n"
+            "  --output-max-mib N      output queued to one connection (default 16)\n"
+            "  --output-total-max-mib N  output queued to all; past it the largest goes (default 256)\n"
             "  --help, --version\n"
             "Subcommands (see greenlightd(8)):\n"
             "  greenlightd check --data DIR   verify a store's invariants\n"
@@ -156,6 +162,22 @@ static void on_signal(uv_signal_t *h, int signum)
     shutdown_server(srv);
 }
 
+/* The numeric options: getopt's value, the key (its range is the config file's) and the field. */
+static const struct {
+    int val;
+    const char *key;
+    size_t offset;
+} number_options[] = {
+    {'A', "approval-link-days", offsetof(struct gl_options, approval_link_days)},
+    {'W', "link-password-min", offsetof(struct gl_options, link_password_min)},
+    {'G', "mail-digest-seconds", offsetof(struct gl_options, mail_digest_seconds)},
+    {256, "anon-per-address", offsetof(struct gl_options, anon_per_address)},
+    {257, "anon-max", offsetof(struct gl_options, anon_max)},
+    {258, "login-timeout-seconds", offsetof(struct gl_options, login_timeout_seconds)},
+    {259, "output-max-mib", offsetof(struct gl_options, output_max_mib)},
+    {260, "output-total-max-mib", offsetof(struct gl_options, output_total_max_mib)},
+};
+
 static int parse_args(int argc, char **argv, struct gl_options *o)
 {
     static const struct option longopts[] = {
@@ -172,6 +194,11 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         {"approval-link-days", required_argument, NULL, 'A'},
         {"link-password-min", required_argument, NULL, 'W'},
         {"mail-digest-seconds", required_argument, NULL, 'G'},
+        {"anon-per-address", required_argument, NULL, 256},
+        {"anon-max", required_argument, NULL, 257},
+        {"login-timeout-seconds", required_argument, NULL, 258},
+        {"output-max-mib", required_argument, NULL, 259},
+        {"output-total-max-mib", required_argument, NULL, 260},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -196,25 +223,23 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         case 'P': o->publisher = optarg; break;
         case 'S': o->sendmail = optarg; break;
         case 'D': o->demo = true; break;
-        case 'A':
-        case 'W':
-        case 'G': {
+        case 'h': usage(stdout); exit(0);
+        case 'V': printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); exit(0);
+        default: {
+            size_t i = 0;
+            while (i < GL_ARRAY_LEN(number_options) && number_options[i].val != c) i++;
+            if (i == GL_ARRAY_LEN(number_options)) {
+                usage(stderr);
+                return -1;
+            }
             char why[200];
-            const char *key = c == 'A' ? "approval-link-days"
-                              : c == 'W' ? "link-password-min"
-                                         : "mail-digest-seconds";
-            long *field = c == 'A'   ? &o->approval_link_days
-                          : c == 'W' ? &o->link_password_min
-                                     : &o->mail_digest_seconds;
-            if (gl_config_number(key, optarg, field, why, sizeof why) != 0) {
+            long *field = (long *)((char *)o + number_options[i].offset);
+            if (gl_config_number(number_options[i].key, optarg, field, why, sizeof why) != 0) {
                 fprintf(stderr, "greenlightd: %s\n", why);
                 return -1;
             }
             break;
         }
-        case 'h': usage(stdout); exit(0);
-        case 'V': printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); exit(0);
-        default: usage(stderr); return -1;
         }
     }
     if (optind < argc) {

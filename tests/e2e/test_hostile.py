@@ -290,7 +290,8 @@ def test_form_and_query_fields_without_equals_sign(daemon, world):
 
 def test_slowloris_rpc_and_http(daemon, world):
     """Connections that dribble a byte a second: HTTP ones get 408 within the 10 s request
-    timeout, RPC ones are closed by the 30 s login timeout. Meanwhile others are served."""
+    timeout, RPC ones by the 10 s login timeout or, past 8 from the address, as newer ones come.
+    Meanwhile others are served."""
     http_socks = [socket.create_connection(("127.0.0.1", daemon.http_port)) for _ in range(40)]
     rpc_socks = [socket.create_connection(("127.0.0.1", daemon.rpc_port)) for _ in range(40)]
     http_req = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 100
@@ -336,14 +337,15 @@ def test_slowloris_rpc_and_http(daemon, world):
 
 
 def test_thousands_of_idle_connections(daemon, world):
-    """2000 idle HTTP connections (the cap is 2048) and 1100 idle RPC ones (the cap is 1024:
-    the rest are closed at once); the clients already connected keep working."""
+    """2000 idle HTTP connections (the cap is 2048) and 1100 idle RPC ones from one address
+    (8 anonymous connections per address: the oldest are closed as new ones come); the clients
+    already connected keep working."""
     with world.watch() as w:
         http_socks = [socket.create_connection(("127.0.0.1", daemon.http_port))
                       for _ in range(2000)]
         rpc_socks = [socket.create_connection(("127.0.0.1", daemon.rpc_port)) for _ in range(1100)]
-        # Already connected: world's client, the watcher, and none other.
-        held_max = 1024 - 2
+        # Logged in already, world's client and the watcher are not in the anonymous pool.
+        held_max = 8
 
         def closed():
             n = 0
@@ -359,7 +361,7 @@ def test_thousands_of_idle_connections(daemon, world):
             return n
         refused = wait_until(lambda: (lambda n: n if n >= 1100 - held_max else 0)(closed()),
                              timeout=30, what="the RPC connections over the cap closed")
-        assert refused == 1100 - held_max, refused
+        assert refused >= 1100 - held_max, refused  # the login timeout may have closed more
         # The HTTP side holds all 2000 and still answers a new request.
         assert status_of(raw(daemon.http_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
                                                b"Connection: close\r\n\r\n")) == 200

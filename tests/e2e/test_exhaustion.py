@@ -1,0 +1,159 @@
+"""Exhaustion by strangers and slow readers: idle anonymous sockets never keep staff from logging
+in, and clients that pipeline big answers without reading them are held back or cut off, so the
+daemon's memory stays bounded (docs/hardening.md, server/conn.c)."""
+import os
+import resource
+import socket
+
+import msgpack
+import pytest
+
+from conftest import Daemon, wait_until
+
+MIB = 1 << 20
+IDLE_SOCKETS = 1030
+IMAGE = b"\x89PNG\r\n\x1a\n" + b"\0" * (8 * MIB - 8)  # the largest upload: 8 MiB
+VIEWERS = 8
+PIPELINED = 200  # media.get requests each viewer sends without reading a byte
+
+
+@pytest.fixture(autouse=True)
+def enough_fds():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = min(hard, 4 * IDLE_SOCKETS)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def status_kib(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def instrumented(pid):
+    """ASan's quarantine and valgrind's heap make RSS measure the tool, not the daemon."""
+    with open(f"/proc/{pid}/maps") as f:
+        maps = f.read()
+    return "libasan" in maps or "vgpreload" in maps
+
+
+def reset_peak_rss(pid):
+    """Writing 5 to clear_refs resets VmHWM, the peak RSS, to the current RSS (Linux >= 4.0):
+    the logins' argon2id memory before an attack is not the attack's."""
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+
+
+def count_closed(socks):
+    n = 0
+    for s in socks:
+        s.setblocking(False)
+        try:
+            if s.recv(4096) == b"":
+                n += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            n += 1
+    return n
+
+
+@pytest.mark.parametrize("spread", ["one address", "many addresses"])
+def test_idle_anonymous_sockets_leave_room_for_a_staff_login(daemon, admin, spread):
+    """1,030 idle sockets that never log in, from 127.0.0.1 alone or spread over 129 loopback
+    addresses (8 each, within the per-address cap): a staff login still succeeds, and the
+    anonymous pool holds at most 256 of them (today's main filled its 1,024 slots and closed
+    the login's connection at once)."""
+    socks = []
+    try:
+        for i in range(IDLE_SOCKETS):
+            s = socket.socket()
+            if spread == "many addresses":
+                s.bind((f"127.0.{1 + i // 8 // 250}.{2 + i // 8 % 250}", 0))
+            s.connect(("127.0.0.1", daemon.rpc_port))
+            socks.append(s)
+        held_max = 8 if spread == "one address" else 256
+        wait_until(lambda: count_closed(socks) >= IDLE_SOCKETS - held_max, timeout=30,
+                   what=f"the anonymous pool holding at most {held_max}")
+        staff = daemon.client()  # a fresh connection, its login while the sockets are held
+        assert staff.call("server.ping")["now"] > 0
+        assert admin.call("server.ping")["now"] > 0
+        # The idle ones still held are closed by the login timeout (10 s), not kept for ever.
+        assert wait_until(lambda: count_closed(socks) == IDLE_SOCKETS, timeout=30,
+                          what="the login timeout closing the rest")
+    finally:
+        for s in socks:
+            s.close()
+
+
+def slow_viewers(daemon, media_id):
+    """VIEWERS logged-in connections, each sending PIPELINED media.get and reading nothing, and
+    a probe connection, logged in before (a login's argon2id takes 64 MiB for a moment)."""
+    viewers = [daemon.client() for _ in range(VIEWERS + 1)]
+    frame = b"".join(msgpack.packb([0, 1000 + i, "media.get", [{"id": media_id}]])
+                     for i in range(PIPELINED))
+    reset_peak_rss(daemon.proc.pid)
+    for v in viewers[1:]:
+        v.sock.sendall(frame)
+    return viewers[1:], viewers[0]
+
+
+def settle(probe):
+    """Two round trips on another connection: the daemon has read what the viewers sent before
+    (one loop iteration serves every ready socket) and done all it will do with it until they
+    read."""
+    for _ in range(2):
+        assert probe.call("server.ping")["now"] > 0
+
+
+def test_slow_readers_pipelining_big_answers_are_held_back(daemon, admin):
+    """Eight viewers pipeline media.get of an 8 MiB image and never read: each is held back at
+    its output mark, so the peak RSS stays far below what buffering their answers costs
+    (today's main queued 32 MiB each and peaked past 270 MiB)."""
+    media_id = admin.call("media.upload", name="big.png", type="image/png", data=IMAGE)["id"]
+    pid = daemon.proc.pid
+    viewers, probe = slow_viewers(daemon, media_id)
+    settle(probe)
+    peak_mib = status_kib(pid, "VmHWM") / 1024
+    print(f"\nFIGURES slow_readers: viewers={VIEWERS} pipelined={PIPELINED} "
+          f"peak_rss_mib={peak_mib:.0f}")
+    if not instrumented(pid):
+        assert peak_mib < 120, peak_mib
+    # A held-back viewer is served as it reads: it gets every answer, in order.
+    v = viewers[0]
+    for i in range(3):
+        msg = v.read_message()
+        assert msg[0] == 1 and msg[1] == 1000 + i and msg[2] is None, msg[:3]
+        assert len(msg[3]["data"]) == len(IMAGE)
+    assert probe.call("media.get", id=media_id)["size"] == len(IMAGE)
+    for v in viewers:
+        v.close()
+
+
+def test_slow_readers_past_the_total_output_cap_are_cut_off(tmpdir_path):
+    """With --output-total-max-mib 16, eight slow readers cannot all keep their share: the ones
+    holding the most are closed until the total is back under the cap, and staff are served."""
+    d = Daemon(os.path.join(tmpdir_path, "data"), extra_args=["--output-total-max-mib", "16"])
+    d.start()
+    try:
+        admin = d.client()
+        media_id = admin.call("media.upload", name="big.png", type="image/png",
+                              data=IMAGE)["id"]
+        viewers, probe = slow_viewers(d, media_id)
+        settle(probe)
+        wait_until(lambda: "dropping slow client" in d.log_tail(400), timeout=30,
+                   what="a slow reader cut off")
+        dropped = d.log_tail(400).count("dropping slow client")
+        assert 1 <= dropped < VIEWERS, dropped
+        assert probe.call("media.get", id=media_id)["size"] == len(IMAGE)
+        assert admin.call("server.ping")["now"] > 0
+        print(f"\nFIGURES slow_readers_cut: viewers={VIEWERS} dropped={dropped} cap_mib=16")
+        for v in viewers:
+            v.close()
+    finally:
+        assert d.stop() == 0, d.log_tail()
