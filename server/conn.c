@@ -400,8 +400,9 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
     struct gl_err *err = &req->op.err;
     c->busy = true;
     c->refs++;
-    if (gl_rpc_parse(&req->msg.data, &m, err) != 0) goto fail;
-    req->msgid = m.msgid;
+    int parsed = gl_rpc_parse(&req->msg.data, &m, err);
+    req->msgid = m.msgid; /* read even when the rest is wrong: its client waits on it */
+    if (parsed != 0) goto fail;
     if (m.type != GL_MSG_REQUEST) {
         gl_err_set(err, GL_E_BAD_REQUEST, "only requests are accepted");
         goto fail;
@@ -461,6 +462,19 @@ static struct gl_req *req_new(struct gl_conn *c, const char *data, size_t len)
     return req;
 }
 
+/* A notification from a client is answered by nothing (the MessagePack-RPC spec): the daemon
+ * has no notification to receive, so it is logged and dropped. */
+static bool is_notification(const struct gl_conn *c, const msgpack_object *o)
+{
+    struct gl_rpc_msg m;
+    struct gl_err err;
+    gl_rpc_parse(o, &m, &err); /* a malformed notification is still one */
+    if (m.type != GL_MSG_NOTIFY) return false;
+    /* The method's bytes are the peer's: only their length goes to the log. */
+    log_info("rpc: ignoring a notification peer=%s method_bytes=%zu", c->peer, m.method_len);
+    return true;
+}
+
 static void conn_process(struct gl_conn *c)
 {
     c->processing = true;
@@ -489,6 +503,10 @@ static void conn_process(struct gl_conn *c)
             req_free(req);
             conn_fail(c, GL_E_BAD_REQUEST, "malformed msgpack");
             break;
+        }
+        if (is_notification(c, &req->msg.data)) {
+            req_free(req);
+            continue;
         }
         dispatch(c, req);
     }
