@@ -404,9 +404,19 @@ def fill_until_unavailable(c, prof, limit=2000, size=9000):
                               platforms=["x"])["id"])
         except RpcError as e:
             assert e.code == "unavailable", e
-            assert "nothing was written" in e.message, e.message
+            assert e.message == STORE_FULL, e.message
             return ids
     pytest.fail(f"{limit} large posts and the store never filled")
+
+
+# What a writer hears when the map is at its ceiling or the disk is full or failing (it heard
+# "store error: Input/output error" from a full tmpfs).
+STORE_FULL = "the store is full or the disk failed; nothing was written"
+
+
+def refusals_logged_once(d):
+    """Each episode of refused writes is logged once with its cause, not once per write."""
+    assert d.log_tail(2000).count("store: writes refused") == 1, d.log_tail(60)
 
 
 def check_cmd(data_dir):
@@ -435,6 +445,11 @@ def test_full_map_answers_unavailable_and_stays_readable(tmpdir_path, monkeypatc
             c.call("media.upload", name="big.png", type="image/png",
                    data=b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * (4 << 20))
         assert e.value.code in ("unavailable", "bad_request"), e.value
+        for _ in range(3):  # refused again, and not logged again
+            with pytest.raises(RpcError) as e:
+                c.call("post.create", profile=prof, caption="y" * 9000, platforms=["x"])
+            assert e.value.message == STORE_FULL, e.value
+        refusals_logged_once(d)
         assert d.alive()
         listed = [p["id"] for p in c.call("post.list", profile=prof)["posts"]]
         assert sorted(listed) == sorted(ids)
@@ -474,6 +489,8 @@ def test_full_disk_answers_unavailable_and_stays_readable(tmpdir_path):
                 with pytest.raises(RpcError) as e:
                     c.call("post.create", profile=prof, caption="y" * 9000, platforms=["x"])
                 assert e.value.code == "unavailable"
+                assert e.value.message == STORE_FULL, e.value
+            refusals_logged_once(d)
             assert d.alive()
             listed = sorted(p["id"] for p in c.call("post.list", profile=prof)["posts"])
             assert listed == sorted(ids)
