@@ -92,7 +92,8 @@ static int regrow_and_replay(struct gl_batch *b)
         int rc = gl_store_grow(b->store);
         if (rc) {
             /* The writers hear "full"; the log keeps why the map could not grow. */
-            if (rc != MDB_MAP_FULL) log_error("store: cannot grow the map error=\"%s\"", mdb_strerror(rc));
+            if (rc != MDB_MAP_FULL)
+                log_error("store: cannot grow the map error=\"%s\"", mdb_strerror(rc));
             return MDB_MAP_FULL;
         }
         rc = open_batch(b);

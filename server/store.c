@@ -189,7 +189,8 @@ bool gl_store_rc_is_full(int rc)
 void gl_store_write_error(int rc, struct gl_err *err)
 {
     if (gl_store_rc_is_full(rc))
-        gl_err_set(err, GL_E_UNAVAILABLE, "the store is full or the disk failed; nothing was written");
+        gl_err_set(err, GL_E_UNAVAILABLE,
+                   "the store is full or the disk failed; nothing was written");
     else
         gl_err_set(err, GL_E_UNAVAILABLE, "store error: %s; nothing was written", mdb_strerror(rc));
 }
