@@ -3,6 +3,7 @@
  * bare CR, bare LF and a space before the colon, all known request-smuggling vectors. */
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <http_parser.h>
 #include <stdio.h>
@@ -543,6 +544,49 @@ static int cb_header_value(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
+/* RFC 3986 unreserved / sub-delims: what a reg-name and an IPvFuture are made of. */
+static bool is_host_char(unsigned char c)
+{
+    return isalnum(c) || strchr("-._~!$&'()*+,;=", c) != NULL;
+}
+
+/* A Host value as RFC 9112 section 3.2 has it: uri-host [":" port], where uri-host is an
+ * IP-literal ("[" IPv6address or IPvFuture "]"), an IPv4 address or a reg-name (unreserved,
+ * percent-encoded and sub-delims characters; an IPv4 address is one). Empty is allowed (a
+ * target without an authority). A pure function over the value. */
+static bool host_valid(const char *s)
+{
+    const char *p = s;
+    if (*p == '[') {
+        const char *end = strchr(p, ']');
+        if (!end || end - p < 3 || end - p > 64) return false;
+        if (p[1] == 'v' || p[1] == 'V') {
+            for (const char *q = p + 2; q < end; q++)
+                if (!is_host_char((unsigned char)*q) && *q != ':') return false;
+        } else {
+            char ip[65];
+            struct in6_addr a;
+            memcpy(ip, p + 1, (size_t)(end - p - 1));
+            ip[end - p - 1] = '\0';
+            if (inet_pton(AF_INET6, ip, &a) != 1) return false;
+        }
+        p = end + 1;
+    } else {
+        for (; *p && *p != ':'; p++) {
+            if (*p == '%') {
+                if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2])) return false;
+                p += 2;
+            } else if (!is_host_char((unsigned char)*p)) {
+                return false;
+            }
+        }
+    }
+    if (*p == ':')
+        for (p++; isdigit((unsigned char)*p); p++) {
+        }
+    return *p == '\0';
+}
+
 static int cb_headers_complete(http_parser *p)
 {
     struct gl_http_conn *c = p->data;
@@ -578,7 +622,8 @@ static int cb_headers_complete(http_parser *p)
         c->fail_status = 400;
         return -1;
     }
-    if (hosts > 1 || (hosts == 0 && p->http_major == 1 && p->http_minor >= 1)) {
+    if (hosts > 1 || (hosts == 0 && p->http_major == 1 && p->http_minor >= 1) ||
+        (hosts == 1 && !host_valid(gl_http_header(r, "host")))) {
         c->fail_status = 400;
         return -1;
     }
@@ -596,7 +641,9 @@ static int cb_headers_complete(http_parser *p)
     }
     r->method = p->method;
     r->head = p->method == HTTP_HEAD;
-    r->keep_alive = http_should_keep_alive(p) != 0;
+    /* HTTP/1.0 closes after the answer, even when it asks for keep-alive: its answer would
+     * have to say "Connection: keep-alive", and nothing here needs 1.0 to persist. */
+    r->keep_alive = p->http_minor >= 1 && http_should_keep_alive(p) != 0;
     const char *expect = gl_http_header(r, "expect");
     if (expect && strcasecmp(expect, "100-continue") == 0 && !c->closing) {
         uv_buf_t b = uv_buf_init((char *)"HTTP/1.1 100 Continue\r\n\r\n", 25);
@@ -625,13 +672,39 @@ static int cb_body(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
+/* An absolute-form target ("http://host:port/path?query") becomes the origin-form it holds
+ * ("/path?query", or "/?query" without a path). Returns false for anything else. */
+static bool absolute_to_origin(struct gl_http_req *r)
+{
+    struct http_parser_url u;
+    http_parser_url_init(&u);
+    size_t len = strlen(r->url);
+    if (strncasecmp(r->url, "http://", 7) != 0 && strncasecmp(r->url, "https://", 8) != 0)
+        return false;
+    if (http_parser_parse_url(r->url, len, 0, &u) != 0 || !(u.field_set & (1 << UF_HOST)))
+        return false;
+    if (u.field_set & (1 << UF_PATH)) {
+        r->url += u.field_data[UF_PATH].off;
+        return true;
+    }
+    /* No path: "/" and whatever follows the authority (a query, a fragment). */
+    size_t rest = u.field_data[UF_HOST].off + u.field_data[UF_HOST].len;
+    if (u.field_set & (1 << UF_PORT)) rest = u.field_data[UF_PORT].off + u.field_data[UF_PORT].len;
+    struct req_full *f = (struct req_full *)r;
+    char *url = arena_copy(f, "/", 1);
+    if (!url || !arena_append(f, &url, r->url + rest, len - rest)) return false;
+    r->url = url;
+    return true;
+}
+
 static int cb_message_complete(http_parser *p)
 {
     struct gl_http_conn *c = p->data;
     struct gl_http_req *r = c->cur;
     c->cur = NULL;
-    /* Split the target into path and query; only origin-form is served. */
-    if (r->url[0] != '/') {
+    /* Split the target into path and query: origin-form, or absolute-form (RFC 9112 section
+     * 3.2.2), which is served as the origin-form it holds. */
+    if (r->url[0] != '/' && !absolute_to_origin(r)) {
         c->cur = r;
         c->fail_status = r->method == HTTP_CONNECT ? 405 : 400;
         return 1;
