@@ -18,6 +18,9 @@
 
 /* Past this much queued output, stop reading until the client catches up. */
 #define MAX_QUEUED_OUTPUT ((size_t)4 << 20)
+/* Past this much output queued across all connections, the one stalled longest is closed:
+ * each holds at most one answer (an 8 MiB image at most), and 2,048 of them would be 16 GiB. */
+#define MAX_QUEUED_TOTAL ((size_t)128 << 20)
 /* How long a connection closed after an error keeps draining what the client still sends, so
  * the answer is not lost to a reset. */
 #define LINGER_MS 2000
@@ -32,6 +35,8 @@ struct gl_http_server {
     int refs; /* the listener, plus one per connection */
     bool closing;
     char *default_headers;
+    size_t queued;                      /* output queued on every connection */
+    bool (*trusted)(const char *peer); /* a proxy: exempt from the per-address cap */
 };
 
 enum timer_mode { TM_NONE, TM_REQUEST, TM_IDLE, TM_LINGER };
@@ -53,6 +58,7 @@ struct gl_http_conn {
     int fail_status;             /* set by a callback that refuses the request */
     bool last_was_value;
     size_t queued;
+    uint64_t stalled_since; /* loop time of the last write that completed (or was queued) */
     int refs;
     enum timer_mode tmode;
     bool closing, reading, processing, lingering;
@@ -100,6 +106,11 @@ unsigned gl_http_header_count(const struct gl_http_req *r, const char *name)
 unsigned gl_http_nconns(const struct gl_http_server *s)
 {
     return s->nconns;
+}
+
+void gl_http_set_trusted(struct gl_http_server *s, bool (*trusted)(const char *peer))
+{
+    s->trusted = trusted;
 }
 
 void gl_http_set_default_headers(struct gl_http_server *s, const char *lines)
@@ -309,11 +320,38 @@ static void on_write(uv_write_t *w, int status)
     struct write_req *wr = (struct write_req *)w;
     struct gl_http_conn *c = wr->conn;
     c->queued -= wr->len;
+    c->srv->queued -= wr->len;
+    if (status == 0) c->stalled_since = uv_now(c->srv->loop);
     if (status < 0 && !c->closing) conn_close(c);
     if (wr->close_after && !c->closing) conn_linger(c);
     if (!c->closing && c->queued < MAX_QUEUED_OUTPUT / 2 && !c->pending) start_reading(c);
     conn_unref(c);
     free(wr);
+}
+
+/* Past MAX_QUEUED_TOTAL, closes the connections whose output has stood still the longest
+ * (the most queued among equals) until the rest is under it. A closed connection's bytes come
+ * back when its cancelled writes complete, so the live total is counted here. */
+static void enforce_total_output(struct gl_http_server *s)
+{
+    if (s->queued <= MAX_QUEUED_TOTAL) return;
+    size_t live = 0;
+    for (struct gl_http_conn *c = s->conns; c; c = c->next)
+        if (!uv_is_closing((uv_handle_t *)&c->tcp)) live += c->queued;
+    while (live > MAX_QUEUED_TOTAL) {
+        struct gl_http_conn *slow = NULL;
+        for (struct gl_http_conn *c = s->conns; c; c = c->next) {
+            if (uv_is_closing((uv_handle_t *)&c->tcp) || c->queued == 0) continue;
+            if (!slow || c->stalled_since < slow->stalled_since ||
+                (c->stalled_since == slow->stalled_since && c->queued > slow->queued))
+                slow = c;
+        }
+        if (!slow) return;
+        log_warn("http: dropping slow client peer=%s queued=%zu total_queued=%zu", slow->peer,
+                 slow->queued, live);
+        live -= slow->queued;
+        conn_close(slow);
+    }
 }
 
 /* Writes bufs in order: what the socket takes now at once, the rest in one queued copy. */
@@ -350,17 +388,21 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
     wr->conn = c;
     wr->len = off;
     wr->close_after = close_after;
+    if (c->queued == 0) c->stalled_since = uv_now(c->srv->loop);
     c->queued += off;
+    c->srv->queued += off;
     c->refs++;
     uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
     if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write) < 0) {
         c->queued -= off;
+        c->srv->queued -= off;
         c->refs--;
         free(wr);
         conn_close(c);
         return;
     }
     if (c->queued > MAX_QUEUED_OUTPUT) stop_reading(c);
+    enforce_total_output(c->srv);
 }
 
 /* ---- answers ---- */
@@ -844,6 +886,35 @@ static void conn_process(struct gl_http_conn *c)
 
 /* ---- listening ---- */
 
+static void refuse_busy(struct gl_http_conn *c)
+{
+    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                               "Retry-After: 5\r\nConnection: close\r\n\r\n";
+    uv_buf_t b = uv_buf_init((char *)busy, sizeof busy - 1);
+    uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+    conn_close(c);
+}
+
+/* Keeps one address within GL_HTTP_MAX_CONNS_PER_ADDRESS (a trusted proxy speaks for many and
+ * is exempt): at the cap, its oldest idle connection (no request begun, nothing queued) makes
+ * room, so a stranger's idle sockets cannot keep its own next request, or anyone's, out.
+ * Returns false when every one of them is busy. The list is newest first. */
+static bool admit_from_peer(struct gl_http_server *s, struct gl_http_conn *c)
+{
+    if (s->trusted && s->trusted(c->peer)) return true;
+    unsigned n = 0;
+    struct gl_http_conn *idle = NULL;
+    for (struct gl_http_conn *o = s->conns; o; o = o->next) {
+        if (o == c || o->closing || strcmp(o->peer, c->peer) != 0) continue;
+        n++;
+        if (!o->cur && !o->pending && o->in_len == o->in_start && o->queued == 0) idle = o;
+    }
+    if (n < GL_HTTP_MAX_CONNS_PER_ADDRESS) return true;
+    if (!idle) return false;
+    conn_close(idle);
+    return true;
+}
+
 static void on_connection(uv_stream_t *server, int status)
 {
     struct gl_http_server *s = server->data;
@@ -865,11 +936,7 @@ static void on_connection(uv_stream_t *server, int status)
         return;
     }
     if (s->nconns > GL_HTTP_MAX_CONNS) {
-        static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-                                   "Retry-After: 5\r\nConnection: close\r\n\r\n";
-        uv_buf_t b = uv_buf_init((char *)busy, sizeof busy - 1);
-        uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
-        conn_close(c);
+        refuse_busy(c);
         return;
     }
     struct sockaddr_storage ss;
@@ -880,6 +947,12 @@ static void on_connection(uv_stream_t *server, int status)
             uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
         else
             uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
+    }
+    if (!admit_from_peer(s, c)) {
+        log_warn("http: refusing connection peer=%s reason=\"address at its %u\"", c->peer,
+                 GL_HTTP_MAX_CONNS_PER_ADDRESS);
+        refuse_busy(c);
+        return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
     timer_set(c, TM_REQUEST, GL_HTTP_TIMEOUT_MS);

@@ -157,3 +157,22 @@ def test_slow_readers_past_the_total_output_cap_are_cut_off(tmpdir_path):
             v.close()
     finally:
         assert d.stop() == 0, d.log_tail()
+
+
+def test_idle_http_sockets_from_one_address_leave_room_for_others(daemon):
+    """2,100 idle HTTP connections from 127.0.0.1 (the total cap is 2,048): one address keeps at
+    most 64, its oldest idle ones closed as new ones come, so a visitor from elsewhere (and the
+    same address's next request) is still answered (today's main answered 503)."""
+    from httputil import raw_from, status_of
+    socks = []
+    try:
+        for _ in range(2100):
+            socks.append(socket.create_connection(("127.0.0.1", daemon.http_port)))
+        # At once, while all of them are fresh (the 10 s request timeout closes idle ones too).
+        req = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        assert status_of(raw_from("127.0.0.2", daemon.http_port, req)) == 200
+        assert status_of(raw_from("127.0.0.1", daemon.http_port, req)) == 200
+        assert count_closed(socks) >= 2100 - 64
+    finally:
+        for s in socks:
+            s.close()
