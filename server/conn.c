@@ -24,7 +24,7 @@
 #define DEFAULT_ANON_MAX 256
 #define DEFAULT_LOGIN_TIMEOUT_S 10
 #define DEFAULT_OUTPUT_MAX_MIB 16        /* one connection's queued output: past it, closed */
-#define DEFAULT_OUTPUT_TOTAL_MAX_MIB 256 /* all connections': past it, the largest is closed */
+#define DEFAULT_OUTPUT_TOTAL_MAX_MIB 256 /* all connections': past it, the most stalled goes */
 /* Past this much queued output a connection's next request waits: a pipelining client is held
  * back rather than buffered for. One reply (at most a frame) may still go over it, so the hard
  * limit must stay above OUTPUT_HIGH + GL_RPC_MAX_FRAME. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,7 +51,8 @@ static void usage(FILE *out)
             "  --anon-max N            connections not logged in, in all (default 256)\n"
             "  --login-timeout-seconds N  time to log in before being closed (default 10)\n"
             "  --output-max-mib N      output queued to one connection (default 16)\n"
-            "  --output-total-max-mib N  output queued to all; past it the largest goes (default 256)\n"
+            "  --output-total-max-mib N  output queued to all; past it the most stalled goes\n"
+            "                      (default 256)\n"
             "  --help, --version\n"
             "Subcommands (see greenlightd(8)):\n"
             "  greenlightd check --data DIR   verify a store's invariants\n"
@@ -250,6 +252,22 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
     return 0;
 }
 
+/* Every connection slot needs a descriptor: 1,024 RPC and 2,048 HTTP, plus the store, the
+ * listeners, the log and children's pipes. A soft limit below that (1,024 is common) would turn
+ * a full table into failed accepts, so it is raised as far as the hard limit allows. */
+static void raise_fd_limit(void)
+{
+    const rlim_t want = 4096;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) return;
+    rlim_t was = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = was;
+    if (rl.rlim_cur < want)
+        log_warn("open files limited to %llu (wanted %llu): raise LimitNOFILE",
+                 (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+}
+
 /* "greenlightd SUBCOMMAND ...": tools that work on a store, before any option parsing. */
 static const struct {
     const char *name;
@@ -282,6 +300,7 @@ int main(int argc, char **argv)
         }
     }
     if (parse_args(argc, argv, &srv.opt) != 0) return 2;
+    raise_fd_limit();
     if (sodium_init() < 0) {
         fprintf(stderr, "greenlightd: libsodium failed to initialise\n");
         return 1;
