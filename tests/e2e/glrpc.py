@@ -18,8 +18,10 @@ class RpcClient:
     """One connection. call() sends a request and waits for its response; notifications that
     arrive meanwhile are queued in .events."""
 
-    def __init__(self, host, port, timeout=30):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, host, port, timeout=30, source=None):
+        """source: a local address to connect from (another loopback address: another peer)."""
+        self.sock = socket.create_connection((host, port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.unpacker = msgpack.Unpacker(raw=False, max_buffer_size=64 << 20)
         self.msgid = 0

@@ -192,14 +192,16 @@ def test_garbage_truncated_oversized_and_nested_frames(daemon, world):
 
 
 def test_login_flood(daemon, world):
-    """300 wrong logins from 30 connections: refused (unauthorized, then rate_limited), the
-    hash queue bounded, and nobody else notices."""
+    """300 wrong logins from 30 connections, each from its own address (one address keeps only
+    8 connections that have not logged in): refused (unauthorized, then rate_limited), the hash
+    queue bounded, and nobody else notices."""
+    from conftest import RpcClient
     codes = {}
     waits = []
     lock = threading.Lock()
 
-    def flood():
-        c = daemon.client(login=False)
+    def flood(i):
+        c = RpcClient("127.0.0.1", daemon.rpc_port, source=f"127.0.2.{i + 1}")
         for _ in range(10):
             try:
                 c.call("auth.login", user="admin", password="not the password")
@@ -212,7 +214,7 @@ def test_login_flood(daemon, world):
         c.close()
 
     with world.watch() as w:
-        threads = [threading.Thread(target=flood) for _ in range(30)]
+        threads = [threading.Thread(target=flood, args=(i,)) for i in range(30)]
         for t in threads:
             t.start()
         for t in threads:
