@@ -158,24 +158,29 @@ static void on_write(uv_write_t *w, int status)
     free(wr);
 }
 
-/* Past the total output cap, the connection whose output has stood still the longest is
- * closed (the most queued among equals), as redis closes a client past its output buffer
- * limit: the slowest reader pays, not the one that has just been given a big answer. */
-static void enforce_total_output(void)
+/* Makes room under the total output cap for n more bytes of c's, before they are copied: the
+ * connections whose output has stood still the longest (the most queued among equals) are
+ * closed, as redis closes a client past its output buffer limit, so the slowest reader pays
+ * and not the one just handed a big answer. Only output already stalled before this loop
+ * iteration is pushed out (a closed connection's memory comes back as the iteration ends):
+ * when there is none, or c is the slowest, returns false and c must go without its answer. */
+static bool make_room(struct gl_conn *c, size_t n)
 {
-    while (total_queued > output_total_max()) {
-        struct gl_conn *big = NULL;
-        for (struct gl_conn *c = gl_srv->conns; c; c = c->next) {
-            if (c->closing || c->queued == 0) continue;
-            if (!big || c->stalled_since < big->stalled_since ||
-                (c->stalled_since == big->stalled_since && c->queued > big->queued))
-                big = c;
+    uint64_t now = uv_now(gl_srv->loop);
+    while (total_queued + n > output_total_max()) {
+        struct gl_conn *slow = NULL;
+        for (struct gl_conn *o = gl_srv->conns; o; o = o->next) {
+            if (o->closing || o->queued == 0 || o->stalled_since >= now) continue;
+            if (!slow || o->stalled_since < slow->stalled_since ||
+                (o->stalled_since == slow->stalled_since && o->queued > slow->queued))
+                slow = o;
         }
-        if (!big) return;
-        log_warn("rpc: dropping slow client peer=%s queued=%zu total_queued=%zu", big->peer,
-                 big->queued, total_queued);
-        conn_close(big);
+        if (!slow || slow == c) return false;
+        log_warn("rpc: dropping slow client peer=%s queued=%zu reason=\"output cap\"",
+                 slow->peer, slow->queued);
+        conn_close(slow);
     }
+    return true;
 }
 
 /* Sends the n buffers in order: what the socket takes now goes at once, the rest is copied
@@ -197,6 +202,13 @@ static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
     }
     if (c->queued + total - done > output_max()) {
         log_warn("rpc: dropping slow client peer=%s queued=%zu", c->peer, c->queued);
+        conn_close(c);
+        return;
+    }
+    if (!make_room(c, total - done)) {
+        log_warn("rpc: dropping client peer=%s queued=%zu reason=\"output cap, nothing older "
+                 "to drop\"",
+                 c->peer, c->queued);
         conn_close(c);
         return;
     }
@@ -226,9 +238,7 @@ static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
         c->refs--;
         free(wr);
         conn_close(c);
-        return;
     }
-    enforce_total_output();
 }
 
 static void conn_send_error(struct gl_conn *c, uint32_t msgid, const struct gl_err *err)

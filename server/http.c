@@ -329,29 +329,36 @@ static void on_write(uv_write_t *w, int status)
     free(wr);
 }
 
-/* Past MAX_QUEUED_TOTAL, closes the connections whose output has stood still the longest
- * (the most queued among equals) until the rest is under it. A closed connection's bytes come
- * back when its cancelled writes complete, so the live total is counted here. */
-static void enforce_total_output(struct gl_http_server *s)
+/* Makes room under MAX_QUEUED_TOTAL for n more bytes of c's, before they are copied: the
+ * connections whose output has stood still the longest (the most queued among equals) are
+ * closed, but only output stalled before this loop iteration (a closed connection's memory
+ * comes back as the iteration ends). Returns false when there is none, or c is the slowest:
+ * c then goes without its answer. A closing connection's writes are cancelled, so only open
+ * ones count. */
+static bool make_room(struct gl_http_conn *c, size_t n)
 {
-    if (s->queued <= MAX_QUEUED_TOTAL) return;
+    struct gl_http_server *s = c->srv;
+    if (s->queued + n <= MAX_QUEUED_TOTAL) return true;
+    uint64_t now = uv_now(s->loop);
     size_t live = 0;
-    for (struct gl_http_conn *c = s->conns; c; c = c->next)
-        if (!uv_is_closing((uv_handle_t *)&c->tcp)) live += c->queued;
-    while (live > MAX_QUEUED_TOTAL) {
+    for (struct gl_http_conn *o = s->conns; o; o = o->next)
+        if (!uv_is_closing((uv_handle_t *)&o->tcp)) live += o->queued;
+    while (live + n > MAX_QUEUED_TOTAL) {
         struct gl_http_conn *slow = NULL;
-        for (struct gl_http_conn *c = s->conns; c; c = c->next) {
-            if (uv_is_closing((uv_handle_t *)&c->tcp) || c->queued == 0) continue;
-            if (!slow || c->stalled_since < slow->stalled_since ||
-                (c->stalled_since == slow->stalled_since && c->queued > slow->queued))
-                slow = c;
+        for (struct gl_http_conn *o = s->conns; o; o = o->next) {
+            if (uv_is_closing((uv_handle_t *)&o->tcp) || o->queued == 0 || o->stalled_since >= now)
+                continue;
+            if (!slow || o->stalled_since < slow->stalled_since ||
+                (o->stalled_since == slow->stalled_since && o->queued > slow->queued))
+                slow = o;
         }
-        if (!slow) return;
-        log_warn("http: dropping slow client peer=%s queued=%zu total_queued=%zu", slow->peer,
-                 slow->queued, live);
+        if (!slow || slow == c) return false;
+        log_warn("http: dropping slow client peer=%s queued=%zu reason=\"output cap\"",
+                 slow->peer, slow->queued);
         live -= slow->queued;
         conn_close(slow);
     }
+    return true;
 }
 
 /* Writes bufs in order: what the socket takes now at once, the rest in one queued copy. */
@@ -372,6 +379,12 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
             if (close_after) conn_linger(c);
             return;
         }
+    }
+    if (!make_room(c, total - done)) {
+        log_warn("http: dropping client peer=%s reason=\"output cap, nothing older to drop\"",
+                 c->peer);
+        conn_close(c);
+        return;
     }
     struct write_req *wr = xmalloc(sizeof *wr + total - done);
     size_t off = 0, skip = done;
@@ -402,7 +415,6 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
         return;
     }
     if (c->queued > MAX_QUEUED_OUTPUT) stop_reading(c);
-    enforce_total_output(c->srv);
 }
 
 /* ---- answers ---- */
