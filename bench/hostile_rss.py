@@ -5,7 +5,8 @@ is held. Runs a real daemon on ephemeral loopback ports with a temporary data di
 
 Attacks: 1,030 idle anonymous RPC sockets (from one address, then spread over 129), 2,100 idle
 HTTP sockets from one address, 8 and then 64 logged-in viewers pipelining media.get of an 8 MiB
-image without reading, and 300 wrong logins from 30 connections.
+image without reading, 60 visitors asking a link for that image without reading, and 300 wrong
+logins from 30 connections.
 
 The peak is the kernel's VmHWM, reset just before the attack (clear_refs, needs root or the
 daemon's owner) and read before the staff logins (each login's argon2id takes 64 MiB of its own).
@@ -60,9 +61,13 @@ def logins(d, n=5):
 
 
 def round_trips(c, n=2):
-    """Round trips on a logged-in connection: what was sent before them has been read."""
+    """Round trips on a logged-in connection and to the HTTP side: what was sent before them
+    has been read and answered as far as it will be."""
+    from httputil import raw_from
     for _ in range(n):
         c.call("server.ping")
+        raw_from("127.0.5.1", c.http_port,
+                 b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 
 
 def idle_rpc(d, spread):
@@ -147,6 +152,7 @@ def main():
         try:
             admin = d.client()
             probe = d.client()
+            probe.http_port = d.http_port
             media_id = admin.call("media.upload", name="big.png", type="image/png",
                                   data=IMAGE)["id"]
             print(f"daemon: {d.bin_dir}/greenlightd")
@@ -169,6 +175,25 @@ def main():
                     return f"{n} viewers pipelining 200 media.get of 8 MiB, not reading", viewers
                 runs[f"slow_{n}"] = lambda attack=attack, n=n: measure(
                     f"slow_{n}", d, probe, attack, lambda vs: [v.close() for v in vs])
+
+            from helpers import make_post, make_profile
+            from httputil import path_of
+            prof = make_profile(admin)
+            pid = make_post(admin, prof, "scheduled", at=int(time.time()) + 86400)
+            admin.call("post.update", id=pid, media=[media_id])
+            link = admin.call("link.create", profile=prof, kind="calendar")
+            image_req = (f"GET {path_of(link['url'])}/p/{pid}/m/{media_id} HTTP/1.1\r\n"
+                         "Host: x\r\n\r\n").encode()
+
+            def http_readers():
+                socks = []
+                for i in range(60):
+                    s = socket.create_connection(("127.0.0.1", d.http_port),
+                                                 source_address=(f"127.0.3.{1 + i}", 0))
+                    s.sendall(image_req)
+                    socks.append(s)
+                return "60 visitors asking a link for the 8 MiB image, not reading", socks
+            runs["slow_http"] = lambda: measure("slow_http", d, probe, http_readers, close_all)
 
             def guesses():
                 return "300 wrong logins from 30 connections", login_guesses(d)
