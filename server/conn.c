@@ -597,22 +597,37 @@ static struct gl_conn *oldest_idle_anon(const struct gl_conn *self, const char *
  * the newest comer (it may be staff about to log in) always gets in, and an attacker who holds
  * sockets open only pushes out his own or other strangers' idle ones. Returns false when
  * there is no room (every slot holds a logged-in connection or a login in flight). */
+/* Under a flood, pushing out idle strangers is routine: one line a second says so, with how
+ * many went since the last, rather than one line per connection. */
+static void push_out(struct gl_conn *victim, const char *why)
+{
+    static uint64_t last_ms;
+    static unsigned since;
+    uint64_t now = uv_now(gl_srv->loop);
+    if (last_ms && now - last_ms < 1000) {
+        since++;
+    } else {
+        log_info("rpc: closing idle anonymous connection peer=%s reason=\"%s\" "
+                 "more_since_last_line=%u",
+                 victim->peer, why, since);
+        last_ms = now;
+        since = 0;
+    }
+    conn_close(victim);
+}
+
 static bool admit_anonymous(struct gl_conn *c)
 {
     unsigned n;
     struct gl_conn *victim = oldest_idle_anon(c, c->peer, &n);
     if (n >= anon_per_address()) {
         if (!victim) return false;
-        log_info("rpc: closing idle anonymous connection peer=%s reason=\"address at its %u\"",
-                 victim->peer, anon_per_address());
-        conn_close(victim);
+        push_out(victim, "its address has all its anonymous slots");
     }
     if (nanon >= anon_max() || nopen > MAX_CONNS) {
         victim = oldest_idle_anon(c, NULL, &n);
         if (!victim) return false;
-        log_info("rpc: closing idle anonymous connection peer=%s reason=\"pool full\"",
-                 victim->peer);
-        conn_close(victim);
+        push_out(victim, "the anonymous pool is full");
     }
     return nanon < anon_max() && nopen <= MAX_CONNS;
 }
