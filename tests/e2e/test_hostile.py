@@ -225,7 +225,7 @@ def test_login_flood(daemon, world):
     # answer said "retry in 1795333940 s".
     assert waits and all(0 < x <= 300 for x in waits), sorted(set(waits))[:5]
     w.report("login_flood", attempts=300, **{f"refused_{k}": v for k, v in codes.items()})
-    # This address is locked out for five minutes now: check with the clients logged in.
+    # admin is locked out for five minutes now: check with the clients logged in.
     intact(daemon, world, w.rss_before, fresh_login=False)
 
 
