@@ -218,3 +218,29 @@ def test_slow_http_readers_of_a_big_image_are_cut_off(daemon, admin):
     finally:
         for s in socks:
             s.close()
+
+
+def test_connection_limits_are_options(tmpdir_path):
+    """anon-per-address from the configuration file, login-timeout-seconds on the command line:
+    the third idle socket from one address pushes out the first, and an idle one is answered
+    'no login in time' and closed once its second is up."""
+    conf = os.path.join(tmpdir_path, "g.conf")
+    with open(conf, "w") as f:
+        f.write("anon-per-address = 2\n")
+    d = Daemon(os.path.join(tmpdir_path, "data"),
+               ["--config", conf, "--login-timeout-seconds", "1"]).start()
+    try:
+        socks = [socket.create_connection(("127.0.0.1", d.rpc_port)) for _ in range(3)]
+        socks[0].settimeout(10)
+        assert socks[0].recv(4096) == b""  # pushed out at once, not timed out with an answer
+        msgs = []
+        for s in socks[1:]:
+            s.settimeout(10)
+            data = s.recv(4096)  # the daemon speaks first, after the login timeout
+            msgs.append(msgpack.unpackb(data, raw=False))
+        assert all(m[0] == 1 and m[2]["code"] == "unauthorized" for m in msgs), msgs
+        assert all("no login in time" in m[2]["message"] for m in msgs), msgs
+        for s in socks:
+            s.close()
+    finally:
+        assert d.stop() == 0, d.log_tail()
