@@ -735,15 +735,17 @@ static bool absolute_to_origin(struct gl_http_req *r)
     size_t len = strlen(r->url);
     if (strncasecmp(r->url, "http://", 7) != 0 && strncasecmp(r->url, "https://", 8) != 0)
         return false;
-    if (http_parser_parse_url(r->url, len, 0, &u) != 0 || !(u.field_set & (1 << UF_HOST)))
+    /* Userinfo in an http(s) URI is an error to treat as one (RFC 9110 section 4.2.4). */
+    if (http_parser_parse_url(r->url, len, 0, &u) != 0 || !(u.field_set & (1 << UF_HOST)) ||
+        (u.field_set & (1 << UF_USERINFO)))
         return false;
     if (u.field_set & (1 << UF_PATH)) {
         r->url += u.field_data[UF_PATH].off;
         return true;
     }
     /* No path: "/" and whatever follows the authority (a query, a fragment). */
-    size_t rest = u.field_data[UF_HOST].off + u.field_data[UF_HOST].len;
-    if (u.field_set & (1 << UF_PORT)) rest = u.field_data[UF_PORT].off + u.field_data[UF_PORT].len;
+    const char *authority = strstr(r->url, "://") + 3;
+    size_t rest = (size_t)(authority - r->url) + strcspn(authority, "?#");
     struct req_full *f = (struct req_full *)r;
     char *url = arena_copy(f, "/", 1);
     if (!url || !arena_append(f, &url, r->url + rest, len - rest)) return false;

@@ -218,6 +218,10 @@ def test_absolute_form_without_path_and_other_schemes(daemon):
     out = raw(daemon.http_port, b"GET http://x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     root = raw(daemon.http_port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert status_of(out) == status_of(root) != 400, out[:200]
-    for target in (b"ftp://x/healthz", b"http:/healthz", b"http://", b"http://a b/"):
+    bracketed = raw(daemon.http_port, b"GET http://[::1]:7412 HTTP/1.1\r\nHost: x\r\n"
+                    b"Connection: close\r\n\r\n")
+    assert status_of(bracketed) == status_of(root), bracketed[:200]
+    for target in (b"ftp://x/healthz", b"http:/healthz", b"http://", b"http://a b/",
+                   b"http://user@x/healthz"):
         out = raw(daemon.http_port, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
         assert status_of(out) == 400, (target, out[:200])
