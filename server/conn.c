@@ -29,6 +29,8 @@
  * back rather than buffered for. One reply (at most a frame) may still go over it, so the hard
  * limit must stay above OUTPUT_HIGH + GL_RPC_MAX_FRAME. */
 #define OUTPUT_HIGH ((size_t)1 << 20)
+/* Output that has not moved for this long is a slow reader's, and may be pushed out. */
+#define STALLED_MS 1000
 
 struct gl_conn {
     uv_tcp_t tcp;
@@ -161,16 +163,18 @@ static void on_write(uv_write_t *w, int status)
 /* Makes room under the total output cap for n more bytes of c's, before they are copied: the
  * connections whose output has stood still the longest (the most queued among equals) are
  * closed, as redis closes a client past its output buffer limit, so the slowest reader pays
- * and not the one just handed a big answer. Only output already stalled before this loop
- * iteration is pushed out (a closed connection's memory comes back as the iteration ends):
- * when there is none, or c is the slowest, returns false and c must go without its answer. */
+ * and not the one just handed a big answer. Only output that has not moved for STALLED_MS is
+ * pushed out, as redis's soft limit has its seconds: in a burst of equals nobody displaces
+ * anybody, and the memory of what is pushed out (it comes back as the loop iteration ends) is
+ * never needed twice over. When there is none, or c is the slowest, returns false: c goes
+ * without its answer. */
 static bool make_room(struct gl_conn *c, size_t n)
 {
     uint64_t now = uv_now(gl_srv->loop);
     while (total_queued + n > output_total_max()) {
         struct gl_conn *slow = NULL;
         for (struct gl_conn *o = gl_srv->conns; o; o = o->next) {
-            if (o->closing || o->queued == 0 || o->stalled_since >= now) continue;
+            if (o->closing || o->queued == 0 || o->stalled_since + STALLED_MS > now) continue;
             if (!slow || o->stalled_since < slow->stalled_since ||
                 (o->stalled_since == slow->stalled_since && o->queued > slow->queued))
                 slow = o;

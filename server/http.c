@@ -21,6 +21,8 @@
 /* Past this much output queued across all connections, the one stalled longest is closed:
  * each holds at most one answer (an 8 MiB image at most), and 2,048 of them would be 16 GiB. */
 #define MAX_QUEUED_TOTAL ((size_t)128 << 20)
+/* Output that has not moved for this long is a slow reader's, and may be pushed out. */
+#define STALLED_MS 1000
 /* How long a connection closed after an error keeps draining what the client still sends, so
  * the answer is not lost to a reset. */
 #define LINGER_MS 2000
@@ -331,10 +333,10 @@ static void on_write(uv_write_t *w, int status)
 
 /* Makes room under MAX_QUEUED_TOTAL for n more bytes of c's, before they are copied: the
  * connections whose output has stood still the longest (the most queued among equals) are
- * closed, but only output stalled before this loop iteration (a closed connection's memory
- * comes back as the iteration ends). Returns false when there is none, or c is the slowest:
- * c then goes without its answer. A closing connection's writes are cancelled, so only open
- * ones count. */
+ * closed, but only output that has not moved for STALLED_MS (as in server/conn.c: in a burst
+ * nobody displaces an equal). Returns false when there is none, or c is the slowest: c then
+ * goes without its answer. A closing connection's writes are cancelled, so only open ones
+ * count. */
 static bool make_room(struct gl_http_conn *c, size_t n)
 {
     struct gl_http_server *s = c->srv;
@@ -346,7 +348,8 @@ static bool make_room(struct gl_http_conn *c, size_t n)
     while (live + n > MAX_QUEUED_TOTAL) {
         struct gl_http_conn *slow = NULL;
         for (struct gl_http_conn *o = s->conns; o; o = o->next) {
-            if (uv_is_closing((uv_handle_t *)&o->tcp) || o->queued == 0 || o->stalled_since >= now)
+            if (uv_is_closing((uv_handle_t *)&o->tcp) || o->queued == 0 ||
+                o->stalled_since + STALLED_MS > now)
                 continue;
             if (!slow || o->stalled_since < slow->stalled_since ||
                 (o->stalled_since == slow->stalled_since && o->queued > slow->queued))

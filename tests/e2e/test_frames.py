@@ -5,7 +5,7 @@ import socket
 import msgpack
 import pytest
 
-from conftest import RpcClient
+from conftest import RpcClient, wait_until
 from helpers import make_post, make_profile
 
 
@@ -141,7 +141,8 @@ def test_client_notifications_get_no_answer(daemon, bystander):
     c.send_raw(msgpack.packb([0, 60, "server.ping", [{}]]))
     msg = c.read_message()
     assert msg[0] == 1 and msg[1] == 60 and msg[2] is None, msg
-    assert "ignoring a notification" in daemon.log_tail(50)
+    wait_until(lambda: "ignoring a notification" in daemon.log_tail(50),
+               what="the notification logged")  # log lines go out as the loop iteration ends
     still_fine(daemon, bystander)
 
 
