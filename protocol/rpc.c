@@ -74,25 +74,38 @@ bool gl_obj_int(const msgpack_object *o, int64_t *out)
     return false;
 }
 
+/* The msgid of a request or response, when it is there and in range. */
+static bool read_msgid(const msgpack_object *a, uint32_t n, uint32_t *out)
+{
+    int64_t msgid;
+    if (n < 2 || !gl_obj_int(&a[1], &msgid) || msgid < 0 || msgid > UINT32_MAX) return false;
+    *out = (uint32_t)msgid;
+    return true;
+}
+
 int gl_rpc_parse(const msgpack_object *o, struct gl_rpc_msg *m, struct gl_err *err)
 {
     memset(m, 0, sizeof *m);
-    int64_t type, msgid;
-    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 3 ||
+    int64_t type;
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 1 ||
         !gl_obj_int(&o->via.array.ptr[0], &type)) {
         gl_err_set(err, GL_E_BAD_REQUEST, "a message is an array [type, ...]");
         return -1;
     }
+    /* What can be read is kept even when the rest is wrong: the error then answers the
+     * request's own msgid, and a notification is told apart. */
+    if (type >= GL_MSG_REQUEST && type <= GL_MSG_NOTIFY) m->type = (enum gl_msg_type)type;
+    bool has_msgid = (type == GL_MSG_REQUEST || type == GL_MSG_RESPONSE) &&
+                     read_msgid(o->via.array.ptr, o->via.array.size, &m->msgid);
     const msgpack_object *a = o->via.array.ptr;
     uint32_t n = o->via.array.size;
     switch (type) {
     case GL_MSG_REQUEST:
-        if (n != 4 || !gl_obj_int(&a[1], &msgid) || msgid < 0 || msgid > UINT32_MAX ||
-            a[2].type != MSGPACK_OBJECT_STR || a[3].type != MSGPACK_OBJECT_ARRAY) {
+        if (n != 4 || !has_msgid || a[2].type != MSGPACK_OBJECT_STR ||
+            a[3].type != MSGPACK_OBJECT_ARRAY) {
             gl_err_set(err, GL_E_BAD_REQUEST, "a request is [0, msgid, method, [params]]");
             return -1;
         }
-        m->msgid = (uint32_t)msgid;
         m->method = a[2].via.str.ptr;
         m->method_len = a[2].via.str.size;
         if (a[3].via.array.size > 1 ||
@@ -105,11 +118,10 @@ int gl_rpc_parse(const msgpack_object *o, struct gl_rpc_msg *m, struct gl_err *e
             m->params = &a[3].via.array.ptr[0];
         break;
     case GL_MSG_RESPONSE:
-        if (n != 4 || !gl_obj_int(&a[1], &msgid) || msgid < 0 || msgid > UINT32_MAX) {
+        if (n != 4 || !has_msgid) {
             gl_err_set(err, GL_E_BAD_REQUEST, "a response is [1, msgid, error, result]");
             return -1;
         }
-        m->msgid = (uint32_t)msgid;
         m->error = &a[2];
         m->result = &a[3];
         break;
@@ -126,7 +138,6 @@ int gl_rpc_parse(const msgpack_object *o, struct gl_rpc_msg *m, struct gl_err *e
         gl_err_set(err, GL_E_BAD_REQUEST, "unknown message type %lld", (long long)type);
         return -1;
     }
-    m->type = (enum gl_msg_type)type;
     return 0;
 }
 

@@ -57,7 +57,9 @@ struct gl_rpc_msg {
     const msgpack_object *result; /* response */
 };
 
-/* Validates the envelope shape of any of the three message types. */
+/* Validates the envelope shape of any of the three message types. On failure m still holds
+ * what could be read: type (when it is one of the three) and msgid (0 when unreadable), so the
+ * error answers the request's own msgid and a notification gets no answer. */
 int gl_rpc_parse(const msgpack_object *o, struct gl_rpc_msg *m, struct gl_err *err);
 /* Reads {code, message} of a response's error into err. */
 void gl_rpc_error_read(const msgpack_object *e, struct gl_err *err);

@@ -45,11 +45,7 @@ void gl_batch_init(struct gl_batch *b, uv_loop_t *loop, struct gl_store *store)
 
 static void fail_op(struct gl_op *op, int rc)
 {
-    if (rc == MDB_MAP_FULL || rc == ENOSPC)
-        gl_err_set(&op->err, GL_E_UNAVAILABLE, "the store is full; nothing was written");
-    else
-        gl_err_set(&op->err, GL_E_UNAVAILABLE, "store error: %s; nothing was written",
-                   mdb_strerror(rc));
+    gl_store_write_error(rc, &op->err);
     op->reply.size = 0;
     op->events.size = 0;
     op->outbox.size = 0;
@@ -94,7 +90,12 @@ static int regrow_and_replay(struct gl_batch *b)
         if (b->txn) mdb_txn_abort(b->txn);
         b->txn = NULL;
         int rc = gl_store_grow(b->store);
-        if (rc) return rc;
+        if (rc) {
+            /* The writers hear "full"; the log keeps why the map could not grow. */
+            if (rc != MDB_MAP_FULL)
+                log_error("store: cannot grow the map error=\"%s\"", mdb_strerror(rc));
+            return MDB_MAP_FULL;
+        }
         rc = open_batch(b);
         if (rc) return rc;
         struct gl_op **pp = &b->head;
@@ -107,7 +108,7 @@ static int regrow_and_replay(struct gl_batch *b)
                 /* Refused this time round: answer it and unlink it. */
                 *pp = op->next;
                 b->count--;
-                if (rc != 1) gl_err_set(&op->err, GL_E_UNAVAILABLE, "%s", mdb_strerror(rc));
+                if (rc != 1) gl_store_write_error(rc, &op->err);
                 op->done(op);
                 continue;
             }
@@ -128,7 +129,12 @@ static void fail_batch(struct gl_batch *b, int rc)
     b->tail = &b->head;
     b->count = 0;
     uv_idle_stop(&b->idle);
-    log_error("store: batch failed error=\"%s\"", mdb_strerror(rc));
+    /* Once per episode, not once per write: a full disk refuses every write until freed. */
+    if (!b->failing)
+        log_error("store: writes refused, nothing written until this is fixed%s error=\"%s\"",
+                  gl_store_rc_is_full(rc) ? " (store full or disk failed)" : "",
+                  mdb_strerror(rc));
+    b->failing = true;
     while (op) {
         struct gl_op *next = op->next;
         fail_op(op, rc);
@@ -200,6 +206,8 @@ void gl_batch_commit(struct gl_batch *b)
     uv_idle_stop(&b->idle);
     b->commits++;
     b->ops_committed += count;
+    if (b->failing) log_info("store: writes succeed again");
+    b->failing = false;
     /* done() may submit new writes: they open the next batch. */
     while (op) {
         struct gl_op *next = op->next;

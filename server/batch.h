@@ -47,6 +47,7 @@ struct gl_batch {
     void (*after_commit)(void);
     uint64_t commits, ops_committed;
     bool closed; /* after gl_batch_close, writes are refused */
+    bool failing; /* the last batch failed: logged once, until a commit succeeds again */
 };
 
 void gl_batch_init(struct gl_batch *b, uv_loop_t *loop, struct gl_store *store);

@@ -32,6 +32,12 @@ static const struct {
     {"link-password-min", NUMBER, offsetof(struct gl_options, link_password_min), 8, 128},
     {"mail-digest-seconds", NUMBER, offsetof(struct gl_options, mail_digest_seconds), 1, 604800},
     {"rpc-idle-seconds", NUMBER, offsetof(struct gl_options, rpc_idle_seconds), 1, 2592000},
+    {"anon-per-address", NUMBER, offsetof(struct gl_options, anon_per_address), 1, 1024},
+    {"anon-max", NUMBER, offsetof(struct gl_options, anon_max), 1, 768},
+    {"login-timeout-seconds", NUMBER, offsetof(struct gl_options, login_timeout_seconds), 1, 300},
+    /* Above one reply's worth (a 12 MiB frame past the 1 MiB mark where requests wait). */
+    {"output-max-mib", NUMBER, offsetof(struct gl_options, output_max_mib), 14, 1024},
+    {"output-total-max-mib", NUMBER, offsetof(struct gl_options, output_total_max_mib), 16, 65536},
 };
 
 int gl_config_number(const char *key, const char *value, long *out, char *why, size_t n)

@@ -13,20 +13,30 @@
 #include "xmalloc.h"
 
 #define MAX_CONNS 1024
-/* Output a connection may have queued before it is judged too slow and dropped. */
-#define MAX_QUEUED_OUTPUT ((size_t)32 << 20)
 /* Password hashes queued on the thread pool. Its four threads bound the memory (64 MiB a
  * hash); this bounds the queue, so a login flood is refused rather than queued for ever,
  * while a whole team reconnecting after a restart still gets in. */
 #define MAX_HASH_JOBS 64
-/* A connection that has not logged in by then is closed. */
-#define LOGIN_TIMEOUT_MS 30000
 /* A login waiting for the attempts in flight before it (auth.h) asks again this often, and
  * gives up (rate_limited) after the longest wait. */
 #define ADMIT_POLL_MS 50
 #define MAX_ADMIT_WAIT_MS 10000
 /* A logged-in connection that sends nothing for this long is closed (--rpc-idle-seconds). */
 #define IDLE_TIMEOUT_DEFAULT_S (12 * 3600)
+/* The defaults of the connection limits (docs/hardening.md); each is an option. Anonymous
+ * connections have a pool of their own, well below MAX_CONNS, so that logged-in staff always
+ * find a slot however many sockets a stranger holds open. */
+#define DEFAULT_ANON_PER_ADDRESS 8
+#define DEFAULT_ANON_MAX 256
+#define DEFAULT_LOGIN_TIMEOUT_S 10
+#define DEFAULT_OUTPUT_MAX_MIB 16        /* one connection's queued output: past it, closed */
+#define DEFAULT_OUTPUT_TOTAL_MAX_MIB 256 /* all connections': past it, the most stalled goes */
+/* Past this much queued output a connection's next request waits: a pipelining client is held
+ * back rather than buffered for. One reply (at most a frame) may still go over it, so the hard
+ * limit must stay above OUTPUT_HIGH + GL_RPC_MAX_FRAME. */
+#define OUTPUT_HIGH ((size_t)1 << 20)
+/* Output that has not moved for this long is a slow reader's, and may be pushed out. */
+#define STALLED_MS 1000
 
 struct gl_conn {
     uv_tcp_t tcp;
@@ -41,6 +51,7 @@ struct gl_conn {
     size_t in_start, in_len, in_cap;
     struct gl_mp_scanner scan;
     size_t queued;     /* bytes handed to uv_write, not yet written */
+    uint64_t stalled_since; /* loop time of the last write that completed (or was queued) */
     int refs;          /* the handles, plus one while a request is in flight */
     bool busy;         /* a request is in flight */
     bool processing;   /* inside conn_process: completions must not recurse into it */
@@ -48,6 +59,7 @@ struct gl_conn {
     bool closing;
     bool draining;     /* answered a protocol error: input is discarded until close */
     bool authed;
+    bool anon_counted; /* counted in the anonymous pool: open and not logged in */
     bool subscribed;
     char user[GL_MAX_NAME + 1];
     uint32_t session_gen; /* the user's generation at login: see session_check */
@@ -64,6 +76,55 @@ struct write_req {
 static void conn_process(struct gl_conn *c);
 static void conn_close(struct gl_conn *c);
 static void conn_resume_read(struct gl_conn *c);
+
+/* Open connections (not yet closing), those of them not logged in, and the output queued
+ * across all of them: what the admission and output limits are judged on. */
+static unsigned nopen, nanon;
+static size_t total_queued; /* of open connections: a closing one's writes are cancelled */
+
+static long option_or(long v, long dflt)
+{
+    return v > 0 ? v : dflt;
+}
+
+static unsigned anon_per_address(void)
+{
+    return (unsigned)option_or(gl_srv->opt.anon_per_address, DEFAULT_ANON_PER_ADDRESS);
+}
+
+static unsigned anon_max(void)
+{
+    return (unsigned)option_or(gl_srv->opt.anon_max, DEFAULT_ANON_MAX);
+}
+
+static uint64_t login_timeout_ms(void)
+{
+    return (uint64_t)option_or(gl_srv->opt.login_timeout_seconds, DEFAULT_LOGIN_TIMEOUT_S) * 1000;
+}
+
+static size_t output_max(void)
+{
+    return (size_t)option_or(gl_srv->opt.output_max_mib, DEFAULT_OUTPUT_MAX_MIB) << 20;
+}
+
+static size_t output_total_max(void)
+{
+    return (size_t)option_or(gl_srv->opt.output_total_max_mib, DEFAULT_OUTPUT_TOTAL_MAX_MIB)
+           << 20;
+}
+
+static void anon_uncount(struct gl_conn *c)
+{
+    if (!c->anon_counted) return;
+    c->anon_counted = false;
+    nanon--;
+}
+
+/* A client that reads its answers slower than it asks waits with its next request. */
+static bool output_blocked(const struct gl_conn *c)
+{
+    return c->queued > OUTPUT_HIGH;
+}
 
 static void conn_unref(struct gl_conn *c)
 {
@@ -103,6 +164,9 @@ static void conn_close(struct gl_conn *c)
 {
     if (c->closing) return;
     c->closing = true;
+    nopen--;
+    anon_uncount(c);
+    total_queued -= c->queued;
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&c->login_timer, on_handle_closed);
     uv_close((uv_handle_t *)&c->delay_timer, on_delay_timer_closed);
@@ -111,10 +175,43 @@ static void conn_close(struct gl_conn *c)
 static void on_write(uv_write_t *w, int status)
 {
     struct write_req *wr = (struct write_req *)w;
-    wr->conn->queued -= wr->len;
-    if (status < 0 && status != UV_ECANCELED) conn_close(wr->conn);
-    conn_unref(wr->conn);
+    struct gl_conn *c = wr->conn;
+    bool was_blocked = output_blocked(c);
+    c->queued -= wr->len;
+    if (!c->closing) total_queued -= wr->len; /* a closing one gave its bytes back at once */
+    if (status == 0) c->stalled_since = uv_now(gl_srv->loop);
+    if (status < 0 && status != UV_ECANCELED) conn_close(c);
+    /* The write's reference keeps c alive through conn_process. */
+    if (was_blocked && !output_blocked(c) && !c->closing && !c->processing) conn_process(c);
+    conn_unref(c);
     free(wr);
+}
+
+/* Makes room under the total output cap for n more bytes of c's, before they are copied: the
+ * connections whose output has stood still the longest (the most queued among equals) are
+ * closed, as redis closes a client past its output buffer limit, so the slowest reader pays
+ * and not the one just handed a big answer. Only output that has not moved for STALLED_MS is
+ * pushed out, as redis's soft limit has its seconds: in a burst of equals nobody displaces
+ * anybody, and the memory of what is pushed out (it comes back as the loop iteration ends) is
+ * never needed twice over. When there is none, or c is the slowest, returns false: c goes
+ * without its answer. */
+static bool make_room(struct gl_conn *c, size_t n)
+{
+    uint64_t now = uv_now(gl_srv->loop);
+    while (total_queued + n > output_total_max()) {
+        struct gl_conn *slow = NULL;
+        for (struct gl_conn *o = gl_srv->conns; o; o = o->next) {
+            if (o->closing || o->queued == 0 || o->stalled_since + STALLED_MS > now) continue;
+            if (!slow || o->stalled_since < slow->stalled_since ||
+                (o->stalled_since == slow->stalled_since && o->queued > slow->queued))
+                slow = o;
+        }
+        if (!slow || slow == c) return false;
+        log_warn("rpc: dropping slow client peer=%s queued=%zu reason=\"output cap\"",
+                 slow->peer, slow->queued);
+        conn_close(slow);
+    }
+    return true;
 }
 
 /* Sends the n buffers in order: what the socket takes now goes at once, the rest is copied
@@ -134,8 +231,15 @@ static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
         done = r > 0 ? (size_t)r : 0;
         if (done == total) return;
     }
-    if (c->queued + total - done > MAX_QUEUED_OUTPUT) {
+    if (c->queued + total - done > output_max()) {
         log_warn("rpc: dropping slow client peer=%s queued=%zu", c->peer, c->queued);
+        conn_close(c);
+        return;
+    }
+    if (!make_room(c, total - done)) {
+        log_warn("rpc: dropping client peer=%s queued=%zu reason=\"output cap, nothing older "
+                 "to drop\"",
+                 c->peer, c->queued);
         conn_close(c);
         return;
     }
@@ -153,12 +257,15 @@ static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
     }
     wr->conn = c;
     wr->len = off;
+    if (c->queued == 0) c->stalled_since = uv_now(gl_srv->loop);
     c->queued += off;
+    total_queued += off;
     c->refs++;
     uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
     int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write);
     if (r < 0) {
         c->queued -= off;
+        total_queued -= off;
         c->refs--;
         free(wr);
         conn_close(c);
@@ -329,7 +436,9 @@ static void req_done(struct gl_op *op)
                 snprintf(c->user, sizeof c->user, "%s", req->login_user);
                 c->session_gen = req->login_gen;
                 c->authed = true;
-                /* A draining connection keeps its drain deadline. */
+                anon_uncount(c);
+                /* From now on the timer is the idle timeout; a draining connection keeps its
+                 * drain deadline. */
                 if (!c->draining)
                     uv_timer_start(&c->login_timer, on_idle_timeout, idle_timeout_ms(), 0);
             }
@@ -482,8 +591,9 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
     struct gl_err *err = &req->op.err;
     c->busy = true;
     c->refs++;
-    if (gl_rpc_parse(&req->msg.data, &m, err) != 0) goto fail;
-    req->msgid = m.msgid;
+    int parsed = gl_rpc_parse(&req->msg.data, &m, err);
+    req->msgid = m.msgid; /* read even when the rest is wrong: its client waits on it */
+    if (parsed != 0) goto fail;
     if (m.type != GL_MSG_REQUEST) {
         gl_err_set(err, GL_E_BAD_REQUEST, "only requests are accepted");
         goto fail;
@@ -535,10 +645,24 @@ static struct gl_req *req_new(struct gl_conn *c, const char *data, size_t len)
     return req;
 }
 
+/* A notification from a client is answered by nothing (the MessagePack-RPC spec): the daemon
+ * has no notification to receive, so it is logged and dropped. */
+static bool is_notification(const struct gl_conn *c, const msgpack_object *o)
+{
+    struct gl_rpc_msg m;
+    struct gl_err err;
+    gl_rpc_parse(o, &m, &err); /* a malformed notification is still one */
+    if (m.type != GL_MSG_NOTIFY) return false;
+    /* The method's bytes are the peer's: only their length goes to the log. */
+    log_info("rpc: ignoring a notification peer=%s method_bytes=%zu", c->peer, m.method_len);
+    return true;
+}
+
 static void conn_process(struct gl_conn *c)
 {
     c->processing = true;
-    while (!c->busy && !c->closing && !c->draining && c->in_len > c->in_start) {
+    while (!c->busy && !c->closing && !c->draining && !output_blocked(c) &&
+           c->in_len > c->in_start) {
         struct gl_mp_limits lim = {
             .max_bytes = c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON,
             .max_depth = GL_RPC_MAX_DEPTH,
@@ -563,13 +687,22 @@ static void conn_process(struct gl_conn *c)
             conn_fail(c, GL_E_BAD_REQUEST, "malformed msgpack");
             break;
         }
+        if (is_notification(c, &req->msg.data)) {
+            req_free(req);
+            continue;
+        }
         dispatch(c, req);
     }
     c->processing = false;
     if (c->in_start == c->in_len) c->in_start = c->in_len = 0;
-    /* Read more only while nothing waits: a busy connection's peer waits for its answer. */
-    if (!c->closing && !c->draining && !c->reading && !c->busy) {
+    /* Read more only while nothing waits: a busy connection's peer waits for its answer, and
+     * a blocked one's for the answers it has not read. */
+    if (!c->closing && !c->draining && !c->reading && !c->busy && !output_blocked(c)) {
         conn_resume_read(c);
+    } else if (c->reading && !c->closing && !c->draining && output_blocked(c)) {
+        /* Its requests stay in the kernel's buffers, not in ours, until it reads. */
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
     }
 }
 
@@ -616,6 +749,62 @@ static void on_login_timeout(uv_timer_t *t)
     if (!c->authed && !c->draining) conn_fail(c, GL_E_UNAUTHORIZED, "no login in time");
 }
 
+/* The oldest anonymous connection with no request in flight, from peer (or from anywhere when
+ * peer is NULL), and how many anonymous connections that peer holds. The list is newest
+ * first. A login being checked is in flight, so it is never the one pushed out. */
+static struct gl_conn *oldest_idle_anon(const struct gl_conn *self, const char *peer,
+                                        unsigned *count)
+{
+    struct gl_conn *oldest = NULL;
+    *count = 0;
+    for (struct gl_conn *c = gl_srv->conns; c; c = c->next) {
+        if (c == self || !c->anon_counted || (peer && strcmp(c->peer, peer) != 0)) continue;
+        (*count)++;
+        if (!c->busy) oldest = c;
+    }
+    return oldest;
+}
+
+/* Makes room for a new anonymous connection: within its address's share, within the anonymous
+ * pool, within the table. When one is full its oldest idle anonymous connection is closed, so
+ * the newest comer (it may be staff about to log in) always gets in, and an attacker who holds
+ * sockets open only pushes out his own or other strangers' idle ones. Returns false when
+ * there is no room (every slot holds a logged-in connection or a login in flight). */
+/* Under a flood, pushing out idle strangers is routine: one line a second says so, with how
+ * many went since the last, rather than one line per connection. */
+static void push_out(struct gl_conn *victim, const char *why)
+{
+    static uint64_t last_ms;
+    static unsigned since;
+    uint64_t now = uv_now(gl_srv->loop);
+    if (last_ms && now - last_ms < 1000) {
+        since++;
+    } else {
+        log_info("rpc: closing idle anonymous connection peer=%s reason=\"%s\" "
+                 "more_since_last_line=%u",
+                 victim->peer, why, since);
+        last_ms = now;
+        since = 0;
+    }
+    conn_close(victim);
+}
+
+static bool admit_anonymous(struct gl_conn *c)
+{
+    unsigned n;
+    struct gl_conn *victim = oldest_idle_anon(c, c->peer, &n);
+    if (n >= anon_per_address()) {
+        if (!victim) return false;
+        push_out(victim, "its address has all its anonymous slots");
+    }
+    if (nanon >= anon_max() || nopen > MAX_CONNS) {
+        victim = oldest_idle_anon(c, NULL, &n);
+        if (!victim) return false;
+        push_out(victim, "the anonymous pool is full");
+    }
+    return nanon < anon_max() && nopen <= MAX_CONNS;
+}
+
 static void on_connection(uv_stream_t *server, int status)
 {
     if (status < 0) return;
@@ -629,11 +818,8 @@ static void on_connection(uv_stream_t *server, int status)
     if (c->next) c->next->prev = c;
     gl_srv->conns = c;
     gl_srv->nconns++;
-    if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
-        conn_close(c);
-        return;
-    }
-    if (gl_srv->nconns > MAX_CONNS || gl_srv->stopping) {
+    nopen++;
+    if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0 || gl_srv->stopping) {
         conn_close(c);
         return;
     }
@@ -646,8 +832,15 @@ static void on_connection(uv_stream_t *server, int status)
         else
             uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
     }
+    if (!admit_anonymous(c)) {
+        log_warn("rpc: refusing connection peer=%s reason=\"no free slot\"", c->peer);
+        conn_close(c);
+        return;
+    }
+    c->anon_counted = true;
+    nanon++;
     uv_tcp_nodelay(&c->tcp, 1);
-    uv_timer_start(&c->login_timer, on_login_timeout, LOGIN_TIMEOUT_MS, 0);
+    uv_timer_start(&c->login_timer, on_login_timeout, login_timeout_ms(), 0);
     conn_resume_read(c);
 }
 

@@ -3,6 +3,7 @@
  * bare CR, bare LF and a space before the colon, all known request-smuggling vectors. */
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <http_parser.h>
 #include <stdio.h>
@@ -17,6 +18,11 @@
 
 /* Past this much queued output, stop reading until the client catches up. */
 #define MAX_QUEUED_OUTPUT ((size_t)4 << 20)
+/* Past this much output queued across all connections, the one stalled longest is closed:
+ * each holds at most one answer (an 8 MiB image at most), and 2,048 of them would be 16 GiB. */
+#define MAX_QUEUED_TOTAL ((size_t)128 << 20)
+/* Output that has not moved for this long is a slow reader's, and may be pushed out. */
+#define STALLED_MS 1000
 /* How long a connection closed after an error keeps draining what the client still sends, so
  * the answer is not lost to a reset. */
 #define LINGER_MS 2000
@@ -31,6 +37,8 @@ struct gl_http_server {
     int refs; /* the listener, plus one per connection */
     bool closing;
     char *default_headers;
+    size_t queued;                      /* output queued on every connection */
+    bool (*trusted)(const char *peer); /* a proxy: exempt from the per-address cap */
 };
 
 enum timer_mode { TM_NONE, TM_REQUEST, TM_IDLE, TM_LINGER };
@@ -52,6 +60,7 @@ struct gl_http_conn {
     int fail_status;             /* set by a callback that refuses the request */
     bool last_was_value;
     size_t queued;
+    uint64_t stalled_since; /* loop time of the last write that completed (or was queued) */
     int refs;
     enum timer_mode tmode;
     bool closing, reading, processing, lingering;
@@ -99,6 +108,11 @@ unsigned gl_http_header_count(const struct gl_http_req *r, const char *name)
 unsigned gl_http_nconns(const struct gl_http_server *s)
 {
     return s->nconns;
+}
+
+void gl_http_set_trusted(struct gl_http_server *s, bool (*trusted)(const char *peer))
+{
+    s->trusted = trusted;
 }
 
 void gl_http_set_default_headers(struct gl_http_server *s, const char *lines)
@@ -308,11 +322,46 @@ static void on_write(uv_write_t *w, int status)
     struct write_req *wr = (struct write_req *)w;
     struct gl_http_conn *c = wr->conn;
     c->queued -= wr->len;
+    c->srv->queued -= wr->len;
+    if (status == 0) c->stalled_since = uv_now(c->srv->loop);
     if (status < 0 && !c->closing) conn_close(c);
     if (wr->close_after && !c->closing) conn_linger(c);
     if (!c->closing && c->queued < MAX_QUEUED_OUTPUT / 2 && !c->pending) start_reading(c);
     conn_unref(c);
     free(wr);
+}
+
+/* Makes room under MAX_QUEUED_TOTAL for n more bytes of c's, before they are copied: the
+ * connections whose output has stood still the longest (the most queued among equals) are
+ * closed, but only output that has not moved for STALLED_MS (as in server/conn.c: in a burst
+ * nobody displaces an equal). Returns false when there is none, or c is the slowest: c then
+ * goes without its answer. A closing connection's writes are cancelled, so only open ones
+ * count. */
+static bool make_room(struct gl_http_conn *c, size_t n)
+{
+    struct gl_http_server *s = c->srv;
+    if (s->queued + n <= MAX_QUEUED_TOTAL) return true;
+    uint64_t now = uv_now(s->loop);
+    size_t live = 0;
+    for (struct gl_http_conn *o = s->conns; o; o = o->next)
+        if (!uv_is_closing((uv_handle_t *)&o->tcp)) live += o->queued;
+    while (live + n > MAX_QUEUED_TOTAL) {
+        struct gl_http_conn *slow = NULL;
+        for (struct gl_http_conn *o = s->conns; o; o = o->next) {
+            if (uv_is_closing((uv_handle_t *)&o->tcp) || o->queued == 0 ||
+                o->stalled_since + STALLED_MS > now)
+                continue;
+            if (!slow || o->stalled_since < slow->stalled_since ||
+                (o->stalled_since == slow->stalled_since && o->queued > slow->queued))
+                slow = o;
+        }
+        if (!slow || slow == c) return false;
+        log_warn("http: dropping slow client peer=%s queued=%zu reason=\"output cap\"",
+                 slow->peer, slow->queued);
+        live -= slow->queued;
+        conn_close(slow);
+    }
+    return true;
 }
 
 /* Writes bufs in order: what the socket takes now at once, the rest in one queued copy. */
@@ -334,6 +383,12 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
             return;
         }
     }
+    if (!make_room(c, total - done)) {
+        log_warn("http: dropping client peer=%s reason=\"output cap, nothing older to drop\"",
+                 c->peer);
+        conn_close(c);
+        return;
+    }
     struct write_req *wr = xmalloc(sizeof *wr + total - done);
     size_t off = 0, skip = done;
     for (unsigned i = 0; i < n; i++) {
@@ -349,11 +404,14 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
     wr->conn = c;
     wr->len = off;
     wr->close_after = close_after;
+    if (c->queued == 0) c->stalled_since = uv_now(c->srv->loop);
     c->queued += off;
+    c->srv->queued += off;
     c->refs++;
     uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
     if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write) < 0) {
         c->queued -= off;
+        c->srv->queued -= off;
         c->refs--;
         free(wr);
         conn_close(c);
@@ -543,6 +601,49 @@ static int cb_header_value(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
+/* RFC 3986 unreserved / sub-delims: what a reg-name and an IPvFuture are made of. */
+static bool is_host_char(unsigned char c)
+{
+    return isalnum(c) || strchr("-._~!$&'()*+,;=", c) != NULL;
+}
+
+/* A Host value as RFC 9112 section 3.2 has it: uri-host [":" port], where uri-host is an
+ * IP-literal ("[" IPv6address or IPvFuture "]"), an IPv4 address or a reg-name (unreserved,
+ * percent-encoded and sub-delims characters; an IPv4 address is one). Empty is allowed (a
+ * target without an authority). A pure function over the value. */
+static bool host_valid(const char *s)
+{
+    const char *p = s;
+    if (*p == '[') {
+        const char *end = strchr(p, ']');
+        if (!end || end - p < 3 || end - p > 64) return false;
+        if (p[1] == 'v' || p[1] == 'V') {
+            for (const char *q = p + 2; q < end; q++)
+                if (!is_host_char((unsigned char)*q) && *q != ':') return false;
+        } else {
+            char ip[65];
+            struct in6_addr a;
+            memcpy(ip, p + 1, (size_t)(end - p - 1));
+            ip[end - p - 1] = '\0';
+            if (inet_pton(AF_INET6, ip, &a) != 1) return false;
+        }
+        p = end + 1;
+    } else {
+        for (; *p && *p != ':'; p++) {
+            if (*p == '%') {
+                if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2])) return false;
+                p += 2;
+            } else if (!is_host_char((unsigned char)*p)) {
+                return false;
+            }
+        }
+    }
+    if (*p == ':')
+        for (p++; isdigit((unsigned char)*p); p++) {
+        }
+    return *p == '\0';
+}
+
 static int cb_headers_complete(http_parser *p)
 {
     struct gl_http_conn *c = p->data;
@@ -578,7 +679,8 @@ static int cb_headers_complete(http_parser *p)
         c->fail_status = 400;
         return -1;
     }
-    if (hosts > 1 || (hosts == 0 && p->http_major == 1 && p->http_minor >= 1)) {
+    if (hosts > 1 || (hosts == 0 && p->http_major == 1 && p->http_minor >= 1) ||
+        (hosts == 1 && !host_valid(gl_http_header(r, "host")))) {
         c->fail_status = 400;
         return -1;
     }
@@ -596,7 +698,9 @@ static int cb_headers_complete(http_parser *p)
     }
     r->method = p->method;
     r->head = p->method == HTTP_HEAD;
-    r->keep_alive = http_should_keep_alive(p) != 0;
+    /* HTTP/1.0 closes after the answer, even when it asks for keep-alive: its answer would
+     * have to say "Connection: keep-alive", and nothing here needs 1.0 to persist. */
+    r->keep_alive = p->http_minor >= 1 && http_should_keep_alive(p) != 0;
     const char *expect = gl_http_header(r, "expect");
     if (expect && strcasecmp(expect, "100-continue") == 0 && !c->closing) {
         uv_buf_t b = uv_buf_init((char *)"HTTP/1.1 100 Continue\r\n\r\n", 25);
@@ -625,13 +729,41 @@ static int cb_body(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
+/* An absolute-form target ("http://host:port/path?query") becomes the origin-form it holds
+ * ("/path?query", or "/?query" without a path). Returns false for anything else. */
+static bool absolute_to_origin(struct gl_http_req *r)
+{
+    struct http_parser_url u;
+    http_parser_url_init(&u);
+    size_t len = strlen(r->url);
+    if (strncasecmp(r->url, "http://", 7) != 0 && strncasecmp(r->url, "https://", 8) != 0)
+        return false;
+    /* Userinfo in an http(s) URI is an error to treat as one (RFC 9110 section 4.2.4). */
+    if (http_parser_parse_url(r->url, len, 0, &u) != 0 || !(u.field_set & (1 << UF_HOST)) ||
+        (u.field_set & (1 << UF_USERINFO)))
+        return false;
+    if (u.field_set & (1 << UF_PATH)) {
+        r->url += u.field_data[UF_PATH].off;
+        return true;
+    }
+    /* No path: "/" and whatever follows the authority (a query, a fragment). */
+    const char *authority = strstr(r->url, "://") + 3;
+    size_t rest = (size_t)(authority - r->url) + strcspn(authority, "?#");
+    struct req_full *f = (struct req_full *)r;
+    char *url = arena_copy(f, "/", 1);
+    if (!url || !arena_append(f, &url, r->url + rest, len - rest)) return false;
+    r->url = url;
+    return true;
+}
+
 static int cb_message_complete(http_parser *p)
 {
     struct gl_http_conn *c = p->data;
     struct gl_http_req *r = c->cur;
     c->cur = NULL;
-    /* Split the target into path and query; only origin-form is served. */
-    if (r->url[0] != '/') {
+    /* Split the target into path and query: origin-form, or absolute-form (RFC 9112 section
+     * 3.2.2), which is served as the origin-form it holds. */
+    if (r->url[0] != '/' && !absolute_to_origin(r)) {
         c->cur = r;
         c->fail_status = r->method == HTTP_CONNECT ? 405 : 400;
         return 1;
@@ -771,6 +903,35 @@ static void conn_process(struct gl_http_conn *c)
 
 /* ---- listening ---- */
 
+static void refuse_busy(struct gl_http_conn *c)
+{
+    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                               "Retry-After: 5\r\nConnection: close\r\n\r\n";
+    uv_buf_t b = uv_buf_init((char *)busy, sizeof busy - 1);
+    uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+    conn_close(c);
+}
+
+/* Keeps one address within GL_HTTP_MAX_CONNS_PER_ADDRESS (a trusted proxy speaks for many and
+ * is exempt): at the cap, its oldest idle connection (no request begun, nothing queued) makes
+ * room, so a stranger's idle sockets cannot keep its own next request, or anyone's, out.
+ * Returns false when every one of them is busy. The list is newest first. */
+static bool admit_from_peer(struct gl_http_server *s, struct gl_http_conn *c)
+{
+    if (s->trusted && s->trusted(c->peer)) return true;
+    unsigned n = 0;
+    struct gl_http_conn *idle = NULL;
+    for (struct gl_http_conn *o = s->conns; o; o = o->next) {
+        if (o == c || o->closing || strcmp(o->peer, c->peer) != 0) continue;
+        n++;
+        if (!o->cur && !o->pending && o->in_len == o->in_start && o->queued == 0) idle = o;
+    }
+    if (n < GL_HTTP_MAX_CONNS_PER_ADDRESS) return true;
+    if (!idle) return false;
+    conn_close(idle);
+    return true;
+}
+
 static void on_connection(uv_stream_t *server, int status)
 {
     struct gl_http_server *s = server->data;
@@ -792,11 +953,7 @@ static void on_connection(uv_stream_t *server, int status)
         return;
     }
     if (s->nconns > GL_HTTP_MAX_CONNS) {
-        static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-                                   "Retry-After: 5\r\nConnection: close\r\n\r\n";
-        uv_buf_t b = uv_buf_init((char *)busy, sizeof busy - 1);
-        uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
-        conn_close(c);
+        refuse_busy(c);
         return;
     }
     struct sockaddr_storage ss;
@@ -807,6 +964,12 @@ static void on_connection(uv_stream_t *server, int status)
             uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
         else
             uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
+    }
+    if (!admit_from_peer(s, c)) {
+        log_warn("http: refusing connection peer=%s reason=\"address at its %u\"", c->peer,
+                 GL_HTTP_MAX_CONNS_PER_ADDRESS);
+        refuse_busy(c);
+        return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
     timer_set(c, TM_REQUEST, GL_HTTP_TIMEOUT_MS);

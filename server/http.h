@@ -16,6 +16,7 @@
 #define GL_HTTP_MAX_HEADERS 48
 #define GL_HTTP_MAX_BODY 65536
 #define GL_HTTP_MAX_CONNS 2048
+#define GL_HTTP_MAX_CONNS_PER_ADDRESS 64 /* but from a trusted proxy */
 #define GL_HTTP_TIMEOUT_MS 10000   /* a whole request must arrive within this */
 #define GL_HTTP_IDLE_MS 30000      /* a kept-alive connection with nothing to say */
 
@@ -61,6 +62,8 @@ typedef void (*gl_http_handler_fn)(struct gl_http_req *req, void *ctx);
 
 /* Header lines added to every answer, the responder's own errors included (security headers). */
 void gl_http_set_default_headers(struct gl_http_server *s, const char *lines);
+/* Peers for which trusted() is true (proxies) are exempt from the per-address cap. */
+void gl_http_set_trusted(struct gl_http_server *s, bool (*trusted)(const char *peer));
 
 /* Binds and listens on "HOST:PORT"; writes the bound address to bound. NULL with *err set to a
  * libuv error on failure. */

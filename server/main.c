@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +48,12 @@ static void usage(FILE *out)
             "  --demo              fill an empty store with demo profiles and posts\n"
             "  --approval-link-days N  an approval link's default validity (default 30)\n"
             "  --link-password-min N   shortest link password staff may set (default 8)\n"
+            "  --anon-per-address N    connections not logged in, per address (default 8)\n"
+            "  --anon-max N            connections not logged in, in all (default 256)\n"
+            "  --login-timeout-seconds N  time to log in before being closed (default 10)\n"
+            "  --output-max-mib N      output queued to one connection (default 16)\n"
+            "  --output-total-max-mib N  output queued to all; past it the most stalled goes\n"
+            "                      (default 256)\n"
             "  --help, --version\n"
             "Subcommands (see greenlightd(8)):\n"
             "  greenlightd check --data DIR   verify a store's invariants\n"
@@ -157,6 +165,23 @@ static void on_signal(uv_signal_t *h, int signum)
     shutdown_server(srv);
 }
 
+/* The numeric options: getopt's value, the key (its range is the config file's) and the field. */
+static const struct {
+    int val;
+    const char *key;
+    size_t offset;
+} number_options[] = {
+    {'A', "approval-link-days", offsetof(struct gl_options, approval_link_days)},
+    {'W', "link-password-min", offsetof(struct gl_options, link_password_min)},
+    {'G', "mail-digest-seconds", offsetof(struct gl_options, mail_digest_seconds)},
+    {256, "anon-per-address", offsetof(struct gl_options, anon_per_address)},
+    {257, "anon-max", offsetof(struct gl_options, anon_max)},
+    {258, "login-timeout-seconds", offsetof(struct gl_options, login_timeout_seconds)},
+    {259, "output-max-mib", offsetof(struct gl_options, output_max_mib)},
+    {260, "output-total-max-mib", offsetof(struct gl_options, output_total_max_mib)},
+    {261, "rpc-idle-seconds", offsetof(struct gl_options, rpc_idle_seconds)},
+};
+
 static int parse_args(int argc, char **argv, struct gl_options *o)
 {
     static const struct option longopts[] = {
@@ -173,7 +198,12 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         {"approval-link-days", required_argument, NULL, 'A'},
         {"link-password-min", required_argument, NULL, 'W'},
         {"mail-digest-seconds", required_argument, NULL, 'G'},
-        {"rpc-idle-seconds", required_argument, NULL, 'I'},
+        {"anon-per-address", required_argument, NULL, 256},
+        {"anon-max", required_argument, NULL, 257},
+        {"login-timeout-seconds", required_argument, NULL, 258},
+        {"output-max-mib", required_argument, NULL, 259},
+        {"output-total-max-mib", required_argument, NULL, 260},
+        {"rpc-idle-seconds", required_argument, NULL, 261},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -198,28 +228,23 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         case 'P': o->publisher = optarg; break;
         case 'S': o->sendmail = optarg; break;
         case 'D': o->demo = true; break;
-        case 'A':
-        case 'W':
-        case 'G':
-        case 'I': {
+        case 'h': usage(stdout); exit(0);
+        case 'V': printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); exit(0);
+        default: {
+            size_t i = 0;
+            while (i < GL_ARRAY_LEN(number_options) && number_options[i].val != c) i++;
+            if (i == GL_ARRAY_LEN(number_options)) {
+                usage(stderr);
+                return -1;
+            }
             char why[200];
-            const char *key = c == 'A'   ? "approval-link-days"
-                              : c == 'W' ? "link-password-min"
-                              : c == 'G' ? "mail-digest-seconds"
-                                         : "rpc-idle-seconds";
-            long *field = c == 'A'   ? &o->approval_link_days
-                          : c == 'W' ? &o->link_password_min
-                          : c == 'G' ? &o->mail_digest_seconds
-                                     : &o->rpc_idle_seconds;
-            if (gl_config_number(key, optarg, field, why, sizeof why) != 0) {
+            long *field = (long *)((char *)o + number_options[i].offset);
+            if (gl_config_number(number_options[i].key, optarg, field, why, sizeof why) != 0) {
                 fprintf(stderr, "greenlightd: %s\n", why);
                 return -1;
             }
             break;
         }
-        case 'h': usage(stdout); exit(0);
-        case 'V': printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); exit(0);
-        default: usage(stderr); return -1;
         }
     }
     if (optind < argc) {
@@ -228,6 +253,22 @@ static int parse_args(int argc, char **argv, struct gl_options *o)
         return -1;
     }
     return 0;
+}
+
+/* Every connection slot needs a descriptor: 1,024 RPC and 2,048 HTTP, plus the store, the
+ * listeners, the log and children's pipes. A soft limit below that (1,024 is common) would turn
+ * a full table into failed accepts, so it is raised as far as the hard limit allows. */
+static void raise_fd_limit(void)
+{
+    const rlim_t want = 4096;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) return;
+    rlim_t was = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = was;
+    if (rl.rlim_cur < want)
+        log_warn("open files limited to %llu (wanted %llu): raise LimitNOFILE",
+                 (unsigned long long)rl.rlim_cur, (unsigned long long)want);
 }
 
 /* "greenlightd SUBCOMMAND ...": tools that work on a store, before any option parsing. */
@@ -262,6 +303,7 @@ int main(int argc, char **argv)
         }
     }
     if (parse_args(argc, argv, &srv.opt) != 0) return 2;
+    raise_fd_limit();
     if (sodium_init() < 0) {
         fprintf(stderr, "greenlightd: libsodium failed to initialise\n");
         return 1;

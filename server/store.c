@@ -193,6 +193,20 @@ int gl_store_grow(struct gl_store *s)
     return 0;
 }
 
+bool gl_store_rc_is_full(int rc)
+{
+    return rc == MDB_MAP_FULL || rc == ENOSPC || rc == EIO || rc == EDQUOT || rc == EFBIG;
+}
+
+void gl_store_write_error(int rc, struct gl_err *err)
+{
+    if (gl_store_rc_is_full(rc))
+        gl_err_set(err, GL_E_UNAVAILABLE,
+                   "the store is full or the disk failed; nothing was written");
+    else
+        gl_err_set(err, GL_E_UNAVAILABLE, "store error: %s; nothing was written", mdb_strerror(rc));
+}
+
 int gl_store_read_begin(struct gl_store *s, struct gl_txn *t)
 {
     on_owner_thread(s);

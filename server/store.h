@@ -56,6 +56,11 @@ const char *gl_store_db_name(enum gl_db db);
  * transactions: thread-pool work is handed copies of what it needs (m_auth.c), and
  * gl_store_read_begin aborts on any other thread. Returns 0 or an LMDB error. */
 int gl_store_grow(struct gl_store *s);
+/* True for the failures that mean the store cannot take more (map at its ceiling, disk full,
+ * quota, I/O error): a writer is told so in plain words, and the cause goes to the log. */
+bool gl_store_rc_is_full(int rc);
+/* Sets err (unavailable) for a write the store refused with rc: nothing was written. */
+void gl_store_write_error(int rc, struct gl_err *err);
 
 /* A transaction whose first failure sticks: later calls do nothing, and the caller looks at
  * rc once. rc is an LMDB or errno value; MDB_NOTFOUND from a get is returned, not stuck. */

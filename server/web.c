@@ -1652,6 +1652,7 @@ int gl_web_start(struct gl_server *srv, char *bound, size_t boundlen)
                               &err);
     if (!web.http) return err;
     gl_http_set_default_headers(web.http, security_headers);
+    gl_http_set_trusted(web.http, trusted);
     srv->http = web.http;
     if (srv->opt.public_url && *srv->opt.public_url)
         snprintf(web.public_url, sizeof web.public_url, "%s", srv->opt.public_url);

@@ -19,6 +19,7 @@ class RpcClient:
     arrive meanwhile are queued in .events."""
 
     def __init__(self, host, port, timeout=30, source=None):
+        """source: a local address to connect from (another loopback address: another peer)."""
         self.sock = socket.create_connection((host, port), timeout=timeout,
                                              source_address=(source, 0) if source else None)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

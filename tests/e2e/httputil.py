@@ -8,9 +8,9 @@ import time
 import urllib.parse
 
 
-def raw(port, data, timeout=5, until_close=True):
+def raw(port, data, timeout=5, until_close=True, source="127.0.0.1"):
     """Sends data as is and returns every byte the daemon sends until it closes (or timeout)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
     try:
         s.sendall(data)
         out = b""
@@ -32,6 +32,11 @@ def raw(port, data, timeout=5, until_close=True):
         return out
     finally:
         s.close()
+
+
+def raw_from(source, port, data, **kw):
+    """raw() from another loopback address: another client, as the daemon sees it."""
+    return raw(port, data, source=source, **kw)
 
 
 def parse_responses(data, no_body=()):
@@ -65,13 +70,15 @@ def status_of(data):
 class Web:
     """A browser-less visitor: keeps cookies, follows nothing on its own."""
 
-    def __init__(self, port, address_header=None):
+    def __init__(self, port, address_header=None, source=None):
         self.port = port
         self.cookies = {}
         self.extra = address_header or {}
+        self.source = (source, 0) if source else None  # another loopback address: another visitor
 
     def request(self, method, path, body=None, headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
+                                       source_address=self.source)
         h = dict(self.extra)
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())

@@ -5,7 +5,7 @@ import socket
 import msgpack
 import pytest
 
-from conftest import RpcClient
+from conftest import RpcClient, wait_until
 from helpers import make_post, make_profile
 
 
@@ -93,7 +93,6 @@ def test_oversized_frame_after_login(daemon, bystander):
 def test_wrong_shapes_get_errors_and_keep_the_connection(daemon, bystander):
     c = daemon.client()
     cases = [
-        ([2, "event", [{}]], "bad_request"),            # clients do not notify
         ([1, 5, None, None], "bad_request"),            # nor respond
         ([0, 6, "post.get", [1, 2]], "bad_request"),    # params not one map
         ([0, 7, "post.get"], "bad_request"),            # too short
@@ -107,6 +106,43 @@ def test_wrong_shapes_get_errors_and_keep_the_connection(daemon, bystander):
         msg = c.read_message()
         assert msg[0] == 1 and msg[2]["code"] == code, (frame, msg)
     assert c.call("server.ping")
+    still_fine(daemon, bystander)
+
+
+def test_malformed_envelopes_answer_their_own_msgid(daemon, bystander):
+    """The error to a request whose msgid is readable carries that msgid (it carried 0, and a
+    client waiting on its request hung); only an unreadable one gets 0."""
+    c = daemon.client()
+    cases = [
+        ([0, 41, "post.get", {}], 41),              # params a map, not an array
+        ([0, 42, "post.get", [{}, {}]], 42),        # two maps
+        ([0, 43, "post.get", "x"], 43),             # a string
+        ([0, 44, 7, [{}]], 44),                     # method an integer
+        ([0, 45, b"post.get", [{}]], 45),           # method bin
+        ([0, 46, "post.get"], 46),                  # too short
+        ([0, 47, "post.get", [{}], 5], 47),         # too long
+        ([0, -1, "post.get", [{}]], 0),             # no readable msgid
+        ([0, "x", "post.get", [{}]], 0),
+    ]
+    for frame, msgid in cases:
+        c.send_raw(msgpack.packb(frame, use_bin_type=True))
+        msg = c.read_message()
+        assert msg[0] == 1 and msg[1] == msgid and msg[2]["code"] == "bad_request", (frame, msg)
+    assert c.call("server.ping")
+    still_fine(daemon, bystander)
+
+
+def test_client_notifications_get_no_answer(daemon, bystander):
+    """A notification is answered by nothing (the spec); the next request's answer is the first
+    thing that comes back, and the notification is in the log."""
+    c = daemon.client()
+    c.send_raw(msgpack.packb([2, "event", [{}]]))
+    c.send_raw(msgpack.packb([2, 5]))  # a malformed one is still a notification
+    c.send_raw(msgpack.packb([0, 60, "server.ping", [{}]]))
+    msg = c.read_message()
+    assert msg[0] == 1 and msg[1] == 60 and msg[2] is None, msg
+    wait_until(lambda: "ignoring a notification" in daemon.log_tail(50),
+               what="the notification logged")  # log lines go out as the loop iteration ends
     still_fine(daemon, bystander)
 
 

@@ -54,7 +54,9 @@ class Watch:
         self.thread = threading.Thread(target=self.run, daemon=True)
 
     def run(self):
-        web = Web(self.daemon.http_port)
+        # From its own address: the attacks come from 127.0.0.1, and a visitor who shares the
+        # attacker's address may lose a connection that has not sent its request yet.
+        web = Web(self.daemon.http_port, source="127.0.0.3")
         while not self.stop_flag.is_set():
             t0 = time.monotonic()
             try:
@@ -190,14 +192,16 @@ def test_garbage_truncated_oversized_and_nested_frames(daemon, world):
 
 
 def test_login_flood(daemon, world):
-    """300 wrong logins from 30 connections: refused (unauthorized, then rate_limited), the
-    hash queue bounded, and nobody else notices."""
+    """300 wrong logins from 30 connections, each from its own address (one address keeps only
+    8 connections that have not logged in): refused (unauthorized, then rate_limited), the hash
+    queue bounded, and nobody else notices."""
+    from conftest import RpcClient
     codes = {}
     waits = []
     lock = threading.Lock()
 
-    def flood():
-        c = daemon.client(login=False)
+    def flood(i):
+        c = RpcClient("127.0.0.1", daemon.rpc_port, source=f"127.0.2.{i + 1}")
         for _ in range(10):
             try:
                 c.call("auth.login", user="admin", password="not the password")
@@ -210,7 +214,7 @@ def test_login_flood(daemon, world):
         c.close()
 
     with world.watch() as w:
-        threads = [threading.Thread(target=flood) for _ in range(30)]
+        threads = [threading.Thread(target=flood, args=(i,)) for i in range(30)]
         for t in threads:
             t.start()
         for t in threads:
@@ -221,7 +225,7 @@ def test_login_flood(daemon, world):
     # answer said "retry in 1795333940 s".
     assert waits and all(0 < x <= 300 for x in waits), sorted(set(waits))[:5]
     w.report("login_flood", attempts=300, **{f"refused_{k}": v for k, v in codes.items()})
-    # This address is locked out for five minutes now: check with the clients logged in.
+    # admin is locked out for five minutes now: check with the clients logged in.
     intact(daemon, world, w.rss_before, fresh_login=False)
 
 
@@ -290,7 +294,8 @@ def test_form_and_query_fields_without_equals_sign(daemon, world):
 
 def test_slowloris_rpc_and_http(daemon, world):
     """Connections that dribble a byte a second: HTTP ones get 408 within the 10 s request
-    timeout, RPC ones are closed by the 30 s login timeout. Meanwhile others are served."""
+    timeout, RPC ones by the 10 s login timeout or, past 8 from the address, as newer ones come.
+    Meanwhile others are served."""
     http_socks = [socket.create_connection(("127.0.0.1", daemon.http_port)) for _ in range(40)]
     rpc_socks = [socket.create_connection(("127.0.0.1", daemon.rpc_port)) for _ in range(40)]
     http_req = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 100
@@ -336,14 +341,15 @@ def test_slowloris_rpc_and_http(daemon, world):
 
 
 def test_thousands_of_idle_connections(daemon, world):
-    """2000 idle HTTP connections (the cap is 2048) and 1100 idle RPC ones (the cap is 1024:
-    the rest are closed at once); the clients already connected keep working."""
+    """2000 idle HTTP connections and 1100 idle RPC ones, all from one address (64 HTTP and 8
+    anonymous RPC connections per address: the oldest idle ones are closed as new ones come);
+    the clients already connected keep working and a new HTTP request is answered."""
     with world.watch() as w:
         http_socks = [socket.create_connection(("127.0.0.1", daemon.http_port))
                       for _ in range(2000)]
         rpc_socks = [socket.create_connection(("127.0.0.1", daemon.rpc_port)) for _ in range(1100)]
-        # Already connected: world's client, the watcher, and none other.
-        held_max = 1024 - 2
+        # Logged in already, world's client and the watcher are not in the anonymous pool.
+        held_max = 8
 
         def closed():
             n = 0
@@ -359,15 +365,16 @@ def test_thousands_of_idle_connections(daemon, world):
             return n
         refused = wait_until(lambda: (lambda n: n if n >= 1100 - held_max else 0)(closed()),
                              timeout=30, what="the RPC connections over the cap closed")
-        assert refused == 1100 - held_max, refused
-        # The HTTP side holds all 2000 and still answers a new request.
+        assert refused >= 1100 - held_max, refused  # the login timeout may have closed more
+        # The HTTP side holds 64 of them and still answers a new request.
         assert status_of(raw(daemon.http_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
                                                b"Connection: close\r\n\r\n")) == 200
         peak = rss_kib(daemon.proc.pid)
         w.rss_peak = max(w.rss_peak, peak)
         for s in http_socks + rpc_socks:
             s.close()
-    w.report("idle_connections", http_held=2000, rpc_held=1100 - refused + 2, rpc_refused=refused)
+    w.report("idle_connections", http_opened=2000, http_held_max=64, rpc_opened=1100,
+             rpc_closed=refused)
     wait_until(lambda: daemon.client() is not None, what="RPC accepting again")
     intact(daemon, world, w.rss_before)
 
@@ -402,9 +409,19 @@ def fill_until_unavailable(c, prof, limit=2000, size=9000):
                               platforms=["x"])["id"])
         except RpcError as e:
             assert e.code == "unavailable", e
-            assert "nothing was written" in e.message, e.message
+            assert e.message == STORE_FULL, e.message
             return ids
     pytest.fail(f"{limit} large posts and the store never filled")
+
+
+# What a writer hears when the map is at its ceiling or the disk is full or failing (it heard
+# "store error: Input/output error" from a full tmpfs).
+STORE_FULL = "the store is full or the disk failed; nothing was written"
+
+
+def refusals_logged_once(d):
+    """Each episode of refused writes is logged once with its cause, not once per write."""
+    assert d.log_tail(2000).count("store: writes refused") == 1, d.log_tail(60)
 
 
 def check_cmd(data_dir):
@@ -433,6 +450,11 @@ def test_full_map_answers_unavailable_and_stays_readable(tmpdir_path, monkeypatc
             c.call("media.upload", name="big.png", type="image/png",
                    data=b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * (4 << 20))
         assert e.value.code in ("unavailable", "bad_request"), e.value
+        for _ in range(3):  # refused again, and not logged again
+            with pytest.raises(RpcError) as e:
+                c.call("post.create", profile=prof, caption="y" * 9000, platforms=["x"])
+            assert e.value.message == STORE_FULL, e.value
+        refusals_logged_once(d)
         assert d.alive()
         listed = [p["id"] for p in c.call("post.list", profile=prof)["posts"]]
         assert sorted(listed) == sorted(ids)
@@ -472,6 +494,8 @@ def test_full_disk_answers_unavailable_and_stays_readable(tmpdir_path):
                 with pytest.raises(RpcError) as e:
                     c.call("post.create", profile=prof, caption="y" * 9000, platforms=["x"])
                 assert e.value.code == "unavailable"
+                assert e.value.message == STORE_FULL, e.value
+            refusals_logged_once(d)
             assert d.alive()
             listed = sorted(p["id"] for p in c.call("post.list", profile=prof)["posts"])
             assert listed == sorted(ids)

@@ -152,3 +152,76 @@ def test_connection_flood_then_still_serving(daemon):
     assert status_of(raw(daemon.http_port, GOOD, until_close=False)) == 200
     for s in socks:
         s.close()
+
+
+def closed_by_daemon(s, timeout=10):
+    """Reads until the daemon closes s: its bytes, and whether it closed (not the timeout)."""
+    s.settimeout(timeout)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return out, True
+            out += chunk
+    except ConnectionResetError:
+        return out, True
+    except socket.timeout:
+        return out, False
+
+
+@pytest.mark.parametrize("host", [b"a b", b"a/b", b"x@y", b"[::1", b"[zz::1]", b"h:80x",
+                                  b"a%zz", b"a\"b", b"[]", b"a:b:c"])
+def test_invalid_host_values_get_400(daemon, host):
+    """RFC 9112 section 3.2: a Host that is not uri-host [":" port] is a 400 (it was a 200)."""
+    out = raw(daemon.http_port, b"GET /healthz HTTP/1.1\r\nHost: " + host + b"\r\n\r\n")
+    r = parse_responses(out)
+    assert [x[0] for x in r] == [400], (host, out[:200])
+    assert r[0][1]["connection"] == ["close"]
+
+
+@pytest.mark.parametrize("host", [b"example.com", b"example.com:8080", b"127.0.0.1:7412",
+                                  b"[::1]:7412", b"[v1.fe]", b"", b"a%20b", b"xn--bcher-kva.ch",
+                                  b"h:"])
+def test_valid_host_values_are_served(daemon, host):
+    out = raw(daemon.http_port, b"GET /healthz HTTP/1.1\r\nHost: " + host + b"\r\n"
+              b"Connection: close\r\n\r\n")
+    assert status_of(out) == 200, (host, out[:200])
+
+
+def test_http10_keep_alive_is_answered_and_closed(daemon):
+    """An HTTP/1.0 request asking for keep-alive is answered with Connection: close and the
+    connection closes after the answer (it was held open, the answer not saying keep-alive)."""
+    s = socket.create_connection(("127.0.0.1", daemon.http_port))
+    try:
+        s.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        out, closed = closed_by_daemon(s)
+    finally:
+        s.close()
+    r = parse_responses(out)
+    assert [x[0] for x in r] == [200] and r[0][2] == b"ok\n", out[:200]
+    assert r[0][1]["connection"] == ["close"]
+    assert closed, "the daemon kept an HTTP/1.0 connection open after its answer"
+
+
+@pytest.mark.parametrize("target", [b"http://x/healthz", b"HTTP://x:7412/healthz?a=1",
+                                    b"https://example.com/healthz"])
+def test_absolute_form_targets_are_served_by_their_path(daemon, target):
+    """RFC 9112 section 3.2.2: a server must accept absolute-form; the path is what is served."""
+    out = raw(daemon.http_port, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n"
+              b"Connection: close\r\n\r\n")
+    r = parse_responses(out)
+    assert r and r[0][0] == 200 and r[0][2] == b"ok\n", (target, out[:200])
+
+
+def test_absolute_form_without_path_and_other_schemes(daemon):
+    out = raw(daemon.http_port, b"GET http://x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    root = raw(daemon.http_port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert status_of(out) == status_of(root) != 400, out[:200]
+    bracketed = raw(daemon.http_port, b"GET http://[::1]:7412 HTTP/1.1\r\nHost: x\r\n"
+                    b"Connection: close\r\n\r\n")
+    assert status_of(bracketed) == status_of(root), bracketed[:200]
+    for target in (b"ftp://x/healthz", b"http:/healthz", b"http://", b"http://a b/",
+                   b"http://user@x/healthz"):
+        out = raw(daemon.http_port, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert status_of(out) == 400, (target, out[:200])
