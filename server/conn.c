@@ -746,7 +746,14 @@ static void conn_resume_read(struct gl_conn *c)
 static void on_login_timeout(uv_timer_t *t)
 {
     struct gl_conn *c = t->data;
-    if (!c->authed && !c->draining) conn_fail(c, GL_E_UNAUTHORIZED, "no login in time");
+    if (c->authed || c->draining) return;
+    /* A login being checked (waiting for its turn or hashing) is answered, not cut off: the
+     * attempt caps of auth.h bound how long that takes. */
+    if (c->busy) {
+        uv_timer_start(&c->login_timer, on_login_timeout, 1000, 0);
+        return;
+    }
+    conn_fail(c, GL_E_UNAUTHORIZED, "no login in time");
 }
 
 /* The oldest anonymous connection with no request in flight, from peer (or from anywhere when
