@@ -80,6 +80,9 @@ exit 1
 """
 
 
+LAZY = object()  # an actor's connection not opened yet
+
+
 class Violation(AssertionError):
     """An invariant broken; one subclass per invariant, so hypothesis shrinks each apart."""
 
@@ -213,7 +216,7 @@ class WorkflowModel:
             f.write(PUBLISHER)
         self.d = Daemon(os.path.join(self.tmp, "data"),
                         ["--publisher", f"sh {script} {self.pub}", "--trusted-proxy", "127.0.0.1"])
-        self.d.start()
+        self.started = False  # at the first step: a sequence of looks costs nothing
         self.role = dict(START_ROLE)
         self.login_role = {}
         self.conn = {}
@@ -223,7 +226,6 @@ class WorkflowModel:
         self.held = {}  # post id -> pid of its held publisher
         self.n = 0
         self.addr = 0
-        self.connect_all()
 
     # ---- plumbing ----
 
@@ -233,14 +235,16 @@ class WorkflowModel:
         self.login_role[user] = self.role[user]
 
     def connect_all(self):
+        """The checker's connection now; each actor's at its first action (a login is an
+        argon2id hash: a tenth of a second)."""
         self.checker = self.d.client()
         for u in STAFF:
-            if u not in self.disabled:
-                self.connect(u)
-            else:
-                self.conn[u] = None
+            self.conn[u] = LAZY if u not in self.disabled else None
 
     def teardown(self):
+        if not self.started:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
         if os.environ.get("GL_MODEL_VERBOSE"):
             print(f"sequence {RUN['examples']}: {len(self.trace)} steps, "
                   f"{time.monotonic() - self.t0:.1f}s: {'; '.join(self.trace)}")
@@ -252,6 +256,10 @@ class WorkflowModel:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def step(self, text):
+        if not self.started:
+            self.started = True
+            self.d.start()
+            self.connect_all()
         RUN["steps"] += 1
         self.trace.append(text)
 
@@ -264,6 +272,7 @@ class WorkflowModel:
     def judge(self, name, expected, ok, what):
         """Compares what the model expected (True, False, or None for either) with what the
         daemon did; True when they agree."""
+        RUN[what.split(" ")[0] + (" done" if ok else " refused")] += 1
         if expected is None or expected == ok:
             return True
         self.violation(name, f"{what}: the model says {'allowed' if expected else 'refused'}, "
@@ -275,6 +284,9 @@ class WorkflowModel:
         if c is None:
             return False, "closed"
         try:
+            if c is LAZY:
+                self.connect(user)
+                c = self.conn[user]
             return True, c.call(method, **params)
         except RpcError as e:
             return False, e.code
@@ -409,12 +421,75 @@ class WorkflowModel:
         return ok, res, agreed
 
     def check(self):
+        if not self.started:
+            return
         self.every_post_as_the_model_says()
         self.links_show_what_the_policy_says()
 
     @action(weight=1)
     def look(self):
         """Nothing happens (what shrinking turns the steps that do not matter into)."""
+
+    # ---- the next step of a post's workflow, by someone the model says may take it ----
+
+    def index_of(self, post):
+        return list(self.posts).index(post.id)
+
+    def staff_who_may(self, method, who=None):
+        for u in ("eddie", "mona", "admin", "vera"):
+            if u in self.disabled or not staff_may(self.role[u], method):
+                continue
+            if who is None or may_decide(Actor("staff", self.role[u]), who):
+                return u
+        return None
+
+    @when(lambda self: self.live_posts())
+    @action(weight=8, i=st.integers(0, 99), plan=st.sampled_from(["ok", "fail", "hold"]),
+            kind=st.sampled_from(["collab", "approval"]))
+    def advance(self, i, plan, kind):
+        """Takes a post one step further along its way to publication (random actions alone
+        rarely get far)."""
+        post = self.pick(i, self.live_posts())
+        k = self.index_of(post)
+        if post.status in ("draft", "changes_requested"):
+            user = self.staff_who_may("post.submit")
+            if user:
+                self.submit(user, k)
+        elif post.status == "awaiting_approval":
+            who = self.profile(post).deciders()[self.pending_step(post) - 1]
+            user = self.staff_who_may("post.approve", who)
+            if user:
+                return self.approve(user, k)
+            for link in self.links:
+                if link.visitor and not link.revoked and link.kind == kind and \
+                        LINK_POLICY[kind]["reach"](link, post):
+                    break
+            else:
+                profile = self.profiles.index(self.profile(post))
+                self.create_link("admin", profile, kind, False, [k] if kind == "approval" else [])
+                link = self.links[-1] if self.links else None
+            if link and link.visitor and not link.revoked:
+                self.link_decide(self.links.index(link), k, "approve", True)
+        elif post.status == "approved":
+            if post.scheduled_at is None or post.scheduled_at <= time.time():
+                user = self.staff_who_may("post.reschedule")
+                if user:
+                    self.reschedule(user, k, 1)
+            user = self.staff_who_may("post.schedule")
+            if user and post.status == "approved":
+                self.schedule(user, k)
+        elif post.status == "scheduled":
+            self.time_comes(self.index_of(post) if False else
+                            [p.id for p in self.live_posts() if p.status in
+                             ALLOWED_FROM["post.reschedule"]].index(post.id), plan)
+        elif post.status == "publishing":
+            self.release(sorted(self.held).index(post.id), plan != "fail")
+        elif post.status == "failed":
+            user = self.staff_who_may("post.retry")
+            if user:
+                self.retry(user, [p.id for p in self.posts.values()
+                                  if p.status == "failed"].index(post.id),
+                           "fail" if plan == "fail" else "ok")
 
     # ---- staff rules ----
 
@@ -591,6 +666,8 @@ class WorkflowModel:
     def change_role(self, user, role):
         """An admin changes a role while the user's connection stays open: it counts at once."""
         self.step(f"change_role({user!r}, {role!r})")
+        if self.conn.get(user) is LAZY:
+            self.attempt(user, "server.ping")  # the connection is open before the change
         self.checker.call("user.update", name=user, role=role)
         self.role[user] = role
 
@@ -609,7 +686,7 @@ class WorkflowModel:
         self.step(f"enable_user({user!r})")
         self.checker.call("user.enable", name=user)
         self.disabled.discard(user)
-        if self.conn.get(user):
+        if self.conn.get(user) not in (None, LAZY):
             self.conn[user].close()
         self.connect(user)
 
@@ -1007,6 +1084,7 @@ class WorkflowModel:
                 post.deleted = False
                 self.sync(post)
             hist = self.checker.call("post.history", id=post.id)["history"]
+            RUN["seen " + post.status] += 1
             want = PUBLISHING_STATUS_NAMES if post.status == "publishing" else {post.status}
             mine = (post.revision, post.caption, post.scheduled_at)
             theirs = (p["revision"], p["caption"], p["scheduled_at"])
@@ -1123,7 +1201,9 @@ def csrf_in(page):
 
 
 def report():
-    lines = [f"model: {RUN['examples']} sequences, {RUN['steps']} steps"]
+    lines = [f"model: {RUN['examples']} sequences, {RUN['steps']} steps",
+             "  " + ", ".join(f"{k}: {v}" for k, v in sorted(RUN.items())
+                              if k not in ("examples", "steps"))]
     for name in sorted(FOUND):
         hits = FOUND[name]
         trace, msg = min(hits, key=lambda h: len(h[0]))
