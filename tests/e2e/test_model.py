@@ -215,7 +215,10 @@ class WorkflowModel:
         with open(script, "w") as f:
             f.write(PUBLISHER)
         self.d = Daemon(os.path.join(self.tmp, "data"),
-                        ["--publisher", f"sh {script} {self.pub}", "--trusted-proxy", "127.0.0.1"])
+                        # exec: one process, which the daemon's SIGTERM at shutdown ends (a
+                        # grandchild would outlive it and keep the daemon waiting on its pipes)
+                        ["--publisher", f"exec sh {script} {self.pub}",
+                         "--trusted-proxy", "127.0.0.1"])
         self.started = False  # at the first step: a sequence of looks costs nothing
         self.role = dict(START_ROLE)
         self.login_role = {}
@@ -631,9 +634,9 @@ class WorkflowModel:
         expected, why = self.staff_expect(user, "post.retry", post)
         ok, _, agreed = self.staff_act(user, "post.retry", post, expected, why)
         if ok and agreed:
-            # Its time has passed: published at once.
             post.status = "scheduled"
-            self.await_publisher(post, runs, plan)
+            if post.scheduled_at <= time.time():  # published at once
+                self.await_publisher(post, runs, plan)
         elif ok:
             wait_until(lambda: len(self.runs(post.id)) > len(runs), WAIT, what="the publisher")
             self.settle(post)
@@ -1233,6 +1236,9 @@ def run_model(data):
             args = data.draw(st.fixed_dictionaries(strats), label=fn.__name__)
             fn(m, **args)
             m.check()
+    except Exception:
+        print("the sequence so far: " + "; ".join(m.trace))
+        raise
     finally:
         m.teardown()
 
