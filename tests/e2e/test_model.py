@@ -40,7 +40,12 @@ from model_rules import (ALLOWED_FROM, EDITOR_MAY_NOT_MOVE, LINK_POLICY, RANK, A
 # Invariants that today's main is known to break (the review's findings). A violation of one of
 # these is recorded and reported, not failed; remove a name once its fix is merged, and the
 # test fails on it. Empty this set (or set GL_MODEL_STRICT=1) to see each shrunk.
-KNOWN_ON_MAIN = {"role_table", "link_reach", "link_actions", "link_content", "publishing_exclusive", "publication_recorded", "scheduled_fully_approved", "published_fully_approved", "link_signin", "refusal_leaves_no_trace", "decisions_in_history", "model_status", "workflow_table", "published_once", "durable", "interrupted_fails", "deadline_held", "drafts_never_on_links"}
+KNOWN_ON_MAIN = {"publishing_exclusive", "publication_recorded", "editor_moves_approved", "role_table", "link_reach", "link_actions", "link_content", "link_signin", "scheduled_fully_approved", "published_fully_approved"}
+# (a) publishing_exclusive, publication_recorded, editor_moves_approved; (b) role_table;
+# (d) link_reach, link_actions, link_content; not among the review's findings (see the report
+# of the branch h5-model): link_signin (a calendar link with a password cannot be signed into),
+# scheduled_fully_approved and published_fully_approved (a failed post edited and retried goes
+# out at a revision nobody approved).
 # The status of a post while its publisher runs: fix (a) names it `publishing`; main still says
 # `scheduled`. After merging (a): {"publishing"}.
 PUBLISHING_STATUS_NAMES = {"publishing", "scheduled"}
@@ -119,6 +124,7 @@ class Post:
         self.notes = f"NOTES-{pid}-secret"
         self.comments = []  # (marker, shared)
         self.creator = creator
+        self.disturbed = False  # moved while its publisher ran: see sync()
 
 
 class Link:
@@ -339,9 +345,13 @@ class WorkflowModel:
         hist = self.checker.call("post.history", id=post.id)["history"]
         was = post.status
         status = p["status"]
-        if post.id in self.held and status in PUBLISHING_STATUS_NAMES and \
-                status != "scheduled":
-            status = "publishing"
+        if post.id in self.held:
+            if status in PUBLISHING_STATUS_NAMES:
+                status = "publishing"
+            else:
+                # Moved while its publisher ran (main, before fix (a)): the daemon no longer
+                # publishes it on time, so the model leaves its time alone.
+                post.disturbed = True
         post.status = status
         if was in ("draft", "changes_requested", "failed") and status in (
                 "awaiting_approval", "approved", "scheduled"):
@@ -481,17 +491,15 @@ class WorkflowModel:
             user = self.staff_who_may("post.schedule")
             if user and post.status == "approved":
                 self.schedule(user, k)
-        elif post.status == "scheduled":
-            self.time_comes(self.index_of(post) if False else
-                            [p.id for p in self.live_posts() if p.status in
-                             ALLOWED_FROM["post.reschedule"]].index(post.id), plan)
+        elif post.status == "scheduled" and not post.disturbed:
+            self.time_comes([p.id for p in self.timely()].index(post.id), plan)
         elif post.status == "publishing":
             self.release(sorted(self.held).index(post.id), plan != "fail")
-        elif post.status == "failed":
+        elif post.status == "failed" and not post.disturbed:
             user = self.staff_who_may("post.retry")
             if user:
                 self.retry(user, [p.id for p in self.posts.values()
-                                  if p.status == "failed"].index(post.id),
+                                  if p.status == "failed" and not p.disturbed].index(post.id),
                            "fail" if plan == "fail" else "ok")
 
     # ---- staff rules ----
@@ -538,7 +546,7 @@ class WorkflowModel:
         expected, why = self.staff_expect(user, "post.update", post)
         if expected and post.status in EDITOR_MAY_NOT_MOVE:
             if self.role[user] == "editor":
-                expected, why = False, "role_table"
+                expected, why = False, "editor_moves_approved"
             else:
                 expected = None  # managers: post.update or post.reschedule, either will do
         ok, _, agreed = self.staff_act(user, "post.update", post, expected, why, scheduled_at=at)
@@ -624,13 +632,16 @@ class WorkflowModel:
         if ok and agreed:
             post.status = "scheduled"
 
-    @when(lambda self: any(p.status == "failed" for p in self.posts.values()))
+    @when(lambda self: any(p.status == "failed" and not p.disturbed
+                           for p in self.posts.values()))
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99), plan=st.sampled_from(["ok", "fail"]))
     def retry(self, user, i, plan):
-        post = self.pick(i, [p for p in self.posts.values() if p.status == "failed"])
+        post = self.pick(i, [p for p in self.posts.values()
+                             if p.status == "failed" and not p.disturbed])
         self.step(f"retry({user!r}, post={post.id}, plan={plan!r})")
         self.set_plan(post, plan)
         runs = self.runs(post.id)
+        finished = self.finished(post)
         expected, why = self.staff_expect(user, "post.retry", post)
         ok, _, agreed = self.staff_act(user, "post.retry", post, expected, why)
         if ok and agreed:
@@ -639,7 +650,7 @@ class WorkflowModel:
                 self.await_publisher(post, runs, plan)
         elif ok:
             wait_until(lambda: len(self.runs(post.id)) > len(runs), WAIT, what="the publisher")
-            self.settle(post)
+            self.settle(post, finished)
 
     @when(lambda self: self.posts)
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99), shared=st.booleans())
@@ -950,22 +961,29 @@ class WorkflowModel:
         wait_until(lambda: self.status(post) == want, WAIT, what=f"post {post.id} {want}")
         post.status = want
 
-    def settle(self, post):
+    def finished(self, post):
+        """How many times the daemon's log says a publisher of post finished."""
+        with open(self.d.log_path, errors="replace") as f:
+            return f.read().count(f"publisher finished post={post.id} ")
+
+    def settle(self, post, finished_before):
         """After a publisher run the model did not foresee: wait until the daemon has heard
         of its end, then take the daemon's word."""
-        wait_until(lambda: f"publisher finished post={post.id} " in self.d.log_tail(200),
-                   WAIT, what="the publisher's end")
+        wait_until(lambda: self.finished(post) > finished_before, WAIT,
+                   what="the publisher's end")
         self.barrier()
         self.sync(post)
 
-    @when(lambda self: any(p.status in ALLOWED_FROM["post.reschedule"]
-                                   for p in self.live_posts()))
+    def timely(self):
+        return [p for p in self.live_posts()
+                if p.status in ALLOWED_FROM["post.reschedule"] and not p.disturbed]
+
+    @when(lambda self: self.timely())
     @action(weight=4, i=st.integers(0, 99), plan=st.sampled_from(["ok", "fail", "hold"]))
     def time_comes(self, i, plan):
         """The post's time comes: a scheduled post is published, one awaiting approval is held
         as overdue, nothing else happens."""
-        post = self.pick(i, [p for p in self.live_posts()
-                             if p.status in ALLOWED_FROM["post.reschedule"]])
+        post = self.pick(i, self.timely())
         if plan == "hold" and len(self.held) >= 3:
             plan = "ok"
         self.step(f"time_comes(post={post.id}, plan={plan!r})")
@@ -1009,6 +1027,7 @@ class WorkflowModel:
                     return None
                 raise
 
+        finished = self.finished(post)
         fd = wait_until(open_gate, WAIT, what="the held publisher's FIFO")
         os.write(fd, b"ok\n" if ok else b"fail\n")
         os.close(fd)
@@ -1017,7 +1036,7 @@ class WorkflowModel:
             wait_until(lambda: self.status(post) == want, WAIT, what=f"post {pid} {want}")
             post.status = want
         else:
-            self.settle(post)
+            self.settle(post, finished)
 
     def kill_held(self):
         for pid in list(self.held.values()):
@@ -1050,6 +1069,10 @@ class WorkflowModel:
                 self.barrier()
                 self.sync(post)
         self.held = {}
+        for post in self.posts.values():
+            if post.disturbed:  # a mark left by a publisher run the daemon lost track of
+                self.barrier()
+                self.sync(post)
 
     @action(weight=1)
     def restart(self):
