@@ -14,7 +14,7 @@ The rules are in model_rules.py. The clock: the daemon has no test clock, so "ti
 a post's time to the daemon's present second (post.reschedule accepts the current second) and
 awaits what the daemon does at that time.
 
-GL_MODEL_EXAMPLES (default 15) and GL_MODEL_STEPS (default 20) size the run (make fuzz raises
+GL_MODEL_EXAMPLES (default 20) and GL_MODEL_STEPS (default 30) size the run (make fuzz raises
 them); GL_MODEL_STRICT=1 treats every violation as a failure, so hypothesis shrinks it;
 GL_MODEL_REPORT=FILE writes the summary of what ran and what it found."""
 import collections
@@ -53,8 +53,8 @@ PUBLISHING_STATUS_NAMES = {"publishing", "scheduled"}
 if os.environ.get("GL_MODEL_STRICT"):
     KNOWN_ON_MAIN = set()
 
-EXAMPLES = int(os.environ.get("GL_MODEL_EXAMPLES", "15"))
-STEPS = int(os.environ.get("GL_MODEL_STEPS", "20"))
+EXAMPLES = int(os.environ.get("GL_MODEL_EXAMPLES", "20"))
+STEPS = int(os.environ.get("GL_MODEL_STEPS", "30"))
 WAIT = 30 if os.environ.get("GL_WRAP") else 15
 
 STAFF = ("admin", "mona", "eddie", "vera")
