@@ -17,7 +17,8 @@ awaits what the daemon does at that time.
 GL_MODEL_EXAMPLES (default 20) and GL_MODEL_STEPS (default 30) size the run (make fuzz raises
 them); GL_MODEL_STRICT=1 treats every violation as a failure, so hypothesis shrinks it (or
 GL_MODEL_STRICT=name,name: those invariants only);
-GL_MODEL_REPORT=FILE writes the summary of what ran and what it found."""
+GL_MODEL_REPORT=FILE writes the summary of what ran and what it found; GL_MODEL_VERBOSE=1 prints
+each sequence; GL_MODEL_NOSHRINK=1 skips shrinking (a quick look at what fails)."""
 import base64
 import collections
 import datetime
