@@ -51,4 +51,6 @@ for t in $targets; do
         status=1
     fi
 done
+# make fuzz also runs the workflow model (tests/e2e/test_model.py) over many more sequences.
+[ "$mode" = short ] || { make -s all && GL_MODEL_EXAMPLES=${GL_MODEL_EXAMPLES:-200} GL_MODEL_STEPS=${GL_MODEL_STEPS:-40} GL_BIN="$PWD/bin" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e/test_model.py || status=1; }
 exit $status
