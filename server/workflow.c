@@ -164,7 +164,8 @@ static const struct {
 } actions[WF_ACTION_COUNT] = {
     [WF_EDIT] = {"edited", ANY_STATUS & ~BIT(ST_PUBLISHED) & ~BIT(ST_PUBLISHING)},
     [WF_DELETE] = {"deleted", ANY_STATUS & ~BIT(ST_PUBLISHED) & ~BIT(ST_PUBLISHING)},
-    [WF_SUBMIT] = {"submitted", BIT(ST_DRAFT) | BIT(ST_CHANGES)},
+    /* A failed post edited since its approval goes back through approval (wf_submit). */
+    [WF_SUBMIT] = {"submitted", BIT(ST_DRAFT) | BIT(ST_CHANGES) | BIT(ST_FAILED)},
     [WF_APPROVE] = {"approved", BIT(ST_AWAITING)},
     [WF_REJECT] = {"rejected", BIT(ST_AWAITING) | BIT(ST_APPROVED) | BIT(ST_SCHEDULED)},
     [WF_RESCHEDULE] = {"rescheduled", BIT(ST_DRAFT) | BIT(ST_AWAITING) | BIT(ST_CHANGES) |
@@ -312,6 +313,12 @@ static enum gl_status approved_status(const struct gl_wf *wf, const struct gl_pr
 int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
     if (wf_check(p, WF_SUBMIT, err)) return -1;
+    if (p->status == ST_FAILED && !p->rev_open) {
+        gl_err_set(err, GL_E_INVALID_STATE,
+                   "post %llu is approved as it is and only failed to publish: retry it",
+                   (unsigned long long)p->id);
+        return -1;
+    }
     struct gl_profile prof;
     if (wf_profile_load(wf, p->profile, &prof, err)) return -1;
     struct gl_post old = *p;
@@ -470,6 +477,14 @@ int wf_publish_fail(struct gl_wf *wf, struct gl_post *p, const char *note, struc
 int wf_retry(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
 {
     if (wf_check(p, WF_RETRY, err)) return -1;
+    /* An approval holds for exactly what goes out: a failed post edited since then is not
+     * what was approved, and goes back to its approvers first. */
+    if (p->rev_open) {
+        gl_err_set(err, GL_E_INVALID_STATE,
+                   "post %llu was changed after it was approved: submit it for approval again",
+                   (unsigned long long)p->id);
+        return -1;
+    }
     if (p->scheduled_at == GL_TIME_NONE) {
         gl_err_set(err, GL_E_INVALID_STATE, "post %llu has no time", (unsigned long long)p->id);
         return -1;

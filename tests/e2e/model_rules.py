@@ -31,7 +31,7 @@ ANY = frozenset(STATUSES)
 # (fix (a)): while the publisher runs, nothing but its outcome moves the post; comments stay.
 ALLOWED_FROM = {
     "post.update": ANY - {"published", "publishing"},
-    "post.submit": frozenset({"draft", "changes_requested"}),
+    "post.submit": frozenset({"draft", "changes_requested", "failed"}),  # failed: once edited
     "post.approve": frozenset({"awaiting_approval"}),
     "post.reject": frozenset({"awaiting_approval", "approved", "scheduled"}),
     "post.reschedule": ANY - {"published", "failed", "publishing"},
@@ -61,7 +61,8 @@ def staff_may(role, method):
 
 
 # Who decides a step, by the step's `who` (protocol/README.md "profile"; fix (d): step kinds
-# `approver` and `collaborator`; collab-link visitors decide only `collaborator` steps).
+# `approver` and `collaborator`; collab-link visitors decide `collaborator` steps, and `any`
+# steps as everyone who decides does: docs/http.md "Link policy").
 def may_decide(actor, who):
     if actor.kind == "staff":
         if who == "any":
@@ -70,7 +71,7 @@ def may_decide(actor, who):
     if actor.kind == "approval":
         return who in ("any", "external", "approver")
     if actor.kind == "collab":
-        return who == "collaborator"
+        return who in ("collaborator", "any")
     return False
 
 
@@ -93,8 +94,9 @@ def _reach_approval(link, p):
     if p.profile != link.profile or p.status == "draft":
         return False
     if link.posts:
-        return p.id in link.posts
-    return p.status == "awaiting_approval"
+        return p.id in link.posts and p.status in SHOWN
+    return p.status == "awaiting_approval" or (
+        p.status in ("changes_requested", "approved") and link.id in p.decided_through)
 
 
 LINK_POLICY = {

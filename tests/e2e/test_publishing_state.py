@@ -233,6 +233,49 @@ def test_failed_outcome_is_recorded_and_retry_publishes_again(tmpdir_path, pub):
         assert d.stop() == 0
 
 
+def test_a_failed_post_edited_goes_back_for_approval_before_it_is_retried(tmpdir_path, pub):
+    """Found by the model test: a failed post whose caption was fixed and then retried went out
+    at a revision nobody had approved. Retry now refuses it; submitting sends it to the
+    approvers, and what goes out is what they approved."""
+    d = start(tmpdir_path, pub)
+    try:
+        admin = d.client()
+        prof = make_profile(admin)
+        pid, at = going_out(admin, prof)
+        pub.wait_started()
+        assert pub.release(3)
+        wait_until(lambda: status_of(admin, pid) == "failed", timeout=20, what="failure")
+        admin.call("post.update", id=pid, caption="Spring sale starts now (fixed)")
+        edited = admin.call("post.get", id=pid)
+        assert edited["status"] == "failed" and edited["revision"] == 2
+        with pytest.raises(RpcError) as e:
+            admin.call("post.retry", id=pid)
+        assert e.value.code == "invalid_state" and "submit it for approval again" in e.value.message
+        assert status_of(admin, pid) == "failed" and pub.run_count() == 1
+        # Back through approval: the approved revision is the one that goes out.
+        assert admin.call("post.submit", id=pid)["status"] == "awaiting_approval"
+        assert admin.call("post.approve", id=pid)["status"] == "approved"
+        admin.call("post.reschedule", id=pid, scheduled_at=int(time.time()) + 2)
+        assert admin.call("post.schedule", id=pid)["status"] == "scheduled"
+        pub.wait_started(2)
+        assert pub.release(0)
+        wait_until(lambda: status_of(admin, pid) == "published", timeout=20, what="publication")
+        out = admin.call("post.get", id=pid)
+        assert out["revision"] == 2
+        assert [a["revision"] for a in out["approvals"] if a["decision"] == "approved"] == [2]
+        # A failed post that was not edited is retried, not submitted again.
+        pid2, _ = going_out(admin, prof, caption="Second post")
+        pub.wait_started(3)
+        assert pub.release(3)
+        wait_until(lambda: status_of(admin, pid2) == "failed", timeout=20, what="failure")
+        with pytest.raises(RpcError) as e:
+            admin.call("post.submit", id=pid2)
+        assert e.value.code == "invalid_state" and "retry it" in e.value.message
+    finally:
+        pub.release(0)
+        assert d.stop() == 0
+
+
 def test_kill9_while_publishing_fails_the_post_once(tmpdir_path, pub):
     d = start(tmpdir_path, pub)
     admin = d.client()
