@@ -32,10 +32,20 @@ struct child {
 static unsigned running;
 static struct child *children;
 
+/* Each command runs in a process group of its own (UV_PROCESS_DETACHED: setsid), so a signal
+ * reaches what the shell started too: a publisher's child left behind would keep its pipes
+ * open and the daemon waiting. The group outlives the shell only while a member lives, and
+ * its stderr pipe is open while one does, so the group id is not yet anyone else's. */
+static void kill_group(struct child *c, int sig)
+{
+    if (c->proc.pid > 0 && kill(-c->proc.pid, sig) != 0 && !c->exited)
+        uv_process_kill(&c->proc, sig);
+}
+
 void gl_spawn_kill_all(int sig)
 {
     for (struct child *c = children; c; c = c->next)
-        if (!c->exited) uv_process_kill(&c->proc, sig);
+        if (!c->exited || !uv_is_closing((uv_handle_t *)&c->err)) kill_group(c, sig);
 }
 
 unsigned gl_spawn_running(void)
@@ -115,7 +125,7 @@ static void on_timeout(uv_timer_t *t)
     struct child *c = t->data;
     c->timed_out = true;
     log_warn("spawn: time limit reached, killing pid=%d", c->proc.pid);
-    uv_process_kill(&c->proc, SIGKILL);
+    kill_group(c, SIGKILL);
 }
 
 int gl_spawn(uv_loop_t *loop, const char *command, const char *const *env, const char *input,
@@ -151,6 +161,7 @@ int gl_spawn(uv_loop_t *loop, const char *command, const char *const *env, const
         .env = envp,
         .stdio_count = 3,
         .stdio = stdio,
+        .flags = UV_PROCESS_DETACHED,
     };
     int r = uv_spawn(loop, &c->proc, &opts);
     free(envp);

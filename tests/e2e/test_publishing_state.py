@@ -408,3 +408,25 @@ def test_documented_statuses_are_the_daemons(admin):
     with pytest.raises(RpcError) as e:
         admin.call("post.list", status="going_out")
     assert e.value.code == "bad_request"
+
+
+def test_sigterm_stops_the_daemon_while_a_publishers_child_runs(tmpdir_path):
+    """Found by the model test: SIGTERM reached only the publisher's shell, and the child it
+    started kept the daemon's pipes open: greenlightd never stopped. The command now has a
+    process group of its own, and the signal reaches all of it."""
+    marker = os.path.join(tmpdir_path, "child-started")
+    # Two commands, so the shell forks the sleep instead of becoming it.
+    d = Daemon(os.path.join(tmpdir_path, "data"),
+               ["--publisher", f"touch {marker}; sleep 600; true"]).start()
+    admin = d.client()
+    prof = make_profile(admin)
+    pid, _ = going_out(admin, prof)
+    wait_until(lambda: os.path.exists(marker), timeout=20, what="the publisher's child")
+    assert status_of(admin, pid) == "publishing"
+    assert d.stop(timeout=60) == 0
+    d.start()
+    try:
+        admin = d.client()
+        wait_until(lambda: status_of(admin, pid) == "failed", timeout=10, what="interrupted")
+    finally:
+        assert d.stop() == 0
