@@ -50,6 +50,7 @@ static void on_reply(void *ud, uint64_t tag, const struct gl_err *err, const msg
         if (d->have) md_post_free(&d->post);
         d->post = p;
         d->have = true;
+        d->post_gen = (unsigned)(tag >> 1);
     } else {
         d->loading = false;
         free_hist(d);
