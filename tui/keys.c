@@ -90,6 +90,7 @@ static const struct binding table[] = {
     K(QUE | DAY | PST, 'E', ACT_EDIT_CAPTION, "edit the caption in $EDITOR"),
     K(QUE | DAY | PST, 'u', ACT_SUBMIT, "submit for approval"),
     K(DAY | PST, 'D', ACT_DELETE, "delete the post (asks first)"),
+    K(QUE | DAY | PST, 'F', ACT_RETRY, "retry a failed post (publish it again)"),
     K(QUE, ' ', ACT_TAG, "tag / untag"),
     K(QUE, 'T', ACT_TAG, "tag / untag"),
     K(QUE, 'A', ACT_APPROVE_TAGGED, "approve all tagged"),
