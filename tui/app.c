@@ -21,7 +21,7 @@
 
 static struct view *const all_views[] = {
     &view_login, &view_calendar, &view_day,  &view_queue, &view_post,   &view_links, &view_notify,
-    &view_help,  &view_picker,   &view_form, &view_zones, &view_people, &view_first,
+    &view_help,  &view_picker,   &view_form, &view_zones, &view_people, &view_first, &view_link,
 };
 
 static WINDOW *inwin; /* never drawn: reading keys from it never triggers a refresh */
@@ -475,13 +475,12 @@ static void on_prepare(uv_prepare_t *h)
         unsigned want = a->reload_wanted;
         a->reload_wanted = 0;
         /* Reload each screen on the stack once, even when it appears twice. */
-        unsigned done = 0;
         for (int i = 0; i < a->depth; i++) {
             struct view *v = a->stack[i];
-            if ((v->keymap & want) && !(v->keymap & done) && v->reload && allowed(a, v)) {
-                done |= v->keymap;
-                v->reload(a);
-            }
+            bool again = false;
+            for (int k = 0; k < i && !again; k++)
+                again = a->stack[k] == v;
+            if ((v->keymap & want) && !again && v->reload && allowed(a, v)) v->reload(a);
         }
     }
     if (a->dirty) {

@@ -108,6 +108,15 @@ static void draw_cluster(WINDOW *w, const struct gl_uw_cluster *c, attr_t attr)
             str[1] = 0;
             setcchar(&cc, str, attr, PAIR_NUMBER(attr), NULL);
         }
+#ifdef NCURSES_VERSION
+        /* setcchar keeps the base and the zero-width code points only, so an emoji joined by a
+         * ZWJ would lose its second half: ncurses sends every code point of a cell, and the
+         * cell's width is its base's, which is how terminals draw the sequence. */
+        if (n > 1 && n <= CCHARW_MAX) {
+            for (int k = 0; k < CCHARW_MAX; k++)
+                cc.chars[k] = k < n ? str[k] : 0;
+        }
+#endif
         wadd_wch(w, &cc);
     }
 }
