@@ -499,6 +499,10 @@ static void on_prepare(uv_prepare_t *h)
             timing(a, "first_full_screen_from_start_ms", a->t_start);
             if (a->t_login) timing(a, "first_full_screen_from_login_ms", a->t_login);
         }
+        if (a->notify_pending) {
+            a->notify_pending = false;
+            timing(a, "notifications_drawn_from_login_ms", a->t_login);
+        }
     }
 }
 
@@ -832,6 +836,7 @@ static void on_notifications(void *ud, uint64_t tag, const struct gl_err *err,
     for (size_t i = n; i-- > 0;)
         if (md_event_decode(&list->via.array.ptr[i], &a->events[a->nevents])) a->nevents++;
     a->unread = (size_t)md_get_int(result, "unread", 0);
+    if (a->t_login && !a->notify_timed) a->notify_timed = a->notify_pending = true;
     app_dirty(a, DIRTY_ALL);
 }
 

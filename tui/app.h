@@ -97,6 +97,7 @@ struct app {
     uint64_t t_start, t_login, t_key;
     uint64_t t_data; /* a key that needs data (a new month): until it is drawn with it */
     bool first_full_done;
+    bool notify_timed, notify_pending; /* the stored notifications' first load, drawn */
     bool calendar_ready; /* the calendar has drawn the current month with its data */
 };
 
