@@ -15,6 +15,27 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 FAILURE = "Instagram said: the access token has expired"
 
 
+def columns(line):
+    """The line as screen cells, as tmux draws it: test_tui.columns, except that a character
+    after a ZWJ joins the one before (👩‍🍳 is one 2-column cell)."""
+    from test_tui import cell_width
+    out, joined = [], False
+    for ch in line:
+        if joined:
+            joined = False
+            continue
+        if ch == "\u200d":
+            joined = True
+            continue
+        w = cell_width(ch)
+        if w == 0:
+            continue
+        out.append(ch)
+        if w == 2:
+            out.append("")
+    return out
+
+
 @pytest.fixture
 def failing_daemon(tmpdir_path):
     """A daemon whose publisher fails its first run with a message, then succeeds."""
@@ -157,3 +178,39 @@ def test_request_for_a_new_link_shows_and_is_answered(daemon, tuis, queue_setup)
     assert w.get(base)[0] == 404
     t.wait_for(rf"Link {link['id']}: approval link for Claire\s+active")
     t.wait_for(r"URL: http")
+
+
+def test_names_with_clusters_in_prompt_and_list(daemon, tuis, queue_setup):
+    """A name with an accent, a ZWJ emoji and a flag, typed on the prompt line, is shown as
+    typed there, saved as typed, and cut only between whole characters in the list, whose later
+    columns stay in place."""
+    admin, prof, ids = queue_setup
+    name = "Chloé 👩‍🍳 🇫🇷 Dupont-Lagarde"
+    t = tuis(daemon)
+    t.wait_for(r"\| online")
+    t.keys("3")
+    t.wait_for(r"No links yet")
+    t.keys("n")
+    t.wait_for(r"Kind \(calendar, collab, approval\): approval")
+    t.keys("Enter")
+    t.wait_for("Approver's name:")
+    t.type(name)
+    t.wait_for(re.escape(f"Approver's name: {name}"))
+    t.keys("Enter")
+    t.wait_for("Post ids")
+    t.keys("Enter")
+    t.wait_for(r"Password \(auto")
+    t.keys("Enter")
+    t.wait_for("Valid for days")
+    t.keys("Enter")
+    lid = int(t.wait_for(r"link (\d+): http").group(1))
+    link = admin.call("link.list", profile=prof)["links"][0]
+    assert link["id"] == lid and link["approver"] == name
+    lines = t.screen().split("\n")
+    header = [l for l in lines if "approver" in l and "status" in l][0]
+    row = [l for l in lines if re.match(rf"\s+{lid} approval", l)][0]
+    hc, rc = columns(header), columns(row)
+    at = "".join(hc).index("status")
+    assert "".join(rc[at:at + 6]) == "active", row
+    # The name is cut at 12 columns between whole clusters: "Chloé 👩‍🍳 🇫🇷 " (12).
+    assert "Chloé 👩‍🍳 🇫🇷  active" in row and "Dupont" not in row, row
