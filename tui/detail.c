@@ -131,8 +131,12 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
         char *line = xasprintf("Failed: %s", why ? why : (d->loading ? "..." : "no reason kept"));
         put(&pen, line, ui_attr(UP_ERR));
         free(line);
-        snprintf(buf, sizeof buf, "%s retries it (publishes it again)",
-                 keys_name_for(KM_DAY, ACT_RETRY));
+        const char *no = words_forbidden_action(a->role, ACT_RETRY);
+        if (no)
+            snprintf(buf, sizeof buf, "%s", no);
+        else
+            snprintf(buf, sizeof buf, "%s retries it (publishes it again)",
+                     keys_name_for(KM_DAY, ACT_RETRY));
         put(&pen, buf, A_BOLD);
     }
     snprintf(buf, sizeof buf, "When: %s %s   On: %s", when, zone, plat);
