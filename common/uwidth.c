@@ -4,6 +4,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#define CUT 0xffffffffu /* not a code point: the rest of the string is a cut sequence */
+
 /* One code point; returns its byte length, '?' for a bad sequence (1 byte). */
 static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
@@ -24,8 +26,15 @@ static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
         return 1;
     }
     if (n < len) {
-        *cp = '?';
-        return 1;
+        /* A sequence cut by the end of the string (a buffer that was too small): it is not
+         * drawn at all, rather than as question marks. */
+        for (size_t i = 1; i < n; i++)
+            if ((s[i] & 0xc0) != 0x80) {
+                *cp = '?';
+                return 1;
+            }
+        *cp = CUT;
+        return n;
     }
     for (size_t i = 1; i < len; i++) {
         if ((s[i] & 0xc0) != 0x80) {
@@ -93,6 +102,7 @@ void gl_uw_next(const char *s, size_t n, struct gl_uw_cluster *c)
     uint32_t cp;
     size_t len = decode(p, n, &cp);
     c->len = len;
+    if (cp == CUT) return; /* no cells, no width */
     if (is_control(cp)) {
         c->control = true;
         new_cell(c, ' ', 1);
@@ -103,7 +113,7 @@ void gl_uw_next(const char *s, size_t n, struct gl_uw_cluster *c)
     while (c->len < n) {
         uint32_t next;
         size_t l = decode(p + c->len, n - c->len, &next);
-        if (is_control(next)) break;
+        if (next == CUT || is_control(next)) break;
         if (joined) {
             /* The code point after a ZWJ is drawn inside the same cell. */
             if (cell) cell_add(cell, next);

@@ -27,7 +27,8 @@ struct gl_uw_cluster {
     int ncell;
 };
 
-/* Decodes the cluster at s (n bytes, n > 0). Invalid UTF-8 is one '?' per bad byte. Widths
+/* Decodes the cluster at s (n bytes, n > 0). Invalid UTF-8 is one '?' per bad byte, except a
+ * sequence cut short by the end of the string, which is no cluster (no cells, width 0). Widths
  * come from wcwidth, so the caller's LC_CTYPE must be a UTF-8 locale. */
 void gl_uw_next(const char *s, size_t n, struct gl_uw_cluster *c);
 /* Columns the whole string takes (controls count as one). */

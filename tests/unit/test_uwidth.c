@@ -62,8 +62,12 @@ static void test_width_and_fit(void **state)
     assert_int_equal(gl_uw_fit("ae\xcc\x81", 1, &used), 1);
     assert_int_equal(gl_uw_fit("ae\xcc\x81", 2, &used), 4);
     assert_int_equal(gl_uw_fit(NULL, 5, &used), 0);
-    /* A truncated sequence at the end is one '?' per byte, never read past the end. */
-    assert_int_equal(gl_uw_width("ab\xe6\x8a"), 4);
+    /* A sequence cut by the end of the string (snprintf into a small buffer) is not drawn; a
+     * bad byte elsewhere is one '?'; nothing is read past the end. */
+    assert_int_equal(gl_uw_width("ab\xe6\x8a"), 2);
+    assert_int_equal(gl_uw_width("ab\xf0\x9f"), 2);
+    assert_int_equal(gl_uw_width("a\x8a" "b"), 3);
+    assert_int_equal(gl_uw_width("\xe6\x8a" "b"), 3);
 }
 
 int main(void)
