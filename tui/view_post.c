@@ -37,6 +37,7 @@ static struct {
     enum field field;
     int scroll;
     int64_t uploaded_media; /* media id from media.upload, 0 when none */
+    uint64_t opened; /* counts posts opened here: a save's answer is for the form it left */
 } ps;
 
 static void set_str(char **dst, const char *s)
@@ -97,6 +98,7 @@ void view_post_open(struct app *a, int64_t id)
     form_clear();
     detail_clear(&ps.det);
     ps.id = id;
+    ps.opened++;
     ps.filled = false;
     ps.fill_gen = 0;
     ps.saving = false;
@@ -346,7 +348,15 @@ static void pack_platforms(msgpack_packer *pk)
 static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     struct app *a = ud;
-    (void)tag;
+    if (tag != ps.opened) {
+        /* The form was left for another post meanwhile: say what happened, touch nothing. */
+        if (err)
+            app_rpc_error(a, "not saved", err);
+        else
+            app_msg(a, false, "saved post %lld", (long long)md_get_int(r, "id", 0));
+        app_posts_changed(a, 0);
+        return;
+    }
     ps.saving = false;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
@@ -426,14 +436,14 @@ static void send_save(struct app *a)
             msgpack_pack_int64(pk, ps.det.post.media[i]);
         msgpack_pack_int64(pk, ps.uploaded_media);
     }
-    conn_send(a->conn, on_saved, a, 0);
+    conn_send(a->conn, on_saved, a, ps.opened);
     ps.saving = true;
 }
 
 static void on_uploaded(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     struct app *a = ud;
-    (void)tag;
+    if (tag != ps.opened) return; /* the form it was for is gone; nothing refers to the image */
     if (err) {
         ps.saving = false;
         if (err->code == GL_E_UNKNOWN_METHOD)
@@ -500,7 +510,7 @@ static void save(struct app *a)
         msgpack_pack_bin(pk, len);
         msgpack_pack_bin_body(pk, data, len);
         free(data);
-        conn_send(a->conn, on_uploaded, a, 0);
+        conn_send(a->conn, on_uploaded, a, ps.opened);
         ps.saving = true;
         app_msg(a, false, "uploading %s (%zu bytes)", ps.media, len);
         return;
