@@ -175,8 +175,10 @@ def main():
             wait(lambda: "first_full_screen_from_start_ms" in read_timings(timing) and
                  "notifications_drawn_from_login_ms" in read_timings(timing))
             starts.append(read_timings(timing))
-            if run < args.runs - 1:
-                subprocess.run([tmux, "-L", sock, "kill-session", "-t", f"r{run}"])
+            # The previous client goes once this one runs: killing the only session would end
+            # the tmux server while the next new-session connects to it.
+            if run:
+                subprocess.run([tmux, "-L", sock, "kill-session", "-t", f"r{run - 1}"])
         last = f"r{args.runs - 1}"
 
         def keys_timed(keys, metric):
