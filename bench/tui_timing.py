@@ -1,10 +1,14 @@
 #!/usr/bin/python3
 """Times the ncurses client with a month of 500 posts: start to first full screen, login to
 first full screen, and the redraw after each keystroke, as the client itself measures them
-(GL_TUI_TIMING: from reading the key to doupdate() returning). Drives the real client in tmux
-against a real daemon.
+(GL_TUI_TIMING: from reading the key to doupdate() returning); with 1,000 stored notifications,
+login to them loaded and drawn, and the key that opens their screen; and the whole first run
+(an empty store to a link URL copied, tests/e2e/test_agency.py driving the client as a person
+would) with its keystroke count. Drives the real client in tmux against a real daemon.
 
-Usage: bench/tui_timing.py [BIN_DIR] [--posts N] [--keys N] [--size WxH]"""
+Usage: bench/tui_timing.py [BIN_DIR] [--posts N] [--keys N] [--size WxH] [--notifications N]
+                           [--no-first-run]"""
+import re
 import argparse
 import calendar
 import datetime
@@ -77,6 +81,34 @@ def fill(rpc, n):
     return prof, time.monotonic() - t0, days
 
 
+def store_notifications(rpc, port, n):
+    """n notifications for admin, kept by the daemon: a colleague mentions @admin n times on an
+    unscheduled post (so the month's posts stay as they are)."""
+    rpc.call("user.create", name="benchbot", password="bench password 1", role="editor")
+    bot = RpcClient("127.0.0.1", port)
+    bot.call("auth.login", user="benchbot", password="bench password 1")
+    prof = rpc.call("profile.list")["profiles"][0]["id"]
+    pid = bot.call("post.create", profile=prof, caption="Notes for admin",
+                   platforms=["instagram"])["id"]
+    t0 = time.monotonic()
+    for i in range(n):
+        bot.call("post.comment", id=pid, text=f"@admin have a look, #{i}", shared=False)
+    return time.monotonic() - t0
+
+
+def first_run(bin_dir):
+    """The agency test's first run, timed and counted by the test itself."""
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
+                          os.path.join(ROOT, "tests", "e2e", "test_agency.py") +
+                          "::test_empty_store_to_first_client_approval"],
+                         env=dict(os.environ, GL_BIN=bin_dir), capture_output=True, text=True,
+                         cwd=ROOT)
+    m = re.search(r"first run to a link URL copied: (\d+) keys pressed .*?, ([\d.]+)s", out.stdout)
+    if not m:
+        return None
+    return int(m.group(1)), float(m.group(2))
+
+
 def read_timings(path):
     out = {}
     if not os.path.exists(path):
@@ -107,6 +139,8 @@ def main():
     ap.add_argument("--keys", type=int, default=60)
     ap.add_argument("--size", default="80x24")
     ap.add_argument("--runs", type=int, default=5, help="client starts to time")
+    ap.add_argument("--notifications", type=int, default=1000)
+    ap.add_argument("--no-first-run", action="store_true")
     args = ap.parse_args()
     width, height = (int(x) for x in args.size.split("x"))
     tmux = shutil.which("tmux") or sys.exit("tmux is needed")
@@ -120,12 +154,16 @@ def main():
         rpc = RpcClient("127.0.0.1", port)
         rpc.call("auth.login", user="admin", password=password)
         prof, fill_s, ndays = fill(rpc, args.posts)
+        notes_s = store_notifications(rpc, port, args.notifications)
+        stored = rpc.call("notify.list")
         month_posts = len(rpc.call("post.list", profile=prof)["posts"])
         pwfile = os.path.join(tmp, "pw")
         with open(pwfile, "w") as f:
             f.write(password + "\n")
         print(f"greenlight timing: {args.posts} posts over the {ndays} day(s) left of this month "
-              f"({month_posts} listed), terminal {width}x{height}, filled in {fill_s:.1f} s")
+              f"({month_posts} listed), terminal {width}x{height}, filled in {fill_s:.1f} s; "
+              f"{args.notifications} notifications stored in {notes_s:.1f} s "
+              f"({stored['unread']} unread, notify.list sends {len(stored['notifications'])})")
 
         starts = []
         for run in range(args.runs):
@@ -134,10 +172,13 @@ def main():
                    f"--connect 127.0.0.1:{port} --user admin --password-file {pwfile}")
             subprocess.run([tmux, "-L", sock, "-f", "/dev/null", "new-session", "-d", "-s",
                             f"r{run}", "-x", str(width), "-y", str(height), cmd], check=True)
-            wait(lambda: "first_full_screen_from_start_ms" in read_timings(timing))
+            wait(lambda: "first_full_screen_from_start_ms" in read_timings(timing) and
+                 "notifications_drawn_from_login_ms" in read_timings(timing))
             starts.append(read_timings(timing))
-            if run < args.runs - 1:
-                subprocess.run([tmux, "-L", sock, "kill-session", "-t", f"r{run}"])
+            # The previous client goes once this one runs: killing the only session would end
+            # the tmux server while the next new-session connects to it.
+            if run:
+                subprocess.run([tmux, "-L", sock, "kill-session", "-t", f"r{run - 1}"])
         last = f"r{args.runs - 1}"
 
         def keys_timed(keys, metric):
@@ -154,6 +195,8 @@ def main():
                                 capture_output=True, text=True).stdout
         # The queue holds the two thirds of them that were submitted.
         queue_ms = keys_timed(["2"] + ["j", "j", "k", "Space"] * 10, "key_redraw_ms")
+        # The notifications screen, from the key that opens it (its list is loaded at login).
+        notify_ms = keys_timed(["4", "1"] * 5, "key_redraw_ms")[0::2]
 
         def row(name, values):
             print(f"  {name:38s} median {statistics.median(values):7.2f} ms   "
@@ -167,6 +210,16 @@ def main():
         row("key -> redraw done (moves, views)", key_ms)
         row("month key -> month drawn with data", month_ms)
         row("queue keys (open, j/k, tag) -> redraw", queue_ms)
+        row(f"login -> {args.notifications} notifications drawn",
+            [s["notifications_drawn_from_login_ms"][0] for s in starts])
+        row("key 4 -> notifications screen drawn", notify_ms)
+        if not args.no_first_run:
+            fr = first_run(args.bin_dir)
+            if fr:
+                print(f"  first run, empty store -> link URL copied: {fr[1]:.1f} s, {fr[0]} keys "
+                      "pressed (characters typed included; the test waits for each screen)")
+            else:
+                print("  first run: the agency test did not report (failed?)")
         print("aim: first full screen within 100 ms of login; a redraw within 10 ms")
         print("last screen:")
         print(screen)

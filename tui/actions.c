@@ -80,6 +80,7 @@ static void on_done(void *ud, uint64_t tag, const struct gl_err *err, const msgp
         [ACT_RESCHEDULE] = "rescheduled", [ACT_SCHEDULE] = "scheduled",
         [ACT_COMMENT] = "commented on",   [ACT_SUBMIT] = "submitted",
         [ACT_DELETE] = "deleted",         [ACT_EDIT_CAPTION] = "saved the caption of",
+        [ACT_RETRY] = "retried",
     };
     const char *verb = (size_t)act < GL_ARRAY_LEN(verbs) && verbs[act] ? verbs[act] : "updated";
     if (err) {
@@ -204,6 +205,7 @@ bool act_post(struct app *a, enum action act, const struct md_post *p)
     case ACT_SUBMIT:
     case ACT_DELETE:
     case ACT_EDIT_CAPTION:
+    case ACT_RETRY:
         break;
     default:
         return false;
@@ -223,6 +225,14 @@ bool act_post(struct app *a, enum action act, const struct md_post *p)
         break;
     case ACT_SCHEDULE:
         send_simple(a, act, "post.schedule", p->id);
+        break;
+    case ACT_RETRY:
+        if (p->status != MS_FAILED) {
+            app_msg(a, true, "only a post that failed to publish can be retried; this one is %s",
+                    words_status(p->status));
+            break;
+        }
+        send_simple(a, act, "post.retry", p->id);
         break;
     case ACT_REJECT:
         snprintf(label, sizeof label, "Reject post %lld, note:", (long long)p->id);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,12 +17,13 @@
 #include "actions.h"
 #include "ui.h"
 #include "util.h"
+#include "uwidth.h"
 #include "words.h"
 #include "xmalloc.h"
 
 static struct view *const all_views[] = {
     &view_login, &view_calendar, &view_day,  &view_queue, &view_post,   &view_links, &view_notify,
-    &view_help,  &view_picker,   &view_form, &view_zones, &view_people, &view_first,
+    &view_help,  &view_picker,   &view_form, &view_zones, &view_people, &view_first, &view_link,
 };
 
 static WINDOW *inwin; /* never drawn: reading keys from it never triggers a refresh */
@@ -326,6 +328,34 @@ static void prompt_key(struct app *a, wint_t ch, bool code)
     app_dirty(a, DIRTY_STATUS);
 }
 
+/* The prompt's characters from..to as UTF-8 (stars when hidden). */
+static char *prompt_utf8(const struct prompt *p, size_t from, size_t to)
+{
+    char *out = xmalloc((to - from) * MB_LEN_MAX + 1);
+    size_t n = 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    for (size_t i = from; i < to; i++) {
+        size_t r = wcrtomb(out + n, p->hidden ? L'*' : p->buf[i], &st);
+        if (r == (size_t)-1) {
+            out[n++] = '?';
+            memset(&st, 0, sizeof st);
+        } else {
+            n += r;
+        }
+    }
+    out[n] = 0;
+    return out;
+}
+
+static int prompt_width(const struct prompt *p, size_t from, size_t to)
+{
+    char *s = prompt_utf8(p, from, to);
+    int w = gl_uw_width(s);
+    free(s);
+    return w;
+}
+
 static void draw_prompt(struct app *a, int cols)
 {
     struct prompt *p = &a->prompt;
@@ -335,25 +365,17 @@ static void draw_prompt(struct app *a, int cols)
     waddch(w, ' ');
     int x0 = lw + 1, room = cols - x0 - 1;
     if (room < 1) return;
-    /* Scroll so that the cursor stays visible. */
+    /* Scroll so that the cursor stays visible; widths are measured by grapheme cluster, as
+     * the text is drawn (a hidden password is one star per character). */
     size_t start = 0;
-    int wcur = 0;
-    for (size_t i = 0; i < p->cur; i++)
-        wcur += p->hidden ? 1 : (wcwidth(p->buf[i]) > 0 ? wcwidth(p->buf[i]) : 1);
-    while (wcur > room - 1 && start < p->cur) {
-        wcur -= p->hidden ? 1 : (wcwidth(p->buf[start]) > 0 ? wcwidth(p->buf[start]) : 1);
-        start++;
-    }
-    int x = x0;
+    int wcur = prompt_width(p, 0, p->cur);
+    while (wcur > room - 1 && start < p->cur)
+        wcur = prompt_width(p, ++start, p->cur);
     if (p->selected) wattron(w, A_REVERSE);
-    for (size_t i = start; i < p->len; i++) {
-        wchar_t c = p->hidden ? L'*' : p->buf[i];
-        int cw = wcwidth(c);
-        if (cw <= 0) cw = 1, c = L'?';
-        if (x + cw > cols) break;
-        mvwaddnwstr(w, 1, x, &c, 1);
-        x += cw;
-    }
+    char *text = prompt_utf8(p, start, p->len);
+    attr_t at = p->selected ? A_REVERSE : A_NORMAL;
+    ui_text(w, 1, x0, cols - x0, text, at);
+    free(text);
     if (p->selected) wattroff(w, A_REVERSE);
     wmove(w, 1, x0 + wcur);
 }
@@ -475,13 +497,12 @@ static void on_prepare(uv_prepare_t *h)
         unsigned want = a->reload_wanted;
         a->reload_wanted = 0;
         /* Reload each screen on the stack once, even when it appears twice. */
-        unsigned done = 0;
         for (int i = 0; i < a->depth; i++) {
             struct view *v = a->stack[i];
-            if ((v->keymap & want) && !(v->keymap & done) && v->reload && allowed(a, v)) {
-                done |= v->keymap;
-                v->reload(a);
-            }
+            bool again = false;
+            for (int k = 0; k < i && !again; k++)
+                again = a->stack[k] == v;
+            if ((v->keymap & want) && !again && v->reload && allowed(a, v)) v->reload(a);
         }
     }
     if (a->dirty) {
@@ -499,6 +520,10 @@ static void on_prepare(uv_prepare_t *h)
             a->first_full_done = true;
             timing(a, "first_full_screen_from_start_ms", a->t_start);
             if (a->t_login) timing(a, "first_full_screen_from_login_ms", a->t_login);
+        }
+        if (a->notify_pending) {
+            a->notify_pending = false;
+            timing(a, "notifications_drawn_from_login_ms", a->t_login);
         }
     }
 }
@@ -833,6 +858,7 @@ static void on_notifications(void *ud, uint64_t tag, const struct gl_err *err,
     for (size_t i = n; i-- > 0;)
         if (md_event_decode(&list->via.array.ptr[i], &a->events[a->nevents])) a->nevents++;
     a->unread = (size_t)md_get_int(result, "unread", 0);
+    if (a->t_login && !a->notify_timed) a->notify_timed = a->notify_pending = true;
     app_dirty(a, DIRTY_ALL);
 }
 

@@ -35,7 +35,12 @@ struct view {
 };
 
 extern struct view view_login, view_calendar, view_day, view_queue, view_post, view_links,
-    view_notify, view_help, view_picker, view_form, view_zones, view_people, view_first, view_steps;
+    view_notify, view_help, view_picker, view_form, view_zones, view_people, view_first, view_steps,
+    view_link;
+/* The links screen asking for an approval link for posts ids (all of the current profile). */
+void view_links_for_posts(struct app *a, const int64_t *ids, size_t n);
+/* One link's page: its posts with their status, opens, requests and decisions. */
+void view_link_open(struct app *a, int64_t id, int64_t profile);
 
 enum { DIRTY_MAIN = 1, DIRTY_STATUS = 2, DIRTY_ALL = 3 };
 
@@ -92,6 +97,7 @@ struct app {
     uint64_t t_start, t_login, t_key;
     uint64_t t_data; /* a key that needs data (a new month): until it is drawn with it */
     bool first_full_done;
+    bool notify_timed, notify_pending; /* the stored notifications' first load, drawn */
     bool calendar_ready; /* the calendar has drawn the current month with its data */
 };
 

@@ -50,6 +50,7 @@ static void on_reply(void *ud, uint64_t tag, const struct gl_err *err, const msg
         if (d->have) md_post_free(&d->post);
         d->post = p;
         d->have = true;
+        d->post_gen = (unsigned)(tag >> 1);
     } else {
         d->loading = false;
         free_hist(d);
@@ -122,6 +123,22 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
     snprintf(buf, sizeof buf, "Post %lld  %s  rev %lld  %s", (long long)p->id,
              words_status(p->status), (long long)p->revision, pr ? pr->name : "");
     put(&pen, buf, ui_status_attr(p->status));
+    if (p->status == MS_FAILED) {
+        /* Why, in the publisher's own words: the note of the latest entry that failed it. */
+        const char *why = NULL;
+        for (size_t i = d->nhist; i-- > 0 && !why;)
+            if (strcmp(d->hist[i].to, "failed") == 0 && d->hist[i].note[0]) why = d->hist[i].note;
+        char *line = xasprintf("Failed: %s", why ? why : (d->loading ? "..." : "no reason kept"));
+        put(&pen, line, ui_attr(UP_ERR));
+        free(line);
+        const char *no = words_forbidden_action(a->role, ACT_RETRY);
+        if (no)
+            snprintf(buf, sizeof buf, "%s", no);
+        else
+            snprintf(buf, sizeof buf, "%s retries it (publishes it again)",
+                     keys_name_for(KM_DAY, ACT_RETRY));
+        put(&pen, buf, A_BOLD);
+    }
     snprintf(buf, sizeof buf, "When: %s %s   On: %s", when, zone, plat);
     free(plat);
     if (!brief) {

@@ -11,6 +11,7 @@ struct detail {
     bool have;  /* post and history below are for id */
     bool loading;
     unsigned gen;
+    unsigned post_gen; /* the request generation post was answered for */
     struct md_post post;
     struct md_history *hist;
     size_t nhist;

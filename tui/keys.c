@@ -90,6 +90,7 @@ static const struct binding table[] = {
     K(QUE | DAY | PST, 'E', ACT_EDIT_CAPTION, "edit the caption in $EDITOR"),
     K(QUE | DAY | PST, 'u', ACT_SUBMIT, "submit for approval"),
     K(DAY | PST, 'D', ACT_DELETE, "delete the post (asks first)"),
+    K(QUE | DAY | PST, 'F', ACT_RETRY, "retry a failed post (publish it again)"),
     K(QUE, ' ', ACT_TAG, "tag / untag"),
     K(QUE, 'T', ACT_TAG, "tag / untag"),
     K(QUE, 'A', ACT_APPROVE_TAGGED, "approve all tagged"),
@@ -115,6 +116,9 @@ static const struct binding table[] = {
     K(LNK, 'r', ACT_LINK_REGEN, "regenerate (new URL, old one stops)"),
     K(LNK, 'e', ACT_LINK_EXTEND, "extend (asks for days)"),
     K(LNK, 'y', ACT_LINK_COPY, "copy the URL (OSC 52 clipboard)"),
+    K(LNK, '\n', ACT_LINK_OPEN, "open the link: its posts, opens, requests, decisions"),
+    KC(LNK, KEY_ENTER, ACT_LINK_OPEN, "open the link: its posts, opens, requests, decisions"),
+    K(QUE, 'L', ACT_LINK_FOR_POSTS, "approval link for the tagged posts (or this one)"),
     /* notifications */
     K(NTF, 'm', ACT_MARK_READ, "mark all read"),
     K(NTF, 'x', ACT_MARK_ONE, "mark this one read"),

@@ -94,6 +94,9 @@ enum action {
     ACT_STEP_REMOVE,
     ACT_STEP_LATER,
     ACT_STEP_EARLIER,
+    ACT_RETRY,
+    ACT_LINK_FOR_POSTS,
+    ACT_LINK_OPEN,
 };
 
 struct binding {

@@ -310,6 +310,7 @@ bool md_history_decode(const msgpack_object *o, struct md_history *out)
     out->at = md_get_int(o, "at", 0);
     out->revision = md_get_int(o, "revision", 0);
     out->scheduled_at = md_get_int(o, "scheduled_at", 0);
+    out->link = md_get_int(o, "link", 0);
     out->type = str_or_empty(o, "type");
     out->actor = str_or_empty(o, "actor");
     out->actor_kind = str_or_empty(o, "actor_kind");
@@ -364,6 +365,7 @@ bool md_link_decode(const msgpack_object *o, struct md_link *out)
     out->expires_at = md_get_int(o, "expires_at", 0);
     out->last_opened = md_get_int(o, "last_opened", 0);
     out->opens = md_get_int(o, "opens", 0);
+    out->requested_at = md_get_int(o, "requested_at", 0);
     out->kind = str_or_empty(o, "kind");
     out->approver = str_or_empty(o, "approver");
     out->status = str_or_empty(o, "status");

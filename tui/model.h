@@ -56,6 +56,7 @@ struct md_comment {
 
 struct md_history {
     int64_t seq, at, revision, scheduled_at;
+    int64_t link; /* the link a visitor decided through, 0 for staff */
     char *type, *actor, *actor_kind, *note, *from, *to;
 };
 
@@ -85,7 +86,7 @@ struct md_event {
 };
 
 struct md_link {
-    int64_t id, profile, created_at, expires_at, last_opened, opens;
+    int64_t id, profile, created_at, expires_at, last_opened, opens, requested_at;
     char *kind, *approver, *status, *created_by;
     bool password;
     int64_t *posts;

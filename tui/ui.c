@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "tz.h"
+#include "uwidth.h"
 
 static bool colour_on;
 
@@ -87,59 +88,53 @@ attr_t ui_status_attr(enum md_status s)
     }
 }
 
-/* Decodes one character; returns its byte length (at least 1, so bad bytes are skipped). */
-static size_t next_char(const char *s, size_t n, wchar_t *wc, mbstate_t *st)
+/* Places one cluster's cells; a cell curses refuses (too many marks) is drawn as its base. */
+static void draw_cluster(WINDOW *w, const struct gl_uw_cluster *c, attr_t attr)
 {
-    size_t r = mbrtowc(wc, s, n, st);
-    if (r == (size_t)-1 || r == (size_t)-2) {
-        memset(st, 0, sizeof *st);
-        *wc = L'?';
-        return 1;
+    for (int i = 0; i < c->ncell; i++) {
+        const struct gl_uw_cell *cell = &c->cell[i];
+        wchar_t str[GL_UW_CPS + 1];
+        int n = 0;
+        for (int k = 0; k < cell->ncp; k++)
+            str[n++] = (wchar_t)cell->cp[k];
+        /* Code points wcwidth does not know would make curses refuse the cell: '?'. */
+        if (wcwidth(str[0]) < 0) {
+            str[0] = L'?';
+            n = 1;
+        }
+        str[n] = 0;
+        cchar_t cc;
+        if (setcchar(&cc, str, attr, PAIR_NUMBER(attr), NULL) != OK) {
+            str[1] = 0;
+            setcchar(&cc, str, attr, PAIR_NUMBER(attr), NULL);
+        }
+#ifdef NCURSES_VERSION
+        /* setcchar keeps the base and the zero-width code points only, so an emoji joined by a
+         * ZWJ would lose its second half: ncurses sends every code point of a cell, and the
+         * cell's width is its base's, which is how terminals draw the sequence. */
+        if (n > 1 && n <= CCHARW_MAX) {
+            for (int k = 0; k < CCHARW_MAX; k++)
+                cc.chars[k] = k < n ? str[k] : 0;
+        }
+#endif
+        wadd_wch(w, &cc);
     }
-    if (r == 0) {
-        *wc = 0;
-        return 1;
-    }
-    return r;
-}
-
-/* The width a character is drawn with: -1 means leave it out. */
-static int char_width(wchar_t *wc)
-{
-    if (*wc == L'\t' || *wc == L'\n' || *wc == L'\r') *wc = L' ';
-    if (*wc < 32 || *wc == 127) *wc = L' ';
-    int cw = wcwidth(*wc);
-    if (cw == 0) return -1; /* combining marks, joiners, variation selectors */
-    if (cw < 0) {
-        *wc = L'?';
-        cw = 1;
-    }
-    return cw;
 }
 
 int ui_text(WINDOW *w, int y, int x, int maxw, const char *s, attr_t attr)
 {
     if (!s || maxw <= 0) return 0;
     size_t n = strlen(s);
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
     int used = 0;
     if (w) wmove(w, y, x);
     while (n > 0) {
-        wchar_t wc;
-        size_t len = next_char(s, n, &wc, &st);
-        s += len;
-        n -= len;
-        int cw = char_width(&wc);
-        if (cw < 0) continue;
-        if (used + cw > maxw) break;
-        if (w) {
-            cchar_t cc;
-            wchar_t str[2] = {wc, 0};
-            setcchar(&cc, str, attr, PAIR_NUMBER(attr), NULL);
-            wadd_wch(w, &cc);
-        }
-        used += cw;
+        struct gl_uw_cluster c;
+        gl_uw_next(s, n, &c);
+        s += c.len;
+        n -= c.len;
+        if (used + c.width > maxw) break;
+        if (w) draw_cluster(w, &c, attr);
+        used += c.width;
     }
     return used;
 }
@@ -177,31 +172,29 @@ int ui_wrap(WINDOW *win, int y, int x, int w, int maxlines, int skip, const char
     int lines = 0, drawn = 0;
     const char *p = s;
     while (*p && drawn < maxlines) {
-        /* One screen line: take characters while they fit, remembering the last space. */
+        /* One screen line: take whole clusters while they fit, remembering the last space. */
         size_t n = strlen(p);
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
         const char *q = p, *brk = NULL;
         int used = 0;
         bool newline = false;
         while (*q) {
-            wchar_t wc;
-            size_t len = next_char(q, n - (size_t)(q - p), &wc, &st);
-            if (wc == L'\n') {
+            if (*q == '\n') {
                 newline = true;
                 break;
             }
-            int cw = char_width(&wc);
-            if (cw > 0 && used + cw > w) break;
-            if (wc == L' ') brk = q;
-            if (cw > 0) used += cw;
-            q += len;
+            struct gl_uw_cluster c;
+            gl_uw_next(q, n - (size_t)(q - p), &c);
+            if (used + c.width > w) break;
+            if (*q == ' ') brk = q;
+            used += c.width;
+            q += c.len;
         }
         const char *end = q;
         if (*q && !newline && brk && brk > p) end = brk;
-        if (end == p && !newline) { /* one character wider than the line: skip it */
-            wchar_t wc;
-            end = p + next_char(p, n, &wc, &st);
+        if (end == p && !newline) { /* one cluster wider than the line: skip it */
+            struct gl_uw_cluster c;
+            gl_uw_next(p, n, &c);
+            end = p + c.len;
         }
         if (lines >= skip) {
             if (win) {

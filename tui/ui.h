@@ -1,5 +1,5 @@
-/* Drawing helpers shared by the screens: UTF-8 text measured with wcwidth so wide characters
- * and emoji never push a cell out of line, colours with a monochrome fallback, time formats. */
+/* Drawing helpers shared by the screens: UTF-8 text cut and measured by grapheme cluster
+ * (common/uwidth.h) so wide characters, emoji and flags never push a cell out of line, colours with a monochrome fallback, time formats. */
 #ifndef TUI_UI_H
 #define TUI_UI_H
 
@@ -28,8 +28,8 @@ bool ui_has_colour(void);
 attr_t ui_attr(enum ui_pair p);
 attr_t ui_status_attr(enum md_status s);
 
-/* Draws UTF-8 text at (y, x) in at most maxw columns; control characters become spaces,
- * zero-width ones are left out. Returns the columns used. */
+/* Draws UTF-8 text at (y, x) in at most maxw columns, whole grapheme clusters only; control
+ * characters become spaces. Returns the columns used. */
 int ui_text(WINDOW *w, int y, int x, int maxw, const char *s, attr_t attr);
 /* Like ui_text, then pads with spaces to maxw. */
 void ui_text_pad(WINDOW *w, int y, int x, int maxw, const char *s, attr_t attr);

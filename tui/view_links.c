@@ -1,7 +1,10 @@
-/* The links screen: a profile's external links (kind, approver, status, expiry, last opened);
- * create, revoke, regenerate, extend, and copy a URL to the clipboard with OSC 52. */
+/* The links screen: a profile's external links (kind, approver, status, expiry, last opened,
+ * a visitor's request for a new link); create (also for posts tagged in the queue), revoke,
+ * regenerate, extend, and copy a URL to the clipboard with OSC 52. Also one link's page (its
+ * posts with their status, opens, requests and decisions), which shares the actions. */
 #include "app.h"
 #include "ui.h"
+#include "words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +30,15 @@ static struct {
     char kind[16], approver[101], posts[256], password[101];
     int rows;
     int64_t select_id; /* select this link when the list comes back */
+    /* Posts chosen in the queue: the link is made for them, asked once the list (and so the
+     * earlier approvers) is in. */
+    int64_t *preset;
+    size_t npreset;
+    bool ask_when_listed;
 } lk;
+
+static void detail_reload(struct app *a);
+static void start_create(struct app *a);
 
 static void free_list(void)
 {
@@ -90,6 +101,18 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     lk.select_id = 0;
     for (size_t i = 0; i < lk.n; i++)
         if (lk.v[i].id == keep) lk.sel = i;
+    if (lk.ask_when_listed) {
+        lk.ask_when_listed = false;
+        start_create(a);
+    }
+}
+
+/* A visitor asked for a new link and nothing has answered yet (a regenerate clears the request,
+ * an extension moves the expiry past it). */
+static bool request_open(const struct md_link *l)
+{
+    return l->requested_at && l->expires_at && l->requested_at >= l->expires_at &&
+           strcmp(l->status, "revoked") != 0;
 }
 
 static void links_reload(struct app *a)
@@ -146,16 +169,22 @@ static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
     if (lk.sel >= lk.top + (size_t)h) lk.top = lk.sel - (size_t)h + 1;
     for (int r = 0; r < h && lk.top + (size_t)r < lk.n; r++) {
         const struct md_link *l = &lk.v[lk.top + (size_t)r];
-        char exp[32], opened[32], line[256];
+        char exp[32], opened[32], head[48], tail[160];
         fmt_day(exp, sizeof exp, zone, l->expires_at, "never");
         fmt_day(opened, sizeof opened, zone, l->last_opened, "never");
-        snprintf(line, sizeof line, "%4lld %-9s %-12.12s %-8s %-17s %-17s %lld", (long long)l->id,
-                 l->kind, l->approver[0] ? l->approver : "-", l->status, exp, opened,
-                 (long long)l->opens);
         bool sel = lk.top + (size_t)r == lk.sel;
         attr_t at =
             sel ? ui_attr(UP_SEL) : (strcmp(l->status, "active") ? ui_attr(UP_DIM) : A_NORMAL);
-        ui_text_pad(w, 2 + r, 0, cols, line, at);
+        /* The approver is cut by display width, whole characters only; the columns after it
+         * stay in place whatever the name holds. */
+        snprintf(head, sizeof head, "%4lld %-9s ", (long long)l->id, l->kind);
+        snprintf(tail, sizeof tail, " %-8s %-17s %-17s %lld", request_open(l) ? "ASKED" : l->status,
+                 exp, opened, (long long)l->opens);
+        ui_fill(w, 2 + r, 0, cols, at);
+        int x = ui_text(w, 2 + r, 0, cols, head, at);
+        ui_text_pad(w, 2 + r, x, cols - x < 12 ? cols - x : 12, l->approver[0] ? l->approver : "-",
+                    at);
+        if (cols > x + 12) ui_text(w, 2 + r, x + 12, cols - x - 12, tail, at);
     }
     int y = 2 + h;
     ui_hline(w, y++, 0, cols, ui_attr(UP_DIM));
@@ -168,6 +197,13 @@ static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
              l->nposts ? ""
                        : (strcmp(l->kind, "approval") ? "" : ", every post awaiting approval"));
     ui_text(w, y++, 1, cols - 2, buf, A_BOLD);
+    if (request_open(l) && y < rows) {
+        char when[32];
+        fmt_day(when, sizeof when, zone, l->requested_at, "");
+        snprintf(buf, sizeof buf, "%s asked for a new link on %s: r gives a new URL, e extends it",
+                 l->approver[0] ? l->approver : "A visitor", when);
+        y += ui_wrap(w, y, 1, cols - 2, 2, 0, buf, ui_attr(UP_ERR));
+    }
     if (k) {
         char *u = xasprintf("URL: %s", k->url);
         y += ui_wrap(w, y, 1, cols - 2, 3, 0, u, ui_attr(UP_OK));
@@ -202,7 +238,9 @@ static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const m
     free(url);
     free(pw);
     lk.select_id = id;
+    lk.npreset = 0;
     links_reload(a);
+    if (app_top(a) == &view_link) detail_reload(a);
 }
 
 static void send_create(struct app *a, int days)
@@ -314,17 +352,71 @@ static void on_posts(struct app *a, const char *text, uint64_t tag)
     ask_password(a);
 }
 
+/* The approvers of the profile's earlier links, newest first, each once. */
+#define MAX_EARLIER 5
+static size_t earlier_approvers(const char **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lk.n && n < MAX_EARLIER; i++) {
+        const char *who = lk.v[i].approver;
+        bool seen = !who[0];
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(out[k], who) == 0;
+        if (!seen) out[n++] = who;
+    }
+    return n;
+}
+
+static void on_approver(struct app *a, const char *text, uint64_t tag);
+
+/* Asks who approves: one of the earlier approvers by number (the latest is offered), or a new
+ * name typed in full. */
+static void ask_approver(struct app *a, const char *typed)
+{
+    const char *who[MAX_EARLIER];
+    size_t n = earlier_approvers(who);
+    char label[400] = "Approver's name:";
+    if (n) {
+        size_t len = (size_t)snprintf(label, sizeof label, "Approver (");
+        for (size_t i = 0; i < n && len < sizeof label; i++)
+            len += (size_t)snprintf(label + len, sizeof label - len, "%s%zu %s", i ? ", " : "",
+                                    i + 1, who[i]);
+        if (len < sizeof label) snprintf(label + len, sizeof label - len, "; or a new name):");
+    }
+    if (typed)
+        reask(a, label, typed, on_approver, 0);
+    else
+        app_prompt(a, label, n ? "1" : NULL, false, on_approver, 0);
+}
+
 static void on_approver(struct app *a, const char *text, uint64_t tag)
 {
     (void)tag;
     if (!text) return;
     if (!text[0] && strcmp(lk.kind, "approval") == 0) {
         app_msg(a, true, "an approval link is for one approver: their name, as they will sign");
-        app_prompt(a, "Approver's name:", NULL, false, on_approver, 0);
+        ask_approver(a, NULL);
         return;
     }
+    const char *who[MAX_EARLIER];
+    size_t n = earlier_approvers(who);
+    char *end;
+    long pick = strtol(text, &end, 10);
+    if (text[0] && !*end) {
+        if (pick < 1 || (size_t)pick > n) {
+            if (n)
+                app_msg(a, true, "'%s': choose 1 to %zu, or type a new name", text, n);
+            else
+                app_msg(a, true, "no earlier approvers to choose from: type a name");
+            ask_approver(a, text);
+            return;
+        }
+        text = who[pick - 1];
+    }
     snprintf(lk.approver, sizeof lk.approver, "%s", text);
-    if (strcmp(lk.kind, "approval") == 0)
+    if (lk.npreset)
+        ask_password(a);
+    else if (strcmp(lk.kind, "approval") == 0)
         app_prompt(a, "Post ids (comma separated, empty: all awaiting approval):", NULL, false,
                    on_posts, 0);
     else
@@ -346,9 +438,39 @@ static void on_kind(struct app *a, const char *text, uint64_t tag)
     snprintf(lk.kind, sizeof lk.kind, "%s", k);
     lk.approver[0] = lk.posts[0] = lk.password[0] = '\0';
     if (strcmp(k, "approval") == 0)
-        app_prompt(a, "Approver's name:", NULL, false, on_approver, 0);
+        ask_approver(a, NULL);
     else
         ask_password(a);
+}
+
+/* A link for posts picked elsewhere: an approval link, for them alone. */
+static void start_create(struct app *a)
+{
+    if (!lk.npreset) {
+        app_prompt(a, KIND_LABEL, "approval", false, on_kind, 0);
+        return;
+    }
+    snprintf(lk.kind, sizeof lk.kind, "approval");
+    lk.approver[0] = lk.posts[0] = lk.password[0] = '\0';
+    size_t len = 0;
+    for (size_t i = 0; i < lk.npreset && len < sizeof lk.posts; i++)
+        len += (size_t)snprintf(lk.posts + len, sizeof lk.posts - len, "%s%lld", i ? "," : "",
+                                (long long)lk.preset[i]);
+    app_msg(a, false, "an approval link for post%s %s", lk.npreset == 1 ? "" : "s", lk.posts);
+    ask_approver(a, NULL);
+}
+
+void view_links_for_posts(struct app *a, const int64_t *ids, size_t n)
+{
+    free(lk.preset);
+    lk.preset = xcalloc(n ? n : 1, sizeof *lk.preset);
+    memcpy(lk.preset, ids, n * sizeof *ids);
+    lk.npreset = n;
+    lk.ask_when_listed = true; /* the earlier approvers come with the list */
+    if (app_top(a) == &view_links)
+        links_reload(a);
+    else
+        app_push(a, &view_links);
 }
 
 /* ---- revoke, regenerate, extend ---- */
@@ -373,6 +495,7 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
         app_msg(a, false, "link %lld updated", (long long)tag);
     }
     links_reload(a);
+    if (app_top(a) == &view_link) detail_reload(a);
 }
 
 #define EXTEND_LABEL "Extend by days (1 to 3650):"
@@ -401,30 +524,11 @@ static void on_revoke(struct app *a, const char *text, uint64_t tag)
     conn_send(a->conn, on_changed, a, tag);
 }
 
-static bool links_key(struct app *a, enum action act)
+/* r, e, x, y on a link: the same on the list and on the link's page. */
+static bool link_act(struct app *a, enum action act, const struct md_link *l)
 {
-    const struct md_link *l = lk.sel < lk.n ? &lk.v[lk.sel] : NULL;
     char label[96];
     switch (act) {
-    case ACT_DOWN:
-        if (lk.sel + 1 < lk.n) lk.sel++;
-        break;
-    case ACT_UP:
-        if (lk.sel > 0) lk.sel--;
-        break;
-    case ACT_TOP:
-        lk.sel = 0;
-        break;
-    case ACT_BOTTOM:
-        if (lk.n) lk.sel = lk.n - 1;
-        break;
-    case ACT_LINK_NEW:
-        if (lk.unavailable) {
-            app_msg(a, true, "links are not available on this daemon");
-            return true;
-        }
-        app_prompt(a, KIND_LABEL, "approval", false, on_kind, 0);
-        return true;
     case ACT_LINK_REVOKE:
         if (!l) return true;
         snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once", (long long)l->id);
@@ -456,6 +560,38 @@ static bool links_key(struct app *a, enum action act)
     default:
         return false;
     }
+}
+
+static bool links_key(struct app *a, enum action act)
+{
+    const struct md_link *l = lk.sel < lk.n ? &lk.v[lk.sel] : NULL;
+    switch (act) {
+    case ACT_DOWN:
+        if (lk.sel + 1 < lk.n) lk.sel++;
+        break;
+    case ACT_UP:
+        if (lk.sel > 0) lk.sel--;
+        break;
+    case ACT_TOP:
+        lk.sel = 0;
+        break;
+    case ACT_BOTTOM:
+        if (lk.n) lk.sel = lk.n - 1;
+        break;
+    case ACT_LINK_NEW:
+        if (lk.unavailable) {
+            app_msg(a, true, "links are not available on this daemon");
+            return true;
+        }
+        lk.npreset = 0;
+        start_create(a);
+        return true;
+    case ACT_LINK_OPEN:
+        if (l) view_link_open(a, l->id, l->profile);
+        return true;
+    default:
+        return link_act(a, act, l);
+    }
     app_dirty(a, DIRTY_MAIN);
     return true;
 }
@@ -474,6 +610,7 @@ static void links_free(struct app *a)
         free(lk.urls[i].password);
     }
     free(lk.urls);
+    free(lk.preset);
 }
 
 struct view view_links = {
@@ -485,4 +622,342 @@ struct view view_links = {
     .reload = links_reload,
     .event = links_event,
     .free = links_free,
+};
+
+/* ---- one link's page ---- */
+
+#define LD_MAX_POSTS 50
+
+struct decision {
+    int64_t post, at;
+    char *actor, *type, *note;
+};
+
+static struct {
+    int64_t id, profile;
+    unsigned gen;
+    bool have, loading, gone;
+    struct md_link link;
+    int64_t *ids;          /* the posts the link covers */
+    struct md_post *posts; /* each as post.get answers (id 0 until then) */
+    size_t nposts;
+    struct decision *dec; /* history entries made through this link, by time */
+    size_t ndec;
+    int scroll;
+} ld;
+
+static void ld_clear(void)
+{
+    if (ld.have) md_link_free(&ld.link);
+    ld.have = false;
+    for (size_t i = 0; i < ld.nposts; i++)
+        if (ld.posts[i].id) md_post_free(&ld.posts[i]);
+    free(ld.posts);
+    free(ld.ids);
+    ld.posts = NULL;
+    ld.ids = NULL;
+    ld.nposts = 0;
+    for (size_t i = 0; i < ld.ndec; i++) {
+        free(ld.dec[i].actor);
+        free(ld.dec[i].type);
+        free(ld.dec[i].note);
+    }
+    free(ld.dec);
+    ld.dec = NULL;
+    ld.ndec = 0;
+}
+
+/* Tags: the generation, then what is answered (0 the link list, 1 the post list, 2 a post, 3 a
+ * history) and the index of the post. */
+static uint64_t ld_tag(unsigned what, size_t i)
+{
+    return ((uint64_t)ld.gen << 32) | ((uint64_t)what << 24) | (uint64_t)i;
+}
+
+static void on_ld(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r);
+
+static void ld_set_posts(struct app *a, const int64_t *ids, size_t n)
+{
+    if (n > LD_MAX_POSTS) n = LD_MAX_POSTS;
+    ld.posts = xcalloc(n ? n : 1, sizeof *ld.posts);
+    ld.ids = xcalloc(n ? n : 1, sizeof *ld.ids);
+    memcpy(ld.ids, ids, n * sizeof *ids);
+    ld.nposts = n;
+    for (size_t i = 0; i < n; i++) {
+        msgpack_packer *pk = conn_begin(a->conn, "post.get");
+        msgpack_pack_map(pk, 1);
+        gl_pack_kv_int(pk, "id", ids[i]);
+        conn_send(a->conn, on_ld, a, ld_tag(2, i));
+        pk = conn_begin(a->conn, "post.history");
+        msgpack_pack_map(pk, 1);
+        gl_pack_kv_int(pk, "id", ids[i]);
+        conn_send(a->conn, on_ld, a, ld_tag(3, i));
+    }
+}
+
+static void ld_add_decisions(int64_t post, const msgpack_object *list)
+{
+    if (!list) return;
+    for (uint32_t k = 0; k < list->via.array.size; k++) {
+        struct md_history h;
+        if (!md_history_decode(&list->via.array.ptr[k], &h)) continue;
+        if (h.link == ld.id) {
+            ld.dec = xrealloc(ld.dec, (ld.ndec + 1) * sizeof *ld.dec);
+            struct decision *d = &ld.dec[ld.ndec++];
+            d->post = post;
+            d->at = h.at;
+            d->actor = xstrdup(h.actor);
+            d->type = xstrdup(h.type);
+            d->note = xstrdup(h.note);
+        }
+        md_history_free(&h);
+    }
+    /* By time, oldest first, across posts. */
+    for (size_t i = 1; i < ld.ndec; i++)
+        for (size_t j = i; j > 0 && ld.dec[j - 1].at > ld.dec[j].at; j--) {
+            struct decision t = ld.dec[j];
+            ld.dec[j] = ld.dec[j - 1];
+            ld.dec[j - 1] = t;
+        }
+}
+
+static void on_ld(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    struct app *a = ud;
+    if ((unsigned)(tag >> 32) != ld.gen) return;
+    unsigned what = (unsigned)(tag >> 24) & 0xff;
+    size_t i = (size_t)(tag & 0xffffff);
+    app_dirty(a, DIRTY_MAIN);
+    if (err) {
+        if (what == 0) {
+            ld.loading = false;
+            app_rpc_error(a, "link", err);
+        }
+        return; /* a post deleted since: it is left out */
+    }
+    switch (what) {
+    case 0: {
+        ld.loading = false;
+        const msgpack_object *list = md_get_array(r, "links");
+        for (uint32_t k = 0; list && k < list->via.array.size && !ld.have; k++) {
+            struct md_link l;
+            if (!md_link_decode(&list->via.array.ptr[k], &l)) continue;
+            if (l.id == ld.id) {
+                ld.link = l;
+                ld.have = true;
+            } else {
+                md_link_free(&l);
+            }
+        }
+        ld.gone = !ld.have;
+        if (!ld.have) return;
+        if (ld.link.nposts) {
+            ld_set_posts(a, ld.link.posts, ld.link.nposts);
+        } else if (strcmp(ld.link.kind, "calendar") != 0) {
+            /* Without a list the link covers what awaits approval in the profile. */
+            msgpack_packer *pk = conn_begin(a->conn, "post.list");
+            msgpack_pack_map(pk, 2);
+            gl_pack_kv_int(pk, "profile", ld.link.profile);
+            gl_pack_kv_str(pk, "status", "awaiting_approval");
+            conn_send(a->conn, on_ld, a, ld_tag(1, 0));
+        }
+        return;
+    }
+    case 1: {
+        const msgpack_object *list = md_get_array(r, "posts");
+        size_t n = list ? list->via.array.size : 0;
+        int64_t *ids = xcalloc(n ? n : 1, sizeof *ids);
+        for (size_t k = 0; k < n; k++)
+            ids[k] = md_get_int(&list->via.array.ptr[k], "id", 0);
+        ld_set_posts(a, ids, n);
+        free(ids);
+        return;
+    }
+    case 2: {
+        if (i >= ld.nposts || ld.posts[i].id) return;
+        struct md_post p;
+        if (!md_post_decode(r, &p)) return;
+        ld.posts[i] = p;
+        return;
+    }
+    case 3:
+        if (i < ld.nposts) ld_add_decisions(ld.ids[i], md_get_array(r, "history"));
+        return;
+    default:
+        return;
+    }
+}
+
+static void detail_reload(struct app *a)
+{
+    ld_clear();
+    ld.gen++;
+    ld.loading = true;
+    ld.gone = false;
+    msgpack_packer *pk = conn_begin(a->conn, "link.list");
+    msgpack_pack_map(pk, 1);
+    gl_pack_kv_int(pk, "profile", ld.profile);
+    conn_send(a->conn, on_ld, a, ld_tag(0, 0));
+}
+
+void view_link_open(struct app *a, int64_t id, int64_t profile)
+{
+    ld_clear();
+    ld.id = id;
+    ld.profile = profile ? profile : a->profile_id;
+    ld.scroll = 0;
+    app_push(a, &view_link);
+}
+
+static void ld_enter(struct app *a)
+{
+    detail_reload(a);
+}
+
+/* Lines written top to bottom, skipping the scrolled-off ones. */
+struct ld_pen {
+    WINDOW *w;
+    int y, rows, cols, skip, line;
+};
+
+static void ld_put(struct ld_pen *p, const char *text, attr_t attr)
+{
+    int n = ui_wrap(NULL, 0, 0, p->cols - 2, 100, 0, text, attr);
+    if (n < 1) n = 1;
+    for (int i = 0; i < n; i++, p->line++) {
+        int row = p->line - p->skip;
+        if (row < 0 || p->y + row >= p->rows) continue;
+        ui_wrap(p->w, p->y + row, 1, p->cols - 2, 1, i, text, attr);
+    }
+}
+
+static void ld_draw(struct app *a, WINDOW *w, int rows, int cols)
+{
+    const struct md_profile *pr = app_profile_by_id(a, ld.profile);
+    const char *zone = pr ? pr->timezone : "UTC";
+    char title[200], buf[600], when[32];
+    const struct md_link *l = ld.have ? &ld.link : NULL;
+    if (l && l->approver[0])
+        snprintf(title, sizeof title, " Link %lld: %s link for %s  %s", (long long)ld.id, l->kind,
+                 l->approver, l->status);
+    else
+        snprintf(title, sizeof title, " Link %lld%s%s%s", (long long)ld.id, l ? ": " : "",
+                 l ? l->kind : (ld.loading ? "  loading..." : ""), l ? " link" : "");
+    ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
+    if (!l) {
+        if (ld.gone) ui_text(w, 2, 2, cols - 4, "This link is not in the profile's links.", A_BOLD);
+        return;
+    }
+    struct ld_pen pen = {w, 1, rows, cols, ld.scroll, 0};
+    fmt_day(when, sizeof when, zone, l->expires_at, "never");
+    snprintf(buf, sizeof buf, "Expires: %s   %s   made by %s", when,
+             l->password ? "password protected" : "no password", l->created_by);
+    ld_put(&pen, buf, A_BOLD);
+    fmt_day(when, sizeof when, zone, l->last_opened, "never");
+    snprintf(buf, sizeof buf, "Opened %lld time%s, last: %s", (long long)l->opens,
+             l->opens == 1 ? "" : "s", when);
+    ld_put(&pen, buf, A_NORMAL);
+    if (l->requested_at) {
+        fmt_day(when, sizeof when, zone, l->requested_at, "");
+        if (request_open(l))
+            snprintf(buf, sizeof buf,
+                     "%s asked for a new link on %s: r gives a new URL, e extends it",
+                     l->approver[0] ? l->approver : "A visitor", when);
+        else
+            snprintf(buf, sizeof buf, "A new link was asked for on %s (answered)", when);
+        ld_put(&pen, buf, request_open(l) ? ui_attr(UP_ERR) : ui_attr(UP_DIM));
+    }
+    const struct known_url *k = url_for(l->id);
+    if (k) {
+        char *u = xasprintf("URL: %s", k->url);
+        ld_put(&pen, u, ui_attr(UP_OK));
+        free(u);
+    }
+    ld_put(&pen, "", A_NORMAL);
+    if (!l->nposts && strcmp(l->kind, "calendar") == 0) {
+        ld_put(&pen, "Covers the profile's calendar (no decisions are made through it).",
+               ui_attr(UP_DIM));
+    } else {
+        snprintf(buf, sizeof buf, "Posts (%zu)%s", ld.nposts,
+                 l->nposts ? "" : ": every post awaiting approval");
+        ld_put(&pen, buf, A_BOLD | A_UNDERLINE);
+        for (size_t i = 0; i < ld.nposts; i++) {
+            const struct md_post *p = &ld.posts[i];
+            if (!p->id) {
+                snprintf(buf, sizeof buf, "%5lld  ...", (long long)ld.ids[i]);
+                ld_put(&pen, buf, ui_attr(UP_DIM));
+                continue;
+            }
+            snprintf(buf, sizeof buf, "%5lld %c %-20s ", (long long)p->id,
+                     md_status_mark(p->status), words_status(p->status));
+            char *line = xasprintf("%s%s", buf, p->caption);
+            /* One line per post: the caption is cut by display width. */
+            int row = pen.line - pen.skip;
+            if (row >= 0 && pen.y + row < rows)
+                ui_text(w, pen.y + row, 1, cols - 2, line, ui_status_attr(p->status));
+            pen.line++;
+            free(line);
+        }
+    }
+    ld_put(&pen, "", A_NORMAL);
+    snprintf(buf, sizeof buf, "Decisions through this link (%zu)", ld.ndec);
+    ld_put(&pen, buf, A_BOLD | A_UNDERLINE);
+    if (!ld.ndec) ld_put(&pen, "none yet", ui_attr(UP_DIM));
+    for (size_t i = 0; i < ld.ndec; i++) {
+        const struct decision *d = &ld.dec[i];
+        ui_fmt_datetime(when, sizeof when, zone, d->at);
+        char *line = xasprintf("%s %s %s post %lld%s%s", when, d->actor, words_history(d->type),
+                               (long long)d->post, d->note[0] ? ": " : "", d->note);
+        ld_put(&pen, line, A_NORMAL);
+        free(line);
+    }
+}
+
+static bool ld_key(struct app *a, enum action act)
+{
+    switch (act) {
+    case ACT_DOWN:
+    case ACT_PAGE_DOWN:
+        ld.scroll += act == ACT_DOWN ? 1 : 5;
+        break;
+    case ACT_UP:
+    case ACT_PAGE_UP:
+        ld.scroll -= act == ACT_UP ? 1 : 5;
+        if (ld.scroll < 0) ld.scroll = 0;
+        break;
+    case ACT_TOP:
+        ld.scroll = 0;
+        break;
+    case ACT_LINK_NEW:
+    case ACT_LINK_OPEN:
+        return true;
+    default:
+        return link_act(a, act, ld.have ? &ld.link : NULL);
+    }
+    app_dirty(a, DIRTY_MAIN);
+    return true;
+}
+
+static void ld_event(struct app *a, const struct md_event *e)
+{
+    if (e->link == ld.id) app_want_reload(a, KM_LINKS);
+    for (size_t i = 0; i < ld.nposts; i++)
+        if (e->post && ld.posts[i].id == e->post) app_want_reload(a, KM_LINKS);
+}
+
+static void ld_free(struct app *a)
+{
+    (void)a;
+    ld_clear();
+}
+
+struct view view_link = {
+    .name = "link",
+    .keymap = KM_LINKS | KM_LIST,
+    .enter = ld_enter,
+    .draw = ld_draw,
+    .key = ld_key,
+    .reload = detail_reload,
+    .event = ld_event,
+    .free = ld_free,
 };

@@ -99,9 +99,11 @@ static bool notify_key(struct app *a, enum action act)
     case ACT_OPEN: {
         struct md_event *e = at(a, sel);
         if (!e) return true;
-        int64_t post = e->post;
+        int64_t post = e->post, link = e->link, profile = e->profile;
         mark_one(a, e);
-        if (post)
+        if (link && !post)
+            view_link_open(a, link, profile);
+        else if (post)
             view_post_open(a, post);
         else
             app_msg(a, false, "this one is not about a post");

@@ -25,11 +25,19 @@ static struct {
     /* The form: what will be saved. */
     int64_t profile;
     char *platforms, *when, *caption, *notes, *media;
+    /* What the form was last filled with from the daemon: a save sends only the fields that
+     * differ from it, so a field changed elsewhere meanwhile is not written back stale. */
+    char *base_platforms, *base_when, *base_caption, *base_notes;
     bool dirty, saving;
     bool filled; /* the form holds the post's values (edit mode) */
+    /* Non-zero: refill the form from the detail's post once it answers a request of at least
+     * this generation. An older answer (the post as it was before a save or a change made
+     * elsewhere) must never refill it. */
+    unsigned fill_gen;
     enum field field;
     int scroll;
     int64_t uploaded_media; /* media id from media.upload, 0 when none */
+    uint64_t opened; /* counts posts opened here: a save's answer is for the form it left */
 } ps;
 
 static void set_str(char **dst, const char *s)
@@ -46,6 +54,11 @@ static void form_clear(void)
     free(ps.notes);
     free(ps.media);
     ps.platforms = ps.when = ps.caption = ps.notes = ps.media = NULL;
+    free(ps.base_platforms);
+    free(ps.base_when);
+    free(ps.base_caption);
+    free(ps.base_notes);
+    ps.base_platforms = ps.base_when = ps.base_caption = ps.base_notes = NULL;
 }
 
 static void form_from_post(struct app *a, const struct md_post *p)
@@ -62,9 +75,22 @@ static void form_from_post(struct app *a, const struct md_post *p)
     set_str(&ps.caption, p->caption);
     set_str(&ps.notes, p->notes);
     set_str(&ps.media, "");
+    set_str(&ps.base_platforms, ps.platforms);
+    set_str(&ps.base_when, ps.when);
+    set_str(&ps.base_caption, ps.caption);
+    set_str(&ps.base_notes, ps.notes);
     ps.uploaded_media = 0;
     ps.dirty = false;
     ps.filled = true;
+    ps.fill_gen = 0;
+}
+
+/* Asks the daemon for the post again and refills the form from that answer alone. */
+static void refill(struct app *a)
+{
+    detail_load(a, &ps.det, ps.id, true);
+    ps.filled = false;
+    ps.fill_gen = ps.det.gen;
 }
 
 void view_post_open(struct app *a, int64_t id)
@@ -72,7 +98,10 @@ void view_post_open(struct app *a, int64_t id)
     form_clear();
     detail_clear(&ps.det);
     ps.id = id;
+    ps.opened++;
     ps.filled = false;
+    ps.fill_gen = 0;
+    ps.saving = false;
     ps.dirty = false;
     ps.field = F_CAPTION;
     ps.scroll = 0;
@@ -120,7 +149,8 @@ void view_post_new(struct app *a, int64_t profile, int y, int m, int d)
 
 static void post_enter(struct app *a)
 {
-    if (ps.id) detail_load(a, &ps.det, ps.id, true);
+    if (ps.id && !ps.filled) refill(a);
+    else if (ps.id) detail_load(a, &ps.det, ps.id, true);
 }
 
 static void post_reload(struct app *a)
@@ -132,8 +162,9 @@ static void post_event(struct app *a, const struct md_event *e)
 {
     if (ps.id && e->post == ps.id) {
         app_want_reload(a, KM_POST);
-        /* Someone else changed it: the form follows unless it holds unsaved edits. */
-        if (!ps.dirty) ps.filled = false;
+        /* Someone else changed it: the form follows unless it holds unsaved edits or a save is
+         * under way (its answer refills the form). */
+        if (!ps.dirty && !ps.saving) refill(a);
     }
 }
 
@@ -176,7 +207,8 @@ static const char *field_value(enum field f, char *buf, size_t n, struct app *a)
 
 static void post_draw(struct app *a, WINDOW *w, int rows, int cols)
 {
-    if (ps.id && !ps.filled && ps.det.have && ps.det.post.id == ps.id)
+    if (ps.id && !ps.filled && ps.fill_gen && !ps.saving && ps.det.have &&
+        ps.det.post.id == ps.id && ps.det.post_gen >= ps.fill_gen)
         form_from_post(a, &ps.det.post);
     char title[160];
     if (ps.id)
@@ -316,7 +348,15 @@ static void pack_platforms(msgpack_packer *pk)
 static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     struct app *a = ud;
-    (void)tag;
+    if (tag != ps.opened) {
+        /* The form was left for another post meanwhile: say what happened, touch nothing. */
+        if (err)
+            app_rpc_error(a, "not saved", err);
+        else
+            app_msg(a, false, "saved post %lld", (long long)md_get_int(r, "id", 0));
+        app_posts_changed(a, 0);
+        return;
+    }
     ps.saving = false;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
@@ -327,9 +367,23 @@ static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msg
     int64_t id = md_get_int(r, "id", 0);
     if (!ps.id && id) ps.id = id;
     ps.dirty = false;
-    ps.filled = false;
     app_msg(a, false, "saved post %lld", (long long)ps.id);
-    detail_load(a, &ps.det, ps.id, true);
+    /* post.update answers with the post as the daemon now holds it: the form shows exactly
+     * that. post.create answers with the id only, so its form waits for the post.get sent
+     * now; neither is refilled from a post fetched before the save. */
+    struct md_post p;
+    char *caption = md_get_str(r, "caption");
+    bool whole = caption && md_post_decode(r, &p);
+    free(caption);
+    if (whole) {
+        const struct md_profile *pr = app_profile_by_id(a, p.profile);
+        md_post_localize(&p, pr ? pr->timezone : "UTC");
+        form_from_post(a, &p);
+        md_post_free(&p);
+        detail_load(a, &ps.det, ps.id, true);
+    } else {
+        refill(a);
+    }
     app_posts_changed(a, ps.profile);
 }
 
@@ -352,14 +406,11 @@ static void send_save(struct app *a)
     bool media = ps.uploaded_media != 0;
     /* An update sends only what changed: an unchanged caption must not start a revision. */
     bool cap = true, plat = true, notes = true, when = at != 0;
-    if (ps.id && ps.det.have) {
-        const struct md_post *o = &ps.det.post;
-        char *old = md_strlist_join(&o->platforms, ", ");
-        cap = strcmp(o->caption, ps.caption) != 0;
-        plat = strcmp(old, ps.platforms) != 0;
-        notes = strcmp(o->notes, ps.notes) != 0;
-        when = at != 0 && at != o->scheduled_at;
-        free(old);
+    if (ps.id && ps.filled) {
+        cap = strcmp(ps.base_caption, ps.caption) != 0;
+        plat = strcmp(ps.base_platforms, ps.platforms) != 0;
+        notes = strcmp(ps.base_notes, ps.notes) != 0;
+        when = at != 0 && strcmp(ps.base_when, ps.when) != 0;
     }
     msgpack_packer *pk;
     size_t n = 1 + cap + plat + notes + when + media;
@@ -385,14 +436,14 @@ static void send_save(struct app *a)
             msgpack_pack_int64(pk, ps.det.post.media[i]);
         msgpack_pack_int64(pk, ps.uploaded_media);
     }
-    conn_send(a->conn, on_saved, a, 0);
+    conn_send(a->conn, on_saved, a, ps.opened);
     ps.saving = true;
 }
 
 static void on_uploaded(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     struct app *a = ud;
-    (void)tag;
+    if (tag != ps.opened) return; /* the form it was for is gone; nothing refers to the image */
     if (err) {
         ps.saving = false;
         if (err->code == GL_E_UNKNOWN_METHOD)
@@ -420,6 +471,10 @@ static const char *sniff(const unsigned char *d, size_t n)
 static void save(struct app *a)
 {
     if (ps.saving) return;
+    if (ps.id && !ps.filled) {
+        app_msg(a, true, "post %lld is still loading; save again in a moment", (long long)ps.id);
+        return;
+    }
     if (ps.media[0] && !ps.uploaded_media) {
         /* Upload first; the post then refers to the media id. */
         FILE *f = fopen(ps.media, "rb");
@@ -455,7 +510,7 @@ static void save(struct app *a)
         msgpack_pack_bin(pk, len);
         msgpack_pack_bin_body(pk, data, len);
         free(data);
-        conn_send(a->conn, on_uploaded, a, 0);
+        conn_send(a->conn, on_uploaded, a, ps.opened);
         ps.saving = true;
         app_msg(a, false, "uploading %s (%zu bytes)", ps.media, len);
         return;

@@ -249,6 +249,31 @@ static bool q_key(struct app *a, enum action act)
         free(ids);
         return true;
     }
+    case ACT_LINK_FOR_POSTS: {
+        int64_t *ids;
+        size_t n;
+        collect_tags(&ids, &n);
+        if (!n && p) ids[n++] = p->id;
+        /* A link belongs to one profile: every post must be of it. */
+        int64_t profile = 0;
+        bool mixed = false;
+        for (size_t i = 0; i < q.list.n; i++)
+            for (size_t k = 0; k < n; k++)
+                if (q.list.v[i].id == ids[k]) {
+                    if (profile && q.list.v[i].profile != profile) mixed = true;
+                    profile = q.list.v[i].profile;
+                }
+        if (!n)
+            app_msg(a, true, "no post here to make a link for");
+        else if (mixed)
+            app_msg(a, true, "the tagged posts are of several profiles; a link is for one");
+        else {
+            if (profile != a->profile_id) app_set_profile(a, profile);
+            view_links_for_posts(a, ids, n);
+        }
+        free(ids);
+        return true;
+    }
     case ACT_SEARCH:
         app_prompt(a, "Search:", q.search, false, on_search, 0);
         return true;

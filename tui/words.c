@@ -174,6 +174,8 @@ static struct {
     RULE(0, ACT_REJECT_TAGGED, "post.reject", WR_MANAGER, "Changes are requested"),
     RULE(0, ACT_RESCHEDULE, "post.reschedule", WR_MANAGER, "Posts are rescheduled"),
     RULE(0, ACT_SCHEDULE, "post.schedule", WR_MANAGER, "Posts are scheduled"),
+    RULE(0, ACT_RETRY, "post.retry", WR_MANAGER, "Failed posts are retried"),
+    RULE(0, ACT_LINK_FOR_POSTS, "link.create", WR_MANAGER, "Links are made"),
 };
 
 static const char *const who_may[WR_COUNT] = {

@@ -16,7 +16,7 @@ import zoneinfo
 import pytest
 
 from conftest import RpcError, wait_until
-from helpers import PASSWORD, make_post, make_profile, make_user
+from helpers import PASSWORD, PNG, make_post, make_profile, make_user
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -513,7 +513,8 @@ def test_links_create_and_read_url(demo_daemon, tuis):
     t.keys("n")
     t.wait_for(r"Kind \(calendar, collab, approval\): approval")
     t.keys("Enter")
-    t.wait_for("Approver's name:")
+    # The demo has links already: their approvers are offered by number, a name typed anew.
+    t.wait_for(r"Approver('s name:| \(1 .*; or a new name\):)")
     t.type("Claire")
     t.keys("Enter")
     t.wait_for("Post ids")
@@ -735,6 +736,67 @@ def test_week_view_shows_the_weeks_posts(demo_daemon, tuis):
     for p in posts:
         hm = datetime.datetime.fromtimestamp(p["scheduled_at"], zone).strftime("%H:%M")
         assert hm in screen, (hm, screen)
+
+
+def form_caption(screen):
+    """The caption field's first line on the post screen."""
+    m = re.search(r"^\s*Caption\s+(.*?)\s*$", screen, re.M)
+    return m.group(1) if m else None
+
+
+def test_saved_post_form_shows_what_the_daemon_holds(daemon, tuis, queue_setup, tmpdir_path):
+    """After 'saved post N' every field shows the daemon's answer to the save, never the post
+    as fetched before it: here the caption is changed by a colleague while the form is open,
+    then the caption and an image are saved at once; then a colleague changes the caption
+    while only the notes are being edited, and the save must not write the old caption back."""
+    admin, _, ids = queue_setup
+    pid = ids[0]
+    colleague = make_user(daemon, admin, "colleague", "editor")
+    image = os.path.join(tmpdir_path, "pixel.png")
+    with open(image, "wb") as f:
+        f.write(PNG)
+    t = open_queue(daemon, tuis, 5)
+    t.wait_for(rf"Post {pid}\s+awaiting")
+    t.keys("Enter")
+    t.wait_for(rf"^ Post {pid}\s+awaiting approval", flags=re.M)
+    wait_until(lambda: form_caption(t.screen()) == "Queue post 0 ☕ 抹茶", what="the caption")
+
+    # A colleague changes the caption: the form, holding no edits, follows.
+    colleague.call("post.update", id=pid, caption="Changed elsewhere")
+    wait_until(lambda: form_caption(t.screen()) == "Changed elsewhere",
+               what="the form to follow the colleague's caption")
+
+    # Caption and image saved together.
+    t.keys("Enter")  # the caption field is selected
+    t.wait_for("Caption:")
+    t.type("Mine, with a picture")
+    t.keys("Enter", "j", "j", "Enter")  # caption -> notes -> media
+    t.wait_for("Media file path:")
+    t.type(image)
+    t.keys("Enter", "w")
+    t.wait_for(rf"saved post {pid}")
+    post = admin.call("post.get", id=pid)
+    assert post["caption"] == "Mine, with a picture" and len(post["media"]) == 1
+    wait_until(lambda: "1 image attached" in t.screen(), what="the image in the form")
+    screen = t.screen()
+    assert form_caption(screen) == "Mine, with a picture", screen
+    assert "[modified" not in screen, screen
+
+    # Only the notes are edited; meanwhile the colleague changes the caption again.
+    t.keys("k", "Enter")  # media -> notes
+    t.wait_for("Notes for approvers:")
+    t.type("See the brief")
+    t.keys("Enter")
+    t.wait_for(r"\[modified: w saves\]")
+    colleague.call("post.update", id=pid, caption="Colleague's last word")
+    wait_until(lambda: admin.call("post.get", id=pid)["caption"] == "Colleague's last word")
+    t.keys("w")
+    t.wait_for(rf"saved post {pid}")
+    post = admin.call("post.get", id=pid)
+    assert post["caption"] == "Colleague's last word" and post["notes"] == "See the brief"
+    wait_until(lambda: form_caption(t.screen()) == "Colleague's last word",
+               what="the form to show the daemon's caption")
+    assert re.search(r"^\s*Notes\s+See the brief", t.screen(), re.M), t.screen()
 
 
 def test_new_post_with_an_image(daemon, tuis, queue_setup, tmpdir_path):
