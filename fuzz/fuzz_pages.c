@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "fuzzenv.h"
-#include "keys.h"
+#include "storekeys.h"
 #include "util.h"
 #include "webctx.h"
 

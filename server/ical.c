@@ -7,8 +7,6 @@
 
 #include "webctx.h"
 
-void ical_render(struct web *w, const struct postv *posts, const char *public_url);
-
 /* Appends one content line, escaping TEXT when asked and folding every 75 octets without
  * cutting a UTF-8 character. */
 static void line(struct gl_buf *b, const char *name, const char *value, bool text)

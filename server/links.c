@@ -4,7 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "keys.h"
+#include "storekeys.h"
 #include "rpc.h"
 
 static const char *const kind_names[LINK_KIND_COUNT] = {"calendar", "collab", "approval"};

@@ -15,7 +15,7 @@
 #include "backup.h"
 #include "check.h"
 #include "config.h"
-#include "conn.h"
+#include "rpc_conn.h"
 #include "demo.h"
 #include "digest.h"
 #include "log.h"

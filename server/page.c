@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "keys.h"
+#include "storekeys.h"
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"

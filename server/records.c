@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "keys.h"
+#include "storekeys.h"
 #include "mpscan.h"
 #include "rpc.h"
 #include "store.h"

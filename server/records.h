@@ -56,7 +56,7 @@ struct gl_user {
     int64_t created_at;
     bool disabled; /* may not log in (kept: history names them) */
     /* Bumped when the password changes or the user is disabled: a connection logged in under
-     * an older generation is ended (conn.c checks it at each request). */
+     * an older generation is ended (rpc_conn.c checks it at each request). */
     uint32_t session_gen;
 };
 

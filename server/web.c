@@ -11,18 +11,15 @@
 
 #include "auth.h"
 #include "http.h"
-#include "keys.h"
+#include "storekeys.h"
 #include "linkpolicy.h"
 #include "log.h"
 #include "tz.h"
 #include "util.h"
 #include "webctx.h"
+#include "webstatic.h"
 #include "workflow.h"
 #include "xmalloc.h"
-
-extern const char gl_web_css[];
-extern const size_t gl_web_css_len;
-void ical_render(struct web *w, const struct postv *posts, const char *public_url);
 
 #define SESSION_TTL (7 * 86400)
 #define MAX_PW_FAILS_PER_ADDR 10

@@ -50,6 +50,8 @@ bool web_may_comment(const struct web *w);
 const char *web_status_label(const struct web *w, enum gl_status s);
 const char *web_status_class(const struct web *w, enum gl_status s);
 
+/* The iCalendar feed (ical.c) of the posts given, appended to w->out. */
+void ical_render(struct web *w, const struct postv *posts, const char *public_url);
 /* Pages (page.c): each appends a whole document to w->out. */
 void page_begin(struct web *w, const char *title);
 void page_end(struct web *w);
