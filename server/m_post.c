@@ -96,8 +96,8 @@ int m_post_create(struct gl_req *req, struct gl_txn *t)
     if (p.scheduled_at != GL_TIME_NONE && check_time(req, p.scheduled_at)) return -1;
     p.id = gl_next_id(t, DB_POSTS);
     wf_post_save(&c.wf, NULL, &p);
-    wf_history(&c.wf, &p, "created", NULL, ST_DRAFT);
-    wf_event(&c.wf, "post.created", &p, 0, "post created");
+    wf_history(&c.wf, &p, HIST_CREATED, NULL, ST_DRAFT);
+    wf_event(&c.wf, EV_POST_CREATED, &p, 0, "post created");
     msgpack_pack_map(&req->pk, 2);
     gl_pack_kv_int(&req->pk, "id", (int64_t)p.id);
     gl_pack_kv_str(&req->pk, "status", gl_status_name(p.status));
@@ -190,7 +190,7 @@ int m_post_delete(struct gl_req *req, struct gl_txn *t)
     struct gl_post p;
     if (load_post(req, &c, &p) || wf_check(&p, WF_DELETE, &req->op.err)) return -1;
     wf_post_remove(&c.wf, &p);
-    wf_event(&c.wf, "post.deleted", &p, 0, "post deleted");
+    wf_event(&c.wf, EV_POST_DELETED, &p, 0, "post deleted");
     msgpack_pack_map(&req->pk, 0);
     return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "events.h"
 #include "storekeys.h"
 #include "rpc.h"
 #include "tz.h"
@@ -597,10 +598,11 @@ static void reviews(struct web *w, const struct gl_post *p)
         const msgpack_object *kind = gl_map_get(&o, "actor_kind");
         const msgpack_object *type = gl_map_get(&o, "type");
         if (!kind || !gl_obj_streq(kind, "external") || !type) continue;
-        const char *verb = gl_obj_streq(type, "approved")      ? "approved"
-                           : gl_obj_streq(type, "rejected")    ? "requested changes"
-                           : gl_obj_streq(type, "rescheduled") ? "moved it"
-                                                               : NULL;
+        const char *verb =
+            gl_obj_streq(type, gl_history_type_name(HIST_APPROVED))      ? "approved"
+            : gl_obj_streq(type, gl_history_type_name(HIST_REJECTED))    ? "requested changes"
+            : gl_obj_streq(type, gl_history_type_name(HIST_RESCHEDULED)) ? "moved it"
+                                                                          : NULL;
         if (!verb) continue;
         if (!any) buf_puts(b, "<section class=\"card\"><h2>Reviews</h2><ul class=\"reviews\">");
         any = true;

@@ -8,13 +8,29 @@
 #include "rpc.h"
 #include "store.h"
 
-#define STATUS_NAME(id, name) [id] = name,
+#define STATUS_NAME(id, name, label, cls) [id] = name,
+#define STATUS_LABEL(id, name, label, cls) [id] = label,
+#define STATUS_CLASS(id, name, label, cls) [id] = cls,
 static const char *const status_names[ST_COUNT] = {GL_STATUSES(STATUS_NAME)};
+static const char *const status_labels[ST_COUNT] = {GL_STATUSES(STATUS_LABEL)};
+static const char *const status_classes[ST_COUNT] = {GL_STATUSES(STATUS_CLASS)};
 #undef STATUS_NAME
+#undef STATUS_LABEL
+#undef STATUS_CLASS
 
 const char *gl_status_name(enum gl_status s)
 {
     return (unsigned)s < ST_COUNT ? status_names[s] : "unknown";
+}
+
+const char *gl_status_label(enum gl_status s)
+{
+    return (unsigned)s < ST_COUNT ? status_labels[s] : status_labels[ST_DRAFT];
+}
+
+const char *gl_status_class(enum gl_status s)
+{
+    return (unsigned)s < ST_COUNT ? status_classes[s] : status_classes[ST_FAILED];
 }
 
 int gl_status_parse(const char *name)

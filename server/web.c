@@ -93,38 +93,17 @@ bool web_may_comment(const struct web *w)
 
 const char *web_status_label(const struct web *w, enum gl_status s)
 {
-    if (w->link.kind == LINK_CALENDAR) {
-        if (s == ST_SCHEDULED) return "scheduled";
-        if (s == ST_PUBLISHING) return "publishing";
-        if (s == ST_PUBLISHED) return "published";
-        return "pre-scheduled";
-    }
-    switch (s) {
-    case ST_AWAITING: return "awaiting approval";
-    case ST_CHANGES: return "changes requested";
-    case ST_APPROVED: return "approved";
-    case ST_SCHEDULED: return "scheduled";
-    case ST_PUBLISHING: return "publishing";
-    case ST_PUBLISHED: return "published";
-    case ST_FAILED: return "failed";
-    default: return "draft";
-    }
+    const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
+    if ((unsigned)s < ST_COUNT && pol->labels[s]) return pol->labels[s];
+    return gl_status_label(s);
 }
 
 const char *web_status_class(const struct web *w, enum gl_status s)
 {
-    if (w->link.kind == LINK_CALENDAR && s != ST_SCHEDULED && s != ST_PUBLISHING &&
-        s != ST_PUBLISHED)
-        return "st-pre";
-    switch (s) {
-    case ST_AWAITING: return "st-await";
-    case ST_CHANGES: return "st-changes";
-    case ST_APPROVED: return "st-appr";
-    case ST_SCHEDULED:
-    case ST_PUBLISHING: return "st-sched"; /* on its way out: as scheduled, labelled apart */
-    case ST_PUBLISHED: return "st-pub";
-    default: return "st-fail";
-    }
+    const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
+    if ((unsigned)s < ST_COUNT && pol->labels[s] && pol->relabelled_class)
+        return pol->relabelled_class;
+    return gl_status_class(s);
 }
 
 /* A post this link no longer reaches because it moved on since it was shown (decided,
@@ -565,7 +544,7 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
         char text[200];
         snprintf(text, sizeof text, "%s asked for a new %s link (link %llu expired)", who,
                  gl_link_kind_name(l.kind), (unsigned long long)l.id);
-        wf_event(&wf, "link.requested", NULL, l.id, gl_zone_strdup(&ww->zone, text));
+        wf_event(&wf, EV_LINK_REQUESTED, NULL, l.id, gl_zone_strdup(&ww->zone, text));
         return 0;
     }
     if (check_link(ww, t, &l, false)) return -1;

@@ -98,7 +98,8 @@ void wf_post_remove(struct gl_wf *wf, const struct gl_post *p)
     remove_children(wf, DB_REVISIONS, p->id);
 }
 
-void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, const char *note,
+void wf_history(struct gl_wf *wf, const struct gl_post *p, enum gl_history_type type,
+                const char *note,
                 enum gl_status from)
 {
     uint32_t seq = gl_next_seq(wf->t, DB_HISTORY, p->id);
@@ -110,7 +111,7 @@ void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, con
     msgpack_pack_map(&pk, 14);
     gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
     gl_pack_kv_int(&pk, "seq", seq);
-    gl_pack_kv_str(&pk, "type", type);
+    gl_pack_kv_str(&pk, "type", gl_history_type_name(type));
     gl_pack_kv_int(&pk, "at", wf->now);
     gl_pack_kv_str(&pk, "actor", a->name);
     gl_pack_kv_str(&pk, "actor_kind", actor_kind_name(a->kind));
@@ -136,14 +137,14 @@ void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, con
     msgpack_sbuffer_destroy(&sb);
 }
 
-void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+void wf_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
               const char *text)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, &wf->op->events, msgpack_sbuffer_write);
     gl_rpc_pack_notify(&pk, "event");
     msgpack_pack_map(&pk, 8);
-    gl_pack_kv_str(&pk, "type", type);
+    gl_pack_kv_str(&pk, "type", gl_event_type_name(type));
     gl_pack_kv_id(&pk, "post", p ? p->id : 0);
     gl_pack_kv_id(&pk, "profile", p ? p->profile : 0);
     gl_pack_kv_id(&pk, "link", link);
@@ -238,7 +239,8 @@ static void record_decision(struct gl_wf *wf, struct gl_post *p, uint32_t step, 
 }
 
 static void transition(struct gl_wf *wf, const struct gl_post *old, struct gl_post *p,
-                       const char *history, const char *event, const char *verb,
+                       enum gl_history_type history, enum gl_event_type event,
+                       const char *verb,
                        const char *note)
 {
     p->updated_at = wf->now;
@@ -320,7 +322,7 @@ int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     p->overdue = p->reminded = false;
     /* A profile without approval steps approves on submission. */
     p->status = prof.nsteps == 0 ? approved_status(wf, &prof, p) : ST_AWAITING;
-    transition(wf, &old, p, "submitted", "post.submitted", "submitted", NULL);
+    transition(wf, &old, p, HIST_SUBMITTED, EV_POST_SUBMITTED, "submitted", NULL);
     return 0;
 }
 
@@ -342,11 +344,11 @@ int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_
     wf->step = step;
     if (pending_step(&prof, p) == 0) {
         p->status = approved_status(wf, &prof, p);
-        transition(wf, &old, p, "approved", "post.approved", "approved", note);
+        transition(wf, &old, p, HIST_APPROVED, EV_POST_APPROVED, "approved", note);
     } else {
         char verb[96];
         snprintf(verb, sizeof verb, "approved step %u (%s) of", step, st->name);
-        transition(wf, &old, p, "approved", "post.step_approved",
+        transition(wf, &old, p, HIST_APPROVED, EV_POST_STEP_APPROVED,
                    gl_zone_strdup(wf->zone, verb), note);
     }
     wf->step = 0;
@@ -383,7 +385,7 @@ int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_e
     record_decision(wf, p, step, false);
     p->status = ST_CHANGES;
     wf->step = step;
-    transition(wf, &old, p, "rejected", "post.rejected", "requested changes to", note);
+    transition(wf, &old, p, HIST_REJECTED, EV_POST_REJECTED, "requested changes to", note);
     wf->step = 0;
     return 0;
 }
@@ -421,7 +423,7 @@ int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *n
     struct gl_post old = *p;
     p->scheduled_at = at;
     p->overdue = p->reminded = false; /* a new time, new deadlines */
-    transition(wf, &old, p, "rescheduled", "post.rescheduled", "rescheduled", note);
+    transition(wf, &old, p, HIST_RESCHEDULED, EV_POST_RESCHEDULED, "rescheduled", note);
     return 0;
 }
 
@@ -436,7 +438,7 @@ int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     }
     struct gl_post old = *p;
     p->status = ST_SCHEDULED;
-    transition(wf, &old, p, "scheduled", "post.scheduled", "scheduled", NULL);
+    transition(wf, &old, p, HIST_SCHEDULED, EV_POST_SCHEDULED, "scheduled", NULL);
     return 0;
 }
 
@@ -445,7 +447,7 @@ int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (wf_check(p, WF_PUBLISH, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_PUBLISHED;
-    transition(wf, &old, p, "published", "post.published", "published", NULL);
+    transition(wf, &old, p, HIST_PUBLISHED, EV_POST_PUBLISHED, "published", NULL);
     return 0;
 }
 
@@ -454,7 +456,7 @@ int wf_publish_start(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (wf_check(p, WF_PUBLISH_START, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_PUBLISHING;
-    transition(wf, &old, p, "publishing", "post.publishing", "started publishing", NULL);
+    transition(wf, &old, p, HIST_PUBLISHING, EV_POST_PUBLISHING, "started publishing", NULL);
     return 0;
 }
 
@@ -463,7 +465,7 @@ int wf_publish_fail(struct gl_wf *wf, struct gl_post *p, const char *note, struc
     if (wf_check(p, WF_PUBLISH_FAIL, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_FAILED;
-    transition(wf, &old, p, "failed", "post.failed", "failed to publish", note);
+    transition(wf, &old, p, HIST_FAILED, EV_POST_FAILED, "failed to publish", note);
     return 0;
 }
 
@@ -476,7 +478,7 @@ int wf_retry(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     }
     struct gl_post old = *p;
     p->status = ST_SCHEDULED;
-    transition(wf, &old, p, "retried", "post.scheduled", "retried", NULL);
+    transition(wf, &old, p, HIST_RETRIED, EV_POST_SCHEDULED, "retried", NULL);
     return 0;
 }
 
@@ -485,7 +487,7 @@ int wf_mark_overdue(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (wf_check(p, WF_HOLD, err)) return -1;
     struct gl_post old = *p;
     p->overdue = true;
-    transition(wf, &old, p, "overdue", "post.overdue", "held (still not approved at its time)",
+    transition(wf, &old, p, HIST_OVERDUE, EV_POST_OVERDUE, "held (still not approved at its time)",
                NULL);
     return 0;
 }
@@ -495,7 +497,7 @@ int wf_remind(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (wf_check(p, WF_REMIND, err)) return -1;
     struct gl_post old = *p;
     p->reminded = true;
-    transition(wf, &old, p, "reminded", "post.reminder", "reminds approvers of", NULL);
+    transition(wf, &old, p, HIST_REMINDED, EV_POST_REMINDER, "reminds approvers of", NULL);
     return 0;
 }
 
@@ -529,8 +531,8 @@ int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool share
     struct gl_post old = *p;
     p->comment_count++;
     wf_post_save(wf, &old, p);
-    wf_history(wf, p, "commented", text, p->status);
-    wf_event(wf, "post.commented", p, a->link, summary(wf, "commented on", p));
+    wf_history(wf, p, HIST_COMMENTED, text, p->status);
+    wf_event(wf, EV_POST_COMMENTED, p, a->link, summary(wf, "commented on", p));
     notify_mentions(wf, p, text);
     *out_seq = seq;
     return 0;
@@ -564,8 +566,8 @@ void wf_finish_edit(struct gl_wf *wf, const struct gl_post *old, struct gl_post 
 {
     p->updated_at = wf->now;
     wf_post_save(wf, old, p);
-    wf_history(wf, p, "edited", NULL, old->status);
-    const char *type = p->status != old->status ? "post.submitted" : "post.updated";
+    wf_history(wf, p, HIST_EDITED, NULL, old->status);
+    enum gl_event_type type = p->status != old->status ? EV_POST_SUBMITTED : EV_POST_UPDATED;
     (void)content_changed;
     wf_event(wf, type, p, 0, summary(wf, "edited", p));
 }
