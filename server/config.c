@@ -54,7 +54,8 @@ static const char *keep(const char *s, size_t n)
 
 void gl_config_free(void)
 {
-    for (size_t i = 0; i < nowned; i++) free(owned[i]);
+    for (size_t i = 0; i < nowned; i++)
+        free(owned[i]);
     free(owned);
     owned = NULL;
     nowned = 0;
@@ -71,9 +72,11 @@ const char *gl_config_path(int argc, char **argv)
 
 static char *trim(char *s)
 {
-    while (isspace((unsigned char)*s)) s++;
+    while (isspace((unsigned char)*s))
+        s++;
     char *end = s + strlen(s);
-    while (end > s && isspace((unsigned char)end[-1])) *--end = '\0';
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
     return s;
 }
 
@@ -150,7 +153,8 @@ void gl_options_usage(struct gl_buf *b)
             buf_printf(b, " %.*s", (int)len, w);
             col += 1 + len;
             w += len;
-            while (*w == ' ') w++;
+            while (*w == ' ')
+                w++;
         }
         buf_puts(b, "\n");
     }

@@ -160,8 +160,7 @@ const char *gl_zone_strdup(msgpack_zone *z, const char *s);
 const char *gl_field_str(const msgpack_object *m, const char *key, msgpack_zone *z);
 int64_t gl_field_int(const msgpack_object *m, const char *key, int64_t dflt);
 bool gl_field_bool(const msgpack_object *m, const char *key);
-const char **gl_field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z,
-                              size_t *n);
+const char **gl_field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n);
 int64_t *gl_field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n);
 /* Unpacks a stored record into z; 0 when it is a map, else -1. */
 int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <cmocka.h>
 
 #include "events.h"
@@ -42,7 +43,8 @@ static void names_between(const char *doc, const char *after, const char *from, 
         const char *c = memchr(q + 1, '`', (size_t)(e - q - 1));
         if (!c) break;
         if (!memchr(q + 1, ' ', (size_t)(c - q - 1)) && !memchr(q + 1, ',', (size_t)(c - q - 1))) {
-            n += (size_t)snprintf(out + n, cap - n, "%s%.*s", n ? " " : "", (int)(c - q - 1), q + 1);
+            n +=
+                (size_t)snprintf(out + n, cap - n, "%s%.*s", n ? " " : "", (int)(c - q - 1), q + 1);
             assert_true(n < cap);
         }
         q = c;
@@ -78,8 +80,8 @@ static void test_event_types_documented(void **state)
         n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", t ? " " : "",
                               gl_event_type_name((enum gl_event_type)t));
     if (strcmp(got, want) != 0)
-        fail_msg("protocol/README.md lists the event types\n  %s\nprotocol/events.h has\n  %s",
-                 got, want);
+        fail_msg("protocol/README.md lists the event types\n  %s\nprotocol/events.h has\n  %s", got,
+                 want);
     free(doc);
 }
 
