@@ -201,7 +201,7 @@ static void month_href(struct web *w, int year, int month)
     buf_printf(&w->out, "%s?month=%04d-%02d", w->base, year, month);
 }
 
-void page_month(struct web *w, int year, int month, const struct postv *posts, bool prev,
+void page_month(struct web *w, int year, int month, const struct gl_postv *posts, bool prev,
                 bool next)
 {
     struct gl_buf *b = &w->out;
@@ -343,8 +343,8 @@ static void queue_item(struct web *w, const struct gl_post *p, bool checkbox)
                w->base, (unsigned long long)p->id, (unsigned long long)p->id);
 }
 
-void page_main(struct web *w, int year, int month, const struct postv *month_posts,
-               bool prev, bool next, const struct postv *queue, const char *flash)
+void page_main(struct web *w, int year, int month, const struct gl_postv *month_posts,
+               bool prev, bool next, const struct gl_postv *queue, const char *flash)
 {
     struct gl_buf *b = &w->out;
     if (w->link.kind == LINK_CALENDAR) {

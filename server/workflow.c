@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "notify.h"
+#include "postquery.h"
 #include "rpc.h"
 #include "xmalloc.h"
 
@@ -18,10 +19,7 @@ static const char *actor_kind_name(enum gl_actor_kind k)
 
 int wf_post_load(struct gl_wf *wf, uint64_t id, struct gl_post *out, struct gl_err *err)
 {
-    struct gl_key k;
-    MDB_val v;
-    key_id(&k, id);
-    if (gl_get(wf->t, DB_POSTS, &k, &v) != 0 || gl_post_decode(&v, wf->zone, out) != 0) {
+    if (gl_post_get(wf->t, wf->zone, id, out) != 0) {
         gl_err_set(err, GL_E_NOT_FOUND, "no post %llu", (unsigned long long)id);
         return -1;
     }
