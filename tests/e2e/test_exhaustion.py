@@ -8,7 +8,7 @@ import socket
 import msgpack
 import pytest
 
-from conftest import Daemon, wait_until
+from gltest import Daemon, wait_until
 
 MIB = 1 << 20
 IDLE_SOCKETS = 1030
