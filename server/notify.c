@@ -43,8 +43,7 @@ static void notify_one(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 10);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, 10);
     gl_pack_kv_int(&pk, "id", seq);
     gl_pack_kv_str(&pk, "type", gl_event_type_name(type));
     gl_pack_kv_id(&pk, "post", p ? p->id : 0);

@@ -131,7 +131,37 @@ struct gl_post {
     bool reminded; /* approvers were reminded that it is due soon */
 };
 
+/* A history entry of a post (DB_HISTORY, keyed (post, seq)). Strings may be NULL. */
+struct gl_history {
+    uint32_t seq;
+    const char *type; /* a name of GL_HISTORY_TYPES (protocol/events.h) */
+    int64_t at;
+    const char *actor;
+    const char *actor_kind; /* staff, external, system */
+    uint64_t link;          /* 0: not through a link */
+    const char *address;    /* an external actor's address */
+    const char *note;
+    uint32_t revision;
+    uint32_t step;        /* the approval step decided; 0: none */
+    const char *from;     /* the status before */
+    const char *to;       /* the status after */
+    int64_t scheduled_at; /* GL_TIME_NONE: none */
+};
+
+/* A comment on a post (DB_COMMENTS, keyed (post, id)). */
+struct gl_comment {
+    uint32_t id;
+    const char *author;
+    const char *author_kind; /* staff, external */
+    uint64_t link;
+    const char *text;
+    bool shared; /* seen through links too; else internal to the team */
+    int64_t at;
+};
+
 /* Encoders append one record to sb. */
+void gl_history_encode(const struct gl_history *h, msgpack_sbuffer *sb);
+void gl_comment_encode(const struct gl_comment *c, msgpack_sbuffer *sb);
 void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb);
 void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb);
 void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb);
@@ -139,6 +169,16 @@ void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb);
 int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out);
 int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out);
 int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out);
+int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out);
+int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out);
+
+struct gl_txn;
+/* The history entries (comments) of post, oldest first, decoded into z; damaged ones are
+ * skipped. fn returns false to stop. -1 when the store could not be read (t->rc). */
+int gl_history_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
+                    bool (*fn)(const struct gl_history *h, void *ctx), void *ctx);
+int gl_comments_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
+                     bool (*fn)(const struct gl_comment *c, void *ctx), void *ctx);
 
 /* The user record named name, read in t (decoded into z): 0, or -1 when there is none. */
 struct gl_txn;
@@ -164,6 +204,9 @@ const char **gl_field_strlist(const msgpack_object *m, const char *key, msgpack_
 int64_t *gl_field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n);
 /* Unpacks a stored record into z; 0 when it is a map, else -1. */
 int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out);
+/* Starts a stored record: a map of fields entries, the first the schema version ("v"). Every
+ * record the store holds begins here, so the header is written in one place. */
+void gl_record_begin(msgpack_packer *pk, uint32_t fields);
 
 /* A post's content (revision, caption, platforms, media, scheduled_at) as a stored map with
  * extra_fields more pairs for the caller to pack: revisions and what a visitor saw. */

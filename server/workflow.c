@@ -101,34 +101,25 @@ void wf_history(struct gl_wf *wf, const struct gl_post *p, enum gl_history_type 
                 enum gl_status from)
 {
     uint32_t seq = gl_next_seq(wf->t, DB_HISTORY, p->id);
+    const struct gl_actor *a = wf->actor;
+    struct gl_history h = {
+        .seq = seq,
+        .type = gl_history_type_name(type),
+        .at = wf->now,
+        .actor = a->name,
+        .actor_kind = actor_kind_name(a->kind),
+        .link = a->link,
+        .address = a->address,
+        .note = note,
+        .revision = p->revision,
+        .step = wf->step,
+        .from = gl_status_name(from),
+        .to = gl_status_name(p->status),
+        .scheduled_at = p->scheduled_at,
+    };
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    const struct gl_actor *a = wf->actor;
-    msgpack_pack_map(&pk, 14);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
-    gl_pack_kv_int(&pk, "seq", seq);
-    gl_pack_kv_str(&pk, "type", gl_history_type_name(type));
-    gl_pack_kv_int(&pk, "at", wf->now);
-    gl_pack_kv_str(&pk, "actor", a->name);
-    gl_pack_kv_str(&pk, "actor_kind", actor_kind_name(a->kind));
-    gl_pack_kv_id(&pk, "link", a->link);
-    gl_pack_kv_str(&pk, "address", a->address);
-    gl_pack_kv_str(&pk, "note", note);
-    gl_pack_kv_int(&pk, "revision", p->revision);
-    gl_pack_key(&pk, "step");
-    if (wf->step)
-        msgpack_pack_uint32(&pk, wf->step);
-    else
-        msgpack_pack_nil(&pk);
-    gl_pack_kv_str(&pk, "from", gl_status_name(from));
-    gl_pack_kv_str(&pk, "to", gl_status_name(p->status));
-    gl_pack_key(&pk, "scheduled_at");
-    if (p->scheduled_at == GL_TIME_NONE)
-        msgpack_pack_nil(&pk);
-    else
-        msgpack_pack_int64(&pk, p->scheduled_at);
+    gl_history_encode(&h, &sb);
     struct gl_key k;
     key_child(&k, p->id, seq);
     gl_put(wf->t, DB_HISTORY, &k, sb.data, sb.size);
@@ -509,19 +500,16 @@ int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool share
     if (wf_check(p, WF_COMMENT, err)) return -1;
     uint32_t seq = gl_next_seq(wf->t, DB_COMMENTS, p->id);
     const struct gl_actor *a = wf->actor;
+    struct gl_comment c = {.id = seq,
+                           .author = a->name,
+                           .author_kind = actor_kind_name(a->kind),
+                           .link = a->link,
+                           .text = text,
+                           .shared = shared,
+                           .at = wf->now};
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 8);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
-    gl_pack_kv_int(&pk, "id", seq);
-    gl_pack_kv_str(&pk, "author", a->name);
-    gl_pack_kv_str(&pk, "author_kind", actor_kind_name(a->kind));
-    gl_pack_kv_id(&pk, "link", a->link);
-    gl_pack_kv_str(&pk, "text", text);
-    gl_pack_kv_bool(&pk, "shared", shared);
-    gl_pack_kv_int(&pk, "at", wf->now);
+    gl_comment_encode(&c, &sb);
     struct gl_key k;
     key_child(&k, p->id, seq);
     gl_put(wf->t, DB_COMMENTS, &k, sb.data, sb.size);
