@@ -14,7 +14,6 @@
 #include "util.h"
 #include "webctx.h"
 
-
 struct in {
     const uint8_t *p;
     size_t n;
