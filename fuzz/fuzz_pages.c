@@ -10,11 +10,9 @@
 #include <time.h>
 
 #include "fuzzenv.h"
-#include "keys.h"
+#include "storekeys.h"
 #include "util.h"
 #include "webctx.h"
-
-void ical_render(struct web *w, const struct postv *posts, const char *public_url);
 
 struct in {
     const uint8_t *p;
@@ -137,14 +135,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     w->prof.week_start = (sel >> 6) & 1 ? 6 : 0;
     w->prof.name = take_str(&in, &w->zone, 100);
 
-    struct postv posts = {0};
+    struct gl_postv posts = {0};
     unsigned nposts = 1 + (unsigned)(take_u(&in, 1) % 6);
     struct gl_post first = {0};
     for (unsigned i = 0; i < nposts && (i == 0 || in.n); i++) {
         struct gl_post p;
         take_post(&in, &w->zone, w->now, &p);
         if (i == 0) first = p;
-        postv_push(&posts, &w->zone, &p);
+        gl_postv_push(&posts, &w->zone, &p);
     }
     struct gl_seen seen = {.revision = 1, .scheduled_at = take_time(&in, w->now), .at = w->now};
     seen.caption = take_str(&in, &w->zone, 10000);

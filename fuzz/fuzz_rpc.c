@@ -1,4 +1,4 @@
-/* Fuzz target: the MessagePack-RPC frame path of server/conn.c without the socket. The bytes
+/* Fuzz target: the MessagePack-RPC frame path of server/rpc_conn.c without the socket. The bytes
  * arrive in two reads (split where the first byte says) through the bounded scan
  * (protocol/mpscan.c), under the limits before and after login; each frame the scan accepts is
  * unpacked by msgpack-c (which must then succeed or fail cleanly: the scan promised a bounded
@@ -14,7 +14,7 @@
 #include "mpscan.h"
 #include "rpc.h"
 
-/* As conn.c's check_params: every required parameter there, no unknown one. */
+/* As rpc_conn.c's check_params: every required parameter there, no unknown one. */
 static bool check_params(const struct gl_method *meth, const struct gl_args *args,
                          struct gl_err *err)
 {

@@ -9,7 +9,7 @@
 
 #include "auth.h"
 #include "demo.h"
-#include "keys.h"
+#include "storekeys.h"
 #include "log.h"
 #include "util.h"
 #include "web.h"

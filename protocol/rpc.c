@@ -7,20 +7,12 @@
 
 #include "util.h"
 
-static const char *const slugs[] = {
-    [GL_OK] = "ok",
-    [GL_E_BAD_REQUEST] = "bad_request",
-    [GL_E_UNAUTHORIZED] = "unauthorized",
-    [GL_E_FORBIDDEN] = "forbidden",
-    [GL_E_NOT_FOUND] = "not_found",
-    [GL_E_INVALID_STATE] = "invalid_state",
-    [GL_E_CONFLICT] = "conflict",
-    [GL_E_RATE_LIMITED] = "rate_limited",
-    [GL_E_TOO_LARGE] = "too_large",
-    [GL_E_UNKNOWN_METHOD] = "unknown_method",
-    [GL_E_UNAVAILABLE] = "unavailable",
-    [GL_E_INTERNAL] = "internal",
-};
+#define ERR_SLUG(id, name, meaning) [id] = name,
+#define ERR_MEANING(id, name, meaning) [id] = meaning,
+static const char *const slugs[] = {[GL_OK] = "ok", GL_ERRORS(ERR_SLUG)};
+static const char *const meanings[] = {[GL_OK] = "", GL_ERRORS(ERR_MEANING)};
+#undef ERR_SLUG
+#undef ERR_MEANING
 
 void gl_err_set(struct gl_err *err, enum gl_errcode code, const char *fmt, ...)
 {
@@ -36,6 +28,12 @@ const char *gl_errcode_slug(enum gl_errcode code)
 {
     if ((unsigned)code >= GL_ARRAY_LEN(slugs) || !slugs[code]) return "internal";
     return slugs[code];
+}
+
+const char *gl_errcode_meaning(enum gl_errcode code)
+{
+    if ((unsigned)code >= GL_ARRAY_LEN(meanings) || !meanings[code]) return "";
+    return meanings[code];
 }
 
 enum gl_errcode gl_errcode_from_slug(const char *slug, size_t n)

@@ -20,20 +20,30 @@ enum gl_msg_type { GL_MSG_REQUEST = 0, GL_MSG_RESPONSE = 1, GL_MSG_NOTIFY = 2 };
 #define GL_RPC_MAX_DEPTH 8
 #define GL_RPC_MAX_ELEMS 100000
 
-enum gl_errcode {
-    GL_OK = 0,
-    GL_E_BAD_REQUEST,
-    GL_E_UNAUTHORIZED,
-    GL_E_FORBIDDEN,
-    GL_E_NOT_FOUND,
-    GL_E_INVALID_STATE,
-    GL_E_CONFLICT,
-    GL_E_RATE_LIMITED,
-    GL_E_TOO_LARGE,
-    GL_E_UNKNOWN_METHOD,
-    GL_E_UNAVAILABLE,
-    GL_E_INTERNAL,
-};
+/* The error codes, in one list: X(enum, wire name, meaning as protocol/README.md's table says
+ * it; tests/unit/test_rpc.c checks that table is this one). Append: a peer keeps the names. */
+#define GL_ERRORS(X)                                                                               \
+    X(GL_E_BAD_REQUEST, "bad_request",                                                             \
+      "malformed envelope, missing, unknown or mistyped argument")                                 \
+    X(GL_E_UNAUTHORIZED, "unauthorized",                                                           \
+      "not logged in, wrong user/password, or the session ended (see Sessions)")                   \
+    X(GL_E_FORBIDDEN, "forbidden", "logged in, but the role may not do this")                      \
+    X(GL_E_NOT_FOUND, "not_found", "no such user, profile, post")                                  \
+    X(GL_E_INVALID_STATE, "invalid_state",                                                         \
+      "the post's status does not allow this action (e.g. approving a published post)")            \
+    X(GL_E_CONFLICT, "conflict", "the name is taken")                                              \
+    X(GL_E_RATE_LIMITED, "rate_limited",                                                           \
+      "too many failed logins from this address, too many being checked at once, or too many "     \
+      "password hashes queued; retry later")                                                       \
+    X(GL_E_TOO_LARGE, "too_large", "a frame, string or list over its limit")                       \
+    X(GL_E_UNKNOWN_METHOD, "unknown_method", "no such method")                                     \
+    X(GL_E_UNAVAILABLE, "unavailable",                                                             \
+      "the store is full or the disk failed; nothing was written")                                 \
+    X(GL_E_INTERNAL, "internal", "a bug; logged by the daemon")
+
+#define GL_ERR_ENUM(id, name, meaning) id,
+enum gl_errcode { GL_OK = 0, GL_ERRORS(GL_ERR_ENUM) };
+#undef GL_ERR_ENUM
 
 /* One error threaded through every call that can fail. */
 struct gl_err {
@@ -44,6 +54,8 @@ struct gl_err {
 void gl_err_set(struct gl_err *err, enum gl_errcode code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *gl_errcode_slug(enum gl_errcode code);
+/* What the code means, as protocol/README.md's Errors table says it. */
+const char *gl_errcode_meaning(enum gl_errcode code);
 enum gl_errcode gl_errcode_from_slug(const char *slug, size_t n);
 
 /* A decoded envelope. Pointers refer into the msgpack object it came from. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys.h"
+#include "storekeys.h"
 #include "links.h"
 #include "records.h"
 #include "store.h"

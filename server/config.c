@@ -8,55 +8,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
 #include "xmalloc.h"
 
-enum kind { STRING, BOOLEAN, LIST, NUMBER };
+#define OPTION_ROW(key, kind, field, min, max, arg, def, help, meaning)                            \
+    {key, kind, offsetof(struct gl_options, field), min, max, arg, def, help, meaning},
+const struct gl_option gl_options_table[] = {GL_OPTIONS(OPTION_ROW)};
+#undef OPTION_ROW
+const size_t gl_noptions = sizeof gl_options_table / sizeof gl_options_table[0];
 
-/* Each key and where it goes in struct gl_options. */
-static const struct {
-    const char *key;
-    enum kind kind;
-    size_t offset;
-    long min, max; /* NUMBER: the accepted range */
-} keys[] = {
-    {"data", STRING, offsetof(struct gl_options, data_dir), 0, 0},
-    {"rpc", STRING, offsetof(struct gl_options, rpc_addr), 0, 0},
-    {"http", STRING, offsetof(struct gl_options, http_addr), 0, 0},
-    {"public-url", STRING, offsetof(struct gl_options, public_url), 0, 0},
-    {"log-file", STRING, offsetof(struct gl_options, log_file), 0, 0},
-    {"publisher", STRING, offsetof(struct gl_options, publisher), 0, 0},
-    {"sendmail", STRING, offsetof(struct gl_options, sendmail), 0, 0},
-    {"trusted-proxy", LIST, offsetof(struct gl_options, trusted_proxies), 0, 0},
-    {"demo", BOOLEAN, offsetof(struct gl_options, demo), 0, 0},
-    {"approval-link-days", NUMBER, offsetof(struct gl_options, approval_link_days), 1, 3650},
-    {"link-password-min", NUMBER, offsetof(struct gl_options, link_password_min), 8, 128},
-    {"mail-digest-seconds", NUMBER, offsetof(struct gl_options, mail_digest_seconds), 1, 604800},
-    {"rpc-idle-seconds", NUMBER, offsetof(struct gl_options, rpc_idle_seconds), 1, 2592000},
-    {"anon-per-address", NUMBER, offsetof(struct gl_options, anon_per_address), 1, 1024},
-    {"anon-max", NUMBER, offsetof(struct gl_options, anon_max), 1, 768},
-    {"login-timeout-seconds", NUMBER, offsetof(struct gl_options, login_timeout_seconds), 1, 300},
-    /* Above one reply's worth (a 12 MiB frame past the 1 MiB mark where requests wait). */
-    {"output-max-mib", NUMBER, offsetof(struct gl_options, output_max_mib), 14, 1024},
-    {"output-total-max-mib", NUMBER, offsetof(struct gl_options, output_total_max_mib), 16, 65536},
-};
+static const struct gl_option *find(const char *key)
+{
+    for (size_t k = 0; k < gl_noptions; k++)
+        if (strcmp(gl_options_table[k].key, key) == 0) return &gl_options_table[k];
+    return NULL;
+}
 
 int gl_config_number(const char *key, const char *value, long *out, char *why, size_t n)
 {
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-        if (strcmp(keys[k].key, key) != 0) continue;
-        char *end;
-        errno = 0;
-        long v = strtol(value, &end, 10);
-        if (errno || end == value || *end || v < keys[k].min || v > keys[k].max) {
-            snprintf(why, n, "%s is a number from %ld to %ld, not '%s'", key, keys[k].min,
-                     keys[k].max, value);
-            return -1;
-        }
-        *out = v;
-        return 0;
+    const struct gl_option *o = find(key);
+    if (!o || o->kind != OPT_NUMBER) {
+        snprintf(why, n, "unknown key '%s'", key);
+        return -1;
     }
-    snprintf(why, n, "unknown key '%s'", key);
-    return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno || end == value || *end || v < o->min || v > o->max) {
+        snprintf(why, n, "%s is a number from %ld to %ld, not '%s'", key, o->min, o->max, value);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 /* Every string handed out, freed at exit. */
@@ -71,7 +54,8 @@ static const char *keep(const char *s, size_t n)
 
 void gl_config_free(void)
 {
-    for (size_t i = 0; i < nowned; i++) free(owned[i]);
+    for (size_t i = 0; i < nowned; i++)
+        free(owned[i]);
     free(owned);
     owned = NULL;
     nowned = 0;
@@ -88,41 +72,60 @@ const char *gl_config_path(int argc, char **argv)
 
 static char *trim(char *s)
 {
-    while (isspace((unsigned char)*s)) s++;
+    while (isspace((unsigned char)*s))
+        s++;
     char *end = s + strlen(s);
-    while (end > s && isspace((unsigned char)end[-1])) *--end = '\0';
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
     return s;
 }
 
-static int set(struct gl_options *o, size_t k, const char *value, struct gl_err *err,
-               const char *path, unsigned line)
+/* "FILE:LINE: " before a message about a line of the file; nothing on the command line. */
+static const char *where(char *buf, size_t n, const char *path, unsigned line)
 {
-    char *field = (char *)o + keys[k].offset;
-    switch (keys[k].kind) {
-    case STRING:
+    if (!path) return "";
+    snprintf(buf, n, "%s:%u: ", path, line);
+    return buf;
+}
+
+int gl_option_set(struct gl_options *opts, const struct gl_option *o, const char *value,
+                  struct gl_err *err, const char *path, unsigned line)
+{
+    char *field = (char *)opts + o->offset;
+    char at[300];
+    switch (o->kind) {
+    case OPT_CONFIG:
+    case OPT_STRING:
         *(const char **)field = keep(value, strlen(value));
         return 0;
-    case BOOLEAN:
+    case OPT_BOOLEAN:
+        if (!value) { /* a flag on the command line */
+            *(bool *)field = true;
+            return 0;
+        }
         if (strcmp(value, "true") && strcmp(value, "false") && strcmp(value, "yes") &&
             strcmp(value, "no")) {
-            gl_err_set(err, GL_E_BAD_REQUEST, "%s:%u: %s is true or false, not '%s'", path, line,
-                       keys[k].key, value);
+            gl_err_set(err, GL_E_BAD_REQUEST, "%s%s is true or false, not '%s'",
+                       where(at, sizeof at, path, line), o->key, value);
             return -1;
         }
         *(bool *)field = strcmp(value, "true") == 0 || strcmp(value, "yes") == 0;
         return 0;
-    case LIST:
-        if (o->ntrusted_proxies >= sizeof o->trusted_proxies / sizeof o->trusted_proxies[0]) {
-            gl_err_set(err, GL_E_BAD_REQUEST, "%s:%u: too many %s lines", path, line,
-                       keys[k].key);
+    case OPT_LIST:
+        if (opts->ntrusted_proxies >= GL_ARRAY_LEN(opts->trusted_proxies)) {
+            if (path)
+                gl_err_set(err, GL_E_BAD_REQUEST, "%s:%u: too many %s lines", path, line, o->key);
+            else
+                gl_err_set(err, GL_E_BAD_REQUEST, "at most %zu --%s",
+                           GL_ARRAY_LEN(opts->trusted_proxies), o->key);
             return -1;
         }
-        o->trusted_proxies[o->ntrusted_proxies++] = keep(value, strlen(value));
+        opts->trusted_proxies[opts->ntrusted_proxies++] = keep(value, strlen(value));
         return 0;
-    case NUMBER: {
+    case OPT_NUMBER: {
         char why[200];
-        if (gl_config_number(keys[k].key, value, (long *)field, why, sizeof why) != 0) {
-            gl_err_set(err, GL_E_BAD_REQUEST, "%s:%u: %s", path, line, why);
+        if (gl_config_number(o->key, value, (long *)field, why, sizeof why) != 0) {
+            gl_err_set(err, GL_E_BAD_REQUEST, "%s%s", where(at, sizeof at, path, line), why);
             return -1;
         }
         return 0;
@@ -131,7 +134,43 @@ static int set(struct gl_options *o, size_t k, const char *value, struct gl_err 
     return -1;
 }
 
-int gl_config_load(const char *path, struct gl_options *o, struct gl_err *err)
+void gl_options_usage(struct gl_buf *b)
+{
+    for (size_t k = 0; k < gl_noptions; k++) {
+        const struct gl_option *o = &gl_options_table[k];
+        char left[64];
+        int n = snprintf(left, sizeof left, "--%s%s%s", o->key, o->arg ? " " : "",
+                         o->arg ? o->arg : "");
+        buf_printf(b, "  %-*s ", n < 18 ? 18 : n, left);
+        /* Words after the name, wrapped under the column where the short names' text starts. */
+        size_t col = 2 + (size_t)(n < 18 ? 18 : n);
+        for (const char *w = o->help; *w;) {
+            size_t len = strcspn(w, " ");
+            if (col + 1 + len > 92) {
+                buf_printf(b, "\n%21s", "");
+                col = 21;
+            }
+            buf_printf(b, " %.*s", (int)len, w);
+            col += 1 + len;
+            w += len;
+            while (*w == ' ')
+                w++;
+        }
+        buf_puts(b, "\n");
+    }
+}
+
+void gl_options_markdown(struct gl_buf *b)
+{
+    buf_puts(b, "| Key | Default | Meaning |\n|---|---|---|\n");
+    for (size_t k = 0; k < gl_noptions; k++) {
+        const struct gl_option *o = &gl_options_table[k];
+        if (o->kind == OPT_CONFIG) continue; /* a file does not name another */
+        buf_printf(b, "| `%s` | %s | %s |\n", o->key, o->def, o->meaning);
+    }
+}
+
+int gl_config_load(const char *path, struct gl_options *opts, struct gl_err *err)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -159,16 +198,15 @@ int gl_config_load(const char *path, struct gl_options *o, struct gl_err *err)
         }
         *eq = '\0';
         char *key = trim(s), *value = trim(eq + 1);
-        size_t k = 0;
-        while (k < sizeof keys / sizeof keys[0] && strcmp(keys[k].key, key) != 0) k++;
-        if (k == sizeof keys / sizeof keys[0]) {
+        const struct gl_option *o = find(key);
+        if (!o || o->kind == OPT_CONFIG) {
             gl_err_set(err, GL_E_BAD_REQUEST, "%s:%u: unknown key '%s'", path, line, key);
             rc = -1;
         } else if (*value == '\0') {
             gl_err_set(err, GL_E_BAD_REQUEST, "%s:%u: '%s' needs a value", path, line, key);
             rc = -1;
         } else {
-            rc = set(o, k, value, err, path, line);
+            rc = gl_option_set(opts, o, value, err, path, line);
         }
     }
     fclose(f);

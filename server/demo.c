@@ -115,7 +115,7 @@ int gl_demo_fill(struct gl_store *s)
                 p.napprovals = 1;
             }
             wf_post_save(&wf, NULL, &p);
-            wf_history(&wf, &p, "created", NULL, ST_DRAFT);
+            wf_history(&wf, &p, HIST_CREATED, NULL, ST_DRAFT);
             if (i % 4 == 1) {
                 uint32_t seq;
                 struct gl_err err;

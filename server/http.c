@@ -333,7 +333,7 @@ static void on_write(uv_write_t *w, int status)
 
 /* Makes room under MAX_QUEUED_TOTAL for n more bytes of c's, before they are copied: the
  * connections whose output has stood still the longest (the most queued among equals) are
- * closed, but only output that has not moved for STALLED_MS (as in server/conn.c: in a burst
+ * closed, but only output that has not moved for STALLED_MS (as in server/rpc_conn.c: in a burst
  * nobody displaces an equal). Returns false when there is none, or c is the slowest: c then
  * goes without its answer. A closing connection's writes are cancelled, so only open ones
  * count. */

@@ -7,8 +7,6 @@
 
 #include "webctx.h"
 
-void ical_render(struct web *w, const struct postv *posts, const char *public_url);
-
 /* Appends one content line, escaping TEXT when asked and folding every 75 octets without
  * cutting a UTF-8 character. */
 static void line(struct gl_buf *b, const char *name, const char *value, bool text)
@@ -50,7 +48,7 @@ static void utc(int64_t t, char *out, size_t n)
     strftime(out, n, "%Y%m%dT%H%M%SZ", &tm);
 }
 
-void ical_render(struct web *w, const struct postv *posts, const char *public_url)
+void ical_render(struct web *w, const struct gl_postv *posts, const char *public_url)
 {
     struct gl_buf *b = &w->out;
     buf_puts(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Greenlight//Greenlight//EN\r\n"

@@ -21,6 +21,7 @@ static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
             .labels = {[ST_AWAITING] = "pre-scheduled",
                        [ST_CHANGES] = "pre-scheduled",
                        [ST_APPROVED] = "pre-scheduled"},
+            .relabelled_class = "st-pre",
             .fields = CONTENT,
             .month = true,
             .feed = true,

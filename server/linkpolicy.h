@@ -44,6 +44,7 @@ struct gl_link_policy {
     /* The label a visitor reads for a status, NULL: the status's own (web_status_label says
      * them; tests/unit/test_linkpolicy.c checks that it agrees). */
     const char *labels[ST_COUNT];
+    const char *relabelled_class; /* the badge's CSS class of a status labelled otherwise */
     bool listed;       /* restricted to the link's post list, when it has one */
     unsigned unlisted; /* a listed link without a list: these statuses of the profile... */
     unsigned decided;  /* ...and these, of posts a decision through this link is kept on */

@@ -4,7 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "keys.h"
+#include "storekeys.h"
 #include "rpc.h"
 
 static const char *const kind_names[LINK_KIND_COUNT] = {"calendar", "collab", "approval"};
@@ -65,8 +65,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 17);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, 17);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -220,8 +219,7 @@ void gl_session_save(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTE
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 6);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, 6);
     gl_pack_kv_int(&pk, "link", (int64_t)s->link);
     gl_pack_kv_str(&pk, "name", s->name);
     pack_hash(&pk, "token_hash", s->token_hash);
@@ -262,8 +260,7 @@ void gl_seen_save(struct gl_txn *t, uint64_t link, const char *name, const struc
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 7);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, 7);
     gl_pack_kv_int(&pk, "revision", p->revision);
     gl_pack_kv_str(&pk, "caption", p->caption);
     gl_pack_key(&pk, "platforms");

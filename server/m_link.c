@@ -91,7 +91,7 @@ static void staff_wf(struct gl_req *req, struct gl_txn *t, struct gl_actor *a, s
                          .now = req->now};
 }
 
-static void link_event(struct gl_req *req, struct gl_txn *t, const char *type,
+static void link_event(struct gl_req *req, struct gl_txn *t, enum gl_event_type type,
                        const struct gl_link *l, const char *verb)
 {
     struct gl_actor a;
@@ -194,7 +194,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     };
     memcpy(l.token_hash, in->token_hash, GL_HASH_BYTES);
     gl_link_save(t, &l);
-    link_event(req, t, "link.created", &l, "created");
+    link_event(req, t, EV_LINK_CREATED, &l, "created");
     reply_token(req, &l, in);
     return 0;
 }
@@ -257,7 +257,7 @@ int m_link_revoke(struct gl_req *req, struct gl_txn *t)
         l.revoked = true;
         l.revoked_at = req->now;
         gl_link_save(t, &l);
-        link_event(req, t, "link.revoked", &l, "revoked");
+        link_event(req, t, EV_LINK_REVOKED, &l, "revoked");
     }
     gl_link_pack(&req->pk, &l, req->now);
     return 0;
@@ -304,7 +304,7 @@ int m_link_regenerate(struct gl_req *req, struct gl_txn *t)
     }
     l.requested_at = 0;
     gl_link_save(t, &l);
-    link_event(req, t, "link.regenerated", &l, "regenerated");
+    link_event(req, t, EV_LINK_REGENERATED, &l, "regenerated");
     reply_token(req, &l, in);
     return 0;
 }
@@ -326,7 +326,7 @@ int m_link_extend(struct gl_req *req, struct gl_txn *t)
     int64_t base = l.expires_at > req->now ? l.expires_at : req->now;
     l.expires_at = base + days * 86400;
     gl_link_save(t, &l);
-    link_event(req, t, "link.extended", &l, "extended");
+    link_event(req, t, EV_LINK_EXTENDED, &l, "extended");
     gl_link_pack(&req->pk, &l, req->now);
     return 0;
 }

@@ -40,8 +40,7 @@ int m_media_upload(struct gl_req *req, struct gl_txn *t)
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 8);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, 8);
     gl_pack_kv_int(&pk, "id", (int64_t)id);
     gl_pack_kv_str(&pk, "name", name);
     gl_pack_kv_str(&pk, "type", actual);

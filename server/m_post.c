@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "postquery.h"
 #include "workflow.h"
 
 /* Everything a workflow step needs, for a staff member's request. */
@@ -96,8 +97,8 @@ int m_post_create(struct gl_req *req, struct gl_txn *t)
     if (p.scheduled_at != GL_TIME_NONE && check_time(req, p.scheduled_at)) return -1;
     p.id = gl_next_id(t, DB_POSTS);
     wf_post_save(&c.wf, NULL, &p);
-    wf_history(&c.wf, &p, "created", NULL, ST_DRAFT);
-    wf_event(&c.wf, "post.created", &p, 0, "post created");
+    wf_history(&c.wf, &p, HIST_CREATED, NULL, ST_DRAFT);
+    wf_event(&c.wf, EV_POST_CREATED, &p, 0, "post created");
     msgpack_pack_map(&req->pk, 2);
     gl_pack_kv_int(&req->pk, "id", (int64_t)p.id);
     gl_pack_kv_str(&req->pk, "status", gl_status_name(p.status));
@@ -190,7 +191,7 @@ int m_post_delete(struct gl_req *req, struct gl_txn *t)
     struct gl_post p;
     if (load_post(req, &c, &p) || wf_check(&p, WF_DELETE, &req->op.err)) return -1;
     wf_post_remove(&c.wf, &p);
-    wf_event(&c.wf, "post.deleted", &p, 0, "post deleted");
+    wf_event(&c.wf, EV_POST_DELETED, &p, 0, "post deleted");
     msgpack_pack_map(&req->pk, 0);
     return 0;
 }
@@ -207,67 +208,38 @@ int m_post_history(struct gl_req *req, struct gl_txn *t)
     return 0;
 }
 
-/* Appends the posts of one index range to list (a zone array grown as needed). */
-struct post_list {
-    struct gl_post *items;
-    size_t n, cap;
+#define POST_LIST_MAX 5000
+
+struct list_walk {
+    int status; /* -1: any */
+    bool full;
+    msgpack_zone *z;
+    struct gl_postv *out;
 };
 
-static void list_push(struct post_list *l, msgpack_zone *z, const struct gl_post *p)
+static bool list_visit(const struct gl_post *p, int64_t at, void *ctx)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        struct gl_post *items = msgpack_zone_malloc(z, sizeof *items * cap);
-        if (l->n) memcpy(items, l->items, sizeof *items * l->n);
-        l->items = items;
-        l->cap = cap;
+    (void)at;
+    struct list_walk *l = ctx;
+    if (l->status >= 0 && (int)p->status != l->status) return true;
+    if (l->out->n >= POST_LIST_MAX) {
+        l->full = true;
+        return false;
     }
-    l->items[l->n++] = *p;
+    gl_postv_push(l->out, l->z, p);
+    return true;
 }
-
-#define POST_LIST_MAX 5000
 
 /* posts_by_time of one profile in [from, to), filtered by status (-1: any). to ==
  * GL_TIME_NONE includes the unscheduled posts, which sort last. */
 static int list_profile(struct gl_req *req, struct gl_txn *t, uint64_t profile, int64_t from,
-                        int64_t to, int status, struct post_list *out)
+                        int64_t to, int status, struct gl_postv *out)
 {
-    struct gl_key lo, hi;
-    key_post_time(&lo, profile, from, 0);
-    if (to == GL_TIME_NONE)
-        key_post_time(&hi, profile + 1, INT64_MIN, 0);
-    else
-        key_post_time(&hi, profile, to, 0);
-    struct gl_range r;
-    if (gl_range_open(t, DB_POSTS_BY_TIME, &lo, &hi, &r)) return -1;
-    MDB_val key, val;
-    while (gl_range_next(&r, &key, &val)) {
-        uint64_t prof, id;
-        int64_t at;
-        key_post_time_decode(key.mv_data, key.mv_size, &prof, &at, &id);
-        struct gl_key pk;
-        MDB_val pv;
-        struct gl_post p;
-        key_id(&pk, id);
-        if (gl_get(t, DB_POSTS, &pk, &pv) != 0 || gl_post_decode(&pv, req->msg.zone, &p) != 0)
-            continue;
-        if (status >= 0 && (int)p.status != status) continue;
-        if (out->n >= POST_LIST_MAX) {
-            gl_range_close(&r);
-            return REQ_FAIL(req, GL_E_TOO_LARGE, "more than %d posts; narrow from/to",
-                            POST_LIST_MAX);
-        }
-        list_push(out, req->msg.zone, &p);
-    }
-    gl_range_close(&r);
+    struct list_walk l = {.status = status, .z = req->msg.zone, .out = out};
+    if (gl_posts_by_time(t, req->msg.zone, profile, from, to, list_visit, &l)) return -1;
+    if (l.full)
+        return REQ_FAIL(req, GL_E_TOO_LARGE, "more than %d posts; narrow from/to", POST_LIST_MAX);
     return 0;
-}
-
-static int cmp_post_time(const void *a, const void *b)
-{
-    const struct gl_post *x = a, *y = b;
-    if (x->scheduled_at != y->scheduled_at) return x->scheduled_at < y->scheduled_at ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
 }
 
 int m_post_list(struct gl_req *req, struct gl_txn *t)
@@ -285,7 +257,7 @@ int m_post_list(struct gl_req *req, struct gl_txn *t)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "unknown status '%s'", status_name);
     /* With a bound, unscheduled posts are left out; without, they come last. */
     int64_t hi = bounded ? (to < GL_TIME_NONE ? to : GL_TIME_NONE - 1) : GL_TIME_NONE;
-    struct post_list list = {0};
+    struct gl_postv list = {0};
     if (has_profile) {
         struct gl_key k;
         MDB_val v;
@@ -309,7 +281,7 @@ int m_post_list(struct gl_req *req, struct gl_txn *t)
         for (size_t i = 0; i < nids; i++) {
             if (list_profile(req, t, ids[i], from, hi, status, &list)) return -1;
         }
-        if (list.n > 1) qsort(list.items, list.n, sizeof *list.items, cmp_post_time);
+        gl_postv_sort_by_time(&list);
     }
     msgpack_pack_map(&req->pk, 1);
     gl_pack_key(&req->pk, "posts");

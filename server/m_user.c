@@ -107,7 +107,7 @@ int m_user_list(struct gl_req *req, struct gl_txn *t)
     return 0;
 }
 
-/* A new generation ends the user's sessions once committed (conn.c); the reason is told to
+/* A new generation ends the user's sessions once committed (rpc_conn.c); the reason is told to
  * the connections closed. */
 static void end_sessions(struct gl_req *req, struct gl_user *u, const char *reason)
 {
@@ -216,7 +216,7 @@ int m_user_update(struct gl_req *req, struct gl_txn *t)
         if (u.role == ROLE_ADMIN && r != ROLE_ADMIN && !u.disabled &&
             other_active_admins(req, t, name) == 0)
             return REQ_FAIL(req, GL_E_INVALID_STATE, "'%s' is the last active admin", name);
-        /* No session to end: every request reads the role from the store (conn.c). */
+        /* No session to end: every request reads the role from the store (rpc_conn.c). */
         u.role = r;
     }
     gl_user_save(t, &u);

@@ -15,7 +15,7 @@
 #include "backup.h"
 #include "check.h"
 #include "config.h"
-#include "conn.h"
+#include "rpc_conn.h"
 #include "demo.h"
 #include "digest.h"
 #include "log.h"
@@ -27,40 +27,26 @@
 #include "server.h"
 #include "util.h"
 #include "web.h"
+#include "webbuf.h"
 #include "xmalloc.h"
 
 static void usage(FILE *out)
 {
+    struct gl_buf b;
+    buf_init(&b, 4096);
+    gl_options_usage(&b);
     fprintf(out,
             "usage: greenlightd [options]\n"
-            "  --data DIR          data directory (default ./greenlight-data)\n"
-            "  --rpc HOST:PORT     MessagePack-RPC address for the staff client (default 127.0.0.1:7411)\n"
-            "  --http HOST:PORT    HTTP address for external links (default 127.0.0.1:7412)\n"
-            "  --public-url URL    base of the links given out (default http://HTTP-ADDRESS)\n"
-            "  --trusted-proxy ADDR  believe X-Forwarded-For from this proxy address (repeatable)\n"
-            "  --config FILE       configuration file; options given here win\n"
-            "  --log-file FILE     log there instead of stderr (reopened on SIGHUP)\n"
-            "  --publisher CMD     run CMD (sh -c) to publish a post: fields in GREENLIGHT_*\n"
-            "                      variables, caption on stdin, exit 0 for published\n"
-            "  --sendmail CMD      send mail with CMD, sendmail -t style (e.g. 'msmtp -t')\n"
-            "  --mail-digest-seconds N  how often digest mail goes out (default 3600)\n"
-            "  --rpc-idle-seconds N  close a logged-in RPC connection idle that long (default 43200)\n"
-            "  --demo              fill an empty store with demo profiles and posts\n"
-            "  --approval-link-days N  an approval link's default validity (default 30)\n"
-            "  --link-password-min N   shortest link password staff may set (default 8)\n"
-            "  --anon-per-address N    connections not logged in, per address (default 8)\n"
-            "  --anon-max N            connections not logged in, in all (default 256)\n"
-            "  --login-timeout-seconds N  time to log in before being closed (default 10)\n"
-            "  --output-max-mib N      output queued to one connection (default 16)\n"
-            "  --output-total-max-mib N  output queued to all; past it the most stalled goes\n"
-            "                      (default 256)\n"
+            "%.*s"
             "  --help, --version\n"
             "Subcommands (see greenlightd(8)):\n"
             "  greenlightd check --data DIR   verify a store's invariants\n"
             "  greenlightd backup --data DIR FILE   compacted copy of a live store\n"
             "  greenlightd restore --data DIR [--force] FILE   put a backup back (daemon stopped)\n"
             "Port 0 picks a free port; the bound addresses are printed as 'rpc HOST:PORT' and\n"
-            "'http HOST:PORT' on standard output.\n");
+            "'http HOST:PORT' on standard output.\n",
+            (int)b.n, b.p);
+    buf_free(&b);
 }
 
 /* A readable random password: no look-alike characters. */
@@ -165,86 +151,40 @@ static void on_signal(uv_signal_t *h, int signum)
     shutdown_server(srv);
 }
 
-/* The numeric options: getopt's value, the key (its range is the config file's) and the field. */
-static const struct {
-    int val;
-    const char *key;
-    size_t offset;
-} number_options[] = {
-    {'A', "approval-link-days", offsetof(struct gl_options, approval_link_days)},
-    {'W', "link-password-min", offsetof(struct gl_options, link_password_min)},
-    {'G', "mail-digest-seconds", offsetof(struct gl_options, mail_digest_seconds)},
-    {256, "anon-per-address", offsetof(struct gl_options, anon_per_address)},
-    {257, "anon-max", offsetof(struct gl_options, anon_max)},
-    {258, "login-timeout-seconds", offsetof(struct gl_options, login_timeout_seconds)},
-    {259, "output-max-mib", offsetof(struct gl_options, output_max_mib)},
-    {260, "output-total-max-mib", offsetof(struct gl_options, output_total_max_mib)},
-    {261, "rpc-idle-seconds", offsetof(struct gl_options, rpc_idle_seconds)},
-};
+/* getopt's options are the table's (config.h), each with its index past OPT_BASE. */
+#define OPT_BASE 256
+enum { OPT_HELP = 'h', OPT_VERSION = 'V' };
 
 static int parse_args(int argc, char **argv, struct gl_options *o)
 {
-    static const struct option longopts[] = {
-        {"data", required_argument, NULL, 'd'},
-        {"rpc", required_argument, NULL, 'r'},
-        {"http", required_argument, NULL, 'H'},
-        {"public-url", required_argument, NULL, 'u'},
-        {"trusted-proxy", required_argument, NULL, 'T'},
-        {"config", required_argument, NULL, 'c'},
-        {"log-file", required_argument, NULL, 'l'},
-        {"publisher", required_argument, NULL, 'P'},
-        {"sendmail", required_argument, NULL, 'S'},
-        {"demo", no_argument, NULL, 'D'},
-        {"approval-link-days", required_argument, NULL, 'A'},
-        {"link-password-min", required_argument, NULL, 'W'},
-        {"mail-digest-seconds", required_argument, NULL, 'G'},
-        {"anon-per-address", required_argument, NULL, 256},
-        {"anon-max", required_argument, NULL, 257},
-        {"login-timeout-seconds", required_argument, NULL, 258},
-        {"output-max-mib", required_argument, NULL, 259},
-        {"output-total-max-mib", required_argument, NULL, 260},
-        {"rpc-idle-seconds", required_argument, NULL, 261},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
+    struct option longopts[64];
+    size_t n = 0;
+    for (size_t k = 0; k < gl_noptions && n < GL_ARRAY_LEN(longopts) - 3; k++)
+        longopts[n++] = (struct option){gl_options_table[k].key,
+                                        gl_options_table[k].kind == OPT_BOOLEAN ? no_argument
+                                                                                : required_argument,
+                                        NULL, OPT_BASE + (int)k};
+    longopts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+    longopts[n++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
+    longopts[n] = (struct option){NULL, 0, NULL, 0};
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->data_dir = optarg; break;
-        case 'r': o->rpc_addr = optarg; break;
-        case 'H': o->http_addr = optarg; break;
-        case 'u': o->public_url = optarg; break;
-        case 'T':
-            if (o->ntrusted_proxies == GL_ARRAY_LEN(o->trusted_proxies)) {
-                fprintf(stderr, "greenlightd: at most %zu --trusted-proxy\n",
-                        GL_ARRAY_LEN(o->trusted_proxies));
-                return -1;
-            }
-            o->trusted_proxies[o->ntrusted_proxies++] = optarg;
-            break;
-        case 'c': o->config_file = optarg; break;
-        case 'l': o->log_file = optarg; break;
-        case 'P': o->publisher = optarg; break;
-        case 'S': o->sendmail = optarg; break;
-        case 'D': o->demo = true; break;
-        case 'h': usage(stdout); exit(0);
-        case 'V': printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION); exit(0);
-        default: {
-            size_t i = 0;
-            while (i < GL_ARRAY_LEN(number_options) && number_options[i].val != c) i++;
-            if (i == GL_ARRAY_LEN(number_options)) {
-                usage(stderr);
-                return -1;
-            }
-            char why[200];
-            long *field = (long *)((char *)o + number_options[i].offset);
-            if (gl_config_number(number_options[i].key, optarg, field, why, sizeof why) != 0) {
-                fprintf(stderr, "greenlightd: %s\n", why);
-                return -1;
-            }
-            break;
+        if (c == OPT_HELP) {
+            usage(stdout);
+            exit(0);
         }
+        if (c == OPT_VERSION) {
+            printf("greenlightd %s (protocol %d)\n", GL_VERSION, GL_PROTOCOL_VERSION);
+            exit(0);
+        }
+        if (c < OPT_BASE || (size_t)(c - OPT_BASE) >= gl_noptions) {
+            usage(stderr);
+            return -1;
+        }
+        struct gl_err err = {0};
+        if (gl_option_set(o, &gl_options_table[c - OPT_BASE], optarg, &err, NULL, 0) != 0) {
+            fprintf(stderr, "greenlightd: %s\n", err.message);
+            return -1;
         }
     }
     if (optind < argc) {

@@ -6,19 +6,15 @@
 #include "mail.h"
 #include "xmalloc.h"
 
-static bool in_list(const char *type, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(type, *list) == 0) return true;
-    return false;
-}
-
-static const char *const for_approvers[] = {"post.submitted", "post.step_approved",
-                                            "post.reminder", "post.overdue", "post.failed",
-                                            "link.requested", NULL};
-static const char *const for_creator[] = {"post.approved", "post.rejected", "post.rescheduled",
-                                          "post.scheduled", "post.published", "post.failed",
-                                          "post.commented", NULL};
+#define EV_BIT(e) (1u << (e))
+static const unsigned for_approvers = EV_BIT(EV_POST_SUBMITTED) | EV_BIT(EV_POST_STEP_APPROVED) |
+                                      EV_BIT(EV_POST_REMINDER) | EV_BIT(EV_POST_OVERDUE) |
+                                      EV_BIT(EV_POST_FAILED) | EV_BIT(EV_LINK_REQUESTED);
+static const unsigned for_creator = EV_BIT(EV_POST_APPROVED) | EV_BIT(EV_POST_REJECTED) |
+                                    EV_BIT(EV_POST_RESCHEDULED) | EV_BIT(EV_POST_SCHEDULED) |
+                                    EV_BIT(EV_POST_PUBLISHED) | EV_BIT(EV_POST_FAILED) |
+                                    EV_BIT(EV_POST_COMMENTED);
+_Static_assert(EV_COUNT <= 32, "event types fit the masks");
 
 /* The next sequence number of user's notifications. */
 static uint32_t next_seq(struct gl_txn *t, const char *user)
@@ -39,7 +35,7 @@ static uint32_t next_seq(struct gl_txn *t, const char *user)
     return seq;
 }
 
-static void notify_one(struct gl_wf *wf, const struct gl_user *u, const char *type,
+static void notify_one(struct gl_wf *wf, const struct gl_user *u, enum gl_event_type type,
                        const struct gl_post *p, uint64_t link, const char *text)
 {
     uint32_t seq = next_seq(wf->t, u->name);
@@ -47,10 +43,9 @@ static void notify_one(struct gl_wf *wf, const struct gl_user *u, const char *ty
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 10);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, 10);
     gl_pack_kv_int(&pk, "id", seq);
-    gl_pack_kv_str(&pk, "type", type);
+    gl_pack_kv_str(&pk, "type", gl_event_type_name(type));
     gl_pack_kv_id(&pk, "post", p ? p->id : 0);
     gl_pack_kv_id(&pk, "link", link);
     gl_pack_kv_str(&pk, "actor", wf->actor->name);
@@ -67,7 +62,7 @@ static void notify_one(struct gl_wf *wf, const struct gl_user *u, const char *ty
         char *subject = xasprintf("[Greenlight] %s", text);
         char *body = xasprintf("%s\n\nEvent: %s\nWhen: %lld (Unix time, UTC)\n%s%s\n\n"
                                "Open greenlight to act on it.",
-                               text, type, (long long)wf->now, p ? "Post: " : "",
+                               text, gl_event_type_name(type), (long long)wf->now, p ? "Post: " : "",
                                p ? p->caption : "");
         gl_mail_queue(&wf->op->outbox, u->email, subject, body);
         free(subject);
@@ -98,7 +93,7 @@ static void each_user(struct gl_wf *wf,
 }
 
 struct event_ctx {
-    const char *type;
+    enum gl_event_type type;
     const struct gl_post *p;
     uint64_t link;
     const char *text;
@@ -108,16 +103,16 @@ static void maybe_notify(struct gl_wf *wf, const struct gl_user *u, void *data)
 {
     struct event_ctx *e = data;
     if (wf->actor->kind == ACTOR_STAFF && strcmp(u->name, wf->actor->name) == 0) return;
-    bool approver = u->role >= ROLE_MANAGER && in_list(e->type, for_approvers);
+    bool approver = u->role >= ROLE_MANAGER && (for_approvers & EV_BIT(e->type));
     bool creator = e->p && e->p->creator && strcmp(u->name, e->p->creator) == 0 &&
-                   in_list(e->type, for_creator);
+                   (for_creator & EV_BIT(e->type));
     if (approver || creator) notify_one(wf, u, e->type, e->p, e->link, e->text);
 }
 
-void notify_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+void notify_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
                   const char *text)
 {
-    if (!in_list(type, for_approvers) && !in_list(type, for_creator)) return;
+    if (!((for_approvers | for_creator) & EV_BIT(type))) return;
     struct event_ctx e = {type, p, link, text};
     each_user(wf, maybe_notify, &e);
 }
@@ -152,9 +147,9 @@ void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text
                               (unsigned long long)p->id);
         const char *text_z = gl_zone_strdup(wf->zone, msg);
         free(msg);
-        notify_one(wf, &u, "post.mentioned", p, wf->actor->link, text_z);
+        notify_one(wf, &u, EV_POST_MENTIONED, p, wf->actor->link, text_z);
         /* The live event names the user mentioned. */
-        wf_event(wf, "post.mentioned", p, wf->actor->link, text_z);
+        wf_event(wf, EV_POST_MENTIONED, p, wf->actor->link, text_z);
     }
 }
 

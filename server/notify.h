@@ -11,7 +11,7 @@
 
 #include "workflow.h"
 
-void notify_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+void notify_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
                   const char *text);
 /* Rewrites the stored notification v (at key k) with the boolean field flag ("read",
  * "mailed") set to true. */

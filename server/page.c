@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-#include "keys.h"
+#include "events.h"
+#include "storekeys.h"
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"
@@ -200,7 +201,7 @@ static void month_href(struct web *w, int year, int month)
     buf_printf(&w->out, "%s?month=%04d-%02d", w->base, year, month);
 }
 
-void page_month(struct web *w, int year, int month, const struct postv *posts, bool prev,
+void page_month(struct web *w, int year, int month, const struct gl_postv *posts, bool prev,
                 bool next)
 {
     struct gl_buf *b = &w->out;
@@ -342,8 +343,8 @@ static void queue_item(struct web *w, const struct gl_post *p, bool checkbox)
                w->base, (unsigned long long)p->id, (unsigned long long)p->id);
 }
 
-void page_main(struct web *w, int year, int month, const struct postv *month_posts,
-               bool prev, bool next, const struct postv *queue, const char *flash)
+void page_main(struct web *w, int year, int month, const struct gl_postv *month_posts,
+               bool prev, bool next, const struct gl_postv *queue, const char *flash)
 {
     struct gl_buf *b = &w->out;
     if (w->link.kind == LINK_CALENDAR) {
@@ -577,100 +578,81 @@ static void changes(struct web *w, const struct gl_post *p, const struct gl_seen
 
 /* Decisions made through links (history entries by external people), with their notes:
  * visible to the team and to the other collaborators. */
+struct reviews_ctx {
+    struct web *w;
+    bool any;
+};
+
+static bool review(const struct gl_history *h, void *ctx)
+{
+    struct reviews_ctx *c = ctx;
+    struct web *w = c->w;
+    struct gl_buf *b = &w->out;
+    if (!h->actor_kind || strcmp(h->actor_kind, "external") != 0 || !h->type) return true;
+    const char *verb = strcmp(h->type, gl_history_type_name(HIST_APPROVED)) == 0 ? "approved"
+                       : strcmp(h->type, gl_history_type_name(HIST_REJECTED)) == 0
+                           ? "requested changes"
+                       : strcmp(h->type, gl_history_type_name(HIST_RESCHEDULED)) == 0 ? "moved it"
+                                                                                      : NULL;
+    if (!verb) return true;
+    if (!c->any) buf_puts(b, "<section class=\"card\"><h2>Reviews</h2><ul class=\"reviews\">");
+    c->any = true;
+    char when[64];
+    web_fmt_time(w, h->at, when, sizeof when);
+    buf_puts(b, "<li><strong>");
+    if (h->actor) buf_html(b, h->actor);
+    buf_printf(b, "</strong> %s <span class=\"meta\">(revision %lld, %s)</span>", verb,
+               (long long)h->revision, when);
+    if (h->note && *h->note) {
+        buf_puts(b, "<blockquote>");
+        buf_html(b, h->note);
+        buf_puts(b, "</blockquote>");
+    }
+    buf_puts(b, "</li>");
+    return true;
+}
+
 static void reviews(struct web *w, const struct gl_post *p)
 {
-    struct gl_buf *b = &w->out;
-    struct gl_key lo, hi;
-    key_child(&lo, p->id, 0);
-    key_child(&hi, p->id + 1, 0);
-    struct gl_range r;
-    if (gl_range_open(&w->t, DB_HISTORY, &lo, &hi, &r)) return;
-    MDB_val key, val;
-    bool any = false;
-    while (gl_range_next(&r, &key, &val)) {
-        msgpack_object o;
-        size_t off = 0;
-        if (msgpack_unpack(val.mv_data, val.mv_size, &off, &w->zone, &o) !=
-                MSGPACK_UNPACK_SUCCESS ||
-            o.type != MSGPACK_OBJECT_MAP)
-            continue;
-        const msgpack_object *kind = gl_map_get(&o, "actor_kind");
-        const msgpack_object *type = gl_map_get(&o, "type");
-        if (!kind || !gl_obj_streq(kind, "external") || !type) continue;
-        const char *verb = gl_obj_streq(type, "approved")      ? "approved"
-                           : gl_obj_streq(type, "rejected")    ? "requested changes"
-                           : gl_obj_streq(type, "rescheduled") ? "moved it"
-                                                               : NULL;
-        if (!verb) continue;
-        if (!any) buf_puts(b, "<section class=\"card\"><h2>Reviews</h2><ul class=\"reviews\">");
-        any = true;
-        const msgpack_object *actor = gl_map_get(&o, "actor");
-        const msgpack_object *note = gl_map_get(&o, "note");
-        int64_t at = 0, rev = 0;
-        const msgpack_object *ao = gl_map_get(&o, "at"), *ro = gl_map_get(&o, "revision");
-        if (ao) gl_obj_int(ao, &at);
-        if (ro) gl_obj_int(ro, &rev);
-        char when[64];
-        web_fmt_time(w, at, when, sizeof when);
-        buf_puts(b, "<li><strong>");
-        if (actor && actor->type == MSGPACK_OBJECT_STR)
-            buf_html_n(b, actor->via.str.ptr, actor->via.str.size);
-        buf_printf(b, "</strong> %s <span class=\"meta\">(revision %lld, %s)</span>", verb,
-                   (long long)rev, when);
-        if (note && note->type == MSGPACK_OBJECT_STR && note->via.str.size) {
-            buf_puts(b, "<blockquote>");
-            buf_html_n(b, note->via.str.ptr, note->via.str.size);
-            buf_puts(b, "</blockquote>");
-        }
-        buf_puts(b, "</li>");
-    }
-    gl_range_close(&r);
-    if (any) buf_puts(b, "</ul></section>");
+    struct reviews_ctx c = {w, false};
+    if (gl_history_each(&w->t, &w->zone, p->id, review, &c)) return;
+    if (c.any) buf_puts(&w->out, "</ul></section>");
 }
 
 /* Shared comments only: internal ones never leave the team. */
+struct comments_ctx {
+    struct web *w;
+    size_t shown;
+};
+
+static bool comment(const struct gl_comment *cm, void *ctx)
+{
+    struct comments_ctx *c = ctx;
+    struct web *w = c->w;
+    struct gl_buf *b = &w->out;
+    if (!cm->shared) return true;
+    char when[64];
+    web_fmt_time(w, cm->at, when, sizeof when);
+    if (!c->shown) buf_puts(b, "<ul class=\"comments\">");
+    c->shown++;
+    buf_puts(b, "<li><p class=\"by\"><strong>");
+    if (cm->author) buf_html(b, cm->author);
+    buf_puts(b, "</strong>");
+    if (cm->author_kind && strcmp(cm->author_kind, "staff") == 0)
+        buf_puts(b, " <span class=\"team\">team</span>");
+    buf_printf(b, " <span class=\"meta\">%s</span></p><p class=\"text\">", when);
+    if (cm->text) buf_html(b, cm->text);
+    buf_puts(b, "</p></li>");
+    return true;
+}
+
 static void comments(struct web *w, const struct gl_post *p)
 {
     struct gl_buf *b = &w->out;
-    struct gl_key lo, hi;
-    key_child(&lo, p->id, 0);
-    key_child(&hi, p->id + 1, 0);
-    struct gl_range r;
     buf_puts(b, "<section class=\"card\" aria-labelledby=\"cmh\"><h2 id=\"cmh\">Comments</h2>");
-    size_t shown = 0;
-    if (gl_range_open(&w->t, DB_COMMENTS, &lo, &hi, &r) == 0) {
-        MDB_val key, val;
-        while (gl_range_next(&r, &key, &val)) {
-            msgpack_object o;
-            size_t off = 0;
-            if (msgpack_unpack(val.mv_data, val.mv_size, &off, &w->zone, &o) !=
-                    MSGPACK_UNPACK_SUCCESS ||
-                o.type != MSGPACK_OBJECT_MAP)
-                continue;
-            const msgpack_object *sh = gl_map_get(&o, "shared");
-            if (!sh || sh->type != MSGPACK_OBJECT_BOOLEAN || !sh->via.boolean) continue;
-            const msgpack_object *author = gl_map_get(&o, "author");
-            const msgpack_object *kind = gl_map_get(&o, "author_kind");
-            const msgpack_object *text = gl_map_get(&o, "text");
-            const msgpack_object *ao = gl_map_get(&o, "at");
-            int64_t at = 0;
-            if (ao) gl_obj_int(ao, &at);
-            char when[64];
-            web_fmt_time(w, at, when, sizeof when);
-            if (!shown) buf_puts(b, "<ul class=\"comments\">");
-            shown++;
-            buf_puts(b, "<li><p class=\"by\"><strong>");
-            if (author && author->type == MSGPACK_OBJECT_STR)
-                buf_html_n(b, author->via.str.ptr, author->via.str.size);
-            buf_puts(b, "</strong>");
-            if (kind && gl_obj_streq(kind, "staff")) buf_puts(b, " <span class=\"team\">team</span>");
-            buf_printf(b, " <span class=\"meta\">%s</span></p><p class=\"text\">", when);
-            if (text && text->type == MSGPACK_OBJECT_STR)
-                buf_html_n(b, text->via.str.ptr, text->via.str.size);
-            buf_puts(b, "</p></li>");
-        }
-        gl_range_close(&r);
-    }
+    struct comments_ctx c = {w, 0};
+    gl_comments_each(&w->t, &w->zone, p->id, comment, &c);
+    size_t shown = c.shown;
     if (shown)
         buf_puts(b, "</ul>");
     else

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "postquery.h"
 #include "spawn.h"
 #include "util.h"
 #include "workflow.h"
@@ -24,32 +25,18 @@ static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTO
 
 /* Walks the scheduled posts due by until (in time order), calling fn on each; stops when fn
  * returns false. Posts being published have left "scheduled", so none is started twice. */
-static void each_due(struct gl_txn *t, msgpack_zone *z, int64_t until,
-                     bool (*fn)(const struct gl_post *, void *), void *ctx)
+/* Walks the scheduled posts due by until (in time order), calling fn on each; stops when fn
+ * returns false. Posts being published have left "scheduled", so none is started twice. */
+static void each_due(struct gl_txn *t, msgpack_zone *z, int64_t until, gl_post_visit fn,
+                     void *ctx)
 {
-    struct gl_key lo, hi;
-    key_post_status(&lo, ST_SCHEDULED, INT64_MIN, 0);
-    key_post_status(&hi, ST_SCHEDULED, until == INT64_MAX ? INT64_MAX : until + 1, 0);
-    struct gl_range r;
-    if (gl_range_open(t, DB_POSTS_BY_STATUS, &lo, &hi, &r)) return;
-    MDB_val k, v;
-    while (gl_range_next(&r, &k, &v)) {
-        unsigned st;
-        int64_t at;
-        uint64_t id;
-        key_post_status_decode(k.mv_data, k.mv_size, &st, &at, &id);
-        struct gl_key pk;
-        MDB_val pv;
-        struct gl_post p;
-        key_id(&pk, id);
-        if (gl_get(t, DB_POSTS, &pk, &pv) || gl_post_decode(&pv, z, &p)) continue;
-        if (!fn(&p, ctx)) break;
-    }
-    gl_range_close(&r);
+    gl_posts_by_status(t, z, ST_SCHEDULED, INT64_MIN, until == INT64_MAX ? INT64_MAX : until + 1,
+                       fn, ctx);
 }
 
-static bool first_time(const struct gl_post *p, void *ctx)
+static bool first_time(const struct gl_post *p, int64_t at, void *ctx)
 {
+    (void)at;
     *(int64_t *)ctx = p->scheduled_at;
     return false;
 }
@@ -149,8 +136,9 @@ struct due_ctx {
     size_t n, max;
 };
 
-static bool collect(const struct gl_post *p, void *data)
+static bool collect(const struct gl_post *p, int64_t at, void *data)
 {
+    (void)at;
     struct due_ctx *c = data;
     c->ids[c->n++] = p->id;
     return c->n < c->max;
@@ -267,26 +255,28 @@ void gl_publish_rearm(void)
 
 /* Every post still publishing at start had its publisher cut off: whether it went out is
  * unknown, so it fails (interrupted) for a person to check and retry, never published twice. */
+struct interrupted {
+    uint64_t ids[1024];
+    size_t n;
+};
+
+static bool interrupted_visit(const struct gl_post *p, int64_t at, void *ctx)
+{
+    (void)at;
+    struct interrupted *c = ctx;
+    c->ids[c->n++] = p->id;
+    return c->n < GL_ARRAY_LEN(c->ids);
+}
+
 static int interrupted_run(struct gl_op *op, struct gl_txn *t)
 {
     msgpack_zone zone;
     msgpack_zone_init(&zone, 4096);
     struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
-    struct gl_key lo, hi;
-    key_post_status(&lo, ST_PUBLISHING, INT64_MIN, 0);
-    key_post_status(&hi, ST_PUBLISHING + 1, INT64_MIN, 0);
-    uint64_t ids[1024];
-    size_t n = 0;
-    struct gl_range r;
-    if (gl_range_open(t, DB_POSTS_BY_STATUS, &lo, &hi, &r) == 0) {
-        MDB_val k, v;
-        while (n < 1024 && gl_range_next(&r, &k, &v)) {
-            unsigned st;
-            int64_t at;
-            key_post_status_decode(k.mv_data, k.mv_size, &st, &at, &ids[n++]);
-        }
-        gl_range_close(&r);
-    }
+    struct interrupted c = {.n = 0};
+    gl_posts_with_status(t, &zone, ST_PUBLISHING, interrupted_visit, &c);
+    uint64_t *ids = c.ids;
+    size_t n = c.n;
     for (size_t i = 0; i < n; i++) {
         struct gl_post p;
         struct gl_err err = {0};
@@ -321,50 +311,53 @@ struct deadline_scan {
 
 /* Finds posts awaiting approval that are overdue, or due within their profile's reminder lead
  * and not yet reminded. Looks a week ahead at most (the longest lead). */
+struct deadline_walk {
+    struct gl_txn *t;
+    msgpack_zone *z;
+    int64_t now;
+    enum gl_status status;
+    uint64_t prof_id; /* the profile whose lead is known */
+    int64_t lead;
+    struct deadline_scan *out;
+};
+
+static bool deadline_visit(const struct gl_post *p, int64_t at, void *ctx)
+{
+    struct deadline_walk *d = ctx;
+    struct deadline_scan *out = d->out;
+    if (p->overdue) return true;
+    if (at <= d->now) {
+        out->found[out->n++] = (struct deadline){p->id, true};
+        return out->n < PUBLISH_PER_BATCH;
+    }
+    if (p->reminded || d->status != ST_AWAITING) return true;
+    if (p->profile != d->prof_id) {
+        struct gl_key fk;
+        MDB_val fv;
+        struct gl_profile prof;
+        key_id(&fk, p->profile);
+        d->lead = gl_get(d->t, DB_PROFILES, &fk, &fv) == 0 &&
+                          gl_profile_decode(&fv, d->z, &prof) == 0
+                      ? prof.reminder_minutes * 60
+                      : 3600;
+        d->prof_id = p->profile;
+    }
+    if (d->lead > 0 && at - d->lead <= d->now)
+        out->found[out->n++] = (struct deadline){p->id, false};
+    return out->n < PUBLISH_PER_BATCH;
+}
+
 static void scan_deadlines(struct gl_txn *t, msgpack_zone *z, int64_t now,
                            struct deadline_scan *out)
 {
     out->n = 0;
-    const unsigned statuses[] = {ST_AWAITING, ST_CHANGES};
-    uint64_t prof_id = 0;
-    int64_t lead = 3600;
-    for (size_t s = 0; s < 2; s++) {
-        struct gl_key lo, hi;
-        key_post_status(&lo, statuses[s], INT64_MIN, 0);
-        key_post_status(&hi, statuses[s], now + 7 * 86400 + 1, 0);
-        struct gl_range r;
-        if (gl_range_open(t, DB_POSTS_BY_STATUS, &lo, &hi, &r)) return;
-        MDB_val k, v;
-        while (out->n < PUBLISH_PER_BATCH && gl_range_next(&r, &k, &v)) {
-            unsigned st;
-            int64_t at;
-            uint64_t id;
-            key_post_status_decode(k.mv_data, k.mv_size, &st, &at, &id);
-            struct gl_key pk;
-            MDB_val pv;
-            struct gl_post p;
-            key_id(&pk, id);
-            if (gl_get(t, DB_POSTS, &pk, &pv) || gl_post_decode(&pv, z, &p)) continue;
-            if (p.overdue) continue;
-            if (at <= now) {
-                out->found[out->n++] = (struct deadline){id, true};
-                continue;
-            }
-            if (p.reminded || st != ST_AWAITING) continue;
-            if (p.profile != prof_id) {
-                struct gl_key fk;
-                MDB_val fv;
-                struct gl_profile prof;
-                key_id(&fk, p.profile);
-                lead = gl_get(t, DB_PROFILES, &fk, &fv) == 0 &&
-                               gl_profile_decode(&fv, z, &prof) == 0
-                           ? prof.reminder_minutes * 60
-                           : 3600;
-                prof_id = p.profile;
-            }
-            if (lead > 0 && at - lead <= now) out->found[out->n++] = (struct deadline){id, false};
-        }
-        gl_range_close(&r);
+    const enum gl_status statuses[] = {ST_AWAITING, ST_CHANGES};
+    struct deadline_walk d = {.t = t, .z = z, .now = now, .lead = 3600, .out = out};
+    for (size_t s = 0; s < 2 && out->n < PUBLISH_PER_BATCH; s++) {
+        d.status = statuses[s];
+        if (gl_posts_by_status(t, z, statuses[s], INT64_MIN, now + 7 * 86400 + 1, deadline_visit,
+                               &d))
+            return;
     }
 }
 

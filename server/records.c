@@ -3,18 +3,34 @@
 
 #include <string.h>
 
-#include "keys.h"
+#include "storekeys.h"
 #include "mpscan.h"
 #include "rpc.h"
 #include "store.h"
 
-#define STATUS_NAME(id, name) [id] = name,
+#define STATUS_NAME(id, name, label, cls) [id] = name,
+#define STATUS_LABEL(id, name, label, cls) [id] = label,
+#define STATUS_CLASS(id, name, label, cls) [id] = cls,
 static const char *const status_names[ST_COUNT] = {GL_STATUSES(STATUS_NAME)};
+static const char *const status_labels[ST_COUNT] = {GL_STATUSES(STATUS_LABEL)};
+static const char *const status_classes[ST_COUNT] = {GL_STATUSES(STATUS_CLASS)};
 #undef STATUS_NAME
+#undef STATUS_LABEL
+#undef STATUS_CLASS
 
 const char *gl_status_name(enum gl_status s)
 {
     return (unsigned)s < ST_COUNT ? status_names[s] : "unknown";
+}
+
+const char *gl_status_label(enum gl_status s)
+{
+    return (unsigned)s < ST_COUNT ? status_labels[s] : status_labels[ST_DRAFT];
+}
+
+const char *gl_status_class(enum gl_status s)
+{
+    return (unsigned)s < ST_COUNT ? status_classes[s] : status_classes[ST_FAILED];
 }
 
 int gl_status_parse(const char *name)
@@ -134,6 +150,12 @@ int64_t *gl_field_intlist(const msgpack_object *m, const char *key, msgpack_zone
 }
 
 /* Unpacks v into the zone; the object's strings may still point into v, so callers copy. */
+void gl_record_begin(msgpack_packer *pk, uint32_t fields)
+{
+    msgpack_pack_map(pk, fields);
+    gl_pack_kv_int(pk, "v", GL_SCHEMA_VERSION);
+}
+
 int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
 {
     /* A damaged record must not make msgpack-c allocate for counts its bytes cannot hold
@@ -172,8 +194,7 @@ static void pack_time(msgpack_packer *pk, const char *key, int64_t t)
 
 void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields)
 {
-    msgpack_pack_map(pk, 6 + extra_fields);
-    gl_pack_kv_int(pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(pk, 6 + extra_fields);
     gl_pack_kv_int(pk, "revision", p->revision);
     gl_pack_kv_str(pk, "caption", p->caption);
     gl_pack_key(pk, "platforms");
@@ -189,8 +210,7 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 9);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, 9);
     gl_pack_kv_str(&pk, "name", u->name);
     gl_pack_kv_str(&pk, "role", gl_role_name(u->role));
     gl_pack_kv_str(&pk, "email", u->email);
@@ -280,8 +300,7 @@ void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, PROFILE_FIELDS + 1);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, PROFILE_FIELDS + 1);
     profile_fields(&pk, p);
 }
 
@@ -367,8 +386,7 @@ void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, POST_FIELDS + 3);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
+    gl_record_begin(&pk, POST_FIELDS + 3);
     gl_pack_kv_bool(&pk, "rev_open", p->rev_open);
     gl_pack_kv_bool(&pk, "reminded", p->reminded);
     post_fields(&pk, p);
@@ -421,4 +439,132 @@ int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out)
     if (!out->caption) out->caption = "";
     if (!out->creator) out->creator = "";
     return out->id && out->profile ? 0 : -1;
+}
+
+/* ---- history and comments ---- */
+
+void gl_history_encode(const struct gl_history *h, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 14);
+    gl_pack_kv_int(&pk, "seq", h->seq);
+    gl_pack_kv_str(&pk, "type", h->type);
+    gl_pack_kv_int(&pk, "at", h->at);
+    gl_pack_kv_str(&pk, "actor", h->actor);
+    gl_pack_kv_str(&pk, "actor_kind", h->actor_kind);
+    gl_pack_kv_id(&pk, "link", h->link);
+    gl_pack_kv_str(&pk, "address", h->address);
+    gl_pack_kv_str(&pk, "note", h->note);
+    gl_pack_kv_int(&pk, "revision", h->revision);
+    gl_pack_key(&pk, "step");
+    if (h->step)
+        msgpack_pack_uint32(&pk, h->step);
+    else
+        msgpack_pack_nil(&pk);
+    gl_pack_kv_str(&pk, "from", h->from);
+    gl_pack_kv_str(&pk, "to", h->to);
+    pack_time(&pk, "scheduled_at", h->scheduled_at);
+}
+
+int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out)
+{
+    msgpack_object m;
+    if (gl_record_unpack(v, z, &m)) return -1;
+    *out = (struct gl_history){
+        .seq = (uint32_t)gl_field_int(&m, "seq", 0),
+        .type = gl_field_str(&m, "type", z),
+        .at = gl_field_int(&m, "at", 0),
+        .actor = gl_field_str(&m, "actor", z),
+        .actor_kind = gl_field_str(&m, "actor_kind", z),
+        .link = (uint64_t)gl_field_int(&m, "link", 0),
+        .address = gl_field_str(&m, "address", z),
+        .note = gl_field_str(&m, "note", z),
+        .revision = (uint32_t)gl_field_int(&m, "revision", 0),
+        .step = (uint32_t)gl_field_int(&m, "step", 0),
+        .from = gl_field_str(&m, "from", z),
+        .to = gl_field_str(&m, "to", z),
+        .scheduled_at = gl_field_int(&m, "scheduled_at", GL_TIME_NONE),
+    };
+    return 0;
+}
+
+void gl_comment_encode(const struct gl_comment *c, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 8);
+    gl_pack_kv_int(&pk, "id", c->id);
+    gl_pack_kv_str(&pk, "author", c->author);
+    gl_pack_kv_str(&pk, "author_kind", c->author_kind);
+    gl_pack_kv_id(&pk, "link", c->link);
+    gl_pack_kv_str(&pk, "text", c->text);
+    gl_pack_kv_bool(&pk, "shared", c->shared);
+    gl_pack_kv_int(&pk, "at", c->at);
+}
+
+int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out)
+{
+    msgpack_object m;
+    if (gl_record_unpack(v, z, &m)) return -1;
+    *out = (struct gl_comment){
+        .id = (uint32_t)gl_field_int(&m, "id", 0),
+        .author = gl_field_str(&m, "author", z),
+        .author_kind = gl_field_str(&m, "author_kind", z),
+        .link = (uint64_t)gl_field_int(&m, "link", 0),
+        .text = gl_field_str(&m, "text", z),
+        .shared = gl_field_bool(&m, "shared"),
+        .at = gl_field_int(&m, "at", 0),
+    };
+    return 0;
+}
+
+/* The children of post in db (keyed (post, seq)), each decoded by one of the two. */
+static int each_child(struct gl_txn *t, msgpack_zone *z, enum gl_db db, uint64_t post,
+                      bool (*visit)(const MDB_val *v, msgpack_zone *z, void *fn, void *ctx),
+                      void *fn, void *ctx)
+{
+    struct gl_key lo, hi;
+    key_child(&lo, post, 0);
+    key_child(&hi, post + 1, 0);
+    struct gl_range r;
+    if (gl_range_open(t, db, &lo, &hi, &r)) return -1;
+    MDB_val key, val;
+    while (gl_range_next(&r, &key, &val))
+        if (!visit(&val, z, fn, ctx)) break;
+    gl_range_close(&r);
+    return 0;
+}
+
+struct history_fn {
+    bool (*fn)(const struct gl_history *h, void *ctx);
+};
+struct comment_fn {
+    bool (*fn)(const struct gl_comment *c, void *ctx);
+};
+
+static bool visit_history(const MDB_val *v, msgpack_zone *z, void *fn, void *ctx)
+{
+    struct gl_history h;
+    return gl_history_decode(v, z, &h) != 0 || ((struct history_fn *)fn)->fn(&h, ctx);
+}
+
+static bool visit_comment(const MDB_val *v, msgpack_zone *z, void *fn, void *ctx)
+{
+    struct gl_comment c;
+    return gl_comment_decode(v, z, &c) != 0 || ((struct comment_fn *)fn)->fn(&c, ctx);
+}
+
+int gl_history_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
+                    bool (*fn)(const struct gl_history *h, void *ctx), void *ctx)
+{
+    struct history_fn f = {fn};
+    return each_child(t, z, DB_HISTORY, post, visit_history, &f, ctx);
+}
+
+int gl_comments_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
+                     bool (*fn)(const struct gl_comment *c, void *ctx), void *ctx)
+{
+    struct comment_fn f = {fn};
+    return each_child(t, z, DB_COMMENTS, post, visit_comment, &f, ctx);
 }

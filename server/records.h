@@ -9,22 +9,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The statuses of a post: X(enum name, wire name). The enum values are stored (the first byte
- * of a posts_by_status key), so a new status is appended, never inserted. */
+/* The statuses of a post, in one list: X(enum, wire name, the label the link pages show (a link
+ * kind may say another, linkpolicy.c), the CSS class of its badge). The enum values are stored
+ * (the first byte of a posts_by_status key), so a new status is appended, never inserted.
+ * Drafts are never shown on a link; their class is failed's. tui/model.c still has its own
+ * table of the statuses in words. */
 #define GL_STATUSES(X)                                                                             \
-    X(ST_DRAFT, "draft")                                                                           \
-    X(ST_AWAITING, "awaiting_approval")                                                            \
-    X(ST_CHANGES, "changes_requested")                                                             \
-    X(ST_APPROVED, "approved")                                                                     \
-    X(ST_SCHEDULED, "scheduled")                                                                   \
-    X(ST_PUBLISHED, "published")                                                                   \
-    X(ST_FAILED, "failed")                                                                         \
-    X(ST_PUBLISHING, "publishing") /* the publisher command is running */
+    X(ST_DRAFT, "draft", "draft", "st-fail")                                                       \
+    X(ST_AWAITING, "awaiting_approval", "awaiting approval", "st-await")                           \
+    X(ST_CHANGES, "changes_requested", "changes requested", "st-changes")                          \
+    X(ST_APPROVED, "approved", "approved", "st-appr")                                              \
+    X(ST_SCHEDULED, "scheduled", "scheduled", "st-sched")                                          \
+    X(ST_PUBLISHED, "published", "published", "st-pub")                                            \
+    X(ST_FAILED, "failed", "failed", "st-fail")                                                    \
+    /* the publisher command is running: on its way out, coloured as scheduled */                  \
+    X(ST_PUBLISHING, "publishing", "publishing", "st-sched")
 
-#define GL_STATUS_ENUM(id, name) id,
+#define GL_STATUS_ENUM(id, name, label, cls) id,
 enum gl_status { GL_STATUSES(GL_STATUS_ENUM) ST_COUNT };
 #undef GL_STATUS_ENUM
 const char *gl_status_name(enum gl_status s);
+/* The status in words ("awaiting approval") and the CSS class of its badge. */
+const char *gl_status_label(enum gl_status s);
+const char *gl_status_class(enum gl_status s);
 /* Returns -1 for an unknown name. */
 int gl_status_parse(const char *name);
 
@@ -56,7 +63,7 @@ struct gl_user {
     int64_t created_at;
     bool disabled; /* may not log in (kept: history names them) */
     /* Bumped when the password changes or the user is disabled: a connection logged in under
-     * an older generation is ended (conn.c checks it at each request). */
+     * an older generation is ended (rpc_conn.c checks it at each request). */
     uint32_t session_gen;
 };
 
@@ -124,7 +131,37 @@ struct gl_post {
     bool reminded; /* approvers were reminded that it is due soon */
 };
 
+/* A history entry of a post (DB_HISTORY, keyed (post, seq)). Strings may be NULL. */
+struct gl_history {
+    uint32_t seq;
+    const char *type; /* a name of GL_HISTORY_TYPES (protocol/events.h) */
+    int64_t at;
+    const char *actor;
+    const char *actor_kind; /* staff, external, system */
+    uint64_t link;          /* 0: not through a link */
+    const char *address;    /* an external actor's address */
+    const char *note;
+    uint32_t revision;
+    uint32_t step;        /* the approval step decided; 0: none */
+    const char *from;     /* the status before */
+    const char *to;       /* the status after */
+    int64_t scheduled_at; /* GL_TIME_NONE: none */
+};
+
+/* A comment on a post (DB_COMMENTS, keyed (post, id)). */
+struct gl_comment {
+    uint32_t id;
+    const char *author;
+    const char *author_kind; /* staff, external */
+    uint64_t link;
+    const char *text;
+    bool shared; /* seen through links too; else internal to the team */
+    int64_t at;
+};
+
 /* Encoders append one record to sb. */
+void gl_history_encode(const struct gl_history *h, msgpack_sbuffer *sb);
+void gl_comment_encode(const struct gl_comment *c, msgpack_sbuffer *sb);
 void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb);
 void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb);
 void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb);
@@ -132,6 +169,16 @@ void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb);
 int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out);
 int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out);
 int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out);
+int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out);
+int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out);
+
+struct gl_txn;
+/* The history entries (comments) of post, oldest first, decoded into z; damaged ones are
+ * skipped. fn returns false to stop. -1 when the store could not be read (t->rc). */
+int gl_history_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
+                    bool (*fn)(const struct gl_history *h, void *ctx), void *ctx);
+int gl_comments_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
+                     bool (*fn)(const struct gl_comment *c, void *ctx), void *ctx);
 
 /* The user record named name, read in t (decoded into z): 0, or -1 when there is none. */
 struct gl_txn;
@@ -153,11 +200,13 @@ const char *gl_zone_strdup(msgpack_zone *z, const char *s);
 const char *gl_field_str(const msgpack_object *m, const char *key, msgpack_zone *z);
 int64_t gl_field_int(const msgpack_object *m, const char *key, int64_t dflt);
 bool gl_field_bool(const msgpack_object *m, const char *key);
-const char **gl_field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z,
-                              size_t *n);
+const char **gl_field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n);
 int64_t *gl_field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n);
 /* Unpacks a stored record into z; 0 when it is a map, else -1. */
 int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out);
+/* Starts a stored record: a map of fields entries, the first the schema version ("v"). Every
+ * record the store holds begins here, so the header is written in one place. */
+void gl_record_begin(msgpack_packer *pk, uint32_t fields);
 
 /* A post's content (revision, caption, platforms, media, scheduled_at) as a stored map with
  * extra_fields more pairs for the caller to pack: revisions and what a visitor saw. */

@@ -28,7 +28,7 @@ struct gl_options {
     long link_password_min;  /* shortest password staff may set on a link */
     long mail_digest_seconds; /* how often digests go out (0: the default, an hour) */
     long rpc_idle_seconds;    /* a logged-in RPC connection idle this long is closed (0: 12 h) */
-    /* Connection limits (0: the built-in default; server/conn.c, docs/hardening.md). */
+    /* Connection limits (0: the built-in default; server/rpc_conn.c, docs/hardening.md). */
     long anon_per_address;      /* connections not logged in, per peer address */
     long anon_max;              /* connections not logged in, in all */
     long login_timeout_seconds; /* a connection that has not logged in by then is closed */

@@ -11,18 +11,16 @@
 
 #include "auth.h"
 #include "http.h"
-#include "keys.h"
+#include "storekeys.h"
 #include "linkpolicy.h"
+#include "postquery.h"
 #include "log.h"
 #include "tz.h"
 #include "util.h"
 #include "webctx.h"
+#include "webstatic.h"
 #include "workflow.h"
 #include "xmalloc.h"
-
-extern const char gl_web_css[];
-extern const size_t gl_web_css_len;
-void ical_render(struct web *w, const struct postv *posts, const char *public_url);
 
 #define SESSION_TTL (7 * 86400)
 #define MAX_PW_FAILS_PER_ADDR 10
@@ -50,18 +48,6 @@ static struct {
 } web;
 
 /* ---- small helpers ---- */
-
-void postv_push(struct postv *v, msgpack_zone *z, const struct gl_post *p)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 32;
-        struct gl_post *items = msgpack_zone_malloc(z, sizeof *items * cap);
-        if (v->n) memcpy(items, v->items, sizeof *items * v->n);
-        v->items = items;
-        v->cap = cap;
-    }
-    v->items[v->n++] = *p;
-}
 
 const char *gl_web_public_url(void)
 {
@@ -96,38 +82,17 @@ bool web_may_comment(const struct web *w)
 
 const char *web_status_label(const struct web *w, enum gl_status s)
 {
-    if (w->link.kind == LINK_CALENDAR) {
-        if (s == ST_SCHEDULED) return "scheduled";
-        if (s == ST_PUBLISHING) return "publishing";
-        if (s == ST_PUBLISHED) return "published";
-        return "pre-scheduled";
-    }
-    switch (s) {
-    case ST_AWAITING: return "awaiting approval";
-    case ST_CHANGES: return "changes requested";
-    case ST_APPROVED: return "approved";
-    case ST_SCHEDULED: return "scheduled";
-    case ST_PUBLISHING: return "publishing";
-    case ST_PUBLISHED: return "published";
-    case ST_FAILED: return "failed";
-    default: return "draft";
-    }
+    const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
+    if ((unsigned)s < ST_COUNT && pol->labels[s]) return pol->labels[s];
+    return gl_status_label(s);
 }
 
 const char *web_status_class(const struct web *w, enum gl_status s)
 {
-    if (w->link.kind == LINK_CALENDAR && s != ST_SCHEDULED && s != ST_PUBLISHING &&
-        s != ST_PUBLISHED)
-        return "st-pre";
-    switch (s) {
-    case ST_AWAITING: return "st-await";
-    case ST_CHANGES: return "st-changes";
-    case ST_APPROVED: return "st-appr";
-    case ST_SCHEDULED:
-    case ST_PUBLISHING: return "st-sched"; /* on its way out: as scheduled, labelled apart */
-    case ST_PUBLISHED: return "st-pub";
-    default: return "st-fail";
-    }
+    const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
+    if ((unsigned)s < ST_COUNT && pol->labels[s] && pol->relabelled_class)
+        return pol->relabelled_class;
+    return gl_status_class(s);
 }
 
 /* A post this link no longer reaches because it moved on since it was shown (decided,
@@ -568,7 +533,7 @@ static int action_run(struct gl_op *op, struct gl_txn *t)
         char text[200];
         snprintf(text, sizeof text, "%s asked for a new %s link (link %llu expired)", who,
                  gl_link_kind_name(l.kind), (unsigned long long)l.id);
-        wf_event(&wf, "link.requested", NULL, l.id, gl_zone_strdup(&ww->zone, text));
+        wf_event(&wf, EV_LINK_REQUESTED, NULL, l.id, gl_zone_strdup(&ww->zone, text));
         return 0;
     }
     if (check_link(ww, t, &l, false)) return -1;
@@ -829,69 +794,50 @@ static void cache_store(const struct web *w)
 
 static bool load_post(struct web *w, uint64_t id, struct gl_post *p)
 {
-    struct gl_key k;
-    MDB_val v;
-    key_id(&k, id);
-    return gl_get(&w->t, DB_POSTS, &k, &v) == 0 && gl_post_decode(&v, &w->zone, p) == 0;
+    return gl_post_get(&w->t, &w->zone, id, p) == 0;
 }
 
-static void collect_range(struct web *w, int64_t from, int64_t to, struct postv *out)
+/* Keeps the posts this link shows, up to POSTS_MAX (checked before each is read). */
+struct collect {
+    struct web *w;
+    struct gl_postv *out;
+};
+
+static bool collect_visible(const struct gl_post *p, int64_t at, void *ctx)
 {
-    struct gl_key lo, hi;
-    key_post_time(&lo, w->link.profile, from, 0);
-    key_post_time(&hi, w->link.profile, to, 0);
-    struct gl_range r;
-    if (gl_range_open(&w->t, DB_POSTS_BY_TIME, &lo, &hi, &r)) return;
-    MDB_val key, val;
-    while (out->n < POSTS_MAX && gl_range_next(&r, &key, &val)) {
-        uint64_t prof, id;
-        int64_t at;
-        key_post_time_decode(key.mv_data, key.mv_size, &prof, &at, &id);
-        struct gl_post p;
-        if (load_post(w, id, &p) && web_post_visible(w, &p)) postv_push(out, &w->zone, &p);
-    }
-    gl_range_close(&r);
+    (void)at;
+    struct collect *c = ctx;
+    if (web_post_visible(c->w, p)) gl_postv_push(c->out, &c->w->zone, p);
+    return c->out->n < POSTS_MAX;
 }
 
-static int cmp_time(const void *a, const void *b)
+static void collect_range(struct web *w, int64_t from, int64_t to, struct gl_postv *out)
 {
-    const struct gl_post *x = a, *y = b;
-    if (x->scheduled_at != y->scheduled_at) return x->scheduled_at < y->scheduled_at ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
+    if (out->n >= POSTS_MAX) return;
+    struct collect c = {w, out};
+    gl_posts_by_time(&w->t, &w->zone, w->link.profile, from, to, collect_visible, &c);
 }
 
 /* The posts beside the calendar (collab) or to decide on (approval). */
-static void collect_queue(struct web *w, struct postv *out)
+static void collect_queue(struct web *w, struct gl_postv *out)
 {
     const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
     if (pol->listed && w->link.nposts) {
         for (size_t i = 0; i < w->link.nposts; i++) {
             struct gl_post p;
             if (load_post(w, (uint64_t)w->link.posts[i], &p) && web_post_visible(w, &p))
-                postv_push(out, &w->zone, &p);
+                gl_postv_push(out, &w->zone, &p);
         }
-        if (out->n) qsort(out->items, out->n, sizeof *out->items, cmp_time);
+        gl_postv_sort_by_time(out);
         return;
     }
+    struct collect c = {w, out};
     for (int s = 0; s < ST_COUNT; s++) {
         if (!(pol->queue & GL_ST_BIT(s))) continue;
-        struct gl_key lo, hi;
-        key_post_status(&lo, (unsigned)s, INT64_MIN, 0);
-        key_post_status(&hi, (unsigned)s + 1, INT64_MIN, 0);
-        struct gl_range r;
-        if (gl_range_open(&w->t, DB_POSTS_BY_STATUS, &lo, &hi, &r)) return;
-        MDB_val key, val;
-        while (out->n < POSTS_MAX && gl_range_next(&r, &key, &val)) {
-            unsigned st;
-            int64_t at;
-            uint64_t id;
-            key_post_status_decode(key.mv_data, key.mv_size, &st, &at, &id);
-            struct gl_post p;
-            if (load_post(w, id, &p) && web_post_visible(w, &p)) postv_push(out, &w->zone, &p);
-        }
-        gl_range_close(&r);
+        if (out->n >= POSTS_MAX) continue; /* full: nothing more is read */
+        if (gl_posts_with_status(&w->t, &w->zone, (enum gl_status)s, collect_visible, &c)) return;
     }
-    if (out->n) qsort(out->items, out->n, sizeof *out->items, cmp_time);
+    gl_postv_sort_by_time(out);
 }
 
 /* ---- pages ---- */
@@ -957,7 +903,7 @@ static void serve_main(struct web *w, struct gl_form *q)
     /* A link that asks no name and has no password (the calendar) shows the same page to
      * everyone: serve it from the cache while nothing it shows has changed. */
     bool cacheable = !pol->asks_name && !w->link.pwhash && !flash;
-    struct postv month_posts = {0}, queue = {0};
+    struct gl_postv month_posts = {0}, queue = {0};
     if (pol->month) {
         int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
         collect_range(w, gl_tz_to_utc(w->prof.timezone, y, m, 1, 0, 0),
@@ -1171,7 +1117,7 @@ static void check_password(struct web *w, const char *password, const char *name
 
 static void serve_ics(struct web *w)
 {
-    struct postv posts = {0};
+    struct gl_postv posts = {0};
     int64_t from = INT64_MIN, to = GL_TIME_NONE;
     int around = gl_link_policy(w->link.kind)->months_around;
     if (around) {

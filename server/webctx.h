@@ -9,6 +9,7 @@
 #include "http.h"
 #include "linkpolicy.h"
 #include "links.h"
+#include "postquery.h"
 #include "records.h"
 #include "store.h"
 #include "webbuf.h"
@@ -33,12 +34,6 @@ struct web {
     struct gl_buf hdrs;
 };
 
-/* A list of posts decoded into the request's zone. */
-struct postv {
-    struct gl_post *items;
-    size_t n, cap;
-};
-void postv_push(struct postv *v, msgpack_zone *z, const struct gl_post *p);
 
 /* What the visitor may see and do (the link policy table, linkpolicy.h). */
 bool web_post_visible(const struct web *w, const struct gl_post *p);
@@ -50,6 +45,8 @@ bool web_may_comment(const struct web *w);
 const char *web_status_label(const struct web *w, enum gl_status s);
 const char *web_status_class(const struct web *w, enum gl_status s);
 
+/* The iCalendar feed (ical.c) of the posts given, appended to w->out. */
+void ical_render(struct web *w, const struct gl_postv *posts, const char *public_url);
 /* Pages (page.c): each appends a whole document to w->out. */
 void page_begin(struct web *w, const char *title);
 void page_end(struct web *w);
@@ -58,11 +55,11 @@ void page_message(struct web *w, const char *title, const char *text, const char
 void page_signin(struct web *w, const char *error);
 void page_expired(struct web *w, bool requested);
 /* The month calendar (year, month in the profile's zone) with posts of that month. */
-void page_month(struct web *w, int year, int month, const struct postv *posts, bool prev,
+void page_month(struct web *w, int year, int month, const struct gl_postv *posts, bool prev,
                 bool next);
 /* The main page of a link. */
-void page_main(struct web *w, int year, int month, const struct postv *month_posts,
-               bool prev, bool next, const struct postv *queue, const char *flash);
+void page_main(struct web *w, int year, int month, const struct gl_postv *month_posts,
+               bool prev, bool next, const struct gl_postv *queue, const char *flash);
 /* The detail of a post; seen is what this visitor saw before (NULL when nothing or the same). */
 struct gl_seen;
 void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *seen,

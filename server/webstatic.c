@@ -1,6 +1,6 @@
 /* The stylesheet of the link pages, generated from server/static/style.css by
  * server/static/embed.py: edit the CSS and run that script. */
-#include <stddef.h>
+#include "webstatic.h"
 
 const char gl_web_css[] = {
     0x2f, 0x2a, 0x20, 0x47, 0x72, 0x65, 0x65, 0x6e, 0x6c, 0x69, 0x67, 0x68, 0x74, 0x20, 0x6c, 0x69,

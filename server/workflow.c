@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "notify.h"
+#include "postquery.h"
 #include "rpc.h"
 #include "xmalloc.h"
 
@@ -18,10 +19,7 @@ static const char *actor_kind_name(enum gl_actor_kind k)
 
 int wf_post_load(struct gl_wf *wf, uint64_t id, struct gl_post *out, struct gl_err *err)
 {
-    struct gl_key k;
-    MDB_val v;
-    key_id(&k, id);
-    if (gl_get(wf->t, DB_POSTS, &k, &v) != 0 || gl_post_decode(&v, wf->zone, out) != 0) {
+    if (gl_post_get(wf->t, wf->zone, id, out) != 0) {
         gl_err_set(err, GL_E_NOT_FOUND, "no post %llu", (unsigned long long)id);
         return -1;
     }
@@ -103,52 +101,44 @@ void wf_post_remove(struct gl_wf *wf, const struct gl_post *p)
     remove_children(wf, DB_REVISIONS, p->id);
 }
 
-void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, const char *note,
+void wf_history(struct gl_wf *wf, const struct gl_post *p, enum gl_history_type type,
+                const char *note,
                 enum gl_status from)
 {
     uint32_t seq = gl_next_seq(wf->t, DB_HISTORY, p->id);
+    const struct gl_actor *a = wf->actor;
+    struct gl_history h = {
+        .seq = seq,
+        .type = gl_history_type_name(type),
+        .at = wf->now,
+        .actor = a->name,
+        .actor_kind = actor_kind_name(a->kind),
+        .link = a->link,
+        .address = a->address,
+        .note = note,
+        .revision = p->revision,
+        .step = wf->step,
+        .from = gl_status_name(from),
+        .to = gl_status_name(p->status),
+        .scheduled_at = p->scheduled_at,
+    };
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    const struct gl_actor *a = wf->actor;
-    msgpack_pack_map(&pk, 14);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
-    gl_pack_kv_int(&pk, "seq", seq);
-    gl_pack_kv_str(&pk, "type", type);
-    gl_pack_kv_int(&pk, "at", wf->now);
-    gl_pack_kv_str(&pk, "actor", a->name);
-    gl_pack_kv_str(&pk, "actor_kind", actor_kind_name(a->kind));
-    gl_pack_kv_id(&pk, "link", a->link);
-    gl_pack_kv_str(&pk, "address", a->address);
-    gl_pack_kv_str(&pk, "note", note);
-    gl_pack_kv_int(&pk, "revision", p->revision);
-    gl_pack_key(&pk, "step");
-    if (wf->step)
-        msgpack_pack_uint32(&pk, wf->step);
-    else
-        msgpack_pack_nil(&pk);
-    gl_pack_kv_str(&pk, "from", gl_status_name(from));
-    gl_pack_kv_str(&pk, "to", gl_status_name(p->status));
-    gl_pack_key(&pk, "scheduled_at");
-    if (p->scheduled_at == GL_TIME_NONE)
-        msgpack_pack_nil(&pk);
-    else
-        msgpack_pack_int64(&pk, p->scheduled_at);
+    gl_history_encode(&h, &sb);
     struct gl_key k;
     key_child(&k, p->id, seq);
     gl_put(wf->t, DB_HISTORY, &k, sb.data, sb.size);
     msgpack_sbuffer_destroy(&sb);
 }
 
-void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+void wf_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
               const char *text)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, &wf->op->events, msgpack_sbuffer_write);
     gl_rpc_pack_notify(&pk, "event");
     msgpack_pack_map(&pk, 8);
-    gl_pack_kv_str(&pk, "type", type);
+    gl_pack_kv_str(&pk, "type", gl_event_type_name(type));
     gl_pack_kv_id(&pk, "post", p ? p->id : 0);
     gl_pack_kv_id(&pk, "profile", p ? p->profile : 0);
     gl_pack_kv_id(&pk, "link", link);
@@ -244,7 +234,8 @@ static void record_decision(struct gl_wf *wf, struct gl_post *p, uint32_t step, 
 }
 
 static void transition(struct gl_wf *wf, const struct gl_post *old, struct gl_post *p,
-                       const char *history, const char *event, const char *verb,
+                       enum gl_history_type history, enum gl_event_type event,
+                       const char *verb,
                        const char *note)
 {
     p->updated_at = wf->now;
@@ -332,7 +323,7 @@ int wf_submit(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     p->overdue = p->reminded = false;
     /* A profile without approval steps approves on submission. */
     p->status = prof.nsteps == 0 ? approved_status(wf, &prof, p) : ST_AWAITING;
-    transition(wf, &old, p, "submitted", "post.submitted", "submitted", NULL);
+    transition(wf, &old, p, HIST_SUBMITTED, EV_POST_SUBMITTED, "submitted", NULL);
     return 0;
 }
 
@@ -354,11 +345,11 @@ int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_
     wf->step = step;
     if (pending_step(&prof, p) == 0) {
         p->status = approved_status(wf, &prof, p);
-        transition(wf, &old, p, "approved", "post.approved", "approved", note);
+        transition(wf, &old, p, HIST_APPROVED, EV_POST_APPROVED, "approved", note);
     } else {
         char verb[96];
         snprintf(verb, sizeof verb, "approved step %u (%s) of", step, st->name);
-        transition(wf, &old, p, "approved", "post.step_approved",
+        transition(wf, &old, p, HIST_APPROVED, EV_POST_STEP_APPROVED,
                    gl_zone_strdup(wf->zone, verb), note);
     }
     wf->step = 0;
@@ -395,7 +386,7 @@ int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_e
     record_decision(wf, p, step, false);
     p->status = ST_CHANGES;
     wf->step = step;
-    transition(wf, &old, p, "rejected", "post.rejected", "requested changes to", note);
+    transition(wf, &old, p, HIST_REJECTED, EV_POST_REJECTED, "requested changes to", note);
     wf->step = 0;
     return 0;
 }
@@ -433,7 +424,7 @@ int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *n
     struct gl_post old = *p;
     p->scheduled_at = at;
     p->overdue = p->reminded = false; /* a new time, new deadlines */
-    transition(wf, &old, p, "rescheduled", "post.rescheduled", "rescheduled", note);
+    transition(wf, &old, p, HIST_RESCHEDULED, EV_POST_RESCHEDULED, "rescheduled", note);
     return 0;
 }
 
@@ -448,7 +439,7 @@ int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     }
     struct gl_post old = *p;
     p->status = ST_SCHEDULED;
-    transition(wf, &old, p, "scheduled", "post.scheduled", "scheduled", NULL);
+    transition(wf, &old, p, HIST_SCHEDULED, EV_POST_SCHEDULED, "scheduled", NULL);
     return 0;
 }
 
@@ -457,7 +448,7 @@ int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (wf_check(p, WF_PUBLISH, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_PUBLISHED;
-    transition(wf, &old, p, "published", "post.published", "published", NULL);
+    transition(wf, &old, p, HIST_PUBLISHED, EV_POST_PUBLISHED, "published", NULL);
     return 0;
 }
 
@@ -466,7 +457,7 @@ int wf_publish_start(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (wf_check(p, WF_PUBLISH_START, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_PUBLISHING;
-    transition(wf, &old, p, "publishing", "post.publishing", "started publishing", NULL);
+    transition(wf, &old, p, HIST_PUBLISHING, EV_POST_PUBLISHING, "started publishing", NULL);
     return 0;
 }
 
@@ -475,7 +466,7 @@ int wf_publish_fail(struct gl_wf *wf, struct gl_post *p, const char *note, struc
     if (wf_check(p, WF_PUBLISH_FAIL, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_FAILED;
-    transition(wf, &old, p, "failed", "post.failed", "failed to publish", note);
+    transition(wf, &old, p, HIST_FAILED, EV_POST_FAILED, "failed to publish", note);
     return 0;
 }
 
@@ -496,7 +487,7 @@ int wf_retry(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     }
     struct gl_post old = *p;
     p->status = ST_SCHEDULED;
-    transition(wf, &old, p, "retried", "post.scheduled", "retried", NULL);
+    transition(wf, &old, p, HIST_RETRIED, EV_POST_SCHEDULED, "retried", NULL);
     return 0;
 }
 
@@ -505,7 +496,7 @@ int wf_mark_overdue(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (wf_check(p, WF_HOLD, err)) return -1;
     struct gl_post old = *p;
     p->overdue = true;
-    transition(wf, &old, p, "overdue", "post.overdue", "held (still not approved at its time)",
+    transition(wf, &old, p, HIST_OVERDUE, EV_POST_OVERDUE, "held (still not approved at its time)",
                NULL);
     return 0;
 }
@@ -515,7 +506,7 @@ int wf_remind(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     if (wf_check(p, WF_REMIND, err)) return -1;
     struct gl_post old = *p;
     p->reminded = true;
-    transition(wf, &old, p, "reminded", "post.reminder", "reminds approvers of", NULL);
+    transition(wf, &old, p, HIST_REMINDED, EV_POST_REMINDER, "reminds approvers of", NULL);
     return 0;
 }
 
@@ -529,19 +520,16 @@ int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool share
     if (wf_check(p, WF_COMMENT, err)) return -1;
     uint32_t seq = gl_next_seq(wf->t, DB_COMMENTS, p->id);
     const struct gl_actor *a = wf->actor;
+    struct gl_comment c = {.id = seq,
+                           .author = a->name,
+                           .author_kind = actor_kind_name(a->kind),
+                           .link = a->link,
+                           .text = text,
+                           .shared = shared,
+                           .at = wf->now};
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 8);
-    gl_pack_kv_int(&pk, "v", GL_SCHEMA_VERSION);
-    gl_pack_kv_int(&pk, "id", seq);
-    gl_pack_kv_str(&pk, "author", a->name);
-    gl_pack_kv_str(&pk, "author_kind", actor_kind_name(a->kind));
-    gl_pack_kv_id(&pk, "link", a->link);
-    gl_pack_kv_str(&pk, "text", text);
-    gl_pack_kv_bool(&pk, "shared", shared);
-    gl_pack_kv_int(&pk, "at", wf->now);
+    gl_comment_encode(&c, &sb);
     struct gl_key k;
     key_child(&k, p->id, seq);
     gl_put(wf->t, DB_COMMENTS, &k, sb.data, sb.size);
@@ -549,8 +537,8 @@ int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool share
     struct gl_post old = *p;
     p->comment_count++;
     wf_post_save(wf, &old, p);
-    wf_history(wf, p, "commented", text, p->status);
-    wf_event(wf, "post.commented", p, a->link, summary(wf, "commented on", p));
+    wf_history(wf, p, HIST_COMMENTED, text, p->status);
+    wf_event(wf, EV_POST_COMMENTED, p, a->link, summary(wf, "commented on", p));
     notify_mentions(wf, p, text);
     *out_seq = seq;
     return 0;
@@ -584,8 +572,8 @@ void wf_finish_edit(struct gl_wf *wf, const struct gl_post *old, struct gl_post 
 {
     p->updated_at = wf->now;
     wf_post_save(wf, old, p);
-    wf_history(wf, p, "edited", NULL, old->status);
-    const char *type = p->status != old->status ? "post.submitted" : "post.updated";
+    wf_history(wf, p, HIST_EDITED, NULL, old->status);
+    enum gl_event_type type = p->status != old->status ? EV_POST_SUBMITTED : EV_POST_UPDATED;
     (void)content_changed;
     wf_event(wf, type, p, 0, summary(wf, "edited", p));
 }

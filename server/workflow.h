@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "batch.h"
+#include "events.h"
 #include "records.h"
 #include "store.h"
 
@@ -45,10 +46,10 @@ void wf_post_save(struct gl_wf *wf, const struct gl_post *old, const struct gl_p
 void wf_post_remove(struct gl_wf *wf, const struct gl_post *p);
 
 /* History entry of p: type, the note (or NULL), the status before. */
-void wf_history(struct gl_wf *wf, const struct gl_post *p, const char *type, const char *note,
-                enum gl_status from);
+void wf_history(struct gl_wf *wf, const struct gl_post *p, enum gl_history_type type,
+                const char *note, enum gl_status from);
 /* Queues an event for subscribers once the batch commits. */
-void wf_event(struct gl_wf *wf, const char *type, const struct gl_post *p, uint64_t link,
+void wf_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
               const char *text);
 
 /* What may be done to a post; each is allowed from a set of statuses (workflow.c). */

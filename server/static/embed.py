@@ -10,6 +10,6 @@ for i in range(0, len(css), 16):
     rows.append("    " + ", ".join("0x%02x" % b for b in css[i:i + 16]) + ",")
 out = ["/* The stylesheet of the link pages, generated from server/static/style.css by",
        " * server/static/embed.py: edit the CSS and run that script. */",
-       "#include <stddef.h>", "", "const char gl_web_css[] = {"] + rows + ["    0x00};",
+       "#include \"webstatic.h\"", "", "const char gl_web_css[] = {"] + rows + ["    0x00};",
        "const size_t gl_web_css_len = sizeof gl_web_css - 1;", ""]
 open(os.path.join(here, "..", "webstatic.c"), "w").write("\n".join(out))

@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from conftest import RpcError
+from gltest import RpcError
 from helpers import PASSWORD, make_post, make_profile, make_user
 
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import BIN_DIR, Daemon, wait_until
+from gltest import BIN_DIR, Daemon, wait_until
 from helpers import make_post, make_profile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),

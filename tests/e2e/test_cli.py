@@ -2,7 +2,7 @@
 import os
 import subprocess
 
-from conftest import BIN_DIR, Daemon
+from gltest import BIN_DIR, Daemon
 
 GREENLIGHTD = os.path.join(BIN_DIR, "greenlightd")
 

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import BIN_DIR, Daemon, RpcClient
+from gltest import BIN_DIR, Daemon, RpcClient
 from helpers import make_profile
 from httputil import Web, path_of
 

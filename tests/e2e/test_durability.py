@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import Daemon, RpcError, wait_until
+from gltest import Daemon, RpcError, wait_until
 from helpers import make_post, make_profile
 
 

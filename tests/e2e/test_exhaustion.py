@@ -1,6 +1,6 @@
 """Exhaustion by strangers and slow readers: idle anonymous sockets never keep staff from logging
 in, and clients that pipeline big answers without reading them are held back or cut off, so the
-daemon's memory stays bounded (docs/hardening.md, server/conn.c)."""
+daemon's memory stays bounded (docs/hardening.md, server/rpc_conn.c)."""
 import os
 import resource
 import socket
@@ -8,7 +8,7 @@ import socket
 import msgpack
 import pytest
 
-from conftest import Daemon, wait_until
+from gltest import Daemon, wait_until
 
 MIB = 1 << 20
 IDLE_SOCKETS = 1030

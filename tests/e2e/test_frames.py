@@ -5,7 +5,7 @@ import socket
 import msgpack
 import pytest
 
-from conftest import RpcClient, wait_until
+from gltest import RpcClient, wait_until
 from helpers import make_post, make_profile
 
 

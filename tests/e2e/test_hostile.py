@@ -16,7 +16,7 @@ import time
 import msgpack
 import pytest
 
-from conftest import RpcError, wait_until
+from gltest import RpcError, wait_until
 from helpers import make_post, make_profile
 from httputil import Web, csrf, parse_responses, path_of, raw, status_of
 
@@ -195,7 +195,7 @@ def test_login_flood(daemon, world):
     """300 wrong logins from 30 connections, each from its own address (one address keeps only
     8 connections that have not logged in): refused (unauthorized, then rate_limited), the hash
     queue bounded, and nobody else notices."""
-    from conftest import RpcClient
+    from gltest import RpcClient
     codes = {}
     waits = []
     lock = threading.Lock()
@@ -438,7 +438,7 @@ def refusals_logged_once(d):
 
 def check_cmd(data_dir):
     import subprocess
-    from conftest import BIN_DIR
+    from gltest import BIN_DIR
     r = subprocess.run([os.path.join(BIN_DIR, "greenlightd"), "check", "--data", data_dir],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -448,7 +448,7 @@ def test_full_map_answers_unavailable_and_stays_readable(tmpdir_path, monkeypatc
     """A 1 MiB map that may grow to 4 MiB (GREENLIGHT_MAP_SIZE_MIB, GREENLIGHT_MAP_MAX_MIB):
     writes go on while it grows, then answer unavailable; reads, the other connections and a
     restart without the ceiling all work, and nothing half-written is left."""
-    from conftest import Daemon
+    from gltest import Daemon
     monkeypatch.setenv("GREENLIGHT_MAP_SIZE_MIB", "1")
     monkeypatch.setenv("GREENLIGHT_MAP_MAX_MIB", "4")
     data = os.path.join(tmpdir_path, "data")
@@ -489,7 +489,7 @@ def test_full_disk_answers_unavailable_and_stays_readable(tmpdir_path):
     """The store on a 3 MiB tmpfs: writes answer unavailable once the disk is full, the daemon
     keeps serving reads, and the store is consistent afterwards."""
     import subprocess
-    from conftest import Daemon
+    from gltest import Daemon
     data = os.path.join(tmpdir_path, "data")
     os.makedirs(data)
     if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs",

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from gltest import ROOT
 from httputil import parse_responses, raw, status_of
 
 GOOD = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN_DIR, ROOT, Daemon
+from gltest import BIN_DIR, ROOT, Daemon
 from helpers import make_post, make_profile
 
 BUILD_BIN = os.path.relpath(BIN_DIR, ROOT) if BIN_DIR.startswith(ROOT) else BIN_DIR
@@ -115,7 +115,7 @@ def test_readiness_and_stopping_reach_notify_socket(tmpdir_path):
 
 def test_link_defaults_from_config_and_command_line(tmpdir_path):
     import time
-    from conftest import RpcError
+    from gltest import RpcError
     conf = os.path.join(tmpdir_path, "g.conf")
     with open(conf, "w") as f:
         f.write("approval-link-days = 7\nlink-password-min = 12\n")

@@ -9,7 +9,7 @@ import zoneinfo
 
 import pytest
 
-from conftest import RpcError, wait_until
+from gltest import RpcError, wait_until
 import helpers
 from helpers import make_profile
 from httputil import Web, csrf, path_of, text

@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 
-from conftest import RpcError, wait_until
+from gltest import RpcError, wait_until
 from helpers import PASSWORD, make_post, make_profile, make_user
 from httputil import Web, csrf, parse_responses, path_of, raw, text
 

@@ -8,7 +8,7 @@ import urllib.parse
 import msgpack
 import pytest
 
-from conftest import RpcClient, RpcError
+from gltest import RpcClient, RpcError
 from helpers import make_profile
 from httputil import csrf, path_of
 

@@ -3,7 +3,7 @@ posts without their flags) is migrated to schema 2 when the daemon starts, befor
 import os
 import sys
 
-from conftest import BIN_DIR, Daemon
+from gltest import BIN_DIR, Daemon
 from helpers import make_post, make_profile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from conftest import RpcError
+from gltest import RpcError
 from helpers import make_post, make_profile, upload_png
 
 NOW = int(time.time())
@@ -133,7 +133,7 @@ def test_describe_matches_protocol_readme(daemon):
     with the same parameters, so the two never drift apart."""
     import os
     import re
-    from conftest import ROOT
+    from gltest import ROOT
     c = daemon.client(login=False)
     methods = c.call("server.describe")["methods"]
     with open(os.path.join(ROOT, "protocol", "README.md")) as f:

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import Daemon, wait_until
+from gltest import Daemon, wait_until
 from helpers import make_post, make_profile
 from httputil import csrf
 

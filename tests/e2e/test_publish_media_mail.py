@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import Daemon, RpcError, wait_until
+from gltest import Daemon, RpcError, wait_until
 from helpers import PNG, PASSWORD, make_post, make_profile, upload_png
 
 

@@ -16,7 +16,7 @@ import zoneinfo
 
 import pytest
 
-from conftest import BIN_DIR, ROOT, Daemon, RpcError, wait_until
+from gltest import BIN_DIR, ROOT, Daemon, RpcError, wait_until
 from helpers import make_post, make_profile, make_user
 from httputil import Web, csrf, path_of, text
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import Daemon, RpcError
+from gltest import Daemon, RpcError
 from helpers import PASSWORD, make_profile, make_user
 from test_tui import tuis  # noqa: F401  (the tmux client fixture)
 

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from conftest import RpcError, wait_until
+from gltest import RpcError, wait_until
 from helpers import PASSWORD, make_post, make_profile, make_user
 
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import RpcError, wait_until
+from gltest import RpcError, wait_until
 from helpers import make_post, make_profile, upload_png
 
 STATUSES = ["draft", "awaiting_approval", "changes_requested", "approved", "scheduled",

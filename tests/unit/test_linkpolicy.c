@@ -154,6 +154,31 @@ static void test_labels_agree_with_the_pages(void **state)
     }
 }
 
+/* The badges as the pages drew them before the labels came from GL_STATUSES. */
+static void test_status_badges(void **state)
+{
+    (void)state;
+    struct web w;
+    memset(&w, 0, sizeof w);
+    w.link.kind = LINK_COLLAB;
+    assert_string_equal(web_status_label(&w, ST_AWAITING), "awaiting approval");
+    assert_string_equal(web_status_class(&w, ST_AWAITING), "st-await");
+    assert_string_equal(web_status_label(&w, ST_CHANGES), "changes requested");
+    assert_string_equal(web_status_class(&w, ST_CHANGES), "st-changes");
+    assert_string_equal(web_status_class(&w, ST_APPROVED), "st-appr");
+    assert_string_equal(web_status_class(&w, ST_PUBLISHING), "st-sched");
+    assert_string_equal(web_status_label(&w, ST_PUBLISHING), "publishing");
+    assert_string_equal(web_status_class(&w, ST_PUBLISHED), "st-pub");
+    assert_string_equal(web_status_class(&w, ST_FAILED), "st-fail");
+    assert_string_equal(web_status_label(&w, ST_DRAFT), "draft");
+    w.link.kind = LINK_CALENDAR;
+    assert_string_equal(web_status_label(&w, ST_APPROVED), "pre-scheduled");
+    assert_string_equal(web_status_class(&w, ST_APPROVED), "st-pre");
+    assert_string_equal(web_status_label(&w, ST_SCHEDULED), "scheduled");
+    assert_string_equal(web_status_class(&w, ST_SCHEDULED), "st-sched");
+    assert_string_equal(web_status_class(&w, ST_PUBLISHING), "st-sched");
+}
+
 static char *read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -200,6 +225,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_who_decides_which_step),
         cmocka_unit_test(test_step_words),
         cmocka_unit_test(test_labels_agree_with_the_pages),
+        cmocka_unit_test(test_status_badges),
         cmocka_unit_test(test_docs_show_the_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -152,10 +154,33 @@ static void test_notifications_are_told_apart(void **state)
     msgpack_sbuffer_destroy(&sb);
 }
 
+/* protocol/README.md's Errors table is GL_ERRORS. */
+static void test_error_table_documented(void **state)
+{
+    (void)state;
+    FILE *f = fopen("protocol/README.md", "rb");
+    assert_non_null(f);
+    static char doc[1 << 17];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    doc[n] = '\0';
+    fclose(f);
+    static char want[1 << 13];
+    size_t w = (size_t)snprintf(want, sizeof want, "| code | meaning |\n|---|---|\n");
+    for (int c = GL_E_BAD_REQUEST; c <= GL_E_INTERNAL; c++)
+        w += (size_t)snprintf(want + w, sizeof want - w, "| `%s` | %s |\n",
+                              gl_errcode_slug((enum gl_errcode)c),
+                              gl_errcode_meaning((enum gl_errcode)c));
+    if (!strstr(doc, want))
+        fail_msg("protocol/README.md's Errors table is not GL_ERRORS (rpc.h); it is:\n%s", want);
+    assert_int_equal(gl_errcode_from_slug("not_found", 9), GL_E_NOT_FOUND);
+    assert_string_equal(gl_errcode_slug((enum gl_errcode)99), "internal");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed_requests_keep_their_msgid),
+        cmocka_unit_test(test_error_table_documented),
         cmocka_unit_test(test_unreadable_msgid_is_zero),
         cmocka_unit_test(test_notifications_are_told_apart),
     };

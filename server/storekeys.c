@@ -1,5 +1,5 @@
 /* Key layouts: big-endian typed parts, so byte order is numeric order. */
-#include "keys.h"
+#include "storekeys.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* The MessagePack-RPC listener: connections, framing within limits, dispatch through the
  * method table, replies, and the broadcast of events to subscribed connections. */
-#ifndef GL_CONN_H
-#define GL_CONN_H
+#ifndef GL_RPC_CONN_H
+#define GL_RPC_CONN_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
-/* MessagePack-RPC connections (conn.h): read, frame within limits, dispatch, reply. A connection runs
+/* MessagePack-RPC connections (rpc_conn.h): read, frame within limits, dispatch, reply. A connection runs
  * one request at a time, in order; bytes that arrive meanwhile wait in its buffer. */
-#include "conn.h"
+#include "rpc_conn.h"
 
 #include <stddef.h>
 #include <string.h>

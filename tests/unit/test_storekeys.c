@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "keys.h"
+#include "storekeys.h"
 
 static int keycmp(const struct gl_key *a, const struct gl_key *b)
 {

@@ -1,0 +1,10 @@
+/* The stylesheet of the link pages built into the daemon (webstatic.c, generated). */
+#ifndef GL_WEBSTATIC_H
+#define GL_WEBSTATIC_H
+
+#include <stddef.h>
+
+extern const char gl_web_css[];
+extern const size_t gl_web_css_len;
+
+#endif

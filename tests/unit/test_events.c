@@ -1,0 +1,104 @@
+/* The history and event types of protocol/events.h and the lists of protocol/README.md agree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "events.h"
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+/* The backquoted names in doc between the first `from` after `after` and the next `to`, in
+ * order, each that looks like a type (no spaces), joined by spaces. */
+static void names_between(const char *doc, const char *after, const char *from, const char *to,
+                          char *out, size_t cap)
+{
+    out[0] = '\0';
+    const char *a = strstr(doc, after);
+    assert_non_null(a);
+    const char *s = strstr(a, from);
+    assert_non_null(s);
+    const char *e = strstr(s, to);
+    assert_non_null(e);
+    size_t n = 0;
+    for (const char *q = s; q < e; q++) {
+        if (*q != '`') continue;
+        const char *c = memchr(q + 1, '`', (size_t)(e - q - 1));
+        if (!c) break;
+        if (!memchr(q + 1, ' ', (size_t)(c - q - 1)) && !memchr(q + 1, ',', (size_t)(c - q - 1))) {
+            n +=
+                (size_t)snprintf(out + n, cap - n, "%s%.*s", n ? " " : "", (int)(c - q - 1), q + 1);
+            assert_true(n < cap);
+        }
+        q = c;
+    }
+}
+
+static void test_history_types_documented(void **state)
+{
+    (void)state;
+    char *doc = read_file("protocol/README.md");
+    assert_non_null(doc);
+    char got[2048], want[2048] = "";
+    names_between(doc, "**history entry**", "Types:", ".\n", got, sizeof got);
+    size_t n = 0;
+    for (int t = 0; t < HIST_COUNT; t++)
+        n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", t ? " " : "",
+                              gl_history_type_name((enum gl_history_type)t));
+    if (strcmp(got, want) != 0)
+        fail_msg("protocol/README.md lists the history types\n  %s\nprotocol/events.h has\n  %s",
+                 got, want);
+    free(doc);
+}
+
+static void test_event_types_documented(void **state)
+{
+    (void)state;
+    char *doc = read_file("protocol/README.md");
+    assert_non_null(doc);
+    char got[2048], want[2048] = "";
+    names_between(doc, "**event**", "types", "`text` is", got, sizeof got);
+    size_t n = 0;
+    for (int t = 0; t < EV_COUNT; t++)
+        n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", t ? " " : "",
+                              gl_event_type_name((enum gl_event_type)t));
+    if (strcmp(got, want) != 0)
+        fail_msg("protocol/README.md lists the event types\n  %s\nprotocol/events.h has\n  %s", got,
+                 want);
+    free(doc);
+}
+
+static void test_names_out_of_range(void **state)
+{
+    (void)state;
+    assert_string_equal(gl_history_type_name(HIST_COUNT), "unknown");
+    assert_string_equal(gl_event_type_name(EV_COUNT), "unknown");
+    assert_string_equal(gl_event_type_name(EV_POST_STEP_APPROVED), "post.step_approved");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_history_types_documented),
+        cmocka_unit_test(test_event_types_documented),
+        cmocka_unit_test(test_names_out_of_range),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
