@@ -51,9 +51,7 @@ $(BUILD)/%.o: %.c | deps
 
 $(BUILD)/common/%.o $(BUILD)/protocol/%.o: INC = $(INC_COMMON)
 $(BUILD)/server/%.o: INC = $(INC_SERVER)
-# tui/ still declares four view functions by hand (extern in view_*.c); its owner moves them
-# into a header, then -Wno-missing-prototypes goes from this line.
-$(BUILD)/tui/%.o: INC = $(INC_TUI) -Wno-missing-prototypes
+$(BUILD)/tui/%.o: INC = $(INC_TUI)
 
 $(BIN)/greenlightd: $(BUILD)/server/main.o $(SERVER_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(BIN)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "keys.h"
+#include "storekeys.h"
 #include "rpc.h"
 
 /* Bump with a step in migrate.c that brings a store of the previous version up to it. */

@@ -41,6 +41,11 @@ extern struct view view_login, view_calendar, view_day, view_queue, view_post, v
 void view_links_for_posts(struct app *a, const int64_t *ids, size_t n);
 /* One link's page: its posts with their status, opens, requests and decisions. */
 void view_link_open(struct app *a, int64_t id, int64_t profile);
+/* A post's screen: an existing post, or a new one for profile on a day (0s: today). */
+void view_post_open(struct app *a, int64_t id);
+void view_post_new(struct app *a, int64_t profile, int y, int m, int d);
+/* The list of one day's posts. */
+void view_day_open(struct app *a, int y, int m, int d);
 
 enum { DIRTY_MAIN = 1, DIRTY_STATUS = 2, DIRTY_ALL = 3 };
 

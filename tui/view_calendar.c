@@ -10,8 +10,6 @@
 
 #include "xmalloc.h"
 
-extern void view_day_open(struct app *a, int y, int m, int d);
-extern void view_post_new(struct app *a, int64_t profile, int y, int m, int d);
 
 static struct {
     int y, m, d; /* the selected day, in the profile's zone */
@@ -389,12 +387,6 @@ static void cal_free(struct app *a)
 {
     (void)a;
     free_posts();
-}
-
-/* The profile changed: keep the date, but today is in another zone now. */
-void view_calendar_profile_changed(void)
-{
-    cal.buckets_ok = false;
 }
 
 struct view view_calendar = {

@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-extern void view_post_open(struct app *a, int64_t id);
-extern void view_post_new(struct app *a, int64_t profile, int y, int m, int d);
 
 static struct {
     int y, m, d;

@@ -9,7 +9,6 @@
 
 #include "xmalloc.h"
 
-extern void view_post_open(struct app *a, int64_t id);
 
 static size_t sel, top;
 

@@ -12,8 +12,6 @@
 
 #include "xmalloc.h"
 
-extern void view_post_open(struct app *a, int64_t id);
-extern void view_post_new(struct app *a, int64_t profile, int y, int m, int d);
 
 static struct {
     struct postlist list;

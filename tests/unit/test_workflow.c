@@ -18,7 +18,8 @@
 static const unsigned allowed[WF_ACTION_COUNT] = {
     [WF_EDIT] = ALL & ~B(ST_PUBLISHING) & ~B(ST_PUBLISHED),
     [WF_DELETE] = ALL & ~B(ST_PUBLISHING) & ~B(ST_PUBLISHED),
-    [WF_SUBMIT] = B(ST_DRAFT) | B(ST_CHANGES),
+    /* failed: only once edited since its approval, which wf_submit checks beyond the table */
+    [WF_SUBMIT] = B(ST_DRAFT) | B(ST_CHANGES) | B(ST_FAILED),
     [WF_APPROVE] = B(ST_AWAITING),
     [WF_REJECT] = B(ST_AWAITING) | B(ST_APPROVED) | B(ST_SCHEDULED),
     [WF_RESCHEDULE] = ALL & ~B(ST_PUBLISHING) & ~B(ST_PUBLISHED) & ~B(ST_FAILED),
