@@ -9,22 +9,10 @@
 
 #include <cmocka.h>
 
+#include "docfile.h"
+
 #include "config.h"
 #include "webbuf.h"
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
 
 static void test_docs_show_the_table(void **state)
 {

@@ -9,21 +9,9 @@
 
 #include <cmocka.h>
 
-#include "events.h"
+#include "docfile.h"
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
+#include "events.h"
 
 /* The backquoted names in doc between the first `from` after `after` and the next `to`, in
  * order, each that looks like a type (no spaces), joined by spaces. */

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "docfile.h"
+
 #include "linkpolicy.h"
 #include "webctx.h"
 #include "workflow.h"
@@ -177,20 +179,6 @@ static void test_status_badges(void **state)
     assert_string_equal(web_status_label(&w, ST_SCHEDULED), "scheduled");
     assert_string_equal(web_status_class(&w, ST_SCHEDULED), "st-sched");
     assert_string_equal(web_status_class(&w, ST_PUBLISHING), "st-sched");
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = '\0';
-    fclose(f);
-    return s;
 }
 
 static void test_docs_show_the_table(void **state)

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "docfile.h"
 #include <msgpack.h>
 
 #include "rpc.h"
@@ -158,12 +160,8 @@ static void test_notifications_are_told_apart(void **state)
 static void test_error_table_documented(void **state)
 {
     (void)state;
-    FILE *f = fopen("protocol/README.md", "rb");
-    assert_non_null(f);
-    static char doc[1 << 17];
-    size_t n = fread(doc, 1, sizeof doc - 1, f);
-    doc[n] = '\0';
-    fclose(f);
+    char *doc = read_file("protocol/README.md");
+    assert_non_null(doc);
     static char want[1 << 13];
     size_t w = (size_t)snprintf(want, sizeof want, "| code | meaning |\n|---|---|\n");
     for (int c = GL_E_BAD_REQUEST; c <= GL_E_INTERNAL; c++)
@@ -172,6 +170,7 @@ static void test_error_table_documented(void **state)
                               gl_errcode_meaning((enum gl_errcode)c));
     if (!strstr(doc, want))
         fail_msg("protocol/README.md's Errors table is not GL_ERRORS (rpc.h); it is:\n%s", want);
+    free(doc);
     assert_int_equal(gl_errcode_from_slug("not_found", 9), GL_E_NOT_FOUND);
     assert_string_equal(gl_errcode_slug((enum gl_errcode)99), "internal");
 }
