@@ -60,12 +60,23 @@ class Publisher:
 
     def release(self, code):
         """Hands the waiting publisher its exit code; False when none is waiting."""
-        try:
-            fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError as e:
-            if e.errno == errno.ENXIO:  # no reader: no publisher is waiting
+        fd = None
+
+        def opened():
+            nonlocal fd
+            try:
+                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+                return True
+            except OSError as e:
+                if e.errno != errno.ENXIO:  # ENXIO: no reader on the FIFO yet
+                    raise
                 return False
-            raise
+
+        if not opened():
+            if not os.path.exists(self.started):  # no publisher is waiting
+                return False
+            # One has started: it writes `started` just before it opens the FIFO to read.
+            wait_until(opened, timeout=10, what="the publisher to read its outcome")
         try:
             os.write(fd, f"{code}\n".encode())
         finally:
