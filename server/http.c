@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "inbuf.h"
+#include "outbuf.h"
 #include "log.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -368,16 +369,15 @@ static bool make_room(struct gl_http_conn *c, size_t n)
 static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool close_after)
 {
     if (c->closing) return;
-    size_t total = 0;
-    for (unsigned i = 0; i < n; i++) total += bufs[i].len;
+    size_t total = gl_outbuf_len(bufs, n);
     size_t done = 0;
     if (c->queued == 0) {
-        int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
-        if (r < 0 && r != UV_EAGAIN) {
+        long r = gl_outbuf_try_write((uv_stream_t *)&c->tcp, bufs, n);
+        if (r < 0) {
             conn_close(c);
             return;
         }
-        done = r > 0 ? (size_t)r : 0;
+        done = (size_t)r;
         if (done == total) {
             if (close_after) conn_linger(c);
             return;
@@ -390,17 +390,7 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
         return;
     }
     struct write_req *wr = xmalloc(sizeof *wr + total - done);
-    size_t off = 0, skip = done;
-    for (unsigned i = 0; i < n; i++) {
-        size_t len = bufs[i].len;
-        if (skip >= len) {
-            skip -= len;
-            continue;
-        }
-        memcpy(wr->data + off, bufs[i].base + skip, len - skip);
-        off += len - skip;
-        skip = 0;
-    }
+    size_t off = gl_outbuf_gather(wr->data, bufs, n, done);
     wr->conn = c;
     wr->len = off;
     wr->close_after = close_after;

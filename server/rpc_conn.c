@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "inbuf.h"
+#include "outbuf.h"
 #include "log.h"
 #include "methods.h"
 #include "mpscan.h"
@@ -219,16 +220,15 @@ static bool make_room(struct gl_conn *c, size_t n)
 static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
 {
     if (c->closing) return;
-    size_t total = 0;
-    for (unsigned i = 0; i < n; i++) total += bufs[i].len;
+    size_t total = gl_outbuf_len(bufs, n);
     size_t done = 0;
     if (c->queued == 0) {
-        int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
-        if (r < 0 && r != UV_EAGAIN) {
+        long r = gl_outbuf_try_write((uv_stream_t *)&c->tcp, bufs, n);
+        if (r < 0) {
             conn_close(c);
             return;
         }
-        done = r > 0 ? (size_t)r : 0;
+        done = (size_t)r;
         if (done == total) return;
     }
     if (c->queued + total - done > output_max()) {
@@ -244,17 +244,7 @@ static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
         return;
     }
     struct write_req *wr = xmalloc(sizeof *wr + total - done);
-    size_t off = 0, skip = done;
-    for (unsigned i = 0; i < n; i++) {
-        size_t len = bufs[i].len;
-        if (skip >= len) {
-            skip -= len;
-            continue;
-        }
-        memcpy(wr->data + off, bufs[i].base + skip, len - skip);
-        off += len - skip;
-        skip = 0;
-    }
+    size_t off = gl_outbuf_gather(wr->data, bufs, n, done);
     wr->conn = c;
     wr->len = off;
     if (c->queued == 0) c->stalled_since = uv_now(gl_srv->loop);
