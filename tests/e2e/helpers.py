@@ -47,3 +47,18 @@ PNG = base64.b64decode(
 
 def upload_png(c, name="pixel.png"):
     return c.call("media.upload", name=name, type="image/png", data=PNG)["id"]
+
+
+def count_closed(socks):
+    """How many of the sockets the daemon has closed (what it sent before is read and dropped)."""
+    n = 0
+    for s in socks:
+        s.setblocking(False)
+        try:
+            if s.recv(4096) == b"":
+                n += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            n += 1
+    return n

@@ -9,6 +9,7 @@ import msgpack
 import pytest
 
 from gltest import Daemon, wait_until
+from helpers import count_closed
 
 MIB = 1 << 20
 IDLE_SOCKETS = 1030
@@ -48,20 +49,6 @@ def reset_peak_rss(pid):
     the logins' argon2id memory before an attack is not the attack's."""
     with open(f"/proc/{pid}/clear_refs", "w") as f:
         f.write("5")
-
-
-def count_closed(socks):
-    n = 0
-    for s in socks:
-        s.setblocking(False)
-        try:
-            if s.recv(4096) == b"":
-                n += 1
-        except BlockingIOError:
-            pass
-        except OSError:
-            n += 1
-    return n
 
 
 @pytest.mark.parametrize("spread", ["one address", "many addresses"])

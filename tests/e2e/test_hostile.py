@@ -17,7 +17,7 @@ import msgpack
 import pytest
 
 from gltest import RpcError, wait_until
-from helpers import make_post, make_profile
+from helpers import count_closed, make_post, make_profile
 from httputil import Web, csrf, parse_responses, path_of, raw, status_of
 
 MIB = 1024
@@ -363,19 +363,8 @@ def test_thousands_of_idle_connections(daemon, world):
         # Logged in already, world's client and the watcher are not in the anonymous pool.
         held_max = 8
 
-        def closed():
-            n = 0
-            for s in rpc_socks:
-                s.setblocking(False)
-                try:
-                    if s.recv(1) == b"":
-                        n += 1
-                except BlockingIOError:
-                    pass
-                except OSError:
-                    n += 1
-            return n
-        refused = wait_until(lambda: (lambda n: n if n >= 1100 - held_max else 0)(closed()),
+        refused = wait_until(lambda: (lambda n: n if n >= 1100 - held_max else 0)(
+            count_closed(rpc_socks)),
                              timeout=30, what="the RPC connections over the cap closed")
         assert refused >= 1100 - held_max, refused  # the login timeout may have closed more
         # The HTTP side holds 64 of them and still answers a new request.
