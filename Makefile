@@ -7,7 +7,7 @@ CC      ?= cc
 PYTHON  ?= /usr/bin/python3
 VERSION := 0.1.0
 
-PKGS    := libuv lmdb msgpack libsodium
+PKGS    := libuv lmdb msgpack libsodium jansson libcurl zlib
 CFLAGS  ?= -O2 -g
 # 'override' keeps these when CFLAGS is given on the command line (make asan does that).
 override CFLAGS += -std=c11 -Wall -Wextra -Wpedantic -Werror -Wmissing-prototypes -D_GNU_SOURCE \
@@ -18,7 +18,7 @@ override CFLAGS += -std=c11 -Wall -Wextra -Wpedantic -Werror -Wmissing-prototype
 INC_COMMON := -Icommon -Iprotocol
 INC_SERVER := $(INC_COMMON) -Iserver
 INC_TUI    := $(INC_COMMON) -Itui
-LDLIBS_D = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -luv -llmdb -lmsgpackc -lsodium) -lhttp_parser -lpthread -lm
+LDLIBS_D = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -luv -llmdb -lmsgpackc -lsodium -ljansson -lcurl -lz) -lhttp_parser -lpthread -lm
 LDLIBS_C = $(shell pkg-config --libs libuv msgpack libsodium ncursesw 2>/dev/null || echo -luv -lmsgpackc -lsodium -lncursesw) -lpthread -lm
 
 COMMON_SRC := $(wildcard common/*.c) $(wildcard protocol/*.c)

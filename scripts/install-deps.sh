@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh build|test|bench|all
 set -euo pipefail
 
-build_pkgs="build-essential pkg-config libuv1-dev liblmdb-dev libmsgpack-dev libncurses-dev libsodium-dev libhttp-parser-dev tzdata"
+build_pkgs="build-essential pkg-config libuv1-dev liblmdb-dev libmsgpack-dev libncurses-dev libsodium-dev libhttp-parser-dev libjansson-dev libcurl4-openssl-dev zlib1g-dev gettext locales tzdata"
 test_pkgs="$build_pkgs libcmocka-dev python3 python3-pytest python3-msgpack python3-hypothesis python3-selenium chromium chromium-driver tmux clang libclang-rt-14-dev valgrind lmdb-utils nginx-light openssl groff-base"
 bench_pkgs="$build_pkgs redis-server redis-tools nginx-light wrk postgresql-15"
 
