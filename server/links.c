@@ -65,7 +65,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 17);
+    gl_record_begin(&pk, 19);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -84,6 +84,8 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
     gl_pack_kv_int(&pk, "opens", l->opens);
     gl_pack_kv_int(&pk, "requested_at", l->requested_at);
     gl_pack_kv_int(&pk, "generation", l->generation);
+    gl_pack_kv_str(&pk, "email", l->email);
+    gl_pack_kv_int(&pk, "reminded_at", l->reminded_at);
 }
 
 int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
@@ -111,13 +113,15 @@ int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
     out->opens = gl_field_int(&m, "opens", 0);
     out->requested_at = gl_field_int(&m, "requested_at", 0);
     out->generation = (uint32_t)gl_field_int(&m, "generation", 0);
+    out->email = gl_field_str(&m, "email", z);
+    out->reminded_at = gl_field_int(&m, "reminded_at", 0);
     if (!out->created_by) out->created_by = "";
     return out->id && out->profile ? 0 : -1;
 }
 
 void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
 {
-    msgpack_pack_map(pk, 14);
+    msgpack_pack_map(pk, 16);
     gl_pack_kv_int(pk, "id", (int64_t)l->id);
     gl_pack_kv_str(pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(pk, "profile", (int64_t)l->profile);
@@ -134,6 +138,8 @@ void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
     gl_pack_kv_int(pk, "opens", l->opens);
     pack_opt_time(pk, "requested_at", l->requested_at);
     pack_opt_time(pk, "revoked_at", l->revoked_at);
+    gl_pack_kv_str(pk, "email", l->email);
+    pack_opt_time(pk, "reminded_at", l->reminded_at);
 }
 
 void gl_link_save(struct gl_txn *t, const struct gl_link *l)

@@ -42,6 +42,9 @@ struct gl_link {
     int64_t opens;
     int64_t requested_at; /* the last "ask for a new link", 0: never */
     uint32_t generation;  /* how many times the token was regenerated */
+    /* Appended fields: records made before them read as none. */
+    const char *email;    /* the approver's address the link was mailed to, NULL: none */
+    int64_t reminded_at;  /* the last reminder mailed to email, 0: never */
 };
 
 enum gl_link_state { LINK_ACTIVE, LINK_EXPIRED, LINK_REVOKED };
