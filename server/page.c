@@ -397,6 +397,14 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
         buf_html(b, w->prof.timezone);
         buf_puts(b, ").</p>");
     }
+    /* Mail (notify.c): when this link's approver was last reminded of a post due soon. */
+    if (w->link.reminded_at) {
+        char when[64];
+        web_fmt_time(w, w->link.reminded_at, when, sizeof when);
+        buf_printf(b, "<p class=\"meta reminded\">You were reminded by mail on %s (", when);
+        buf_html(b, w->prof.timezone);
+        buf_puts(b, ").</p>");
+    }
     size_t actionable = 0;
     for (size_t i = 0; i < queue->n; i++)
         actionable += web_may_decide(w, &queue->items[i]);
