@@ -130,6 +130,9 @@ static void on_tick(uv_timer_t *h)
 
 void gl_digest_start(struct gl_server *srv)
 {
+    if (srv->opt.mail_from && !gl_mail_address_ok(srv->opt.mail_from))
+        log_warn("mail: mail-from is not one address (name@domain), using %s instead",
+                 gl_mail_from_addr());
     long seconds = srv->opt.mail_digest_seconds ? srv->opt.mail_digest_seconds
                                                 : DIGEST_DEFAULT_SECONDS;
     uv_timer_init(srv->loop, &timer);

@@ -83,7 +83,8 @@ bool gl_mail_address_ok(const char *s)
 const char *gl_mail_from_addr(void)
 {
     static char from[300];
-    if (gl_srv && gl_srv->opt.mail_from && *gl_srv->opt.mail_from) return gl_srv->opt.mail_from;
+    const char *opt = gl_srv ? gl_srv->opt.mail_from : NULL;
+    if (opt && gl_mail_address_ok(opt)) return opt; /* else the default, said at start */
     const char *url = gl_web_public_url();
     const char *host = strstr(url, "://");
     host = host ? host + 3 : url;
