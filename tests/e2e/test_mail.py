@@ -18,6 +18,7 @@ import pytest
 from gltest import Daemon, RpcError, wait_until
 from helpers import PASSWORD, make_post, make_profile
 from httputil import Web, csrf, path_of, text
+from test_tui import tuis  # noqa: F401 (fixture)
 
 FROM = "greenlight@agency.example"
 PROFILE = "Café Ørsted"
@@ -280,3 +281,45 @@ def test_digest_lines_say_time_profile_and_status(tmpdir_path):
         assert f"Scheduled: {in_words(at, 'Asia/Tokyo')}" in body
     finally:
         assert d.stop() == 0
+
+
+def test_staff_client_mails_a_new_link_to_its_approver(mail, tuis):
+    """The client's link form takes the approver's address; the mail has the URL the client
+    shows, and not the password it shows once."""
+    from test_tui import TMUX
+    if TMUX is None:
+        pytest.skip("tmux is not installed")
+    d, box = mail
+    admin = d.client()
+    prof = make_profile(admin, name=PROFILE, timezone=ZONE)
+    make_post(admin, prof, "awaiting_approval", caption="Galette des rois 👑")
+    t = tuis(d)
+    t.wait_for(r"\| online")
+    t.keys("3")
+    t.wait_for(r"No links yet")
+    t.keys("n")
+    t.wait_for(r"Kind \(calendar, collab, approval\): approval")
+    t.keys("Enter")
+    t.wait_for("Approver's name:")
+    t.type("Zoë")
+    t.keys("Enter")
+    t.wait_for(r"Approver's e-mail \(empty: not mailed\):")
+    t.type("zoe@client.example")
+    t.keys("Enter")
+    t.wait_for("Post ids")
+    t.keys("Enter")
+    t.wait_for(r"Password \(auto")
+    t.keys("Enter")
+    t.wait_for("Valid for days")
+    t.keys("Enter")
+    lid = int(t.wait_for(r"link (\d+): http").group(1))
+    password = t.wait_for(r"Password: (\S+) \(shown once").group(1)
+    [link] = admin.call("link.list", profile=prof)["links"]
+    assert link["id"] == lid and link["email"] == "zoe@client.example"
+    msg = box.wait(lambda m: m["To"] == "zoe@client.example", "the link mail")
+    body = assert_proper(msg, box.raw()[0])
+    url = re.search(r"http://\S+/l/[A-Za-z0-9_-]{43}", body).group(0)
+    assert url[-20:] in t.screen()  # the token's end, as the detail shows it (maybe wrapped)
+    assert password not in body and "separately" in body
+    assert "Galette des rois 👑" not in body  # no posts listed: all awaiting, said in words
+    assert f"It shows the posts of {PROFILE}" in body
