@@ -65,7 +65,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 19);
+    gl_record_begin(&pk, 20);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -85,6 +85,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
     gl_pack_kv_int(&pk, "requested_at", l->requested_at);
     gl_pack_kv_int(&pk, "generation", l->generation);
     gl_pack_kv_str(&pk, "email", l->email);
+    gl_pack_kv_int(&pk, "mailed_at", l->mailed_at);
     gl_pack_kv_int(&pk, "reminded_at", l->reminded_at);
 }
 
@@ -114,6 +115,7 @@ int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
     out->requested_at = gl_field_int(&m, "requested_at", 0);
     out->generation = (uint32_t)gl_field_int(&m, "generation", 0);
     out->email = gl_field_str(&m, "email", z);
+    out->mailed_at = gl_field_int(&m, "mailed_at", 0);
     out->reminded_at = gl_field_int(&m, "reminded_at", 0);
     if (!out->created_by) out->created_by = "";
     return out->id && out->profile ? 0 : -1;

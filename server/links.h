@@ -44,6 +44,7 @@ struct gl_link {
     uint32_t generation;  /* how many times the token was regenerated */
     /* Appended fields: records made before them read as none. */
     const char *email;    /* the approver's address the link was mailed to, NULL: none */
+    int64_t mailed_at;    /* when the current URL was mailed to email, 0: never */
     int64_t reminded_at;  /* the last reminder mailed to email, 0: never */
 };
 

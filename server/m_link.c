@@ -203,6 +203,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
         .created_at = req->now,
         .expires_at = expires,
         .email = email,
+        .mailed_at = email ? req->now : 0,
     };
     memcpy(l.token_hash, in->token_hash, GL_HASH_BYTES);
     gl_link_save(t, &l);
@@ -318,8 +319,20 @@ int m_link_regenerate(struct gl_req *req, struct gl_txn *t)
         l.expires_at = req->now + ttl;
     }
     l.requested_at = 0;
+    if (l.email) l.mailed_at = req->now;
     gl_link_save(t, &l);
     link_event(req, t, EV_LINK_REGENERATED, &l, "regenerated");
+    /* A mailed link's approver gets the new URL the same way (the password still apart). */
+    struct gl_actor a;
+    struct gl_wf wf;
+    struct gl_profile prof;
+    staff_wf(req, t, &a, &wf);
+    struct gl_err gone = {0}; /* a profile removed meanwhile: no mail, the link still renewed */
+    if (l.email && wf_profile_load(&wf, l.profile, &prof, &gone) == 0) {
+        char url[700];
+        link_url(url, sizeof url, in);
+        notify_link_mailed(&wf, &l, &prof, url);
+    }
     reply_token(req, &l, in);
     return 0;
 }

@@ -79,8 +79,13 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
     struct gl_buf b;
     buf_init(&b, 1024);
     greet(&b, l);
-    buf_printf(&b, "%s of the %s team asks you to review posts through this link:\n\n%s\n\n",
-               l->created_by, prof->name, url);
+    if (l->generation)
+        buf_printf(&b, "Here is a new link to review posts of %s; the one sent before no longer "
+                       "works:\n\n%s\n\n",
+                   prof->name, url);
+    else
+        buf_printf(&b, "%s of the %s team asks you to review posts through this link:\n\n%s\n\n",
+                   l->created_by, prof->name, url);
     /* The password never travels with the link: a forwarded or stolen mail is not enough. */
     if (l->pwhash)
         buf_puts(&b, "The link has a password. The team gives it to you separately; it is not "
@@ -137,9 +142,10 @@ static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_pos
                prof->name);
     notify_put_post(&b, p, prof, true, wf->now);
     char sent[128];
-    gl_mail_when(sent, sizeof sent, prof->timezone, l->created_at, wf->now);
+    gl_mail_when(sent, sizeof sent, prof->timezone, l->mailed_at ? l->mailed_at : l->created_at,
+                 wf->now);
     /* Only the token's hash is kept, so the reminder cannot carry the link itself. */
-    buf_printf(&b, "\nPlease decide before then, through the link mailed to you on %s "
+    buf_printf(&b, "\nPlease decide before then, through the latest link mailed to you, on %s "
                    "(link %llu).%s\nA post still waiting at its time is held, not published.\n",
                sent, (unsigned long long)l->id,
                l->pwhash ? " Its password is the one the team gave you." : "");

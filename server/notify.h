@@ -20,8 +20,8 @@ void notify_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_pos
 struct gl_buf;
 void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_profile *prof,
                      bool caption, int64_t now);
-/* Mails link l, just made, to its approver's address (when it has one): the URL, never the
- * password, which the team gives separately. */
+/* Mails link l, just made or given a new token, to its approver's address (when it has one):
+ * the URL, never the password, which the team gives separately. */
 struct gl_link;
 void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct gl_profile *prof,
                         const char *url);

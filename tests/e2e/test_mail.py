@@ -133,6 +133,7 @@ def test_approval_link_mailed_with_the_url_never_the_password(mail):
     msg = box.wait(lambda m: m["To"] == "zoe@client.example", "the link mail")
     [raw] = box.raw()
     body = assert_proper(msg, raw)
+    assert "via Greenlight" in msg["From"].addresses[0].display_name
     assert msg["From"].addresses[0].display_name == f"{PROFILE} via Greenlight"
     assert msg["Subject"] == f"{PROFILE}: posts for you to review"
     assert body.startswith("Hello Zoë Ørsted,")
@@ -143,6 +144,12 @@ def test_approval_link_mailed_with_the_url_never_the_password(mail):
     assert in_words(at, ZONE) in body
     listed = [l for l in admin.call("link.list")["links"] if l["id"] == link["id"]][0]
     assert listed["email"] == "zoe@client.example" and listed["reminded_at"] is None
+    # A new token (the approver asked for one, or staff fear a leak) is mailed the same way.
+    new = admin.call("link.regenerate", id=link["id"])
+    again = box.wait(lambda m: "no longer works" in m.get_content(), "the new link's mail")
+    body = again.get_content()
+    assert again["To"] == "zoe@client.example" and new["url"] in body
+    assert link["url"] not in body and new["password"] not in body and "separately" in body
 
 
 def test_link_without_password_mail_and_bad_addresses_refused(mail):

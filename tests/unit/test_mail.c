@@ -10,7 +10,9 @@
 
 #include <cmocka.h>
 
+#include "links.h"
 #include "mail.h"
+#include "rpc.h"
 
 /* 2026-12-03 09:00 UTC, a Thursday: 10:00 in Paris. */
 #define THU_3_DEC 1796288400
@@ -116,6 +118,49 @@ static void test_ascii_subject_folds(void **state)
     free(msg);
 }
 
+/* A link stored before links had an address: readable, with none. */
+static void test_link_record_before_mail_fields(void **state)
+{
+    (void)state;
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    unsigned char hash[GL_HASH_BYTES] = {1, 2, 3};
+    gl_record_begin(&pk, 6);
+    gl_pack_kv_int(&pk, "id", 7);
+    gl_pack_kv_str(&pk, "kind", "approval");
+    gl_pack_kv_int(&pk, "profile", 3);
+    gl_pack_kv_str(&pk, "approver", "Claire");
+    gl_pack_key(&pk, "token_hash");
+    msgpack_pack_bin(&pk, GL_HASH_BYTES);
+    msgpack_pack_bin_body(&pk, hash, GL_HASH_BYTES);
+    MDB_val v = {sb.size, sb.data};
+    msgpack_zone z;
+    msgpack_zone_init(&z, 1024);
+    struct gl_link l;
+    assert_int_equal(gl_link_decode(&v, &z, &l), 0);
+    assert_int_equal(l.id, 7);
+    assert_string_equal(l.approver, "Claire");
+    assert_null(l.email);
+    assert_int_equal(l.mailed_at, 0);
+    assert_int_equal(l.reminded_at, 0);
+    /* Written again, the fields come back. */
+    l.email = "claire@client.example";
+    l.reminded_at = THU_3_DEC;
+    msgpack_sbuffer out;
+    msgpack_sbuffer_init(&out);
+    gl_link_encode(&l, &out);
+    MDB_val v2 = {out.size, out.data};
+    struct gl_link back;
+    assert_int_equal(gl_link_decode(&v2, &z, &back), 0);
+    assert_string_equal(back.email, "claire@client.example");
+    assert_int_equal(back.reminded_at, THU_3_DEC);
+    msgpack_sbuffer_destroy(&out);
+    msgpack_zone_destroy(&z);
+    msgpack_sbuffer_destroy(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_message_headers_and_body),
         cmocka_unit_test(test_ascii_subject_folds),
+        cmocka_unit_test(test_link_record_before_mail_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
