@@ -330,3 +330,21 @@ def test_staff_client_mails_a_new_link_to_its_approver(mail, tuis):
     assert password not in body and "separately" in body
     assert "Galette des rois 👑" not in body  # no posts listed: all awaiting, said in words
     assert f"It shows the posts of {PROFILE}" in body
+
+
+def test_address_that_would_add_recipients_gets_no_mail(mail):
+    """user.update checks an address loosely (an @); the mailer refuses anything but one
+    address, so a line break cannot add a Bcc."""
+    d, box = mail
+    admin = d.client()
+    for name, addr in (("eve", "eve@agency.example\r\nBcc: everyone@elsewhere.example"),
+                       ("lea", "lea@agency.example")):
+        admin.call("user.create", name=name, password=PASSWORD, role="manager", email=addr,
+                   mail="each")
+    prof = make_profile(admin, name=PROFILE, timezone=ZONE)
+    make_post(admin, prof, "awaiting_approval", caption="Hello")
+    box.wait(lambda m: m["To"] == "lea@agency.example", "lea's mail")
+    wait_until(lambda: "mail: not sent: the recipient is not one address" in d.log_tail(200),
+               what="the refusal in the log")
+    assert [m["To"] for m in box.messages()] == ["lea@agency.example"]
+    assert all(b"elsewhere" not in r for r in box.raw())

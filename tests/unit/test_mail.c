@@ -116,6 +116,12 @@ static void test_ascii_subject_folds(void **state)
     assert_non_null(strstr(msg, "From: \"Acme, Inc. \\\"the\\\" agency\"\r\n"));
     assert_non_null(strstr(msg, "\r\nSubject: [Greenlight] admin submitted post 12"));
     free(msg);
+    /* A long ASCII name goes as words, which fold. */
+    m.from_name = "The Very Long Name Of A Profile That Some Agency Gave To Its Biggest Client";
+    msg = gl_mail_format(&m, "greenlight@agency.example", THU_3_DEC);
+    assert_lines_within(msg, 78);
+    assert_non_null(strstr(msg, "From: =?UTF-8?B?"));
+    free(msg);
 }
 
 /* A link stored before links had an address: readable, with none. */
