@@ -99,8 +99,8 @@ static int digest_run(struct gl_op *op, struct gl_txn *t)
         if (n) {
             buf_puts(&body, "Open greenlight to act on them.\n");
             char *subject = xasprintf("[Greenlight] %zu notification%s", n, n == 1 ? "" : "s");
-            gl_mail_queue(&op->outbox, &(struct gl_mail_msg){.to = users[i].email, .subject = subject,
-                                                         .body = body.p});
+            gl_mail_queue(&op->outbox, &(struct gl_mail_msg){.to = users[i].email,
+                                                             .subject = subject, .body = body.p});
             free(subject);
         }
         buf_free(&body);

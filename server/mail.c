@@ -165,7 +165,8 @@ static void put_from(struct gl_buf *b, const char *name, const char *addr)
     buf_puts(b, "From: ");
     if (is_ascii(name) && strlen(name) <= 60) { /* longer: words, which fold */
         buf_puts(b, "\""); /* a quoted string: dots and commas in a name are fine there */
-        for (const char *p = name; *p; p++) buf_printf(b, "%s%c", strchr("\"\\", *p) ? "\\" : "", *p);
+        for (const char *p = name; *p; p++)
+            buf_printf(b, "%s%c", strchr("\"\\", *p) ? "\\" : "", *p);
         buf_puts(b, "\"");
     } else {
         put_words(b, name);
@@ -287,19 +288,19 @@ void gl_mail_send_outbox(const msgpack_sbuffer *outbox)
         const msgpack_object *a = msg.data.via.array.ptr;
         char *from = obj_str(&a[0]), *to = obj_str(&a[1]), *subject = obj_str(&a[2]),
              *body = obj_str(&a[3]);
-        /* Users' addresses were checked more loosely once; none may add recipients. */
-        if (!gl_mail_address_ok(to)) {
+        /* Users' addresses are checked more loosely (an @): none may add recipients. */
+        if (gl_mail_address_ok(to)) {
+            struct gl_mail_msg m = {.from_name = from, .to = to, .subject = subject, .body = body};
+            char *message = gl_mail_format(&m, gl_mail_from_addr(), now);
+            /* on_sent owns to from here. */
+            if (gl_spawn(gl_srv->loop, command, NULL, message, strlen(message), MAIL_TIMEOUT_MS,
+                         on_sent, to) != 0)
+                free(to);
+            free(message);
+        } else {
             log_warn("mail: not sent: the recipient is not one address (name@domain)");
-            free(from), free(to), free(subject), free(body);
-            continue;
-        }
-        struct gl_mail_msg m = {.from_name = from, .to = to, .subject = subject, .body = body};
-        char *message = gl_mail_format(&m, gl_mail_from_addr(), now);
-        /* on_sent owns to from here. */
-        if (gl_spawn(gl_srv->loop, command, NULL, message, strlen(message), MAIL_TIMEOUT_MS,
-                     on_sent, to) != 0)
             free(to);
-        free(message);
+        }
         free(from);
         free(subject);
         free(body);

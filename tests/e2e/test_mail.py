@@ -112,7 +112,8 @@ def test_staff_mail_is_mime_with_time_in_words_in_the_profile_zone(mail):
     [raw] = box.raw()
     body = assert_proper(msg, raw)
     # The subject is the event with the caption's start, non-ASCII, back as it was.
-    assert msg["Subject"].startswith(f"[Greenlight] admin submitted post {pid} \"Le menu d’été 🍓")
+    want = f"[Greenlight] admin submitted post {pid} \"Le menu d’été 🍓"
+    assert msg["Subject"].startswith(want)
     assert msg["From"].addresses[0].display_name == "Greenlight"
     assert in_words(at, ZONE) in body and "Unix" not in body
     assert f"Post {pid} of {PROFILE}: \"Le menu d’été 🍓 arrive" in body
