@@ -223,12 +223,13 @@ def test_reminder_mailed_before_the_deadline_and_shown_on_the_page(mail):
     # The approver's page says when.
     w, base = sign_in(d, link, "Zoë")
     page = text(w.get(base)[2])
-    assert f"You were reminded by mail on" in page
+    assert "You were reminded by mail on" in page
     dt = datetime.datetime.fromtimestamp(reminded, zoneinfo.ZoneInfo(ZONE))
     assert f"{dt:%a} {dt.day} {dt:%b} {dt.year}, {dt:%H:%M}" in page
-    # Once: a restart does not remind again, and deciding now is still possible.
+    # Kept across a restart; the approver still decides, and is reminded once.
     d.restart()
     admin = d.client()
+    assert link_of(admin, link["id"])["reminded_at"] == reminded
     decide(*sign_in(d, link, "Zoë"), pid, "approve")
     assert admin.call("post.get", id=pid)["status"] in ("approved", "scheduled")
     assert sum(m["Subject"].startswith("Reminder:") for m in box.messages()) == 1
