@@ -16,6 +16,16 @@
 
 static const char *doc_path = "docs/http.md";
 
+/* The address list the routes make, NUL-terminated, to free. */
+static char *routes_markdown(void)
+{
+    struct gl_buf b;
+    buf_init(&b, 2048);
+    gl_web_routes_markdown(&b);
+    buf_put(&b, "", 1);
+    return b.p;
+}
+
 /* The route of kind when that a method-less lookup finds for path, or NULL. */
 static const struct web_route *find(enum web_when when, const char *path, unsigned method,
                                     struct web_args *a)
@@ -77,10 +87,7 @@ static void test_gates(void **state)
 static void test_docs_list_the_routes(void **state)
 {
     (void)state;
-    struct gl_buf b;
-    buf_init(&b, 2048);
-    gl_web_routes_markdown(&b);
-    buf_put(&b, "", 1);
+    char *want = routes_markdown();
     char *doc = read_file(doc_path);
     assert_non_null(doc); /* run from the repository's root, as make test-unit does */
     const char *sec = strstr(doc, "\n## Addresses\n");
@@ -90,21 +97,19 @@ static void test_docs_list_the_routes(void **state)
     table++;
     const char *end = strstr(table, "\n\n");
     size_t n = end ? (size_t)(end - table) + 1 : strlen(table);
-    if (n != strlen(b.p) || memcmp(table, b.p, n) != 0)
+    if (n != strlen(want) || memcmp(table, want, n) != 0)
         fail_msg("%s's address list differs from the route table (webroutes.c), which is:\n%s",
-                 doc_path, b.p);
+                 doc_path, want);
     free(doc);
-    buf_free(&b);
+    free(want);
 }
 
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--markdown") == 0) {
-        struct gl_buf b;
-        buf_init(&b, 2048);
-        gl_web_routes_markdown(&b);
-        fwrite(b.p, 1, b.n, stdout);
-        buf_free(&b);
+        char *md = routes_markdown();
+        fputs(md, stdout);
+        free(md);
         return 0;
     }
     if (argc > 2 && strcmp(argv[1], "--doc") == 0) doc_path = argv[2];
