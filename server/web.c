@@ -1,5 +1,5 @@
-/* The link pages' HTTP side (web.h): the listener, the lifetime of a request, and the
- * dispatch of each request through the route table (webroutes.c) to its handler. */
+/* The link pages' HTTP side (web.h): the listener, and the dispatch of each request through
+ * the route table (webroutes.c), its gates checked here, to its handler. */
 #include "web.h"
 
 #include <http_parser.h>
@@ -26,21 +26,7 @@ static const char security_headers[] =
     "Cross-Origin-Opener-Policy: same-origin\r\n"
     "Cross-Origin-Resource-Policy: same-origin\r\n";
 
-static struct {
-    struct gl_http_server *http;
-    char public_url[512];
-    bool secure;
-} web;
-
-const char *gl_web_public_url(void)
-{
-    return web.public_url;
-}
-
-bool web_secure(void)
-{
-    return web.secure;
-}
+static struct gl_http_server *listener;
 
 void gl_web_committed(struct gl_op *op)
 {
@@ -58,75 +44,6 @@ static struct web *web_new(struct gl_http_req *req)
     buf_init(&w->out, 16384);
     buf_init(&w->hdrs, 256);
     return w;
-}
-
-void web_read_end(struct web *w)
-{
-    if (w->reading) gl_store_read_end(&w->t);
-    w->reading = false;
-}
-
-void web_free(struct web *w)
-{
-    web_read_end(w);
-    msgpack_zone_destroy(&w->zone);
-    buf_free(&w->out);
-    buf_free(&w->hdrs);
-    free(w);
-}
-
-void web_send_raw(struct gl_http_req *req, int status, const char *ctype, const char *headers,
-                  const char *body, size_t len)
-{
-    struct gl_http_resp resp = {.status = status, .content_type = ctype, .headers = headers,
-                                .body = body, .body_len = len};
-    gl_http_respond(req, &resp);
-}
-
-void web_send_as(struct web *w, int status, const char *ctype, const char *headers)
-{
-    web_read_end(w);
-    web_send_raw(w->req, status, ctype, headers, w->out.p, w->out.n);
-    web_free(w);
-}
-
-void web_send(struct web *w, int status)
-{
-    buf_puts(&w->hdrs, "Cache-Control: no-store\r\n");
-    web_send_as(w, status, "text/html; charset=utf-8", w->hdrs.p);
-}
-
-void web_redirect(struct web *w, const char *location)
-{
-    buf_puts(&w->hdrs, "Location: ");
-    buf_puts(&w->hdrs, location);
-    buf_puts(&w->hdrs, "\r\n");
-    w->out.n = 0;
-    web_send(w, 303);
-}
-
-void web_not_found(struct web *w)
-{
-    w->out.n = 0;
-    memset(&w->prof, 0, sizeof w->prof);
-    w->base[0] = '\0';
-    w->signed_in = false;
-    page_message(w, "Not found", "There is nothing at this address.", NULL, NULL);
-    web_send(w, 404);
-}
-
-void web_message(struct web *w, int status, const char *title, const char *text,
-                 const char *back, const char *back_label)
-{
-    w->out.n = 0;
-    page_message(w, title, text, back, back_label);
-    web_send(w, status);
-}
-
-void web_submit(struct web *w, struct gl_op *op)
-{
-    web_read_end(w);
-    gl_batch_submit(&gl_srv->batch, op);
 }
 
 static void method_not_allowed(struct gl_http_req *req, unsigned methods)
@@ -308,31 +225,26 @@ int gl_web_start(struct gl_server *srv, char *bound, size_t boundlen)
     int rc = web_sessions_start(srv);
     if (rc) return rc;
     int err = 0;
-    web.http = gl_http_listen(srv->loop, srv->opt.http_addr, on_request, NULL, bound, boundlen,
+    listener = gl_http_listen(srv->loop, srv->opt.http_addr, on_request, NULL, bound, boundlen,
                               &err);
-    if (!web.http) {
+    if (!listener) {
         web_sessions_stop();
         return err;
     }
-    gl_http_set_default_headers(web.http, security_headers);
-    gl_http_set_trusted(web.http, web_trusted);
-    srv->http = web.http;
-    if (srv->opt.public_url && *srv->opt.public_url)
-        snprintf(web.public_url, sizeof web.public_url, "%s", srv->opt.public_url);
-    else
-        snprintf(web.public_url, sizeof web.public_url, "http://%s", bound);
-    size_t n = strlen(web.public_url);
-    while (n && web.public_url[n - 1] == '/') web.public_url[--n] = '\0';
-    web.secure = strncmp(web.public_url, "https://", 8) == 0;
+    gl_http_set_default_headers(listener, security_headers);
+    gl_http_set_trusted(listener, web_trusted);
+    srv->http = listener;
+    web_set_public_url(srv->opt.public_url && *srv->opt.public_url ? srv->opt.public_url : NULL,
+                       bound);
     return 0;
 }
 
 void gl_web_stop(struct gl_server *srv)
 {
-    if (!web.http) return;
+    if (!listener) return;
     web_sessions_stop();
-    gl_http_close(web.http);
-    web.http = NULL;
+    gl_http_close(listener);
+    listener = NULL;
     srv->http = NULL;
     web_cache_free();
 }

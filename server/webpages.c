@@ -350,7 +350,7 @@ void web_serve_feed(struct web *w, const struct web_args *a)
             dec[n] = '\0';
             char *colon = memchr(dec, ':', n);
             if (colon && gl_utf8_valid((char *)dec, n) && strlen(colon + 1) <= GL_MAX_PASSWORD) {
-                web_check_password(w, colon + 1, NULL, true);
+                web_check_password(w, colon + 1, NULL, web_serve_feed_now);
                 return;
             }
         }

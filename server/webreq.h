@@ -1,4 +1,4 @@
-/* The lifetime of one request to a link (web.c): its read transaction, and the answers that
+/* The lifetime of one request to a link (webreq.c): its read transaction, and the answers that
  * end it. Each web_send*, web_redirect, web_message and web_not_found sends and frees w. */
 #ifndef GL_WEBREQ_H
 #define GL_WEBREQ_H
@@ -25,7 +25,10 @@ void web_message(struct web *w, int status, const char *title, const char *text,
                  const char *back, const char *back_label);
 /* Ends the read and hands op to the group commit; its done callback answers w, if any. */
 void web_submit(struct web *w, struct gl_op *op);
-/* The base of the links given out (web.h's gl_web_public_url), and whether it is https. */
+/* Sets the base of the links given out (web.h's gl_web_public_url): public_url, else
+ * http://BOUND; no trailing '/'. */
+void web_set_public_url(const char *public_url, const char *bound);
+/* Whether that base is https (the session cookie is then Secure). */
 bool web_secure(void);
 
 #endif

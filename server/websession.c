@@ -12,7 +12,6 @@
 #include "storekeys.h"
 #include "util.h"
 #include "web.h"
-#include "webpages.h"
 #include "webreq.h"
 #include "webroutes.h"
 #include "webwrite.h"
@@ -380,7 +379,7 @@ struct pw_job {
     char hash[crypto_pwhash_STRBYTES];
     char password[GL_MAX_PASSWORD + 1];
     char name[GL_MAX_NAME + 1];
-    bool ics;
+    web_feed_fn feed; /* the feed asked with Basic; NULL for the sign-in form */
     bool ok;
     struct gl_attempt attempt;
 };
@@ -407,7 +406,7 @@ static void pw_after(uv_work_t *wk, int status)
     if (status != 0 || !j->ok) {
         log_info("web: wrong link password link=%llu address=%s",
                  (unsigned long long)w->link.id, w->address);
-        if (j->ics) {
+        if (j->feed) {
             buf_puts(&w->hdrs, "WWW-Authenticate: Basic realm=\"Greenlight calendar\", "
                                "charset=\"UTF-8\"\r\n");
             web_message(w, 401, "Password needed", "This calendar needs its password.", NULL,
@@ -420,11 +419,11 @@ static void pw_after(uv_work_t *wk, int status)
         free(j);
         return;
     }
-    if (j->ics) {
+    if (j->feed) {
         /* The read transaction was closed while the hash ran: take a new one. */
         if (gl_store_read_begin(&gl_srv->store, &w->t) == 0) {
             w->reading = true;
-            web_serve_feed_now(w);
+            j->feed(w);
         } else {
             web_message(w, 503, "Busy", "Please try again.", NULL, NULL);
         }
@@ -443,7 +442,7 @@ static const struct gl_limit_rule pw_by_address = {
     .scope = "http-addr", .max_inflight = 4, .max_fails = MAX_PW_FAILS_PER_ADDR};
 static const struct gl_limit_rule pw_by_link = {.scope = "link-pw", .max_inflight = 8};
 
-void web_check_password(struct web *w, const char *password, const char *name, bool ics)
+void web_check_password(struct web *w, const char *password, const char *name, web_feed_fn feed)
 {
     int64_t wait = 0;
     unsigned delay_ms; /* no rule here slows down */
@@ -462,7 +461,7 @@ void web_check_password(struct web *w, const char *password, const char *name, b
         snprintf(text, sizeof text, "Too many attempts. Please wait %lld minute%s and try again.",
                  (long long)(wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
         w->out.n = 0;
-        if (ics)
+        if (feed)
             web_message(w, 429, "Too many attempts", text, NULL, NULL);
         else {
             page_signin(w, text);
@@ -471,7 +470,7 @@ void web_check_password(struct web *w, const char *password, const char *name, b
         return;
     }
     j->w = w;
-    j->ics = ics;
+    j->feed = feed;
     snprintf(j->hash, sizeof j->hash, "%s", w->link.pwhash);
     snprintf(j->password, sizeof j->password, "%s", password);
     snprintf(j->name, sizeof j->name, "%s", name ? name : "");
@@ -501,7 +500,7 @@ void web_sign_in(struct web *w, const struct web_args *a)
             web_send(w, 422);
             return;
         }
-        web_check_password(w, password, name, false);
+        web_check_password(w, password, name, NULL);
         return;
     }
     start_session(w, name);

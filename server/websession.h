@@ -32,9 +32,11 @@ void web_csrf_make(struct web *w);
 /* Whether given is w->csrf (constant time). */
 bool web_csrf_ok(const struct web *w, const char *given);
 
-/* Checks a link password on the thread pool, then signs in as name (ics: serves the feed);
- * 429 when limited or busy. */
-void web_check_password(struct web *w, const char *password, const char *name, bool ics);
+/* Checks a link password on the thread pool, then signs in as name, or, for a feed asked with
+ * HTTP Basic, answers with feed(w) (a wrong password is then a 401 challenge); 429 when limited
+ * or busy. */
+typedef void (*web_feed_fn)(struct web *w);
+void web_check_password(struct web *w, const char *password, const char *name, web_feed_fn feed);
 /* Counts an open of link, saved within a minute. */
 void web_count_open(uint64_t link, int64_t now);
 /* A write that remembers p as what w's visitor saw of it (for "what changed"), with copies of
