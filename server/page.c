@@ -6,7 +6,6 @@
 
 #include "captiondiff.h"
 #include "events.h"
-#include "storekeys.h"
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"
