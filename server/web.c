@@ -101,8 +101,8 @@ static void run_link_route(struct web *w, const struct web_route *r, unsigned me
             web_send(w, 200);
         } else {
             web_message(w, 403, "Please sign in again",
-                        "Your session has ended. Sign in again, then repeat your action.",
-                        w->base, "Sign in");
+                        "Your session has ended. Sign in again, then repeat your action.", w->base,
+                        "Sign in");
         }
         return;
     }
@@ -225,8 +225,8 @@ int gl_web_start(struct gl_server *srv, char *bound, size_t boundlen)
     int rc = web_sessions_start(srv);
     if (rc) return rc;
     int err = 0;
-    listener = gl_http_listen(srv->loop, srv->opt.http_addr, on_request, NULL, bound, boundlen,
-                              &err);
+    listener =
+        gl_http_listen(srv->loop, srv->opt.http_addr, on_request, NULL, bound, boundlen, &err);
     if (!listener) {
         web_sessions_stop();
         return err;

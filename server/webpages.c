@@ -78,8 +78,10 @@ void web_cache_free(void)
 static unsigned cache_slot(const unsigned char *token_hash, const char *query)
 {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < 8; i++) h = (h ^ token_hash[i]) * 16777619u;
-    for (const char *q = query; *q; q++) h = (h ^ (unsigned char)*q) * 16777619u;
+    for (size_t i = 0; i < 8; i++)
+        h = (h ^ token_hash[i]) * 16777619u;
+    for (const char *q = query; *q; q++)
+        h = (h ^ (unsigned char)*q) * 16777619u;
     return h % CACHE_SLOTS;
 }
 
@@ -188,12 +190,13 @@ static const char *flash_text(struct web *w, const struct gl_form *q)
     const char *n = gl_form_get(q, "n"), *sk = gl_form_get(q, "skipped");
     if (n) {
         long nn = strtol(n, NULL, 10), ns = sk ? strtol(sk, NULL, 10) : 0;
-        char *s = xasprintf("%s %ld post%s.%s", strcmp(done, "approved") == 0 ? "You approved"
-                                                : "You requested changes on",
-                            nn, nn == 1 ? "" : "s",
-                            ns ? " Some were skipped: they were no longer awaiting approval or "
-                                 "had been edited meanwhile."
-                               : "");
+        char *s =
+            xasprintf("%s %ld post%s.%s",
+                      strcmp(done, "approved") == 0 ? "You approved" : "You requested changes on",
+                      nn, nn == 1 ? "" : "s",
+                      ns ? " Some were skipped: they were no longer awaiting approval or "
+                           "had been edited meanwhile."
+                         : "");
         const char *z = gl_zone_strdup(&w->zone, s);
         free(s);
         return z;
@@ -280,7 +283,8 @@ void web_serve_media(struct web *w, const struct web_args *a)
     bool found = false;
     if (gl_post_get(&w->t, &w->zone, a->post, &p) == 0 && web_post_visible(w, &p) &&
         web_shows(w, LF_MEDIA))
-        for (size_t i = 0; i < p.nmedia; i++) found |= (uint64_t)p.media[i] == a->media;
+        for (size_t i = 0; i < p.nmedia; i++)
+            found |= (uint64_t)p.media[i] == a->media;
     struct gl_key k;
     MDB_val v;
     key_id(&k, a->media);
@@ -358,6 +362,6 @@ void web_serve_feed(struct web *w, const struct web_args *a)
     buf_puts(&w->hdrs, "WWW-Authenticate: Basic realm=\"Greenlight calendar\", "
                        "charset=\"UTF-8\"\r\n");
     web_message(w, 401, "Password needed",
-                "This calendar needs its password: any user name, and the link's password.",
-                NULL, NULL);
+                "This calendar needs its password: any user name, and the link's password.", NULL,
+                NULL);
 }

@@ -13,25 +13,31 @@
 #include "webctx.h"
 
 /* The refusals a write may answer with: name, HTTP status, message (one %s at most). */
-#define WEB_REFUSALS(X)                                                                        \
-    X(WR_NO_LINK, 404, "There is nothing at this address.")                                   \
-    X(WR_EXPIRED, 410, "This link has expired; nothing was changed.")                         \
-    X(WR_STILL_WORKS, 409, "This link still works.")                                          \
-    X(WR_NO_POST, 404, "There is nothing at this address.")                                   \
-    X(WR_NOT_ALLOWED, 403, "Not allowed through this link.")                                  \
-    X(WR_PUBLISHED, 409, "This post was published meanwhile, so it can no longer be "         \
-                         "changed. Nothing was changed.")                                     \
-    X(WR_PUBLISHING, 409, "This post is being published right now, so it cannot be "          \
-                          "changed. Nothing was changed.")                                    \
-    X(WR_EDITED, 409, "The post was edited while you were looking at it, so nothing was "     \
-                      "changed. Please review the new version.")                              \
-    X(WR_NOT_AWAITING, 409, "This post is no longer awaiting approval (it is now %s); "       \
-                            "nothing was changed.")                                           \
-    X(WR_NOT_YOURS, 409, "This post is not ready for your decision yet: its current "         \
-                         "approval step is someone else's. Nothing was changed.")             \
-    X(WR_NOT_READY, 409, "This post is not ready for your decision yet (%s). Nothing was "    \
-                         "changed.")                                                          \
-    X(WR_INVALID, 422, "%s")                                                                  \
+#define WEB_REFUSALS(X)                                                                            \
+    X(WR_NO_LINK, 404, "There is nothing at this address.")                                        \
+    X(WR_EXPIRED, 410, "This link has expired; nothing was changed.")                              \
+    X(WR_STILL_WORKS, 409, "This link still works.")                                               \
+    X(WR_NO_POST, 404, "There is nothing at this address.")                                        \
+    X(WR_NOT_ALLOWED, 403, "Not allowed through this link.")                                       \
+    X(WR_PUBLISHED, 409,                                                                           \
+      "This post was published meanwhile, so it can no longer be "                                 \
+      "changed. Nothing was changed.")                                                             \
+    X(WR_PUBLISHING, 409,                                                                          \
+      "This post is being published right now, so it cannot be "                                   \
+      "changed. Nothing was changed.")                                                             \
+    X(WR_EDITED, 409,                                                                              \
+      "The post was edited while you were looking at it, so nothing was "                          \
+      "changed. Please review the new version.")                                                   \
+    X(WR_NOT_AWAITING, 409,                                                                        \
+      "This post is no longer awaiting approval (it is now %s); "                                  \
+      "nothing was changed.")                                                                      \
+    X(WR_NOT_YOURS, 409,                                                                           \
+      "This post is not ready for your decision yet: its current "                                 \
+      "approval step is someone else's. Nothing was changed.")                                     \
+    X(WR_NOT_READY, 409,                                                                           \
+      "This post is not ready for your decision yet (%s). Nothing was "                            \
+      "changed.")                                                                                  \
+    X(WR_INVALID, 422, "%s")                                                                       \
     X(WR_REFUSED, 409, "%s")
 
 #define WEB_REFUSAL_ENUM(name, status, text) name,
