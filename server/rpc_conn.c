@@ -555,26 +555,6 @@ fail:
     req_done(&req->op);
 }
 
-/* Checks every required parameter is there and no unknown one is. */
-static bool check_params(struct gl_req *req)
-{
-    const char *spec = req->method->params;
-    char allowed[256];
-    size_t an = 0;
-    for (const char *p = spec; *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        bool optional = len > 0 && p[len - 1] == '?';
-        size_t nlen = optional ? len - 1 : len;
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)nlen, p);
-        if (!optional && !gl_args_require(&req->args, name, &req->op.err)) return false;
-        an += (size_t)snprintf(allowed + an, sizeof allowed - an, "%s%s", an ? "," : "", name);
-        p += len + (end ? 1 : 0);
-    }
-    return gl_args_only(&req->args, allowed, &req->op.err);
-}
-
 static void dispatch(struct gl_conn *c, struct gl_req *req)
 {
     struct gl_rpc_msg m;
@@ -614,7 +594,7 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
         if (!ok) goto fail;
     }
     if (!role_allows(req)) goto fail;
-    if (!check_params(req)) goto fail;
+    if (!gl_method_read_args(req->method, &req->args, req->argv, err)) goto fail;
     c->admit_deadline = uv_now(gl_srv->loop) + MAX_ADMIT_WAIT_MS;
     admit(c, req);
     return;
