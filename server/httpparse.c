@@ -98,6 +98,9 @@ static int cb_header_field(http_parser *p, const char *at, size_t n)
 {
     struct gl_httpparse *c = p->data;
     struct req_full *f = (struct req_full *)c->cur;
+    /* A chunked body's trailer fields: never headers, which were checked at the head's end
+     * (a trailer would otherwise slip in a Cookie or a second Host unchecked). */
+    if (c->head_done) return 0;
     for (size_t i = 0; i < n; i++) {
         if (!is_tchar((unsigned char)at[i])) {
             c->fail_status = 400;
@@ -127,6 +130,7 @@ static int cb_header_value(http_parser *p, const char *at, size_t n)
 {
     struct gl_httpparse *c = p->data;
     struct req_full *f = (struct req_full *)c->cur;
+    if (c->head_done) return 0; /* a trailer's */
     if (f->r.nheaders == 0) {
         c->fail_status = 400;
         return 1;
@@ -238,6 +242,7 @@ static int cb_headers_complete(http_parser *p)
         c->fail_status = 400;
         return -1;
     }
+    c->head_done = true;
     r->method = p->method;
     r->head = p->method == HTTP_HEAD;
     /* HTTP/1.0 closes after the answer, even when it asks for keep-alive: its answer would
@@ -423,7 +428,7 @@ enum gl_httpparse_result gl_httpparse_feed(struct gl_httpparse *p, const char *b
         gl_http_req_free(p->cur);
         p->cur = gl_http_req_new();
         p->fail_status = 0;
-        p->last_was_value = false;
+        p->last_was_value = p->head_done = false;
         http_parser_init(&p->parser, HTTP_REQUEST);
         p->parser.data = p;
         return GL_HP_HEAD;

@@ -55,6 +55,7 @@ struct gl_httpparse {
     size_t scanned;          /* bytes of the head already checked */
     bool in_head;            /* the head is still being checked */
     bool last_was_value;
+    bool head_done;          /* the headers are complete: what follows is body and trailers */
     int fail_status;         /* set by a callback that refuses the request */
     bool continue_due;       /* the head asked "Expect: 100-continue": the caller answers it */
 };

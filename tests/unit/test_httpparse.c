@@ -148,6 +148,24 @@ static void test_absolute_form(void **state)
     outcome_free(&o);
 }
 
+/* A chunked body's trailer fields are not headers: checked at the head's end, they would slip
+ * past the checks. */
+static void test_trailers_dropped(void **state)
+{
+    (void)state;
+    struct outcome o;
+    PARSE("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+          "2\r\nab\r\n0\r\nCookie: sid=x\r\nHost: evil\r\n\r\n",
+          5, &o);
+    assert_int_equal(o.status, 0);
+    assert_int_equal(o.nreqs, 1);
+    assert_int_equal(o.reqs[0]->nheaders, 2);
+    assert_null(gl_http_header(o.reqs[0], "cookie"));
+    assert_int_equal(gl_http_header_count(o.reqs[0], "host"), 1);
+    assert_string_equal(o.reqs[0]->body, "ab");
+    outcome_free(&o);
+}
+
 /* An Upgrade is not honoured: the request is answered as a plain one. */
 static void test_upgrade_ignored(void **state)
 {
@@ -250,7 +268,7 @@ int main(void)
         cmocka_unit_test(test_whole_and_byte_by_byte), cmocka_unit_test(test_pipelined_and_bodies),
         cmocka_unit_test(test_absolute_form),          cmocka_unit_test(test_expect_continue),
         cmocka_unit_test(test_refused),                cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_upgrade_ignored),
+        cmocka_unit_test(test_upgrade_ignored),        cmocka_unit_test(test_trailers_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
