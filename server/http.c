@@ -52,8 +52,7 @@ struct gl_http_conn {
     char *in;
     size_t in_start, in_len, in_cap;
     struct gl_http_req *pending; /* with the handler */
-    size_t queued;
-    uint64_t stalled_since; /* loop time of the last write that completed (or was queued) */
+    struct gl_outq out; /* queued output (common/outbuf.h) */
     int refs;
     enum timer_mode tmode;
     bool closing, reading, processing, lingering;
@@ -277,47 +276,43 @@ static void on_write(uv_write_t *w, int status)
 {
     struct write_req *wr = (struct write_req *)w;
     struct gl_http_conn *c = wr->conn;
-    c->queued -= wr->len;
+    gl_outq_done(&c->out, wr->len, status == 0, uv_now(c->srv->loop));
     c->srv->queued -= wr->len;
-    if (status == 0) c->stalled_since = uv_now(c->srv->loop);
     if (status < 0 && !c->closing) conn_close(c);
     if (wr->close_after && !c->closing) conn_linger(c);
-    if (!c->closing && c->queued < MAX_QUEUED_OUTPUT / 2 && !c->pending) start_reading(c);
+    if (!c->closing && c->out.queued < MAX_QUEUED_OUTPUT / 2 && !c->pending) start_reading(c);
     conn_unref(c);
     free(wr);
 }
 
-/* Makes room under MAX_QUEUED_TOTAL for n more bytes of c's, before they are copied: the
- * connections whose output has stood still the longest (the most queued among equals) are
- * closed, but only output that has not moved for STALLED_MS (as in server/rpc_conn.c: in a burst
- * nobody displaces an equal). Returns false when there is none, or c is the slowest: c then
- * goes without its answer. A closing connection's writes are cancelled, so only open ones
- * count. */
+/* The connections whose output counts: a closing one's writes are cancelled (a lingering one,
+ * its FIN sent, still counts). */
+static struct gl_outq *each_open(void *ctx, struct gl_outq *after)
+{
+    struct gl_http_server *s = ctx;
+    struct gl_http_conn *o =
+        after ? gl_container_of(after, struct gl_http_conn, out)->next : s->conns;
+    while (o && uv_is_closing((uv_handle_t *)&o->tcp)) o = o->next;
+    return o ? &o->out : NULL;
+}
+
+static void drop_slow(void *ctx, struct gl_outq *q)
+{
+    (void)ctx;
+    struct gl_http_conn *slow = gl_container_of(q, struct gl_http_conn, out);
+    log_warn("http: dropping slow client peer=%s queued=%zu reason=\"output cap\"", slow->peer,
+             slow->out.queued);
+    conn_close(slow);
+}
+
+/* Makes room under MAX_QUEUED_TOTAL for n more bytes of c's (gl_outq_make_room, the rule
+ * server/rpc_conn.c follows too). */
 static bool make_room(struct gl_http_conn *c, size_t n)
 {
     struct gl_http_server *s = c->srv;
-    if (s->queued + n <= MAX_QUEUED_TOTAL) return true;
-    uint64_t now = uv_now(s->loop);
-    size_t live = 0;
-    for (struct gl_http_conn *o = s->conns; o; o = o->next)
-        if (!uv_is_closing((uv_handle_t *)&o->tcp)) live += o->queued;
-    while (live + n > MAX_QUEUED_TOTAL) {
-        struct gl_http_conn *slow = NULL;
-        for (struct gl_http_conn *o = s->conns; o; o = o->next) {
-            if (uv_is_closing((uv_handle_t *)&o->tcp) || o->queued == 0 ||
-                o->stalled_since + STALLED_MS > now)
-                continue;
-            if (!slow || o->stalled_since < slow->stalled_since ||
-                (o->stalled_since == slow->stalled_since && o->queued > slow->queued))
-                slow = o;
-        }
-        if (!slow || slow == c) return false;
-        log_warn("http: dropping slow client peer=%s queued=%zu reason=\"output cap\"",
-                 slow->peer, slow->queued);
-        live -= slow->queued;
-        conn_close(slow);
-    }
-    return true;
+    struct gl_outpool pool = {.max = MAX_QUEUED_TOTAL, .stalled_ms = STALLED_MS, .ctx = s,
+                              .each = each_open, .drop = drop_slow};
+    return gl_outq_make_room(&pool, &c->out, n, s->queued, uv_now(s->loop));
 }
 
 /* Writes bufs in order: what the socket takes now at once, the rest in one queued copy. */
@@ -326,7 +321,7 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
     if (c->closing) return;
     size_t total = gl_outbuf_len(bufs, n);
     size_t done = 0;
-    if (c->queued == 0) {
+    if (c->out.queued == 0) {
         long r = gl_outbuf_try_write((uv_stream_t *)&c->tcp, bufs, n);
         if (r < 0) {
             conn_close(c);
@@ -349,20 +344,19 @@ static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool
     wr->conn = c;
     wr->len = off;
     wr->close_after = close_after;
-    if (c->queued == 0) c->stalled_since = uv_now(c->srv->loop);
-    c->queued += off;
+    gl_outq_add(&c->out, off, uv_now(c->srv->loop));
     c->srv->queued += off;
     c->refs++;
     uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
     if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write) < 0) {
-        c->queued -= off;
+        gl_outq_done(&c->out, off, false, 0);
         c->srv->queued -= off;
         c->refs--;
         free(wr);
         conn_close(c);
         return;
     }
-    if (c->queued > MAX_QUEUED_OUTPUT) stop_reading(c);
+    if (c->out.queued > MAX_QUEUED_OUTPUT) stop_reading(c);
 }
 
 /* ---- answers ---- */
@@ -517,7 +511,7 @@ static bool admit_from_peer(struct gl_http_server *s, struct gl_http_conn *c)
     for (struct gl_http_conn *o = s->conns; o; o = o->next) {
         if (o == c || o->closing || strcmp(o->peer, c->peer) != 0) continue;
         n++;
-        if (!o->hp.cur && !o->pending && o->in_len == o->in_start && o->queued == 0) idle = o;
+        if (!o->hp.cur && !o->pending && o->in_len == o->in_start && o->out.queued == 0) idle = o;
     }
     if (n < GL_HTTP_MAX_CONNS_PER_ADDRESS) return true;
     if (!idle) return false;
