@@ -6,7 +6,8 @@
 size_t gl_outbuf_len(const uv_buf_t *bufs, unsigned n)
 {
     size_t total = 0;
-    for (unsigned i = 0; i < n; i++) total += bufs[i].len;
+    for (unsigned i = 0; i < n; i++)
+        total += bufs[i].len;
     return total;
 }
 
@@ -50,7 +51,8 @@ bool gl_outq_make_room(const struct gl_outpool *p, struct gl_outq *self, size_t 
 {
     if (upper + n <= p->max) return true;
     size_t live = 0;
-    for (struct gl_outq *o = p->each(p->ctx, NULL); o; o = p->each(p->ctx, o)) live += o->queued;
+    for (struct gl_outq *o = p->each(p->ctx, NULL); o; o = p->each(p->ctx, o))
+        live += o->queued;
     while (live + n > p->max) {
         struct gl_outq *slow = NULL;
         for (struct gl_outq *o = p->each(p->ctx, NULL); o; o = p->each(p->ctx, o)) {

@@ -30,7 +30,8 @@ const char *gl_http_header(const struct gl_http_req *r, const char *name)
 unsigned gl_http_header_count(const struct gl_http_req *r, const char *name)
 {
     unsigned n = 0;
-    for (unsigned i = 0; i < r->nheaders; i++) n += strcmp(r->headers[i].name, name) == 0;
+    for (unsigned i = 0; i < r->nheaders; i++)
+        n += strcmp(r->headers[i].name, name) == 0;
     return n;
 }
 
@@ -199,11 +200,14 @@ static int cb_headers_complete(http_parser *p)
     for (unsigned i = 0; i < r->nheaders; i++) {
         struct gl_http_header *h = &r->headers[i];
         if (!h->value) h->value = (char *)"";
-        for (char *s = h->name; *s; s++) *s = (char)tolower((unsigned char)*s);
+        for (char *s = h->name; *s; s++)
+            *s = (char)tolower((unsigned char)*s);
         /* Trim the value's surrounding blanks (http-parser leaves trailing ones). */
         size_t len = strlen(h->value);
-        while (len && (h->value[len - 1] == ' ' || h->value[len - 1] == '\t')) h->value[--len] = 0;
-        while (*h->value == ' ' || *h->value == '\t') h->value++;
+        while (len && (h->value[len - 1] == ' ' || h->value[len - 1] == '\t'))
+            h->value[--len] = 0;
+        while (*h->value == ' ' || *h->value == '\t')
+            h->value++;
         if (strcmp(h->name, "content-length") == 0) {
             if (has_cl) {
                 c->fail_status = 400;
@@ -263,7 +267,8 @@ static int cb_body(http_parser *p, const char *at, size_t n)
     }
     if (f->r.body_len + n + 1 > f->body_cap) {
         size_t cap = f->body_cap ? f->body_cap : 1024;
-        while (cap < f->r.body_len + n + 1) cap *= 2;
+        while (cap < f->r.body_len + n + 1)
+            cap *= 2;
         f->r.body = xrealloc(f->r.body, cap);
         f->body_cap = cap;
     }
@@ -318,7 +323,7 @@ static int cb_message_complete(http_parser *p)
         r->path = arena_copy(f, r->url, (size_t)(q - r->url));
         r->query = q + 1;
         if (!r->path) {
-                c->fail_status = 414;
+            c->fail_status = 414;
             return 1;
         }
     } else {
@@ -365,7 +370,6 @@ static int scan_head(struct gl_httpparse *c, const char *buf, size_t len, size_t
     c->scanned = i;
     return 0;
 }
-
 
 static const http_parser_settings settings = {
     .on_url = cb_url,

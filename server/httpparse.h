@@ -25,18 +25,18 @@ struct gl_http_header {
 
 struct gl_http_req {
     struct gl_http_conn *conn;
-    unsigned method;          /* enum http_method */
-    bool head;                /* HEAD: answered like GET, without the body */
+    unsigned method; /* enum http_method */
+    bool head;       /* HEAD: answered like GET, without the body */
     bool keep_alive;
-    char *url;                /* as sent: path and query */
-    char *path;               /* the path, not decoded */
-    char *query;              /* after '?', or "" */
+    char *url;   /* as sent: path and query */
+    char *path;  /* the path, not decoded */
+    char *query; /* after '?', or "" */
     struct gl_http_header headers[GL_HTTP_MAX_HEADERS];
     unsigned nheaders;
     char *body;
     size_t body_len;
-    char peer[64];            /* the TCP peer's address */
-    void *app;                /* for the handler */
+    char peer[64]; /* the TCP peer's address */
+    void *app;     /* for the handler */
 };
 
 /* The first header of that name (lower case), or NULL. */
@@ -55,9 +55,9 @@ struct gl_httpparse {
     size_t scanned;          /* bytes of the head already checked */
     bool in_head;            /* the head is still being checked */
     bool last_was_value;
-    bool head_done;          /* the headers are complete: what follows is body and trailers */
-    int fail_status;         /* set by a callback that refuses the request */
-    bool continue_due;       /* the head asked "Expect: 100-continue": the caller answers it */
+    bool head_done;    /* the headers are complete: what follows is body and trailers */
+    int fail_status;   /* set by a callback that refuses the request */
+    bool continue_due; /* the head asked "Expect: 100-continue": the caller answers it */
 };
 
 enum gl_httpparse_result {

@@ -98,7 +98,8 @@ static void test_sample_config_shows_every_key(void **state)
     /* And every key line names an option. */
     for (const char *p = doc; (p = strstr(p, " = ")); p += 3) {
         const char *start = p;
-        while (start > doc && start[-1] != '\n') start--;
+        while (start > doc && start[-1] != '\n')
+            start--;
         if (*start == '#') start++;
         char key[64];
         snprintf(key, sizeof key, "%.*s", (int)(p - start), start);

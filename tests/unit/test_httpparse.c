@@ -63,7 +63,8 @@ static void parse(const char *s, size_t len, size_t chunk, struct outcome *o)
 
 static void outcome_free(struct outcome *o)
 {
-    for (unsigned i = 0; i < o->nreqs; i++) gl_http_req_free(o->reqs[i]);
+    for (unsigned i = 0; i < o->nreqs; i++)
+        gl_http_req_free(o->reqs[i]);
 }
 
 #define PARSE(lit, chunk, o) parse((lit), sizeof(lit) - 1, (chunk), (o))
@@ -108,10 +109,11 @@ static void test_whole_and_byte_by_byte(void **state)
 static void test_pipelined_and_bodies(void **state)
 {
     (void)state;
-    static const char two[] = "\r\n\r\nPOST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
-                              "POST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                              "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
-                              "HEAD /c HTTP/1.0\r\n\r\n";
+    static const char two[] =
+        "\r\n\r\nPOST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
+        "POST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+        "HEAD /c HTTP/1.0\r\n\r\n";
     for (size_t chunk = 1; chunk <= sizeof two; chunk += 7) {
         struct outcome o;
         PARSE(two, chunk, &o);
@@ -181,8 +183,8 @@ static void test_expect_continue(void **state)
 {
     (void)state;
     struct outcome o;
-    PARSE("POST /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
-          16, &o);
+    PARSE("POST /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok", 16,
+          &o);
     assert_true(o.continue_due);
     assert_int_equal(o.nreqs, 1);
     outcome_free(&o);
@@ -196,14 +198,14 @@ static void test_refused(void **state)
         const char *in;
         int status;
     } cases[] = {
-        {"GET / HTTP/1.1\nHost: h\r\n\r\n", 400},                      /* bare LF */
-        {"GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n", 400},              /* bare CR */
-        {"GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n", 400},      /* obs-fold */
-        {"GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400},                   /* space before colon */
-        {"GET / HTTP/1.1\r\nX: \001\r\nHost: h\r\n\r\n", 400},         /* control byte */
-        {"GET / HTTP/1.1\r\n\r\n", 400},                               /* no Host */
-        {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},         /* two */
-        {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},                  /* not a host */
+        {"GET / HTTP/1.1\nHost: h\r\n\r\n", 400},                 /* bare LF */
+        {"GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n", 400},         /* bare CR */
+        {"GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n", 400}, /* obs-fold */
+        {"GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400},              /* space before colon */
+        {"GET / HTTP/1.1\r\nX: \001\r\nHost: h\r\n\r\n", 400},    /* control byte */
+        {"GET / HTTP/1.1\r\n\r\n", 400},                          /* no Host */
+        {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},    /* two */
+        {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},             /* not a host */
         {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
          400},
         {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", 400},
@@ -233,8 +235,7 @@ static void test_limits(void **state)
     static char buf[4 * GL_HTTP_MAX_HEAD];
     struct outcome o;
     /* A URL over GL_HTTP_MAX_URL. */
-    int n = snprintf(buf, sizeof buf, "GET /%0*d HTTP/1.1\r\nHost: h\r\n\r\n", GL_HTTP_MAX_URL,
-                     0);
+    int n = snprintf(buf, sizeof buf, "GET /%0*d HTTP/1.1\r\nHost: h\r\n\r\n", GL_HTTP_MAX_URL, 0);
     parse(buf, (size_t)n, 512, &o);
     assert_int_equal(o.status, 414);
     outcome_free(&o);
@@ -247,14 +248,14 @@ static void test_limits(void **state)
     assert_int_equal(o.status, 431);
     outcome_free(&o);
     /* A head over GL_HTTP_MAX_HEAD, found before its end has arrived. */
-    n = snprintf(buf, sizeof buf, "GET / HTTP/1.1\r\nHost: h\r\nX: %0*d\r\n", GL_HTTP_MAX_HEAD,
-                 0);
+    n = snprintf(buf, sizeof buf, "GET / HTTP/1.1\r\nHost: h\r\nX: %0*d\r\n", GL_HTTP_MAX_HEAD, 0);
     parse(buf, (size_t)n, 1000, &o);
     assert_int_equal(o.status, 431);
     outcome_free(&o);
     /* A chunked body over GL_HTTP_MAX_BODY. */
-    n = snprintf(buf, sizeof buf, "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                  "%x\r\n",
+    n = snprintf(buf, sizeof buf,
+                 "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "%x\r\n",
                  GL_HTTP_MAX_BODY + 1);
     memset(buf + n, 'a', 1000);
     parse(buf, (size_t)n + 1000, 4096, &o);
@@ -265,10 +266,14 @@ static void test_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_whole_and_byte_by_byte), cmocka_unit_test(test_pipelined_and_bodies),
-        cmocka_unit_test(test_absolute_form),          cmocka_unit_test(test_expect_continue),
-        cmocka_unit_test(test_refused),                cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_upgrade_ignored),        cmocka_unit_test(test_trailers_dropped),
+        cmocka_unit_test(test_whole_and_byte_by_byte),
+        cmocka_unit_test(test_pipelined_and_bodies),
+        cmocka_unit_test(test_absolute_form),
+        cmocka_unit_test(test_expect_continue),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_upgrade_ignored),
+        cmocka_unit_test(test_trailers_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

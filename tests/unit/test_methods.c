@@ -44,7 +44,8 @@ static void test_params_well_formed(void **state)
                 p[n].type == P_IDS)
                 assert_true(p[n].max > 0);
             if (p[n].type == P_STRS) assert_true(p[n].item_max > 0);
-            for (size_t j = 0; j < n; j++) assert_string_not_equal(p[j].name, p[n].name);
+            for (size_t j = 0; j < n; j++)
+                assert_string_not_equal(p[j].name, p[n].name);
         }
         assert_true(n <= GL_MAX_PARAMS);
     }
@@ -195,12 +196,13 @@ static void test_readme_lists_the_table(void **state)
         char want[512] = "";
         size_t n = 0;
         for (const struct gl_param *p = gl_method_params(&gl_methods[i]); p->name; p++)
-            n += (size_t)snprintf(want + n, sizeof want - n, "%s`%s%s`", n ? ", " : " ",
-                                  p->name, p->optional ? "?" : "");
+            n += (size_t)snprintf(want + n, sizeof want - n, "%s`%s%s`", n ? ", " : " ", p->name,
+                                  p->optional ? "?" : "");
         char got[512];
         snprintf(got, sizeof got, "%.*s", (int)(end - r), r);
         size_t gl = strlen(got);
-        while (gl && got[gl - 1] == ' ') got[--gl] = '\0';
+        while (gl && got[gl - 1] == ' ')
+            got[--gl] = '\0';
         if (strcmp(got, want) != 0)
             fail_msg("%s: README has '%s', the table '%s'", gl_methods[i].name, got, want);
     }
@@ -209,10 +211,9 @@ static void test_readme_lists_the_table(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_table_sorted_and_found),
-                                       cmocka_unit_test(test_params_well_formed),
-                                       cmocka_unit_test(test_read_args),
-                                       cmocka_unit_test(test_untyped_params),
-                                       cmocka_unit_test(test_readme_lists_the_table)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_sorted_and_found), cmocka_unit_test(test_params_well_formed),
+        cmocka_unit_test(test_read_args), cmocka_unit_test(test_untyped_params),
+        cmocka_unit_test(test_readme_lists_the_table)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,8 @@ static struct gl_outq *each(void *ctx, struct gl_outq *after)
 {
     struct fakes *f = ctx;
     unsigned i = after ? (unsigned)((struct fake *)(void *)after - f->c) + 1 : 0;
-    while (i < f->n && f->c[i].closed) i++;
+    while (i < f->n && f->c[i].closed)
+        i++;
     return i < f->n ? &f->c[i].q : NULL;
 }
 
