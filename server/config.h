@@ -107,6 +107,8 @@ int gl_option_set(struct gl_options *opts, const struct gl_option *o, const char
 /* The --help lines of the options; the Keys table of docs/configure.md. */
 void gl_options_usage(struct gl_buf *b);
 void gl_options_markdown(struct gl_buf *b);
+/* The OPTIONS entries of packaging/greenlightd.8, in roff. */
+void gl_options_man(struct gl_buf *b);
 /* Parses value for the NUMBER key (its range checked); on failure, why says what is wrong. */
 int gl_config_number(const char *key, const char *value, long *out, char *why, size_t n);
 

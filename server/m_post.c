@@ -23,7 +23,7 @@ static void staff_begin(struct staff_ctx *c, struct gl_req *req, struct gl_txn *
 static int load_post(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     int64_t id = 0;
-    if (!gl_args_int(&req->args, "id", &id, &req->op.err)) return -1;
+    req_int(req, "id", &id);
     if (id <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no post %lld", (long long)id);
     return wf_post_load(&c->wf, (uint64_t)id, p, &req->op.err);
 }
@@ -80,14 +80,12 @@ int m_post_create(struct gl_req *req, struct gl_txn *t)
                         .revision = 1, .rev_open = true, .creator = req->user,
                         .created_at = req->now, .updated_at = req->now};
     int64_t profile = 0;
-    gl_args_int(&req->args, "profile", &profile, err);
-    gl_args_str(&req->args, "caption", GL_MAX_CAPTION, &p.caption, err);
-    gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
-                    &p.platforms, &p.nplatforms, err);
-    gl_args_int(&req->args, "scheduled_at", &p.scheduled_at, err);
-    gl_args_str(&req->args, "notes", GL_MAX_NOTES, &p.notes, err);
-    gl_args_intlist(&req->args, "media", GL_MAX_MEDIA, &p.media, &p.nmedia, err);
-    if (err->code) return -1;
+    req_int(req, "profile", &profile);
+    req_str(req, "caption", &p.caption);
+    req_strs(req, "platforms", &p.platforms, &p.nplatforms);
+    req_int(req, "scheduled_at", &p.scheduled_at);
+    req_str(req, "notes", &p.notes);
+    req_ids(req, "media", &p.media, &p.nmedia);
     struct gl_profile prof;
     if (profile <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
     if (wf_profile_load(&c.wf, (uint64_t)profile, &prof, err)) return -1;
@@ -132,13 +130,11 @@ int m_post_update(struct gl_req *req, struct gl_txn *t)
     struct gl_post p;
     if (load_post(req, &c, &p) || wf_check(&p, WF_EDIT, err)) return -1;
     struct gl_post next = p;
-    gl_args_str(&req->args, "caption", GL_MAX_CAPTION, &next.caption, err);
-    gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
-                    &next.platforms, &next.nplatforms, err);
-    bool new_time = gl_args_int(&req->args, "scheduled_at", &next.scheduled_at, err);
-    gl_args_str(&req->args, "notes", GL_MAX_NOTES, &next.notes, err);
-    gl_args_intlist(&req->args, "media", GL_MAX_MEDIA, &next.media, &next.nmedia, err);
-    if (err->code) return -1;
+    req_str(req, "caption", &next.caption);
+    req_strs(req, "platforms", &next.platforms, &next.nplatforms);
+    bool new_time = req_int(req, "scheduled_at", &next.scheduled_at);
+    req_str(req, "notes", &next.notes);
+    req_ids(req, "media", &next.media, &next.nmedia);
     struct gl_profile prof;
     if (wf_profile_load(&c.wf, p.profile, &prof, err)) return -1;
     if (check_platforms(req, &prof, next.platforms, next.nplatforms)) return -1;
@@ -244,14 +240,12 @@ static int list_profile(struct gl_req *req, struct gl_txn *t, uint64_t profile, 
 
 int m_post_list(struct gl_req *req, struct gl_txn *t)
 {
-    struct gl_err *err = &req->op.err;
     int64_t profile = 0, from = INT64_MIN, to = GL_TIME_NONE;
     const char *status_name = NULL;
-    bool has_profile = gl_args_int(&req->args, "profile", &profile, err);
-    bool bounded = gl_args_int(&req->args, "from", &from, err);
-    bounded = gl_args_int(&req->args, "to", &to, err) || bounded;
-    gl_args_str(&req->args, "status", 32, &status_name, err);
-    if (err->code) return -1;
+    bool has_profile = req_int(req, "profile", &profile);
+    bool bounded = req_int(req, "from", &from);
+    bounded = req_int(req, "to", &to) || bounded;
+    req_str(req, "status", &status_name);
     int status = -1;
     if (status_name && (status = gl_status_parse(status_name)) < 0)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "unknown status '%s'", status_name);
@@ -306,7 +300,7 @@ static int act(struct gl_req *req, struct gl_txn *t,
 static const char *opt_note(struct gl_req *req)
 {
     const char *note = NULL;
-    gl_args_str(&req->args, "note", GL_MAX_COMMENT, &note, &req->op.err);
+    req_str(req, "note", &note);
     return note;
 }
 
@@ -318,23 +312,20 @@ static int do_submit(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 static int do_approve(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     const char *note = opt_note(req);
-    if (req->op.err.code) return -1;
     return wf_approve(&c->wf, p, note, &req->op.err);
 }
 
 static int do_reject(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     const char *note = opt_note(req);
-    if (req->op.err.code) return -1;
     return wf_reject(&c->wf, p, note, &req->op.err);
 }
 
 static int do_reschedule(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     int64_t at = 0;
-    gl_args_int(&req->args, "scheduled_at", &at, &req->op.err);
+    req_int(req, "scheduled_at", &at);
     const char *note = opt_note(req);
-    if (req->op.err.code) return -1;
     if (check_time(req, at)) return -1;
     return wf_reschedule(&c->wf, p, at, note, &req->op.err);
 }
@@ -387,9 +378,8 @@ int m_post_comment(struct gl_req *req, struct gl_txn *t)
     if (load_post(req, &c, &p)) return -1;
     const char *text = NULL;
     bool shared = false;
-    gl_args_str(&req->args, "text", GL_MAX_COMMENT, &text, &req->op.err);
-    gl_args_bool(&req->args, "shared", &shared, &req->op.err);
-    if (req->op.err.code) return -1;
+    req_str(req, "text", &text);
+    req_bool(req, "shared", &shared);
     uint32_t seq;
     if (wf_comment(&c.wf, &p, text, shared, &seq, &req->op.err)) return -1;
     msgpack_pack_map(&req->pk, 7);

@@ -40,17 +40,34 @@ int gl_status_parse(const char *name)
     return -1;
 }
 
-static const char *const role_names[] = {"none", "viewer", "editor", "manager", "admin"};
+static const struct {
+    const char *name, *label, *may;
+} roles[ROLE_COUNT] = {
+    [ROLE_NONE] = {"none", "", ""},
+#define GL_ROLE_ROW(id, name, label, may) [id] = {name, label, may},
+    GL_ROLES(GL_ROLE_ROW)
+#undef GL_ROLE_ROW
+};
 
 const char *gl_role_name(enum gl_role r)
 {
-    return (unsigned)r <= ROLE_ADMIN ? role_names[r] : "none";
+    return roles[(unsigned)r < ROLE_COUNT ? r : ROLE_NONE].name;
+}
+
+const char *gl_role_label(enum gl_role r)
+{
+    return roles[(unsigned)r < ROLE_COUNT ? r : ROLE_NONE].label;
+}
+
+const char *gl_role_may(enum gl_role r)
+{
+    return roles[(unsigned)r < ROLE_COUNT ? r : ROLE_NONE].may;
 }
 
 enum gl_role gl_role_parse(const char *name)
 {
-    for (int i = ROLE_VIEWER; i <= ROLE_ADMIN; i++)
-        if (strcmp(role_names[i], name) == 0) return (enum gl_role)i;
+    for (int i = ROLE_NONE + 1; i < ROLE_COUNT; i++)
+        if (strcmp(roles[i].name, name) == 0) return (enum gl_role)i;
     return ROLE_NONE;
 }
 

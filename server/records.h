@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "roles.h"
+
 /* The statuses of a post, in one list: X(enum, wire name, the label the link pages show (a link
  * kind may say another, linkpolicy.c), the CSS class of its badge). The enum values are stored
  * (the first byte of a posts_by_status key), so a new status is appended, never inserted.
@@ -35,8 +37,10 @@ const char *gl_status_class(enum gl_status s);
 /* Returns -1 for an unknown name. */
 int gl_status_parse(const char *name);
 
-enum gl_role { ROLE_NONE, ROLE_VIEWER, ROLE_EDITOR, ROLE_MANAGER, ROLE_ADMIN };
+/* The roles: protocol/roles.h. "none" for ROLE_NONE. */
 const char *gl_role_name(enum gl_role r);
+const char *gl_role_label(enum gl_role r);
+const char *gl_role_may(enum gl_role r);
 /* Returns ROLE_NONE for an unknown name. */
 enum gl_role gl_role_parse(const char *name);
 
