@@ -18,6 +18,8 @@ const struct gl_method gl_methods[] = {
     {.name = "link.revoke", .params = "id", .role = ROLE_MANAGER, .flags = M_WRITE,
      .handler = m_link_revoke},
     {.name = "media.get", .params = "id", .role = ROLE_VIEWER, .handler = m_media_get},
+    {.name = "media.update", .params = "id,alt", .role = ROLE_EDITOR, .flags = M_WRITE,
+     .handler = m_media_update},
     {.name = "media.upload", .params = "name,type,data", .role = ROLE_EDITOR,
      .flags = M_WRITE, .handler = m_media_upload},
     {.name = "notify.list", .params = "unread?", .role = ROLE_VIEWER, .handler = m_notify_list},
