@@ -141,7 +141,8 @@ static void test_preview_make(void **state)
     (void)state;
     char caption[400];
     strcpy(caption, "Our new blend is here. ");
-    for (int i = 0; i < 20; i++) snprintf(caption + strlen(caption), 12, "#tag%02d ", i);
+    for (unsigned i = 0; i < 20; i++)
+        snprintf(caption + strlen(caption), sizeof caption - strlen(caption), "#tag%02u ", i);
     struct gl_media media[12];
     for (int i = 0; i < 12; i++)
         media[i] = (struct gl_media){.id = (uint64_t)i + 1, .name = "p.png", .width = 1000,

@@ -82,7 +82,8 @@ static void test_caption_checks(void **state)
     p = post("#a #b #c #d #e", plats_ig, 1, paris_at(10));
     expect(&p, NULL, 0, NOW, "");
     char many[400] = "";
-    for (int i = 0; i < 21; i++) snprintf(many + strlen(many), 20, "@user%d ", i);
+    for (unsigned i = 0; i < 21; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "@user%u ", i);
     p = post(many, plats_ig, 1, paris_at(10));
     expect(&p, NULL, 0, NOW, "instagram:too_many_mentions");
     p = post("Shop at https://acme.example/shop", plats_ig, 1, paris_at(10));
