@@ -204,8 +204,7 @@ static void put(struct pen *p, const char *text, attr_t attr)
     }
 }
 
-/* The images with their alt text, the warnings, then each network's frame as text: its
- * limit, the count, and the caption as it shows before "more". */
+/* The images with their alt text, and the warnings. */
 static void draw_checks(const struct detail *d, struct pen *pen)
 {
     char buf[512];
@@ -231,6 +230,13 @@ static void draw_checks(const struct detail *d, struct pen *pen)
             free(line);
         }
     }
+}
+
+/* Each network's frame as text: its limit, the count, the caption as it shows before "more".
+ * After the comments: a small pane keeps the conversation in view. */
+static void draw_frames(const struct detail *d, struct pen *pen)
+{
+    char buf[512];
     if (!d->nframes) return;
     put(pen, "", A_NORMAL);
     put(pen, "Previews (approximate: each network's documented rules only)",
@@ -346,6 +352,7 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
             free(line);
         }
     }
+    draw_frames(d, &pen);
     if (d->nhist) {
         put(&pen, "", A_NORMAL);
         put(&pen, "History", A_BOLD | A_UNDERLINE);
