@@ -116,7 +116,8 @@ static size_t link_at(const char *s, size_t n)
     return j > p ? j : 0;
 }
 
-/* A hashtag: '#' and word characters, not all digits ("#1" is not a tag anywhere). */
+/* A hashtag: '#' and word characters with at least one letter ("#1" is not a tag anywhere,
+ * nor the keycap emoji "#️⃣", a '#' and two marks). */
 static size_t hashtag_at(const char *s, size_t n)
 {
     size_t j = 1;
@@ -125,7 +126,7 @@ static size_t hashtag_at(const char *s, size_t n)
         uint32_t cp;
         size_t l = cp_at(s + j, n - j, &cp);
         if (!word_cp(cp)) break;
-        if (!(cp >= '0' && cp <= '9')) letter = true;
+        if (cp == '_' || (!(cp >= '0' && cp <= '9') && iswalnum((wint_t)cp))) letter = true;
         j += l;
     }
     return letter ? j : 0;

@@ -90,6 +90,10 @@ static void test_spans(void **state)
     /* Glued to a word or an entity: not a tag. */
     gl_caption_spans("a#b &#39; x@y", z, &sp, &n);
     assert_int_equal(n, 0);
+    /* Neither digits alone nor the keycap emoji #️⃣ make a tag. */
+    gl_caption_spans("#1 #\xef\xb8\x8f\xe2\x83\xa3 #_x", z, &sp, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(sp[0].start, 11);
     gl_caption_spans("", z, &sp, &n);
     assert_int_equal(n, 0);
 }
