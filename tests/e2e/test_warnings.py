@@ -251,3 +251,56 @@ def test_client_shows_warnings_and_previews_and_sets_alt(daemon, tmpdir_path):
         t.wait_for(r"describe an image: its alternative text")
     finally:
         t.close()
+
+
+def test_two_editors_setting_alt_text_at_once(daemon, acme):
+    """Two editors set the same image's alt text in turns, concurrently: every acknowledged
+    write is whole, and media.get and post.get agree on the last one."""
+    import threading
+    admin, prof = acme
+    mid = upload(admin, 1080, 1080)
+    pid = create(admin, prof, media=[mid])
+    editors = [make_user(daemon, admin, f"ed{i}", "editor") for i in range(2)]
+    done = []
+
+    def run(c, who):
+        for n in range(15):
+            c.call("media.update", id=mid, alt=f"{who} take {n}")
+        done.append(who)
+
+    threads = [threading.Thread(target=run, args=(c, f"ed{i}")) for i, c in enumerate(editors)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(done) == ["ed0", "ed1"]
+    alt = admin.call("media.get", id=mid)["alt"]
+    assert alt in ("ed0 take 14", "ed1 take 14")
+    assert admin.call("post.get", id=pid)["media_info"][0]["alt"] == alt
+    assert admin.call("media.get", id=mid)["width"] == 1080  # the rest of the record intact
+    daemon.restart()
+    assert daemon.client().call("media.get", id=mid)["alt"] == alt
+
+
+def test_hostile_alt_text_and_captions(acme):
+    admin, prof = acme
+    mid = upload(admin, 1080, 1080)
+    # Bytes that are not UTF-8, sent as a string; then as binary.
+    import msgpack
+    admin.send_raw(msgpack.packb([0, 9000, "media.update", [{"id": mid, "alt": b"\xff\xfe x"}]],
+                                 use_bin_type=False))
+    resp = admin.read_message()
+    assert resp[1] == 9000 and resp[2]["code"] == "bad_request", resp
+    resp = admin.call_raw("media.update", {"id": mid, "alt": b"\xff\xfe x"})
+    assert resp[2]["code"] == "bad_request", resp
+    with pytest.raises(RpcError) as e:
+        admin.call("media.update", id=mid)
+    assert e.value.code == "bad_request"
+    # The longest caption, all tags, on every platform with twenty images: answered whole.
+    caption = ("#a" + " #a" * 3332)[:10000]
+    media = [mid] * 20
+    pid = create(admin, prof, caption=caption, platforms=list(PLATFORMS), media=media)
+    post = admin.call("post.get", id=pid)
+    assert len(post["previews"]) == len(PLATFORMS)
+    assert post["previews"][0]["hashtags"] == caption.count("#")
+    assert admin.call("server.ping")["now"] > 0
