@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         .scheduled_at = (int64_t)data[0] * 3600, .status = ST_DRAFT};
     struct gl_profile prof = {.timezone = "Europe/Paris"};
     struct gl_warnings w = {0};
-    gl_warnings_compute(&p, &prof, &m, 1, 0, &w);
+    gl_warnings_compute(&p, &prof, &m, 1, &pv, 0, &w);
     gl_warnings_pack(&pk, &w);
     gl_warnings_free(&w);
     msgpack_sbuffer_destroy(&sb);

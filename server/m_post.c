@@ -186,15 +186,15 @@ static void pack_checks(struct gl_req *req, struct gl_txn *t, const struct gl_po
     gl_pack_key(&req->pk, "media_info");
     msgpack_pack_array(&req->pk, n);
     for (size_t i = 0; i < n; i++) gl_media_pack_info(&req->pk, &media[i]);
+    struct gl_preview *pv = msgpack_zone_malloc(req->msg.zone, (p->nplatforms + 1) * sizeof *pv);
     gl_pack_key(&req->pk, "previews");
     msgpack_pack_array(&req->pk, p->nplatforms);
     for (size_t i = 0; i < p->nplatforms; i++) {
-        struct gl_preview pv;
-        gl_preview_make(p->caption, p->platforms[i], media, n, req->msg.zone, &pv);
-        gl_preview_pack(&req->pk, p->caption, &pv);
+        gl_preview_make(p->caption, p->platforms[i], media, n, req->msg.zone, &pv[i]);
+        gl_preview_pack(&req->pk, p->caption, &pv[i]);
     }
     struct gl_warnings w = {0};
-    gl_warnings_compute(p, prof, media, n, req->now, &w);
+    gl_warnings_compute(p, prof, media, n, pv, req->now, &w);
     gl_pack_key(&req->pk, "warnings");
     gl_warnings_pack(&req->pk, &w);
     gl_warnings_free(&w);

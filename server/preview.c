@@ -1,6 +1,7 @@
 /* Previews of a post per network (preview.h). Text is walked in grapheme clusters
  * (common/uwidth.c), never cut inside one; character classes and clusters are Unicode's
- * whatever the process's locale, through a thread-local C.UTF-8 LC_CTYPE. */
+ * whatever the process's locale, through a thread-local C.UTF-8 LC_CTYPE (wcwidth and
+ * iswalnum read it). */
 #include "preview.h"
 
 #include <locale.h>
@@ -11,7 +12,7 @@
 #include "rpc.h"
 #include "uwidth.h"
 
-/* ---- a UTF-8 LC_CTYPE for the calls below (wcwidth, iswalnum, mbrtowc read it) ---- */
+/* ---- a UTF-8 LC_CTYPE for the calls below (wcwidth, iswalnum read it) ---- */
 
 static locale_t utf8_locale(void)
 {
@@ -43,20 +44,7 @@ static void leave_utf8(locale_t old)
 /* The code point at s (n > 0 bytes); returns its length, 1 for a bad byte. */
 static size_t cp_at(const char *s, size_t n, uint32_t *cp)
 {
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    wchar_t wc;
-    size_t r = mbrtowc(&wc, s, n, &st);
-    if (r == 0) {
-        *cp = 0;
-        return 1;
-    }
-    if (r == (size_t)-1 || r == (size_t)-2) {
-        *cp = BAD_CP;
-        return 1;
-    }
-    *cp = (uint32_t)wc;
-    return r;
+    return gl_uw_codepoint(s, n, cp);
 }
 
 /* A character of a hashtag or user name: letters and digits of any script, their marks, '_'. */
@@ -88,6 +76,7 @@ static bool url_end(uint32_t cp)
 static size_t link_at(const char *s, size_t n)
 {
     static const char *const prefixes[] = {"https://", "http://", "www."};
+    if ((s[0] | 0x20) != 'h' && (s[0] | 0x20) != 'w') return 0;
     size_t p = 0;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0] && !p; i++) {
         size_t l = strlen(prefixes[i]);
@@ -241,10 +230,12 @@ static int cluster_weight(const char *s, size_t len, enum gl_count_unit unit)
     return w;
 }
 
-/* The weight of s[0, n) cluster by cluster. */
+/* The weight of s[0, n) cluster by cluster (UTF-16 needs no clusters: code point by code
+ * point is the same sum, and much cheaper on a long caption). */
 static int measure(const char *s, size_t n, enum gl_count_unit unit)
 {
     int total = 0;
+    if (unit == GL_COUNT_UTF16) return cluster_weight(s, n, unit);
     for (size_t i = 0; i < n;) {
         struct gl_uw_cluster c;
         gl_uw_next(s + i, n - i, &c);

@@ -138,12 +138,11 @@ static void check_time(const struct gl_post *p, const struct gl_profile *prof, i
         add(out, W_NIGHT, NULL, &f);
 }
 
-static void check_platform(const struct gl_post *p, const char *platform,
-                           const struct gl_media *media, size_t nmedia, msgpack_zone *z,
+static void check_platform(const struct gl_preview *pvp, size_t nmedia,
                            struct gl_warnings *out)
 {
-    struct gl_preview pv;
-    gl_preview_make(p->caption, platform, media, nmedia, z, &pv);
+    const struct gl_preview pv = *pvp;
+    const char *platform = pv.platform;
     const struct gl_netrule *r = pv.rule;
     struct facts f = {.platform = r ? r->label : platform};
     if (!r) {
@@ -195,7 +194,8 @@ static void check_platform(const struct gl_post *p, const char *platform,
 }
 
 void gl_warnings_compute(const struct gl_post *p, const struct gl_profile *prof,
-                         const struct gl_media *media, size_t nmedia, int64_t now,
+                         const struct gl_media *media, size_t nmedia,
+                         const struct gl_preview *previews, int64_t now,
                          struct gl_warnings *out)
 {
     check_time(p, prof, now, out);
@@ -204,10 +204,13 @@ void gl_warnings_compute(const struct gl_post *p, const struct gl_profile *prof,
         struct facts f = {.image = media[i].name};
         add(out, W_NO_ALT, NULL, &f);
     }
-    msgpack_zone *z = msgpack_zone_new(4096);
-    for (size_t i = 0; i < p->nplatforms; i++)
-        check_platform(p, p->platforms[i], media, nmedia, z, out);
-    msgpack_zone_free(z);
+    msgpack_zone *z = previews ? NULL : msgpack_zone_new(4096);
+    for (size_t i = 0; i < p->nplatforms; i++) {
+        struct gl_preview made;
+        if (!previews) gl_preview_make(p->caption, p->platforms[i], media, nmedia, z, &made);
+        check_platform(previews ? &previews[i] : &made, nmedia, out);
+    }
+    if (z) msgpack_zone_free(z);
 }
 
 void gl_warnings_free(struct gl_warnings *w)

@@ -74,10 +74,14 @@ struct gl_warnings {
     size_t n, cap;
 };
 
+struct gl_preview;
 /* Checks p (of profile prof, with media: its images in order, nmedia of them) at now and
- * appends the warnings to out. Platform strings point into p. */
+ * appends the warnings to out. previews, when not NULL, are p's, one per platform in its
+ * order, as gl_preview_make made them (so a caller that shows them computes them once);
+ * NULL: computed here. Platform strings point into p. */
 void gl_warnings_compute(const struct gl_post *p, const struct gl_profile *prof,
-                         const struct gl_media *media, size_t nmedia, int64_t now,
+                         const struct gl_media *media, size_t nmedia,
+                         const struct gl_preview *previews, int64_t now,
                          struct gl_warnings *out);
 void gl_warnings_free(struct gl_warnings *w);
 /* [{code, platform, message}] */

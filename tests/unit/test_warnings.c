@@ -42,7 +42,7 @@ static void expect(const struct gl_post *p, const struct gl_media *m, size_t nm,
                    const char *want)
 {
     struct gl_warnings w = {0};
-    gl_warnings_compute(p, &paris, m, nm, now, &w);
+    gl_warnings_compute(p, &paris, m, nm, NULL, now, &w);
     char got[2048];
     codes(&w, got, sizeof got);
     assert_string_equal(got, want);
@@ -114,7 +114,7 @@ static void test_time_checks(void **state)
     /* The message gives the time in the profile's zone. */
     struct gl_warnings w = {0};
     p = post("hi", plats_ig, 1, paris_at(23));
-    gl_warnings_compute(&p, &paris, NULL, 0, NOW, &w);
+    gl_warnings_compute(&p, &paris, NULL, 0, NULL, NOW, &w);
     assert_non_null(strstr(w.items[0].message, "23:30 (Europe/Paris)"));
     gl_warnings_free(&w);
 }
@@ -141,7 +141,7 @@ static void test_image_checks(void **state)
            "image_without_alt x:too_many_images x:image_ratio x:image_too_small");
     struct gl_warnings w = {0};
     p = post("hi", plats_ig, 1, paris_at(10));
-    gl_warnings_compute(&p, &paris, m + 1, 1, NOW, &w);
+    gl_warnings_compute(&p, &paris, m + 1, 1, NULL, NOW, &w);
     assert_string_equal(w.items[0].message,
                         "Image tall.png is 1:3, outside the 4:5 to 1.91:1 that Instagram shows "
                         "in the feed, so it will be cropped: crop it yourself to choose what is "
