@@ -36,7 +36,9 @@ const struct gl_netrule gl_netrules[] = {
     /* X. 280 weighted characters, every URL 23, CJK and emoji 2: twitter-text v3
      * configuration (config/v3.json) and X's "Counting characters" developer page. Up to 4
      * photos per post: X Help Center. Image minimum width 600 px, ratios 1:1 to 1.91:1: X Ads
-     * image specifications. Standard posts show whole: no "more". */
+     * image specifications, the only ratios X documents (organic posts show more of a tall
+     * image, by rules X does not publish: a portrait photo is warned about, to be checked).
+     * Standard posts show whole: no "more". */
     {.platform = "x", .label = "X", .unit = GL_COUNT_X, .limit = 280, .url_length = 23,
      .max_images = 4, .links_clickable = true, .min_width = 600, .tallest = {1, 1},
      .widest = {191, 100}},
