@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "postquery.h"
+#include "preview.h"
+#include "warnings.h"
 #include "workflow.h"
 
 /* Everything a workflow step needs, for a staff member's request. */
@@ -164,6 +166,36 @@ int m_post_update(struct gl_req *req, struct gl_txn *t)
     return 0;
 }
 
+/* post.get's media_info, previews and warnings: the images in the post's order (the
+ * carousel's), each network's frame and the checks before approval. */
+static void pack_checks(struct gl_req *req, struct gl_txn *t, const struct gl_post *p,
+                        const struct gl_profile *prof)
+{
+    struct gl_media *media = p->nmedia ? msgpack_zone_malloc(req->msg.zone,
+                                                             p->nmedia * sizeof *media)
+                                       : NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < p->nmedia; i++)
+        if (p->media[i] > 0 &&
+            gl_media_load(t, (uint64_t)p->media[i], req->msg.zone, &media[n]) == 0)
+            n++;
+    gl_pack_key(&req->pk, "media_info");
+    msgpack_pack_array(&req->pk, n);
+    for (size_t i = 0; i < n; i++) gl_media_pack_info(&req->pk, &media[i]);
+    struct gl_preview *pv = msgpack_zone_malloc(req->msg.zone, (p->nplatforms + 1) * sizeof *pv);
+    gl_pack_key(&req->pk, "previews");
+    msgpack_pack_array(&req->pk, p->nplatforms);
+    for (size_t i = 0; i < p->nplatforms; i++) {
+        gl_preview_make(p->caption, p->platforms[i], media, n, req->msg.zone, &pv[i]);
+        gl_preview_pack(&req->pk, p->caption, &pv[i]);
+    }
+    struct gl_warnings w = {0};
+    gl_warnings_compute(p, prof, media, n, pv, req->now, &w);
+    gl_pack_key(&req->pk, "warnings");
+    gl_warnings_pack(&req->pk, &w);
+    gl_warnings_free(&w);
+}
+
 int m_post_get(struct gl_req *req, struct gl_txn *t)
 {
     struct staff_ctx c;
@@ -172,11 +204,12 @@ int m_post_get(struct gl_req *req, struct gl_txn *t)
     struct gl_profile prof;
     if (load_post(req, &c, &p) || wf_profile_load(&c.wf, p.profile, &prof, &req->op.err))
         return -1;
-    gl_post_pack(&req->pk, &p, 2);
+    gl_post_pack(&req->pk, &p, 5);
     gl_pack_key(&req->pk, "steps");
     wf_pack_steps(&prof, &p, &req->pk);
     gl_pack_key(&req->pk, "comments");
     wf_pack_comments(t, p.id, false, &req->pk);
+    pack_checks(req, t, &p, &prof);
     return 0;
 }
 

@@ -33,6 +33,8 @@ const struct gl_method gl_methods[] = {
     {.name = "link.revoke", .args = GL_PARAMS(GL_REQ("id", P_ID, 0)), .role = ROLE_MANAGER,
      .flags = M_WRITE, .handler = m_link_revoke},
     {.name = "media.get", .params = "id", .role = ROLE_VIEWER, .handler = m_media_get},
+    {.name = "media.update", .params = "id,alt", .role = ROLE_EDITOR, .flags = M_WRITE,
+     .handler = m_media_update},
     {.name = "media.upload", .params = "name,type,data", .role = ROLE_EDITOR,
      .flags = M_WRITE, .handler = m_media_upload},
     {.name = "notify.list", .args = GL_PARAMS(GL_OPT("unread", P_BOOL, 0)), .role = ROLE_VIEWER,

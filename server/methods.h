@@ -189,6 +189,7 @@ int m_user_disable(struct gl_req *req, struct gl_txn *t);
 int m_user_enable(struct gl_req *req, struct gl_txn *t);
 int m_media_upload(struct gl_req *req, struct gl_txn *t);
 int m_media_get(struct gl_req *req, struct gl_txn *t);
+int m_media_update(struct gl_req *req, struct gl_txn *t);
 int m_post_retry(struct gl_req *req, struct gl_txn *t);
 int m_link_create_admit(struct gl_req *req);
 void m_link_hash_work(struct gl_req *req);

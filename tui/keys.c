@@ -108,6 +108,7 @@ static const struct binding table[] = {
     KC(PST, KEY_ENTER, ACT_EDIT_FIELD, "edit the field (caption: inline)"),
     K(PST, 'e', ACT_EDIT_FIELD, "edit the field (caption: inline)"),
     K(PST, 'w', ACT_SAVE, "save (create or update)"),
+    K(PST, 'i', ACT_MEDIA_ALT, "describe an image: its alternative text (asks which, then the text)"),
     KC(PST, KEY_NPAGE, ACT_PAGE_DOWN, "scroll details down"),
     KC(PST, KEY_PPAGE, ACT_PAGE_UP, "scroll details up"),
     /* links */
