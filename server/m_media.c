@@ -1,6 +1,7 @@
 /* media.upload and media.get: images for posts, their type checked by content, not by name. */
 #include "methods.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #define MEDIA_MAX ((size_t)8 << 20)
@@ -40,13 +41,18 @@ int m_media_upload(struct gl_req *req, struct gl_txn *t)
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 8);
+    gl_record_begin(&pk, 9);
     gl_pack_kv_int(&pk, "id", (int64_t)id);
     gl_pack_kv_str(&pk, "name", name);
     gl_pack_kv_str(&pk, "type", actual);
     gl_pack_kv_int(&pk, "size", (int64_t)len);
     gl_pack_kv_str(&pk, "uploaded_by", req->user);
     gl_pack_kv_int(&pk, "at", req->now);
+    /* Receipts name media by this hash (receipt.c). */
+    unsigned char sha256[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(sha256, (const unsigned char *)data, len);
+    gl_pack_key(&pk, "sha256");
+    msgpack_pack_bin_with_body(&pk, sha256, sizeof sha256);
     gl_pack_key(&pk, "data");
     msgpack_pack_bin_with_body(&pk, data, len);
     struct gl_key k;

@@ -58,6 +58,8 @@ const struct gl_method gl_methods[] = {
     {.name = "profile.update",
      .params = "id,name?,timezone?,platforms?,auto_schedule?,week_start?,steps?,reminder_minutes?",
      .role = ROLE_MANAGER, .flags = M_WRITE, .handler = m_profile_update},
+    {.name = "receipt.list", .params = "profile,from?,to?,post?", .role = ROLE_VIEWER,
+     .handler = m_receipt_list},
     {.name = "server.describe", .params = "", .role = ROLE_NONE, .flags = M_ANON,
      .handler = m_server_describe},
     {.name = "server.ping", .params = "", .role = ROLE_NONE, .flags = M_ANON,
