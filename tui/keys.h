@@ -97,6 +97,7 @@ enum action {
     ACT_RETRY,
     ACT_LINK_FOR_POSTS,
     ACT_LINK_OPEN,
+    ACT_EXPORT_RECEIPTS,
 };
 
 struct binding {

@@ -310,3 +310,31 @@ def test_key_is_made_at_first_start_and_kept_in_backups(daemon, admin, tmpdir_pa
     doc = json.loads(run("receipts", "--data", restored, "--format", "json").stdout)
     assert len(doc["receipts"]) == 1 and verify(tmpdir_path, doc, "--key", pub).returncode == 0
     daemon.start()
+
+
+@pytest.mark.skipif(__import__("shutil").which("tmux") is None, reason="tmux is not installed")
+def test_client_key_writes_the_profile_export(demo_daemon, tmpdir_path):
+    """X in the staff client (in tmux) writes the current profile's export to the path typed;
+    the file is the export itself, and verifies."""
+    from test_tui import Tui, first_profile
+    rpc = demo_daemon.client()
+    prof = first_profile(rpc)
+    pid = make_post(rpc, prof["id"], "awaiting_approval", caption="from the client test")
+    rpc.call("post.reject", id=pid, note="needs a photo")
+    t = Tui(demo_daemon, tmpdir_path)
+    try:
+        t.wait_for(r"admin \| .* \| online")
+        t.keys("X")
+        t.wait_for(r"Write the receipts of .*greenlight-receipts-")
+        path = os.path.join(tmpdir_path, "client-export.json")
+        t.type(path)
+        t.keys("Enter")
+        t.wait_for(r"\d+ receipts? written to")
+    finally:
+        t.close()
+    with open(path) as f:
+        doc = json.load(f)
+    assert doc == rpc.call("receipt.list", profile=prof["id"])
+    assert any(r["post"] == pid and r["note"] == "needs a photo" for r in doc["receipts"])
+    assert os.stat(path).st_mode & 0o077 == 0
+    assert run("verify", path, check=False).returncode == 0
