@@ -19,12 +19,10 @@ int m_receipt_list(struct gl_req *req, struct gl_txn *t)
     if (profile <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
     f.profile = (uint64_t)profile;
     f.post = post > 0 ? (uint64_t)post : 0;
+    f.limit = RECEIPT_LIST_MAX;
     json_t *doc = receipt_export_json(t, &f, err);
     if (!doc) return -1;
-    size_t n = json_array_size(json_object_get(doc, "receipts"));
+    receipt_pack_json(&req->pk, doc);
     json_decref(doc);
-    if (n > RECEIPT_LIST_MAX)
-        return REQ_FAIL(req, GL_E_TOO_LARGE, "more than %d receipts; narrow from/to",
-                        RECEIPT_LIST_MAX);
-    return receipt_export_pack(t, &f, &req->pk, err);
+    return 0;
 }

@@ -327,6 +327,11 @@ void receipt_append(struct gl_wf *wf, const struct gl_post *shown, const struct 
                     enum gl_decision decision, const char *note)
 {
     struct gl_txn *t = wf->t;
+#ifdef GL_BENCH_NO_RECEIPTS
+    /* Only in the comparison build of bench/receipts.sh, which measures what a receipt costs. */
+    (void)shown, (void)after, (void)decision, (void)note;
+    return;
+#endif
     if (t->rc) return;
     struct gl_profile prof;
     struct gl_err err = {0};
@@ -556,9 +561,17 @@ static json_t *receipt_json(const struct gl_receipt *r, const struct gl_shown *s
     return o;
 }
 
+struct json_list {
+    json_t *list;
+    size_t limit;
+};
+
+/* Past the limit, 1 stops the walk: a reply is refused before it is built whole. */
 static int append_json(const struct gl_receipt *r, const struct gl_shown *s, void *arg)
 {
-    json_array_append_new(arg, receipt_json(r, s));
+    struct json_list *l = arg;
+    if (l->limit && json_array_size(l->list) >= l->limit) return 1;
+    json_array_append_new(l->list, receipt_json(r, s));
     return 0;
 }
 
@@ -597,22 +610,24 @@ static json_t *keys_json(struct gl_txn *t)
 json_t *receipt_export_json(struct gl_txn *t, const struct gl_receipt_filter *f,
                             struct gl_err *err)
 {
-    json_t *list = json_array();
+    struct json_list l = {.list = json_array(), .limit = f->limit};
     msgpack_zone z;
     msgpack_zone_init(&z, 4096);
-    int rc = receipt_each(t, &z, f, append_json, list);
+    int rc = receipt_each(t, &z, f, append_json, &l);
     msgpack_zone_destroy(&z);
     if (rc) {
-        json_decref(list);
-        gl_err_set(err, GL_E_INTERNAL, "cannot read the receipts: %s", mdb_strerror(rc));
+        json_decref(l.list);
+        if (rc == 1)
+            gl_err_set(err, GL_E_TOO_LARGE, "more than %zu receipts; narrow from/to", f->limit);
+        else
+            gl_err_set(err, GL_E_INTERNAL, "cannot read the receipts: %s", mdb_strerror(rc));
         return NULL;
     }
     return json_pack("{s:s,s:i,s:o,s:o}", "format", "greenlight-receipts", "version", 1, "keys",
-                     keys_json(t), "receipts", list);
+                     keys_json(t), "receipts", l.list);
 }
 
-/* JSON values as MessagePack, so receipt.list answers exactly what the export holds. */
-static void pack_json(msgpack_packer *pk, const json_t *j)
+void receipt_pack_json(msgpack_packer *pk, const json_t *j)
 {
     switch (json_typeof(j)) {
     case JSON_OBJECT: {
@@ -621,7 +636,7 @@ static void pack_json(msgpack_packer *pk, const json_t *j)
         json_t *v;
         json_object_foreach((json_t *)j, k, v) {
             gl_pack_key(pk, k);
-            pack_json(pk, v);
+            receipt_pack_json(pk, v);
         }
         break;
     }
@@ -629,7 +644,7 @@ static void pack_json(msgpack_packer *pk, const json_t *j)
         msgpack_pack_array(pk, (uint32_t)json_array_size(j));
         size_t i;
         json_t *v;
-        json_array_foreach(j, i, v) pack_json(pk, v);
+        json_array_foreach(j, i, v) receipt_pack_json(pk, v);
         break;
     }
     case JSON_STRING:
@@ -641,16 +656,6 @@ static void pack_json(msgpack_packer *pk, const json_t *j)
     case JSON_FALSE: msgpack_pack_false(pk); break;
     case JSON_NULL: msgpack_pack_nil(pk); break;
     }
-}
-
-int receipt_export_pack(struct gl_txn *t, const struct gl_receipt_filter *f, msgpack_packer *pk,
-                        struct gl_err *err)
-{
-    json_t *doc = receipt_export_json(t, f, err);
-    if (!doc) return -1;
-    pack_json(pk, doc);
-    json_decref(doc);
-    return 0;
 }
 
 static int hex_field(const json_t *v, unsigned char *out, size_t n)

@@ -103,6 +103,7 @@ struct gl_receipt_filter {
     uint64_t profile; /* 0: every profile */
     uint64_t post;    /* 0: every post */
     int64_t from, to; /* at in [from, to); INT64_MIN / INT64_MAX when open */
+    size_t limit;     /* more receipts than this: too_large (0: no limit) */
 };
 
 /* Calls fn for each stored receipt matching f, by profile then seq. Returns 0 or the sticky
@@ -111,12 +112,12 @@ int receipt_each(struct gl_txn *t, msgpack_zone *z, const struct gl_receipt_filt
                  int (*fn)(const struct gl_receipt *r, const struct gl_shown *shown, void *arg),
                  void *arg);
 
-/* The export's JSON document (public keys and receipts), or NULL with err set. */
+/* The export's JSON document (public keys and receipts), or NULL with err set (too_large past
+ * f->limit). */
 json_t *receipt_export_json(struct gl_txn *t, const struct gl_receipt_filter *f,
                             struct gl_err *err);
-/* The same data packed for receipt.list. */
-int receipt_export_pack(struct gl_txn *t, const struct gl_receipt_filter *f, msgpack_packer *pk,
-                        struct gl_err *err);
+/* A JSON document packed as MessagePack, so receipt.list answers exactly what the export holds. */
+void receipt_pack_json(msgpack_packer *pk, const json_t *j);
 
 /* ---- the encoding, shared by signer and verifier ---- */
 
