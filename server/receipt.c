@@ -392,7 +392,7 @@ void receipt_append(struct gl_wf *wf, const struct gl_post *shown, const struct 
     /* The current key, read in this transaction: a rotation made beside the daemon applies
      * from the next decision on. */
     unsigned char pk[32], sk[64];
-    uint32_t kid;
+    uint32_t kid = 0;
     bool has_secret = false;
     struct gl_key k;
     MDB_val v;
