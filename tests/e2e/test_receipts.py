@@ -262,6 +262,46 @@ def test_export_beside_a_running_daemon_is_one_snapshot(daemon, admin, tmpdir_pa
     assert len(export(daemon)["receipts"]) == 60
 
 
+def test_concurrent_deciders_share_one_unbroken_chain(daemon, admin, tmpdir_path):
+    """Four staff connections and a link visitor deciding at once on one profile: their decisions
+    share group commits, and the profile's chain still has every receipt once, in order."""
+    prof = make_profile(admin)
+    staff_posts = [make_post(admin, prof, "awaiting_approval", caption=f"s{i}") for i in range(40)]
+    link_posts = [make_post(admin, prof, "awaiting_approval", caption=f"l{i}") for i in range(8)]
+    link = admin.call("link.create", profile=prof, kind="approval", approver="Claire",
+                      posts=link_posts)
+    w, base = signed_in(daemon, link, "Claire")
+    conns = [daemon.client() for _ in range(4)]
+    errors = []
+
+    def staff(c, ids):
+        try:
+            for i in ids:
+                c.call("post.approve", id=i)
+        except Exception as e:  # noqa: BLE001 (reported below)
+            errors.append(e)
+
+    def visitor():
+        try:
+            for i in link_posts:
+                decide(w, base, i, "approve")
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=staff, args=(c, staff_posts[k::4])) for k, c in enumerate(conns)]
+    threads.append(threading.Thread(target=visitor))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    doc = export(daemon)
+    rs = doc["receipts"]
+    assert [r["seq"] for r in rs] == list(range(1, 49))
+    assert sorted(r["post"] for r in rs) == sorted(staff_posts + link_posts)
+    assert verify(tmpdir_path, doc).returncode == 0
+
+
 def test_csv_and_html_are_escaped(daemon, admin):
     prof = make_profile(admin)
     pid = make_post(admin, prof, "awaiting_approval", caption='<script>alert("x")</script>, "q"')
