@@ -52,7 +52,7 @@ if [ ! -f "$STORE/complete" ]; then
 fi
 
 # One store per variant, each run in turn on its own copy, so neither inherits the other's pages.
-declare -A RPS
+declare -A RPS RATIO
 for variant in with without; do
   rm -rf "$OUT/work-$variant" && cp -a --sparse=always "$STORE" "$OUT/work-$variant"
 done
@@ -70,15 +70,17 @@ for round in $(seq "$ROUNDS"); do
       say "round $round c=$clients $variant receipts: $line"
       rps=$(tr ' ' '\n' <<<"$line" | sed -n 's/^rps=//p')
       RPS[$variant,$clients]+="$rps "
+      [ $variant = with ] && last=$rps
     done
+    # The pair ran side by side: its ratio is the round's figure.
+    RATIO[$clients]+="$(awk -v a="$last" -v b="$rps" 'BEGIN { printf "%.3f", a / b }') "
   done
 done
 median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# Medians over the rounds; the ratio is the median of each round's ratio.
 printf '%-32s %14s %14s %8s\n' "post.approve durable" "with receipts" "without" "ratio"
 for clients in 1 32; do
-  w=$(median "${RPS[with,$clients]}")
-  wo=$(median "${RPS[without,$clients]}")
-  printf '%-32s %14s %14s %8s\n' "c=$clients (median of $ROUNDS)" "$w" "$wo" \
-    "$(awk -v a="$w" -v b="$wo" 'BEGIN { printf "%.2f", a / b }')"
-  say "  rounds with: ${RPS[with,$clients]} without: ${RPS[without,$clients]}"
+  printf '%-32s %14s %14s %8s\n' "c=$clients (median of $ROUNDS)" "$(median "${RPS[with,$clients]}")" \
+    "$(median "${RPS[without,$clients]}")" "$(median "${RATIO[$clients]}")"
+  say "  c=$clients rounds with: ${RPS[with,$clients]} without: ${RPS[without,$clients]} ratios: ${RATIO[$clients]}"
 done

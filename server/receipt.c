@@ -7,8 +7,8 @@
 
 #include "links.h"
 #include "log.h"
-#include "util.h"
 #include "records.h"
+#include "util.h"
 #include "workflow.h"
 
 /* ---- the field table ---- */
@@ -63,10 +63,18 @@ void receipt_encode(const struct gl_receipt *r, msgpack_sbuffer *sb)
     for (size_t i = 0; i < NRFIELDS; i++) {
         const struct rfield *f = &rfields[i];
         switch (f->type) {
-        case RF_INT: msgpack_pack_int64(&pk, *f_int(r, f)); break;
-        case RF_TIME: pack_time(&pk, *f_int(r, f)); break;
-        case RF_STR: pack_str_or_nil(&pk, *f_str(r, f)); break;
-        case RF_HASH: msgpack_pack_bin_with_body(&pk, f_hash(r, f), GL_RECEIPT_HASH); break;
+        case RF_INT:
+            msgpack_pack_int64(&pk, *f_int(r, f));
+            break;
+        case RF_TIME:
+            pack_time(&pk, *f_int(r, f));
+            break;
+        case RF_STR:
+            pack_str_or_nil(&pk, *f_str(r, f));
+            break;
+        case RF_HASH:
+            msgpack_pack_bin_with_body(&pk, f_hash(r, f), GL_RECEIPT_HASH);
+            break;
         }
     }
 }
@@ -127,7 +135,8 @@ void receipt_shown_hash(const struct gl_shown *s, unsigned char out[GL_RECEIPT_H
     pack_str_or_nil(&pk, GL_SHOWN_TAG);
     pack_str_or_nil(&pk, s->caption ? s->caption : "");
     msgpack_pack_array(&pk, (uint32_t)s->nplatforms);
-    for (size_t i = 0; i < s->nplatforms; i++) pack_str_or_nil(&pk, s->platforms[i]);
+    for (size_t i = 0; i < s->nplatforms; i++)
+        pack_str_or_nil(&pk, s->platforms[i]);
     pack_time(&pk, s->scheduled_at);
     pack_str_or_nil(&pk, s->timezone);
     msgpack_pack_array(&pk, (uint32_t)s->nmedia);
@@ -291,7 +300,8 @@ static void pack_shown(msgpack_packer *pk, const struct gl_shown *s)
     gl_pack_kv_str(pk, "caption", s->caption);
     gl_pack_key(pk, "platforms");
     msgpack_pack_array(pk, (uint32_t)s->nplatforms);
-    for (size_t i = 0; i < s->nplatforms; i++) pack_str_or_nil(pk, s->platforms[i]);
+    for (size_t i = 0; i < s->nplatforms; i++)
+        pack_str_or_nil(pk, s->platforms[i]);
     gl_pack_key(pk, "scheduled_at");
     pack_time(pk, s->scheduled_at);
     gl_pack_kv_str(pk, "timezone", s->timezone);
@@ -445,8 +455,8 @@ static int decode_shown(const msgpack_object *m, msgpack_zone *z, struct gl_show
     s->caption = gl_field_str(m, "caption", z);
     s->platforms = gl_field_strlist(m, "platforms", z, &s->nplatforms);
     const msgpack_object *at = gl_map_get(m, "scheduled_at");
-    s->scheduled_at = at && at->type != MSGPACK_OBJECT_NIL ? gl_field_int(m, "scheduled_at", 0)
-                                                           : GL_TIME_NONE;
+    s->scheduled_at =
+        at && at->type != MSGPACK_OBJECT_NIL ? gl_field_int(m, "scheduled_at", 0) : GL_TIME_NONE;
     s->timezone = gl_field_str(m, "timezone", z);
     const msgpack_object *media = gl_map_get(m, "media");
     if (!media || media->type != MSGPACK_OBJECT_ARRAY) return -1;
@@ -496,8 +506,7 @@ int receipt_each(struct gl_txn *t, msgpack_zone *z, const struct gl_receipt_filt
         }
         memcpy(r.sig, sig->via.bin.ptr, GL_RECEIPT_SIG);
         memcpy(r.hash, hash->via.bin.ptr, GL_RECEIPT_HASH);
-        if ((f->post && (uint64_t)r.post != f->post) || r.at < f->from || r.at >= f->to)
-            continue;
+        if ((f->post && (uint64_t)r.post != f->post) || r.at < f->from || r.at >= f->to) continue;
         rc = fn(&r, &s, arg);
         if (rc) break;
     }
@@ -538,10 +547,18 @@ static json_t *receipt_json(const struct gl_receipt *r, const struct gl_shown *s
         const struct rfield *f = &rfields[i];
         json_t *v = NULL;
         switch (f->type) {
-        case RF_INT: v = json_integer(*f_int(r, f)); break;
-        case RF_TIME: v = time_json(*f_int(r, f)); break;
-        case RF_STR: v = str_json(*f_str(r, f)); break;
-        case RF_HASH: v = hex_json(f_hash(r, f), GL_RECEIPT_HASH); break;
+        case RF_INT:
+            v = json_integer(*f_int(r, f));
+            break;
+        case RF_TIME:
+            v = time_json(*f_int(r, f));
+            break;
+        case RF_STR:
+            v = str_json(*f_str(r, f));
+            break;
+        case RF_HASH:
+            v = hex_json(f_hash(r, f), GL_RECEIPT_HASH);
+            break;
         }
         json_object_set_new(o, f->name, v);
     }
@@ -549,13 +566,14 @@ static json_t *receipt_json(const struct gl_receipt *r, const struct gl_shown *s
     json_object_set_new(o, "signature", b64_json(r->sig, GL_RECEIPT_SIG));
     json_t *sh = json_object(), *pl = json_array(), *media = json_array();
     json_object_set_new(sh, "caption", str_json(s->caption));
-    for (size_t i = 0; i < s->nplatforms; i++) json_array_append_new(pl, str_json(s->platforms[i]));
+    for (size_t i = 0; i < s->nplatforms; i++)
+        json_array_append_new(pl, str_json(s->platforms[i]));
     json_object_set_new(sh, "platforms", pl);
     json_object_set_new(sh, "scheduled_at", time_json(s->scheduled_at));
     json_object_set_new(sh, "timezone", str_json(s->timezone));
     for (size_t i = 0; i < s->nmedia; i++)
-        json_array_append_new(media, json_pack("{s:I,s:o}", "id", (json_int_t)s->media[i],
-                                               "sha256", hex_json(s->media_sha256[i], 32)));
+        json_array_append_new(media, json_pack("{s:I,s:o}", "id", (json_int_t)s->media[i], "sha256",
+                                               hex_json(s->media_sha256[i], 32)));
     json_object_set_new(sh, "media", media);
     json_object_set_new(o, "shown", sh);
     return o;
@@ -597,18 +615,16 @@ static json_t *keys_json(struct gl_txn *t)
         if (!p || p->type != MSGPACK_OBJECT_BIN || p->via.bin.size != 32) continue;
         uint32_t id = (uint32_t)key_id_decode(key.mv_data, key.mv_size);
         json_array_append_new(
-            a, json_pack("{s:i,s:s,s:o,s:I,s:b}", "id", (int)id, "algorithm", "ed25519",
-                         "public", b64_json((const unsigned char *)p->via.bin.ptr, 32),
-                         "created_at", (json_int_t)gl_field_int(&m, "created_at", 0),
-                         "current", id == current));
+            a, json_pack("{s:i,s:s,s:o,s:I,s:b}", "id", (int)id, "algorithm", "ed25519", "public",
+                         b64_json((const unsigned char *)p->via.bin.ptr, 32), "created_at",
+                         (json_int_t)gl_field_int(&m, "created_at", 0), "current", id == current));
     }
     msgpack_zone_destroy(&z);
     gl_range_close(&rg);
     return a;
 }
 
-json_t *receipt_export_json(struct gl_txn *t, const struct gl_receipt_filter *f,
-                            struct gl_err *err)
+json_t *receipt_export_json(struct gl_txn *t, const struct gl_receipt_filter *f, struct gl_err *err)
 {
     struct json_list l = {.list = json_array(), .limit = f->limit};
     msgpack_zone z;
@@ -634,7 +650,8 @@ void receipt_pack_json(msgpack_packer *pk, const json_t *j)
         msgpack_pack_map(pk, (uint32_t)json_object_size(j));
         const char *k;
         json_t *v;
-        json_object_foreach((json_t *)j, k, v) {
+        json_object_foreach((json_t *)j, k, v)
+        {
             gl_pack_key(pk, k);
             receipt_pack_json(pk, v);
         }
@@ -650,11 +667,21 @@ void receipt_pack_json(msgpack_packer *pk, const json_t *j)
     case JSON_STRING:
         msgpack_pack_str_with_body(pk, json_string_value(j), json_string_length(j));
         break;
-    case JSON_INTEGER: msgpack_pack_int64(pk, json_integer_value(j)); break;
-    case JSON_REAL: msgpack_pack_double(pk, json_real_value(j)); break;
-    case JSON_TRUE: msgpack_pack_true(pk); break;
-    case JSON_FALSE: msgpack_pack_false(pk); break;
-    case JSON_NULL: msgpack_pack_nil(pk); break;
+    case JSON_INTEGER:
+        msgpack_pack_int64(pk, json_integer_value(j));
+        break;
+    case JSON_REAL:
+        msgpack_pack_double(pk, json_real_value(j));
+        break;
+    case JSON_TRUE:
+        msgpack_pack_true(pk);
+        break;
+    case JSON_FALSE:
+        msgpack_pack_false(pk);
+        break;
+    case JSON_NULL:
+        msgpack_pack_nil(pk);
+        break;
     }
 }
 
@@ -692,7 +719,9 @@ int receipt_from_json(const json_t *j, struct gl_receipt *r, const char **why)
             ok = ok && (json_is_null(v) || json_is_string(v));
             if (ok) *f_str(r, f) = json_is_null(v) ? NULL : json_string_value(v);
             break;
-        case RF_HASH: ok = ok && hex_field(v, f_hash(r, f), GL_RECEIPT_HASH) == 0; break;
+        case RF_HASH:
+            ok = ok && hex_field(v, f_hash(r, f), GL_RECEIPT_HASH) == 0;
+            break;
         }
         if (!ok) {
             *why = f->name;
@@ -701,8 +730,9 @@ int receipt_from_json(const json_t *j, struct gl_receipt *r, const char **why)
     }
     const char *sig = json_string_value(json_object_get(j, "signature"));
     size_t got = 0;
-    if (!sig || sodium_base642bin(r->sig, sizeof r->sig, sig, strlen(sig), NULL, &got, NULL,
-                                  sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    if (!sig ||
+        sodium_base642bin(r->sig, sizeof r->sig, sig, strlen(sig), NULL, &got, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
         got != GL_RECEIPT_SIG) {
         *why = "signature";
         return -1;

@@ -27,25 +27,25 @@ struct gl_post;
 enum gl_rfield_type { RF_INT, RF_TIME, RF_STR, RF_HASH };
 
 /* The signed fields, in their canonical order. */
-#define GL_RECEIPT_FIELDS(X)                                                                   \
-    X(profile, RF_INT)                                                                         \
-    X(seq, RF_INT)                                                                             \
-    X(key, RF_INT)                                                                             \
-    X(at, RF_INT)                                                                              \
-    X(post, RF_INT)                                                                            \
-    X(revision, RF_INT)                                                                        \
-    X(step, RF_INT)                                                                            \
-    X(decision, RF_STR)                                                                        \
-    X(status, RF_STR)                                                                          \
-    X(scheduled_at, RF_TIME)                                                                   \
-    X(shown_sha256, RF_HASH)                                                                   \
-    X(decider_kind, RF_STR)                                                                    \
-    X(decider, RF_STR)                                                                         \
-    X(link, RF_INT)                                                                            \
-    X(link_kind, RF_STR)                                                                       \
-    X(approver, RF_STR)                                                                        \
-    X(note, RF_STR)                                                                            \
-    X(address, RF_STR)                                                                         \
+#define GL_RECEIPT_FIELDS(X)                                                                       \
+    X(profile, RF_INT)                                                                             \
+    X(seq, RF_INT)                                                                                 \
+    X(key, RF_INT)                                                                                 \
+    X(at, RF_INT)                                                                                  \
+    X(post, RF_INT)                                                                                \
+    X(revision, RF_INT)                                                                            \
+    X(step, RF_INT)                                                                                \
+    X(decision, RF_STR)                                                                            \
+    X(status, RF_STR)                                                                              \
+    X(scheduled_at, RF_TIME)                                                                       \
+    X(shown_sha256, RF_HASH)                                                                       \
+    X(decider_kind, RF_STR)                                                                        \
+    X(decider, RF_STR)                                                                             \
+    X(link, RF_INT)                                                                                \
+    X(link_kind, RF_STR)                                                                           \
+    X(approver, RF_STR)                                                                            \
+    X(note, RF_STR)                                                                                \
+    X(address, RF_STR)                                                                             \
     X(prev, RF_HASH)
 
 #define GL_RF_MEMBER_RF_INT(name) int64_t name;

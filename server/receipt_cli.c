@@ -54,9 +54,12 @@ int gl_receipts_key_main(int argc, char **argv)
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (ch == 'd') dir = optarg;
-        else if (ch == 'r') rotate = true;
-        else dir = NULL, optind = argc + 1;
+        if (ch == 'd')
+            dir = optarg;
+        else if (ch == 'r')
+            rotate = true;
+        else
+            dir = NULL, optind = argc + 1;
     }
     if (!dir || optind != argc) {
         fprintf(stderr, "usage: greenlightd receipts-key --data DIR [--rotate]\n");
@@ -151,7 +154,8 @@ static const char *const columns[] = {
 #define COL(n, t) #n,
     GL_RECEIPT_FIELDS(COL)
 #undef COL
-    "hash", "signature",
+        "hash",
+    "signature",
 };
 
 static void write_csv(const json_t *doc)
@@ -161,7 +165,8 @@ static void write_csv(const json_t *doc)
     printf(",caption\r\n");
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(doc, "receipts"), i, r) {
+    json_array_foreach(json_object_get(doc, "receipts"), i, r)
+    {
         for (size_t c = 0; c < GL_ARRAY_LEN(columns); c++) {
             char *s = scalar_text(json_object_get(r, columns[c]));
             if (c) putchar(',');
@@ -189,22 +194,23 @@ static void write_html(const json_t *doc, uint64_t post)
 {
     struct gl_buf b;
     buf_init(&b, 8192);
-    buf_printf(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                   "<title>Receipts of post %" PRIu64 "</title>"
-                   "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:"
-                   "collapse;width:100%%}td,th{border:1px solid #999;padding:4px;vertical-align:"
-                   "top;text-align:left}code{word-break:break-all;font-size:80%%}</style>"
-                   "</head><body>\n<h1>Approval receipts of post %" PRIu64 "</h1>\n",
+    buf_printf(&b,
+               "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+               "<title>Receipts of post %" PRIu64 "</title>"
+               "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:"
+               "collapse;width:100%%}td,th{border:1px solid #999;padding:4px;vertical-align:"
+               "top;text-align:left}code{word-break:break-all;font-size:80%%}</style>"
+               "</head><body>\n<h1>Approval receipts of post %" PRIu64 "</h1>\n",
                post, post);
     size_t i;
     json_t *r;
     json_t *list = json_object_get(doc, "receipts");
     if (!json_array_size(list)) buf_puts(&b, "<p>No receipts.</p>\n");
-    json_array_foreach(list, i, r) {
+    json_array_foreach(list, i, r)
+    {
         char when[40];
         utc_text(when, sizeof when, json_integer_value(json_object_get(r, "at")));
-        buf_printf(&b, "<h2>Receipt %" JSON_INTEGER_FORMAT " of profile %" JSON_INTEGER_FORMAT
-                       ": ",
+        buf_printf(&b, "<h2>Receipt %" JSON_INTEGER_FORMAT " of profile %" JSON_INTEGER_FORMAT ": ",
                    json_integer_value(json_object_get(r, "seq")),
                    json_integer_value(json_object_get(r, "profile")));
         buf_html(&b, json_string_value(json_object_get(r, "decision")));
@@ -228,7 +234,8 @@ static void write_html(const json_t *doc, uint64_t post)
         free(cap);
     }
     buf_puts(&b, "<h2>Public keys (Ed25519, base64)</h2>\n<ul>\n");
-    json_array_foreach(json_object_get(doc, "keys"), i, r) {
+    json_array_foreach(json_object_get(doc, "keys"), i, r)
+    {
         buf_printf(&b, "<li>key %" JSON_INTEGER_FORMAT ": <code>",
                    json_integer_value(json_object_get(r, "id")));
         buf_html(&b, json_string_value(json_object_get(r, "public")));
@@ -252,9 +259,12 @@ static int receipts_usage(void)
 int gl_receipts_main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"data", required_argument, NULL, 'd'},    {"profile", required_argument, NULL, 'p'},
-        {"post", required_argument, NULL, 'n'},    {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},      {"format", required_argument, NULL, 'F'},
+        {"data", required_argument, NULL, 'd'},
+        {"profile", required_argument, NULL, 'p'},
+        {"post", required_argument, NULL, 'n'},
+        {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *format = NULL;
@@ -264,17 +274,26 @@ int gl_receipts_main(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         char *end = NULL;
         switch (ch) {
-        case 'd': dir = optarg; break;
-        case 'F': format = optarg; break;
-        case 'p': f.profile = strtoull(optarg, &end, 10); break;
-        case 'n': f.post = strtoull(optarg, &end, 10); break;
+        case 'd':
+            dir = optarg;
+            break;
+        case 'F':
+            format = optarg;
+            break;
+        case 'p':
+            f.profile = strtoull(optarg, &end, 10);
+            break;
+        case 'n':
+            f.post = strtoull(optarg, &end, 10);
+            break;
         case 'f':
             if (parse_date(optarg, false, &f.from)) return receipts_usage();
             break;
         case 't':
             if (parse_date(optarg, true, &f.to)) return receipts_usage();
             break;
-        default: return receipts_usage();
+        default:
+            return receipts_usage();
         }
         if (end && (*end || end == optarg)) return receipts_usage();
     }
@@ -330,8 +349,10 @@ struct chain_end {
 static int b64_key(const char *s, unsigned char pk[32])
 {
     size_t got = 0;
-    return s && sodium_base642bin(pk, 32, s, strlen(s), NULL, &got, NULL,
-                                  sodium_base64_VARIANT_ORIGINAL) == 0 && got == 32
+    return s &&
+                   sodium_base642bin(pk, 32, s, strlen(s), NULL, &got, NULL,
+                                     sodium_base64_VARIANT_ORIGINAL) == 0 &&
+                   got == 32
                ? 0
                : -1;
 }
@@ -342,7 +363,8 @@ static int shown_hash_json(const json_t *sh, unsigned char out[GL_RECEIPT_HASH])
     const json_t *pl = json_object_get(sh, "platforms"), *media = json_object_get(sh, "media");
     const json_t *at = json_object_get(sh, "scheduled_at");
     if (!json_is_object(sh) || !json_is_array(pl) || !json_is_array(media) ||
-        !json_is_string(json_object_get(sh, "caption")) || !(json_is_integer(at) || json_is_null(at)))
+        !json_is_string(json_object_get(sh, "caption")) ||
+        !(json_is_integer(at) || json_is_null(at)))
         return -1;
     size_t np = json_array_size(pl), nm = json_array_size(media);
     struct gl_shown s = {
@@ -360,8 +382,10 @@ static int shown_hash_json(const json_t *sh, unsigned char out[GL_RECEIPT_HASH])
     for (size_t i = 0; i < nm && !rc; i++) {
         const char *hex = json_string_value(json_object_get(json_array_get(media, i), "sha256"));
         size_t got = 0;
-        if (!hex || sodium_hex2bin(s.media_sha256[i], GL_RECEIPT_HASH, hex, strlen(hex), NULL,
-                                   &got, NULL) != 0 || got != GL_RECEIPT_HASH)
+        if (!hex ||
+            sodium_hex2bin(s.media_sha256[i], GL_RECEIPT_HASH, hex, strlen(hex), NULL, &got,
+                           NULL) != 0 ||
+            got != GL_RECEIPT_HASH)
             rc = -1;
     }
     if (!rc) receipt_shown_hash(&s, out);
@@ -410,7 +434,8 @@ int gl_verify_main(int argc, char **argv)
     size_t nfail = 0, nchains = 0, i;
     struct chain_end *chains = xcalloc(json_array_size(list) + 1, sizeof *chains);
     json_t *j;
-    json_array_foreach(list, i, j) {
+    json_array_foreach(list, i, j)
+    {
         struct gl_receipt r;
         const char *why = NULL;
         char bad[160] = "";
@@ -424,7 +449,8 @@ int gl_verify_main(int argc, char **argv)
         bool have_key = false;
         size_t k;
         json_t *kj;
-        json_array_foreach(keys, k, kj) {
+        json_array_foreach(keys, k, kj)
+        {
             if (json_integer_value(json_object_get(kj, "id")) == r.key &&
                 b64_key(json_string_value(json_object_get(kj, "public")), pk) == 0)
                 have_key = true;
@@ -441,9 +467,9 @@ int gl_verify_main(int argc, char **argv)
         const json_t *hj = json_object_get(j, "hash");
         const char *hex = json_string_value(hj);
         size_t got = 0;
-        bool hash_ok = hex && sodium_hex2bin(listed, sizeof listed, hex, strlen(hex), NULL, &got,
-                                             NULL) == 0 && got == sizeof listed &&
-                       sodium_memcmp(listed, hash, sizeof hash) == 0;
+        bool hash_ok =
+            hex && sodium_hex2bin(listed, sizeof listed, hex, strlen(hex), NULL, &got, NULL) == 0 &&
+            got == sizeof listed && sodium_memcmp(listed, hash, sizeof hash) == 0;
         if (!have_key)
             snprintf(bad, sizeof bad, "key %" PRId64 " is not in the file", r.key);
         else if (!trusted_key)
@@ -465,9 +491,9 @@ int gl_verify_main(int argc, char **argv)
         static const unsigned char zero[GL_RECEIPT_HASH];
         if (!*bad) {
             if (c && r.seq != c->seq + 1)
-                snprintf(bad, sizeof bad, "chain broken: receipt %" PRId64 " follows %" PRId64
-                                          " (%s)",
-                         r.seq, c->seq, r.seq > c->seq + 1 ? "receipts missing" : "out of order");
+                snprintf(bad, sizeof bad,
+                         "chain broken: receipt %" PRId64 " follows %" PRId64 " (%s)", r.seq,
+                         c->seq, r.seq > c->seq + 1 ? "receipts missing" : "out of order");
             else if (c && sodium_memcmp(r.prev, c->hash, sizeof r.prev) != 0)
                 snprintf(bad, sizeof bad, "chain broken: prev is not the hash of receipt %" PRId64,
                          c->seq);
@@ -487,8 +513,8 @@ int gl_verify_main(int argc, char **argv)
          * again as a break before its successor (a sound one matches it, checked above). */
         memcpy(c->hash, got == sizeof listed ? listed : hash, sizeof hash);
         if (*bad) {
-            printf("FAIL profile %" PRId64 " receipt %" PRId64 " post %" PRId64 ": %s\n",
-                   r.profile, r.seq, r.post, bad);
+            printf("FAIL profile %" PRId64 " receipt %" PRId64 " post %" PRId64 ": %s\n", r.profile,
+                   r.seq, r.post, bad);
             nfail++;
         }
     }

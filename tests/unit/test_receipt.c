@@ -14,11 +14,23 @@
 
 static struct gl_receipt sample(void)
 {
-    struct gl_receipt r = {.profile = 3, .seq = 7, .key = 1, .at = 1796170000, .post = 42,
-                           .revision = 2, .step = 1, .decision = "approve", .status = "approved",
-                           .scheduled_at = GL_TIME_NONE, .decider_kind = "external",
-                           .decider = "Claire Dupont", .link = 9, .link_kind = "approval",
-                           .approver = "Claire", .note = NULL, .address = "203.0.113.7"};
+    struct gl_receipt r = {.profile = 3,
+                           .seq = 7,
+                           .key = 1,
+                           .at = 1796170000,
+                           .post = 42,
+                           .revision = 2,
+                           .step = 1,
+                           .decision = "approve",
+                           .status = "approved",
+                           .scheduled_at = GL_TIME_NONE,
+                           .decider_kind = "external",
+                           .decider = "Claire Dupont",
+                           .link = 9,
+                           .link_kind = "approval",
+                           .approver = "Claire",
+                           .note = NULL,
+                           .address = "203.0.113.7"};
     memset(r.shown_sha256, 0xab, sizeof r.shown_sha256);
     memset(r.prev, 0x01, sizeof r.prev);
     return r;
@@ -103,9 +115,14 @@ static void test_shown_hash_covers_every_byte(void **state)
     unsigned char media[1][32];
     memset(media, 7, sizeof media);
     int64_t ids[] = {5};
-    struct gl_shown s = {.caption = "Spring sale", .platforms = platforms, .nplatforms = 2,
-                         .scheduled_at = 1796170000, .timezone = "Europe/Paris", .media = ids,
-                         .nmedia = 1, .media_sha256 = media};
+    struct gl_shown s = {.caption = "Spring sale",
+                         .platforms = platforms,
+                         .nplatforms = 2,
+                         .scheduled_at = 1796170000,
+                         .timezone = "Europe/Paris",
+                         .media = ids,
+                         .nmedia = 1,
+                         .media_sha256 = media};
     unsigned char h0[32], h[32];
     receipt_shown_hash(&s, h0);
     struct gl_shown t = s;
