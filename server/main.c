@@ -21,6 +21,8 @@
 #include "log.h"
 #include "mail.h"
 #include "publish.h"
+#include "receipt.h"
+#include "receipt_cli.h"
 #include "spawn.h"
 #include "records.h"
 #include "sdnotify.h"
@@ -43,6 +45,10 @@ static void usage(FILE *out)
             "  greenlightd check --data DIR   verify a store's invariants\n"
             "  greenlightd backup --data DIR FILE   compacted copy of a live store\n"
             "  greenlightd restore --data DIR [--force] FILE   put a backup back (daemon stopped)\n"
+            "  greenlightd receipts-key --data DIR [--rotate]   the receipts' signing key\n"
+            "  greenlightd receipts --data DIR [--profile ID] [--post ID] [--from DATE]\n"
+            "      [--to DATE] --format json|csv|html   export signed approval receipts\n"
+            "  greenlightd verify FILE [--key PUBKEY]   check an export's signatures and chains\n"
             "Port 0 picks a free port; the bound addresses are printed as 'rpc HOST:PORT' and\n"
             "'http HOST:PORT' on standard output.\n",
             (int)b.n, b.p);
@@ -219,6 +225,9 @@ static const struct {
     {"check", gl_check_main},
     {"backup", gl_backup_main},
     {"restore", gl_restore_main},
+    {"receipts-key", gl_receipts_key_main},
+    {"receipts", gl_receipts_main},
+    {"verify", gl_verify_main},
 };
 
 int main(int argc, char **argv)
@@ -258,6 +267,7 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = ensure_admin(&srv);
+    if (!rc) rc = receipt_keys_ensure(&srv.store);
     if (!rc && srv.opt.demo) rc = gl_demo_fill(&srv.store);
     if (rc) {
         log_error("cannot initialise the store: %s", mdb_strerror(rc));

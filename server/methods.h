@@ -199,6 +199,7 @@ int m_link_revoke(struct gl_req *req, struct gl_txn *t);
 int m_link_regenerate_admit(struct gl_req *req);
 int m_link_regenerate(struct gl_req *req, struct gl_txn *t);
 int m_link_extend(struct gl_req *req, struct gl_txn *t);
+int m_receipt_list(struct gl_req *req, struct gl_txn *t);
 
 #define GL_ADMIT_LATER 1
 

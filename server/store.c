@@ -26,6 +26,8 @@ static const char *const db_names[DB_COUNT] = {
     [DB_MEDIA] = "media",
     [DB_NOTIFICATIONS] = "notifications",
     [DB_LINK_SEEN] = "link_seen",
+    [DB_RECEIPTS] = "receipts",
+    [DB_RECEIPT_KEYS] = "receipt_keys",
 };
 
 /* LMDB 0.9.24's default map is 1 MiB; start at 256 MiB (only address space until used) and

@@ -31,6 +31,8 @@ enum gl_db {
     DB_MEDIA,            /* id -> media record */
     DB_NOTIFICATIONS,    /* (user hash, seq) -> notification */
     DB_LINK_SEEN,        /* (link, post, visitor name) -> what the visitor last saw */
+    DB_RECEIPTS,         /* (profile, seq) -> signed receipt of a decision (receipt.h) */
+    DB_RECEIPT_KEYS,     /* key id -> receipt signing key (public; secret while current) */
     DB_COUNT
 };
 

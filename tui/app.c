@@ -15,6 +15,7 @@
 #include <wchar.h>
 
 #include "actions.h"
+#include "receipts.h"
 #include "ui.h"
 #include "util.h"
 #include "uwidth.h"
@@ -563,6 +564,9 @@ static void global_action(struct app *a, enum action act)
     case ACT_RELOAD:
         app_want_reload(a, ~0u);
         app_msg(a, false, "reloading");
+        break;
+    case ACT_EXPORT_RECEIPTS:
+        receipts_export_ask(a);
         break;
     case ACT_REDRAW:
         a->force_clear = true;

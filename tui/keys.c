@@ -166,6 +166,7 @@ static const struct binding table[] = {
     K(GLB, '5', ACT_GO_PEOPLE, "people and your account"),
     K(GLB, 'p', ACT_PICK_PROFILE, "profiles: switch, create, edit"),
     K(GLB, CTRL('r'), ACT_RELOAD, "reload from the daemon"),
+    K(GLB, 'X', ACT_EXPORT_RECEIPTS, "export the profile's signed approval receipts to a file"),
     K(GLB, CTRL('l'), ACT_REDRAW, "redraw the screen"),
 };
 

@@ -98,6 +98,7 @@ enum action {
     ACT_LINK_FOR_POSTS,
     ACT_LINK_OPEN,
     ACT_MEDIA_ALT,
+    ACT_EXPORT_RECEIPTS,
 };
 
 struct binding {
