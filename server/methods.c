@@ -76,6 +76,17 @@ const struct gl_method gl_methods[] = {
     /* Anyone may change their own email and mail; only an admin a role or others'. */
     {.name = "user.update", .params = "name,email?,mail?,role?", .role = ROLE_VIEWER,
      .flags = M_WRITE, .handler = m_user_update},
+    {.name = "webhook.create", .params = "url,events", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_create, .admit = m_webhook_create_admit},
+    {.name = "webhook.delete", .params = "id", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_delete},
+    {.name = "webhook.deliveries", .params = "id", .role = ROLE_ADMIN,
+     .handler = m_webhook_deliveries},
+    {.name = "webhook.list", .params = "", .role = ROLE_ADMIN, .handler = m_webhook_list},
+    {.name = "webhook.redeliver", .params = "delivery", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_redeliver},
+    {.name = "webhook.update", .params = "id,url?,events?,paused?", .role = ROLE_ADMIN,
+     .flags = M_WRITE, .handler = m_webhook_update},
 };
 const size_t gl_nmethods = sizeof gl_methods / sizeof gl_methods[0];
 
