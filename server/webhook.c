@@ -439,3 +439,34 @@ void gl_webhook_note_work(void)
 {
     enqueued = true;
 }
+
+#define PRUNE_LOOK 8
+
+void gl_webhook_prune(struct gl_txn *t, int64_t now_ms)
+{
+    if (t->rc) return;
+    MDB_cursor *cur;
+    if (mdb_cursor_open(t->txn, t->store->dbi[DB_WEBHOOK_OUTBOX], &cur)) return;
+    uint64_t old[PRUNE_LOOK];
+    size_t n = 0, looked = 0;
+    int64_t cutoff = now_ms - GL_WEBHOOK_KEEP_DAYS * 86400000LL;
+    msgpack_zone z;
+    msgpack_zone_init(&z, 1024);
+    MDB_val key, val;
+    /* Ids grow with time: the oldest are first. A pending one (a paused endpoint's) is skipped. */
+    for (int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0 && looked < PRUNE_LOOK;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT), looked++) {
+        struct gl_delivery d;
+        if (gl_delivery_decode(&val, &z, &d) != 0) continue;
+        if (d.created_ms >= cutoff) break;
+        if (d.status != DLV_PENDING) old[n++] = d.id;
+        msgpack_zone_clear(&z);
+    }
+    msgpack_zone_destroy(&z);
+    mdb_cursor_close(cur);
+    for (size_t i = 0; i < n; i++) {
+        struct gl_key k;
+        key_id(&k, old[i]);
+        gl_del(t, DB_WEBHOOK_OUTBOX, &k);
+    }
+}

@@ -79,6 +79,11 @@ void gl_delivery_save(struct gl_txn *t, const struct gl_delivery *d, int64_t old
  * next_at} (times in ms). */
 void gl_delivery_pack(msgpack_packer *pk, const struct gl_delivery *d);
 
+/* Finished deliveries are kept GL_WEBHOOK_KEEP_DAYS for webhook.deliveries, then removed a
+ * few at a time, oldest first, by each outcome recorded (so the work is bounded per write). */
+#define GL_WEBHOOK_KEEP_DAYS 7
+void gl_webhook_prune(struct gl_txn *t, int64_t now_ms);
+
 /* The outbox: one pending delivery per endpoint that wants type, written in wf's transaction
  * (notify_event calls it for every event). */
 void webhook_enqueue(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p,

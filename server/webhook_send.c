@@ -151,9 +151,10 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
                     w.paused = true;
                     struct gl_wf wf = {.t = t, .op = op, .zone = &z, .actor = &system_actor,
                                        .now = now / 1000};
-                    char *text = xasprintf("webhook %llu to %s paused after %u failed deliveries "
-                                           "in a row (last: %s)",
-                                           (unsigned long long)w.id, w.url, w.failures, error);
+                    /* Not the URL: some carry a token, and live events reach every viewer. */
+                    char *text = xasprintf("webhook %llu paused after %u failed deliveries in a "
+                                           "row (last: %s)",
+                                           (unsigned long long)w.id, w.failures, error);
                     wf_event(&wf, EV_WEBHOOK_PAUSED, NULL, 0, gl_zone_strdup(&z, text));
                     free(text);
                     log_warn("webhook paused id=%llu failures=%u", (unsigned long long)w.id,
@@ -164,6 +165,7 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
             sodium_memzero(w.secret, sizeof w.secret);
         }
     }
+    gl_webhook_prune(t, now);
     msgpack_zone_destroy(&z);
     return 0;
 }

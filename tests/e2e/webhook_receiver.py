@@ -38,7 +38,8 @@ def verify(secret, headers, body):
 
 
 class Receiver:
-    """Records each request as a dict {id, timestamp, body (parsed), problem}. status is what it
+    """Records each request as a dict {id, at (monotonic arrival), timestamp, body (parsed),
+    raw, problem}. status is what it
     answers (a number, or a callable taking the request count); hold, when set, is an Event the
     handler waits on before answering (a request in flight)."""
 
@@ -65,7 +66,7 @@ class Receiver:
                 n = int(self.headers.get("content-length", "0"))
                 body = self.rfile.read(n)
                 problem = verify(rx.secret, self.headers, body) if rx.secret else "no secret"
-                entry = {"id": self.headers.get("webhook-id"),
+                entry = {"id": self.headers.get("webhook-id"), "at": time.monotonic(),
                          "timestamp": self.headers.get("webhook-timestamp"),
                          "problem": problem, "raw": body}
                 try:
@@ -90,7 +91,10 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            request_queue_size = 128  # the default 5 drops SYNs of a burst: 1 s retransmits
+
+        self.server = Server(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         if self.tls:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
