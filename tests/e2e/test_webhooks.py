@@ -10,6 +10,7 @@ import pytest
 
 from gltest import Daemon, RpcError, wait_until
 from helpers import make_post, make_profile, make_user
+from test_tui import tuis  # noqa: F401  (the tmux client fixture)
 from webhook_receiver import Receiver, free_port, make_ca, make_server_cert
 
 FAST = ("--webhook-retry-ms", "50")
@@ -374,3 +375,52 @@ def test_only_admins_configure_webhooks(daemon, admin, role):
             c.call(method, **params)
         assert e.value.code == "forbidden", method
     assert admin.call("webhook.list")["webhooks"][0]["status"] == "active"
+
+
+def test_client_screen_adds_pauses_redelivers_and_deletes(demo_daemon, tuis):
+    """The staff client's webhooks screen, in tmux: the endpoint it adds gets events signed with
+    the secret it showed; pause, redeliver and delete act through the daemon."""
+    rx = Receiver().start()
+    try:
+        admin = demo_daemon.client()
+        prof = admin.call("profile.list")["profiles"][0]["id"]
+        t = tuis(demo_daemon, width=140, height=30)
+        t.wait_for(r"admin \| .* \| online")
+        t.keys("6")
+        t.wait_for(r"Webhooks: 0 endpoints")
+        t.keys("n")
+        t.wait_for("URL")
+        t.type(rx.url)
+        t.keys("Enter")
+        t.wait_for("Events")
+        t.keys("Enter")  # the suggested events
+        rx.secret = t.wait_for(r"secret: (whsec_[A-Za-z0-9+/=]+)").group(1)
+        [w] = admin.call("webhook.list")["webhooks"]
+        assert w["url"] == rx.url and "post.submitted" in w["events"]
+        t.wait_for(r"active +" + rx.url.replace(".", r"\."))
+        make_post(admin, prof, status="awaiting_approval")
+        first = rx.wait_for(lambda g: len(g) >= 1)[0]
+        assert first["problem"] is None
+        wait_until(lambda: admin.call("webhook.list")["webhooks"][0]["last_code"] == 200,
+                   what="recorded")
+        t.keys("C-r")
+        t.wait_for(r"HTTP 200")
+        t.keys("s")
+        wait_until(lambda: admin.call("webhook.list")["webhooks"][0]["status"] == "paused",
+                   what="paused")
+        t.wait_for(r"PAUSED")
+        t.keys("s")
+        wait_until(lambda: admin.call("webhook.list")["webhooks"][0]["status"] == "active",
+                   what="resumed")
+        t.keys("r")
+        got = rx.wait_for(lambda g: len(g) >= 2)
+        assert got[1]["id"] == first["id"] and got[1]["problem"] is None
+        t.keys("x")
+        t.wait_for(r"Delete webhook \d+")
+        t.keys("y")
+        wait_until(lambda: admin.call("webhook.list")["webhooks"] == [], what="deleted")
+        t.wait_for(r"Webhooks: 0 endpoints")
+        t.keys("?")
+        t.wait_for(r"pause / resume the endpoint")
+    finally:
+        rx.stop()
