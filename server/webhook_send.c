@@ -186,7 +186,7 @@ static void on_transfer_done(CURL *easy, CURLcode result, void *data)
 {
     struct attempt *a = data;
     in_flight--;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->code);
+    if (easy) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->code);
     /* An answer cut at the cap still counts by its status. */
     if (result != CURLE_OK && !(result == CURLE_WRITE_ERROR && a->capped)) {
         a->code = 0;
