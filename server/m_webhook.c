@@ -60,7 +60,8 @@ int m_webhook_create(struct gl_req *req, struct gl_txn *t)
     struct gl_range r;
     MDB_val key, val;
     if (gl_range_open(t, DB_WEBHOOKS, &lo, &hi, &r) == 0) {
-        while (gl_range_next(&r, &key, &val)) count++;
+        while (gl_range_next(&r, &key, &val))
+            count++;
         gl_range_close(&r);
     }
     if (count >= GL_WEBHOOK_MAX_ENDPOINTS)
@@ -219,7 +220,8 @@ int m_webhook_deliveries(struct gl_req *req, struct gl_txn *t)
     msgpack_pack_map(&req->pk, 1);
     gl_pack_key(&req->pk, "deliveries");
     msgpack_pack_array(&req->pk, (uint32_t)n);
-    for (size_t i = 0; i < n; i++) gl_delivery_pack(&req->pk, &found[i]);
+    for (size_t i = 0; i < n; i++)
+        gl_delivery_pack(&req->pk, &found[i]);
     return 0;
 }
 

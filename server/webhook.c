@@ -45,8 +45,7 @@ static int event_parse(const char *name)
     return -1;
 }
 
-int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out,
-                            struct gl_err *err)
+int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out, struct gl_err *err)
 {
     unsigned bits = 0;
     for (size_t i = 0; i < n; i++) {
@@ -75,7 +74,8 @@ int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out,
 void gl_webhook_events_pack(msgpack_packer *pk, unsigned events)
 {
     unsigned n = 0;
-    for (int e = 0; e < EV_COUNT; e++) n += (events >> e) & 1;
+    for (int e = 0; e < EV_COUNT; e++)
+        n += (events >> e) & 1;
     msgpack_pack_array(pk, n);
     for (int e = 0; e < EV_COUNT; e++)
         if (events & EV_BIT(e)) gl_pack_str(pk, gl_event_type_name((enum gl_event_type)e));
@@ -134,8 +134,8 @@ int gl_webhook_url_check(const char *url, struct gl_err *err)
                        "use https for %.200s",
                        host);
     } else {
-        gl_err_set(err, GL_E_BAD_REQUEST, "a webhook URL is https (or http to localhost), not %.16s",
-                   scheme);
+        gl_err_set(err, GL_E_BAD_REQUEST,
+                   "a webhook URL is https (or http to localhost), not %.16s", scheme);
     }
     curl_free(scheme);
     curl_free(host);
@@ -358,13 +358,12 @@ static char *payload(const struct gl_wf *wf, enum gl_event_type type, const stru
         json_t *platforms = json_array();
         for (size_t i = 0; i < p->nplatforms; i++)
             json_array_append_new(platforms, json_str(p->platforms[i]));
-        json_object_set_new(data, "post",
-                            json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:I}", "id",
-                                      (json_int_t)p->id, "profile", (json_int_t)p->profile,
-                                      "status", json_str(gl_status_name(p->status)), "caption",
-                                      json_str(p->caption), "scheduled_at",
-                                      json_time(p->scheduled_at), "platforms", platforms,
-                                      "revision", (json_int_t)p->revision));
+        json_object_set_new(
+            data, "post",
+            json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:I}", "id", (json_int_t)p->id, "profile",
+                      (json_int_t)p->profile, "status", json_str(gl_status_name(p->status)),
+                      "caption", json_str(p->caption), "scheduled_at", json_time(p->scheduled_at),
+                      "platforms", platforms, "revision", (json_int_t)p->revision));
     }
     if (link) json_object_set_new(data, "link", json_pack("{s:I}", "id", (json_int_t)link));
     json_object_set_new(data, "actor",

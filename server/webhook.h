@@ -56,8 +56,7 @@ struct gl_delivery {
 };
 
 /* The events an endpoint may ask for: bits of the names, or -1 with err naming the unknown. */
-int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out,
-                            struct gl_err *err);
+int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out, struct gl_err *err);
 void gl_webhook_events_pack(msgpack_packer *pk, unsigned events);
 /* https to anywhere, or http to a loopback host; 0, or -1 with err saying what is refused. */
 int gl_webhook_url_check(const char *url, struct gl_err *err);

@@ -16,7 +16,7 @@
 #define RESPONSE_CAP 16384 /* bytes of an answer read; the rest is not waited for */
 #define CONNECT_TIMEOUT_MS 5000
 #define TRANSFER_TIMEOUT_MS 10000
-#define RETRY_MAX_MS 3600000          /* retries at most an hour apart */
+#define RETRY_MAX_MS 3600000             /* retries at most an hour apart */
 #define RETRY_WINDOW_MS (24 * 3600000LL) /* and for 24 hours */
 
 static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTOR_SYSTEM};
@@ -127,7 +127,8 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
             d.status = DLV_DELIVERED;
         } else {
             int64_t delay = opt(srv->opt.webhook_retry_ms, 5000);
-            for (uint32_t i = 1; i < d.attempts && delay < RETRY_MAX_MS; i++) delay *= 2;
+            for (uint32_t i = 1; i < d.attempts && delay < RETRY_MAX_MS; i++)
+                delay *= 2;
             if (delay > RETRY_MAX_MS) delay = RETRY_MAX_MS;
             if (now + delay > d.created_ms + RETRY_WINDOW_MS)
                 d.status = DLV_FAILED;
@@ -149,8 +150,8 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
                 if (!w.paused && w.failures >= (uint32_t)opt(srv->opt.webhook_pause_failures, 5) &&
                     now - w.failing_since >= srv->opt.webhook_pause_seconds * 1000) {
                     w.paused = true;
-                    struct gl_wf wf = {.t = t, .op = op, .zone = &z, .actor = &system_actor,
-                                       .now = now / 1000};
+                    struct gl_wf wf = {
+                        .t = t, .op = op, .zone = &z, .actor = &system_actor, .now = now / 1000};
                     /* Not the URL: some carry a token, and live events reach every viewer. */
                     char *text = xasprintf("webhook %llu paused after %u failed deliveries in a "
                                            "row (last: %s)",
@@ -221,8 +222,7 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *data)
 }
 
 /* Plain http goes to loopback only: checked on the address connected to, after resolving. */
-static int on_prereq(void *data, char *conn_primary_ip, char *conn_local_ip, int primary,
-                     int local)
+static int on_prereq(void *data, char *conn_primary_ip, char *conn_local_ip, int primary, int local)
 {
     (void)conn_local_ip;
     (void)primary;

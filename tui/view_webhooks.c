@@ -24,8 +24,8 @@ static struct {
     size_t n, sel, top;
     unsigned gen;
     bool loaded;
-    char url[2100];    /* the URL typed, while the events are asked */
-    char secret[64];   /* the secret of the endpoint just made, shown once */
+    char url[2100];  /* the URL typed, while the events are asked */
+    char secret[64]; /* the secret of the endpoint just made, shown once */
 } wh;
 
 static void free_list(void)
@@ -224,7 +224,8 @@ static void on_events(struct app *a, const char *text, uint64_t tag)
     gl_pack_str(pk, wh.url);
     gl_pack_str(pk, "events");
     msgpack_pack_array(pk, (uint32_t)n);
-    for (size_t i = 0; i < n; i++) gl_pack_str(pk, names[i]);
+    for (size_t i = 0; i < n; i++)
+        gl_pack_str(pk, names[i]);
     conn_send(a->conn, on_created, a, 0);
     free(copy);
 }
@@ -262,8 +263,7 @@ static void toggle_pause(struct app *a, const struct endpoint *e)
 }
 
 /* The newest delivery not delivered, else the newest: what an admin means by "send it again". */
-static void on_deliveries(void *ud, uint64_t tag, const struct gl_err *err,
-                          const msgpack_object *r)
+static void on_deliveries(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     (void)tag;
     struct app *a = ud;

@@ -36,11 +36,16 @@ static void test_url_rules(void **state)
     static const char *const ok[] = {"https://example.com/h", "https://10.0.0.1:8443/x",
                                      "http://localhost/h",    "http://127.0.0.1:9/h",
                                      "http://[::1]:80/",      "http://127.255.0.1/"};
-    static const char *const refused[] = {
-        "http://example.com/",     "http://10.0.0.1/",  "http://0.0.0.0/",
-        "http://localhost.evil/",  "http://[::2]/",     "ftp://127.0.0.1/",
-        "file:///etc/passwd",      "javascript:alert(1)", "",
-        "https://"};
+    static const char *const refused[] = {"http://example.com/",
+                                          "http://10.0.0.1/",
+                                          "http://0.0.0.0/",
+                                          "http://localhost.evil/",
+                                          "http://[::2]/",
+                                          "ftp://127.0.0.1/",
+                                          "file:///etc/passwd",
+                                          "javascript:alert(1)",
+                                          "",
+                                          "https://"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         struct gl_err err = {0};
         if (gl_webhook_url_check(ok[i], &err) != 0) fail_msg("%s refused: %s", ok[i], err.message);
