@@ -3,7 +3,8 @@
 store, one endpoint asking for post.submitted on a loopback receiver that verifies every
 signature (tests/e2e/webhook_receiver.py), and post.submit sent at RATE per second. The latency
 of one event is from the moment its post.submit request is sent to the moment the receiver has
-read the delivery; p50 and p99 over all of them. Usage:
+read the delivery; p50 and p99 over all of them, and the two parts: the durable answer to
+post.submit (its commit), and from that answer to the delivery read. Usage:
     bench/webhook_latency.py BIN_DIR [RATE=100] [EVENTS=2000]"""
 import os
 import sys
@@ -41,7 +42,7 @@ def main():
             at = int(time.time()) + 30 * 86400
             posts = [admin.call("post.create", profile=prof, caption=f"bench {i}",
                                 platforms=["x"], scheduled_at=at)["id"] for i in range(EVENTS)]
-            sent = {}
+            sent, acked = {}, {}
             clients = [d.client() for _ in range(SENDERS)]
             t0 = time.monotonic() + 0.2
             behind = [0]
@@ -57,6 +58,7 @@ def main():
                         behind[0] += 1
                     sent[posts[i]] = time.monotonic()
                     c.call("post.submit", id=posts[i])
+                    acked[posts[i]] = time.monotonic()
 
             threads = [threading.Thread(target=send, args=(k,)) for k in range(SENDERS)]
             for t in threads:
@@ -66,11 +68,17 @@ def main():
             took = time.monotonic() - t0
             got = rx.wait_for(lambda g: len(g) >= EVENTS, timeout=120)
             bad = [g for g in got if g["problem"]]
-            lat = [(g["at"] - sent[g["body"]["data"]["post"]["id"]]) * 1000 for g in got]
+            ids = [g["body"]["data"]["post"]["id"] for g in got]
+            lat = [(g["at"] - sent[i]) * 1000 for g, i in zip(got, ids)]
+            after_ack = [(g["at"] - acked[i]) * 1000 for g, i in zip(got, ids)]
+            rtt = [(acked[i] - sent[i]) * 1000 for i in ids]
             print(f"events {EVENTS} at {RATE:.0f}/s (sent in {took:.1f} s, {behind[0]} late "
                   f"by >5 ms), deliveries {len(got)}, bad signatures {len(bad)}")
             print(f"event->delivered ms: p50 {pct(lat, 50):.1f}  p99 {pct(lat, 99):.1f}  "
                   f"max {max(lat):.1f}")
+            print(f"  of which post.submit answered (durable) ms: p50 {pct(rtt, 50):.1f}  "
+                  f"p99 {pct(rtt, 99):.1f}; answer->delivered ms: p50 {pct(after_ack, 50):.1f}  "
+                  f"p99 {pct(after_ack, 99):.1f}")
             assert d.stop() == 0
         finally:
             rx.stop()
