@@ -424,3 +424,81 @@ def test_client_screen_adds_pauses_redelivers_and_deletes(demo_daemon, tuis):
         t.wait_for(r"pause / resume the endpoint")
     finally:
         rx.stop()
+
+
+@pytest.mark.daemon_args(*FAST)
+def test_redirects_are_not_followed(daemon, admin):
+    """An endpoint that redirects elsewhere fails: nothing leaves for an address the admin did
+    not configure."""
+    elsewhere = Receiver().start()
+    rx = Receiver().start()
+    rx.status = 307
+    rx.headers = {"location": elsewhere.url}
+    try:
+        wid, rx.secret = create(admin, rx.url, ["post.submitted"])
+        make_post(admin, make_profile(admin), status="awaiting_approval")
+        wait_until(lambda: deliveries(admin, wid)[0]["attempts"] >= 2, what="retries")
+        [x] = deliveries(admin, wid)
+        assert x["status"] == "pending" and x["last_code"] == 307
+        assert elsewhere.got == []
+    finally:
+        rx.stop()
+        elsewhere.stop()
+
+
+def test_a_huge_answer_is_cut_and_counts_by_its_status(daemon, admin):
+    """The daemon reads at most 16 KiB of an answer: a 64 MiB one neither stalls nor fails it."""
+    rx = Receiver().start()
+    rx.body_size = 64 << 20
+    try:
+        wid, rx.secret = create(admin, rx.url, ["post.submitted"])
+        make_post(admin, make_profile(admin), status="awaiting_approval")
+        rx.wait_for(lambda g: len(g) >= 1)
+        wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
+        assert deliveries(admin, wid)[0]["last_code"] == 200
+        assert admin.call("server.ping")  # still serving
+    finally:
+        rx.stop()
+
+
+def test_clean_stop_with_a_delivery_in_flight(tmpdir_path):
+    """SIGTERM while a request waits for its answer: the daemon stops cleanly (every handle
+    closed), and the next start sends it again with the same webhook-id."""
+    d = start_daemon(tmpdir_path)
+    rx = Receiver().start()
+    rx.hold = threading.Event()
+    try:
+        admin = d.client()
+        wid, rx.secret = create(admin, rx.url, ["post.submitted"])
+        make_post(admin, make_profile(admin), status="awaiting_approval")
+        first = rx.wait_for(lambda g: len(g) >= 1)[0]
+        assert d.stop() == 0
+        rx.hold.set()
+        rx.hold = None
+        d.start()
+        got = rx.wait_for(lambda g: len(g) >= 2)
+        assert got[1]["id"] == first["id"] and got[1]["problem"] is None
+        admin = d.client()
+        wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
+        assert d.stop() == 0
+    finally:
+        rx.stop()
+        if d.alive():
+            d.kill9()
+
+
+def test_endpoint_deleted_while_its_delivery_is_in_flight(daemon, admin):
+    rx = Receiver().start()
+    rx.hold = threading.Event()
+    try:
+        wid, rx.secret = create(admin, rx.url, ["post.submitted"])
+        make_post(admin, make_profile(admin), status="awaiting_approval")
+        rx.wait_for(lambda g: len(g) >= 1)
+        admin.call("webhook.delete", id=wid)
+        rx.hold.set()
+        wid2, _ = create(admin, "https://example.com/h", ["post.approved"])
+        assert [w["id"] for w in admin.call("webhook.list")["webhooks"]] == [wid2]
+        assert deliveries(admin, wid2) == []
+        assert admin.call("server.ping")
+    finally:
+        rx.stop()

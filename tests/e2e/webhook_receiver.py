@@ -48,6 +48,8 @@ class Receiver:
         self.port = port
         self.tls = tls  # (certfile, keyfile)
         self.status = 200
+        self.headers = {}    # more response headers (a Location, say)
+        self.body_size = 2   # bytes of the answer's body
         self.hold = None
         self.got = []
         self.lock = threading.Condition()
@@ -82,9 +84,15 @@ class Receiver:
                 status = rx.status(count) if callable(rx.status) else rx.status
                 try:
                     self.send_response(status)
-                    self.send_header("content-length", "2")
+                    for k, v in rx.headers.items():
+                        self.send_header(k, v)
+                    self.send_header("content-length", str(rx.body_size))
                     self.end_headers()
-                    self.wfile.write(b"ok")
+                    left = rx.body_size
+                    while left > 0:
+                        chunk = min(left, 65536)
+                        self.wfile.write(b"k" * chunk)
+                        left -= chunk
                 except OSError:
                     pass  # the daemon went away meanwhile
 
