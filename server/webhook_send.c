@@ -302,6 +302,14 @@ static void start(const struct gl_delivery *d, const struct gl_webhook *w)
 
 /* ---- finding what is due ---- */
 
+/* What one scan found to send: copies in the scan's zone, so the requests start after the read
+ * transaction ends (a request that fails at once submits its outcome, and a write must not run
+ * under an open read: the map may grow). */
+struct todo {
+    struct gl_delivery d;
+    struct gl_webhook w;
+};
+
 static void scan(uv_timer_t *h)
 {
     (void)h;
@@ -319,12 +327,14 @@ static void scan(uv_timer_t *h)
     int64_t next = INT64_MAX;
     msgpack_zone z;
     msgpack_zone_init(&z, 4096);
+    struct todo todo[MAX_IN_FLIGHT];
+    size_t n = 0;
     if (gl_range_open(&t, DB_WEBHOOK_DUE, &lo, &hi, &r) == 0) {
         MDB_val key, val;
         /* The endpoint of the last delivery looked at: most come in runs of one endpoint. */
         struct gl_webhook w = {0};
         bool have_w = false;
-        while (in_flight < MAX_IN_FLIGHT && gl_range_next(&r, &key, &val)) {
+        while (in_flight + n < MAX_IN_FLIGHT && gl_range_next(&r, &key, &val)) {
             int64_t at;
             uint64_t id;
             key_webhook_due_decode(key.mv_data, key.mv_size, &at, &id);
@@ -338,13 +348,17 @@ static void scan(uv_timer_t *h)
             if (!have_w || w.id != d.endpoint)
                 have_w = gl_webhook_load(&t, d.endpoint, &z, &w) == 0;
             if (!have_w || w.paused) continue;
-            start(&d, &w);
+            todo[n++] = (struct todo){d, w};
         }
         sodium_memzero(w.secret, sizeof w.secret);
         gl_range_close(&r);
     }
-    msgpack_zone_destroy(&z);
     gl_store_read_end(&t);
+    for (size_t i = 0; i < n; i++) {
+        start(&todo[i].d, &todo[i].w);
+        sodium_memzero(todo[i].w.secret, sizeof todo[i].w.secret);
+    }
+    msgpack_zone_destroy(&z);
     /* When full, each finished attempt scans again; else wake for the next one due. */
     if (in_flight < MAX_IN_FLIGHT && next != INT64_MAX) schedule_scan((uint64_t)(next - now));
 }
