@@ -5,6 +5,9 @@
  * - the post's creator: its approval, rejection, rescheduling, scheduling, publication,
  *   failure, and comments on it;
  * - a user named with @name in a comment (post.mentioned).
+ * - admins: a webhook endpoint paused after failing (webhook.paused).
+ * Every event also passes to webhook_enqueue (webhook.h), which writes its deliveries to the
+ * outbox in the same transaction.
  * Nobody is notified of their own doing. */
 #ifndef GL_NOTIFY_H
 #define GL_NOTIFY_H
