@@ -30,6 +30,7 @@
 #include "util.h"
 #include "web.h"
 #include "webbuf.h"
+#include "webhook_send.h"
 #include "xmalloc.h"
 
 static void usage(FILE *out)
@@ -114,6 +115,7 @@ static void on_committed(struct gl_op *op)
     if (op->events.size) gl_rpc_broadcast(op->events.data, op->events.size);
     gl_mail_send_outbox(&op->outbox);
     gl_web_committed(op);
+    gl_webhook_send_committed();
 }
 
 /* Log lines of one loop iteration go out in one write, after the iteration's commit. */
@@ -137,6 +139,7 @@ static void shutdown_server(struct gl_server *srv)
     gl_spawn_kill_all(SIGTERM);
     gl_web_stop(srv);
     gl_batch_close(&srv->batch);
+    gl_webhook_send_stop();
     gl_publish_stop(srv);
     gl_digest_stop();
     uv_close((uv_handle_t *)&srv->sig_term, NULL);
@@ -241,7 +244,8 @@ int main(int argc, char **argv)
     gl_srv = &srv;
     srv.opt = (struct gl_options){.data_dir = "./greenlight-data",
                                   .rpc_addr = "127.0.0.1:7411",
-                                  .http_addr = "127.0.0.1:7412"};
+                                  .http_addr = "127.0.0.1:7412",
+                                  .webhook_pause_seconds = 3600};
     /* The file first, then the command line over it. */
     const char *config = gl_config_path(argc, argv);
     if (config) {
@@ -307,6 +311,7 @@ int main(int argc, char **argv)
 
     gl_publish_start(&srv);
     gl_digest_start(&srv);
+    if (gl_webhook_send_start(&srv) != 0) return 1;
     /* Signals are handled before anyone is told we are ready: a SIGTERM right after "ready"
      * is a clean shutdown, not a kill. */
     uv_signal_init(srv.loop, &srv.sig_term);

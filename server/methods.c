@@ -131,6 +131,17 @@ const struct gl_method gl_methods[] = {
      .args = GL_PARAMS(GL_REQ("name", P_STR, GL_MAX_NAME), GL_OPT("email", P_STR, GL_MAX_EMAIL),
                        GL_OPT("mail", P_STR, 16), GL_OPT("role", P_STR, 16)),
      .role = ROLE_VIEWER, .flags = M_WRITE, .handler = m_user_update},
+    {.name = "webhook.create", .params = "url,events", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_create, .admit = m_webhook_create_admit},
+    {.name = "webhook.delete", .params = "id", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_delete},
+    {.name = "webhook.deliveries", .params = "id", .role = ROLE_ADMIN,
+     .handler = m_webhook_deliveries},
+    {.name = "webhook.list", .params = "", .role = ROLE_ADMIN, .handler = m_webhook_list},
+    {.name = "webhook.redeliver", .params = "delivery", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_redeliver},
+    {.name = "webhook.update", .params = "id,url?,events?,paused?", .role = ROLE_ADMIN,
+     .flags = M_WRITE, .handler = m_webhook_update},
 };
 const size_t gl_nmethods = sizeof gl_methods / sizeof gl_methods[0];
 
