@@ -16,10 +16,31 @@
 #include "words.h"
 #include "xmalloc.h"
 
-static struct view *const all_views[] = {
-    &view_login, &view_calendar, &view_day,  &view_queue, &view_post,   &view_links, &view_notify,
-    &view_help,  &view_picker,   &view_form, &view_zones, &view_people, &view_first, &view_link,
-};
+#define SCREEN_OPS_(id, name) [VIEW_##id] = &view_##name,
+static const struct view_ops *const screen_ops[VIEW_COUNT] = {GL_SCREENS(SCREEN_OPS_)};
+#undef SCREEN_OPS_
+
+struct view *view_new(struct app *a, const struct view_ops *ops)
+{
+    struct view *v = xcalloc(1, sizeof *v);
+    v->ops = ops;
+    v->app = a;
+    v->state = ops->state_size ? xcalloc(1, ops->state_size) : NULL;
+    return v;
+}
+
+void view_free(struct view *v)
+{
+    if (!v) return;
+    if (v->ops->free) v->ops->free(v);
+    free(v->state);
+    free(v);
+}
+
+struct view *app_view(struct app *a, enum view_kind s)
+{
+    return a->views[s];
+}
 
 static WINDOW *inwin; /* never drawn: reading keys from it never triggers a refresh */
 
@@ -30,18 +51,18 @@ void app_dirty(struct app *a, unsigned what)
 
 struct view *app_top(struct app *a)
 {
-    return a->depth ? a->stack[a->depth - 1] : &view_login;
+    return a->depth ? a->stack[a->depth - 1] : a->views[VIEW_LOGIN];
 }
 
 /* Who may not use a screen is told so in words (words.c), and it asks the daemon nothing. */
 static bool allowed(const struct app *a, const struct view *v)
 {
-    return !words_forbidden_screen(a->role, v->keymap);
+    return !words_forbidden_screen(a->role, v->ops->keymap);
 }
 
 static void enter(struct app *a, struct view *v)
 {
-    if (v->enter && allowed(a, v)) v->enter(a);
+    if (v->ops->enter && allowed(a, v)) v->ops->enter(v);
 }
 
 void app_push(struct app *a, struct view *v)
@@ -66,8 +87,8 @@ void app_pop(struct app *a)
 void app_go(struct app *a, struct view *v)
 {
     a->depth = 0;
-    a->stack[a->depth++] = &view_calendar;
-    if (v != &view_calendar) a->stack[a->depth++] = v;
+    a->stack[a->depth++] = a->views[VIEW_CALENDAR];
+    if (v != a->views[VIEW_CALENDAR]) a->stack[a->depth++] = v;
     enter(a, v);
     app_dirty(a, DIRTY_ALL);
 }
@@ -102,8 +123,8 @@ void app_posts_changed(struct app *a, int64_t profile)
 
 void app_tell_views(struct app *a, const struct md_event *e)
 {
-    for (size_t i = 0; i < GL_ARRAY_LEN(all_views); i++)
-        if (all_views[i]->event) all_views[i]->event(a, e);
+    for (int i = 0; i < VIEW_COUNT; i++)
+        if (a->views[i]->ops->event) a->views[i]->ops->event(a->views[i], e);
 }
 
 /* ---- status line ---- */
@@ -159,17 +180,17 @@ static void draw(struct app *a)
         getmaxyx(a->main, mr, mc);
         werase(a->main);
         struct view *v = app_top(a);
-        const char *no = words_forbidden_screen(a->role, v->keymap);
+        const char *no = words_forbidden_screen(a->role, v->ops->keymap);
         if (no) {
             char title[64];
-            snprintf(title, sizeof title, " %c%s", v->name[0] - 32, v->name + 1);
+            snprintf(title, sizeof title, " %c%s", v->ops->name[0] - 32, v->ops->name + 1);
             ui_text_pad(a->main, 0, 0, mc, title, ui_attr(UP_TITLE) | A_REVERSE);
             char *line =
                 xasprintf("%s You are %s.", no, words_role_article(words_role_parse(a->role)));
             ui_wrap(a->main, 2, 2, mc - 4, mr - 2, 0, line, A_BOLD);
             free(line);
         } else {
-            v->draw(a, a->main, mr, mc);
+            v->ops->draw(v, a->main, mr, mc);
         }
         wnoutrefresh(a->main);
     }
@@ -203,7 +224,7 @@ static void layout(struct app *a)
     a->main = newwin(rows - 2, cols, 0, 0);
     a->status = newwin(2, cols, rows - 2, 0);
     for (int i = 0; i < a->depth; i++)
-        if (a->stack[i]->resize) a->stack[i]->resize(a);
+        if (a->stack[i]->ops->resize) a->stack[i]->ops->resize(a->stack[i]);
     a->force_clear = true;
     app_dirty(a, DIRTY_ALL);
 }
@@ -228,7 +249,8 @@ static void on_prepare(uv_prepare_t *h)
             bool again = false;
             for (int k = 0; k < i && !again; k++)
                 again = a->stack[k] == v;
-            if ((v->keymap & want) && !again && v->reload && allowed(a, v)) v->reload(a);
+            if ((v->ops->keymap & want) && !again && v->ops->reload && allowed(a, v))
+                v->ops->reload(v);
         }
     }
     if (a->dirty) {
@@ -250,25 +272,25 @@ static void global_action(struct app *a, enum action act)
         a->quit = true;
         break;
     case ACT_HELP:
-        if (app_top(a) != &view_help) app_push(a, &view_help);
+        if (app_top(a) != a->views[VIEW_HELP]) app_push(a, a->views[VIEW_HELP]);
         break;
     case ACT_GO_CALENDAR:
-        app_go(a, &view_calendar);
+        app_go(a, a->views[VIEW_CALENDAR]);
         break;
     case ACT_GO_QUEUE:
-        app_go(a, &view_queue);
+        app_go(a, a->views[VIEW_QUEUE]);
         break;
     case ACT_GO_LINKS:
-        app_go(a, &view_links);
+        app_go(a, a->views[VIEW_LINKS]);
         break;
     case ACT_GO_NOTIFY:
-        app_go(a, &view_notify);
+        app_go(a, a->views[VIEW_NOTIFY]);
         break;
     case ACT_GO_PEOPLE:
-        app_go(a, &view_people);
+        app_go(a, a->views[VIEW_PEOPLE]);
         break;
     case ACT_PICK_PROFILE:
-        if (app_top(a) != &view_picker) app_push(a, &view_picker);
+        if (app_top(a) != a->views[VIEW_PICKER]) app_push(a, a->views[VIEW_PICKER]);
         break;
     case ACT_RELOAD:
         app_want_reload(a, ~0u);
@@ -293,7 +315,7 @@ static void handle_key(struct app *a, wint_t ch, bool code)
     struct view *v = app_top(a);
     a->last_key = (int)ch;
     a->last_is_code = code;
-    enum action act = keys_lookup(v->keymap | KM_GLOBAL, (int)ch, code);
+    enum action act = keys_lookup(v->ops->keymap | KM_GLOBAL, (int)ch, code);
     /* Any key clears an old message, as in mutt: what is shown is about the last action. */
     if (a->msg[0] && !a->msg_err) {
         a->msg[0] = '\0';
@@ -306,9 +328,10 @@ static void handle_key(struct app *a, wint_t ch, bool code)
         app_msg(a, true, "%s", no);
         return;
     }
-    if (v->key && allowed(a, v) && v->key(a, act)) return;
+    if (v->ops->key && allowed(a, v) && v->ops->key(v, act)) return;
     /* The login screen only knows quitting. */
-    if (v == &view_login && act != ACT_BACK && act != ACT_QUIT && act != ACT_REDRAW) return;
+    if (v == a->views[VIEW_LOGIN] && act != ACT_BACK && act != ACT_QUIT && act != ACT_REDRAW)
+        return;
     if (act == ACT_NONE) return;
     if (a->msg_err) {
         a->msg[0] = '\0';
@@ -413,9 +436,12 @@ int app_run(struct app *a)
     a->tick.data = a;
     uv_timer_start(&a->tick, on_tick, 1000, 1000);
 
+    for (int i = 0; i < VIEW_COUNT; i++)
+        a->views[i] = view_new(a, screen_ops[i]);
     a->depth = 0;
-    a->stack[a->depth++] = &view_login;
-    if (view_login.enter) view_login.enter(a);
+    a->stack[a->depth++] = a->views[VIEW_LOGIN];
+    struct view *login = a->views[VIEW_LOGIN];
+    if (login->ops->enter) login->ops->enter(login);
     if (!a->password || !a->user) session_ask_login(a);
     conn_start(a->conn);
     app_dirty(a, DIRTY_ALL);
@@ -439,8 +465,8 @@ int app_run(struct app *a)
     delwin(a->status);
     delwin(inwin);
     endwin();
-    for (size_t i = 0; i < GL_ARRAY_LEN(all_views); i++)
-        if (all_views[i]->free) all_views[i]->free(a);
+    for (int i = 0; i < VIEW_COUNT; i++)
+        view_free(a->views[i]);
     session_free(a);
     inbox_free(a);
     act_free();

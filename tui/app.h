@@ -24,28 +24,67 @@
 
 struct app;
 
-/* A screen: a small vtable. Screens are singletons that live as long as the program. */
-struct view {
+struct view;
+
+/* What a kind of screen does: a small vtable, one per view_*.c. */
+struct view_ops {
     const char *name;
-    unsigned keymap; /* enum keymap bits */
+    unsigned keymap;   /* enum keymap bits */
+    size_t state_size; /* each instance's state, allocated zeroed with it (view_new) */
     /* Shown (pushed, or uncovered by a pop). */
-    void (*enter)(struct app *a);
-    void (*draw)(struct app *a, WINDOW *w, int rows, int cols);
-    /* An action from the key table, or ACT_NONE with the raw key in a->last_key. True when
+    void (*enter)(struct view *v);
+    void (*draw)(struct view *v, WINDOW *w, int rows, int cols);
+    /* An action from the key table, or ACT_NONE with the raw key in app->last_key. True when
      * handled; otherwise global handling applies. */
-    bool (*key)(struct app *a, enum action act);
-    void (*resize)(struct app *a);
+    bool (*key)(struct view *v, enum action act);
+    void (*resize)(struct view *v);
     /* Fetch again what the screen shows (after a reconnect, C-r, or a change elsewhere). */
-    void (*reload)(struct app *a);
+    void (*reload)(struct view *v);
     /* A pushed event from the daemon, for screens that keep data it touches. */
-    void (*event)(struct app *a, const struct md_event *e);
-    /* Free what the screen holds, at exit. */
-    void (*free)(struct app *a);
+    void (*event)(struct view *v, const struct md_event *e);
+    /* Free what the state holds (view_free then frees the state itself). */
+    void (*free)(struct view *v);
 };
 
-extern struct view view_login, view_calendar, view_day, view_queue, view_post, view_links,
-    view_notify, view_help, view_picker, view_form, view_zones, view_people, view_first, view_steps,
-    view_link;
+/* A screen: an instance of a kind, with its own state (ops->state_size bytes, NULL when 0), made
+ * by view_new for the app that owns it and freed by view_free. The app makes one of each kind at
+ * start (app_view) and frees them at exit; requests a screen sends carry the instance as their
+ * ud, so its answers come back to the state that asked. */
+struct view {
+    const struct view_ops *ops;
+    struct app *app;
+    void *state;
+};
+struct view *view_new(struct app *a, const struct view_ops *ops);
+void view_free(struct view *v);
+
+/* The kinds of screen, each the view_ops view_<name> of its file. */
+#define GL_SCREENS(X)                                                                              \
+    X(LOGIN, login)                                                                                \
+    X(CALENDAR, calendar)                                                                          \
+    X(DAY, day)                                                                                    \
+    X(QUEUE, queue)                                                                                \
+    X(POST, post)                                                                                  \
+    X(LINKS, links)                                                                                \
+    X(NOTIFY, notify)                                                                              \
+    X(HELP, help)                                                                                  \
+    X(PICKER, picker)                                                                              \
+    X(FORM, form)                                                                                  \
+    X(ZONES, zones)                                                                                \
+    X(PEOPLE, people)                                                                              \
+    X(FIRST, first)                                                                                \
+    X(STEPS, steps)                                                                                \
+    X(LINK, link)
+
+#define SCREEN_ENUM_(id, name) VIEW_##id,
+enum view_kind { GL_SCREENS(SCREEN_ENUM_) VIEW_COUNT };
+#undef SCREEN_ENUM_
+#define SCREEN_OPS_(id, name) extern const struct view_ops view_##name;
+GL_SCREENS(SCREEN_OPS_)
+#undef SCREEN_OPS_
+/* The app's screen of that kind. */
+struct view *app_view(struct app *a, enum view_kind s);
+
 /* The links screen asking for an approval link for posts ids (all of the current profile). */
 void view_links_for_posts(struct app *a, const int64_t *ids, size_t n);
 /* One link's page: its posts with their status, opens, requests and decisions. */
@@ -74,7 +113,8 @@ struct app {
     char role[16];
     struct md_profile *profiles;
     size_t nprofiles;
-    int64_t profile_id; /* the chosen profile, 0 before the list arrives */
+    int64_t profile_id;             /* the chosen profile, 0 before the list arrives */
+    struct view *views[VIEW_COUNT]; /* one screen of each kind, made at start */
     struct view *stack[16];
     int depth;
     unsigned dirty;

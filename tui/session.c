@@ -62,10 +62,11 @@ static void on_profiles(void *ud, uint64_t tag, const struct gl_err *err,
     if (!app_profile(a)) {
         a->profile_id = a->nprofiles ? a->profiles[0].id : 0;
     }
-    if (app_top(a) == &view_login) {
+    if (app_top(a) == app_view(a, VIEW_LOGIN)) {
         /* An empty store: the admin is led through setting it up. */
-        app_go(a, !a->nprofiles && words_role_parse(a->role) >= WR_ADMIN ? &view_first
-                                                                         : &view_calendar);
+        app_go(a, !a->nprofiles && words_role_parse(a->role) >= WR_ADMIN
+                      ? app_view(a, VIEW_FIRST)
+                      : app_view(a, VIEW_CALENDAR));
     } else {
         app_want_reload(a, ~0u);
     }
