@@ -37,6 +37,13 @@ void view_free(struct view *v)
     free(v);
 }
 
+void *view_state(struct view *v, const struct view_ops *kind)
+{
+    /* A state read as another kind's would be memory misread: stop rather than corrupt it. */
+    if (v->ops != kind) abort();
+    return v->state;
+}
+
 struct view *app_view(struct app *a, enum view_kind s)
 {
     return a->views[s];

@@ -49,7 +49,8 @@ struct view_ops {
 /* A screen: an instance of a kind, with its own state (ops->state_size bytes, NULL when 0), made
  * by view_new for the app that owns it and freed by view_free. The app makes one of each kind at
  * start (app_view) and frees them at exit; requests a screen sends carry the instance as their
- * ud, so its answers come back to the state that asked. */
+ * ud, so its answers come back to the state that asked. Prompt answers (prompt_fn) and form
+ * callbacks carry no screen: they reach the app's screen of their kind through app_view. */
 struct view {
     const struct view_ops *ops;
     struct app *app;
@@ -57,6 +58,8 @@ struct view {
 };
 struct view *view_new(struct app *a, const struct view_ops *ops);
 void view_free(struct view *v);
+/* v's state, which must be of that kind (a screen's functions read their state through it). */
+void *view_state(struct view *v, const struct view_ops *kind);
 
 /* The kinds of screen, each the view_ops view_<name> of its file. */
 #define GL_SCREENS(X)                                                                              \

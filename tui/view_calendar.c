@@ -43,7 +43,7 @@ static void grid(struct calendar_screen *cal, const struct md_profile *p, int *s
 static void ensure_date(struct view *v)
 {
     struct app *a = v->app;
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     const struct md_profile *p = app_profile(a);
     if (cal->have_date || !p) return;
     ui_today(p->timezone, &cal->y, &cal->m, &cal->d);
@@ -79,7 +79,7 @@ static void on_posts(void *ud, uint64_t tag, const struct gl_err *err, const msg
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     if ((unsigned)tag != cal->gen) return; /* an older month's answer */
     cal->loading = false;
     app_dirty(a, DIRTY_MAIN);
@@ -106,7 +106,7 @@ static void on_posts(void *ud, uint64_t tag, const struct gl_err *err, const msg
 static void cal_reload(struct view *v)
 {
     struct app *a = v->app;
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     const struct md_profile *p = app_profile(a);
     if (!p) return;
     ensure_date(v);
@@ -149,7 +149,7 @@ static void draw_post_line(WINDOW *w, int y, int x, int width, const struct md_p
 
 static void title(struct view *v, WINDOW *w, int cols, const struct md_profile *p)
 {
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     char off[16], line[256];
     ui_fmt_offset(off, sizeof off, p->timezone,
                   gl_tz_to_utc(p->timezone, cal->y, cal->m, cal->d, 12, 0));
@@ -172,7 +172,7 @@ static void column(int cols, int c, int *x, int *width)
 
 static void draw_month(struct view *v, WINDOW *w, int rows, int cols, const struct md_profile *p)
 {
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     int start, weeks;
     grid(cal, p, &start, &weeks);
     if (!cal->buckets_ok || start != cal->loaded_start) bucket(cal, start, p->id);
@@ -233,7 +233,7 @@ static void draw_month(struct view *v, WINDOW *w, int rows, int cols, const stru
 
 static void draw_week(struct view *v, WINDOW *w, int rows, int cols, const struct md_profile *p)
 {
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     int start, weeks;
     grid(cal, p, &start, &weeks);
     if (!cal->buckets_ok || start != cal->loaded_start) bucket(cal, start, p->id);
@@ -285,7 +285,7 @@ static void draw_week(struct view *v, WINDOW *w, int rows, int cols, const struc
 static void cal_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     const struct md_profile *p = app_profile(a);
     if (!p) {
         const char *no = words_forbidden_action(a->role, ACT_PROFILE_NEW);
@@ -308,7 +308,7 @@ static void cal_draw(struct view *v, WINDOW *w, int rows, int cols)
 static void move_days(struct view *v, int delta)
 {
     struct app *a = v->app;
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     int om = cal->m, oy = cal->y;
     ui_civil_from_days(ui_days_from_civil(cal->y, cal->m, cal->d) + delta, &cal->y, &cal->m,
                        &cal->d);
@@ -323,7 +323,7 @@ static void move_days(struct view *v, int delta)
 static void move_months(struct view *v, int delta)
 {
     struct app *a = v->app;
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     int m = cal->m - 1 + delta, y = cal->y;
     while (m < 0)
         m += 12, y--;
@@ -342,7 +342,7 @@ static void move_months(struct view *v, int delta)
 static bool cal_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     const struct md_profile *p = app_profile(a);
     if (!p) return false;
     switch (act) {
@@ -395,13 +395,13 @@ static bool cal_key(struct view *v, enum action act)
 static void cal_event(struct view *v, const struct md_event *e)
 {
     struct app *a = v->app;
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     if (!e->profile || e->profile == cal->loaded_profile) app_want_reload(a, KM_CALENDAR);
 }
 
 static void cal_free(struct view *v)
 {
-    struct calendar_screen *cal = v->state;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     free_posts(cal);
 }
 

@@ -22,7 +22,7 @@ static void on_posts(void *ud, uint64_t tag, const struct gl_err *err, const msg
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct day_screen *day = v->state;
+    struct day_screen *day = view_state(v, &view_day);
     if ((unsigned)tag != day->gen) return;
     day->loading = false;
     app_dirty(a, DIRTY_MAIN);
@@ -40,7 +40,7 @@ static void on_posts(void *ud, uint64_t tag, const struct gl_err *err, const msg
 static void day_reload(struct view *v)
 {
     struct app *a = v->app;
-    struct day_screen *day = v->state;
+    struct day_screen *day = view_state(v, &view_day);
     const struct md_profile *p = app_profile(a);
     if (!p) return;
     int ny, nm, nd;
@@ -58,7 +58,7 @@ static void day_reload(struct view *v)
 void view_day_open(struct app *a, int y, int m, int d)
 {
     struct view *v = app_view(a, VIEW_DAY);
-    struct day_screen *day = v->state;
+    struct day_screen *day = view_state(v, &view_day);
     if (day->y != y || day->m != m || day->d != d) {
         postlist_clear(&day->list);
         detail_clear(&day->det);
@@ -87,7 +87,7 @@ static int list_rows(struct day_screen *day, int rows)
 static void day_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct day_screen *day = v->state;
+    struct day_screen *day = view_state(v, &view_day);
     const struct md_profile *p = app_profile(a);
     day->rows = rows;
     day->cols = cols;
@@ -113,7 +113,7 @@ static void day_draw(struct view *v, WINDOW *w, int rows, int cols)
 static bool day_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct day_screen *day = v->state;
+    struct day_screen *day = view_state(v, &view_day);
     if (postlist_move(&day->list, act, list_rows(day, day->rows))) {
         const struct md_post *p = postlist_selected(&day->list);
         detail_load(a, &day->det, p ? p->id : 0, false);
@@ -144,13 +144,13 @@ static void day_event(struct view *v, const struct md_event *e)
 
 static void day_resize(struct view *v)
 {
-    struct day_screen *day = v->state;
+    struct day_screen *day = view_state(v, &view_day);
     day->list.top = 0;
 }
 
 static void day_free(struct view *v)
 {
-    struct day_screen *day = v->state;
+    struct day_screen *day = view_state(v, &view_day);
     postlist_clear(&day->list);
     detail_clear(&day->det);
 }

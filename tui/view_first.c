@@ -31,7 +31,7 @@ struct first_screen {
 static void next(struct view *v)
 {
     struct app *a = v->app;
-    struct first_screen *fr = v->state;
+    struct first_screen *fr = view_state(v, &view_first);
     while (fr->sel + 1 < ST_COUNT && fr->done[fr->sel] && fr->sel != ST_INVITE)
         fr->sel++;
     app_dirty(a, DIRTY_ALL);
@@ -40,7 +40,7 @@ static void next(struct view *v)
 static void password_done(struct app *a)
 {
     struct view *v = app_view(a, VIEW_FIRST);
-    struct first_screen *fr = v->state;
+    struct first_screen *fr = view_state(v, &view_first);
     fr->done[ST_PASSWORD] = true;
     next(v);
 }
@@ -48,7 +48,7 @@ static void password_done(struct app *a)
 static void profile_done(struct app *a)
 {
     struct view *v = app_view(a, VIEW_FIRST);
-    struct first_screen *fr = v->state;
+    struct first_screen *fr = view_state(v, &view_first);
     fr->done[ST_PROFILE] = true;
     next(v);
 }
@@ -56,7 +56,7 @@ static void profile_done(struct app *a)
 static void invite_done(struct app *a)
 {
     struct view *v = app_view(a, VIEW_FIRST);
-    struct first_screen *fr = v->state;
+    struct first_screen *fr = view_state(v, &view_first);
     (void)a;
     fr->done[ST_INVITE] = true;
     fr->invited++;
@@ -65,7 +65,7 @@ static void invite_done(struct app *a)
 static void first_enter(struct view *v)
 {
     struct app *a = v->app;
-    struct first_screen *fr = v->state;
+    struct first_screen *fr = view_state(v, &view_first);
     if (a->nprofiles) fr->done[ST_PROFILE] = true;
     app_dirty(a, DIRTY_ALL);
 }
@@ -73,7 +73,7 @@ static void first_enter(struct view *v)
 static void first_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct first_screen *fr = v->state;
+    struct first_screen *fr = view_state(v, &view_first);
     ui_text_pad(w, 0, 0, cols, " Welcome to Greenlight: three steps set your agency up",
                 ui_attr(UP_TITLE) | A_REVERSE);
     int y = 2;
@@ -106,7 +106,7 @@ static void first_draw(struct view *v, WINDOW *w, int rows, int cols)
 static bool first_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct first_screen *fr = v->state;
+    struct first_screen *fr = view_state(v, &view_first);
     switch (act) {
     case ACT_DOWN:
         if (fr->sel + 1 < ST_COUNT) fr->sel++;

@@ -19,7 +19,7 @@ struct form_screen {
 struct form *form_current(struct app *a)
 {
     struct view *v = app_view(a, VIEW_FORM);
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     return fm->cur;
 }
 
@@ -51,7 +51,7 @@ const char *form_value(const struct form *f, const char *label)
 void form_open(struct app *a, struct form *f)
 {
     struct view *v = app_view(a, VIEW_FORM);
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     free(fm->cur);
     fm->cur = f;
     app_push(a, v);
@@ -60,7 +60,7 @@ void form_open(struct app *a, struct form *f)
 static void close_form(struct view *v)
 {
     struct app *a = v->app;
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     if (app_top(a) == v) app_pop(a);
     free(fm->cur);
     fm->cur = NULL;
@@ -69,7 +69,7 @@ static void close_form(struct view *v)
 void form_saved(struct app *a, const char *msg)
 {
     struct view *v = app_view(a, VIEW_FORM);
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     void (*done)(struct app *) = fm->cur ? fm->cur->done : NULL;
     close_form(v);
     if (msg) app_msg(a, false, "%s", msg);
@@ -79,7 +79,7 @@ void form_saved(struct app *a, const char *msg)
 void form_failed(struct app *a, const char *what, const struct gl_err *err)
 {
     struct view *v = app_view(a, VIEW_FORM);
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     if (fm->cur) fm->cur->sending = false;
     app_rpc_error(a, what, err);
     app_dirty(a, DIRTY_ALL);
@@ -230,7 +230,7 @@ static bool check_field(const struct form_field *fld, const char *text, char *wh
 static void on_field(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_FORM);
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     if (!fm->cur || !text || tag >= fm->cur->n) return; /* Esc: the field keeps its value */
     struct form_field *fld = &fm->cur->f[tag];
     char why[300];
@@ -255,7 +255,7 @@ static void on_field(struct app *a, const char *text, uint64_t tag)
 static void edit_field(struct view *v)
 {
     struct app *a = v->app;
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     struct form_field *fld = &fm->cur->f[fm->cur->sel];
     char label[160];
     switch (fld->kind) {
@@ -285,7 +285,7 @@ static void edit_field(struct view *v)
 
 static void form_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     if (!fm->cur) return;
     ui_text_pad(w, 0, 0, cols, fm->cur->title, ui_attr(UP_TITLE) | A_REVERSE);
     int y = 2;
@@ -327,7 +327,7 @@ static void on_leave(struct app *a, const char *text, uint64_t tag)
 static bool form_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     if (!fm->cur) return false;
     switch (act) {
     case ACT_DOWN:
@@ -365,7 +365,7 @@ static bool form_key(struct view *v, enum action act)
 
 static void form_free(struct view *v)
 {
-    struct form_screen *fm = v->state;
+    struct form_screen *fm = view_state(v, &view_form);
     free(fm->cur);
     fm->cur = NULL;
 }

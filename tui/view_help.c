@@ -13,7 +13,7 @@ struct help_screen {
 
 static void help_enter(struct view *v)
 {
-    struct help_screen *h = v->state;
+    struct help_screen *h = view_state(v, &view_help);
     h->scroll = 0;
 }
 
@@ -24,7 +24,7 @@ static struct view *below(struct app *a)
 
 static void help_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    struct help_screen *h = v->state;
+    struct help_screen *h = view_state(v, &view_help);
     const struct view_ops *under = below(v->app)->ops;
     struct help_line lines[MAX_LINES];
     size_t n = keys_help(under->keymap | KM_GLOBAL, lines, MAX_LINES);
@@ -72,7 +72,7 @@ static void help_draw(struct view *v, WINDOW *w, int rows, int cols)
 static bool help_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct help_screen *h = v->state;
+    struct help_screen *h = view_state(v, &view_help);
     switch (act) {
     case ACT_DOWN:
         h->scroll++;

@@ -75,7 +75,7 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     if ((unsigned)tag != lk->gen) return;
     lk->loading = false;
     app_dirty(a, DIRTY_MAIN);
@@ -120,7 +120,7 @@ static bool request_open(const struct md_link *l)
 static void links_reload(struct view *v)
 {
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     const struct md_profile *p = app_profile(a);
     if (!p) return;
     lk->gen++;
@@ -148,7 +148,7 @@ static void fmt_day(char *buf, size_t n, const char *zone, int64_t t, const char
 static void links_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     const struct md_profile *p = app_profile(a);
     lk->rows = rows;
     char title[256];
@@ -231,7 +231,7 @@ static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const m
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (err) {
         if (err->code == GL_E_UNKNOWN_METHOD) lk->unavailable = true;
@@ -254,7 +254,7 @@ static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const m
 static void send_create(struct view *v, int days)
 {
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     const struct md_profile *p = app_profile(a);
     if (!p) return;
     int64_t ids[64];
@@ -318,7 +318,7 @@ static const char *days_label(struct links_screen *lk)
 static void on_days(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_LINKS);
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     int days = 0;
@@ -334,7 +334,7 @@ static void on_days(struct app *a, const char *text, uint64_t tag)
 static void on_password(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_LINKS);
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     const char *pw = text[0] ? text : "auto";
@@ -355,7 +355,7 @@ static void on_password(struct app *a, const char *text, uint64_t tag)
 static void ask_password(struct view *v)
 {
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     app_prompt(a, PASSWORD_LABEL, strcmp(lk->kind, "approval") == 0 ? "auto" : "none", false,
                on_password, 0);
 }
@@ -363,7 +363,7 @@ static void ask_password(struct view *v)
 static void on_posts(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_LINKS);
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     snprintf(lk->posts, sizeof lk->posts, "%s", text);
@@ -410,7 +410,7 @@ static void ask_approver(struct links_screen *lk, struct app *a, const char *typ
 static void on_approver(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_LINKS);
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     if (!text[0] && strcmp(lk->kind, "approval") == 0) {
@@ -448,7 +448,7 @@ static void on_approver(struct app *a, const char *text, uint64_t tag)
 static void on_kind(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_LINKS);
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     const char *k = text[0] ? text : "approval";
@@ -469,7 +469,7 @@ static void on_kind(struct app *a, const char *text, uint64_t tag)
 static void start_create(struct view *v)
 {
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     if (!lk->npreset) {
         app_prompt(a, KIND_LABEL, "approval", false, on_kind, 0);
         return;
@@ -487,7 +487,7 @@ static void start_create(struct view *v)
 void view_links_for_posts(struct app *a, const int64_t *ids, size_t n)
 {
     struct view *v = app_view(a, VIEW_LINKS);
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     free(lk->preset);
     lk->preset = xcalloc(n ? n : 1, sizeof *lk->preset);
     memcpy(lk->preset, ids, n * sizeof *ids);
@@ -505,7 +505,7 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     if (err) {
         app_rpc_error(a, "link", err);
         return;
@@ -554,11 +554,11 @@ static void on_revoke(struct app *a, const char *text, uint64_t tag)
     conn_send(a->conn, on_changed, v, tag);
 }
 
-/* r, e, x, y on a link: the same on the list and on the link's page. */
+/* r, e, x, y on a link: the same on the list and on the link's page; v is the links screen. */
 static bool link_act(struct view *v, enum action act, const struct md_link *l)
 {
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     char label[96];
     switch (act) {
     case ACT_LINK_REVOKE:
@@ -597,7 +597,7 @@ static bool link_act(struct view *v, enum action act, const struct md_link *l)
 static bool links_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     const struct md_link *l = lk->sel < lk->n ? &lk->v[lk->sel] : NULL;
     switch (act) {
     case ACT_DOWN:
@@ -638,7 +638,7 @@ static void links_event(struct view *v, const struct md_event *e)
 
 static void links_free(struct view *v)
 {
-    struct links_screen *lk = v->state;
+    struct links_screen *lk = view_state(v, &view_links);
     free_list(lk);
     for (size_t i = 0; i < lk->nurls; i++) {
         free(lk->urls[i].url);
@@ -715,7 +715,7 @@ static void on_ld(void *ud, uint64_t tag, const struct gl_err *err, const msgpac
 static void ld_set_posts(struct view *v, const int64_t *ids, size_t n)
 {
     struct app *a = v->app;
-    struct link_screen *ld = v->state;
+    struct link_screen *ld = view_state(v, &view_link);
     if (n > LD_MAX_POSTS) n = LD_MAX_POSTS;
     ld->posts = xcalloc(n ? n : 1, sizeof *ld->posts);
     ld->ids = xcalloc(n ? n : 1, sizeof *ld->ids);
@@ -763,7 +763,7 @@ static void on_ld(void *ud, uint64_t tag, const struct gl_err *err, const msgpac
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct link_screen *ld = v->state;
+    struct link_screen *ld = view_state(v, &view_link);
     if ((unsigned)(tag >> 32) != ld->gen) return;
     unsigned what = (unsigned)(tag >> 24) & 0xff;
     size_t i = (size_t)(tag & 0xffffff);
@@ -831,7 +831,7 @@ static void on_ld(void *ud, uint64_t tag, const struct gl_err *err, const msgpac
 static void detail_reload(struct view *v)
 {
     struct app *a = v->app;
-    struct link_screen *ld = v->state;
+    struct link_screen *ld = view_state(v, &view_link);
     ld_clear(ld);
     ld->gen++;
     ld->loading = true;
@@ -845,7 +845,7 @@ static void detail_reload(struct view *v)
 void view_link_open(struct app *a, int64_t id, int64_t profile)
 {
     struct view *v = app_view(a, VIEW_LINK);
-    struct link_screen *ld = v->state;
+    struct link_screen *ld = view_state(v, &view_link);
     ld_clear(ld);
     ld->id = id;
     ld->profile = profile ? profile : a->profile_id;
@@ -878,7 +878,7 @@ static void ld_put(struct ld_pen *p, const char *text, attr_t attr)
 static void ld_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct link_screen *ld = v->state;
+    struct link_screen *ld = view_state(v, &view_link);
     /* The URL and password the links screen was shown when it made the link. */
     const struct links_screen *lk = app_view(a, VIEW_LINKS)->state;
     const struct md_profile *pr = app_profile_by_id(a, ld->profile);
@@ -965,7 +965,7 @@ static void ld_draw(struct view *v, WINDOW *w, int rows, int cols)
 static bool ld_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct link_screen *ld = v->state;
+    struct link_screen *ld = view_state(v, &view_link);
     switch (act) {
     case ACT_DOWN:
     case ACT_PAGE_DOWN:
@@ -983,7 +983,8 @@ static bool ld_key(struct view *v, enum action act)
     case ACT_LINK_OPEN:
         return true;
     default:
-        return link_act(v, act, ld->have ? &ld->link : NULL);
+        /* The links screen's: it knows the URLs it was shown, and follows the answers. */
+        return link_act(app_view(a, VIEW_LINKS), act, ld->have ? &ld->link : NULL);
     }
     app_dirty(a, DIRTY_MAIN);
     return true;
@@ -992,7 +993,7 @@ static bool ld_key(struct view *v, enum action act)
 static void ld_event(struct view *v, const struct md_event *e)
 {
     struct app *a = v->app;
-    struct link_screen *ld = v->state;
+    struct link_screen *ld = view_state(v, &view_link);
     if (e->link == ld->id) app_want_reload(a, KM_LINKS);
     for (size_t i = 0; i < ld->nposts; i++)
         if (e->post && ld->posts[i].id == e->post) app_want_reload(a, KM_LINKS);
@@ -1000,7 +1001,7 @@ static void ld_event(struct view *v, const struct md_event *e)
 
 static void ld_free(struct view *v)
 {
-    struct link_screen *ld = v->state;
+    struct link_screen *ld = view_state(v, &view_link);
     ld_clear(ld);
 }
 

@@ -41,7 +41,7 @@ static void mark_one(struct app *a, struct md_event *e)
 static void notify_enter(struct view *v)
 {
     struct app *a = v->app;
-    struct notify_screen *nt = v->state;
+    struct notify_screen *nt = view_state(v, &view_notify);
     nt->sel = nt->top = 0;
     app_reload_notifications(a);
 }
@@ -49,7 +49,7 @@ static void notify_enter(struct view *v)
 static void notify_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct notify_screen *nt = v->state;
+    struct notify_screen *nt = view_state(v, &view_notify);
     char title[160];
     snprintf(title, sizeof title, " Notifications: %zu, %zu unread (x marks one read, m all)",
              a->nevents, a->unread);
@@ -81,7 +81,7 @@ static void notify_draw(struct view *v, WINDOW *w, int rows, int cols)
 static bool notify_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct notify_screen *nt = v->state;
+    struct notify_screen *nt = view_state(v, &view_notify);
     switch (act) {
     case ACT_DOWN:
         if (nt->sel + 1 < a->nevents) nt->sel++;

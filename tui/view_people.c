@@ -51,7 +51,7 @@ static void free_list(struct people_screen *pp)
 const char *people_shown_password(struct app *a)
 {
     struct view *v = app_view(a, VIEW_PEOPLE);
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     return pp->shown[0] ? pp->shown : NULL;
 }
 
@@ -71,7 +71,7 @@ void people_gen_password(char *buf, size_t n)
 static void show_password(struct view *v, const char *user, const char *pw)
 {
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     snprintf(pp->shown_for, sizeof pp->shown_for, "%s", user);
     snprintf(pp->shown, sizeof pp->shown, "%s", pw);
     app_clipboard(a, pw);
@@ -94,7 +94,7 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     if ((unsigned)tag != pp->gen) return;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
@@ -124,7 +124,7 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
 static void people_reload(struct view *v)
 {
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     pp->gen++;
     if (!is_admin(a)) {
         /* Only admins see the team; everyone else sees their own account. */
@@ -154,7 +154,7 @@ static void people_leave_secret(struct people_screen *pp)
 static void people_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     char title[160];
     if (is_admin(a))
         snprintf(title, sizeof title, " People: %zu", pp->n);
@@ -217,7 +217,7 @@ static void on_invited(void *ud, uint64_t tag, const struct gl_err *err, const m
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     (void)r;
     if (err) {
@@ -240,7 +240,7 @@ static void on_invited(void *ud, uint64_t tag, const struct gl_err *err, const m
 static void save_invite(struct app *a, struct form *f)
 {
     struct view *v = app_view(a, VIEW_PEOPLE);
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     const char *email = form_value(f, "E-mail");
     if (!form_value(f, "Name")[0]) {
         f->sending = false;
@@ -295,7 +295,7 @@ static void on_own_set(void *ud, uint64_t tag, const struct gl_err *err, const m
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     (void)r;
     if (err) {
@@ -314,7 +314,7 @@ static void ask_own(struct app *a);
 static void on_own_again(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_PEOPLE);
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) {
         sodium_memzero(pp->pw1, sizeof pp->pw1);
@@ -335,7 +335,7 @@ static void on_own_again(struct app *a, const char *text, uint64_t tag)
 static void on_own_first(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_PEOPLE);
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) return;
     if (strlen(text) < 8) {
@@ -365,7 +365,7 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     if (err) {
         app_rpc_error(a, "not changed", err);
         return;
@@ -391,7 +391,7 @@ enum { CH_ROLE, CH_EMAIL, CH_MAIL, CH_DISABLE, CH_ENABLE };
 static void send_update(struct view *v, const char *field, const char *value, uint64_t what)
 {
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     msgpack_packer *pk = conn_begin(a->conn, "user.update");
     msgpack_pack_map(pk, 2);
     gl_pack_kv_str(pk, "name", pp->target);
@@ -452,7 +452,7 @@ static void on_reset_done(void *ud, uint64_t tag, const struct gl_err *err, cons
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     (void)r;
     if (err) {
@@ -467,7 +467,7 @@ static void on_reset_done(void *ud, uint64_t tag, const struct gl_err *err, cons
 static void on_reset(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_PEOPLE);
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) return;
     people_gen_password(pp->pw1, sizeof pp->pw1);
@@ -481,7 +481,7 @@ static void on_reset(struct app *a, const char *text, uint64_t tag)
 static void on_disable(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_PEOPLE);
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     if (!text) return;
     msgpack_packer *pk = conn_begin(a->conn, tag == CH_DISABLE ? "user.disable" : "user.enable");
     msgpack_pack_map(pk, 1);
@@ -492,7 +492,7 @@ static void on_disable(struct app *a, const char *text, uint64_t tag)
 static bool people_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     const struct person *p = selected(pp);
     bool self = p && a->user && strcmp(p->name, a->user) == 0;
     char label[200];
@@ -574,7 +574,7 @@ static bool people_key(struct view *v, enum action act)
 
 static void people_free(struct view *v)
 {
-    struct people_screen *pp = v->state;
+    struct people_screen *pp = view_state(v, &view_people);
     free_list(pp);
     people_leave_secret(pp);
 }

@@ -19,7 +19,7 @@ static const char *const week_starts[] = {"monday", "sunday", NULL};
 static void picker_enter(struct view *v)
 {
     struct app *a = v->app;
-    struct picker_screen *pk = v->state;
+    struct picker_screen *pk = view_state(v, &view_picker);
     pk->sel = 0;
     for (size_t i = 0; i < a->nprofiles; i++)
         if (a->profiles[i].id == a->profile_id) pk->sel = i;
@@ -126,7 +126,7 @@ void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(s
 static void picker_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct picker_screen *pk = v->state;
+    struct picker_screen *pk = view_state(v, &view_picker);
     ui_text_pad(w, 0, 0, cols, " Profiles (Enter picks, n new, e edit, q back)",
                 ui_attr(UP_TITLE) | A_REVERSE);
     if (!a->nprofiles) {
@@ -164,7 +164,7 @@ static void picker_draw(struct view *v, WINDOW *w, int rows, int cols)
 static bool picker_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct picker_screen *pk = v->state;
+    struct picker_screen *pk = view_state(v, &view_picker);
     switch (act) {
     case ACT_DOWN:
         if (pk->sel + 1 < a->nprofiles) pk->sel++;

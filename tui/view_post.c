@@ -64,7 +64,7 @@ static void form_clear(struct post_screen *ps)
 static void form_from_post(struct view *v, const struct md_post *p)
 {
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     const struct md_profile *pr = app_profile_by_id(a, p->profile);
     char when[32] = "";
     if (p->scheduled_at)
@@ -91,7 +91,7 @@ static void form_from_post(struct view *v, const struct md_post *p)
 static void refill(struct app *a)
 {
     struct view *v = app_view(a, VIEW_POST);
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     detail_load(a, &ps->det, ps->id, true);
     ps->filled = false;
     ps->fill_gen = ps->det.gen;
@@ -100,7 +100,7 @@ static void refill(struct app *a)
 void view_post_open(struct app *a, int64_t id)
 {
     struct view *v = app_view(a, VIEW_POST);
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     form_clear(ps);
     detail_clear(&ps->det);
     ps->id = id;
@@ -141,7 +141,7 @@ static void default_when(char *buf, size_t n, const char *zone, int y, int m, in
 void view_post_new(struct app *a, int64_t profile, int y, int m, int d)
 {
     struct view *v = app_view(a, VIEW_POST);
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     view_post_open(a, 0);
     ps->profile = profile;
     ps->filled = true;
@@ -158,7 +158,7 @@ void view_post_new(struct app *a, int64_t profile, int y, int m, int d)
 static void post_enter(struct view *v)
 {
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     if (ps->id && !ps->filled)
         refill(a);
     else if (ps->id)
@@ -168,14 +168,14 @@ static void post_enter(struct view *v)
 static void post_reload(struct view *v)
 {
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     if (ps->id) detail_load(a, &ps->det, ps->id, true);
 }
 
 static void post_event(struct view *v, const struct md_event *e)
 {
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     if (ps->id && e->post == ps->id) {
         app_want_reload(a, KM_POST);
         /* Someone else changed it: the form follows unless it holds unsaved edits or a save is
@@ -225,7 +225,7 @@ static const char *field_value(struct post_screen *ps, enum field f, char *buf, 
 static void post_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     if (ps->id && !ps->filled && ps->fill_gen && !ps->saving && ps->det.have &&
         ps->det.post.id == ps->id && ps->det.post_gen >= ps->fill_gen)
         form_from_post(v, &ps->det.post);
@@ -269,7 +269,7 @@ static void post_draw(struct view *v, WINDOW *w, int rows, int cols)
 static void on_field(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_POST);
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     if (!text) return;
     char **dst = NULL;
     switch ((enum field)tag) {
@@ -309,7 +309,7 @@ static void on_field(struct app *a, const char *text, uint64_t tag)
 static void edit_field(struct view *v)
 {
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     char label[128];
     switch (ps->field) {
     case F_PROFILE:
@@ -372,7 +372,7 @@ static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msg
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     if (tag != ps->opened) {
         /* The form was left for another post meanwhile: say what happened, touch nothing. */
         if (err)
@@ -415,7 +415,7 @@ static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msg
 static void send_save(struct view *v)
 {
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     const struct md_profile *pr = app_profile_by_id(a, ps->profile);
     if (!pr) {
         app_msg(a, true, "choose a profile first");
@@ -471,7 +471,7 @@ static void on_uploaded(void *ud, uint64_t tag, const struct gl_err *err, const 
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     if (tag != ps->opened) return; /* the form it was for is gone; nothing refers to the image */
     if (err) {
         ps->saving = false;
@@ -500,7 +500,7 @@ static const char *sniff(const unsigned char *d, size_t n)
 static void save(struct app *a)
 {
     struct view *v = app_view(a, VIEW_POST);
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     if (ps->saving) return;
     if (ps->id && !ps->filled) {
         app_msg(a, true, "post %lld is still loading; save again in a moment", (long long)ps->id);
@@ -552,7 +552,7 @@ static void save(struct app *a)
 static void on_discard(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_POST);
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     (void)tag;
     if (text && (text[0] == 'y' || text[0] == 'Y')) {
         ps->dirty = false;
@@ -563,7 +563,7 @@ static void on_discard(struct app *a, const char *text, uint64_t tag)
 static bool post_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     switch (act) {
     case ACT_DOWN:
         if (ps->field + 1 < F_COUNT) ps->field++;
@@ -617,7 +617,7 @@ static bool post_key(struct view *v, enum action act)
 
 static void post_free(struct view *v)
 {
-    struct post_screen *ps = v->state;
+    struct post_screen *ps = view_state(v, &view_post);
     form_clear(ps);
     detail_clear(&ps->det);
 }

@@ -61,7 +61,7 @@ static void on_part(void *ud, uint64_t tag, const struct gl_err *err, const msgp
 {
     struct view *v = ud;
     struct app *a = v->app;
-    struct queue_screen *q = v->state;
+    struct queue_screen *q = view_state(v, &view_queue);
     if ((unsigned)tag != q->gen) return;
     if (err) {
         app_rpc_error(a, "queue", err);
@@ -99,7 +99,7 @@ static void on_part(void *ud, uint64_t tag, const struct gl_err *err, const msgp
 static void q_reload(struct view *v)
 {
     struct app *a = v->app;
-    struct queue_screen *q = v->state;
+    struct queue_screen *q = view_state(v, &view_queue);
     static const char *const statuses[] = {"awaiting_approval", "changes_requested"};
     q->gen++;
     q->parts = 2;
@@ -139,7 +139,7 @@ static int list_rows(int rows, int cols)
 static void q_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
     struct app *a = v->app;
-    struct queue_screen *q = v->state;
+    struct queue_screen *q = view_state(v, &view_queue);
     q->rows = rows;
     q->cols = cols;
     const struct md_profile *fp = q->filter ? app_profile_by_id(a, q->filter) : NULL;
@@ -174,7 +174,7 @@ static void q_draw(struct view *v, WINDOW *w, int rows, int cols)
 static void selection_changed(struct view *v)
 {
     struct app *a = v->app;
-    struct queue_screen *q = v->state;
+    struct queue_screen *q = view_state(v, &view_queue);
     const struct md_post *p = postlist_selected(&q->list);
     q->det_scroll = 0;
     detail_load(a, &q->det, p ? p->id : 0, false);
@@ -198,7 +198,7 @@ static bool search_from(struct queue_screen *q, size_t start)
 static void on_search(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_QUEUE);
-    struct queue_screen *q = v->state;
+    struct queue_screen *q = view_state(v, &view_queue);
     (void)tag;
     if (!text) return;
     snprintf(q->search, sizeof q->search, "%s", text);
@@ -225,7 +225,7 @@ static void collect_tags(struct queue_screen *q, int64_t **ids, size_t *n)
 static bool q_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct queue_screen *q = v->state;
+    struct queue_screen *q = view_state(v, &view_queue);
     if (postlist_move(&q->list, act, list_rows(q->rows, q->cols))) {
         selection_changed(v);
         return true;
@@ -330,14 +330,14 @@ static void q_event(struct view *v, const struct md_event *e)
 /* A new size changes how many rows the list has: scroll again from the selection. */
 static void q_resize(struct view *v)
 {
-    struct queue_screen *q = v->state;
+    struct queue_screen *q = view_state(v, &view_queue);
     q->list.top = 0;
     q->det_scroll = 0;
 }
 
 static void q_free(struct view *v)
 {
-    struct queue_screen *q = v->state;
+    struct queue_screen *q = view_state(v, &view_queue);
     postlist_clear(&q->list);
     detail_clear(&q->det);
     for (size_t i = 0; i < q->nstage; i++)

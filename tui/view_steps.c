@@ -38,7 +38,7 @@ static const char *said(const char *who)
 static void store(struct view *v)
 {
     struct app *a = v->app;
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     if (!st->target || form_current(a) != st->form) return;
     char buf[sizeof st->target->value];
     form_steps_format(st->v, st->n, buf, sizeof buf);
@@ -48,7 +48,7 @@ static void store(struct view *v)
 void view_steps_open(struct app *a, struct form_field *fld)
 {
     struct view *v = app_view(a, VIEW_STEPS);
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     char why[200];
     int n = form_steps_parse(fld->value, st->v, FORM_STEPS_MAX, why, sizeof why);
     st->n = n < 0 ? 0 : (size_t)n;
@@ -66,7 +66,7 @@ static void on_who(struct app *a, const char *text, uint64_t tag);
 static void finish(struct view *v)
 {
     struct app *a = v->app;
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     if (st->editing == st->n) {
         if (st->n == FORM_STEPS_MAX) return;
         st->v[st->n++] = st->draft;
@@ -83,7 +83,7 @@ static void finish(struct view *v)
 static void on_name(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_STEPS);
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
     if (!text[0] || strchr(text, ';') || strchr(text, ':')) {
@@ -99,7 +99,7 @@ static void on_name(struct app *a, const char *text, uint64_t tag)
 static void on_who(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_STEPS);
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
     size_t k;
@@ -127,7 +127,7 @@ static void on_who(struct app *a, const char *text, uint64_t tag)
 static void on_approver(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_STEPS);
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
     snprintf(st->draft.approver, sizeof st->draft.approver, "%s", text);
@@ -137,7 +137,7 @@ static void on_approver(struct app *a, const char *text, uint64_t tag)
 static void edit(struct view *v, size_t i)
 {
     struct app *a = v->app;
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     st->editing = i;
     if (i < st->n)
         st->draft = st->v[i];
@@ -150,7 +150,7 @@ static void edit(struct view *v, size_t i)
 
 static void steps_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     ui_text_pad(w, 0, 0, cols,
                 " Approval steps, in order (n adds, Enter changes, x removes, J/K move)",
                 ui_attr(UP_TITLE) | A_REVERSE);
@@ -179,7 +179,7 @@ static void steps_draw(struct view *v, WINDOW *w, int rows, int cols)
 static bool steps_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct steps_screen *st = v->state;
+    struct steps_screen *st = view_state(v, &view_steps);
     struct form_step tmp;
     switch (act) {
     case ACT_DOWN:

@@ -95,7 +95,7 @@ static void zones_filter(struct zones_screen *z)
 static void on_search(struct app *a, const char *text, uint64_t tag)
 {
     struct view *v = app_view(a, VIEW_ZONES);
-    struct zones_screen *z = v->state;
+    struct zones_screen *z = view_state(v, &view_zones);
     (void)tag;
     if (!text) return;
     snprintf(z->query, sizeof z->query, "%s", text);
@@ -106,14 +106,14 @@ static void on_search(struct app *a, const char *text, uint64_t tag)
 static void ask(struct view *v)
 {
     struct app *a = v->app;
-    struct zones_screen *z = v->state;
+    struct zones_screen *z = view_state(v, &view_zones);
     app_prompt(a, "Search time zones:", z->query, false, on_search, 0);
 }
 
 void view_zones_open(struct app *a, struct form_field *fld)
 {
     struct view *v = app_view(a, VIEW_ZONES);
-    struct zones_screen *z = v->state;
+    struct zones_screen *z = view_state(v, &view_zones);
     load(z);
     z->target = fld;
     z->form = form_current(a);
@@ -125,7 +125,7 @@ void view_zones_open(struct app *a, struct form_field *fld)
 
 static void zones_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    struct zones_screen *z = v->state;
+    struct zones_screen *z = view_state(v, &view_zones);
     char title[700];
     snprintf(title, sizeof title, " Time zones: %zu of %zu%s%s%s  (/ searches, Enter chooses)",
              z->nshown, z->nall, z->query[0] ? " matching \"" : "", z->query,
@@ -152,7 +152,7 @@ static void zones_draw(struct view *v, WINDOW *w, int rows, int cols)
 static bool zones_key(struct view *v, enum action act)
 {
     struct app *a = v->app;
-    struct zones_screen *z = v->state;
+    struct zones_screen *z = view_state(v, &view_zones);
     switch (act) {
     case ACT_DOWN:
         if (z->sel + 1 < z->nshown) z->sel++;
@@ -194,7 +194,7 @@ static bool zones_key(struct view *v, enum action act)
 
 static void zones_free(struct view *v)
 {
-    struct zones_screen *z = v->state;
+    struct zones_screen *z = view_state(v, &view_zones);
     for (size_t i = 0; i < z->nall; i++)
         free(z->all[i]);
     free(z->all);
