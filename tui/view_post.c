@@ -88,9 +88,9 @@ static void form_from_post(struct view *v, const struct md_post *p)
 }
 
 /* Asks the daemon for the post again and refills the form from that answer alone. */
-static void refill(struct app *a)
+static void refill(struct view *v)
 {
-    struct view *v = app_view(a, VIEW_POST);
+    struct app *a = v->app;
     struct post_screen *ps = view_state(v, &view_post);
     detail_load(a, &ps->det, ps->id, true);
     ps->filled = false;
@@ -160,7 +160,7 @@ static void post_enter(struct view *v)
     struct app *a = v->app;
     struct post_screen *ps = view_state(v, &view_post);
     if (ps->id && !ps->filled)
-        refill(a);
+        refill(v);
     else if (ps->id)
         detail_load(a, &ps->det, ps->id, true);
 }
@@ -180,7 +180,7 @@ static void post_event(struct view *v, const struct md_event *e)
         app_want_reload(a, KM_POST);
         /* Someone else changed it: the form follows unless it holds unsaved edits or a save is
          * under way (its answer refills the form). */
-        if (!ps->dirty && !ps->saving) refill(a);
+        if (!ps->dirty && !ps->saving) refill(v);
     }
 }
 
@@ -407,7 +407,7 @@ static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msg
         md_post_free(&p);
         detail_load(a, &ps->det, ps->id, true);
     } else {
-        refill(a);
+        refill(v);
     }
     app_posts_changed(a, ps->profile);
 }
