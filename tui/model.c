@@ -8,21 +8,14 @@
 #include "tz.h"
 #include "xmalloc.h"
 
-/* Each status: its wire name, a short label for lists, one ASCII mark. */
+/* Each status (protocol/statuses.h): its wire name, a short label for lists, one ASCII mark. */
+#define MD_STATUS_ROW_(U, id, stored, name, label, cls, brief, mark)                               \
+    [MS_##id] = {name, brief, mark},
 static const struct {
     const char *name, *label;
     char mark;
-} statuses[MS_COUNT] = {
-    [MS_DRAFT] = {"draft", "draft", '~'},
-    [MS_AWAITING] = {"awaiting_approval", "awaiting", '?'},
-    [MS_CHANGES] = {"changes_requested", "changes", '!'},
-    [MS_APPROVED] = {"approved", "approved", '+'},
-    [MS_SCHEDULED] = {"scheduled", "scheduled", '>'},
-    [MS_PUBLISHING] = {"publishing", "publishing", '^'},
-    [MS_PUBLISHED] = {"published", "published", '*'},
-    [MS_FAILED] = {"failed", "failed", 'X'},
-    [MS_UNKNOWN] = {"unknown", "?", ' '},
-};
+} statuses[MS_COUNT] = {[MS_UNKNOWN] = {"unknown", "?", ' '}, GL_POST_STATUSES(MD_STATUS_ROW_, ~)};
+#undef MD_STATUS_ROW_
 
 const char *md_status_name(enum md_status s)
 {

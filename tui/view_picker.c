@@ -10,15 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t sel;
+struct picker_screen {
+    size_t sel;
+};
 
 static const char *const week_starts[] = {"monday", "sunday", NULL};
 
-static void picker_enter(struct app *a)
+static void picker_enter(struct view *v)
 {
-    sel = 0;
+    struct app *a = v->app;
+    struct picker_screen *pk = view_state(v, &view_picker);
+    pk->sel = 0;
     for (size_t i = 0; i < a->nprofiles; i++)
-        if (a->profiles[i].id == a->profile_id) sel = i;
+        if (a->profiles[i].id == a->profile_id) pk->sel = i;
 }
 
 /* ---- the profile form ---- */
@@ -119,8 +123,10 @@ void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(s
 
 /* ---- the list ---- */
 
-static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void picker_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct app *a = v->app;
+    struct picker_screen *pk = view_state(v, &view_picker);
     ui_text_pad(w, 0, 0, cols, " Profiles (Enter picks, n new, e edit, q back)",
                 ui_attr(UP_TITLE) | A_REVERSE);
     if (!a->nprofiles) {
@@ -137,7 +143,7 @@ static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
         char rest[600];
         snprintf(rest, sizeof rest, "%s%s", plat, p->auto_schedule ? "  (auto-schedule)" : "");
         free(plat);
-        attr_t at = i == sel ? ui_attr(UP_SEL) : A_NORMAL;
+        attr_t at = i == pk->sel ? ui_attr(UP_SEL) : A_NORMAL;
         /* By column and display width: a name in any script keeps the zone in line. */
         int y = (int)i + 2, nw = cols > 60 ? 28 : cols / 3;
         ui_text_pad(w, y, 0, cols, "", at);
@@ -146,34 +152,37 @@ static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
             ui_text(w, y, nw + 2, cols - nw - 2 < 22 ? cols - nw - 2 : 22, p->timezone, at);
         if (nw + 25 < cols) ui_text(w, y, nw + 25, cols - nw - 25, rest, at);
     }
-    if (sel < a->nprofiles && (int)a->nprofiles + 3 < rows) {
+    if (pk->sel < a->nprofiles && (int)a->nprofiles + 3 < rows) {
         char line[700];
-        const char *st = a->profiles[sel].steps;
+        const char *st = a->profiles[pk->sel].steps;
         snprintf(line, sizeof line, "Approval steps: %s",
                  st && *st ? st : "none (approved when submitted)");
         ui_wrap(w, (int)a->nprofiles + 3, 1, cols - 2, 3, 0, line, ui_attr(UP_DIM));
     }
 }
 
-static bool picker_key(struct app *a, enum action act)
+static bool picker_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct picker_screen *pk = view_state(v, &view_picker);
     switch (act) {
     case ACT_DOWN:
-        if (sel + 1 < a->nprofiles) sel++;
+        if (pk->sel + 1 < a->nprofiles) pk->sel++;
         break;
     case ACT_UP:
-        if (sel > 0) sel--;
+        if (pk->sel > 0) pk->sel--;
         break;
     case ACT_TOP:
-        sel = 0;
+        pk->sel = 0;
         break;
     case ACT_BOTTOM:
-        if (a->nprofiles) sel = a->nprofiles - 1;
+        if (a->nprofiles) pk->sel = a->nprofiles - 1;
         break;
     case ACT_OPEN:
-        if (sel < a->nprofiles) {
-            app_set_profile(a, a->profiles[sel].id);
-            app_msg(a, false, "profile %s (%s)", a->profiles[sel].name, a->profiles[sel].timezone);
+        if (pk->sel < a->nprofiles) {
+            app_set_profile(a, a->profiles[pk->sel].id);
+            app_msg(a, false, "profile %s (%s)", a->profiles[pk->sel].name,
+                    a->profiles[pk->sel].timezone);
             app_pop(a);
         }
         return true;
@@ -181,7 +190,7 @@ static bool picker_key(struct app *a, enum action act)
         profile_form_open(a, NULL, NULL);
         return true;
     case ACT_PROFILE_EDIT:
-        if (sel < a->nprofiles) profile_form_open(a, &a->profiles[sel], NULL);
+        if (pk->sel < a->nprofiles) profile_form_open(a, &a->profiles[pk->sel], NULL);
         return true;
     default:
         return false;
@@ -190,9 +199,10 @@ static bool picker_key(struct app *a, enum action act)
     return true;
 }
 
-struct view view_picker = {
+const struct view_ops view_picker = {
     .name = "profiles",
     .keymap = KM_PICKER | KM_LIST,
+    .state_size = sizeof(struct picker_screen),
     .enter = picker_enter,
     .draw = picker_draw,
     .key = picker_key,
