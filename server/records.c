@@ -45,7 +45,7 @@ static const struct {
     const char *name, *label, *may;
 } roles[ROLE_COUNT] = {
     [ROLE_NONE] = {"none", "", ""},
-#define GL_ROLE_ROW(id, name, label, may) [id] = {name, label, may},
+#define GL_ROLE_ROW(id, name, label, may, article) [id] = {name, label, may},
     GL_ROLES(GL_ROLE_ROW)
 #undef GL_ROLE_ROW
 };

@@ -64,7 +64,7 @@ static void on_profiles(void *ud, uint64_t tag, const struct gl_err *err,
     }
     if (app_top(a) == app_view(a, VIEW_LOGIN)) {
         /* An empty store: the admin is led through setting it up. */
-        app_go(a, !a->nprofiles && words_role_parse(a->role) >= WR_ADMIN
+        app_go(a, !a->nprofiles && words_role_parse(a->role) >= ROLE_ADMIN
                       ? app_view(a, VIEW_FIRST)
                       : app_view(a, VIEW_CALENDAR));
     } else {

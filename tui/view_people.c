@@ -85,7 +85,7 @@ static const struct person *selected(struct people_screen *pp)
 
 static bool is_admin(struct app *a)
 {
-    return words_role_parse(a->role) >= WR_ADMIN;
+    return words_role_parse(a->role) >= ROLE_ADMIN;
 }
 
 /* ---- the list ---- */
@@ -189,7 +189,7 @@ static void people_draw(struct view *v, WINDOW *w, int rows, int cols)
     const struct person *p = selected(pp);
     if (p && y < rows) {
         char line[300];
-        enum words_role r = words_role_parse(p->role);
+        enum gl_role r = words_role_parse(p->role);
         snprintf(line, sizeof line, "%s is %s: %s", p->name, words_role_article(r),
                  words_role_summary(r));
         ui_text(w, y++, 1, cols - 2, line, A_BOLD);

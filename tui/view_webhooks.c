@@ -54,7 +54,7 @@ static const struct endpoint *selected(const struct webhooks_screen *wh)
 
 static bool is_admin(struct app *a)
 {
-    return words_role_parse(a->role) >= WR_ADMIN;
+    return words_role_parse(a->role) >= ROLE_ADMIN;
 }
 
 /* The events array joined with commas (the caller frees). */
