@@ -51,12 +51,14 @@ const struct gl_method gl_methods[] = {
     {.name = "post.update", .params = "id,caption?,platforms?,scheduled_at?,notes?,media?",
      .role = ROLE_EDITOR, .flags = M_WRITE, .handler = m_post_update},
     {.name = "profile.create",
-     .params = "name,timezone,platforms,auto_schedule?,week_start?,steps?,reminder_minutes?",
+     .params = "name,timezone,platforms,auto_schedule?,week_start?,steps?,reminder_minutes?,"
+               "display_name?,accent?,sender_name?,logo?,credit?",
      .role = ROLE_MANAGER,
      .flags = M_WRITE, .handler = m_profile_create},
     {.name = "profile.list", .params = "", .role = ROLE_VIEWER, .handler = m_profile_list},
     {.name = "profile.update",
-     .params = "id,name?,timezone?,platforms?,auto_schedule?,week_start?,steps?,reminder_minutes?",
+     .params = "id,name?,timezone?,platforms?,auto_schedule?,week_start?,steps?,reminder_minutes?,"
+               "display_name?,accent?,sender_name?,logo?,credit?",
      .role = ROLE_MANAGER, .flags = M_WRITE, .handler = m_profile_update},
     {.name = "server.describe", .params = "", .role = ROLE_NONE, .flags = M_ANON,
      .handler = m_server_describe},
