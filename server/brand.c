@@ -15,11 +15,6 @@
 #include "webpages.h"
 #include "webstatic.h"
 
-const char *brand_name(const struct web *w)
-{
-    return w->prof.display_name && *w->prof.display_name ? w->prof.display_name : w->prof.name;
-}
-
 /* The accent as stored, when it is still a colour (it was checked when set). */
 static bool accent(const struct web *w, uint32_t *rgb)
 {

@@ -5,8 +5,6 @@
 
 #include "webctx.h"
 
-/* The name the pages show: the display name, else the profile's name. */
-const char *brand_name(const struct web *w);
 /* Into <head>: the icon (the logo when there is one) and the accent's stylesheet. */
 void brand_head(struct web *w);
 /* The header's name: the logo and the name, linked to the link's main page. */

@@ -106,7 +106,7 @@ void page_signin(struct web *w, const char *error)
     else
         buf_puts(b, "Shared content calendar");
     buf_puts(b, "</h1><p>");
-    buf_html(b, w->prof.name);
+    buf_html(b, brand_name(w));
     buf_puts(b, " shared this with you. ");
     if (ask_name)
         buf_puts(b, "Your name is shown to the team next to your decisions and comments.");
@@ -329,7 +329,7 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
     if (w->link.kind == LINK_CALENDAR) {
         page_begin(w, "Content calendar");
         buf_puts(b, "<h1>");
-        buf_html(b, w->prof.name);
+        buf_html(b, brand_name(w));
         buf_puts(b, ": content calendar</h1>");
         flash_box(w, flash);
         page_month(w, year, month, month_posts, prev, next);
@@ -342,7 +342,7 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
     if (w->link.kind == LINK_COLLAB) {
         page_begin(w, "Collaboration");
         buf_puts(b, "<h1>");
-        buf_html(b, w->prof.name);
+        buf_html(b, brand_name(w));
         buf_puts(b, ": collaboration</h1>");
         flash_box(w, flash);
         buf_puts(b, "<div class=\"cols\"><aside class=\"queue card\" aria-labelledby=\"qh\">");
@@ -372,15 +372,22 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
     if (w->link.expires_at) {
         char when[WEB_TIME_LEN];
         web_fmt_time(w, w->link.expires_at, when, sizeof when);
-        buf_printf(b, "<p class=\"meta\">This link works until %s (", when);
-        buf_html(b, w->prof.timezone);
-        buf_puts(b, ").</p>");
+        /* Zone names are checked words (gl_tz_valid), safe in HTML; a dual time names both. */
+        if (w->vzone[0])
+            buf_printf(b, "<p class=\"meta\">This link works until %s.</p>", when);
+        else
+            buf_printf(b, "<p class=\"meta\">This link works until %s (%s).</p>", when,
+                       w->prof.timezone);
     }
     /* Mail (notify.c): when this link's approver was last reminded of a post due soon. */
     if (w->link.reminded_at) {
         char when[WEB_TIME_LEN];
         web_fmt_time(w, w->link.reminded_at, when, sizeof when);
-        buf_printf(b, "<p class=\"meta reminded\">You were reminded by mail on %s.</p>", when);
+        if (w->vzone[0])
+            buf_printf(b, "<p class=\"meta reminded\">You were reminded by mail on %s.</p>", when);
+        else
+            buf_printf(b, "<p class=\"meta reminded\">You were reminded by mail on %s (%s).</p>",
+                       when, w->prof.timezone);
     }
     size_t actionable = 0;
     for (size_t i = 0; i < queue->n; i++)

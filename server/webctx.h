@@ -64,6 +64,12 @@ static inline bool web_may_comment(const struct web *w)
     return gl_link_allows(&w->link, LA_COMMENT);
 }
 
+/* The name the pages and the feed show: the profile's display name (its brand), else its name. */
+static inline const char *brand_name(const struct web *w)
+{
+    return w->prof.display_name && *w->prof.display_name ? w->prof.display_name : w->prof.name;
+}
+
 /* The label of a status as this link shows it: the policy's relabelling, else GL_STATUSES'. */
 static inline const char *web_status_label(const struct web *w, enum gl_status s)
 {
