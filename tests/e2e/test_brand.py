@@ -13,6 +13,7 @@ from gltest import RpcError
 from helpers import make_post, make_profile, make_user
 from test_browser import b, browser, viewport  # noqa: F401
 from test_mail import mail  # noqa: F401
+from test_tui import tuis  # noqa: F401
 
 from selenium.webdriver.common.by import By  # noqa: E402
 
@@ -169,3 +170,59 @@ def test_sender_name_is_the_from_of_link_mails(mail):  # noqa: F811
                email="zoe@client.example")
     msg = box.wait(lambda m: m["To"] == "zoe@client.example", "the link mail")
     assert msg["From"].addresses[0].display_name == "Maison Lumière Studio"
+
+
+def test_staff_client_sets_the_brand(daemon, tuis, tmp_path):  # noqa: F811
+    admin = daemon.client()
+    prof = make_profile(admin, name="Acme", timezone="Europe/Paris")
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png(48, 48, (0xff, 0xb3, 0x00)))
+    t = tuis(daemon)
+    t.wait_for(r"\| online")
+    t.keys("p")
+    t.wait_for(r"Profiles")
+    t.keys("e")
+    t.wait_for(r"Profile Acme")
+    for _ in range(7):
+        t.keys("j")
+    t.keys("Enter")
+    t.wait_for(r"Display name:")
+    t.type("Maison Lumière")
+    t.keys("Enter")
+    t.wait_for(r"Display name +Maison Lumière")
+    # Each answer moves on to the next field.
+    t.keys("Enter")
+    t.wait_for(r"Accent colour:")
+    t.type("#ffcc00")
+    t.keys("Enter")
+    t.wait_for(r"Accent colour +#ffcc00")
+    t.keys("Enter")
+    t.wait_for(r"Mail sender name:")
+    t.type("Lumière Studio")
+    t.keys("Enter")
+    t.wait_for(r"Mail sender name +Lumière Studio")
+    t.keys("Enter")
+    t.wait_for(r"Logo file:")
+    t.type(str(logo))
+    t.keys("Enter")
+    t.wait_for(r"Logo file +/")
+    t.keys("Enter")  # the credit: Enter toggles
+    t.wait_for(r"Greenlight credit +no")
+    t.keys("w")
+    # Refused, with the ratio, and every answer kept.
+    t.wait_for(r"1\.51:1")
+    assert admin.call("profile.list")["profiles"][0]["display_name"] == ""
+    t.keys("k", "k", "k", "Enter")
+    t.wait_for(r"Accent colour: #ffcc00")
+    t.keys("C-u")
+    t.type("#7b1fa2")
+    t.keys("Enter")
+    t.wait_for(r"Accent colour +#7b1fa2")
+    t.keys("w")
+    t.wait_for(r"profile saved")
+    p = admin.call("profile.list")["profiles"][0]
+    assert (p["display_name"], p["accent"], p["sender_name"], p["credit"]) == (
+        "Maison Lumière", "#7b1fa2", "Lumière Studio", False)
+    assert p["logo"] > 0
+    media = admin.call("media.get", id=p["logo"])
+    assert media["type"] == "image/png" and media["data"] == logo.read_bytes()
