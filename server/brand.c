@@ -10,9 +10,9 @@
 #include "pagetime.h"
 #include "storekeys.h"
 #include "util.h"
+#include "webpages.h"
 #include "webreq.h"
 #include "webroutes.h"
-#include "webpages.h"
 #include "webstatic.h"
 
 /* The accent as stored, when it is still a colour (it was checked when set). */
@@ -42,8 +42,9 @@ void brand_header(struct web *w)
     buf_printf(b, "<a href=\"%s\">", w->base);
     /* The name follows: the image is decoration, so its text is empty. */
     if (w->prof.logo)
-        buf_printf(b, "<img class=\"logo\" src=\"%s/logo/%llu\" alt=\"\" width=\"32\" "
-                      "height=\"32\">",
+        buf_printf(b,
+                   "<img class=\"logo\" src=\"%s/logo/%llu\" alt=\"\" width=\"32\" "
+                   "height=\"32\">",
                    w->base, (unsigned long long)w->prof.logo);
     buf_html(b, brand_name(w));
     buf_puts(b, "</a>");

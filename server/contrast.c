@@ -51,10 +51,10 @@ double gl_contrast_ratio(uint32_t a, uint32_t b)
 /* What the accent (--brand in server/static/style.css) meets there: white text on it (the
  * header, the primary buttons, today's date), and it as text on the card, the page's background
  * and today's cell. tests/unit/test_contrast.c checks these are the stylesheet's values. */
-#define GL_ACCENT_AGAINST(X)                                                                      \
-    X(0xffffff, "--card", "white text on it and the cards")                                     \
-    X(0xf5f6f8, "--bg", "the page's background")                                                 \
-    X(0xfff9db, "--today", "today's cell in the calendar")                                      \
+#define GL_ACCENT_AGAINST(X)                                                                       \
+    X(0xffffff, "--card", "white text on it and the cards")                                        \
+    X(0xf5f6f8, "--bg", "the page's background")                                                   \
+    X(0xfff9db, "--today", "today's cell in the calendar")                                         \
     X(0xe3f4ea, "--appr-bg", "the background of the team's label")
 
 static const struct {

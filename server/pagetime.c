@@ -86,8 +86,7 @@ void web_fmt_time(const struct web *w, int64_t t, char *out, size_t n)
     gl_tz_local(w->prof.timezone, t, &p);
     /* The profile's time with its weekday when that is another day than the visitor's. */
     if (v.tm_yday != p.tm_yday)
-        snprintf(theirs, sizeof theirs, "%s %02d:%02d", wday_short[p.tm_wday], p.tm_hour,
-                 p.tm_min);
+        snprintf(theirs, sizeof theirs, "%s %02d:%02d", wday_short[p.tm_wday], p.tm_hour, p.tm_min);
     else
         snprintf(theirs, sizeof theirs, "%02d:%02d", p.tm_hour, p.tm_min);
     snprintf(out, n, "%s your time (%s) · %s %s", mine, w->vzone, theirs, w->prof.timezone);
@@ -175,7 +174,8 @@ static bool zone_matches(const char *zone, const char *q)
 static void back_path(const struct web *w, const char *back, char *out, size_t n)
 {
     bool digits = back && *back && strlen(back) <= 20;
-    for (const char *p = back; digits && *p; p++) digits = *p >= '0' && *p <= '9';
+    for (const char *p = back; digits && *p; p++)
+        digits = *p >= '0' && *p <= '9';
     if (digits)
         snprintf(out, n, "%s/p/%s", w->base, back);
     else
@@ -228,7 +228,8 @@ void web_serve_zone(struct web *w, const struct web_args *a)
         buf_puts(b, "\">");
     }
     size_t found = 0;
-    for (size_t i = 0; i < nzones; i++) found += zone_matches(zones[i], q);
+    for (size_t i = 0; i < nzones; i++)
+        found += zone_matches(zones[i], q);
     if (*q) {
         buf_printf(b, "<h2>%zu zones match</h2>", found);
     } else {
@@ -263,15 +264,14 @@ void web_post_zone(struct web *w, const struct web_args *a)
     if (!zone) zone = "";
     if (*zone && !gl_tz_valid(zone)) {
         web_message(w, 422, "Unknown time zone",
-                    "That is not a time zone we know. Please choose one from the list.",
-                    back_to, "Back");
+                    "That is not a time zone we know. Please choose one from the list.", back_to,
+                    "Back");
         return;
     }
     /* The team's own zone is no choice: the cookie goes. */
     bool clear = !*zone || strcmp(zone, w->prof.timezone) == 0;
     buf_printf(&w->hdrs,
                "Set-Cookie: " ZONE_COOKIE "=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Lax%s\r\n",
-               clear ? "" : zone, w->base, clear ? 0 : 365 * 86400,
-               web_secure() ? "; Secure" : "");
+               clear ? "" : zone, w->base, clear ? 0 : 365 * 86400, web_secure() ? "; Secure" : "");
     web_redirect(w, back_to);
 }
