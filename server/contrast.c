@@ -49,8 +49,9 @@ double gl_contrast_ratio(uint32_t a, uint32_t b)
 }
 
 /* What the accent (--brand in server/static/style.css) meets there: white text on it (the
- * header, the primary buttons, today's date), and it as text on the card, the page's background
- * and today's cell. tests/unit/test_contrast.c checks these are the stylesheet's values. */
+ * header, the primary buttons, today's date), and it as text on the card, the page's background,
+ * today's cell and the team's label. tests/unit/test_contrast.c checks these are the
+ * stylesheet's values. */
 #define GL_ACCENT_AGAINST(X)                                                                       \
     X(0xffffff, "--card", "white text on it and the cards")                                        \
     X(0xf5f6f8, "--bg", "the page's background")                                                   \

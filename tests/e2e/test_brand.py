@@ -170,6 +170,13 @@ def test_sender_name_is_the_from_of_link_mails(mail):  # noqa: F811
                email="zoe@client.example")
     msg = box.wait(lambda m: m["To"] == "zoe@client.example", "the link mail")
     assert msg["From"].addresses[0].display_name == "Maison Lumière Studio"
+    # A sender name cannot add headers: line breaks become spaces, quotes stay in the name.
+    admin.call("profile.update", id=prof, sender_name='Studio "L"\r\nBcc: spy@evil.example')
+    admin.call("link.create", profile=prof, kind="approval", approver="Ann", posts=[pid],
+               email="ann@client.example")
+    msg = box.wait(lambda m: m["To"] == "ann@client.example", "the second link mail")
+    assert msg["Bcc"] is None
+    assert msg["From"].addresses[0].display_name == 'Studio "L"  Bcc: spy@evil.example'
 
 
 def test_staff_client_sets_the_brand(daemon, tuis, tmp_path):  # noqa: F811
