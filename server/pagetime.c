@@ -230,11 +230,12 @@ void web_serve_zone(struct web *w, const struct web_args *a)
     size_t found = 0;
     for (size_t i = 0; i < nzones; i++)
         found += zone_matches(zones[i], q);
-    if (*q) {
-        buf_printf(b, "<h2>%zu zones match</h2>", found);
-    } else {
+    if (!*q)
         buf_printf(b, "<h2>All %zu zones</h2>", found);
-    }
+    else if (found == 1)
+        buf_puts(b, "<h2>One zone matches</h2>");
+    else
+        buf_printf(b, "<h2>%zu zones match</h2>", found);
     if (found == 0) buf_puts(b, "<p class=\"none\">No zone matches. Try a city's name.</p>");
     buf_puts(b, "<ul class=\"zonelist\">");
     if (w->vzone[0]) {

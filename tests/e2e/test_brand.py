@@ -181,7 +181,7 @@ def test_sender_name_is_the_from_of_link_mails(mail):  # noqa: F811
 
 def test_staff_client_sets_the_brand(daemon, tuis, tmp_path):  # noqa: F811
     admin = daemon.client()
-    prof = make_profile(admin, name="Acme", timezone="Europe/Paris")
+    make_profile(admin, name="Acme", timezone="Europe/Paris")
     logo = tmp_path / "logo.png"
     logo.write_bytes(png(48, 48, (0xff, 0xb3, 0x00)))
     t = tuis(daemon)

@@ -9,8 +9,6 @@ import datetime as dt
 import urllib.request
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from helpers import make_post, make_profile
 from test_browser import b, browser, press, sign_in, submit, viewport  # noqa: F401
 
