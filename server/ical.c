@@ -54,7 +54,7 @@ void ical_render(struct web *w, const struct gl_postv *posts, const char *public
     buf_puts(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Greenlight//Greenlight//EN\r\n"
                 "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
     char name[256];
-    snprintf(name, sizeof name, "%s (%s)", w->prof.name,
+    snprintf(name, sizeof name, "%s (%s)", brand_name(w),
              w->link.kind == LINK_COLLAB ? "collaboration" : "content calendar");
     line(b, "X-WR-CALNAME", name, true);
     line(b, "X-WR-TIMEZONE", w->prof.timezone, false);

@@ -67,6 +67,7 @@ static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
 /* The sender's name of mail to a link's approver: the agency's client knows the profile. */
 static char *link_sender(const struct gl_profile *prof)
 {
+    if (prof->sender_name && *prof->sender_name) return xstrdup(prof->sender_name);
     return xasprintf("%s via Greenlight", prof->name);
 }
 

@@ -4,8 +4,10 @@
 
 #include <string.h>
 
+#include "brand.h"
 #include "captiondiff.h"
 #include "events.h"
+#include "pagetime.h"
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"
@@ -18,26 +20,6 @@ static const char *const month_names[12] = {"January", "February", "March", "Apr
                                             "September", "October", "November", "December"};
 static const char *const month_short[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-void web_fmt_time(const struct web *w, int64_t t, char *out, size_t n)
-{
-    if (t == GL_TIME_NONE) {
-        snprintf(out, n, "no date yet");
-        return;
-    }
-    struct tm tm;
-    gl_tz_local(w->prof.timezone, t, &tm);
-    int wd = (tm.tm_wday + 6) % 7;
-    snprintf(out, n, "%s %d %s %d, %02d:%02d", day_short[wd], tm.tm_mday,
-             month_short[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-}
-
-static void fmt_hm(const struct web *w, int64_t t, char *out, size_t n)
-{
-    struct tm tm;
-    gl_tz_local(w->prof.timezone, t, &tm);
-    snprintf(out, n, "%02d:%02d", tm.tm_hour, tm.tm_min);
-}
 
 static void csrf_field(struct web *w)
 {
@@ -58,15 +40,16 @@ void page_begin(struct web *w, const char *title)
     buf_html(b, title);
     if (w->prof.name) {
         buf_puts(b, " · ");
-        buf_html(b, w->prof.name);
+        buf_html(b, brand_name(w));
     }
-    buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\n<body>"
+    buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\">");
+    brand_head(w);
+    buf_puts(b, "</head>\n<body>"
                 "<a class=\"skip\" href=\"#main\">Skip to content</a>"
                 "<header class=\"top\"><div class=\"wrap bar\"><p class=\"brand\">");
     if (w->prof.name) {
-        buf_printf(b, "<a href=\"%s\">", w->base);
-        buf_html(b, w->prof.name);
-        buf_printf(b, "</a> <span class=\"kind\">%s</span>", kind_title(w));
+        brand_header(w);
+        buf_printf(b, " <span class=\"kind\">%s</span>", kind_title(w));
     } else {
         buf_puts(b, "Greenlight");
     }
@@ -85,8 +68,9 @@ void page_begin(struct web *w, const char *title)
 
 void page_end(struct web *w)
 {
-    buf_puts(&w->out, "</main><footer class=\"wrap foot\"><p>Shared with you through Greenlight. "
-                      "Please do not forward this link.</p></footer></body></html>\n");
+    buf_puts(&w->out, "</main>");
+    brand_footer(w);
+    buf_puts(&w->out, "</body></html>\n");
 }
 
 void page_message(struct web *w, const char *title, const char *text, const char *back_href,
@@ -122,7 +106,7 @@ void page_signin(struct web *w, const char *error)
     else
         buf_puts(b, "Shared content calendar");
     buf_puts(b, "</h1><p>");
-    buf_html(b, w->prof.name);
+    buf_html(b, brand_name(w));
     buf_puts(b, " shared this with you. ");
     if (ask_name)
         buf_puts(b, "Your name is shown to the team next to your decisions and comments.");
@@ -225,9 +209,7 @@ void page_month(struct web *w, int year, int month, const struct gl_postv *posts
         buf_puts(b, "<span class=\"nav\"></span>");
     }
     buf_puts(b, "</div>");
-    buf_puts(b, "<p class=\"tz\">Times in ");
-    buf_html(b, w->prof.timezone);
-    buf_puts(b, "</p>");
+    web_zone_note(w, NULL);
 
     struct tm today;
     gl_tz_local(w->prof.timezone, w->now, &today);
@@ -274,12 +256,10 @@ void page_month(struct web *w, int year, int month, const struct gl_postv *posts
                 buf_puts(b, "<ul>");
                 for (size_t i = start; i < pi; i++) {
                     const struct gl_post *p = &posts->items[i];
-                    char hm[16];
-                    fmt_hm(w, p->scheduled_at, hm, sizeof hm);
-                    buf_printf(b, "<li><a class=\"post %s\" href=\"%s/p/%llu\">"
-                                  "<span class=\"tm\">%s</span> ",
+                    buf_printf(b, "<li><a class=\"post %s\" href=\"%s/p/%llu\">",
                                web_status_class(w, p->status), w->base,
-                               (unsigned long long)p->id, hm);
+                               (unsigned long long)p->id);
+                    web_cell_time(w, p->scheduled_at);
                     badge(w, p->status);
                     buf_puts(b, "<span class=\"plat\">");
                     platforms(b, p, " · ");
@@ -311,7 +291,7 @@ static void flash_box(struct web *w, const char *flash)
 static void queue_item(struct web *w, const struct gl_post *p, bool checkbox)
 {
     struct gl_buf *b = &w->out;
-    char when[64];
+    char when[WEB_TIME_LEN];
     web_fmt_time(w, p->scheduled_at, when, sizeof when);
     buf_puts(b, "<li class=\"qitem\">");
     if (checkbox) {
@@ -349,7 +329,7 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
     if (w->link.kind == LINK_CALENDAR) {
         page_begin(w, "Content calendar");
         buf_puts(b, "<h1>");
-        buf_html(b, w->prof.name);
+        buf_html(b, brand_name(w));
         buf_puts(b, ": content calendar</h1>");
         flash_box(w, flash);
         page_month(w, year, month, month_posts, prev, next);
@@ -362,7 +342,7 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
     if (w->link.kind == LINK_COLLAB) {
         page_begin(w, "Collaboration");
         buf_puts(b, "<h1>");
-        buf_html(b, w->prof.name);
+        buf_html(b, brand_name(w));
         buf_puts(b, ": collaboration</h1>");
         flash_box(w, flash);
         buf_puts(b, "<div class=\"cols\"><aside class=\"queue card\" aria-labelledby=\"qh\">");
@@ -390,19 +370,24 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
     buf_puts(b, " to review</h1>");
     flash_box(w, flash);
     if (w->link.expires_at) {
-        char when[64];
+        char when[WEB_TIME_LEN];
         web_fmt_time(w, w->link.expires_at, when, sizeof when);
-        buf_printf(b, "<p class=\"meta\">This link works until %s (", when);
-        buf_html(b, w->prof.timezone);
-        buf_puts(b, ").</p>");
+        /* Zone names are checked words (gl_tz_valid), safe in HTML; a dual time names both. */
+        if (w->vzone[0])
+            buf_printf(b, "<p class=\"meta\">This link works until %s.</p>", when);
+        else
+            buf_printf(b, "<p class=\"meta\">This link works until %s (%s).</p>", when,
+                       w->prof.timezone);
     }
     /* Mail (notify.c): when this link's approver was last reminded of a post due soon. */
     if (w->link.reminded_at) {
-        char when[64];
+        char when[WEB_TIME_LEN];
         web_fmt_time(w, w->link.reminded_at, when, sizeof when);
-        buf_printf(b, "<p class=\"meta reminded\">You were reminded by mail on %s (", when);
-        buf_html(b, w->prof.timezone);
-        buf_puts(b, ").</p>");
+        if (w->vzone[0])
+            buf_printf(b, "<p class=\"meta reminded\">You were reminded by mail on %s.</p>", when);
+        else
+            buf_printf(b, "<p class=\"meta reminded\">You were reminded by mail on %s (%s).</p>",
+                       when, w->prof.timezone);
     }
     size_t actionable = 0;
     for (size_t i = 0; i < queue->n; i++)
@@ -459,7 +444,7 @@ static bool in_intlist(const int64_t *v, size_t n, int64_t x)
 static void changes(struct web *w, const struct gl_post *p, const struct gl_seen *s)
 {
     struct gl_buf *b = &w->out;
-    char when[64];
+    char when[WEB_TIME_LEN];
     web_fmt_time(w, s->at, when, sizeof when);
     buf_puts(b, "<section class=\"card changes\" aria-labelledby=\"chh\"><h2 id=\"chh\">What "
                 "changed since you last saw it</h2>");
@@ -467,7 +452,7 @@ static void changes(struct web *w, const struct gl_post *p, const struct gl_seen
                   "<dl>",
                s->revision, when, p->revision);
     if (s->scheduled_at != p->scheduled_at) {
-        char a[64], c[64];
+        char a[WEB_TIME_LEN], c[WEB_TIME_LEN];
         web_fmt_time(w, s->scheduled_at, a, sizeof a);
         web_fmt_time(w, p->scheduled_at, c, sizeof c);
         buf_printf(b, "<dt>Time</dt><dd><del>%s</del> → <ins>%s</ins></dd>", a, c);
@@ -532,7 +517,7 @@ static bool review(const struct gl_history *h, void *ctx)
     if (!verb) return true;
     if (!c->any) buf_puts(b, "<section class=\"card\"><h2>Reviews</h2><ul class=\"reviews\">");
     c->any = true;
-    char when[64];
+    char when[WEB_TIME_LEN];
     web_fmt_time(w, h->at, when, sizeof when);
     buf_puts(b, "<li><strong>");
     if (h->actor) buf_html(b, h->actor);
@@ -566,7 +551,7 @@ static bool comment(const struct gl_comment *cm, void *ctx)
     struct web *w = c->w;
     struct gl_buf *b = &w->out;
     if (!cm->shared) return true;
-    char when[64];
+    char when[WEB_TIME_LEN];
     web_fmt_time(w, cm->at, when, sizeof when);
     if (!c->shown) buf_puts(b, "<ul class=\"comments\">");
     c->shown++;
@@ -651,10 +636,13 @@ static void actions(struct web *w, const struct gl_post *p)
                    p->revision);
     }
     if (move) {
+        /* The time is entered in the visitor's zone when they chose one, and the form says so
+         * and carries the zone, so the answer converts from what the visitor read. */
+        const char *zone = web_entry_zone(w);
         char date[32] = "", hm[16] = "";
         if (p->scheduled_at != GL_TIME_NONE) {
             struct tm tm;
-            gl_tz_local(w->prof.timezone, p->scheduled_at, &tm);
+            gl_tz_local(zone, p->scheduled_at, &tm);
             snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday);
             snprintf(hm, sizeof hm, "%02d:%02d", tm.tm_hour, tm.tm_min);
@@ -662,13 +650,23 @@ static void actions(struct web *w, const struct gl_post *p)
         buf_printf(b, "<form method=\"post\" action=\"%s/p/%llu\" class=\"stack\">", w->base,
                    (unsigned long long)p->id);
         csrf_field(w);
-        buf_printf(b, "<input type=\"hidden\" name=\"rev\" value=\"%u\"><fieldset><legend>"
-                      "Move to another time <span class=\"hint\">(",
-                   p->revision);
-        buf_html(b, w->prof.timezone);
-        buf_printf(b, ")</span></legend><div class=\"row\"><label>Date <input type=\"date\" "
-                      "name=\"date\" value=\"%s\" required></label><label>Time <input "
-                      "type=\"time\" name=\"time\" value=\"%s\" required></label></div>"
+        /* Zone names are checked words (gl_tz_valid), safe in HTML. */
+        buf_printf(b, "<input type=\"hidden\" name=\"rev\" value=\"%u\"><input type=\"hidden\" "
+                      "name=\"zone\" value=\"%s\"><fieldset><legend>Move to another time"
+                      "</legend><p class=\"hint\" id=\"mzone\">",
+                   p->revision, zone);
+        if (w->vzone[0])
+            buf_printf(b, "Enter the date and time in your time zone, %s.", zone);
+        else
+            buf_printf(b, "Enter the date and time in %s.", zone);
+        buf_puts(b, " ");
+        buf_puts(b, "On the day the clocks go forward, a time that does not exist is moved "
+                    "forward by the gap; on the day they go back, a time that happens twice is "
+                    "the first of the two.");
+        buf_printf(b, "</p><div class=\"row\"><label>Date <input type=\"date\" name=\"date\" "
+                      "value=\"%s\" required aria-describedby=\"mzone\"></label><label>Time "
+                      "<input type=\"time\" name=\"time\" value=\"%s\" required "
+                      "aria-describedby=\"mzone\"></label></div>"
                       "<label for=\"mnote\">Note <span class=\"hint\">(optional)</span></label>"
                       "<textarea id=\"mnote\" name=\"note\" rows=\"2\" maxlength=\"5000\">"
                       "</textarea><button class=\"btn\" name=\"action\" value=\"reschedule\">"
@@ -682,7 +680,7 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
                  const char *flash)
 {
     struct gl_buf *b = &w->out;
-    char when[64];
+    char when[WEB_TIME_LEN];
     web_fmt_time(w, p->scheduled_at, when, sizeof when);
     page_begin(w, "Post");
     buf_puts(b, "<nav class=\"crumbs\"><a href=\"");
@@ -698,9 +696,11 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
     flash_box(w, flash);
     buf_puts(b, "<article class=\"detail\"><header class=\"card head\"><p>");
     badge(w, p->status);
-    buf_printf(b, "</p><h1>%s</h1><p class=\"meta\">Times in ", when);
-    buf_html(b, w->prof.timezone);
-    buf_puts(b, "</p><p class=\"chips\">");
+    buf_printf(b, "</p><h1>%s</h1>", when);
+    char back[24];
+    snprintf(back, sizeof back, "%llu", (unsigned long long)p->id);
+    web_zone_note(w, back);
+    buf_puts(b, "<p class=\"chips\">");
     for (size_t i = 0; i < p->nplatforms; i++) {
         buf_puts(b, "<span class=\"chip\">");
         buf_html(b, p->platforms[i]);

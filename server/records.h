@@ -94,6 +94,12 @@ struct gl_profile {
     struct gl_step *steps;
     size_t nsteps;
     int64_t reminder_minutes; /* approvers are reminded this long before a post is due */
+    /* The agency's brand on the link pages (server/brand.c); "" when not set. */
+    const char *display_name; /* shown instead of name */
+    const char *accent;       /* "#rrggbb", checked for contrast (contrast.c) */
+    const char *sender_name;  /* the From name of mails to link visitors */
+    uint64_t logo;            /* a media id; 0 when none */
+    bool credit;              /* the small "Greenlight" credit in the footer (admin's choice) */
 };
 
 struct gl_approval {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pagetime.h"
 #include "storekeys.h"
 #include "util.h"
 #include "webctx.h"
@@ -183,6 +184,7 @@ static void route_link(struct gl_http_req *req, const char *path)
         return;
     }
     web_session_load(w);
+    web_visitor_zone_load(w);
     web_csrf_make(w);
     const struct web_route *r = match(WHEN_ACTIVE, rest, &a, method, &methods, &gates);
     if (!r) {
@@ -247,4 +249,5 @@ void gl_web_stop(struct gl_server *srv)
     listener = NULL;
     srv->http = NULL;
     web_cache_free();
+    web_zones_free();
 }

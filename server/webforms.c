@@ -289,8 +289,13 @@ static void request_done(struct gl_op *op)
 
 /* ---- the handlers ---- */
 
-static bool parse_date_time(const struct web *w, const char *date, const char *time, int64_t *out)
+/* The date and time as entered in zone: the form's own (the visitor's, which the form named),
+ * else the profile's; a zone that is no known zone is refused. */
+static bool parse_date_time(const struct web *w, const char *zone, const char *date,
+                            const char *time, int64_t *out)
 {
+    if (!zone || !*zone) zone = w->prof.timezone;
+    if (!gl_tz_valid(zone)) return false;
     int y, mo, d, h, mi;
     char extra;
     if (!date || !time || sscanf(date, "%4d-%2d-%2d%c", &y, &mo, &d, &extra) != 3 ||
@@ -299,7 +304,7 @@ static bool parse_date_time(const struct web *w, const char *date, const char *t
     if (y < 1971 || y > 9998 || mo < 1 || mo > 12 || d < 1 || d > gl_days_in_month(y, mo) ||
         h < 0 || h > 23 || mi < 0 || mi > 59)
         return false;
-    *out = gl_tz_to_utc(w->prof.timezone, y, mo, d, h, mi);
+    *out = gl_tz_to_utc(zone, y, mo, d, h, mi);
     return true;
 }
 
@@ -333,7 +338,8 @@ void web_post_decision(struct web *w, const struct web_args *a)
         return;
     }
     if (act == FA_RESCHEDULE) {
-        if (!parse_date_time(w, gl_form_get(f, "date"), gl_form_get(f, "time"), &at)) {
+        if (!parse_date_time(w, gl_form_get(f, "zone"), gl_form_get(f, "date"),
+                             gl_form_get(f, "time"), &at)) {
             web_message(w, 422, "Please check the date", "The date or time is not valid.", back,
                         "Back to the post");
             return;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "pagetime.h"
 #include "storekeys.h"
 #include "tz.h"
 #include "util.h"
@@ -94,7 +95,7 @@ static int today_key(const char *tz, int64_t now)
 
 bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
 {
-    if (strlen(req->query) >= CACHE_QUERY) return false;
+    if (strlen(req->query) >= CACHE_QUERY || web_request_has_zone(req)) return false;
     unsigned char h[GL_HASH_BYTES];
     gl_token_hash(token, n, h);
     unsigned slot = cache_slot(h, req->query);
@@ -240,7 +241,7 @@ void web_serve_main(struct web *w, const struct web_args *a)
     web_count_open(w->link.id, w->now);
     /* A link that asks no name and has no password (the calendar) shows the same page to
      * everyone: serve it from the cache while nothing it shows has changed. */
-    bool cacheable = !pol->asks_name && !w->link.pwhash && !flash;
+    bool cacheable = !pol->asks_name && !w->link.pwhash && !flash && !w->vzone[0];
     struct gl_postv month_posts = {0}, queue = {0};
     if (pol->month) {
         int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
@@ -299,8 +300,13 @@ void web_serve_media(struct web *w, const struct web_args *a)
         web_not_found(w);
         return;
     }
-    const msgpack_object *data = gl_map_get(&o, "data");
-    const msgpack_object *type = gl_map_get(&o, "type"); /* media.upload checked it by content */
+    web_send_media(w, &o, "Cache-Control: private, max-age=3600\r\n");
+}
+
+void web_send_media(struct web *w, const msgpack_object *rec, const char *headers)
+{
+    const msgpack_object *data = gl_map_get(rec, "data");
+    const msgpack_object *type = gl_map_get(rec, "type"); /* media.upload checked it by content */
     static const char *const allowed[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
     const char *ctype = NULL;
     for (size_t i = 0; type && i < GL_ARRAY_LEN(allowed); i++)
@@ -310,7 +316,7 @@ void web_serve_media(struct web *w, const struct web_args *a)
         return;
     }
     buf_put(&w->out, data->via.bin.ptr, data->via.bin.size);
-    web_send_as(w, 200, ctype, "Cache-Control: private, max-age=3600\r\n");
+    web_send_as(w, 200, ctype, headers);
 }
 
 /* ---- the iCalendar feed ---- */

@@ -30,7 +30,7 @@ typedef void (*form_save_fn)(struct app *a, struct form *f);
 struct form {
     char title[128];
     const char *intro;
-    struct form_field f[10];
+    struct form_field f[16];
     size_t n, sel;
     form_save_fn save;
     int64_t id; /* what is edited, 0 for a new one */

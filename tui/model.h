@@ -36,6 +36,10 @@ struct md_profile {
     bool week_sunday;
     int64_t reminder_minutes;
     char *steps; /* in the forms' words: "Approval: any; Client: approver Jane" */
+    /* The brand on the link pages ("" when not set). */
+    char *display_name, *accent, *sender_name;
+    int64_t logo; /* a media id, 0 when none */
+    bool credit;
 };
 
 struct md_approval {

@@ -14,11 +14,6 @@
 #include "util.h"
 #include "xmalloc.h"
 
-static const char *const tab_files[] = {
-    "/usr/share/zoneinfo/zone1970.tab",
-    "/usr/share/zoneinfo/zone.tab",
-};
-
 struct zones_screen {
     char **all;
     size_t nall;
@@ -29,36 +24,11 @@ struct zones_screen {
     struct form *form; /* the form target belongs to: checked before writing into it */
 };
 
-static int cmp(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static void add(struct zones_screen *z, const char *name)
-{
-    z->all = xrealloc(z->all, (z->nall + 1) * sizeof *z->all);
-    z->all[z->nall++] = xstrdup(name);
-}
-
+/* The list is common/tz.c's, the same the link pages' zone chooser shows. */
 static void load(struct zones_screen *z)
 {
     if (z->nall) return;
-    for (size_t i = 0; i < GL_ARRAY_LEN(tab_files) && !z->nall; i++) {
-        FILE *f = fopen(tab_files[i], "r");
-        if (!f) continue;
-        char line[512];
-        while (fgets(line, sizeof line, f)) {
-            if (line[0] == '#') continue;
-            /* codes, coordinates, zone, comment: tab separated */
-            char *save = NULL, *t = strtok_r(line, "\t\n", &save);
-            t = t ? strtok_r(NULL, "\t\n", &save) : NULL;
-            t = t ? strtok_r(NULL, "\t\n", &save) : NULL;
-            if (t) add(z, t);
-        }
-        fclose(f);
-    }
-    add(z, "UTC");
-    qsort(z->all, z->nall, sizeof *z->all, cmp);
+    z->nall = gl_tz_list(&z->all);
 }
 
 /* "new york" finds America/New_York: case ignored, a space matches an underscore. */
@@ -195,9 +165,7 @@ static bool zones_key(struct view *v, enum action act)
 static void zones_free(struct view *v)
 {
     struct zones_screen *z = view_state(v, &view_zones);
-    for (size_t i = 0; i < z->nall; i++)
-        free(z->all[i]);
-    free(z->all);
+    gl_tz_list_free(z->all, z->nall);
     free(z->shown);
 }
 
