@@ -35,6 +35,11 @@
       "configuration file; options given here win", "")                                             \
     X("log-file", OPT_STRING, log_file, 0, 0, "FILE", "standard error",                             \
       "log there instead of stderr (reopened on SIGHUP)", "log file, reopened on SIGHUP")           \
+    X("locale-dir", OPT_STRING, locale_dir, 0, 0, "DIR", "`/usr/share/locale`",                   \
+      "translations of the link pages, DIR/LANG/LC_MESSAGES/greenlight.mo (default "             \
+      "/usr/share/locale)",                                                                       \
+      "where the link pages' translations are (`LANG/LC_MESSAGES/greenlight.mo`; `make install` " \
+      "puts them in `PREFIX/share/locale`, `make` in `build/locale`)")                            \
     X("publisher", OPT_STRING, publisher, 0, 0, "CMD", "none",                                      \
       "run CMD (sh -c) to publish a post: fields in GREENLIGHT_* variables, caption on stdin, "     \
       "exit 0 for published",                                                                       \

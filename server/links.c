@@ -65,7 +65,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 17);
+    gl_record_begin(&pk, 18);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -84,6 +84,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
     gl_pack_kv_int(&pk, "opens", l->opens);
     gl_pack_kv_int(&pk, "requested_at", l->requested_at);
     gl_pack_kv_int(&pk, "generation", l->generation);
+    gl_pack_kv_str(&pk, "language", l->language);
 }
 
 int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
@@ -111,13 +112,14 @@ int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
     out->opens = gl_field_int(&m, "opens", 0);
     out->requested_at = gl_field_int(&m, "requested_at", 0);
     out->generation = (uint32_t)gl_field_int(&m, "generation", 0);
+    out->language = gl_field_str(&m, "language", z); /* absent before languages: none */
     if (!out->created_by) out->created_by = "";
     return out->id && out->profile ? 0 : -1;
 }
 
 void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
 {
-    msgpack_pack_map(pk, 14);
+    msgpack_pack_map(pk, 15);
     gl_pack_kv_int(pk, "id", (int64_t)l->id);
     gl_pack_kv_str(pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(pk, "profile", (int64_t)l->profile);
@@ -134,6 +136,7 @@ void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
     gl_pack_kv_int(pk, "opens", l->opens);
     pack_opt_time(pk, "requested_at", l->requested_at);
     pack_opt_time(pk, "revoked_at", l->revoked_at);
+    gl_pack_kv_str(pk, "language", l->language);
 }
 
 void gl_link_save(struct gl_txn *t, const struct gl_link *l)
@@ -219,12 +222,13 @@ void gl_session_save(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTE
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 6);
+    gl_record_begin(&pk, 7);
     gl_pack_kv_int(&pk, "link", (int64_t)s->link);
     gl_pack_kv_str(&pk, "name", s->name);
     pack_hash(&pk, "token_hash", s->token_hash);
     gl_pack_kv_int(&pk, "created_at", s->created_at);
     gl_pack_kv_int(&pk, "expires_at", s->expires_at);
+    gl_pack_kv_str(&pk, "language", s->language);
     struct gl_key k;
     key_bytes(&k, key_hash, GL_HASH_BYTES);
     gl_put(t, DB_SESSIONS, &k, sb.data, sb.size);
@@ -247,6 +251,7 @@ int gl_session_load(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTES
     if (!field_hash(&m, "token_hash", out->token_hash)) return MDB_NOTFOUND;
     out->created_at = gl_field_int(&m, "created_at", 0);
     out->expires_at = gl_field_int(&m, "expires_at", 0);
+    out->language = gl_field_str(&m, "language", z);
     if (!out->name) out->name = "";
     return 0;
 }

@@ -42,6 +42,7 @@ struct gl_link {
     int64_t opens;
     int64_t requested_at; /* the last "ask for a new link", 0: never */
     uint32_t generation;  /* how many times the token was regenerated */
+    const char *language; /* its pages' language (i18n.h tag); NULL: the profile's */
 };
 
 enum gl_link_state { LINK_ACTIVE, LINK_EXPIRED, LINK_REVOKED };
@@ -75,6 +76,7 @@ struct gl_session {
     unsigned char token_hash[GL_HASH_BYTES];
     int64_t created_at;
     int64_t expires_at;
+    const char *language; /* the language the visitor switched to (i18n.h tag), or NULL */
 };
 void gl_session_save(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTES],
                      const struct gl_session *s);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "i18n.h"
 #include "linkpolicy.h"
 #include "links.h"
 #include "web.h"
@@ -127,7 +128,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     struct link_input *in = req->work_data;
     if (in->hash_failed) return REQ_FAIL(req, GL_E_INTERNAL, "cannot hash the password");
     int64_t profile = 0, ttl_days = 0, expires_at = 0;
-    const char *kind_name = NULL, *approver = NULL;
+    const char *kind_name = NULL, *approver = NULL, *lang = NULL, *language = NULL;
     int64_t *posts = NULL;
     size_t nposts = 0;
     gl_args_int(&req->args, "profile", &profile, err);
@@ -136,7 +137,11 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     gl_args_intlist(&req->args, "posts", GL_LINK_MAX_POSTS, &posts, &nposts, err);
     bool has_ttl = gl_args_int(&req->args, "ttl_days", &ttl_days, err);
     bool has_exp = gl_args_int(&req->args, "expires_at", &expires_at, err);
+    gl_args_str(&req->args, "language", 16, &lang, err);
     if (err->code) return -1;
+    if (gl_lang_arg(lang, &language) != 0)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "language is one of %s, not '%s'", gl_lang_tags(),
+                        lang);
     int kind = gl_link_kind_parse(kind_name);
     if (kind < 0)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "kind is calendar, collab or approval");
@@ -191,6 +196,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
         .created_by = req->user,
         .created_at = req->now,
         .expires_at = expires,
+        .language = language,
     };
     memcpy(l.token_hash, in->token_hash, GL_HASH_BYTES);
     gl_link_save(t, &l);

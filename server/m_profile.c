@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "tz.h"
 
 /* Reads "steps": [{name, who, approver?}]: who a staff role name, "approver" ("external" in
@@ -60,7 +61,12 @@ static int read_profile_fields(struct gl_req *req, struct gl_profile *p)
                     &p->platforms, &p->nplatforms, err);
     gl_args_bool(&req->args, "auto_schedule", &p->auto_schedule, err);
     gl_args_str(&req->args, "week_start", 16, &ws, err);
+    const char *lang = NULL;
+    bool has_lang = gl_args_str(&req->args, "language", 16, &lang, err);
     if (err->code) return -1;
+    if (has_lang && gl_lang_arg(lang, &p->language) != 0)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "language is one of %s, not '%s'", gl_lang_tags(),
+                        lang);
     if (!*p->name) return REQ_FAIL(req, GL_E_BAD_REQUEST, "a profile needs a name");
     if (!gl_tz_valid(p->timezone))
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "'%s' is not a known time zone (e.g. Europe/Paris)",

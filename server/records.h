@@ -9,21 +9,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "i18n.h"
+
 /* The statuses of a post, in one list: X(enum, wire name, the label the link pages show (a link
- * kind may say another, linkpolicy.c), the CSS class of its badge). The enum values are stored
- * (the first byte of a posts_by_status key), so a new status is appended, never inserted.
+ * kind may say another, linkpolicy.c; translated where shown), the CSS class of its badge).
+ * The enum values are stored (the first byte of a posts_by_status key), so a new status is
+ * appended, never inserted.
  * Drafts are never shown on a link; their class is failed's. tui/model.c still has its own
  * table of the statuses in words. */
 #define GL_STATUSES(X)                                                                             \
-    X(ST_DRAFT, "draft", "draft", "st-fail")                                                       \
-    X(ST_AWAITING, "awaiting_approval", "awaiting approval", "st-await")                           \
-    X(ST_CHANGES, "changes_requested", "changes requested", "st-changes")                          \
-    X(ST_APPROVED, "approved", "approved", "st-appr")                                              \
-    X(ST_SCHEDULED, "scheduled", "scheduled", "st-sched")                                          \
-    X(ST_PUBLISHED, "published", "published", "st-pub")                                            \
-    X(ST_FAILED, "failed", "failed", "st-fail")                                                    \
+    X(ST_DRAFT, "draft", N_("draft"), "st-fail")                                                   \
+    X(ST_AWAITING, "awaiting_approval", N_("awaiting approval"), "st-await")                       \
+    X(ST_CHANGES, "changes_requested", N_("changes requested"), "st-changes")                      \
+    X(ST_APPROVED, "approved", N_("approved"), "st-appr")                                          \
+    X(ST_SCHEDULED, "scheduled", N_("scheduled"), "st-sched")                                      \
+    X(ST_PUBLISHED, "published", N_("published"), "st-pub")                                        \
+    X(ST_FAILED, "failed", N_("failed"), "st-fail")                                                \
     /* the publisher command is running: on its way out, coloured as scheduled */                  \
-    X(ST_PUBLISHING, "publishing", "publishing", "st-sched")
+    X(ST_PUBLISHING, "publishing", N_("publishing"), "st-sched")
 
 #define GL_STATUS_ENUM(id, name, label, cls) id,
 enum gl_status { GL_STATUSES(GL_STATUS_ENUM) ST_COUNT };
@@ -97,6 +100,7 @@ struct gl_profile {
     struct gl_step *steps;
     size_t nsteps;
     int64_t reminder_minutes; /* approvers are reminded this long before a post is due */
+    const char *language;     /* its links' pages' language (i18n.h tag), NULL: the visitor's */
 };
 
 struct gl_approval {
