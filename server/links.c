@@ -222,13 +222,12 @@ void gl_session_save(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTE
     msgpack_sbuffer_init(&sb);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 7);
+    gl_record_begin(&pk, 6);
     gl_pack_kv_int(&pk, "link", (int64_t)s->link);
     gl_pack_kv_str(&pk, "name", s->name);
     pack_hash(&pk, "token_hash", s->token_hash);
     gl_pack_kv_int(&pk, "created_at", s->created_at);
     gl_pack_kv_int(&pk, "expires_at", s->expires_at);
-    gl_pack_kv_str(&pk, "language", s->language);
     struct gl_key k;
     key_bytes(&k, key_hash, GL_HASH_BYTES);
     gl_put(t, DB_SESSIONS, &k, sb.data, sb.size);
@@ -251,7 +250,6 @@ int gl_session_load(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTES
     if (!field_hash(&m, "token_hash", out->token_hash)) return MDB_NOTFOUND;
     out->created_at = gl_field_int(&m, "created_at", 0);
     out->expires_at = gl_field_int(&m, "expires_at", 0);
-    out->language = gl_field_str(&m, "language", z);
     if (!out->name) out->name = "";
     return 0;
 }

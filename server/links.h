@@ -76,7 +76,6 @@ struct gl_session {
     unsigned char token_hash[GL_HASH_BYTES];
     int64_t created_at;
     int64_t expires_at;
-    const char *language; /* the language the visitor switched to (i18n.h tag), or NULL */
 };
 void gl_session_save(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTES],
                      const struct gl_session *s);

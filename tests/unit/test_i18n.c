@@ -10,7 +10,10 @@
 
 #include <cmocka.h>
 
+#include "http.h"
 #include "i18n.h"
+#include "weblang.h"
+#include "webbuf.h"
 
 static int al(const char *h)
 {
@@ -111,6 +114,60 @@ static void test_choice_order(void **state)
     assert_int_equal(gl_lang_choose(99, -7, LANG_COUNT, de, 2), LANG_DE);
 }
 
+static struct gl_http_req request(char *query, char *cookie, char *accept)
+{
+    struct gl_http_req r = {.query = query};
+    if (cookie) r.headers[r.nheaders++] = (struct gl_http_header){"cookie", cookie};
+    if (accept) r.headers[r.nheaders++] = (struct gl_http_header){"accept-language", accept};
+    return r;
+}
+
+static void test_visitor_switch(void **state)
+{
+    (void)state;
+    assert_int_equal(web_lang_query("lang=fr"), LANG_FR);
+    assert_int_equal(web_lang_query("month=2026-12&lang=de"), LANG_DE);
+    assert_int_equal(web_lang_query("xlang=de"), LANG_NONE);
+    assert_int_equal(web_lang_query("lang=klingon"), LANG_NONE);
+    assert_int_equal(web_lang_query("lang=fr%00"), LANG_NONE);
+    assert_int_equal(web_lang_query("lang="), LANG_NONE);
+    assert_int_equal(web_lang_query(""), LANG_NONE);
+    assert_int_equal(web_lang_query(NULL), LANG_NONE);
+
+    struct gl_http_req r = request("", "gl_s=abc; gl_lang=es", NULL);
+    assert_int_equal(web_lang_cookie(&r), LANG_ES);
+    r = request("", "xgl_lang=es; other=1", NULL);
+    assert_int_equal(web_lang_cookie(&r), LANG_NONE);
+    r = request("", "gl_lang=pt-BR;gl_lang=pt", NULL);
+    assert_int_equal(web_lang_cookie(&r), LANG_PT);
+    r = request("", "gl_lang=" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL);
+    assert_int_equal(web_lang_cookie(&r), LANG_NONE);
+
+    /* the switch, then its cookie, then the link, the profile, the browser */
+    int switched = 0;
+    r = request("lang=es", "gl_lang=de", "pt");
+    assert_int_equal(web_lang_of(&r, "fr", "de", &switched), LANG_ES);
+    assert_int_equal(switched, LANG_ES);
+    r = request("", "gl_lang=de", "pt");
+    assert_int_equal(web_lang_of(&r, "fr", NULL, &switched), LANG_DE);
+    assert_int_equal(switched, LANG_NONE);
+    r = request("", NULL, "pt");
+    assert_int_equal(web_lang_of(&r, "fr", "de", NULL), LANG_FR);
+    assert_int_equal(web_lang_of(&r, NULL, "de", NULL), LANG_DE);
+    assert_int_equal(web_lang_of(&r, NULL, NULL, NULL), LANG_PT);
+    assert_int_equal(web_lang_of(&r, "xx", NULL, NULL), LANG_PT); /* a damaged record */
+    r = request("", NULL, NULL);
+    assert_int_equal(web_lang_of(&r, NULL, NULL, NULL), LANG_EN);
+
+    struct gl_buf b;
+    buf_init(&b, 64);
+    web_lang_remember(&b, "/l/TOKEN", LANG_FR, true);
+    buf_put(&b, "", 1);
+    assert_string_equal(b.p, "Set-Cookie: gl_lang=fr; Path=/l/TOKEN; HttpOnly; SameSite=Lax; "
+                             "Secure\r\n");
+    buf_free(&b);
+}
+
 static void test_tags(void **state)
 {
     (void)state;
@@ -208,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_accept_language_malformed_items_are_skipped),
         cmocka_unit_test(test_accept_language_limits),
         cmocka_unit_test(test_choice_order),
+        cmocka_unit_test(test_visitor_switch),
         cmocka_unit_test(test_tags),
         cmocka_unit_test(test_calendar_words),
         cmocka_unit_test(test_catalogues),
