@@ -67,7 +67,8 @@ $(BUILD)/locale/%/LC_MESSAGES/greenlight.mo: po/%.po | deps
 # POT_OUT elsewhere only extracts (the test compares that with po/greenlight.pot).
 POT_OUT ?= po/greenlight.pot
 pot:
-	xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --add-comments=TRANSLATORS: \
+	xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
+	    --keyword=NC_:1c,2,3 --add-comments=TRANSLATORS: \
 	    --add-location=file --package-name=greenlight --package-version=$(VERSION) \
 	    --msgid-bugs-address="see README.md" -o $(POT_OUT) \
 	    $(sort $(wildcard server/*.c server/*.h))

@@ -51,6 +51,18 @@ void gl_i18n_free(void)
     }
 }
 
+const char *gl_pgettext(const char *joined, const char *s)
+{
+    const char *t = dcgettext(GL_TEXT_DOMAIN, joined, LC_MESSAGES);
+    return t == joined ? s : t;
+}
+
+const char *gl_npgettext(const char *joined, const char *s, const char *p, unsigned long n)
+{
+    const char *t = dcngettext(GL_TEXT_DOMAIN, joined, p, n, LC_MESSAGES);
+    return t == joined ? s : t == p ? p : t;
+}
+
 int gl_lang_use(int lang)
 {
     int was = current;

@@ -16,6 +16,13 @@
 #define _(s) gettext(s)
 /* Marks a string for extraction where it is stored (tables); translated where it is shown. */
 #define N_(s) s
+/* With a context, where one English text needs two translations ("%zu removed" of words and of
+ * media): gettext's msgctxt, which libintl.h has no macro for. make pot extracts them. */
+#define C_(ctx, s) gl_pgettext(ctx "\004" s, s)
+#define NC_(ctx, s, p, n) gl_npgettext(ctx "\004" s, s, p, n)
+const char *gl_pgettext(const char *joined, const char *s) __attribute__((format_arg(2)));
+const char *gl_npgettext(const char *joined, const char *s, const char *p, unsigned long n)
+    __attribute__((format_arg(2), format_arg(3)));
 
 /* Every language the pages speak, in one list: X(enum, BCP 47 primary tag, the C library
  * locale of its messages and calendar words, its name in itself for the switcher). The first

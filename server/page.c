@@ -711,8 +711,8 @@ static void changes(struct web *w, const struct gl_post *p, const struct gl_seen
         buf_puts(b, "</dt><dd>");
         char added[64], removed[64];
         /* TRANSLATORS: how many images or videos were added to / taken off a post. */
-        snprintf(added, sizeof added, ngettext("%zu added", "%zu added", madd), madd);
-        snprintf(removed, sizeof removed, ngettext("%zu removed", "%zu removed", mrem), mrem);
+        snprintf(added, sizeof added, NC_("media", "%zu added", "%zu added", madd), madd);
+        snprintf(removed, sizeof removed, NC_("media", "%zu removed", "%zu removed", mrem), mrem);
         TR(b, _("%s, %s"), added, removed);
         buf_puts(b, "</dd>");
     }

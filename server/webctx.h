@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "i18n.h"
 #include "linkpolicy.h"
 #include "links.h"
 #include "postquery.h"
@@ -32,6 +33,7 @@ struct web {
     const char *visitor; /* the name given at sign-in, or NULL */
     char address[64];    /* the client's address (X-Forwarded-For from a trusted proxy) */
     char csrf[48];
+    enum gl_lang lang; /* what it is answered in (weblang.h); made current while it runs */
     struct gl_buf out;
     struct gl_buf hdrs;
 };
