@@ -1,14 +1,18 @@
 """Languages of the link pages: the catalogues are complete and match the sources, staff set a
 link's and a profile's language, and the pages speak it."""
+import datetime
 import os
 import re
 import subprocess
 import tempfile
+import time
+import zoneinfo
 
 import pytest
 
 from gltest import ROOT, RpcError
-from helpers import make_profile
+from helpers import make_post, make_profile
+from httputil import Web, csrf, path_of, text
 
 LANGS = ["fr", "de", "es", "pt"]
 
@@ -131,3 +135,209 @@ def test_languages_survive_a_restart(daemon, admin):
     c = daemon.client()
     assert next(p for p in c.call("profile.list")["profiles"] if p["id"] == pid)["language"] == "de"
     assert next(l for l in c.call("link.list")["links"] if l["id"] == link["id"])["language"] == "es"
+
+
+# ---- the pages in a language: HTTP without a browser ----
+
+FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+             "septembre", "octobre", "novembre", "décembre"]
+
+
+def translated_sentences(lang):
+    """English msgids of at least three words whose translation in lang differs: a page in lang
+    that shows one of them shows a string that skipped the catalogue."""
+    template = po_entries(os.path.join(ROOT, "po", "greenlight.pot"))
+    cat = po_entries(os.path.join(ROOT, "po", lang + ".po"))
+    out = []
+    for key in template:
+        msgid = key[1]
+        strs = cat.get(key, (None, [""]))[1]
+        if "%" in msgid or len(msgid.split()) < 3 or msgid in strs:
+            continue
+        out.append(msgid)
+    return out
+
+
+def pages_of_every_kind(daemon, admin, lang):
+    """The text of each kind of link's pages, asked in lang with ?lang= and then by its
+    cookie: calendar, collab (signed in), approval (sign-in, list, a post, a refusal)."""
+    pid = make_profile(admin, f"Maison {lang}")
+    post = make_post(admin, pid, "awaiting_approval", caption="Bonjour", at=int(time.time()) + 86400,
+                     notes="Voir la charte")
+    make_post(admin, pid, "scheduled", caption="Publié bientôt", at=int(time.time()) + 2 * 86400)
+    pages = []
+    cal = path_of(admin.call("link.create", profile=pid, kind="calendar")["url"])
+    w = Web(daemon.http_port)
+    pages.append(w.get(f"{cal}?lang={lang}")[2])
+    pages.append(w.get(cal)[2])  # by the cookie now
+    collab = path_of(admin.call("link.create", profile=pid, kind="collab")["url"])
+    w = Web(daemon.http_port)
+    signin = w.get(f"{collab}?lang={lang}")[2]
+    pages.append(signin)
+    st, _, page = w.follow(collab + "/session", {"csrf": csrf(signin), "name": "Paula"})
+    pages.append(page)
+    pages.append(w.get(f"{collab}/p/{post}")[2])
+    link = admin.call("link.create", profile=pid, kind="approval", approver="Claire")
+    appr = path_of(link["url"])
+    w = Web(daemon.http_port)
+    signin = w.get(f"{appr}?lang={lang}")[2]
+    pages.append(signin)
+    # a wrong password, then the right one
+    pages.append(w.post(appr + "/session", {"csrf": csrf(signin), "name": "Claire",
+                                            "password": "wrong-password"})[2])
+    st, _, main = w.follow(appr + "/session", {"csrf": csrf(signin), "name": "Claire",
+                                               "password": link["password"]})
+    pages.append(main)
+    detail = w.get(f"{appr}/p/{post}")[2]
+    pages.append(detail)
+    # a refusal: rejecting with no note
+    pages.append(w.post(f"{appr}/p/{post}", {"csrf": csrf(detail), "rev": "1",
+                                              "action": "reject", "note": ""})[2])
+    return [text(p) for p in pages], pages
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_english_left_on_translated_pages(daemon, admin, lang):
+    """The missing-translation check at run time: on every kind of page asked in lang, none of
+    the catalogue's English sentences shows (each went through gettext and was found), and the
+    page says it is in lang."""
+    english = translated_sentences(lang)
+    assert len(english) > 50
+    texts, pages = pages_of_every_kind(daemon, admin, lang)
+    for page, raw in zip(texts, pages):
+        assert f'<html lang="{lang}">' in raw
+        left = [s for s in english if s in page]
+        assert not left, f"English on a {lang} page: {left}"
+
+
+def test_hostile_language_inputs_answer_in_english(daemon, admin):
+    pid = make_profile(admin, "Hostile")
+    cal = path_of(admin.call("link.create", profile=pid, kind="calendar")["url"])
+    w = Web(daemon.http_port)
+    for headers in ({"Accept-Language": "x" * 6000}, {"Accept-Language": ",;q=,;" * 900},
+                    {"Accept-Language": "fr;q=NaN, de;q=-1, *"}, {"Cookie": "gl_lang=" + "e" * 4000},
+                    {"Cookie": "gl_lang=../../etc"}):
+        st, h, body = w.get(cal, headers=headers)
+        assert st == 200 and '<html lang="en">' in body and h["content-language"] == "en"
+    st, h, body = w.get(cal + "?lang=" + "f" * 3000)
+    assert st == 200 and '<html lang="en">' in body and "set-cookie" not in h
+    # the daemon still serves
+    assert w.get(cal, headers={"Accept-Language": "es"})[2].count('<html lang="es">') == 1
+
+
+# ---- in a real browser ----
+
+selenium = pytest.importorskip("selenium")
+from selenium.webdriver.common.by import By  # noqa: E402
+
+from test_browser import b, browser, sign_in, submit  # noqa: E402,F401  (fixtures)
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def accept_language(d, value):
+    """Makes the browser send value as its Accept-Language."""
+    ua = d.execute_script("return navigator.userAgent")
+    d.execute_cdp_cmd("Network.enable", {})
+    d.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": ua, "acceptLanguage": value})
+
+
+@pytest.fixture
+def lb(b):
+    """The browser as an English speaker's (test_browser's), set back after each test."""
+    accept_language(b, "en-US,en;q=0.9")
+    yield b
+    accept_language(b, "en-US,en;q=0.9")
+
+
+def css(d, selector):
+    return d.find_element(By.CSS_SELECTOR, selector)
+
+
+def texts(d, selector):
+    return [e.text for e in d.find_elements(By.CSS_SELECTOR, selector)]
+
+
+def test_link_in_french_shows_french_months_and_monday_first(daemon, admin, lb):
+    pid = make_profile(admin, "Maison Dupont", timezone="Europe/Paris")
+    now = datetime.datetime.now(PARIS)
+    at = int(now.replace(hour=12, minute=30, second=0, microsecond=0).timestamp())
+    post = make_post(admin, pid, "scheduled", caption="Les soldes commencent", at=at)
+    url = admin.call("link.create", profile=pid, kind="calendar", language="fr")["url"]
+    lb.get(url)
+    assert css(lb, "html").get_attribute("lang") == "fr"
+    assert "calendrier de contenu" in css(lb, "h1").text
+    assert css(lb, "#mh").text == f"{FR_MONTHS[now.month - 1]} {now.year}"
+    heads = lb.find_elements(By.CSS_SELECTOR, "table.cal thead th")
+    assert [h.text for h in heads] == ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+    assert heads[0].get_attribute("abbr") == "lundi" and heads[6].get_attribute("abbr") == "dimanche"
+    assert css(lb, ".tlabel").text == "Aujourd'hui"
+    assert css(lb, "p.tz").text == "Heures en Europe/Paris"
+    assert css(lb, ".subscribe a").text == "S'abonner à ce calendrier"
+    assert css(lb, ".langs [aria-current]").text == "Français"
+    # the first of the month sits in its weekday's column, counted from Monday
+    first = now.replace(day=1)
+    cells = lb.find_elements(By.CSS_SELECTOR, "table.cal tbody tr:first-child td")
+    assert cells[first.weekday()].find_element(By.CSS_SELECTOR, ".dn").text == "1"
+    submit(lb, f"a.post[href$='/p/{post}']")
+    back = css(lb, ".crumbs a").text
+    assert back == f"‹ Retour à {FR_MONTHS[now.month - 1]} {now.year}"
+    days = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+    months = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+              "nov.", "déc."]
+    assert css(lb, ".detail h1").text == (f"{days[now.weekday()]} {now.day} "
+                                          f"{months[now.month - 1]} {now.year}, 12:30")
+    assert css(lb, "#caph").text == "Légende"
+
+
+def test_accept_language_picks_the_language_a_link_does_not_set(daemon, admin, lb):
+    pid = make_profile(admin, "Firma", timezone="Europe/Berlin")
+    url = admin.call("link.create", profile=pid, kind="calendar")["url"]
+    accept_language(lb, "de-DE,de;q=0.9,en;q=0.5")
+    lb.get(url)
+    assert css(lb, "html").get_attribute("lang") == "de"
+    assert "Redaktionskalender" in css(lb, "h1").text
+    assert texts(lb, "table.cal thead th")[0] == "Mo"
+    # the profile's language comes before the browser's, the link's before both
+    admin.call("profile.update", id=pid, language="pt")
+    lb.get(url)
+    assert css(lb, "html").get_attribute("lang") == "pt"
+    assert "calendário de conteúdos" in css(lb, "h1").text
+    url_es = admin.call("link.create", profile=pid, kind="calendar", language="es")["url"]
+    lb.get(url_es)
+    assert css(lb, "html").get_attribute("lang") == "es"
+    # a browser asking none we speak gets English
+    accept_language(lb, "ja,ko;q=0.8")
+    admin.call("profile.update", id=pid, language="")
+    lb.get(url)
+    assert css(lb, "html").get_attribute("lang") == "en"
+    assert texts(lb, "table.cal thead th")[0] == "Mon"
+
+
+def test_visitor_switch_sticks_across_pages_and_sign_in(daemon, admin, lb):
+    pid = make_profile(admin, "Agence", timezone="Europe/Madrid")
+    post = make_post(admin, pid, "awaiting_approval", caption="Rebajas de invierno")
+    link = admin.call("link.create", profile=pid, kind="approval", approver="Lucía")
+    lb.get(link["url"])
+    assert css(lb, "html").get_attribute("lang") == "en"
+    submit(lb, ".langs a[hreflang=es]")
+    assert css(lb, "html").get_attribute("lang") == "es"
+    assert css(lb, "h1").text == "Publicaciones pendientes de su aprobación"
+    assert css(lb, ".langs [aria-current]").text == "Español"
+    lb.find_element(By.NAME, "password").send_keys(link["password"])
+    submit(lb, "form[action$='/session'] button")
+    assert css(lb, "html").get_attribute("lang") == "es"
+    assert css(lb, "h1").text == "Publicaciones para que Lucía las revise"
+    submit(lb, f"a.btn[href$='/p/{post}']")
+    assert css(lb, "html").get_attribute("lang") == "es"
+    assert css(lb, "#dh").text == "Su decisión"
+    submit(lb, "button[name=action][value=approve]")
+    assert css(lb, ".flash").text == "Ha aprobado esta publicación. ¡Gracias!"
+    # switching again, on a post's page, holds for the rest of the visit
+    submit(lb, ".langs a[hreflang=de]")
+    assert css(lb, "html").get_attribute("lang") == "de"
+    assert css(lb, ".crumbs a").text.startswith("‹ Zurück")
+    submit(lb, ".crumbs a")
+    assert css(lb, "html").get_attribute("lang") == "de"
+    assert "Beiträge zur Prüfung durch Lucía" == css(lb, "h1").text
+    assert admin.call("post.get", id=post)["status"] != "awaiting_approval"
