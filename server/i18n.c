@@ -19,8 +19,13 @@ static const struct {
 #undef LANG_ROW
 };
 
-/* Each language's LC_MESSAGES and LC_TIME, over the C locale; (locale_t)0 when not installed. */
+/* Each language's LC_MESSAGES and LC_TIME over the C locale, for the _l calls below; and its
+ * LC_MESSAGES alone, made the thread's locale for gettext. LC_TIME is never the thread's: the
+ * responder's Date header and the feed's stamps, made with plain strftime, stay in C. Both
+ * (locale_t)0 when the language's locale is not installed. */
 static locale_t locales[LANG_COUNT];
+static locale_t messages[LANG_COUNT];
+static locale_t c_loc; /* the C locale as an object, for a language not installed */
 static _Thread_local int current = LANG_NONE;
 
 void gl_i18n_init(const char *dir)
@@ -34,6 +39,11 @@ void gl_i18n_init(const char *dir)
     for (int i = 0; i < LANG_COUNT; i++) {
         if (locales[i]) continue;
         locales[i] = newlocale(LC_MESSAGES_MASK | LC_TIME_MASK, languages[i].locale, (locale_t)0);
+        messages[i] = newlocale(LC_MESSAGES_MASK, languages[i].locale, (locale_t)0);
+        if (locales[i] && !messages[i]) {
+            freelocale(locales[i]);
+            locales[i] = (locale_t)0;
+        }
         if (!locales[i])
             log_warn("locale %s is not installed: pages in %s are shown in English "
                      "(localedef -i %.5s -f UTF-8 %s)",
@@ -47,8 +57,11 @@ void gl_i18n_free(void)
     gl_lang_use(LANG_NONE);
     for (int i = 0; i < LANG_COUNT; i++) {
         if (locales[i]) freelocale(locales[i]);
-        locales[i] = (locale_t)0;
+        if (messages[i]) freelocale(messages[i]);
+        locales[i] = messages[i] = (locale_t)0;
     }
+    if (c_loc) freelocale(c_loc);
+    c_loc = (locale_t)0;
 }
 
 const char *gl_pgettext(const char *joined, const char *s)
@@ -70,7 +83,7 @@ int gl_lang_use(int lang)
         uselocale(LC_GLOBAL_LOCALE);
         current = lang >= 0 && lang < LANG_COUNT ? lang : LANG_NONE;
     } else {
-        uselocale(locales[lang]);
+        uselocale(messages[lang]);
         current = lang;
     }
     return was;
@@ -87,7 +100,7 @@ bool gl_lang_available(enum gl_lang lang)
 }
 
 /* The locale_t of the current language, or 0 when it is the C library's default. */
-static locale_t current_locale(void)
+static locale_t current_time_locale(void)
 {
     return current >= 0 && current < LANG_COUNT ? locales[current] : (locale_t)0;
 }
@@ -238,10 +251,16 @@ enum gl_lang gl_lang_choose(int visitor, int link, int profile, const char *acce
 
 /* ---- calendar words ---- */
 
+static locale_t c_locale(void)
+{
+    if (!c_loc) c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    return c_loc;
+}
+
 static const char *langinfo(nl_item item)
 {
-    locale_t loc = current_locale();
-    return loc ? nl_langinfo_l(item, loc) : nl_langinfo(item);
+    locale_t loc = current_time_locale();
+    return nl_langinfo_l(item, loc ? loc : c_locale());
 }
 
 const char *gl_day_name(int weekday, bool abbreviated)
@@ -259,7 +278,7 @@ const char *gl_month_name(int month, bool abbreviated)
 
 int gl_first_weekday(void)
 {
-    locale_t loc = current_locale();
+    locale_t loc = current_time_locale();
     if (!loc) return 0;
     /* glibc: the week's first day is _NL_TIME_FIRST_WEEKDAY (1 is the day of
      * _NL_TIME_WEEK_1STDAY, a date such as 19971130, a Sunday). */
@@ -273,8 +292,8 @@ int gl_first_weekday(void)
 
 size_t gl_strftime(char *out, size_t n, const char *fmt, const struct tm *tm)
 {
-    locale_t loc = current_locale();
-    size_t r = loc ? strftime_l(out, n, fmt, tm, loc) : strftime(out, n, fmt, tm);
+    locale_t loc = current_time_locale();
+    size_t r = strftime_l(out, n, fmt, tm, loc ? loc : c_locale());
     if (r == 0 && n) out[0] = '\0';
     return r;
 }

@@ -46,8 +46,9 @@ enum gl_lang { GL_LANGUAGES(GL_LANG_ENUM) LANG_COUNT };
  * LANGUAGE, which would otherwise override the choice made per request. */
 void gl_i18n_init(const char *dir);
 void gl_i18n_free(void);
-/* Makes lang the language of gettext on this thread until the next call; LANG_NONE goes back
- * to the untranslated sources. Returns the language in effect before. */
+/* Makes lang the language of gettext on this thread (its LC_MESSAGES only: plain strftime and
+ * printf stay in C) until the next call; LANG_NONE goes back to the untranslated sources.
+ * Returns the language in effect before. */
 int gl_lang_use(int lang);
 /* The current language of this thread (LANG_EN when none was chosen). */
 enum gl_lang gl_lang_current(void);

@@ -114,8 +114,10 @@ bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
                             accept ? strlen(accept) : 0) != cache[slot].lang)
         return false;
     web_count_open(cache[slot].link, now);
-    web_send_raw(req, 200, "text/html; charset=utf-8", "Cache-Control: no-store\r\n",
-                 cache[slot].body, cache[slot].len);
+    char hdrs[64];
+    snprintf(hdrs, sizeof hdrs, "Cache-Control: no-store\r\nContent-Language: %s\r\n",
+             gl_lang_tag((enum gl_lang)cache[slot].lang));
+    web_send_raw(req, 200, "text/html; charset=utf-8", hdrs, cache[slot].body, cache[slot].len);
     return true;
 }
 

@@ -219,7 +219,12 @@ def test_hostile_language_inputs_answer_in_english(daemon, admin):
                     {"Cookie": "gl_lang=../../etc"}):
         st, h, body = w.get(cal, headers=headers)
         assert st == 200 and '<html lang="en">' in body and h["content-language"] == "en"
-    st, h, body = w.get(cal + "?lang=" + "f" * 3000)
+    # the page is French, the protocol's Date header is not
+    st, h, body = w.get(cal, headers={"Accept-Language": "fr"})
+    assert h["content-language"] == "fr"
+    assert re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} [\d:]{8} GMT",
+                        h["date"]), h["date"]
+    st, h, body = w.get(cal + "?lang=" + "f" * 300)
     assert st == 200 and '<html lang="en">' in body and "set-cookie" not in h
     # the daemon still serves
     assert w.get(cal, headers={"Accept-Language": "es"})[2].count('<html lang="es">') == 1

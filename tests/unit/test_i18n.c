@@ -219,6 +219,11 @@ static void test_calendar_words(void **state)
     }
     gl_lang_use(LANG_DE);
     assert_string_equal(gl_day_name(6, false), "Sonntag");
+    /* Only gl_strftime speaks the language: plain strftime (the HTTP Date header) stays C. */
+    struct tm sun = {.tm_year = 126, .tm_mon = 11, .tm_mday = 6, .tm_wday = 0};
+    char c[32];
+    strftime(c, sizeof c, "%a %b", &sun);
+    assert_string_equal(c, "Sun Dec");
     assert_string_equal(gl_month_name(1, false), "Januar");
     struct tm tm = {.tm_year = 126, .tm_mon = 2, .tm_mday = 5, .tm_wday = 4};
     char out[64];
