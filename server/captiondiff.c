@@ -21,10 +21,12 @@ static size_t split_words(msgpack_zone *z, const char *s, const char ***out)
     const char **v = msgpack_zone_malloc(z, cap * sizeof *v);
     const char *p = s;
     while (*p) {
-        while (blank(*p)) p++;
+        while (blank(*p))
+            p++;
         if (!*p) break;
         const char *e = p;
-        while (*e && !blank(*e)) e++;
+        while (*e && !blank(*e))
+            e++;
         if (n == cap) {
             const char **nv = msgpack_zone_malloc(z, 2 * cap * sizeof *v);
             memcpy(nv, v, n * sizeof *v);
@@ -53,8 +55,9 @@ size_t gl_caption_diff(msgpack_zone *z, const char *before, const char *after,
 #define L(i, j) lcs[(size_t)(i) * (m + 1) + (j)]
     for (size_t i = n; i-- > 0;)
         for (size_t j = m; j-- > 0;)
-            L(i, j) = strcmp(x[i], y[j]) == 0 ? L(i + 1, j + 1) + 1
-                      : L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j) : L(i, j + 1);
+            L(i, j) = strcmp(x[i], y[j]) == 0      ? L(i + 1, j + 1) + 1
+                      : L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j)
+                                                   : L(i, j + 1);
     struct gl_word_diff *d = msgpack_zone_malloc(z, (n + m + 1) * sizeof *d);
     size_t i = 0, j = 0, k = 0;
     while (i < n || j < m) {
@@ -73,8 +76,7 @@ size_t gl_caption_diff(msgpack_zone *z, const char *before, const char *after,
     return k;
 }
 
-void gl_caption_diff_html(struct gl_buf *b, msgpack_zone *z, const char *before,
-                          const char *after)
+void gl_caption_diff_html(struct gl_buf *b, msgpack_zone *z, const char *before, const char *after)
 {
     struct gl_word_diff *d;
     size_t n = gl_caption_diff(z, before, after, &d);

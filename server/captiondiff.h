@@ -24,7 +24,6 @@ size_t gl_caption_diff(msgpack_zone *z, const char *before, const char *after,
                        struct gl_word_diff **out);
 /* Appends the diff as HTML: words in <ins> and <del>, and how many of each, escaped; or, when
  * too long, the caption before it was rewritten. */
-void gl_caption_diff_html(struct gl_buf *b, msgpack_zone *z, const char *before,
-                          const char *after);
+void gl_caption_diff_html(struct gl_buf *b, msgpack_zone *z, const char *before, const char *after);
 
 #endif

@@ -50,6 +50,9 @@
     X("mail-digest-seconds", OPT_NUMBER, mail_digest_seconds, 1, 604800, "N", "3600",               \
       "how often digest mail goes out (default 3600)",                                              \
       "how often users who chose digests get their one message (1 to 604800)")                      \
+    X("mail-from", OPT_STRING, mail_from, 0, 0, "ADDRESS", "`greenlight@` the public URL's host",  \
+      "mail comes from ADDRESS (default greenlight@ the public URL's host)",                        \
+      "address mail comes from; its domain ends each `Message-ID`")                                 \
     X("rpc-idle-seconds", OPT_NUMBER, rpc_idle_seconds, 1, 2592000, "N", "43200",                   \
       "close a logged-in RPC connection idle that long (default 43200)",                            \
       "a logged-in staff connection that sends nothing this long is closed; the client logs in "    \

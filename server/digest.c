@@ -6,6 +6,8 @@
 #include "log.h"
 #include "mail.h"
 #include "notify.h"
+#include "util.h"
+#include "webbuf.h"
 #include "xmalloc.h"
 
 #define DIGEST_DEFAULT_SECONDS 3600
@@ -15,14 +17,33 @@
 static uv_timer_t timer;
 static bool running; /* a digest write is in the batch */
 
+/* One notification of a digest: its text, when it happened and the post it is about, in the
+ * post's profile's zone. */
+static void digest_line(struct gl_txn *t, msgpack_zone *z, struct gl_buf *body, const char *text,
+                        uint64_t post, int64_t at)
+{
+    struct gl_wf wf = {.t = t, .zone = z, .now = gl_now()};
+    struct gl_err err = {0};
+    struct gl_post p;
+    struct gl_profile prof;
+    bool has_post = post && wf_post_load(&wf, post, &p, &err) == 0;
+    bool has_prof = has_post && wf_profile_load(&wf, p.profile, &prof, &err) == 0;
+    char when[128];
+    gl_mail_when(when, sizeof when, has_prof ? prof.timezone : NULL, at, wf.now);
+    buf_printf(body, "* %s (%s)\n", text ? text : "(no text)", when);
+    /* The text quotes the caption already. */
+    if (has_post) notify_put_post(body, &p, has_prof ? &prof : NULL, false, wf.now);
+    buf_puts(body, "\n");
+}
+
 /* Collects user's unmailed notifications into body, marks them mailed; returns how many. */
-static size_t digest_user(struct gl_txn *t, const struct gl_user *u, char **body)
+static size_t digest_user(struct gl_txn *t, const struct gl_user *u, struct gl_buf *body)
 {
     struct gl_key lo, hi;
     key_user_seq(&lo, u->name, 0);
     key_user_seq(&hi, u->name, UINT32_MAX);
     struct gl_key *keys = xmalloc(sizeof *keys * DIGEST_MAX_ITEMS);
-    size_t n = 0, len = 0;
+    size_t n = 0;
     msgpack_zone z;
     msgpack_zone_init(&z, 2048);
     struct gl_range r;
@@ -33,11 +54,8 @@ static size_t digest_user(struct gl_txn *t, const struct gl_user *u, char **body
             msgpack_zone_clear(&z);
             if (gl_record_unpack(&v, &z, &o) != 0 || gl_field_bool(&o, "mailed")) continue;
             const char *text = gl_field_str(&o, "text", &z);
-            char *line = xasprintf("- %s\n", text ? text : "(no text)");
-            *body = xrealloc(*body, len + strlen(line) + 1);
-            memcpy(*body + len, line, strlen(line) + 1);
-            len += strlen(line);
-            free(line);
+            digest_line(t, &z, body, text, (uint64_t)gl_field_int(&o, "post", 0),
+                        gl_field_int(&o, "at", 0));
             /* Marked below, after the walk: a write under a cursor moves pages. */
             key_bytes(&keys[n++], k.mv_data, k.mv_size);
         }
@@ -74,17 +92,18 @@ static int digest_run(struct gl_op *op, struct gl_txn *t)
         gl_range_close(&r);
     }
     for (size_t i = 0; i < nusers; i++) {
-        char *items = NULL;
-        size_t n = digest_user(t, &users[i], &items);
+        struct gl_buf body;
+        buf_init(&body, 1024);
+        buf_puts(&body, "Since your last digest:\n\n");
+        size_t n = digest_user(t, &users[i], &body);
         if (n) {
+            buf_puts(&body, "Open greenlight to act on them.\n");
             char *subject = xasprintf("[Greenlight] %zu notification%s", n, n == 1 ? "" : "s");
-            char *body = xasprintf("Since your last digest:\n\n%s\nOpen greenlight to act on them.",
-                                   items);
-            gl_mail_queue(&op->outbox, users[i].email, subject, body);
+            gl_mail_queue(&op->outbox, &(struct gl_mail_msg){.to = users[i].email,
+                                                             .subject = subject, .body = body.p});
             free(subject);
-            free(body);
         }
-        free(items);
+        buf_free(&body);
     }
     free(users);
     msgpack_zone_destroy(&z);
@@ -111,6 +130,9 @@ static void on_tick(uv_timer_t *h)
 
 void gl_digest_start(struct gl_server *srv)
 {
+    if (srv->opt.mail_from && !gl_mail_address_ok(srv->opt.mail_from))
+        log_warn("mail: mail-from is not one address (name@domain), using %s instead",
+                 gl_mail_from_addr());
     long seconds = srv->opt.mail_digest_seconds ? srv->opt.mail_digest_seconds
                                                 : DIGEST_DEFAULT_SECONDS;
     uv_timer_init(srv->loop, &timer);

@@ -65,7 +65,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 18);
+    gl_record_begin(&pk, 21);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -84,6 +84,9 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
     gl_pack_kv_int(&pk, "opens", l->opens);
     gl_pack_kv_int(&pk, "requested_at", l->requested_at);
     gl_pack_kv_int(&pk, "generation", l->generation);
+    gl_pack_kv_str(&pk, "email", l->email);
+    gl_pack_kv_int(&pk, "mailed_at", l->mailed_at);
+    gl_pack_kv_int(&pk, "reminded_at", l->reminded_at);
     gl_pack_kv_str(&pk, "language", l->language);
 }
 
@@ -112,6 +115,9 @@ int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
     out->opens = gl_field_int(&m, "opens", 0);
     out->requested_at = gl_field_int(&m, "requested_at", 0);
     out->generation = (uint32_t)gl_field_int(&m, "generation", 0);
+    out->email = gl_field_str(&m, "email", z);
+    out->mailed_at = gl_field_int(&m, "mailed_at", 0);
+    out->reminded_at = gl_field_int(&m, "reminded_at", 0);
     out->language = gl_field_str(&m, "language", z); /* absent before languages: none */
     if (!out->created_by) out->created_by = "";
     return out->id && out->profile ? 0 : -1;
@@ -119,7 +125,7 @@ int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
 
 void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
 {
-    msgpack_pack_map(pk, 15);
+    msgpack_pack_map(pk, 17);
     gl_pack_kv_int(pk, "id", (int64_t)l->id);
     gl_pack_kv_str(pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(pk, "profile", (int64_t)l->profile);
@@ -136,6 +142,8 @@ void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
     gl_pack_kv_int(pk, "opens", l->opens);
     pack_opt_time(pk, "requested_at", l->requested_at);
     pack_opt_time(pk, "revoked_at", l->revoked_at);
+    gl_pack_kv_str(pk, "email", l->email);
+    pack_opt_time(pk, "reminded_at", l->reminded_at);
     gl_pack_kv_str(pk, "language", l->language);
 }
 

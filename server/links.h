@@ -42,7 +42,11 @@ struct gl_link {
     int64_t opens;
     int64_t requested_at; /* the last "ask for a new link", 0: never */
     uint32_t generation;  /* how many times the token was regenerated */
-    const char *language; /* its pages' language (i18n.h tag); NULL: the profile's */
+    /* Appended fields: records made before them read as none. */
+    const char *email;    /* the approver's address the link was mailed to, NULL: none */
+    int64_t mailed_at;    /* when the current URL was mailed to email, 0: never */
+    int64_t reminded_at;  /* the last reminder mailed to email, 0: never */
+    const char *language; /* its pages' and mails' language (i18n.h tag); NULL: the profile's */
 };
 
 enum gl_link_state { LINK_ACTIVE, LINK_EXPIRED, LINK_REVOKED };

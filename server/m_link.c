@@ -10,6 +10,8 @@
 #include "i18n.h"
 #include "linkpolicy.h"
 #include "links.h"
+#include "mail.h"
+#include "notify.h"
 #include "web.h"
 #include "workflow.h"
 
@@ -104,6 +106,11 @@ static void link_event(struct gl_req *req, struct gl_txn *t, enum gl_event_type 
     wf_event(&wf, type, NULL, l->id, gl_zone_strdup(req->msg.zone, text));
 }
 
+static void link_url(char *out, size_t n, const struct link_input *in)
+{
+    snprintf(out, n, "%s/l/%s", gl_web_public_url(), in->token);
+}
+
 /* {id, url, token, password?, expires_at} */
 static void reply_token(struct gl_req *req, const struct gl_link *l, const struct link_input *in)
 {
@@ -111,7 +118,7 @@ static void reply_token(struct gl_req *req, const struct gl_link *l, const struc
     msgpack_pack_map(pk, in->generated ? 5 : 4);
     gl_pack_kv_int(pk, "id", (int64_t)l->id);
     char url[700];
-    snprintf(url, sizeof url, "%s/l/%s", gl_web_public_url(), in->token);
+    link_url(url, sizeof url, in);
     gl_pack_kv_str(pk, "url", url);
     gl_pack_kv_str(pk, "token", in->token);
     if (in->generated) gl_pack_kv_str(pk, "password", in->password);
@@ -128,13 +135,15 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     struct link_input *in = req->work_data;
     if (in->hash_failed) return REQ_FAIL(req, GL_E_INTERNAL, "cannot hash the password");
     int64_t profile = 0, ttl_days = 0, expires_at = 0;
-    const char *kind_name = NULL, *approver = NULL, *lang = NULL, *language = NULL;
+    const char *kind_name = NULL, *approver = NULL, *email = NULL, *lang = NULL,
+               *language = NULL;
     int64_t *posts = NULL;
     size_t nposts = 0;
     gl_args_int(&req->args, "profile", &profile, err);
     gl_args_str(&req->args, "kind", 16, &kind_name, err);
     gl_args_str(&req->args, "approver", GL_MAX_NAME, &approver, err);
     gl_args_intlist(&req->args, "posts", GL_LINK_MAX_POSTS, &posts, &nposts, err);
+    gl_args_str(&req->args, "email", GL_MAX_EMAIL, &email, err);
     bool has_ttl = gl_args_int(&req->args, "ttl_days", &ttl_days, err);
     bool has_exp = gl_args_int(&req->args, "expires_at", &expires_at, err);
     gl_args_str(&req->args, "language", 16, &lang, err);
@@ -152,6 +161,9 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     if (profile <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
     if (wf_profile_load(&wf, (uint64_t)profile, &prof, err)) return -1;
     if (approver && !*approver) approver = NULL;
+    if (email && !*email) email = NULL;
+    if (email && !gl_mail_address_ok(email))
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "email is not one mail address (name@domain)");
     const struct gl_link_policy *pol = gl_link_policy((enum gl_link_kind)kind);
     if (pol->for_approver && !approver)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "an approval link needs an approver's name");
@@ -196,11 +208,16 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
         .created_by = req->user,
         .created_at = req->now,
         .expires_at = expires,
+        .email = email,
+        .mailed_at = email ? req->now : 0,
         .language = language,
     };
     memcpy(l.token_hash, in->token_hash, GL_HASH_BYTES);
     gl_link_save(t, &l);
     link_event(req, t, EV_LINK_CREATED, &l, "created");
+    char url[700];
+    link_url(url, sizeof url, in);
+    notify_link_mailed(&wf, &l, &prof, url);
     reply_token(req, &l, in);
     return 0;
 }
@@ -309,8 +326,20 @@ int m_link_regenerate(struct gl_req *req, struct gl_txn *t)
         l.expires_at = req->now + ttl;
     }
     l.requested_at = 0;
+    if (l.email) l.mailed_at = req->now;
     gl_link_save(t, &l);
     link_event(req, t, EV_LINK_REGENERATED, &l, "regenerated");
+    /* A mailed link's approver gets the new URL the same way (the password still apart). */
+    struct gl_actor a;
+    struct gl_wf wf;
+    struct gl_profile prof;
+    staff_wf(req, t, &a, &wf);
+    struct gl_err gone = {0}; /* a profile removed meanwhile: no mail, the link still renewed */
+    if (l.email && wf_profile_load(&wf, l.profile, &prof, &gone) == 0) {
+        char url[700];
+        link_url(url, sizeof url, in);
+        notify_link_mailed(&wf, &l, &prof, url);
+    }
     reply_token(req, &l, in);
     return 0;
 }

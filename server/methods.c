@@ -7,7 +7,8 @@ const struct gl_method gl_methods[] = {
     {.name = "auth.login", .params = "user,password", .role = ROLE_NONE, .flags = M_ANON,
      .handler = m_auth_login, .admit = m_auth_login_admit, .work = m_auth_login_work},
     {.name = "link.create",
-     .params = "profile,kind,approver?,posts?,password?,ttl_days?,expires_at?,language?",
+     .params = "profile,kind,approver?,posts?,password?,ttl_days?,expires_at?,email?,"
+               "language?",
      .role = ROLE_MANAGER, .flags = M_WRITE, .handler = m_link_create,
      .admit = m_link_create_admit, .work = m_link_hash_work},
     {.name = "link.extend", .params = "id,days", .role = ROLE_MANAGER, .flags = M_WRITE,

@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include "linkpolicy.h"
+#include "links.h"
 #include "mail.h"
+#include "webbuf.h"
 #include "xmalloc.h"
 
 #define EV_BIT(e) (1u << (e))
@@ -15,6 +18,185 @@ static const unsigned for_creator = EV_BIT(EV_POST_APPROVED) | EV_BIT(EV_POST_RE
                                     EV_BIT(EV_POST_PUBLISHED) | EV_BIT(EV_POST_FAILED) |
                                     EV_BIT(EV_POST_COMMENTED);
 _Static_assert(EV_COUNT <= 32, "event types fit the masks");
+
+/* ---- mail ---- */
+
+/* How much of a caption a mail quotes. */
+#define CAPTION_START 80
+
+void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_profile *prof,
+                     bool caption, int64_t now)
+{
+    char when[128];
+    gl_mail_when(when, sizeof when, prof ? prof->timezone : NULL, p->scheduled_at, now);
+    buf_printf(b, "Post %llu of %s", (unsigned long long)p->id,
+               prof ? prof->name : "a removed profile");
+    if (caption) {
+        char *start = gl_mail_excerpt(p->caption, CAPTION_START);
+        buf_printf(b, ": \"%s\"", start);
+        free(start);
+    }
+    buf_printf(b, "\nStatus: %s\nScheduled: %s\n", gl_status_label(p->status), when);
+}
+
+/* Staff see times in the post's profile's zone (users have none of their own), else UTC. */
+static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_type type,
+                       const struct gl_post *p, const char *text)
+{
+    struct gl_profile prof;
+    struct gl_err err = {0};
+    bool has_prof = p && wf_profile_load(wf, p->profile, &prof, &err) == 0;
+    struct gl_buf b;
+    buf_init(&b, 512);
+    buf_printf(&b, "%s\n\n", text);
+    if (p) notify_put_post(&b, p, has_prof ? &prof : NULL, true, wf->now);
+    char when[128];
+    gl_mail_when(when, sizeof when, has_prof ? prof.timezone : NULL, wf->now, wf->now);
+    buf_printf(&b, "When: %s\nEvent: %s\n\nOpen greenlight to act on it.\n", when,
+               gl_event_type_name(type));
+    char *subject = xasprintf("[Greenlight] %s", text);
+    gl_mail_queue(&wf->op->outbox,
+                  &(struct gl_mail_msg){.to = u->email, .subject = subject, .body = b.p});
+    free(subject);
+    buf_free(&b);
+}
+
+/* The sender's name of mail to a link's approver: the agency's client knows the profile. */
+static char *link_sender(const struct gl_profile *prof)
+{
+    return xasprintf("%s via Greenlight", prof->name);
+}
+
+static void greet(struct gl_buf *b, const struct gl_link *l)
+{
+    buf_printf(b, "Hello%s%s,\n\n", l->approver ? " " : "", l->approver ? l->approver : "");
+}
+
+void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct gl_profile *prof,
+                        const char *url)
+{
+    if (!l->email) return;
+    struct gl_buf b;
+    buf_init(&b, 1024);
+    greet(&b, l);
+    if (l->generation)
+        buf_printf(&b, "Here is a new link to review posts of %s; the one sent before no longer "
+                       "works:\n\n%s\n\n",
+                   prof->name, url);
+    else
+        buf_printf(&b, "%s of the %s team asks you to review posts through this link:\n\n%s\n\n",
+                   l->created_by, prof->name, url);
+    /* The password never travels with the link: a forwarded or stolen mail is not enough. */
+    if (l->pwhash)
+        buf_puts(&b, "The link has a password. The team gives it to you separately; it is not "
+                     "in this mail.\n");
+    char when[128];
+    if (l->expires_at) {
+        gl_mail_when(when, sizeof when, prof->timezone, l->expires_at, wf->now);
+        buf_printf(&b, "The link works until %s.\n", when);
+    }
+    buf_puts(&b, "\n");
+    if (l->nposts) {
+        buf_printf(&b, "%s for you:\n\n", l->nposts == 1 ? "The post" : "The posts");
+        for (size_t i = 0; i < l->nposts; i++) {
+            struct gl_post p;
+            struct gl_err err = {0};
+            if (wf_post_load(wf, (uint64_t)l->posts[i], &p, &err)) continue;
+            notify_put_post(&b, &p, prof, true, wf->now);
+            buf_puts(&b, "\n");
+        }
+    } else {
+        buf_printf(&b, "It shows the posts of %s as the team shares them.\n\n", prof->name);
+    }
+    buf_puts(&b, "The link is for you only: please do not forward this mail.\n");
+    char *from = link_sender(prof);
+    char *subject = xasprintf("%s: posts for you to review", prof->name);
+    gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
+                                                         .subject = subject, .body = b.p});
+    free(subject);
+    free(from);
+    buf_free(&b);
+}
+
+/* Whether p, awaiting approval at step, waits for the visitor of link l. */
+static bool waits_for_link(const struct gl_link *l, const struct gl_post *p,
+                           const struct gl_step *step, int64_t now)
+{
+    if (!l->email || l->profile != p->profile || gl_link_state(l, now) != LINK_ACTIVE)
+        return false;
+    bool listed = l->nposts == 0;
+    for (size_t i = 0; i < l->nposts && !listed; i++) listed = (uint64_t)l->posts[i] == p->id;
+    struct gl_actor visitor = {.kind = ACTOR_EXTERNAL, .link = l->id, .approver = l->approver,
+                               .decides = gl_link_policy(l->kind)->decides};
+    return listed && wf_may_decide(&visitor, step);
+}
+
+static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_post *p,
+                        const struct gl_profile *prof)
+{
+    struct gl_buf b;
+    buf_init(&b, 1024);
+    greet(&b, l);
+    buf_printf(&b, "A post of %s still waits for your decision, and its time is near:\n\n",
+               prof->name);
+    notify_put_post(&b, p, prof, true, wf->now);
+    char sent[128];
+    gl_mail_when(sent, sizeof sent, prof->timezone, l->mailed_at ? l->mailed_at : l->created_at,
+                 wf->now);
+    /* Only the token's hash is kept, so the reminder cannot carry the link itself. */
+    buf_printf(&b, "\nPlease decide before then, through the latest link mailed to you, on %s "
+                   "(link %llu).%s\nA post still waiting at its time is held, not published.\n",
+               sent, (unsigned long long)l->id,
+               l->pwhash ? " Its password is the one the team gave you." : "");
+    char *from = link_sender(prof);
+    char *caption = gl_mail_excerpt(p->caption, 40);
+    char *subject = xasprintf("Reminder: \"%s\" waits for your decision", caption);
+    gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
+                                                         .subject = subject, .body = b.p});
+    free(subject);
+    free(caption);
+    free(from);
+    buf_free(&b);
+    l->reminded_at = wf->now;
+    gl_link_save(wf->t, l);
+}
+
+/* The approvers of mailed links that p, due soon, still waits for are reminded by mail, and
+ * the link keeps when (its page says so). */
+static void remind_links(struct gl_wf *wf, const struct gl_post *p)
+{
+    struct gl_profile prof;
+    struct gl_err err = {0};
+    if (p->status != ST_AWAITING || wf_profile_load(wf, p->profile, &prof, &err)) return;
+    const struct gl_step *step = wf_pending_step(&prof, p);
+    struct gl_key lo, hi;
+    key_id(&lo, 0);
+    key_id(&hi, UINT64_MAX);
+    uint64_t *ids = NULL;
+    size_t n = 0;
+    msgpack_zone z;
+    msgpack_zone_init(&z, 2048);
+    struct gl_range r;
+    if (gl_range_open(wf->t, DB_LINKS, &lo, &hi, &r) == 0) {
+        MDB_val k, v;
+        while (gl_range_next(&r, &k, &v)) {
+            struct gl_link l;
+            msgpack_zone_clear(&z);
+            if (gl_link_decode(&v, &z, &l) != 0 || !waits_for_link(&l, p, step, wf->now))
+                continue;
+            /* Written below, after the walk: a write under a cursor moves pages. */
+            ids = xrealloc(ids, sizeof *ids * (n + 1));
+            ids[n++] = l.id;
+        }
+        gl_range_close(&r);
+    }
+    msgpack_zone_destroy(&z);
+    for (size_t i = 0; i < n; i++) {
+        struct gl_link l;
+        if (gl_link_load(wf->t, ids[i], wf->zone, &l) == 0) remind_link(wf, &l, p, &prof);
+    }
+    free(ids);
+}
 
 /* The next sequence number of user's notifications. */
 static uint32_t next_seq(struct gl_txn *t, const char *user)
@@ -58,16 +240,7 @@ static void notify_one(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
     key_user_seq(&k, u->name, seq);
     gl_put(wf->t, DB_NOTIFICATIONS, &k, sb.data, sb.size);
     msgpack_sbuffer_destroy(&sb);
-    if (u->email && u->mail == MAIL_EACH) {
-        char *subject = xasprintf("[Greenlight] %s", text);
-        char *body = xasprintf("%s\n\nEvent: %s\nWhen: %lld (Unix time, UTC)\n%s%s\n\n"
-                               "Open greenlight to act on it.",
-                               text, gl_event_type_name(type), (long long)wf->now, p ? "Post: " : "",
-                               p ? p->caption : "");
-        gl_mail_queue(&wf->op->outbox, u->email, subject, body);
-        free(subject);
-        free(body);
-    }
+    if (u->email && u->mail == MAIL_EACH) mail_event(wf, u, type, p, text);
 }
 
 /* Calls fn for every user. */
@@ -115,6 +288,7 @@ void notify_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_pos
     if (!((for_approvers | for_creator) & EV_BIT(type))) return;
     struct event_ctx e = {type, p, link, text};
     each_user(wf, maybe_notify, &e);
+    if (type == EV_POST_REMINDER && p) remind_links(wf, p);
 }
 
 void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text)

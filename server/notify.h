@@ -4,7 +4,9 @@
  *   (post.reminder), overdue, a publication failed, a new link requested;
  * - the post's creator: its approval, rejection, rescheduling, scheduling, publication,
  *   failure, and comments on it;
- * - a user named with @name in a comment (post.mentioned).
+ * - a user named with @name in a comment (post.mentioned);
+ * - the approver of an approval link made with an e-mail address: the link when it is made,
+ *   and a reminder when a post it decides is due soon and still waits for them.
  * Nobody is notified of their own doing. */
 #ifndef GL_NOTIFY_H
 #define GL_NOTIFY_H
@@ -13,6 +15,16 @@
 
 void notify_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
                   const char *text);
+/* The lines of a mail about p: its profile (NULL: gone), its caption's start (unless the text
+ * around already quotes it), its status, and its time in words in the profile's zone. */
+struct gl_buf;
+void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_profile *prof,
+                     bool caption, int64_t now);
+/* Mails link l, just made or given a new token, to its approver's address (when it has one):
+ * the URL, never the password, which the team gives separately. */
+struct gl_link;
+void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct gl_profile *prof,
+                        const char *url);
 /* Rewrites the stored notification v (at key k) with the boolean field flag ("read",
  * "mailed") set to true. */
 void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,

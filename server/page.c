@@ -572,6 +572,22 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
         buf_free(&until);
         buf_free(&zone);
     }
+    /* Mail (notify.c): when this link's approver was last reminded of a post due soon. */
+    if (w->link.reminded_at) {
+        char when[64];
+        web_fmt_time(w, w->link.reminded_at, when, sizeof when);
+        struct gl_buf on, zone;
+        buf_init(&on, 64);
+        buf_init(&zone, 64);
+        buf_html(&on, when);
+        buf_html(&zone, w->prof.timezone);
+        buf_puts(b, "<p class=\"meta reminded\">");
+        /* TRANSLATORS: a time and its zone: "on Tue 3 Nov 2026, 09:30 (Europe/Paris)". */
+        TR(b, _("You were reminded by mail on %s (%s)."), on.p, zone.p);
+        buf_puts(b, "</p>");
+        buf_free(&on);
+        buf_free(&zone);
+    }
     size_t actionable = 0;
     for (size_t i = 0; i < queue->n; i++)
         actionable += web_may_decide(w, &queue->items[i]);

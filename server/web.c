@@ -235,8 +235,8 @@ int gl_web_start(struct gl_server *srv, char *bound, size_t boundlen)
     int rc = web_sessions_start(srv);
     if (rc) return rc;
     int err = 0;
-    listener = gl_http_listen(srv->loop, srv->opt.http_addr, on_request, NULL, bound, boundlen,
-                              &err);
+    listener =
+        gl_http_listen(srv->loop, srv->opt.http_addr, on_request, NULL, bound, boundlen, &err);
     if (!listener) {
         web_sessions_stop();
         return err;

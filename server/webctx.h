@@ -38,7 +38,6 @@ struct web {
     struct gl_buf hdrs;
 };
 
-
 /* What the visitor may see and do: each a question to the policy table (linkpolicy.c), inline
  * so that the pages and the feed depend on that table and this header, not on web.c. */
 static inline bool web_post_visible(const struct web *w, const struct gl_post *p)
@@ -95,8 +94,8 @@ void page_expired(struct web *w, bool requested);
 void page_month(struct web *w, int year, int month, const struct gl_postv *posts, bool prev,
                 bool next);
 /* The main page of a link. */
-void page_main(struct web *w, int year, int month, const struct gl_postv *month_posts,
-               bool prev, bool next, const struct gl_postv *queue, const char *flash);
+void page_main(struct web *w, int year, int month, const struct gl_postv *month_posts, bool prev,
+               bool next, const struct gl_postv *queue, const char *flash);
 /* The detail of a post; seen is what this visitor saw before (NULL when nothing or the same). */
 struct gl_seen;
 void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *seen,

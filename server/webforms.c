@@ -16,10 +16,10 @@
 #include "workflow.h"
 
 /* The actions of the post form: the name posted, the policy's action, the word for "done". */
-#define FORM_ACTIONS(X)                                                                        \
-    X(FA_APPROVE, "approve", LA_APPROVE, "approved")                                          \
-    X(FA_REJECT, "reject", LA_REJECT, "rejected")                                             \
-    X(FA_RESCHEDULE, "reschedule", LA_RESCHEDULE, "moved")                                    \
+#define FORM_ACTIONS(X)                                                                            \
+    X(FA_APPROVE, "approve", LA_APPROVE, "approved")                                               \
+    X(FA_REJECT, "reject", LA_REJECT, "rejected")                                                  \
+    X(FA_RESCHEDULE, "reschedule", LA_RESCHEDULE, "moved")                                         \
     X(FA_COMMENT, "comment", LA_COMMENT, "commented")
 
 #define FA_ENUM(e, name, action, done) e,
@@ -30,10 +30,9 @@ static const struct {
     const char *name;
     enum gl_link_action action;
     const char *done;
-} form_actions[] = {
-    [FA_NONE] = {NULL, 0, "done"},
+} form_actions[] = {[FA_NONE] = {NULL, 0, "done"},
 #define FA_ROW(e, name, action, done) [e] = {name, action, done},
-    FORM_ACTIONS(FA_ROW)
+                    FORM_ACTIONS(FA_ROW)
 #undef FA_ROW
 };
 
@@ -157,10 +156,18 @@ static int decision_run(struct gl_op *op, struct gl_txn *t)
     int r;
     uint32_t seq;
     switch (dw->act) {
-    case FA_APPROVE: r = wf_approve(&wf, &p, dw->note, &err); break;
-    case FA_REJECT: r = wf_reject(&wf, &p, dw->note, &err); break;
-    case FA_RESCHEDULE: r = wf_reschedule(&wf, &p, dw->at, dw->note, &err); break;
-    default: r = wf_comment(&wf, &p, dw->text, true, &seq, &err); break;
+    case FA_APPROVE:
+        r = wf_approve(&wf, &p, dw->note, &err);
+        break;
+    case FA_REJECT:
+        r = wf_reject(&wf, &p, dw->note, &err);
+        break;
+    case FA_RESCHEDULE:
+        r = wf_reschedule(&wf, &p, dw->at, dw->note, &err);
+        break;
+    default:
+        r = wf_comment(&wf, &p, dw->text, true, &seq, &err);
+        break;
     }
     if (r) return web_refuse_wf(ww, &err);
     gl_seen_save(t, l.id, ww->name, &p, wf.now);
@@ -216,8 +223,8 @@ static int request_run(struct gl_op *op, struct gl_txn *t)
     l.requested_at = now;
     gl_link_save(t, &l);
     const char *who = l.approver ? l.approver : "a visitor";
-    struct gl_actor actor = {.name = who, .kind = ACTOR_EXTERNAL, .link = l.id,
-                             .address = ww->address};
+    struct gl_actor actor = {
+        .name = who, .kind = ACTOR_EXTERNAL, .link = l.id, .address = ww->address};
     struct gl_wf wf = {.t = t, .op = op, .zone = &ww->zone, .actor = &actor, .now = now};
     char text[200];
     snprintf(text, sizeof text, "%s asked for a new %s link (link %llu expired)", who,
@@ -264,8 +271,8 @@ static void bulk_done(struct gl_op *op)
         snprintf(loc, sizeof loc, "%s", w->base);
         answer_refusal(&bw->base, loc, _("Back"));
     } else {
-        snprintf(loc, sizeof loc, "%s?done=%s&n=%u&skipped=%u", w->base,
-                 form_actions[bw->act].done, bw->n_done, bw->n_skipped);
+        snprintf(loc, sizeof loc, "%s?done=%s&n=%u&skipped=%u", w->base, form_actions[bw->act].done,
+                 bw->n_done, bw->n_skipped);
         web_redirect(w, loc);
     }
     web_write_free(&bw->base);
@@ -288,8 +295,7 @@ static void request_done(struct gl_op *op)
 
 /* ---- the handlers ---- */
 
-static bool parse_date_time(const struct web *w, const char *date, const char *time,
-                            int64_t *out)
+static bool parse_date_time(const struct web *w, const char *date, const char *time, int64_t *out)
 {
     int y, mo, d, h, mi;
     char extra;

@@ -83,8 +83,10 @@ void web_cache_free(void)
 static unsigned cache_slot(const unsigned char *token_hash, const char *query)
 {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < 8; i++) h = (h ^ token_hash[i]) * 16777619u;
-    for (const char *q = query; *q; q++) h = (h ^ (unsigned char)*q) * 16777619u;
+    for (size_t i = 0; i < 8; i++)
+        h = (h ^ token_hash[i]) * 16777619u;
+    for (const char *q = query; *q; q++)
+        h = (h ^ (unsigned char)*q) * 16777619u;
     return h % CACHE_SLOTS;
 }
 
@@ -302,7 +304,8 @@ void web_serve_media(struct web *w, const struct web_args *a)
     bool found = false;
     if (gl_post_get(&w->t, &w->zone, a->post, &p) == 0 && web_post_visible(w, &p) &&
         web_shows(w, LF_MEDIA))
-        for (size_t i = 0; i < p.nmedia; i++) found |= (uint64_t)p.media[i] == a->media;
+        for (size_t i = 0; i < p.nmedia; i++)
+            found |= (uint64_t)p.media[i] == a->media;
     struct gl_key k;
     MDB_val v;
     key_id(&k, a->media);

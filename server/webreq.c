@@ -19,7 +19,8 @@ void web_set_public_url(const char *public_url, const char *bound)
     else
         snprintf(web.public_url, sizeof web.public_url, "http://%s", bound);
     size_t n = strlen(web.public_url);
-    while (n && web.public_url[n - 1] == '/') web.public_url[--n] = '\0';
+    while (n && web.public_url[n - 1] == '/')
+        web.public_url[--n] = '\0';
     web.secure = strncmp(web.public_url, "https://", 8) == 0;
 }
 
@@ -53,8 +54,8 @@ void web_free(struct web *w)
 void web_send_raw(struct gl_http_req *req, int status, const char *ctype, const char *headers,
                   const char *body, size_t len)
 {
-    struct gl_http_resp resp = {.status = status, .content_type = ctype, .headers = headers,
-                                .body = body, .body_len = len};
+    struct gl_http_resp resp = {
+        .status = status, .content_type = ctype, .headers = headers, .body = body, .body_len = len};
     gl_http_respond(req, &resp);
 }
 
@@ -91,8 +92,8 @@ void web_not_found(struct web *w)
     web_send(w, 404);
 }
 
-void web_message(struct web *w, int status, const char *title, const char *text,
-                 const char *back, const char *back_label)
+void web_message(struct web *w, int status, const char *title, const char *text, const char *back,
+                 const char *back_label)
 {
     w->out.n = 0;
     page_message(w, title, text, back, back_label);
@@ -104,4 +105,3 @@ void web_submit(struct web *w, struct gl_op *op)
     web_read_end(w);
     gl_batch_submit(&gl_srv->batch, op);
 }
-

@@ -21,8 +21,8 @@ void web_send(struct web *w, int status);
 void web_send_as(struct web *w, int status, const char *ctype, const char *headers);
 void web_redirect(struct web *w, const char *location);
 void web_not_found(struct web *w);
-void web_message(struct web *w, int status, const char *title, const char *text,
-                 const char *back, const char *back_label);
+void web_message(struct web *w, int status, const char *title, const char *text, const char *back,
+                 const char *back_label);
 /* Ends the read and hands op to the group commit; its done callback answers w, if any. */
 void web_submit(struct web *w, struct gl_op *op);
 /* Sets the base of the links given out (web.h's gl_web_public_url): public_url, else

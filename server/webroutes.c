@@ -33,8 +33,7 @@ const struct web_route gl_web_routes[] = {
      "`action` = `approve` (`note?`), `reject` (`note`), `reschedule` (`date` YYYY-MM-DD, "
      "`time` HH:MM in the profile's zone, `note?`), `comment` (`text`); with `rev` (the "
      "revision shown) and `csrf`"},
-    {POST, WEB_LINK_PREFIX "/bulk", WHEN_ACTIVE, WG_SIGNIN | WG_BULK | WG_FORM, NULL,
-     web_post_bulk,
+    {POST, WEB_LINK_PREFIX "/bulk", WHEN_ACTIVE, WG_SIGNIN | WG_BULK | WG_FORM, NULL, web_post_bulk,
      "approval links: `action` = `approve` or `reject` (`note` required), `post` repeated, "
      "`rev{ID}` for each, `csrf`"},
     {POST, WEB_LINK_PREFIX "/request", WHEN_EXPIRED, WG_FORM, NULL, web_post_request,

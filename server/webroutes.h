@@ -21,27 +21,27 @@ enum web_gate {
     /* Signed in, when the link asks a name or has a password: else the sign-in page (GET) or
      * 403. Checked before the method, so a wrong method on a gated page says "sign in". */
     WG_SIGNIN = 1 << 0,
-    WG_BULK = 1 << 1, /* the link allows bulk decisions: else 404 */
-    WG_POST = 1 << 2, /* the post {post} is shown, or moved on since it was: else 404 */
-    WG_FORM = 1 << 3, /* a form body with this visitor's CSRF token: else 415, 400 or 403 */
+    WG_BULK = 1 << 1,  /* the link allows bulk decisions: else 404 */
+    WG_POST = 1 << 2,  /* the post {post} is shown, or moved on since it was: else 404 */
+    WG_FORM = 1 << 3,  /* a form body with this visitor's CSRF token: else 415, 400 or 403 */
     WG_QUIET = 1 << 4, /* a wrong method answers like an unknown address (404), not 405 */
 };
 
 /* What the path and body gave the handler. */
 struct web_args {
-    uint64_t post, media;   /* {post} and {media}, when the pattern has them */
-    struct gl_form *query;  /* the query string's fields */
-    struct gl_form *form;   /* the form read under WG_FORM, else NULL */
+    uint64_t post, media;  /* {post} and {media}, when the pattern has them */
+    struct gl_form *query; /* the query string's fields */
+    struct gl_form *form;  /* the form read under WG_FORM, else NULL */
 };
 
 typedef void (*web_site_fn)(struct gl_http_req *req);
 typedef void (*web_link_fn)(struct web *w, const struct web_args *a);
 
 struct web_route {
-    unsigned methods; /* enum web_method bits */
+    unsigned methods;    /* enum web_method bits */
     const char *pattern; /* "/healthz", "/l/{token}/p/{post}": {token} base64url, ids 1.. */
     enum web_when when;
-    unsigned gates; /* enum web_gate bits */
+    unsigned gates;   /* enum web_gate bits */
     web_site_fn site; /* WHEN_SITE */
     web_link_fn link; /* a link's */
     const char *doc;  /* its row in docs/http.md; NULL for a route the docs do not list */

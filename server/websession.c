@@ -57,12 +57,15 @@ void web_client_address(const struct gl_http_req *req, char *out, size_t n)
         char *end = copy + strlen(copy);
         while (end > copy) {
             char *comma = end - 1;
-            while (comma >= copy && *comma != ',') comma--;
+            while (comma >= copy && *comma != ',')
+                comma--;
             char *item = comma + 1;
             *end = '\0';
-            while (*item == ' ' || *item == '\t') item++;
+            while (*item == ' ' || *item == '\t')
+                item++;
             char *e = item + strlen(item);
-            while (e > item && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+            while (e > item && (e[-1] == ' ' || e[-1] == '\t'))
+                *--e = '\0';
             if (!valid_ip(item)) return; /* garbage: keep the last good one */
             snprintf(out, n, "%s", item);
             if (!web_trusted(item)) return;
@@ -200,8 +203,10 @@ static int session_run(struct gl_op *op, struct gl_txn *t)
     struct gl_link l;
     msgpack_zone_clear(&sw->base.zone);
     if (web_write_check_link(&sw->base, t, &l, false)) return -1;
-    struct gl_session s = {.link = sw->base.link, .name = sw->base.name,
-                           .created_at = gl_now(), .expires_at = sw->expires};
+    struct gl_session s = {.link = sw->base.link,
+                           .name = sw->base.name,
+                           .created_at = gl_now(),
+                           .expires_at = sw->expires};
     memcpy(s.token_hash, sw->base.token_hash, GL_HASH_BYTES);
     gl_session_save(t, sw->sess_hash, &s);
     return 0;
@@ -220,8 +225,9 @@ static void session_done(struct gl_op *op)
             snprintf(msg, sizeof msg, "%s", _("Something went wrong; please try again."));
         web_message(w, st, _("Could not sign you in"), msg, w->base, _("Try again"));
     } else {
-        buf_printf(&w->hdrs, "Set-Cookie: " COOKIE "=%s; Path=%s; Max-Age=%lld; HttpOnly; "
-                             "SameSite=Strict%s\r\n",
+        buf_printf(&w->hdrs,
+                   "Set-Cookie: " COOKIE "=%s; Path=%s; Max-Age=%lld; HttpOnly; "
+                   "SameSite=Strict%s\r\n",
                    sw->cookie, w->base, (long long)(sw->expires - gl_now()),
                    web_secure() ? "; Secure" : "");
         web_redirect(w, w->base);
@@ -243,8 +249,10 @@ static void signout_done(struct gl_op *op)
 {
     struct signout_write *so = (struct signout_write *)op;
     struct web *w = so->base.w;
-    buf_printf(&w->hdrs, "Set-Cookie: " COOKIE "=; Path=%s; Max-Age=0; HttpOnly; "
-                         "SameSite=Strict%s\r\n", w->base, web_secure() ? "; Secure" : "");
+    buf_printf(&w->hdrs,
+               "Set-Cookie: " COOKIE "=; Path=%s; Max-Age=0; HttpOnly; "
+               "SameSite=Strict%s\r\n",
+               w->base, web_secure() ? "; Secure" : "");
     web_redirect(w, w->base);
     web_write_free(&so->base);
 }
@@ -333,7 +341,8 @@ struct gl_op *web_seen_write(const struct web *w, const struct gl_post *p)
     *sp = *p;
     sp->caption = gl_zone_strdup(z, p->caption);
     const char **pl = msgpack_zone_malloc(z, sizeof *pl * (p->nplatforms + 1));
-    for (size_t i = 0; i < p->nplatforms; i++) pl[i] = gl_zone_strdup(z, p->platforms[i]);
+    for (size_t i = 0; i < p->nplatforms; i++)
+        pl[i] = gl_zone_strdup(z, p->platforms[i]);
     sp->platforms = pl;
     int64_t *md = msgpack_zone_malloc(z, sizeof *md * (p->nmedia + 1));
     if (p->nmedia) memcpy(md, p->media, sizeof *md * p->nmedia);
@@ -407,8 +416,8 @@ static void pw_answer(uv_work_t *wk, int status)
         return;
     }
     if (status != 0 || !j->ok) {
-        log_info("web: wrong link password link=%llu address=%s",
-                 (unsigned long long)w->link.id, w->address);
+        log_info("web: wrong link password link=%llu address=%s", (unsigned long long)w->link.id,
+                 w->address);
         if (j->feed) {
             buf_puts(&w->hdrs, "WWW-Authenticate: Basic realm=\"Greenlight calendar\", "
                                "charset=\"UTF-8\"\r\n");
@@ -460,8 +469,7 @@ void web_check_password(struct web *w, const char *password, const char *name, w
     unsigned delay_ms; /* no rule here slows down */
     struct pw_job *j = xcalloc(1, sizeof *j);
     /* An address has no space in it, so "address link" names one pair only. */
-    gl_attempt_key(&j->attempt, &pw_by_pair, "%s %llu", w->address,
-                   (unsigned long long)w->link.id);
+    gl_attempt_key(&j->attempt, &pw_by_pair, "%s %llu", w->address, (unsigned long long)w->link.id);
     gl_attempt_key(&j->attempt, &pw_by_address, "%s", w->address);
     gl_attempt_key(&j->attempt, &pw_by_link, "%llu", (unsigned long long)w->link.id);
     if (gl_srv->hash_jobs >= MAX_HASH_JOBS ||

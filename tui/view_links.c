@@ -27,7 +27,7 @@ static struct {
     struct known_url *urls;
     size_t nurls;
     /* The link being created, filled by a chain of prompts. */
-    char kind[16], approver[101], posts[256], password[101];
+    char kind[16], approver[101], posts[256], password[101], email[255];
     int rows;
     int64_t select_id; /* select this link when the list comes back */
     /* Posts chosen in the queue: the link is made for them, asked once the list (and so the
@@ -254,11 +254,13 @@ static void send_create(struct app *a, int days)
         ids[nids++] = strtoll(t, NULL, 10);
     free(copy);
     bool approver = lk.approver[0] != 0, pw = lk.password[0] && strcmp(lk.password, "none");
+    bool email = approver && lk.email[0];
     msgpack_packer *pk = conn_begin(a->conn, "link.create");
-    msgpack_pack_map(pk, 2 + approver + (nids > 0) + pw + (days > 0));
+    msgpack_pack_map(pk, 2 + approver + email + (nids > 0) + pw + (days > 0));
     gl_pack_kv_int(pk, "profile", p->id);
     gl_pack_kv_str(pk, "kind", lk.kind);
     if (approver) gl_pack_kv_str(pk, "approver", lk.approver);
+    if (email) gl_pack_kv_str(pk, "email", lk.email);
     if (nids) {
         gl_pack_key(pk, "posts");
         msgpack_pack_array(pk, nids);
@@ -369,6 +371,29 @@ static size_t earlier_approvers(const char **out)
 
 static void on_approver(struct app *a, const char *text, uint64_t tag);
 
+/* The approver's address, optional: the daemon mails the link there (never its password) and
+ * reminds them before a post's deadline. It checks the address; here only the obvious. */
+#define EMAIL_LABEL "Approver's e-mail (empty: not mailed):"
+
+static void on_email(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text) return;
+    if (text[0] && (!strchr(text, '@') || strpbrk(text, " <>,"))) {
+        app_msg(a, true, "'%s': one address, like name@example.com (or empty)", text);
+        reask(a, EMAIL_LABEL, text, on_email, 0);
+        return;
+    }
+    snprintf(lk.email, sizeof lk.email, "%s", text);
+    if (lk.npreset)
+        ask_password(a);
+    else if (strcmp(lk.kind, "approval") == 0)
+        app_prompt(a, "Post ids (comma separated, empty: all awaiting approval):", NULL, false,
+                   on_posts, 0);
+    else
+        ask_password(a);
+}
+
 /* Asks who approves: one of the earlier approvers by number (the latest is offered), or a new
  * name typed in full. */
 static void ask_approver(struct app *a, const char *typed)
@@ -414,13 +439,7 @@ static void on_approver(struct app *a, const char *text, uint64_t tag)
         text = who[pick - 1];
     }
     snprintf(lk.approver, sizeof lk.approver, "%s", text);
-    if (lk.npreset)
-        ask_password(a);
-    else if (strcmp(lk.kind, "approval") == 0)
-        app_prompt(a, "Post ids (comma separated, empty: all awaiting approval):", NULL, false,
-                   on_posts, 0);
-    else
-        ask_password(a);
+    app_prompt(a, EMAIL_LABEL, NULL, false, on_email, 0);
 }
 
 #define KIND_LABEL "Kind (calendar, collab, approval):"
@@ -436,7 +455,7 @@ static void on_kind(struct app *a, const char *text, uint64_t tag)
         return;
     }
     snprintf(lk.kind, sizeof lk.kind, "%s", k);
-    lk.approver[0] = lk.posts[0] = lk.password[0] = '\0';
+    lk.approver[0] = lk.posts[0] = lk.password[0] = lk.email[0] = '\0';
     if (strcmp(k, "approval") == 0)
         ask_approver(a, NULL);
     else
@@ -451,7 +470,7 @@ static void start_create(struct app *a)
         return;
     }
     snprintf(lk.kind, sizeof lk.kind, "approval");
-    lk.approver[0] = lk.posts[0] = lk.password[0] = '\0';
+    lk.approver[0] = lk.posts[0] = lk.password[0] = lk.email[0] = '\0';
     size_t len = 0;
     for (size_t i = 0; i < lk.npreset && len < sizeof lk.posts; i++)
         len += (size_t)snprintf(lk.posts + len, sizeof lk.posts - len, "%s%lld", i ? "," : "",

@@ -142,6 +142,7 @@ def test_empty_store_to_first_client_approval(daemon, tuis):
     t.keys("Enter")
     t.wait_for("Approver's name:")
     t.type("Claire"); t.keys("Enter")
+    t.wait_for("Approver's e-mail"); t.keys("Enter")  # none: not mailed
     t.wait_for("Post ids")
     t.keys("Enter")
     t.wait_for(r"Password \(auto")

@@ -517,6 +517,8 @@ def test_links_create_and_read_url(demo_daemon, tuis):
     t.wait_for(r"Approver('s name:| \(1 .*; or a new name\):)")
     t.type("Claire")
     t.keys("Enter")
+    t.wait_for("Approver's e-mail")
+    t.keys("Enter")
     t.wait_for("Post ids")
     t.keys("Enter")
     t.wait_for(r"Password \(auto")

@@ -108,6 +108,8 @@ def test_link_for_tagged_posts_then_its_page(daemon, tuis, queue_setup):
     t.keys("Space", "Space", "L")  # tags ids[0] and ids[1] (Space moves down)
     t.wait_for(r"Approver \(1 Zoë Ørsted 👩‍🍳; or a new name\):")
     t.keys("Enter")  # the offered "1"
+    t.wait_for("Approver's e-mail")
+    t.keys("Enter")
     t.wait_for(r"Password \(auto")
     t.keys("Enter")
     t.wait_for(r"Valid for days")
@@ -196,6 +198,8 @@ def test_names_with_clusters_in_prompt_and_list(daemon, tuis, queue_setup):
     t.wait_for("Approver's name:")
     t.type(name)
     t.wait_for(re.escape(f"Approver's name: {name}"))
+    t.keys("Enter")
+    t.wait_for("Approver's e-mail")
     t.keys("Enter")
     t.wait_for("Post ids")
     t.keys("Enter")

@@ -68,7 +68,8 @@ static void test_long_captions_are_not_compared(void **state)
     /* 2,001 words on each side: over the bound, so no table of 4 million cells is made. */
     struct gl_buf x;
     buf_init(&x, 8192);
-    for (int i = 0; i <= 2000; i++) buf_puts(&x, "w ");
+    for (int i = 0; i <= 2000; i++)
+        buf_puts(&x, "w ");
     buf_put(&x, "", 1);
     msgpack_zone z;
     msgpack_zone_init(&z, 4096);

@@ -53,9 +53,9 @@ static void test_paths_match_their_routes(void **state)
     assert_ptr_equal(find(WHEN_EXPIRED, "/request", WM_POST, &a)->link, web_post_request);
     assert_ptr_equal(find(WHEN_ACTIVE, "/request", WM_POST, &a)->link, web_post_request_active);
     /* Ids start at 1 and have nothing after them. */
-    static const char *const unknown[] = {"/p/0", "/p/012", "/p/", "/p/5/", "/p/5x",
-                                          "/p/5/m/0", "/p/5/m/", "/bulk/", "/calendar.icsx",
-                                          "/P/5", "/p/-5", "/p/+5"};
+    static const char *const unknown[] = {"/p/0",           "/p/012",   "/p/",     "/p/5/",
+                                          "/p/5x",          "/p/5/m/0", "/p/5/m/", "/bulk/",
+                                          "/calendar.icsx", "/P/5",     "/p/-5",   "/p/+5"};
     for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
         assert_null(find(WHEN_ACTIVE, unknown[i], WM_GET | WM_POST, &a));
     assert_null(find(WHEN_EXPIRED, "", WM_GET, &a)); /* an expired link's page is its 410 */
