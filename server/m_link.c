@@ -135,8 +135,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     struct link_input *in = req->work_data;
     if (in->hash_failed) return REQ_FAIL(req, GL_E_INTERNAL, "cannot hash the password");
     int64_t profile = 0, ttl_days = 0, expires_at = 0;
-    const char *kind_name = NULL, *approver = NULL, *email = NULL, *lang = NULL,
-               *language = NULL;
+    const char *kind_name = NULL, *approver = NULL, *email = NULL, *lang = NULL, *language = NULL;
     int64_t *posts = NULL;
     size_t nposts = 0;
     gl_args_int(&req->args, "profile", &profile, err);

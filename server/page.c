@@ -83,8 +83,7 @@ void page_begin(struct web *w, const char *title)
     struct gl_buf *b = &w->out;
     buf_printf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
                gl_lang_tag(gl_lang_current()));
-    buf_puts(b, 
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    buf_puts(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<meta name=\"robots\" content=\"noindex, nofollow\"><title>");
     buf_html(b, title);
     if (w->prof.name) {
@@ -757,13 +756,11 @@ static bool review(const struct gl_history *h, void *ctx)
     if (!h->actor_kind || strcmp(h->actor_kind, "external") != 0 || !h->type) return true;
     /* TRANSLATORS: a review, "<name> approved (revision 2, Tue 3 Nov 2026, 09:30)": %1$s
      * the name, %2$s the details. */
-    const char *fmt = strcmp(h->type, gl_history_type_name(HIST_APPROVED)) == 0
-                          ? _("%s approved %s")
-                      : strcmp(h->type, gl_history_type_name(HIST_REJECTED)) == 0
-                          ? _("%s requested changes %s")
-                      : strcmp(h->type, gl_history_type_name(HIST_RESCHEDULED)) == 0
-                          ? _("%s moved it %s")
-                          : NULL;
+    const char *fmt =
+        strcmp(h->type, gl_history_type_name(HIST_APPROVED)) == 0   ? _("%s approved %s")
+        : strcmp(h->type, gl_history_type_name(HIST_REJECTED)) == 0 ? _("%s requested changes %s")
+        : strcmp(h->type, gl_history_type_name(HIST_RESCHEDULED)) == 0 ? _("%s moved it %s")
+                                                                       : NULL;
     if (!fmt) return true;
     if (!c->any) {
         buf_puts(b, "<section class=\"card\"><h2>");
@@ -949,8 +946,9 @@ static void actions(struct web *w, const struct gl_post *p)
         buf_html(b, w->prof.timezone);
         buf_puts(b, ")</span></legend><div class=\"row\"><label>");
         buf_html(b, _("Date"));
-        buf_printf(b, " <input type=\"date\" name=\"date\" value=\"%s\" required></label>"
-                      "<label>",
+        buf_printf(b,
+                   " <input type=\"date\" name=\"date\" value=\"%s\" required></label>"
+                   "<label>",
                    date);
         buf_html(b, _("Time"));
         buf_printf(b, " <input type=\"time\" name=\"time\" value=\"%s\" required></label></div>",

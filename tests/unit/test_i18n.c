@@ -12,8 +12,8 @@
 
 #include "http.h"
 #include "i18n.h"
-#include "weblang.h"
 #include "webbuf.h"
+#include "weblang.h"
 
 static int al(const char *h)
 {
@@ -140,7 +140,10 @@ static void test_visitor_switch(void **state)
     assert_int_equal(web_lang_cookie(&r), LANG_NONE);
     r = request("", "gl_lang=pt-BR;gl_lang=pt", NULL);
     assert_int_equal(web_lang_cookie(&r), LANG_PT);
-    r = request("", "gl_lang=" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL);
+    r = request("",
+                "gl_lang="
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                NULL);
     assert_int_equal(web_lang_cookie(&r), LANG_NONE);
 
     /* the switch, then its cookie, then the link, the profile, the browser */
