@@ -346,3 +346,45 @@ def test_visitor_switch_sticks_across_pages_and_sign_in(daemon, admin, lb):
     assert css(lb, "html").get_attribute("lang") == "de"
     assert "Beiträge zur Prüfung durch Lucía" == css(lb, "h1").text
     assert admin.call("post.get", id=post)["status"] != "awaiting_approval"
+
+
+# ---- mail to people outside the team ----
+
+def test_mail_to_an_approver_is_in_the_links_language_and_staff_mail_stays_english(tmpdir_path):
+    from test_mail import assert_proper, mail_daemon
+    d, box = mail_daemon(tmpdir_path)
+    try:
+        admin = d.client()
+        admin.call("user.create", name="lea", password="correct horse battery",
+                   role="manager", email="lea@agency.example", mail="each")
+        pid = make_profile(admin, "Maison Dupont", timezone="Europe/Paris")
+        lea = d.client("lea", "correct horse battery")  # the post's creator hears of it
+        post = make_post(lea, pid, "awaiting_approval", caption="Les soldes",
+                         at=int(time.time()) + 3 * 86400)
+        link = admin.call("link.create", profile=pid, kind="approval", approver="Claire",
+                          email="claire@client.example", language="fr", posts=[post])
+        msg = box.wait(lambda m: m["To"] == "claire@client.example", "the approver's mail")
+        [raw] = [r for r, m in zip(box.raw(), box.messages()) if m["To"] == msg["To"]]
+        body = assert_proper(msg, raw)
+        assert msg["Subject"] == "Maison Dupont\u00a0: publications à relire"
+        assert body.startswith("Bonjour Claire,\n\n")
+        assert "La publication pour vous\u00a0:" in body and "Statut\u00a0: en attente de validation" in body
+        assert "Ce lien est pour vous seul\u00a0: merci de ne pas transférer cet e-mail." in body
+        assert "password" not in body.lower() and link["password"] not in body
+        # the approver decides in French; the staff member hears of it in English
+        w = Web(d.http_port)
+        base = path_of(link["url"])
+        signin = w.get(base)[2]
+        assert '<html lang="fr">' in signin
+        w.follow(base + "/session", {"csrf": csrf(signin), "name": "Claire",
+                                     "password": link["password"]})
+        detail = w.get(f"{base}/p/{post}")[2]
+        st, _, page = w.follow(f"{base}/p/{post}", {"csrf": csrf(detail), "rev": "1",
+                                                    "action": "approve"})
+        assert "Vous avez validé cette publication. Merci\u00a0!" in text(page)
+        staff = box.wait(lambda m: m["To"] == "lea@agency.example" and
+                         "Claire" in m.get_content(), "the staff mail of the decision")
+        content = staff.get_content()
+        assert "Status: approved" in content and "Statut" not in content, content
+    finally:
+        assert d.stop() == 0, d.log_tail()
