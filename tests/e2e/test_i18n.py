@@ -359,8 +359,8 @@ def test_mail_to_an_approver_is_in_the_links_language_and_staff_mail_stays_engli
                    role="manager", email="lea@agency.example", mail="each")
         pid = make_profile(admin, "Maison Dupont", timezone="Europe/Paris")
         lea = d.client("lea", "correct horse battery")  # the post's creator hears of it
-        post = make_post(lea, pid, "awaiting_approval", caption="Les soldes",
-                         at=int(time.time()) + 3 * 86400)
+        at = int(time.time()) + 3 * 86400
+        post = make_post(lea, pid, "awaiting_approval", caption="Les soldes", at=at)
         link = admin.call("link.create", profile=pid, kind="approval", approver="Claire",
                           email="claire@client.example", language="fr", posts=[post])
         msg = box.wait(lambda m: m["To"] == "claire@client.example", "the approver's mail")
@@ -370,6 +370,14 @@ def test_mail_to_an_approver_is_in_the_links_language_and_staff_mail_stays_engli
         assert body.startswith("Bonjour Claire,\n\n")
         assert "La publication pour vous\u00a0:" in body and "Statut\u00a0: en attente de validation" in body
         assert "Ce lien est pour vous seul\u00a0: merci de ne pas transférer cet e-mail." in body
+        # the post's time in French words: "sam. 5 déc., 10:00 Europe/Paris"
+        days = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+        months = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                  "oct.", "nov.", "déc."]
+        t = datetime.datetime.fromtimestamp(at, PARIS)
+        year = f" {t.year}" if t.year != datetime.datetime.now(PARIS).year else ""
+        assert (f"Prévue\u00a0: {days[t.weekday()]} {t.day} {months[t.month - 1]}{year}, "
+                f"{t:%H:%M} Europe/Paris") in body, body
         assert "password" not in body.lower() and link["password"] not in body
         # the approver decides in French; the staff member hears of it in English
         w = Web(d.http_port)
@@ -386,5 +394,6 @@ def test_mail_to_an_approver_is_in_the_links_language_and_staff_mail_stays_engli
                          "Claire" in m.get_content(), "the staff mail of the decision")
         content = staff.get_content()
         assert "Status: approved" in content and "Statut" not in content, content
+        assert re.search(r"Scheduled: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ [A-Z][a-z]{2}", content)
     finally:
         assert d.stop() == 0, d.log_tail()
