@@ -40,9 +40,10 @@ void gl_i18n_init(const char *dir)
         if (locales[i]) continue;
         locales[i] = newlocale(LC_MESSAGES_MASK | LC_TIME_MASK, languages[i].locale, (locale_t)0);
         messages[i] = newlocale(LC_MESSAGES_MASK, languages[i].locale, (locale_t)0);
-        if (locales[i] && !messages[i]) {
-            freelocale(locales[i]);
-            locales[i] = (locale_t)0;
+        if (!locales[i] || !messages[i]) { /* both or neither */
+            if (locales[i]) freelocale(locales[i]);
+            if (messages[i]) freelocale(messages[i]);
+            locales[i] = messages[i] = (locale_t)0;
         }
         if (!locales[i])
             log_warn("locale %s is not installed: pages in %s are shown in English "
