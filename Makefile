@@ -43,7 +43,7 @@ ifneq ($(wildcard tui/main.c),)
 TARGETS += $(BIN)/greenlight
 endif
 
-.PHONY: all deps test test-deps check check-asan fuzz test-unit test-e2e asan test-asan run bench clean format pot
+.PHONY: all deps test test-deps check check-asan fuzz test-unit test-e2e asan test-asan run bench clean format man pot
 all: deps $(TARGETS)
 
 deps:
@@ -128,6 +128,14 @@ run: all
 bench: all
 	@scripts/install-deps.sh bench
 	@bench/run.sh $(abspath $(BIN))
+
+# make man: the OPTIONS list of the daemon's man page, made again from GL_OPTIONS (server/config.h).
+$(BUILD)/tools/manopts: tests/tools/manopts.c $(SERVER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC_SERVER) $^ -o $@ $(LDFLAGS) $(LDLIBS_D)
+
+man: $(BUILD)/tools/manopts
+	$< packaging/greenlightd.8
 
 format:
 	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
