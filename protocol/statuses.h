@@ -13,15 +13,21 @@
 #ifndef GL_STATUSES_H
 #define GL_STATUSES_H
 
+/* N_ marks the labels for xgettext; the daemon translates them where shown (server/i18n.h
+ * defines it before this file), the client shows them as they are. */
+#ifndef N_
+#define N_(s) s
+#endif
+
 #define GL_POST_STATUSES(X, U)                                                                     \
-    X(U, DRAFT, 0, "draft", "draft", "st-fail", "draft", '~')                                      \
-    X(U, AWAITING, 1, "awaiting_approval", "awaiting approval", "st-await", "awaiting", '?')       \
-    X(U, CHANGES, 2, "changes_requested", "changes requested", "st-changes", "changes", '!')       \
-    X(U, APPROVED, 3, "approved", "approved", "st-appr", "approved", '+')                          \
-    X(U, SCHEDULED, 4, "scheduled", "scheduled", "st-sched", "scheduled", '>')                     \
+    X(U, DRAFT, 0, "draft", N_("draft"), "st-fail", "draft", '~')                                      \
+    X(U, AWAITING, 1, "awaiting_approval", N_("awaiting approval"), "st-await", "awaiting", '?')       \
+    X(U, CHANGES, 2, "changes_requested", N_("changes requested"), "st-changes", "changes", '!')       \
+    X(U, APPROVED, 3, "approved", N_("approved"), "st-appr", "approved", '+')                          \
+    X(U, SCHEDULED, 4, "scheduled", N_("scheduled"), "st-sched", "scheduled", '>')                     \
     /* the publisher command is running: on its way out, coloured as scheduled */                  \
-    X(U, PUBLISHING, 7, "publishing", "publishing", "st-sched", "publishing", '^')                 \
-    X(U, PUBLISHED, 5, "published", "published", "st-pub", "published", '*')                       \
-    X(U, FAILED, 6, "failed", "failed", "st-fail", "failed", 'X')
+    X(U, PUBLISHING, 7, "publishing", N_("publishing"), "st-sched", "publishing", '^')                 \
+    X(U, PUBLISHED, 5, "published", N_("published"), "st-pub", "published", '*')                       \
+    X(U, FAILED, 6, "failed", N_("failed"), "st-fail", "failed", 'X')
 
 #endif

@@ -3,6 +3,8 @@
  * (m_profile.c, contrast.c); it is written only as the --brand variable of style.css. */
 #include "brand.h"
 
+#include "i18n.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -53,9 +55,17 @@ void brand_header(struct web *w)
 void brand_footer(struct web *w)
 {
     struct gl_buf *b = &w->out;
-    buf_puts(b, "<footer class=\"wrap foot\"><p>Please do not forward this link.</p>");
+    buf_puts(b, "<footer class=\"wrap foot\">");
+    page_language_switch(w);
+    buf_puts(b, "<p>");
+    buf_html(b, _("Please do not forward this link."));
+    buf_puts(b, "</p>");
     web_zone_footer(w);
-    if (w->prof.credit) buf_puts(b, "<p class=\"credit\">Made with Greenlight</p>");
+    if (w->prof.credit) {
+        buf_puts(b, "<p class=\"credit\">");
+        buf_html(b, _("Made with Greenlight"));
+        buf_puts(b, "</p>");
+    }
     buf_puts(b, "</footer>");
 }
 

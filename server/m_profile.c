@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "contrast.h"
+#include "i18n.h"
 #include "tz.h"
 
 /* A logo is shown in the header of every page: small images only. */
@@ -100,6 +101,10 @@ static int read_profile_fields(struct gl_req *req, struct gl_profile *p)
     req_strs(req, "platforms", &p->platforms, &p->nplatforms);
     req_bool(req, "auto_schedule", &p->auto_schedule);
     req_str(req, "week_start", &ws);
+    const char *lang = NULL;
+    if (req_str(req, "language", &lang) && gl_lang_arg(lang, &p->language) != 0)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "language is one of %s, not '%s'", gl_lang_tags(),
+                        lang);
     if (!*p->name) return REQ_FAIL(req, GL_E_BAD_REQUEST, "a profile needs a name");
     if (!gl_tz_valid(p->timezone))
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "'%s' is not a known time zone (e.g. Europe/Paris)",

@@ -316,8 +316,9 @@ static void profile_fields(msgpack_packer *pk, const struct gl_profile *p)
     gl_pack_kv_str(pk, "sender_name", p->sender_name ? p->sender_name : "");
     gl_pack_kv_int(pk, "logo", (int64_t)p->logo);
     gl_pack_kv_bool(pk, "credit", p->credit);
+    gl_pack_kv_str(pk, "language", p->language);
 }
-#define PROFILE_FIELDS 14
+#define PROFILE_FIELDS 15
 
 void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
 {
@@ -350,6 +351,8 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
     out->logo = (uint64_t)gl_field_int(&m, "logo", 0);
     /* A profile stored before brands existed shows the credit. */
     out->credit = gl_map_get(&m, "credit") ? gl_field_bool(&m, "credit") : true;
+    /* Absent from records made before languages: none. */
+    out->language = gl_field_str(&m, "language", z);
     const msgpack_object *st = gl_map_get(&m, "steps");
     if (!st || st->type != MSGPACK_OBJECT_ARRAY) {
         out->steps = msgpack_zone_malloc(z, sizeof *out->steps);

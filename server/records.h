@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "i18n.h"
 #include "roles.h"
 #include "statuses.h"
 
@@ -100,6 +101,7 @@ struct gl_profile {
     const char *sender_name;  /* the From name of mails to link visitors */
     uint64_t logo;            /* a media id; 0 when none */
     bool credit;              /* the small "Greenlight" credit in the footer (admin's choice) */
+    const char *language;     /* its links' pages' language (i18n.h tag), NULL: the visitor's */
 };
 
 struct gl_approval {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "i18n.h"
 #include "linkpolicy.h"
 #include "links.h"
 #include "postquery.h"
@@ -33,6 +34,7 @@ struct web {
     char address[64];    /* the client's address (X-Forwarded-For from a trusted proxy) */
     char csrf[48];
     char vzone[64]; /* the visitor's own time zone, when chosen and not the profile's (pagetime.c) */
+    enum gl_lang lang; /* what it is answered in (weblang.h); made current while it runs */
     struct gl_buf out;
     struct gl_buf hdrs;
 };
@@ -90,6 +92,8 @@ static inline const char *web_status_class(const struct web *w, enum gl_status s
 void ical_render(struct web *w, const struct gl_postv *posts, const char *public_url);
 /* Pages (page.c): each appends a whole document to w->out. */
 void page_begin(struct web *w, const char *title);
+/* The footer's choice of language (plain links; the choice is kept in a cookie, weblang.c). */
+void page_language_switch(struct web *w);
 void page_end(struct web *w);
 void page_message(struct web *w, const char *title, const char *text, const char *back_href,
                   const char *back_label);

@@ -68,7 +68,8 @@ void web_send_as(struct web *w, int status, const char *ctype, const char *heade
 
 void web_send(struct web *w, int status)
 {
-    buf_puts(&w->hdrs, "Cache-Control: no-store\r\n");
+    buf_printf(&w->hdrs, "Cache-Control: no-store\r\nContent-Language: %s\r\n",
+               gl_lang_tag(w->lang));
     web_send_as(w, status, "text/html; charset=utf-8", w->hdrs.p);
 }
 
@@ -87,7 +88,7 @@ void web_not_found(struct web *w)
     memset(&w->prof, 0, sizeof w->prof);
     w->base[0] = '\0';
     w->signed_in = false;
-    page_message(w, "Not found", "There is nothing at this address.", NULL, NULL);
+    page_message(w, _("Not found"), _("There is nothing at this address."), NULL, NULL);
     web_send(w, 404);
 }
 
