@@ -311,8 +311,9 @@ static void profile_fields(msgpack_packer *pk, const struct gl_profile *p)
         if (p->steps[i].approver) gl_pack_kv_str(pk, "approver", p->steps[i].approver);
     }
     gl_pack_kv_int(pk, "reminder_minutes", p->reminder_minutes);
+    gl_pack_kv_id(pk, "publish_webhook", p->publish_webhook);
 }
-#define PROFILE_FIELDS 9
+#define PROFILE_FIELDS 10
 
 void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
 {
@@ -336,6 +337,7 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
     out->week_start = ws && strcmp(ws, "sunday") == 0 ? 6 : 0;
     out->created_at = gl_field_int(&m, "created_at", 0);
     out->reminder_minutes = gl_field_int(&m, "reminder_minutes", 60);
+    out->publish_webhook = (uint64_t)gl_field_int(&m, "publish_webhook", 0);
     const msgpack_object *st = gl_map_get(&m, "steps");
     if (!st || st->type != MSGPACK_OBJECT_ARRAY) {
         out->steps = msgpack_zone_malloc(z, sizeof *out->steps);

@@ -101,6 +101,9 @@ struct gl_profile {
     struct gl_step *steps;
     size_t nsteps;
     int64_t reminder_minutes; /* approvers are reminded this long before a post is due */
+    /* The webhook endpoint that publishes its posts (publish_webhook.h); 0: the publisher
+     * command, or none. */
+    uint64_t publish_webhook;
 };
 
 struct gl_approval {
