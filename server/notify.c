@@ -6,6 +6,7 @@
 #include "linkpolicy.h"
 #include "links.h"
 #include "mail.h"
+#include "util.h"
 #include "webbuf.h"
 #include "webhook.h"
 #include "xmalloc.h"
@@ -355,4 +356,19 @@ void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
         msgpack_sbuffer_destroy(&sb);
     }
     msgpack_zone_destroy(&z);
+}
+
+void notify_link_opened(struct gl_txn *t, struct gl_op *op, const struct gl_link *l,
+                        const char *visitor, const char *address)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 1024);
+    struct gl_actor actor = {
+        .name = visitor, .kind = ACTOR_EXTERNAL, .link = l->id, .address = address};
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &actor, .now = gl_now()};
+    char *text = xasprintf("%s opened %s link %llu", visitor, gl_link_kind_name(l->kind),
+                           (unsigned long long)l->id);
+    wf_event(&wf, EV_LINK_OPENED, NULL, l->id, text);
+    free(text);
+    msgpack_zone_destroy(&zone);
 }

@@ -32,6 +32,10 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
  * "mailed") set to true. */
 void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
                      const char *flag);
+/* link.opened: a visitor (the name they gave) began a session on link l, in t (the session's
+ * write); each session's first open, not each page. */
+void notify_link_opened(struct gl_txn *t, struct gl_op *op, const struct gl_link *l,
+                        const char *visitor, const char *address);
 /* Notifies each existing user named as @name in text (once each). */
 void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text);
 

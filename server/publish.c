@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "links.h"
 #include "log.h"
 #include "postquery.h"
 #include "publish_webhook.h"
@@ -456,11 +457,147 @@ static void deadline_done(struct gl_op *op)
     free(op);
 }
 
+/* ---- links passing their expiry: link.expired ---- */
+
+/* Expiries up to the watermark kept in meta have had their event. A store without one (new, or
+ * from before the event) starts at the daemon's start: links that expired before are not
+ * announced. The earliest expiry after it is cached and looked for again every few seconds, as
+ * links are made and extended by other writes. */
+#define EXPIRY_RESCAN_S 5
+static const char expiry_mark[] = "links_expired_until";
+static int64_t expiry_start;    /* when the daemon started */
+static int64_t next_expiry;     /* the earliest expiry past the watermark; INT64_MAX: none */
+static int64_t expiry_scan_at;  /* when to look again */
+static bool expiring;           /* an expiry write is in the batch */
+
+static int64_t expiry_watermark(struct gl_txn *t)
+{
+    struct gl_key k;
+    key_bytes(&k, expiry_mark, sizeof expiry_mark - 1);
+    MDB_val v;
+    int64_t at = 0;
+    if (gl_get(t, DB_META, &k, &v) == 0) {
+        msgpack_unpacked u;
+        msgpack_unpacked_init(&u);
+        if (msgpack_unpack_next(&u, v.mv_data, v.mv_size, NULL) != MSGPACK_UNPACK_SUCCESS ||
+            !gl_obj_int(&u.data, &at))
+            at = 0;
+        msgpack_unpacked_destroy(&u);
+    }
+    return at ? at : expiry_start;
+}
+
+/* Calls fn on each unrevoked link whose expiry is in (after, until]; returns the earliest
+ * expiry past until (INT64_MAX: none). */
+static int64_t each_expired(struct gl_txn *t, msgpack_zone *z, int64_t after, int64_t until,
+                            void (*fn)(const struct gl_link *l, void *ctx), void *ctx)
+{
+    struct gl_key lo, hi;
+    key_id(&lo, 0);
+    key_id(&hi, UINT64_MAX);
+    struct gl_range r;
+    int64_t next = INT64_MAX;
+    if (gl_range_open(t, DB_LINKS, &lo, &hi, &r)) return next;
+    MDB_val key, val;
+    while (gl_range_next(&r, &key, &val)) {
+        struct gl_link l;
+        if (gl_link_decode(&val, z, &l) != 0 || l.revoked || !l.expires_at) continue;
+        if (l.expires_at > until) {
+            if (l.expires_at < next) next = l.expires_at;
+        } else if (l.expires_at > after && fn) {
+            fn(&l, ctx);
+        }
+        msgpack_zone_clear(z);
+    }
+    gl_range_close(&r);
+    return next;
+}
+
+struct expired_ctx {
+    struct gl_wf *wf;
+    uint64_t ids[PUBLISH_PER_BATCH];
+    size_t n;
+};
+
+static void expired_collect(const struct gl_link *l, void *data)
+{
+    struct expired_ctx *c = data;
+    if (c->n < PUBLISH_PER_BATCH) c->ids[c->n++] = l->id;
+}
+
+static int expiry_run(struct gl_op *op, struct gl_txn *t)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
+    struct expired_ctx *c = xcalloc(1, sizeof *c);
+    c->wf = &wf;
+    int64_t mark = expiry_watermark(t);
+    each_expired(t, &zone, mark, wf.now, expired_collect, c);
+    for (size_t i = 0; i < c->n; i++) {
+        struct gl_key k;
+        MDB_val v;
+        struct gl_link l;
+        key_id(&k, c->ids[i]);
+        if (gl_get(t, DB_LINKS, &k, &v) || gl_link_decode(&v, &zone, &l)) continue;
+        char *text = xasprintf("%s link %llu expired", gl_link_kind_name(l.kind),
+                               (unsigned long long)l.id);
+        wf_event(&wf, EV_LINK_EXPIRED, NULL, l.id, gl_zone_strdup(&zone, text));
+        free(text);
+    }
+    /* More than a batch expired in the same second: the rest go in the next write. */
+    int64_t upto = wf.now;
+    if (c->n == PUBLISH_PER_BATCH) upto = mark;
+    free(c);
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_int64(&pk, upto);
+    struct gl_key k;
+    key_bytes(&k, expiry_mark, sizeof expiry_mark - 1);
+    gl_put(t, DB_META, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    msgpack_zone_destroy(&zone);
+    return 0;
+}
+
+static void expiry_done(struct gl_op *op)
+{
+    expiring = false;
+    expiry_scan_at = 0; /* look again at once for the next one */
+    gl_op_destroy(op);
+    free(op);
+}
+
+static void check_expiries(int64_t now)
+{
+    if (expiring || (now < next_expiry && now < expiry_scan_at)) return;
+    struct gl_txn t;
+    if (gl_store_read_begin(&gl_srv->store, &t)) return;
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    int64_t mark = expiry_watermark(&t);
+    /* The earliest expiry past the watermark: due now, or the next to wait for. */
+    int64_t due = each_expired(&t, &zone, mark, mark, NULL, NULL);
+    msgpack_zone_destroy(&zone);
+    gl_store_read_end(&t);
+    next_expiry = due;
+    expiry_scan_at = now + EXPIRY_RESCAN_S;
+    if (due > now) return;
+    expiring = true;
+    struct gl_op *op = xmalloc(sizeof *op);
+    gl_op_init(op, expiry_run, expiry_done);
+    gl_batch_submit(&gl_srv->batch, op);
+}
+
 /* Every second: a read finds whether any deadline passed; only then a write is made. */
 static void on_deadline_tick(uv_timer_t *h)
 {
     (void)h;
-    if (deadlines || gl_srv->stopping) return;
+    if (gl_srv->stopping) return;
+    check_expiries(gl_now());
+    if (deadlines) return;
     struct gl_txn t;
     if (gl_store_read_begin(&gl_srv->store, &t)) return;
     msgpack_zone zone;
@@ -482,6 +619,8 @@ void gl_publish_start(struct gl_server *srv)
 {
     uv_timer_init(srv->loop, &srv->publish_timer);
     uv_timer_init(srv->loop, &deadline_timer);
+    expiry_start = gl_now();
+    next_expiry = INT64_MIN; /* unknown: looked for at the first tick */
     uv_timer_start(&deadline_timer, on_deadline_tick, 0, 1000);
     struct gl_op *op = xmalloc(sizeof *op);
     gl_op_init(op, interrupted_run, free_op);
