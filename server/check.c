@@ -353,7 +353,7 @@ static const visit_fn visitors[DB_COUNT] = {
 static bool made_at_start(enum gl_db db)
 {
     static const enum gl_db later[] = {DB_RECEIPTS, DB_RECEIPT_KEYS, DB_WEBHOOKS,
-                                       DB_WEBHOOK_OUTBOX, DB_WEBHOOK_DUE};
+                                       DB_WEBHOOK_OUTBOX, DB_WEBHOOK_DUE, DB_MAIL_OUTBOX};
     for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
         if (later[i] == db) return true;
     return false;

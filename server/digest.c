@@ -73,6 +73,7 @@ static size_t digest_user(struct gl_txn *t, const struct gl_user *u, struct gl_b
 
 static int digest_run(struct gl_op *op, struct gl_txn *t)
 {
+    (void)op; /* the mail goes in t, through the outbox */
     struct gl_key lo = {.b = {0}, .n = 1}, hi;
     memset(hi.b, 0xff, sizeof hi.b);
     hi.n = sizeof hi.b;
@@ -99,7 +100,7 @@ static int digest_run(struct gl_op *op, struct gl_txn *t)
         if (n) {
             buf_puts(&body, "Open greenlight to act on them.\n");
             char *subject = xasprintf("[Greenlight] %zu notification%s", n, n == 1 ? "" : "s");
-            gl_mail_queue(&op->outbox, &(struct gl_mail_msg){.to = users[i].email,
+            gl_mail_queue(t, &(struct gl_mail_msg){.to = users[i].email,
                                                              .subject = subject, .body = body.p});
             free(subject);
         }

@@ -59,7 +59,7 @@ static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
     buf_printf(&b, "When: %s\nEvent: %s\n\nOpen greenlight to act on it.\n", when,
                gl_event_type_name(type));
     char *subject = xasprintf("[Greenlight] %s", text);
-    gl_mail_queue(&wf->op->outbox,
+    gl_mail_queue(wf->t,
                   &(struct gl_mail_msg){.to = u->email, .subject = subject, .body = b.p});
     free(subject);
     buf_free(&b);
@@ -115,7 +115,7 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
     buf_puts(&b, "The link is for you only: please do not forward this mail.\n");
     char *from = link_sender(prof);
     char *subject = xasprintf("%s: posts for you to review", prof->name);
-    gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
+    gl_mail_queue(wf->t, &(struct gl_mail_msg){.from_name = from, .to = l->email,
                                                          .subject = subject, .body = b.p});
     free(subject);
     free(from);
@@ -155,7 +155,7 @@ static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_pos
     char *from = link_sender(prof);
     char *caption = gl_mail_excerpt(p->caption, 40);
     char *subject = xasprintf("Reminder: \"%s\" waits for your decision", caption);
-    gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
+    gl_mail_queue(wf->t, &(struct gl_mail_msg){.from_name = from, .to = l->email,
                                                          .subject = subject, .body = b.p});
     free(subject);
     free(caption);
