@@ -131,7 +131,8 @@ const struct gl_method gl_methods[] = {
     /* Anyone may change their own email and mail; only an admin a role or others'. */
     {.name = "user.update",
      .args = GL_PARAMS(GL_REQ("name", P_STR, GL_MAX_NAME), GL_OPT("email", P_STR, GL_MAX_EMAIL),
-                       GL_OPT("mail", P_STR, 16), GL_OPT("role", P_STR, 16)),
+                       GL_OPT("mail", P_STR, 16), GL_OPT("role", P_STR, 16),
+                       GL_OPT("timezone", P_STR, 64)),
      .role = ROLE_VIEWER, .flags = M_WRITE, .handler = m_user_update},
     {.name = "webhook.create", .params = "url,events", .role = ROLE_ADMIN, .flags = M_WRITE,
      .handler = m_webhook_create, .admit = m_webhook_create_admit},

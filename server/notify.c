@@ -29,10 +29,11 @@ _Static_assert(EV_COUNT <= 32, "event types fit the masks");
 #define CAPTION_START 80
 
 void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_profile *prof,
-                     bool caption, int64_t now)
+                     const char *zone, bool caption, int64_t now)
 {
     char when[128];
-    gl_mail_when(when, sizeof when, prof ? prof->timezone : NULL, p->scheduled_at, now);
+    if (!zone) zone = prof ? prof->timezone : NULL;
+    gl_mail_when(when, sizeof when, zone, p->scheduled_at, now);
     buf_printf(b, "Post %llu of %s", (unsigned long long)p->id,
                prof ? prof->name : "a removed profile");
     if (caption) {
@@ -43,7 +44,8 @@ void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_
     buf_printf(b, "\nStatus: %s\nScheduled: %s\n", gl_status_label(p->status), when);
 }
 
-/* Staff see times in the post's profile's zone (users have none of their own), else UTC. */
+/* Staff see times in their own zone (user.update timezone), else the post's profile's, else
+ * UTC. */
 static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_type type,
                        const struct gl_post *p, const char *text)
 {
@@ -53,9 +55,10 @@ static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
     struct gl_buf b;
     buf_init(&b, 512);
     buf_printf(&b, "%s\n\n", text);
-    if (p) notify_put_post(&b, p, has_prof ? &prof : NULL, true, wf->now);
+    if (p) notify_put_post(&b, p, has_prof ? &prof : NULL, u->timezone, true, wf->now);
     char when[128];
-    gl_mail_when(when, sizeof when, has_prof ? prof.timezone : NULL, wf->now, wf->now);
+    gl_mail_when(when, sizeof when, u->timezone ? u->timezone : has_prof ? prof.timezone : NULL,
+                 wf->now, wf->now);
     buf_printf(&b, "When: %s\nEvent: %s\n\nOpen greenlight to act on it.\n", when,
                gl_event_type_name(type));
     char *subject = xasprintf("[Greenlight] %s", text);
@@ -106,7 +109,7 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
             struct gl_post p;
             struct gl_err err = {0};
             if (wf_post_load(wf, (uint64_t)l->posts[i], &p, &err)) continue;
-            notify_put_post(&b, &p, prof, true, wf->now);
+            notify_put_post(&b, &p, prof, NULL, true, wf->now);
             buf_puts(&b, "\n");
         }
     } else {
@@ -143,7 +146,7 @@ static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_pos
     greet(&b, l);
     buf_printf(&b, "A post of %s still waits for your decision, and its time is near:\n\n",
                prof->name);
-    notify_put_post(&b, p, prof, true, wf->now);
+    notify_put_post(&b, p, prof, NULL, true, wf->now);
     char sent[128];
     gl_mail_when(sent, sizeof sent, prof->timezone, l->mailed_at ? l->mailed_at : l->created_at,
                  wf->now);

@@ -19,10 +19,11 @@
 void notify_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
                   const char *text);
 /* The lines of a mail about p: its profile (NULL: gone), its caption's start (unless the text
- * around already quotes it), its status, and its time in words in the profile's zone. */
+ * around already quotes it), its status, and its time in words in zone (the recipient's), or
+ * when NULL the profile's. */
 struct gl_buf;
 void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_profile *prof,
-                     bool caption, int64_t now);
+                     const char *zone, bool caption, int64_t now);
 /* Mails link l, just made or given a new token, to its approver's address (when it has one):
  * the URL, never the password, which the team gives separately. */
 struct gl_link;

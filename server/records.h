@@ -69,6 +69,9 @@ struct gl_user {
     /* Bumped when the password changes or the user is disabled: a connection logged in under
      * an older generation is ended (rpc_conn.c checks it at each request). */
     uint32_t session_gen;
+    /* The zone mail to them is written in (an IANA name, common/tz.h); NULL: the post's
+     * profile's. Appended: records made before it read as none. */
+    const char *timezone;
 };
 
 /* One approval step: who may decide it is a staff role name ("editor", "manager", "admin"),
