@@ -145,3 +145,17 @@ def test_kill9_while_the_request_is_out_fails_the_post_once(daemon, admin, rx):
     ids = [g["body"]["data"]["post"]["id"] for g in rx.got]
     assert ids == [pid, second]
     assert status_of(admin, pid) == "failed"
+
+
+def test_clean_stop_while_the_request_is_out_fails_it_at_start(daemon, admin, rx):
+    rx.hold = threading.Event()
+    prof, _ = publishing_profile(admin, rx)
+    pid = going_out(admin, prof, caption="Held over a stop")
+    rx.wait_for(lambda g: len(g) >= 1)
+    assert daemon.stop() == 0, daemon.log_tail()
+    rx.hold.set()
+    daemon.start()
+    admin = daemon.client()
+    wait_until(lambda: status_of(admin, pid) == "failed", timeout=10, what="interrupted")
+    assert "interrupted" in last_history(admin, pid)["note"]
+    assert len(rx.got) == 1
