@@ -146,7 +146,8 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
         int64_t now = gl_now_ms();
         int64_t delay = srv->opt.mail_retry_ms ? srv->opt.mail_retry_ms : RETRY_FIRST_MS;
         q.attempts++;
-        for (uint32_t i = 1; i < q.attempts && delay < RETRY_MAX_MS; i++) delay *= 2;
+        for (uint32_t i = 1; i < q.attempts && delay < RETRY_MAX_MS; i++)
+            delay *= 2;
         if (delay > RETRY_MAX_MS) delay = RETRY_MAX_MS;
         if (a->ok) {
             gl_del(t, DB_MAIL_OUTBOX, &k);
@@ -246,8 +247,11 @@ static void scan(uv_timer_t *h)
                 log_warn("mail: not sent: the recipient is not one address (name@domain)");
                 continue;
             }
-            struct gl_mail_msg m = {.from_name = q.from_name, .to = q.to, .subject = q.subject,
-                                    .body = q.body, .message_id = q.msgid};
+            struct gl_mail_msg m = {.from_name = q.from_name,
+                                    .to = q.to,
+                                    .subject = q.subject,
+                                    .body = q.body,
+                                    .message_id = q.msgid};
             todo[n].id = q.id;
             todo[n].message = gl_mail_format(&m, gl_mail_from_addr(), q.created_ms / 1000);
             n++;
@@ -264,8 +268,8 @@ static void scan(uv_timer_t *h)
         a->next = attempts;
         attempts = a;
         in_flight++;
-        if (gl_spawn(srv->loop, srv->opt.sendmail, NULL, todo[i].message,
-                     strlen(todo[i].message), MAIL_TIMEOUT_MS, on_sent, a) != 0)
+        if (gl_spawn(srv->loop, srv->opt.sendmail, NULL, todo[i].message, strlen(todo[i].message),
+                     MAIL_TIMEOUT_MS, on_sent, a) != 0)
             on_sent(a, 1, 127, false, "the mail command could not start");
         free(todo[i].message);
     }

@@ -328,8 +328,8 @@ static void start(const struct gl_delivery *d, const struct gl_webhook *w)
     a->next = attempts;
     attempts = a;
     in_flight++;
-    if (gl_hookreq_start(&a->req, w->url, w->secret, d->msg, TRANSFER_TIMEOUT_MS,
-                         on_transfer_done, a) != 0)
+    if (gl_hookreq_start(&a->req, w->url, w->secret, d->msg, TRANSFER_TIMEOUT_MS, on_transfer_done,
+                         a) != 0)
         on_transfer_done(NULL, CURLE_FAILED_INIT, a);
 }
 

@@ -32,11 +32,16 @@ static void test_no_url_otherwise(void **state)
 {
     (void)state;
     static const char *const none[] = {
-        "", "ok", "[\"https://a.example/\"]", "{\"url\": 5}", "{\"url\": \"javascript:alert(1)\"}",
-        "{\"url\": \"ftp://a.example/\"}", "{\"link\": \"https://a.example/\"}",
+        "",
+        "ok",
+        "[\"https://a.example/\"]",
+        "{\"url\": 5}",
+        "{\"url\": \"javascript:alert(1)\"}",
+        "{\"url\": \"ftp://a.example/\"}",
+        "{\"link\": \"https://a.example/\"}",
         "{\"url\": \"https://a.example/\\nSet-Cookie: x\"}",
         "{\"url\": \"https://a.example/\", \"url\": \"https://b.example/\"}", /* duplicate keys */
-        "{\"url\": \"https://a.example/\"", /* cut */
+        "{\"url\": \"https://a.example/\"",                                   /* cut */
     };
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
         char *u = url_of(none[i]);

@@ -15,8 +15,8 @@
 static void test_user_zone_round_trip(void **state)
 {
     (void)state;
-    struct gl_user u = {.name = "lea", .role = ROLE_MANAGER, .pwhash = "$argon2id$x",
-                        .timezone = "Asia/Tokyo"};
+    struct gl_user u = {
+        .name = "lea", .role = ROLE_MANAGER, .pwhash = "$argon2id$x", .timezone = "Asia/Tokyo"};
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
     gl_user_encode(&u, &sb);
