@@ -7,6 +7,7 @@
 #include "linkpolicy.h"
 #include "links.h"
 #include "mail.h"
+#include "util.h"
 #include "webbuf.h"
 #include "webhook.h"
 #include "xmalloc.h"
@@ -29,10 +30,11 @@ _Static_assert(EV_COUNT <= 32, "event types fit the masks");
 #define CAPTION_START 80
 
 void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_profile *prof,
-                     bool caption, int64_t now)
+                     const char *zone, bool caption, int64_t now)
 {
     char when[128];
-    gl_mail_when(when, sizeof when, prof ? prof->timezone : NULL, p->scheduled_at, now);
+    if (!zone) zone = prof ? prof->timezone : NULL;
+    gl_mail_when(when, sizeof when, zone, p->scheduled_at, now);
     /* Staff mail is English (no language is current then); an approver's is in the link's. */
     char id[24];
     snprintf(id, sizeof id, "%llu", (unsigned long long)p->id);
@@ -50,7 +52,8 @@ void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_
     buf_puts(b, "\n");
 }
 
-/* Staff see times in the post's profile's zone (users have none of their own), else UTC. */
+/* Staff see times in their own zone (user.update timezone), else the post's profile's, else
+ * UTC. */
 static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_type type,
                        const struct gl_post *p, const char *text)
 {
@@ -62,13 +65,14 @@ static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
     struct gl_buf b;
     buf_init(&b, 512);
     buf_printf(&b, "%s\n\n", text);
-    if (p) notify_put_post(&b, p, has_prof ? &prof : NULL, true, wf->now);
+    if (p) notify_put_post(&b, p, has_prof ? &prof : NULL, u->timezone, true, wf->now);
     char when[128];
-    gl_mail_when(when, sizeof when, has_prof ? prof.timezone : NULL, wf->now, wf->now);
+    gl_mail_when(when, sizeof when, u->timezone ? u->timezone : has_prof ? prof.timezone : NULL,
+                 wf->now, wf->now);
     buf_printf(&b, "When: %s\nEvent: %s\n\nOpen greenlight to act on it.\n", when,
                gl_event_type_name(type));
     char *subject = xasprintf("[Greenlight] %s", text);
-    gl_mail_queue(&wf->op->outbox,
+    gl_mail_queue(wf->t,
                   &(struct gl_mail_msg){.to = u->email, .subject = subject, .body = b.p});
     free(subject);
     buf_free(&b);
@@ -138,7 +142,7 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
             struct gl_post p;
             struct gl_err err = {0};
             if (wf_post_load(wf, (uint64_t)l->posts[i], &p, &err)) continue;
-            notify_put_post(&b, &p, prof, true, wf->now);
+            notify_put_post(&b, &p, prof, NULL, true, wf->now);
             buf_puts(&b, "\n");
         }
     } else {
@@ -149,7 +153,7 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
     buf_puts(&b, "\n");
     char *from = link_sender(prof);
     char *subject = xasprintf(_("%s: posts for you to review"), prof->name);
-    gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
+    gl_mail_queue(wf->t, &(struct gl_mail_msg){.from_name = from, .to = l->email,
                                                          .subject = subject, .body = b.p});
     free(subject);
     free(from);
@@ -180,7 +184,7 @@ static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_pos
     buf_printf(&b, _("A post of %s still waits for your decision, and its time is near:"),
                prof->name);
     buf_puts(&b, "\n\n");
-    notify_put_post(&b, p, prof, true, wf->now);
+    notify_put_post(&b, p, prof, NULL, true, wf->now);
     char sent[128];
     gl_mail_when(sent, sizeof sent, prof->timezone, l->mailed_at ? l->mailed_at : l->created_at,
                  wf->now);
@@ -203,7 +207,7 @@ static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_pos
     char *from = link_sender(prof);
     char *caption = gl_mail_excerpt(p->caption, 40);
     char *subject = xasprintf(_("Reminder: \"%s\" waits for your decision"), caption);
-    gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
+    gl_mail_queue(wf->t, &(struct gl_mail_msg){.from_name = from, .to = l->email,
                                                          .subject = subject, .body = b.p});
     free(subject);
     free(caption);
@@ -405,4 +409,19 @@ void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
         msgpack_sbuffer_destroy(&sb);
     }
     msgpack_zone_destroy(&z);
+}
+
+void notify_link_opened(struct gl_txn *t, struct gl_op *op, const struct gl_link *l,
+                        const char *visitor, const char *address)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 1024);
+    struct gl_actor actor = {
+        .name = visitor, .kind = ACTOR_EXTERNAL, .link = l->id, .address = address};
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &actor, .now = gl_now()};
+    char *text = xasprintf("%s opened %s link %llu", visitor, gl_link_kind_name(l->kind),
+                           (unsigned long long)l->id);
+    wf_event(&wf, EV_LINK_OPENED, NULL, l->id, text);
+    free(text);
+    msgpack_zone_destroy(&zone);
 }

@@ -19,10 +19,11 @@
 void notify_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
                   const char *text);
 /* The lines of a mail about p: its profile (NULL: gone), its caption's start (unless the text
- * around already quotes it), its status, and its time in words in the profile's zone. */
+ * around already quotes it), its status, and its time in words in zone (the recipient's), or
+ * when NULL the profile's. */
 struct gl_buf;
 void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_profile *prof,
-                     bool caption, int64_t now);
+                     const char *zone, bool caption, int64_t now);
 /* Mails link l, just made or given a new token, to its approver's address (when it has one):
  * the URL, never the password, which the team gives separately. */
 struct gl_link;
@@ -32,6 +33,10 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
  * "mailed") set to true. */
 void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
                      const char *flag);
+/* link.opened: a visitor (the name they gave) began a session on link l, in t (the session's
+ * write); each session's first open, not each page. */
+void notify_link_opened(struct gl_txn *t, struct gl_op *op, const struct gl_link *l,
+                        const char *visitor, const char *address);
 /* Notifies each existing user named as @name in text (once each). */
 void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text);
 

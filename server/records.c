@@ -228,7 +228,7 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 9);
+    gl_record_begin(&pk, 10);
     gl_pack_kv_str(&pk, "name", u->name);
     gl_pack_kv_str(&pk, "role", gl_role_name(u->role));
     gl_pack_kv_str(&pk, "email", u->email);
@@ -237,6 +237,7 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
     gl_pack_kv_int(&pk, "created_at", u->created_at);
     gl_pack_kv_bool(&pk, "disabled", u->disabled);
     gl_pack_kv_int(&pk, "session_gen", u->session_gen);
+    gl_pack_kv_str(&pk, "timezone", u->timezone);
 }
 
 int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
@@ -256,6 +257,7 @@ int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
     /* Both absent from records written before they existed: enabled, generation 0. */
     out->disabled = gl_field_bool(&m, "disabled");
     out->session_gen = (uint32_t)gl_field_int(&m, "session_gen", 0);
+    out->timezone = gl_field_str(&m, "timezone", z);
     return out->name && out->pwhash ? 0 : -1;
 }
 
@@ -281,13 +283,14 @@ void gl_user_save(struct gl_txn *t, const struct gl_user *u)
 
 void gl_user_pack(msgpack_packer *pk, const struct gl_user *u)
 {
-    msgpack_pack_map(pk, 6);
+    msgpack_pack_map(pk, 7);
     gl_pack_kv_str(pk, "name", u->name);
     gl_pack_kv_str(pk, "role", gl_role_name(u->role));
     gl_pack_kv_str(pk, "email", u->email);
     gl_pack_kv_str(pk, "mail", gl_mail_name(u->mail));
     gl_pack_kv_int(pk, "created_at", u->created_at);
     gl_pack_kv_bool(pk, "disabled", u->disabled);
+    gl_pack_kv_str(pk, "timezone", u->timezone);
 }
 
 /* ---- profiles ---- */
@@ -317,8 +320,9 @@ static void profile_fields(msgpack_packer *pk, const struct gl_profile *p)
     gl_pack_kv_int(pk, "logo", (int64_t)p->logo);
     gl_pack_kv_bool(pk, "credit", p->credit);
     gl_pack_kv_str(pk, "language", p->language);
+    gl_pack_kv_id(pk, "publish_webhook", p->publish_webhook);
 }
-#define PROFILE_FIELDS 15
+#define PROFILE_FIELDS 16
 
 void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
 {
@@ -353,6 +357,7 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
     out->credit = gl_map_get(&m, "credit") ? gl_field_bool(&m, "credit") : true;
     /* Absent from records made before languages: none. */
     out->language = gl_field_str(&m, "language", z);
+    out->publish_webhook = (uint64_t)gl_field_int(&m, "publish_webhook", 0);
     const msgpack_object *st = gl_map_get(&m, "steps");
     if (!st || st->type != MSGPACK_OBJECT_ARRAY) {
         out->steps = msgpack_zone_malloc(z, sizeof *out->steps);

@@ -63,6 +63,9 @@ struct gl_user {
     /* Bumped when the password changes or the user is disabled: a connection logged in under
      * an older generation is ended (rpc_conn.c checks it at each request). */
     uint32_t session_gen;
+    /* The zone mail to them is written in (an IANA name, common/tz.h); NULL: the post's
+     * profile's. Appended: records made before it read as none. */
+    const char *timezone;
 };
 
 /* One approval step: who may decide it is a staff role name ("editor", "manager", "admin"),
@@ -102,6 +105,9 @@ struct gl_profile {
     uint64_t logo;            /* a media id; 0 when none */
     bool credit;              /* the small "Greenlight" credit in the footer (admin's choice) */
     const char *language;     /* its links' pages' language (i18n.h tag), NULL: the visitor's */
+    /* The webhook endpoint that publishes its posts (publish_webhook.h); 0: the publisher
+     * command, or none. */
+    uint64_t publish_webhook;
 };
 
 struct gl_approval {

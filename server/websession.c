@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "notify.h"
 #include "storekeys.h"
 #include "util.h"
 #include "web.h"
@@ -209,6 +210,7 @@ static int session_run(struct gl_op *op, struct gl_txn *t)
                            .expires_at = sw->expires};
     memcpy(s.token_hash, sw->base.token_hash, GL_HASH_BYTES);
     gl_session_save(t, sw->sess_hash, &s);
+    notify_link_opened(t, op, &l, sw->base.name, sw->base.address);
     return 0;
 }
 

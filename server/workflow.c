@@ -447,12 +447,12 @@ int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     return 0;
 }
 
-int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+int wf_publish(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err)
 {
     if (wf_check(p, WF_PUBLISH, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_PUBLISHED;
-    transition(wf, &old, p, HIST_PUBLISHED, EV_POST_PUBLISHED, "published", NULL);
+    transition(wf, &old, p, HIST_PUBLISHED, EV_POST_PUBLISHED, "published", note);
     return 0;
 }
 
