@@ -210,6 +210,66 @@ static void pack_time(msgpack_packer *pk, const char *key, int64_t t)
         msgpack_pack_int64(pk, t);
 }
 
+/* ---- records made from a field list (records.h says how to add a field) ---- */
+
+static void pack_hash(msgpack_packer *pk, const char *key, const unsigned char *h)
+{
+    gl_pack_key(pk, key);
+    msgpack_pack_bin_with_body(pk, h, GL_HASH_BYTES);
+}
+
+static bool field_hash(const msgpack_object *m, const char *key, unsigned char out[GL_HASH_BYTES])
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    if (!o || o->type != MSGPACK_OBJECT_BIN || o->via.bin.size != GL_HASH_BYTES) return false;
+    memcpy(out, o->via.bin.ptr, GL_HASH_BYTES);
+    return true;
+}
+
+static bool field_link_kind(const msgpack_object *m, const char *key, enum gl_link_kind *out)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    for (int k = 0; o && o->type == MSGPACK_OBJECT_STR && k < LINK_KIND_COUNT; k++)
+        if (gl_obj_streq(o, gl_link_kind_name((enum gl_link_kind)k))) {
+            *out = (enum gl_link_kind)k;
+            return true;
+        }
+    return false;
+}
+
+/* Each kind of field, packed from r->m and read into out->m (o the stored map, z its zone).
+ * A field that must be there makes its decoder return -1 when it is not. */
+#define PACK_I64(pk, key, r, m) gl_pack_kv_int(pk, key, (r)->m)
+#define PACK_U64(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
+#define PACK_U32(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
+#define PACK_ID(pk, key, r, m) gl_pack_kv_id(pk, key, (r)->m)
+#define PACK_BOOL(pk, key, r, m) gl_pack_kv_bool(pk, key, (r)->m)
+#define PACK_STR(pk, key, r, m) gl_pack_kv_str(pk, key, (r)->m)
+#define PACK_TIME(pk, key, r, m) pack_time(pk, key, (r)->m)
+#define PACK_INTLIST(pk, key, r, m) (gl_pack_key(pk, key), pack_intlist(pk, (r)->m, (r)->n##m))
+#define PACK_STRLIST(pk, key, r, m) (gl_pack_key(pk, key), pack_strlist(pk, (r)->m, (r)->n##m))
+#define PACK_HASH(pk, key, r, m) pack_hash(pk, key, (r)->m)
+#define PACK_LINK_KIND(pk, key, r, m) gl_pack_kv_str(pk, key, gl_link_kind_name((r)->m))
+
+#define READ_I64(o, key, z, out, m) (out)->m = gl_field_int(o, key, 0)
+#define READ_U64(o, key, z, out, m) (out)->m = (uint64_t)gl_field_int(o, key, 0)
+#define READ_U32(o, key, z, out, m) (out)->m = (uint32_t)gl_field_int(o, key, 0)
+#define READ_ID(o, key, z, out, m) (out)->m = (uint64_t)gl_field_int(o, key, 0)
+#define READ_BOOL(o, key, z, out, m) (out)->m = gl_field_bool(o, key)
+#define READ_STR(o, key, z, out, m) (out)->m = gl_field_str(o, key, z)
+#define READ_TIME(o, key, z, out, m) (out)->m = gl_field_int(o, key, GL_TIME_NONE)
+#define READ_INTLIST(o, key, z, out, m) (out)->m = gl_field_intlist(o, key, z, &(out)->n##m)
+#define READ_STRLIST(o, key, z, out, m) (out)->m = gl_field_strlist(o, key, z, &(out)->n##m)
+#define READ_HASH(o, key, z, out, m)                                                               \
+    if (!field_hash(o, key, (out)->m)) return -1
+#define READ_LINK_KIND(o, key, z, out, m)                                                          \
+    if (!field_link_kind(o, key, &(out)->m)) return -1
+
+/* Expanded over a field list inside an encoder (r, pk) or a decoder (o, z, out). */
+#define FIELD_COUNT(kind, m, key) +1
+#define PACK_FIELD(kind, m, key) PACK_##kind(&pk, key, r, m);
+#define READ_FIELD(kind, m, key) READ_##kind(&o, key, z, out, m);
+
 void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields)
 {
     gl_record_begin(pk, 6 + extra_fields);
@@ -507,33 +567,20 @@ int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out)
     return 0;
 }
 
-void gl_comment_encode(const struct gl_comment *c, msgpack_sbuffer *sb)
+void gl_comment_encode(const struct gl_comment *r, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 8);
-    gl_pack_kv_int(&pk, "id", c->id);
-    gl_pack_kv_str(&pk, "author", c->author);
-    gl_pack_kv_str(&pk, "author_kind", c->author_kind);
-    gl_pack_kv_id(&pk, "link", c->link);
-    gl_pack_kv_str(&pk, "text", c->text);
-    gl_pack_kv_bool(&pk, "shared", c->shared);
-    gl_pack_kv_int(&pk, "at", c->at);
+    gl_record_begin(&pk, 1 GL_COMMENT_FIELDS(FIELD_COUNT));
+    GL_COMMENT_FIELDS(PACK_FIELD)
 }
 
 int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out)
 {
-    msgpack_object m;
-    if (gl_record_unpack(v, z, &m)) return -1;
-    *out = (struct gl_comment){
-        .id = (uint32_t)gl_field_int(&m, "id", 0),
-        .author = gl_field_str(&m, "author", z),
-        .author_kind = gl_field_str(&m, "author_kind", z),
-        .link = (uint64_t)gl_field_int(&m, "link", 0),
-        .text = gl_field_str(&m, "text", z),
-        .shared = gl_field_bool(&m, "shared"),
-        .at = gl_field_int(&m, "at", 0),
-    };
+    msgpack_object o;
+    if (gl_record_unpack(v, z, &o)) return -1;
+    memset(out, 0, sizeof *out);
+    GL_COMMENT_FIELDS(READ_FIELD)
     return 0;
 }
 
@@ -658,4 +705,161 @@ void gl_media_pack_info(msgpack_packer *pk, const struct gl_media *m)
     gl_pack_key(pk, "height");
     if (m->height > 0) msgpack_pack_int(pk, m->height); else msgpack_pack_nil(pk);
     gl_pack_kv_str(pk, "alt", m->alt);
+}
+
+void gl_media_save(struct gl_txn *t, const struct gl_media *m)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_media_encode(m, &sb);
+    struct gl_key k;
+    key_id(&k, m->id);
+    gl_put(t, DB_MEDIA, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+}
+
+/* ---- links ---- */
+
+static const char *const link_kind_names[LINK_KIND_COUNT] = {"calendar", "collab", "approval"};
+
+const char *gl_link_kind_name(enum gl_link_kind k)
+{
+    return (unsigned)k < LINK_KIND_COUNT ? link_kind_names[k] : "unknown";
+}
+
+int gl_link_kind_parse(const char *name)
+{
+    for (int i = 0; i < LINK_KIND_COUNT; i++)
+        if (strcmp(link_kind_names[i], name) == 0) return i;
+    return -1;
+}
+
+void gl_link_encode(const struct gl_link *r, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 1 GL_LINK_FIELDS(FIELD_COUNT));
+    GL_LINK_FIELDS(PACK_FIELD)
+}
+
+int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
+{
+    msgpack_object o;
+    if (gl_record_unpack(v, z, &o)) return -1;
+    memset(out, 0, sizeof *out);
+    GL_LINK_FIELDS(READ_FIELD)
+    if (!out->created_by) out->created_by = "";
+    return out->id && out->profile ? 0 : -1;
+}
+
+/* ---- visitors' sessions ---- */
+
+void gl_session_encode(const struct gl_session *r, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 1 GL_SESSION_FIELDS(FIELD_COUNT));
+    GL_SESSION_FIELDS(PACK_FIELD)
+}
+
+int gl_session_decode(const MDB_val *v, msgpack_zone *z, struct gl_session *out)
+{
+    msgpack_object o;
+    if (gl_record_unpack(v, z, &o)) return -1;
+    memset(out, 0, sizeof *out);
+    GL_SESSION_FIELDS(READ_FIELD)
+    if (!out->name) out->name = "";
+    return 0;
+}
+
+unsigned gl_sessions_each(struct gl_txn *t, msgpack_zone *z,
+                          enum gl_each (*fn)(const struct gl_session *s, void *ctx), void *ctx)
+{
+    /* Every key is a GL_HASH_BYTES hash. */
+    struct gl_key lo, hi;
+    memset(lo.b, 0, GL_HASH_BYTES);
+    lo.n = GL_HASH_BYTES;
+    memset(hi.b, 0xff, GL_HASH_BYTES);
+    hi.n = GL_HASH_BYTES;
+    struct gl_range r;
+    if (gl_range_open(t, DB_SESSIONS, &lo, &hi, &r)) return 0;
+    MDB_val key, val;
+    unsigned dropped = 0;
+    while (gl_range_next(&r, &key, &val)) {
+        struct gl_session s;
+        msgpack_zone_clear(z);
+        enum gl_each e = fn(gl_session_decode(&val, z, &s) == 0 ? &s : NULL, ctx);
+        if (e == GL_EACH_STOP) break;
+        if (e == GL_EACH_KEEP) continue;
+        int rc = mdb_cursor_del(r.cur, 0);
+        if (rc) {
+            t->rc = rc;
+            break;
+        }
+        dropped++;
+    }
+    gl_range_close(&r);
+    return dropped;
+}
+
+/* ---- what a visitor saw ---- */
+
+void gl_seen_encode(const struct gl_seen *r, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 1 GL_SEEN_FIELDS(FIELD_COUNT));
+    GL_SEEN_FIELDS(PACK_FIELD)
+}
+
+int gl_seen_decode(const MDB_val *v, msgpack_zone *z, struct gl_seen *out)
+{
+    msgpack_object o;
+    if (gl_record_unpack(v, z, &o)) return -1;
+    memset(out, 0, sizeof *out);
+    GL_SEEN_FIELDS(READ_FIELD)
+    if (!out->caption) out->caption = "";
+    return 0;
+}
+
+/* ---- notifications ---- */
+
+void gl_notification_encode(const struct gl_notification *r, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 1 GL_NOTIFICATION_FIELDS(FIELD_COUNT));
+    GL_NOTIFICATION_FIELDS(PACK_FIELD)
+}
+
+int gl_notification_decode(const MDB_val *v, msgpack_zone *z, struct gl_notification *out)
+{
+    msgpack_object o;
+    if (gl_record_unpack(v, z, &o)) return -1;
+    memset(out, 0, sizeof *out);
+    GL_NOTIFICATION_FIELDS(READ_FIELD)
+    return 0;
+}
+
+void gl_notification_pack(msgpack_packer *pk, const struct gl_notification *r)
+{
+/* The wire form is the stored one without its bookkeeping: "v" and mailed. */
+#define WIRE_COUNT(kind, m, key) +(strcmp(key, "mailed") != 0)
+#define WIRE_FIELD(kind, m, key)                                                                   \
+    if (strcmp(key, "mailed") != 0) PACK_##kind(pk, key, r, m);
+    msgpack_pack_map(pk, 0 GL_NOTIFICATION_FIELDS(WIRE_COUNT));
+    GL_NOTIFICATION_FIELDS(WIRE_FIELD)
+#undef WIRE_COUNT
+#undef WIRE_FIELD
+}
+
+void gl_notification_save(struct gl_txn *t, const char *user, const struct gl_notification *n)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_notification_encode(n, &sb);
+    struct gl_key k;
+    key_user_seq(&k, user, n->id);
+    gl_put(t, DB_NOTIFICATIONS, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
 }
