@@ -57,13 +57,9 @@ void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
 
 void gl_link_save(struct gl_txn *t, const struct gl_link *l)
 {
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_link_encode(l, &sb);
     struct gl_key k;
     key_id(&k, l->id);
-    gl_put(t, DB_LINKS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_link_put(t, &k, l);
     if (!l->revoked) {
         key_bytes(&k, l->token_hash, GL_HASH_BYTES);
         unsigned char id[8];
@@ -134,13 +130,9 @@ void gl_readable_password(char out[20])
 void gl_session_save(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTES],
                      const struct gl_session *s)
 {
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_session_encode(s, &sb);
     struct gl_key k;
     key_bytes(&k, key_hash, GL_HASH_BYTES);
-    gl_put(t, DB_SESSIONS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_session_put(t, &k, s);
 }
 
 int gl_session_load(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTES],
@@ -163,13 +155,9 @@ void gl_seen_save(struct gl_txn *t, uint64_t link, const char *name, const struc
                         .platforms = p->platforms, .nplatforms = p->nplatforms,
                         .media = p->media, .nmedia = p->nmedia,
                         .scheduled_at = p->scheduled_at, .at = now};
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_seen_encode(&s, &sb);
     struct gl_key k;
     key_link_seen(&k, link, p->id, name);
-    gl_put(t, DB_LINK_SEEN, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_seen_put(t, &k, &s);
 }
 
 int gl_seen_load(struct gl_txn *t, uint64_t link, uint64_t post, const char *name,

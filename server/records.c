@@ -265,10 +265,39 @@ static bool field_link_kind(const msgpack_object *m, const char *key, enum gl_li
 #define READ_LINK_KIND(o, key, z, out, m)                                                          \
     if (!field_link_kind(o, key, &(out)->m)) return -1
 
-/* Expanded over a field list inside an encoder (r, pk) or a decoder (o, z, out). */
+/* Expanded over a field list inside an encoder (r, pk a packer pointer) or a decoder (o, z,
+ * out). */
 #define FIELD_COUNT(kind, m, key) +1
-#define PACK_FIELD(kind, m, key) PACK_##kind(&pk, key, r, m);
+#define PACK_FIELD(kind, m, key) PACK_##kind(pk, key, r, m);
 #define READ_FIELD(kind, m, key) READ_##kind(&o, key, z, out, m);
+
+/* The encoder, the decoder and the writer of a record made from its field list FIELDS, kept
+ * in db: gl_<name>_encode, gl_<name>_decode (finish, an int expression over out, gives the
+ * defaults of absent fields and says whether the record is whole: 0 or -1) and gl_<name>_put. */
+#define RECORD_CODEC(name, FIELDS, db, finish)                                                     \
+    void gl_##name##_encode(const struct gl_##name *r, msgpack_sbuffer *sb)                        \
+    {                                                                                              \
+        msgpack_packer packer, *pk = &packer;                                                      \
+        msgpack_packer_init(pk, sb, msgpack_sbuffer_write);                                        \
+        gl_record_begin(pk, 1 FIELDS(FIELD_COUNT));                                                \
+        FIELDS(PACK_FIELD)                                                                         \
+    }                                                                                              \
+    int gl_##name##_decode(const MDB_val *v, msgpack_zone *z, struct gl_##name *out)               \
+    {                                                                                              \
+        msgpack_object o;                                                                          \
+        if (gl_record_unpack(v, z, &o)) return -1;                                                 \
+        memset(out, 0, sizeof *out);                                                               \
+        FIELDS(READ_FIELD)                                                                         \
+        return finish;                                                                             \
+    }                                                                                              \
+    void gl_##name##_put(struct gl_txn *t, const struct gl_key *k, const struct gl_##name *r)      \
+    {                                                                                              \
+        msgpack_sbuffer sb;                                                                        \
+        msgpack_sbuffer_init(&sb);                                                                 \
+        gl_##name##_encode(r, &sb);                                                                \
+        gl_put(t, db, k, sb.data, sb.size);                                                        \
+        msgpack_sbuffer_destroy(&sb);                                                              \
+    }
 
 void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields)
 {
@@ -413,6 +442,15 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
     return out->name && out->timezone ? 0 : -1;
 }
 
+int gl_profile_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_profile *out)
+{
+    struct gl_key k;
+    MDB_val v;
+    key_id(&k, id);
+    if (id == 0 || gl_get(t, DB_PROFILES, &k, &v) != 0) return -1;
+    return gl_profile_decode(&v, z, out);
+}
+
 void gl_profile_pack(msgpack_packer *pk, const struct gl_profile *p)
 {
     msgpack_pack_map(pk, PROFILE_FIELDS);
@@ -521,28 +559,41 @@ int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out)
 
 /* ---- history and comments ---- */
 
+/* The fields of a history entry, stored and on the wire: HISTORY_FIELDS pairs. */
+static void history_fields(msgpack_packer *pk, const struct gl_history *h)
+{
+    gl_pack_kv_int(pk, "seq", h->seq);
+    gl_pack_kv_str(pk, "type", h->type);
+    gl_pack_kv_int(pk, "at", h->at);
+    gl_pack_kv_str(pk, "actor", h->actor);
+    gl_pack_kv_str(pk, "actor_kind", h->actor_kind);
+    gl_pack_kv_id(pk, "link", h->link);
+    gl_pack_kv_str(pk, "address", h->address);
+    gl_pack_kv_str(pk, "note", h->note);
+    gl_pack_kv_int(pk, "revision", h->revision);
+    gl_pack_key(pk, "step");
+    if (h->step)
+        msgpack_pack_uint32(pk, h->step);
+    else
+        msgpack_pack_nil(pk);
+    gl_pack_kv_str(pk, "from", h->from);
+    gl_pack_kv_str(pk, "to", h->to);
+    pack_time(pk, "scheduled_at", h->scheduled_at);
+}
+#define HISTORY_FIELDS 13
+
 void gl_history_encode(const struct gl_history *h, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 14);
-    gl_pack_kv_int(&pk, "seq", h->seq);
-    gl_pack_kv_str(&pk, "type", h->type);
-    gl_pack_kv_int(&pk, "at", h->at);
-    gl_pack_kv_str(&pk, "actor", h->actor);
-    gl_pack_kv_str(&pk, "actor_kind", h->actor_kind);
-    gl_pack_kv_id(&pk, "link", h->link);
-    gl_pack_kv_str(&pk, "address", h->address);
-    gl_pack_kv_str(&pk, "note", h->note);
-    gl_pack_kv_int(&pk, "revision", h->revision);
-    gl_pack_key(&pk, "step");
-    if (h->step)
-        msgpack_pack_uint32(&pk, h->step);
-    else
-        msgpack_pack_nil(&pk);
-    gl_pack_kv_str(&pk, "from", h->from);
-    gl_pack_kv_str(&pk, "to", h->to);
-    pack_time(&pk, "scheduled_at", h->scheduled_at);
+    gl_record_begin(&pk, HISTORY_FIELDS + 1);
+    history_fields(&pk, h);
+}
+
+void gl_history_pack(msgpack_packer *pk, const struct gl_history *h)
+{
+    msgpack_pack_map(pk, HISTORY_FIELDS);
+    history_fields(pk, h);
 }
 
 int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out)
@@ -567,21 +618,12 @@ int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out)
     return 0;
 }
 
-void gl_comment_encode(const struct gl_comment *r, msgpack_sbuffer *sb)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 1 GL_COMMENT_FIELDS(FIELD_COUNT));
-    GL_COMMENT_FIELDS(PACK_FIELD)
-}
+RECORD_CODEC(comment, GL_COMMENT_FIELDS, DB_COMMENTS, 0)
 
-int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out)
+void gl_comment_pack(msgpack_packer *pk, const struct gl_comment *r)
 {
-    msgpack_object o;
-    if (gl_record_unpack(v, z, &o)) return -1;
-    memset(out, 0, sizeof *out);
-    GL_COMMENT_FIELDS(READ_FIELD)
-    return 0;
+    msgpack_pack_map(pk, 0 GL_COMMENT_FIELDS(FIELD_COUNT));
+    GL_COMMENT_FIELDS(PACK_FIELD)
 }
 
 /* The children of post in db (keyed (post, seq)), each decoded by one of the two. */
@@ -734,43 +776,22 @@ int gl_link_kind_parse(const char *name)
     return -1;
 }
 
-void gl_link_encode(const struct gl_link *r, msgpack_sbuffer *sb)
+static int link_finish(struct gl_link *out)
 {
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 1 GL_LINK_FIELDS(FIELD_COUNT));
-    GL_LINK_FIELDS(PACK_FIELD)
-}
-
-int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
-{
-    msgpack_object o;
-    if (gl_record_unpack(v, z, &o)) return -1;
-    memset(out, 0, sizeof *out);
-    GL_LINK_FIELDS(READ_FIELD)
     if (!out->created_by) out->created_by = "";
     return out->id && out->profile ? 0 : -1;
 }
+RECORD_CODEC(link, GL_LINK_FIELDS, DB_LINKS, link_finish(out))
 
 /* ---- visitors' sessions ---- */
 
-void gl_session_encode(const struct gl_session *r, msgpack_sbuffer *sb)
+static int session_finish(struct gl_session *out)
 {
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 1 GL_SESSION_FIELDS(FIELD_COUNT));
-    GL_SESSION_FIELDS(PACK_FIELD)
-}
-
-int gl_session_decode(const MDB_val *v, msgpack_zone *z, struct gl_session *out)
-{
-    msgpack_object o;
-    if (gl_record_unpack(v, z, &o)) return -1;
-    memset(out, 0, sizeof *out);
-    GL_SESSION_FIELDS(READ_FIELD)
     if (!out->name) out->name = "";
     return 0;
 }
+RECORD_CODEC(session, GL_SESSION_FIELDS, DB_SESSIONS, session_finish(out))
+
 
 unsigned gl_sessions_each(struct gl_txn *t, msgpack_zone *z,
                           enum gl_each (*fn)(const struct gl_session *s, void *ctx), void *ctx)
@@ -804,42 +825,16 @@ unsigned gl_sessions_each(struct gl_txn *t, msgpack_zone *z,
 
 /* ---- what a visitor saw ---- */
 
-void gl_seen_encode(const struct gl_seen *r, msgpack_sbuffer *sb)
+static int seen_finish(struct gl_seen *out)
 {
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 1 GL_SEEN_FIELDS(FIELD_COUNT));
-    GL_SEEN_FIELDS(PACK_FIELD)
-}
-
-int gl_seen_decode(const MDB_val *v, msgpack_zone *z, struct gl_seen *out)
-{
-    msgpack_object o;
-    if (gl_record_unpack(v, z, &o)) return -1;
-    memset(out, 0, sizeof *out);
-    GL_SEEN_FIELDS(READ_FIELD)
     if (!out->caption) out->caption = "";
     return 0;
 }
+RECORD_CODEC(seen, GL_SEEN_FIELDS, DB_LINK_SEEN, seen_finish(out))
 
 /* ---- notifications ---- */
 
-void gl_notification_encode(const struct gl_notification *r, msgpack_sbuffer *sb)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 1 GL_NOTIFICATION_FIELDS(FIELD_COUNT));
-    GL_NOTIFICATION_FIELDS(PACK_FIELD)
-}
-
-int gl_notification_decode(const MDB_val *v, msgpack_zone *z, struct gl_notification *out)
-{
-    msgpack_object o;
-    if (gl_record_unpack(v, z, &o)) return -1;
-    memset(out, 0, sizeof *out);
-    GL_NOTIFICATION_FIELDS(READ_FIELD)
-    return 0;
-}
+RECORD_CODEC(notification, GL_NOTIFICATION_FIELDS, DB_NOTIFICATIONS, 0)
 
 void gl_notification_pack(msgpack_packer *pk, const struct gl_notification *r)
 {
@@ -855,11 +850,7 @@ void gl_notification_pack(msgpack_packer *pk, const struct gl_notification *r)
 
 void gl_notification_save(struct gl_txn *t, const char *user, const struct gl_notification *n)
 {
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_notification_encode(n, &sb);
     struct gl_key k;
     key_user_seq(&k, user, n->id);
-    gl_put(t, DB_NOTIFICATIONS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_notification_put(t, &k, n);
 }

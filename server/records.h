@@ -187,7 +187,8 @@ struct gl_comment {
     X(BOOL, shared, "shared")                                                                      \
     X(I64, at, "at")
 
-/* Encoders append one record to sb. */
+/* Encoders append one record to sb; a record made from a field list also has gl_<name>_put,
+ * which writes it under a key of its database. */
 void gl_history_encode(const struct gl_history *h, msgpack_sbuffer *sb);
 void gl_comment_encode(const struct gl_comment *c, msgpack_sbuffer *sb);
 void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb);
@@ -199,6 +200,9 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
 int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out);
 int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out);
 int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out);
+struct gl_txn;
+struct gl_key;
+void gl_comment_put(struct gl_txn *t, const struct gl_key *k, const struct gl_comment *c);
 
 struct gl_txn;
 /* The history entries (comments) of post, oldest first, decoded into z; damaged ones are
@@ -211,10 +215,15 @@ int gl_comments_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
 /* The user record named name, read in t (decoded into z): 0, or -1 when there is none. */
 struct gl_txn;
 int gl_user_load(struct gl_txn *t, const char *name, msgpack_zone *z, struct gl_user *out);
+/* The profile record id, read in t (decoded into z): 0, or -1 when there is none. */
+int gl_profile_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_profile *out);
 /* Writes u under its name in t. */
 void gl_user_save(struct gl_txn *t, const struct gl_user *u);
 
-/* Wire forms, as protocol/README.md describes them. */
+/* Wire forms, as protocol/README.md describes them. A history entry's and a comment's are their
+ * stored fields without "v". */
+void gl_history_pack(msgpack_packer *pk, const struct gl_history *h);
+void gl_comment_pack(msgpack_packer *pk, const struct gl_comment *c);
 void gl_user_pack(msgpack_packer *pk, const struct gl_user *u);
 void gl_profile_pack(msgpack_packer *pk, const struct gl_profile *p);
 /* extra_fields: how many key/value pairs the caller packs right after (e.g. comments). */
@@ -322,6 +331,7 @@ struct gl_link {
     X(I64, mailed_at, "mailed_at")                                                                 \
     X(I64, reminded_at, "reminded_at")
 void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb);
+void gl_link_put(struct gl_txn *t, const struct gl_key *k, const struct gl_link *l);
 /* -1 also for an unknown kind, a missing token hash, or no id or profile. created_by is ""
  * when absent. */
 int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out);
@@ -342,6 +352,7 @@ struct gl_session {
     X(I64, created_at, "created_at")                                                               \
     X(I64, expires_at, "expires_at")
 void gl_session_encode(const struct gl_session *s, msgpack_sbuffer *sb);
+void gl_session_put(struct gl_txn *t, const struct gl_key *k, const struct gl_session *s);
 int gl_session_decode(const MDB_val *v, msgpack_zone *z, struct gl_session *out);
 /* What the walk over the sessions does with each (gl_sessions_each). */
 enum gl_each { GL_EACH_KEEP, GL_EACH_DROP, GL_EACH_STOP };
@@ -370,6 +381,7 @@ struct gl_seen {
     X(I64, scheduled_at, "scheduled_at")                                                           \
     X(I64, at, "at")
 void gl_seen_encode(const struct gl_seen *s, msgpack_sbuffer *sb);
+void gl_seen_put(struct gl_txn *t, const struct gl_key *k, const struct gl_seen *s);
 int gl_seen_decode(const MDB_val *v, msgpack_zone *z, struct gl_seen *out);
 
 /* An in-app notification (DB_NOTIFICATIONS, keyed (user, seq)). */
@@ -395,6 +407,8 @@ struct gl_notification {
     X(BOOL, read, "read")                                                                          \
     X(BOOL, mailed, "mailed")
 void gl_notification_encode(const struct gl_notification *n, msgpack_sbuffer *sb);
+void gl_notification_put(struct gl_txn *t, const struct gl_key *k,
+                         const struct gl_notification *n);
 int gl_notification_decode(const MDB_val *v, msgpack_zone *z, struct gl_notification *out);
 /* Its wire form (notify.list): every field but mailed, which is the daemon's bookkeeping. */
 void gl_notification_pack(msgpack_packer *pk, const struct gl_notification *n);

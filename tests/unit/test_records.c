@@ -425,6 +425,40 @@ static void test_sessions_each_drops_what_it_is_told(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The wire forms of history and comments (post.history, post.get) are the stored fields
+ * without "v", byte for byte: a fixmap header, then "v" and its value (3 bytes) when stored. */
+static void assert_stored_minus_v(const msgpack_sbuffer *stored, const msgpack_sbuffer *wire)
+{
+    assert_int_equal(stored->size, wire->size + 3);
+    assert_int_equal((unsigned char)stored->data[0], (unsigned char)wire->data[0] + 1);
+    assert_memory_equal(stored->data + 4, wire->data + 1, wire->size - 1);
+}
+
+static void test_wire_forms_are_the_stored_fields(void **state)
+{
+    (void)state;
+    struct gl_history h = {.seq = 2, .type = "rescheduled", .at = 5, .actor = "Claire",
+                           .actor_kind = "external", .link = 4, .revision = 1,
+                           .scheduled_at = GL_TIME_NONE};
+    struct gl_comment c = {.id = 1, .author = "ana", .author_kind = "staff", .text = "hi",
+                           .at = 9};
+    msgpack_sbuffer stored, wire;
+    msgpack_sbuffer_init(&stored);
+    msgpack_sbuffer_init(&wire);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &wire, msgpack_sbuffer_write);
+    gl_history_encode(&h, &stored);
+    gl_history_pack(&pk, &h);
+    assert_stored_minus_v(&stored, &wire);
+    msgpack_sbuffer_clear(&stored);
+    msgpack_sbuffer_clear(&wire);
+    gl_comment_encode(&c, &stored);
+    gl_comment_pack(&pk, &c);
+    assert_stored_minus_v(&stored, &wire);
+    msgpack_sbuffer_destroy(&stored);
+    msgpack_sbuffer_destroy(&wire);
+}
+
 /* Every record starts with its schema version. */
 static void test_records_carry_the_version(void **state)
 {
@@ -488,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_seen_round_trip),
         cmocka_unit_test(test_notification_round_trip_and_wire_form),
         cmocka_unit_test(test_sessions_each_drops_what_it_is_told),
+        cmocka_unit_test(test_wire_forms_are_the_stored_fields),
         cmocka_unit_test(test_records_carry_the_version),
         cmocka_unit_test(test_damaged_bytes_are_refused),
     };
