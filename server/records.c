@@ -559,63 +559,12 @@ int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out)
 
 /* ---- history and comments ---- */
 
-/* The fields of a history entry, stored and on the wire: HISTORY_FIELDS pairs. */
-static void history_fields(msgpack_packer *pk, const struct gl_history *h)
-{
-    gl_pack_kv_int(pk, "seq", h->seq);
-    gl_pack_kv_str(pk, "type", h->type);
-    gl_pack_kv_int(pk, "at", h->at);
-    gl_pack_kv_str(pk, "actor", h->actor);
-    gl_pack_kv_str(pk, "actor_kind", h->actor_kind);
-    gl_pack_kv_id(pk, "link", h->link);
-    gl_pack_kv_str(pk, "address", h->address);
-    gl_pack_kv_str(pk, "note", h->note);
-    gl_pack_kv_int(pk, "revision", h->revision);
-    gl_pack_key(pk, "step");
-    if (h->step)
-        msgpack_pack_uint32(pk, h->step);
-    else
-        msgpack_pack_nil(pk);
-    gl_pack_kv_str(pk, "from", h->from);
-    gl_pack_kv_str(pk, "to", h->to);
-    pack_time(pk, "scheduled_at", h->scheduled_at);
-}
-#define HISTORY_FIELDS 13
+RECORD_CODEC(history, GL_HISTORY_FIELDS, DB_HISTORY, 0)
 
-void gl_history_encode(const struct gl_history *h, msgpack_sbuffer *sb)
+void gl_history_pack(msgpack_packer *pk, const struct gl_history *r)
 {
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, HISTORY_FIELDS + 1);
-    history_fields(&pk, h);
-}
-
-void gl_history_pack(msgpack_packer *pk, const struct gl_history *h)
-{
-    msgpack_pack_map(pk, HISTORY_FIELDS);
-    history_fields(pk, h);
-}
-
-int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out)
-{
-    msgpack_object m;
-    if (gl_record_unpack(v, z, &m)) return -1;
-    *out = (struct gl_history){
-        .seq = (uint32_t)gl_field_int(&m, "seq", 0),
-        .type = gl_field_str(&m, "type", z),
-        .at = gl_field_int(&m, "at", 0),
-        .actor = gl_field_str(&m, "actor", z),
-        .actor_kind = gl_field_str(&m, "actor_kind", z),
-        .link = (uint64_t)gl_field_int(&m, "link", 0),
-        .address = gl_field_str(&m, "address", z),
-        .note = gl_field_str(&m, "note", z),
-        .revision = (uint32_t)gl_field_int(&m, "revision", 0),
-        .step = (uint32_t)gl_field_int(&m, "step", 0),
-        .from = gl_field_str(&m, "from", z),
-        .to = gl_field_str(&m, "to", z),
-        .scheduled_at = gl_field_int(&m, "scheduled_at", GL_TIME_NONE),
-    };
-    return 0;
+    msgpack_pack_map(pk, 0 GL_HISTORY_FIELDS(FIELD_COUNT));
+    GL_HISTORY_FIELDS(PACK_FIELD)
 }
 
 RECORD_CODEC(comment, GL_COMMENT_FIELDS, DB_COMMENTS, 0)

@@ -4,18 +4,22 @@
  * every string into a msgpack zone, so a decoded record outlives its transaction and is freed
  * with the zone (its owner is whoever owns the zone).
  *
- * The newer records (links, sessions, seen, notifications, comments) are a list of fields, an
- * X-macro X(kind, member, "key") next to their struct, from which the encoder, the decoder and
- * the field count are made (records.c). To add a field:
+ * The records other than users, profiles, posts and media are a list of fields, an X-macro
+ * X(kind, member, "key") next to their struct (GL_LINK_FIELDS, GL_HISTORY_FIELDS, ...), from
+ * which the field count, the encoder, the decoder and the writer are made (RECORD_CODEC in
+ * records.c). To add a field to one of them:
  *   1. add the member to the struct, with a comment saying what "none" is;
- *   2. append a row to the list (at the end: the order is the stored byte order, and appending
- *      keeps older records' bytes as they are). The kinds: I64, U64 (an int stored as a number),
- *      ID (a uint64, nil when 0), U32, BOOL, STR (NULL is stored as nil), TIME (nil when
- *      GL_TIME_NONE), INTLIST and STRLIST (member and its count n<member>), HASH (GL_HASH_BYTES
- *      of binary; a record without it does not decode), LINK_KIND;
+ *   2. append a row to the list (at the end: the order is the stored order, and appending keeps
+ *      the bytes of the fields before as they are). The kinds: I64, U64 (stored as a number),
+ *      ID (nil when 0), U32, BOOL, STR (NULL is stored as nil), TIME (nil when GL_TIME_NONE),
+ *      INTLIST and STRLIST (the member and its count n<member>), HASH (GL_HASH_BYTES of binary;
+ *      a record without it does not decode), LINK_KIND (by name; an unknown one does not
+ *      decode). A new kind is a PACK_ and a READ_ macro in records.c;
  *   3. a record stored before the field existed decodes it as 0, NULL, false, an empty list or
- *      GL_TIME_NONE: make that mean "none", or give the default after decoding in records.c;
- *   4. add it to the round trip in tests/unit/test_records.c.
+ *      GL_TIME_NONE: make that mean "none", or set the default in the record's finish function
+ *      (records.c, e.g. link_finish);
+ *   4. add it to the round trip in tests/unit/test_records.c; a wire form that packs the
+ *      record (gl_link_pack in links.c, gl_notification_pack) says whether it shows it.
  * No migration is needed for an appended field; a changed meaning needs a step in migrate.c. */
 #ifndef GL_RECORDS_H
 #define GL_RECORDS_H
@@ -167,6 +171,20 @@ struct gl_history {
     const char *to;       /* the status after */
     int64_t scheduled_at; /* GL_TIME_NONE: none */
 };
+#define GL_HISTORY_FIELDS(X)                                                                       \
+    X(U32, seq, "seq")                                                                             \
+    X(STR, type, "type")                                                                           \
+    X(I64, at, "at")                                                                               \
+    X(STR, actor, "actor")                                                                         \
+    X(STR, actor_kind, "actor_kind")                                                               \
+    X(ID, link, "link")                                                                            \
+    X(STR, address, "address")                                                                     \
+    X(STR, note, "note")                                                                           \
+    X(U32, revision, "revision")                                                                   \
+    X(ID, step, "step")                                                                            \
+    X(STR, from, "from")                                                                           \
+    X(STR, to, "to")                                                                               \
+    X(TIME, scheduled_at, "scheduled_at")
 
 /* A comment on a post (DB_COMMENTS, keyed (post, id)). */
 struct gl_comment {
@@ -203,6 +221,7 @@ int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out)
 struct gl_txn;
 struct gl_key;
 void gl_comment_put(struct gl_txn *t, const struct gl_key *k, const struct gl_comment *c);
+void gl_history_put(struct gl_txn *t, const struct gl_key *k, const struct gl_history *h);
 
 struct gl_txn;
 /* The history entries (comments) of post, oldest first, decoded into z; damaged ones are

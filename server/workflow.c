@@ -119,13 +119,9 @@ void wf_history(struct gl_wf *wf, const struct gl_post *p, enum gl_history_type 
         .to = gl_status_name(p->status),
         .scheduled_at = p->scheduled_at,
     };
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_history_encode(&h, &sb);
     struct gl_key k;
     key_child(&k, p->id, seq);
-    gl_put(wf->t, DB_HISTORY, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_history_put(wf->t, &k, &h);
 }
 
 void wf_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,

@@ -47,6 +47,29 @@ static void test_history_round_trip(void **state)
     assert_string_equal(out.from, "awaiting_approval");
     assert_string_equal(out.to, "approved");
     assert_int_equal(out.scheduled_at, 1764100000);
+    /* The bytes are those written by hand before the field list (2026-12-01). */
+    msgpack_sbuffer old;
+    msgpack_sbuffer_init(&old);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &old, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 14);
+    gl_pack_kv_int(&pk, "seq", h.seq);
+    gl_pack_kv_str(&pk, "type", h.type);
+    gl_pack_kv_int(&pk, "at", h.at);
+    gl_pack_kv_str(&pk, "actor", h.actor);
+    gl_pack_kv_str(&pk, "actor_kind", h.actor_kind);
+    gl_pack_kv_id(&pk, "link", h.link);
+    gl_pack_kv_str(&pk, "address", h.address);
+    gl_pack_kv_str(&pk, "note", h.note);
+    gl_pack_kv_int(&pk, "revision", h.revision);
+    gl_pack_key(&pk, "step");
+    msgpack_pack_uint32(&pk, h.step);
+    gl_pack_kv_str(&pk, "from", h.from);
+    gl_pack_kv_str(&pk, "to", h.to);
+    gl_pack_kv_int(&pk, "scheduled_at", h.scheduled_at);
+    assert_int_equal(old.size, sb.size);
+    assert_memory_equal(old.data, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&old);
     /* The absent ones come back absent. */
     msgpack_sbuffer_clear(&sb);
     gl_history_encode(&(struct gl_history){.seq = 1, .type = "created",
