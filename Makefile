@@ -19,7 +19,7 @@ INC_COMMON := -Icommon -Iprotocol
 INC_SERVER := $(INC_COMMON) -Iserver
 INC_TUI    := $(INC_COMMON) -Itui
 LDLIBS_D = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -luv -llmdb -lmsgpackc -lsodium -ljansson -lcurl -lz) -lhttp_parser -lpthread -lm
-LDLIBS_C = $(shell pkg-config --libs libuv msgpack libsodium ncursesw 2>/dev/null || echo -luv -lmsgpackc -lsodium -lncursesw) -lpthread -lm
+LDLIBS_C = $(shell pkg-config --libs libuv msgpack libsodium ncursesw jansson 2>/dev/null || echo -luv -lmsgpackc -lsodium -lncursesw -ljansson) -lpthread -lm
 
 COMMON_SRC := $(wildcard common/*.c) $(wildcard protocol/*.c)
 # EXCLUDE leaves sources out of a build, e.g. work in progress: make EXCLUDE='server/http.c'
@@ -38,7 +38,7 @@ ifneq ($(wildcard tui/main.c),)
 TARGETS += $(BIN)/greenlight
 endif
 
-.PHONY: all deps test test-deps check check-asan fuzz test-unit test-e2e asan test-asan run bench clean format
+.PHONY: all deps test test-deps check check-asan fuzz test-unit test-e2e asan test-asan run bench clean format man
 all: deps $(TARGETS)
 
 deps:
@@ -106,6 +106,14 @@ run: all
 bench: all
 	@scripts/install-deps.sh bench
 	@bench/run.sh $(abspath $(BIN))
+
+# make man: the OPTIONS list of the daemon's man page, made again from GL_OPTIONS (server/config.h).
+$(BUILD)/tools/manopts: tests/tools/manopts.c $(SERVER_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC_SERVER) $^ -o $@ $(LDFLAGS) $(LDLIBS_D)
+
+man: $(BUILD)/tools/manopts
+	$< packaging/greenlightd.8
 
 format:
 	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
