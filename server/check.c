@@ -13,6 +13,7 @@
 #include "storekeys.h"
 #include "links.h"
 #include "receipt.h"
+#include "postquery.h"
 #include "records.h"
 #include "store.h"
 
@@ -118,10 +119,8 @@ static bool exists(struct checker *c, enum gl_db db, uint64_t id)
 /* Loads post id; false when missing or undecodable. */
 static bool load_post(struct checker *c, uint64_t id, msgpack_zone *z, struct gl_post *p)
 {
-    struct gl_key k;
-    MDB_val v;
-    key_id(&k, id);
-    return get(c, DB_POSTS, &k, &v) == 0 && gl_post_decode(&v, z, p) == 0;
+    struct gl_txn t = {.store = c->s, .txn = c->txn};
+    return has_db(c, DB_POSTS) && gl_post_get(&t, z, id, p) == 0;
 }
 
 /* ---- the visitors ---- */

@@ -42,7 +42,7 @@ static size_t digest_user(struct gl_txn *t, const struct gl_user *u, struct gl_b
     struct gl_key lo, hi;
     key_user_seq(&lo, u->name, 0);
     key_user_seq(&hi, u->name, UINT32_MAX);
-    struct gl_key *keys = xmalloc(sizeof *keys * DIGEST_MAX_ITEMS);
+    uint32_t *seqs = xmalloc(sizeof *seqs * DIGEST_MAX_ITEMS);
     size_t n = 0;
     msgpack_zone z;
     msgpack_zone_init(&z, 2048);
@@ -50,24 +50,18 @@ static size_t digest_user(struct gl_txn *t, const struct gl_user *u, struct gl_b
     if (gl_range_open(t, DB_NOTIFICATIONS, &lo, &hi, &r) == 0) {
         MDB_val k, v;
         while (n < DIGEST_MAX_ITEMS && gl_range_next(&r, &k, &v)) {
-            msgpack_object o;
+            struct gl_notification note;
             msgpack_zone_clear(&z);
-            if (gl_record_unpack(&v, &z, &o) != 0 || gl_field_bool(&o, "mailed")) continue;
-            const char *text = gl_field_str(&o, "text", &z);
-            digest_line(t, &z, body, u->timezone, text, (uint64_t)gl_field_int(&o, "post", 0),
-                        gl_field_int(&o, "at", 0));
+            if (gl_notification_decode(&v, &z, &note) != 0 || note.mailed) continue;
+            digest_line(t, &z, body, u->timezone, note.text, note.post, note.at);
             /* Marked below, after the walk: a write under a cursor moves pages. */
-            key_bytes(&keys[n++], k.mv_data, k.mv_size);
+            seqs[n++] = key_user_seq_decode(k.mv_data, k.mv_size);
         }
         gl_range_close(&r);
     }
-    for (size_t i = 0; i < n; i++) {
-        MDB_val v;
-        if (gl_get(t, DB_NOTIFICATIONS, &keys[i], &v) == 0)
-            notify_set_flag(t, &keys[i], &v, "mailed");
-    }
+    for (size_t i = 0; i < n; i++) notify_set_flag(t, u->name, seqs[i], NOTIFY_MAILED);
     msgpack_zone_destroy(&z);
-    free(keys);
+    free(seqs);
     return n;
 }
 

@@ -173,12 +173,8 @@ int m_profile_update(struct gl_req *req, struct gl_txn *t)
 {
     int64_t id = 0;
     req_int(req, "id", &id);
-    struct gl_key k;
-    MDB_val v;
     struct gl_profile p;
-    key_id(&k, (uint64_t)id);
-    if (id <= 0 || gl_get(t, DB_PROFILES, &k, &v) != 0 ||
-        gl_profile_decode(&v, req->msg.zone, &p) != 0)
+    if (id <= 0 || gl_profile_load(t, (uint64_t)id, req->msg.zone, &p) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)id);
     if (read_profile_fields(req, &p) || read_brand(req, t, &p) ||
         read_publish_webhook(req, t, &p))

@@ -277,26 +277,12 @@ static uint32_t next_seq(struct gl_txn *t, const char *user)
 static void notify_one(struct gl_wf *wf, const struct gl_user *u, enum gl_event_type type,
                        const struct gl_post *p, uint64_t link, const char *text)
 {
-    uint32_t seq = next_seq(wf->t, u->name);
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 10);
-    gl_pack_kv_int(&pk, "id", seq);
-    gl_pack_kv_str(&pk, "type", gl_event_type_name(type));
-    gl_pack_kv_id(&pk, "post", p ? p->id : 0);
-    gl_pack_kv_id(&pk, "link", link);
-    gl_pack_kv_str(&pk, "actor", wf->actor->name);
-    gl_pack_kv_str(&pk, "text", text);
-    gl_pack_kv_int(&pk, "at", wf->now);
-    gl_pack_kv_bool(&pk, "read", false);
-    /* Digest users' notifications wait for the next digest; the rest are done with. */
-    gl_pack_kv_bool(&pk, "mailed", !(u->email && u->mail == MAIL_DIGEST));
-    struct gl_key k;
-    key_user_seq(&k, u->name, seq);
-    gl_put(wf->t, DB_NOTIFICATIONS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    struct gl_notification n = {
+        .id = next_seq(wf->t, u->name), .type = gl_event_type_name(type), .post = p ? p->id : 0,
+        .link = link, .actor = wf->actor->name, .text = text, .at = wf->now,
+        /* Digest users' notifications wait for the next digest; the rest are done with. */
+        .mailed = !(u->email && u->mail == MAIL_DIGEST)};
+    gl_notification_save(wf->t, u->name, &n);
     if (u->email && u->mail == MAIL_EACH) mail_event(wf, u, type, p, text);
 }
 
@@ -386,29 +372,23 @@ void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text
     }
 }
 
-void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
-                     const char *flag)
+bool notify_set_flag(struct gl_txn *t, const char *user, uint32_t seq, enum notify_flag flag)
 {
+    struct gl_key k;
+    MDB_val v;
+    key_user_seq(&k, user, seq);
+    if (gl_get(t, DB_NOTIFICATIONS, &k, &v) != 0) return false;
     msgpack_zone z;
     msgpack_zone_init(&z, 1024);
-    msgpack_object o;
-    if (gl_record_unpack(v, &z, &o) == 0) {
-        msgpack_sbuffer sb;
-        msgpack_sbuffer_init(&sb);
-        msgpack_packer pk;
-        msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-        msgpack_pack_map(&pk, o.via.map.size);
-        for (uint32_t i = 0; i < o.via.map.size; i++) {
-            msgpack_pack_object(&pk, o.via.map.ptr[i].key);
-            if (gl_obj_streq(&o.via.map.ptr[i].key, flag))
-                msgpack_pack_true(&pk);
-            else
-                msgpack_pack_object(&pk, o.via.map.ptr[i].val);
-        }
-        gl_put(t, DB_NOTIFICATIONS, k, sb.data, sb.size);
-        msgpack_sbuffer_destroy(&sb);
+    struct gl_notification n;
+    if (gl_notification_decode(&v, &z, &n) == 0) {
+        n.id = seq; /* the key says which it is */
+        if (flag == NOTIFY_READ) n.read = true;
+        else n.mailed = true;
+        gl_notification_save(t, user, &n);
     }
     msgpack_zone_destroy(&z);
+    return true;
 }
 
 void notify_link_opened(struct gl_txn *t, struct gl_op *op, const struct gl_link *l,

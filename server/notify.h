@@ -29,10 +29,9 @@ void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_
 struct gl_link;
 void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct gl_profile *prof,
                         const char *url);
-/* Rewrites the stored notification v (at key k) with the boolean field flag ("read",
- * "mailed") set to true. */
-void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
-                     const char *flag);
+/* Rewrites user's notification seq with the flag set; false when there is none. */
+enum notify_flag { NOTIFY_READ, NOTIFY_MAILED };
+bool notify_set_flag(struct gl_txn *t, const char *user, uint32_t seq, enum notify_flag flag);
 /* link.opened: a visitor (the name they gave) began a session on link l, in t (the session's
  * write); each session's first open, not each page. */
 void notify_link_opened(struct gl_txn *t, struct gl_op *op, const struct gl_link *l,

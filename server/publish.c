@@ -400,12 +400,8 @@ static bool deadline_visit(const struct gl_post *p, int64_t at, void *ctx)
     }
     if (p->reminded || d->status != ST_AWAITING) return true;
     if (p->profile != d->prof_id) {
-        struct gl_key fk;
-        MDB_val fv;
         struct gl_profile prof;
-        key_id(&fk, p->profile);
-        d->lead = gl_get(d->t, DB_PROFILES, &fk, &fv) == 0 &&
-                          gl_profile_decode(&fv, d->z, &prof) == 0
+        d->lead = gl_profile_load(d->t, p->profile, d->z, &prof) == 0
                       ? prof.reminder_minutes * 60
                       : 3600;
         d->prof_id = p->profile;
