@@ -125,7 +125,7 @@ static void old_link_record(const struct gl_link *l, bool mail_fields, msgpack_s
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, mail_fields ? 20 : 17);
+    gl_record_begin(&pk, mail_fields ? 21 : 17);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -148,6 +148,7 @@ static void old_link_record(const struct gl_link *l, bool mail_fields, msgpack_s
     gl_pack_kv_str(&pk, "email", l->email);
     gl_pack_kv_int(&pk, "mailed_at", l->mailed_at);
     gl_pack_kv_int(&pk, "reminded_at", l->reminded_at);
+    gl_pack_kv_str(&pk, "language", l->language); /* links.c wrote it by hand too */
 }
 
 static int64_t link_posts[] = {4, 9, 12};
@@ -160,7 +161,7 @@ static struct gl_link sample_link(void)
                         .revoked = true, .revoked_at = 1764000100, .last_opened = 1764000050,
                         .opens = 7, .requested_at = 1764000060, .generation = 3,
                         .email = "maria@example.com", .mailed_at = 1764000001,
-                        .reminded_at = 1764000200};
+                        .reminded_at = 1764000200, .language = "fr"};
     for (int i = 0; i < GL_HASH_BYTES; i++) l.token_hash[i] = (unsigned char)(i * 7 + 1);
     return l;
 }
@@ -196,6 +197,7 @@ static void test_link_round_trip(void **state)
     assert_string_equal(out.email, "maria@example.com");
     assert_int_equal(out.mailed_at, 1764000001);
     assert_int_equal(out.reminded_at, 1764000200);
+    assert_string_equal(out.language, "fr");
     /* The stored bytes are those links.c wrote by hand: no migration for the move. */
     msgpack_sbuffer old;
     msgpack_sbuffer_init(&old);
