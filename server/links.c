@@ -65,7 +65,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 20);
+    gl_record_begin(&pk, 22);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -87,6 +87,26 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
     gl_pack_kv_str(&pk, "email", l->email);
     gl_pack_kv_int(&pk, "mailed_at", l->mailed_at);
     gl_pack_kv_int(&pk, "reminded_at", l->reminded_at);
+    gl_pack_key(&pk, "old_tokens");
+    msgpack_pack_array(&pk, l->nold_tokens);
+    for (size_t i = 0; i < l->nold_tokens; i++) {
+        msgpack_pack_bin(&pk, GL_HASH_BYTES);
+        msgpack_pack_bin_body(&pk, l->old_tokens[i], GL_HASH_BYTES);
+    }
+    gl_pack_kv_int(&pk, "replaced_at", l->replaced_at);
+}
+
+static void decode_old_tokens(const msgpack_object *m, msgpack_zone *z, struct gl_link *out)
+{
+    const msgpack_object *o = gl_map_get(m, "old_tokens");
+    if (!o || o->type != MSGPACK_OBJECT_ARRAY || !o->via.array.size) return;
+    size_t n = o->via.array.size < GL_LINK_OLD_TOKENS ? o->via.array.size : GL_LINK_OLD_TOKENS;
+    out->old_tokens = msgpack_zone_malloc(z, GL_LINK_OLD_TOKENS * sizeof *out->old_tokens);
+    for (size_t i = 0; i < n; i++) {
+        const msgpack_object *h = &o->via.array.ptr[i];
+        if (h->type != MSGPACK_OBJECT_BIN || h->via.bin.size != GL_HASH_BYTES) continue;
+        memcpy(out->old_tokens[out->nold_tokens++], h->via.bin.ptr, GL_HASH_BYTES);
+    }
 }
 
 int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
@@ -117,6 +137,8 @@ int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
     out->email = gl_field_str(&m, "email", z);
     out->mailed_at = gl_field_int(&m, "mailed_at", 0);
     out->reminded_at = gl_field_int(&m, "reminded_at", 0);
+    decode_old_tokens(&m, z, out);
+    out->replaced_at = gl_field_int(&m, "replaced_at", 0);
     if (!out->created_by) out->created_by = "";
     return out->id && out->profile ? 0 : -1;
 }
@@ -188,6 +210,54 @@ int gl_link_by_token(struct gl_txn *t, const char *token, size_t n, msgpack_zone
     /* The index and the record agree, or the token is stale: never trust one alone. */
     if (out->revoked || sodium_memcmp(out->token_hash, h, GL_HASH_BYTES) != 0) return MDB_NOTFOUND;
     return 0;
+}
+
+bool gl_link_is_old_token(const struct gl_link *l, const unsigned char hash[GL_HASH_BYTES])
+{
+    bool found = false; /* every one compared: the time says nothing of which */
+    for (size_t i = 0; i < l->nold_tokens; i++)
+        found |= sodium_memcmp(l->old_tokens[i], hash, GL_HASH_BYTES) == 0;
+    return found;
+}
+
+int gl_link_by_dead_token(struct gl_txn *t, const char *token, size_t n, msgpack_zone *z,
+                          struct gl_link *out, enum gl_link_dead *why)
+{
+    *why = LINK_DEAD_NONE;
+    if (n != GL_TOKEN_LEN) return MDB_NOTFOUND;
+    unsigned char h[GL_HASH_BYTES];
+    gl_token_hash(token, n, h);
+    struct gl_key k;
+    MDB_val v;
+    key_bytes(&k, h, sizeof h);
+    int rc = gl_get(t, DB_LINKS_BY_TOKEN, &k, &v);
+    if (rc) return rc;
+    rc = gl_link_load(t, key_id_decode(v.mv_data, v.mv_size), z, out);
+    if (rc) return rc;
+    bool current = sodium_memcmp(out->token_hash, h, GL_HASH_BYTES) == 0;
+    if (out->revoked && (current || gl_link_is_old_token(out, h)))
+        *why = LINK_DEAD_REVOKED;
+    else if (!current && gl_link_is_old_token(out, h))
+        *why = LINK_DEAD_REPLACED;
+    return *why == LINK_DEAD_NONE ? MDB_NOTFOUND : 0;
+}
+
+void gl_link_retire_token(struct gl_txn *t, struct gl_link *l, msgpack_zone *z, int64_t now)
+{
+    unsigned char(*keep)[GL_HASH_BYTES] =
+        msgpack_zone_malloc(z, GL_LINK_OLD_TOKENS * sizeof *keep);
+    size_t n = l->nold_tokens;
+    if (n) memcpy(keep, l->old_tokens, n * sizeof *keep);
+    if (n == GL_LINK_OLD_TOKENS) {
+        struct gl_key k;
+        key_bytes(&k, keep[0], GL_HASH_BYTES);
+        gl_del(t, DB_LINKS_BY_TOKEN, &k);
+        memmove(keep, keep + 1, --n * sizeof *keep);
+    }
+    memcpy(keep[n++], l->token_hash, GL_HASH_BYTES);
+    l->old_tokens = keep;
+    l->nold_tokens = n;
+    l->replaced_at = now;
 }
 
 /* ---- tokens and passwords ---- */

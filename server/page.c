@@ -6,6 +6,7 @@
 
 #include "captiondiff.h"
 #include "events.h"
+#include "pagepreview.h"
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"
@@ -209,7 +210,7 @@ void page_month(struct web *w, int year, int month, const struct gl_postv *posts
         buf_puts(b, "<a class=\"nav\" rel=\"prev\" href=\"");
         month_href(w, year, month - 1);
         buf_printf(b, "\"><span aria-hidden=\"true\">‹</span> <span class=\"full\">%s</span>"
-                      "<span class=\"short\" aria-hidden=\"true\">%s</span></a>",
+                      "<span class=\"short\">%s</span></a>",
                    month_names[(month + 10) % 12], month_short[(month + 10) % 12]);
     } else {
         buf_puts(b, "<span class=\"nav\"></span>");
@@ -219,7 +220,7 @@ void page_month(struct web *w, int year, int month, const struct gl_postv *posts
         buf_puts(b, "<a class=\"nav\" rel=\"next\" href=\"");
         month_href(w, year, month + 1);
         buf_printf(b, "\"><span class=\"full\">%s</span><span class=\"short\" "
-                      "aria-hidden=\"true\">%s</span> <span aria-hidden=\"true\">›</span></a>",
+                      ">%s</span> <span aria-hidden=\"true\">›</span></a>",
                    month_names[month % 12], month_short[month % 12]);
     } else {
         buf_puts(b, "<span class=\"nav\"></span>");
@@ -410,6 +411,7 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
     if (queue->n == 0) {
         buf_puts(b, "<section class=\"card\"><p class=\"none\">Nothing is waiting for your "
                     "approval. Thank you!</p></section>");
+        page_decided(w);
         page_end(w);
         return;
     }
@@ -437,6 +439,7 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
             if (!web_may_decide(w, &queue->items[i])) queue_item(w, &queue->items[i], false);
         buf_puts(b, "</ul></section>");
     }
+    page_decided(w);
     page_end(w);
 }
 
@@ -597,11 +600,12 @@ static void comments(struct web *w, const struct gl_post *p)
                    (unsigned long long)p->id);
         csrf_field(w);
         buf_printf(b, "<input type=\"hidden\" name=\"rev\" value=\"%u\">", p->revision);
-        buf_puts(b, "<label for=\"ctext\">Add a comment <span class=\"hint\">(seen by the team "
-                    "and by everyone this calendar is shared with)</span></label><textarea "
-                    "id=\"ctext\" name=\"text\" rows=\"3\" required maxlength=\"5000\">"
-                    "</textarea><button class=\"btn\" name=\"action\" value=\"comment\">Post "
-                    "comment</button></form>");
+        const char *readers = gl_link_policy(w->link.kind)->comment_readers;
+        buf_printf(b, "<label for=\"ctext\">Add a comment <span class=\"hint\">(%s)</span>"
+                      "</label><textarea id=\"ctext\" name=\"text\" rows=\"3\" required "
+                      "maxlength=\"5000\"></textarea><button class=\"btn\" name=\"action\" "
+                      "value=\"comment\">Post comment</button></form>",
+                   readers ? readers : "seen by the team");
     }
     buf_puts(b, "</section>");
 }
@@ -727,6 +731,7 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
         buf_html(b, p->notes);
         buf_puts(b, "</p></section>");
     }
+    page_checks(w, p); /* pagepreview.c: frames, then warnings before the decision */
     if (web_shows(w, LF_PENDING)) actions(w, p);
     if (web_shows(w, LF_HISTORY)) reviews(w, p);
     if (web_shows(w, LF_COMMENTS)) comments(w, p);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pagepreview.h"
 #include "storekeys.h"
 #include "util.h"
 #include "webctx.h"
@@ -153,10 +154,14 @@ static void route_link(struct gl_http_req *req, const char *path)
     w->reading = true;
     struct gl_key k;
     MDB_val v;
-    if (gl_link_by_token(&w->t, w->token, tlen, &w->zone, &w->link) != 0) {
+    enum gl_link_dead dead = LINK_DEAD_NONE;
+    if (gl_link_by_token(&w->t, w->token, tlen, &w->zone, &w->link) != 0 &&
+        gl_link_by_dead_token(&w->t, w->token, tlen, &w->zone, &w->link, &dead) != 0) {
         web_not_found(w);
         return;
     }
+    /* A dead address speaks for its own token, not the link's new one (its CSRF, its form). */
+    if (dead) gl_token_hash(w->token, tlen, w->link.token_hash);
     key_id(&k, w->link.profile);
     if (gl_get(&w->t, DB_PROFILES, &k, &v) != 0 || gl_profile_decode(&v, &w->zone, &w->prof)) {
         web_not_found(w);
@@ -170,6 +175,20 @@ static void route_link(struct gl_http_req *req, const char *path)
     struct web_args a = {.query = &q};
     unsigned methods, gates;
 
+    /* A replaced or withdrawn link says so, whatever was asked; a replaced one takes one form. */
+    if (dead) {
+        web_csrf_make(w);
+        const struct web_route *r = dead == LINK_DEAD_REPLACED
+                                        ? match(WHEN_REPLACED, rest, &a, method, &methods, &gates)
+                                        : NULL;
+        if (r) {
+            run_link_route(w, r, method, methods, gates, &a);
+            return;
+        }
+        page_dead_end(w, dead, w->link.replaced_at && w->link.requested_at >= w->link.replaced_at);
+        web_send(w, 410);
+        return;
+    }
     /* An expired link shows that it expired, whatever was asked, and takes one form. */
     if (gl_link_state(&w->link, w->now) == LINK_EXPIRED) {
         web_csrf_make(w);
@@ -212,8 +231,10 @@ static void on_request(struct gl_http_req *req, void *ctx)
         return;
     }
     static const char nf[] = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                             "<title>Not found</title></head><body><h1>Not found</h1><p>There "
-                             "is nothing at this address.</p></body></html>\n";
+                             "<meta name=\"viewport\" content=\"width=device-width, "
+                             "initial-scale=1\"><title>Not found</title></head><body><main>"
+                             "<h1>Not found</h1><p>There is nothing at this address.</p></main>"
+                             "</body></html>\n";
     web_send_raw(req, 404, "text/html; charset=utf-8", "Cache-Control: no-store\r\n", nf,
                  sizeof nf - 1);
 }

@@ -40,6 +40,10 @@ const struct web_route gl_web_routes[] = {
      "an expired link: ask the team for a new one (`csrf`); sends the `link.requested` event"},
     /* The same form sent again once the new link works: back to the page. */
     {POST, WEB_LINK_PREFIX "/request", WHEN_ACTIVE, 0, NULL, web_post_request_active, NULL},
+    {POST, WEB_LINK_PREFIX "/request", WHEN_REPLACED, WG_FORM, NULL, web_post_request_replaced,
+     "the old address of a regenerated link: ask the team for the new one (`csrf`); sends the "
+     "`link.requested` event. Any other request there, and any to a revoked link's address, "
+     "answers `410` saying the link was replaced or withdrawn"},
 };
 const size_t gl_web_nroutes = GL_ARRAY_LEN(gl_web_routes);
 

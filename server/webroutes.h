@@ -14,7 +14,7 @@
 enum web_method { WM_GET = 1 /* and HEAD */, WM_POST = 2 };
 
 /* Which requests a route is for: the site's own addresses, or a link's, by its state. */
-enum web_when { WHEN_SITE, WHEN_ACTIVE, WHEN_EXPIRED };
+enum web_when { WHEN_SITE, WHEN_ACTIVE, WHEN_EXPIRED, WHEN_REPLACED /* an old token's */ };
 
 /* What the dispatcher checks before the handler, in this order (after the method). */
 enum web_gate {
@@ -76,5 +76,7 @@ void web_post_decision(struct web *w, const struct web_args *a);
 void web_post_bulk(struct web *w, const struct web_args *a);
 void web_post_request(struct web *w, const struct web_args *a);
 void web_post_request_active(struct web *w, const struct web_args *a);
+/* webdead.c: */
+void web_post_request_replaced(struct web *w, const struct web_args *a);
 
 #endif
