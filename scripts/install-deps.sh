@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs="build-essential pkg-config libuv1-dev liblmdb-dev libmsgpack-dev libncurses-dev libsodium-dev libhttp-parser-dev libjansson-dev libcurl4-openssl-dev zlib1g-dev gettext locales tzdata"
-test_pkgs="$build_pkgs libcmocka-dev python3 python3-pytest python3-msgpack python3-hypothesis python3-selenium chromium chromium-driver tmux clang libclang-rt-14-dev valgrind lmdb-utils nginx-light openssl groff-base"
+test_pkgs="$build_pkgs libcmocka-dev python3 python3-pytest python3-msgpack python3-hypothesis python3-selenium chromium chromium-driver tmux clang libclang-rt-14-dev valgrind lmdb-utils nginx-light openssl groff-base nodejs npm default-jre-headless"
 bench_pkgs="$build_pkgs redis-server redis-tools nginx-light wrk postgresql-15"
 
 case "${1:-build}" in
@@ -19,11 +19,19 @@ missing=()
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-echo "installing: ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The page checkers of the browser tests (axe-core, vnu-jar), pinned by the lock file.
+case "${1:-build}" in
+  test|all)
+    browser="$(dirname "$0")/../tests/browser"
+    [ -d "$browser/node_modules" ] || (cd "$browser" && npm ci --no-audit --no-fund)
+    ;;
+esac

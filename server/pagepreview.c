@@ -9,17 +9,25 @@
 #include "postchecks.h"
 #include "util.h"
 
-/* The crops' aspect ratios have one class each in the stylesheet (.r-W-H, style.css): the
- * pages' CSP allows no style attribute. Every ratio of netrules.c is there; a ratio without
- * one shows the whole image in an outlined box (.r-any). */
-static void ratio_class(struct gl_buf *b, int w, int h)
+/* A crop's aspect ratio as a class of the stylesheet (.r-W-H, style.css), the pages' CSP
+ * allowing no style attribute: the ratios of netrules.c have one each, which
+ * tests/unit/test_pagepreview.c checks; any other ratio shows the whole image (.r-any). */
+static bool same_ratio(struct gl_ratio r, int w, int h)
 {
-    static const struct gl_ratio known[] = {{1, 1}, {4, 5}, {3, 4}, {191, 100}, {1, 10}, {10, 1}};
-    for (size_t i = 0; i < GL_ARRAY_LEN(known); i++)
-        if ((long)known[i].w * h == (long)known[i].h * w) {
-            buf_printf(b, "r-%d-%d", known[i].w, known[i].h);
-            return;
-        }
+    return r.w && r.h && (long)r.w * h == (long)r.h * w;
+}
+
+void page_ratio_class(struct gl_buf *b, int w, int h)
+{
+    for (size_t i = 0; i < gl_nnetrules; i++) {
+        const struct gl_netrule *r = &gl_netrules[i];
+        const struct gl_ratio *known[] = {&r->tallest, &r->widest, &r->grid};
+        for (size_t k = 0; k < GL_ARRAY_LEN(known); k++)
+            if (same_ratio(*known[k], w, h)) {
+                buf_printf(b, "r-%d-%d", known[k]->w, known[k]->h);
+                return;
+            }
+    }
     buf_puts(b, "r-any");
 }
 
@@ -70,7 +78,7 @@ static void crop_figure(struct web *w, const struct gl_post *p, const struct gl_
     struct gl_buf *b = &w->out;
     buf_puts(b, "<figure class=\"crop\"><div class=\"cropbox ");
     if (cropped)
-        ratio_class(b, box->w, box->h);
+        page_ratio_class(b, box->w, box->h);
     else
         buf_puts(b, "r-whole");
     buf_printf(b, "\"><img src=\"%s/p/%llu/m/%llu\" alt=\"", w->base, (unsigned long long)p->id,

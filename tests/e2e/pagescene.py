@@ -69,7 +69,7 @@ class Scene:
         self.calendar = admin.call("link.create", profile=self.prof, kind="calendar")
         self.collab = admin.call("link.create", profile=self.prof, kind="collab")
         self.expired = admin.call("link.create", profile=self.prof, kind="approval",
-                                  approver="Claire", expires_at=int(time.time()) + 1)
+                                  approver="Claire", expires_at=int(time.time()) + 2)
         replaced = admin.call("link.create", profile=self.prof, kind="collab")
         admin.call("link.regenerate", id=replaced["id"])
         self.replaced = replaced
@@ -84,24 +84,37 @@ class Scene:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def pages(self):
-        """(name, path, password to sign in with as Claire or None) of every page kind."""
+        """(name, path, sign-in) of every page kind; sign-in is (name, password) for the
+        pages behind it (password None: the link asks only a name), else None."""
         a, d = path_of(self.approval["url"]), path_of(self.decided["url"])
         c, k = path_of(self.calendar["url"]), path_of(self.collab["url"])
+        claire = ("Claire", self.approval["password"])
         return [
             ("calendar", c, None),
             ("calendar-post", f"{c}/p/{self.sched}", None),
-            ("collab", k, None),
-            ("collab-post", f"{k}/p/{self.post}", None),
             ("sign-in", a, None),
-            ("approval", a, self.approval["password"]),
-            ("approval-post", f"{a}/p/{self.post}", self.approval["password"]),
-            ("decided", d, self.decided["password"]),
+            ("collab", k, ("Bob", None)),
+            ("collab-post", f"{k}/p/{self.post}", ("Bob", None)),
+            ("approval", a, claire),
+            ("approval-post", f"{a}/p/{self.post}", claire),
+            ("decided", d, ("Claire", self.decided["password"])),
             ("expired", path_of(self.expired["url"]), None),
             ("replaced", path_of(self.replaced["url"]), None),
             ("revoked", path_of(self.revoked["url"]), None),
             ("not-found", "/nothing-here", None),
             ("not-found-link", "/l/" + "Q" * 43, None),
         ]
+
+    def web_signed_in(self, path, who):
+        """A browser-less visitor of path, signed in as who (pages())."""
+        w = Web(self.port)
+        if who:
+            base = "/".join(path.split("/")[:3])
+            fields = {"csrf": csrf(w.get(base)[2]), "name": who[0]}
+            if who[1]:
+                fields["password"] = who[1]
+            assert w.follow(base + "/session", fields)[1] == 200
+        return w
 
     def decide_other(self, w):
         """Claire approves the other post through its own link, so that link lists a decision."""
