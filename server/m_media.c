@@ -2,6 +2,7 @@
  * not by name, their size read from their header, their alternative text given by staff. */
 #include "methods.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "imagesize.h"
@@ -46,6 +47,10 @@ int m_media_upload(struct gl_req *req, struct gl_txn *t)
     if (!gl_image_size(m.data, len, &m.width, &m.height)) m.width = m.height = 0;
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
+    /* Receipts name media by this hash (receipt.c). */
+    unsigned char sha256[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(sha256, (const unsigned char *)data, len);
+    m.sha256 = sha256;
     gl_media_encode(&m, &sb);
     struct gl_key k;
     key_id(&k, m.id);
@@ -70,7 +75,7 @@ int m_media_get(struct gl_req *req, struct gl_txn *t)
     if (load_media(req, t, &m)) return -1;
     /* The data still points into the page, which stays valid until the read transaction
      * ends, after the reply is packed. */
-    msgpack_pack_map(&req->pk, 10);
+    msgpack_pack_map(&req->pk, 10 + (m.sha256 != NULL));
     gl_pack_kv_int(&req->pk, "id", (int64_t)m.id);
     gl_pack_kv_str(&req->pk, "name", m.name);
     gl_pack_kv_str(&req->pk, "type", m.type);
@@ -82,6 +87,10 @@ int m_media_get(struct gl_req *req, struct gl_txn *t)
     gl_pack_key(&req->pk, "height");
     if (m.height > 0) msgpack_pack_int(&req->pk, m.height); else msgpack_pack_nil(&req->pk);
     gl_pack_kv_str(&req->pk, "alt", m.alt);
+    if (m.sha256) {
+        gl_pack_key(&req->pk, "sha256");
+        msgpack_pack_bin_with_body(&req->pk, m.sha256, 32);
+    }
     gl_pack_key(&req->pk, "data");
     msgpack_pack_bin_with_body(&req->pk, m.data, m.len);
     return 0;

@@ -17,7 +17,8 @@ struct staff_ctx {
 
 static void staff_begin(struct staff_ctx *c, struct gl_req *req, struct gl_txn *t)
 {
-    c->actor = (struct gl_actor){.name = req->user, .kind = ACTOR_STAFF, .role = req->role};
+    c->actor = (struct gl_actor){
+        .name = req->user, .kind = ACTOR_STAFF, .role = req->role, .address = req->peer};
     c->wf = (struct gl_wf){.t = t, .op = &req->op, .zone = req->msg.zone, .actor = &c->actor,
                            .now = req->now};
 }

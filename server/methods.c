@@ -100,6 +100,10 @@ const struct gl_method gl_methods[] = {
                        GL_OPT("auto_schedule", P_BOOL, 0), GL_OPT("week_start", P_STR, 16),
                        GL_OPT("steps", P_ANY, 0), GL_OPT("reminder_minutes", P_INT, 0)),
      .role = ROLE_MANAGER, .flags = M_WRITE, .handler = m_profile_update},
+    {.name = "receipt.list",
+     .args = GL_PARAMS(GL_REQ("profile", P_ID, 0), GL_OPT("from", P_INT, 0), GL_OPT("to", P_INT, 0),
+                       GL_OPT("post", P_ID, 0)),
+     .role = ROLE_VIEWER, .handler = m_receipt_list},
     {.name = "server.describe", .args = GL_NO_PARAMS, .role = ROLE_NONE, .flags = M_ANON,
      .handler = m_server_describe},
     {.name = "server.ping", .args = GL_NO_PARAMS, .role = ROLE_NONE, .flags = M_ANON,
@@ -127,6 +131,17 @@ const struct gl_method gl_methods[] = {
      .args = GL_PARAMS(GL_REQ("name", P_STR, GL_MAX_NAME), GL_OPT("email", P_STR, GL_MAX_EMAIL),
                        GL_OPT("mail", P_STR, 16), GL_OPT("role", P_STR, 16)),
      .role = ROLE_VIEWER, .flags = M_WRITE, .handler = m_user_update},
+    {.name = "webhook.create", .params = "url,events", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_create, .admit = m_webhook_create_admit},
+    {.name = "webhook.delete", .params = "id", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_delete},
+    {.name = "webhook.deliveries", .params = "id", .role = ROLE_ADMIN,
+     .handler = m_webhook_deliveries},
+    {.name = "webhook.list", .params = "", .role = ROLE_ADMIN, .handler = m_webhook_list},
+    {.name = "webhook.redeliver", .params = "delivery", .role = ROLE_ADMIN, .flags = M_WRITE,
+     .handler = m_webhook_redeliver},
+    {.name = "webhook.update", .params = "id,url?,events?,paused?", .role = ROLE_ADMIN,
+     .flags = M_WRITE, .handler = m_webhook_update},
 };
 const size_t gl_nmethods = sizeof gl_methods / sizeof gl_methods[0];
 

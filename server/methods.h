@@ -199,6 +199,14 @@ int m_link_revoke(struct gl_req *req, struct gl_txn *t);
 int m_link_regenerate_admit(struct gl_req *req);
 int m_link_regenerate(struct gl_req *req, struct gl_txn *t);
 int m_link_extend(struct gl_req *req, struct gl_txn *t);
+int m_receipt_list(struct gl_req *req, struct gl_txn *t);
+int m_webhook_create_admit(struct gl_req *req);
+int m_webhook_create(struct gl_req *req, struct gl_txn *t);
+int m_webhook_list(struct gl_req *req, struct gl_txn *t);
+int m_webhook_update(struct gl_req *req, struct gl_txn *t);
+int m_webhook_delete(struct gl_req *req, struct gl_txn *t);
+int m_webhook_deliveries(struct gl_req *req, struct gl_txn *t);
+int m_webhook_redeliver(struct gl_req *req, struct gl_txn *t);
 
 #define GL_ADMIT_LATER 1
 

@@ -593,7 +593,7 @@ void gl_media_encode(const struct gl_media *m, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 11);
+    gl_record_begin(&pk, 11 + (m->sha256 != NULL));
     gl_pack_kv_int(&pk, "id", (int64_t)m->id);
     gl_pack_kv_str(&pk, "name", m->name);
     gl_pack_kv_str(&pk, "type", m->type);
@@ -603,6 +603,10 @@ void gl_media_encode(const struct gl_media *m, msgpack_sbuffer *sb)
     gl_pack_kv_int(&pk, "width", m->width);
     gl_pack_kv_int(&pk, "height", m->height);
     gl_pack_kv_str(&pk, "alt", m->alt ? m->alt : "");
+    if (m->sha256) {
+        gl_pack_key(&pk, "sha256");
+        msgpack_pack_bin_with_body(&pk, m->sha256, 32);
+    }
     gl_pack_key(&pk, "data");
     msgpack_pack_bin_with_body(&pk, m->data, m->len);
 }
@@ -626,6 +630,9 @@ int gl_media_decode(const MDB_val *v, msgpack_zone *z, struct gl_media *out)
     };
     if (!out->name) out->name = "";
     if (!out->type) out->type = "";
+    const msgpack_object *h = gl_map_get(&m, "sha256");
+    if (h && h->type == MSGPACK_OBJECT_BIN && h->via.bin.size == 32)
+        out->sha256 = (const unsigned char *)h->via.bin.ptr;
     if (d && d->type == MSGPACK_OBJECT_BIN) {
         out->data = (const unsigned char *)d->via.bin.ptr;
         out->len = d->via.bin.size;

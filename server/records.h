@@ -229,6 +229,7 @@ struct gl_media {
     int64_t at;
     int width, height;
     const char *alt;
+    const unsigned char *sha256; /* 32 bytes (receipts name media by it), NULL before receipts */
     const unsigned char *data; /* points into the value decoded: valid as long as it is */
     size_t len;
 };
