@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "receipt.h"
 #include "util.h"
 
 void page_dead_end(struct web *w, enum gl_link_dead why, bool requested)
@@ -39,11 +40,44 @@ void page_dead_end(struct web *w, enum gl_link_dead why, bool requested)
 
 #define DECIDED_POSTS_MAX 5000
 
+/* A receipt of a decision through this link, to find the one of each history entry. */
+struct mine {
+    int64_t at, seq;
+    uint32_t revision;
+};
+
 struct decided {
     struct web *w;
     const struct gl_post *post;
     size_t shown;
+    struct mine *receipts; /* this post's, made through this link */
+    size_t nreceipts, cap;
 };
+
+static int keep_mine(const struct gl_receipt *r, const struct gl_shown *shown, void *arg)
+{
+    (void)shown;
+    struct decided *d = arg;
+    if ((uint64_t)r->link != d->w->link.id) return 0;
+    if (d->nreceipts == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        struct mine *m = msgpack_zone_malloc(&d->w->zone, cap * sizeof *m);
+        if (d->nreceipts) memcpy(m, d->receipts, d->nreceipts * sizeof *m);
+        d->receipts = m;
+        d->cap = cap;
+    }
+    d->receipts[d->nreceipts++] = (struct mine){r->at, r->seq, (uint32_t)r->revision};
+    return 0;
+}
+
+/* The receipt written with history entry h (same decision, same time, same revision). */
+static int64_t receipt_of(const struct decided *d, const struct gl_history *h)
+{
+    for (size_t i = 0; i < d->nreceipts; i++)
+        if (d->receipts[i].at == h->at && d->receipts[i].revision == h->revision)
+            return d->receipts[i].seq;
+    return 0;
+}
 
 static const char *decision_words(const char *type)
 {
@@ -86,6 +120,11 @@ static bool decided_entry(const struct gl_history *h, void *ctx)
         buf_html(b, h->note);
         buf_puts(b, "</blockquote>");
     }
+    int64_t seq = receipt_of(d, h);
+    if (seq)
+        buf_printf(b, "<p class=\"meta\"><a href=\"%s/p/%llu/receipt/%lld\" download>Download "
+                      "your signed receipt of this decision</a> (JSON)</p>",
+                   w->base, (unsigned long long)d->post->id, (long long)seq);
     buf_printf(b, "</div><a class=\"btn small\" href=\"%s/p/%llu\">Open<span class=\"vh\"> post "
                   "%llu</span></a></li>",
                w->base, (unsigned long long)d->post->id, (unsigned long long)d->post->id);
@@ -125,6 +164,10 @@ void page_decided(struct web *w)
     struct decided d = {.w = w};
     for (size_t i = 0; i < posts.n; i++) {
         d.post = &posts.items[i];
+        d.nreceipts = 0;
+        struct gl_receipt_filter f = {.profile = w->link.profile, .post = d.post->id,
+                                      .from = INT64_MIN, .to = INT64_MAX};
+        receipt_each(&w->t, &w->zone, &f, keep_mine, &d); /* none readable: no links */
         gl_history_each(&w->t, &w->zone, d.post->id, decided_entry, &d);
     }
     if (d.shown) buf_puts(&w->out, "</ul></section>");

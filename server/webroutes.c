@@ -21,6 +21,10 @@ const struct web_route gl_web_routes[] = {
      "a post's detail"},
     {GET, WEB_LINK_PREFIX "/p/{post}/m/{media}", WHEN_ACTIVE, WG_SIGNIN, NULL, web_serve_media,
      "an image of that post (PNG, JPEG, GIF, WebP)"},
+    {GET, WEB_LINK_PREFIX "/p/{post}/receipt/{seq}", WHEN_ACTIVE, WG_SIGNIN, NULL,
+     web_serve_receipt,
+     "the signed receipt of a decision made through this link (a receipts export holding it "
+     "alone, JSON, for `greenlightd verify`); `404` for any other link's"},
     /* The feed checks its own password: calendar programs send it with Basic, not a form. */
     {GET, WEB_LINK_PREFIX "/calendar.ics", WHEN_ACTIVE, 0, NULL, web_serve_feed,
      "iCalendar feed (calendar and collab links)"},
@@ -65,7 +69,9 @@ bool web_route_matches(const struct web_route *r, const char *path, struct web_a
             if (*p++ != *path++) return false;
             continue;
         }
-        uint64_t *id = strncmp(p, "{post}", 6) == 0 ? &a->post : &a->media;
+        uint64_t *id = strncmp(p, "{post}", 6) == 0  ? &a->post
+                       : strncmp(p, "{seq}", 5) == 0 ? &a->seq
+                                                     : &a->media;
         path = match_id(path, id);
         if (!path) return false;
         p = strchr(p, '}') + 1;

@@ -30,6 +30,7 @@ enum web_gate {
 /* What the path and body gave the handler. */
 struct web_args {
     uint64_t post, media;  /* {post} and {media}, when the pattern has them */
+    uint64_t seq;          /* {seq}: a receipt's place in its profile's chain */
     struct gl_form *query; /* the query string's fields */
     struct gl_form *form;  /* the form read under WG_FORM, else NULL */
 };
@@ -76,6 +77,8 @@ void web_post_decision(struct web *w, const struct web_args *a);
 void web_post_bulk(struct web *w, const struct web_args *a);
 void web_post_request(struct web *w, const struct web_args *a);
 void web_post_request_active(struct web *w, const struct web_args *a);
+/* webreceipt.c: */
+void web_serve_receipt(struct web *w, const struct web_args *a);
 /* webdead.c: */
 void web_post_request_replaced(struct web *w, const struct web_args *a);
 

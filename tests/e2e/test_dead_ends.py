@@ -3,7 +3,9 @@ and lets the visitor ask the team for the new one (the link.requested event staf
 expired link), a revoked link's says it was withdrawn and offers nothing, and neither opens
 anything of the link; an approver who decided everything sees what they decided; the comment
 box says who reads a comment. Real daemon, real sockets, a real browser for the request."""
+import json
 import os
+import re
 import subprocess
 import time
 
@@ -143,6 +145,23 @@ def test_decided_list_and_the_words_of_the_comment_box(daemon, admin, acme):
     assert "First of two" in decided and "Approved" in decided and "Lovely" in decided
     assert "Second of two" in decided and "Requested changes" in decided
     assert "Shorter, please" in decided
+    # Each decision links to its signed receipt: a receipts export holding it alone, which
+    # greenlightd verify accepts as downloaded.
+    hrefs = re.findall(r'href="([^"]+/receipt/\d+)" download', decided)
+    assert len(hrefs) == 2, decided
+    st, headers, body = w.get(hrefs[0])
+    assert st == 200 and headers["content-type"].startswith("application/json")
+    assert "attachment" in headers["content-disposition"]
+    doc = json.loads(body)
+    assert [r["link"] for r in doc["receipts"]] == [link["id"]]
+    assert doc["receipts"][0]["post"] == a and doc["receipts"][0]["decision"] == "approve"
+    assert doc["receipts"][0]["note"] == "Lovely"
+    path = os.path.join(daemon.data_dir, "..", "receipt.json")
+    with open(path, "w") as fh:
+        fh.write(body)
+    r = subprocess.run([os.path.join(BIN_DIR, "greenlightd"), "verify", path],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
     # Another link of the same profile lists none of it.
     other = admin.call("link.create", profile=acme, kind="approval", approver="Claire",
                        posts=[a])
@@ -151,6 +170,10 @@ def test_decided_list_and_the_words_of_the_comment_box(daemon, admin, acme):
     w2.follow(ob + "/session", {"csrf": csrf(w2.get(ob)[2]), "name": "Claire",
                                 "password": other["password"]})
     assert "What was decided through this link" not in w2.get(ob)[2]
+    # ...and cannot download its receipts, though the post is one it shows.
+    assert w2.get(ob + hrefs[0][len(base):])[0] == 404
+    st, _, page = Web(daemon.http_port).get(hrefs[0])
+    assert st == 200 and "Sign in" in page and "greenlight-receipts" not in page
     c = make_post(admin, acme, "awaiting_approval", caption="Third", at=NOW + 3 * 86400)
     collab = admin.call("link.create", profile=acme, kind="collab")
     cb, w3 = path_of(collab["url"]), Web(daemon.http_port)
