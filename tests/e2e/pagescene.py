@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from gltest import wait_until
-from helpers import make_post, make_profile
+from helpers import link_expiring_soon, make_post, make_profile
 from httputil import Web, csrf, path_of
 
 ZONE = "Europe/Paris"
@@ -70,8 +70,7 @@ class Scene:
         self.collab = admin.call("link.create", profile=self.prof, kind="collab")
         # A calendar link: no password to hash first, so "2 s from now" is still ahead when
         # the daemon reads it (an approval link's argon2id can take longer on a busy machine).
-        self.expired = admin.call("link.create", profile=self.prof, kind="calendar",
-                                  expires_at=int(time.time()) + 2)
+        self.expired = link_expiring_soon(admin, 2, profile=self.prof, kind="calendar")
         replaced = admin.call("link.create", profile=self.prof, kind="collab")
         admin.call("link.regenerate", id=replaced["id"])
         self.replaced = replaced
