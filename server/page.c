@@ -4,12 +4,11 @@
 
 #include <string.h>
 
+#include "captiondiff.h"
 #include "events.h"
-#include "storekeys.h"
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"
-#include "xmalloc.h"
 
 static const char *const day_short[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 static const char *const day_long[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
@@ -443,78 +442,6 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
 
 /* ---- the detail of a post ---- */
 
-/* Splits s into words (runs of non-blanks) in the zone; returns how many. */
-static size_t split_words(msgpack_zone *z, const char *s, const char ***out)
-{
-    size_t cap = 16, n = 0;
-    const char **v = msgpack_zone_malloc(z, cap * sizeof *v);
-    const char *p = s;
-    while (*p) {
-        while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') p++;
-        if (!*p) break;
-        const char *e = p;
-        while (*e && *e != ' ' && *e != '\n' && *e != '\t' && *e != '\r') e++;
-        if (n == cap) {
-            const char **nv = msgpack_zone_malloc(z, 2 * cap * sizeof *v);
-            memcpy(nv, v, n * sizeof *v);
-            v = nv;
-            cap *= 2;
-        }
-        char *word = msgpack_zone_malloc(z, (size_t)(e - p) + 1);
-        memcpy(word, p, (size_t)(e - p));
-        word[e - p] = '\0';
-        v[n++] = word;
-        p = e;
-    }
-    *out = v;
-    return n;
-}
-
-/* The words removed and added between two captions, by longest common subsequence. */
-static void caption_diff(struct web *w, const char *before, const char *after)
-{
-    struct gl_buf *b = &w->out;
-    const char **x, **y;
-    size_t n = split_words(&w->zone, before, &x);
-    size_t m = split_words(&w->zone, after, &y);
-    if (n * m > 4000000) {
-        buf_puts(b, "<p>The caption was rewritten. Before:</p><blockquote class=\"was\">");
-        buf_html(b, before);
-        buf_puts(b, "</blockquote>");
-        return;
-    }
-    /* lcs[i][j]: common length of x[i..] and y[j..]. */
-    uint32_t *lcs = xcalloc((n + 1) * (m + 1), sizeof *lcs);
-#define L(i, j) lcs[(size_t)(i) * (m + 1) + (j)]
-    for (size_t i = n; i-- > 0;)
-        for (size_t j = m; j-- > 0;)
-            L(i, j) = strcmp(x[i], y[j]) == 0 ? L(i + 1, j + 1) + 1
-                      : L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j) : L(i, j + 1);
-    size_t i = 0, j = 0, added = 0, removed = 0;
-    buf_puts(b, "<p class=\"diff\">");
-    while (i < n || j < m) {
-        if (i < n && j < m && strcmp(x[i], y[j]) == 0) {
-            buf_html(b, x[i]);
-            i++, j++;
-        } else if (j < m && (i == n || L(i, j + 1) >= L(i + 1, j))) {
-            buf_puts(b, "<ins>");
-            buf_html(b, y[j++]);
-            buf_puts(b, "</ins>");
-            added++;
-        } else {
-            buf_puts(b, "<del>");
-            buf_html(b, x[i++]);
-            buf_puts(b, "</del>");
-            removed++;
-        }
-        buf_puts(b, " ");
-    }
-#undef L
-    free(lcs);
-    buf_printf(b, "</p><p class=\"meta\">%zu word%s added, %zu removed.</p>", added,
-               added == 1 ? "" : "s", removed);
-}
-
 static bool in_strlist(const char **v, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
@@ -578,7 +505,7 @@ static void changes(struct web *w, const struct gl_post *p, const struct gl_seen
         buf_printf(b, "<dt>Media</dt><dd>%zu added, %zu removed</dd>", madd, mrem);
     if (strcmp(s->caption, p->caption) != 0) {
         buf_puts(b, "<dt>Caption</dt><dd>");
-        caption_diff(w, s->caption, p->caption);
+        gl_caption_diff_html(b, &w->zone, s->caption, p->caption);
         buf_puts(b, "</dd>");
     }
     buf_puts(b, "</dl></section>");

@@ -159,3 +159,13 @@ const char *gl_form_get(const struct gl_form *f, const char *name)
         if (strcmp(f->names[i], name) == 0) return f->values[i];
     return NULL;
 }
+
+const char *gl_form_get_trimmed(const struct gl_form *f, const char *name)
+{
+    const char *s = gl_form_get(f, name);
+    if (!s) return NULL;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
+    char *e = (char *)s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = 0;
+    return s;
+}

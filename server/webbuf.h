@@ -34,5 +34,7 @@ struct gl_form {
 int gl_form_parse(char *s, struct gl_form *f);
 /* The first value of name, or NULL. */
 const char *gl_form_get(const struct gl_form *f, const char *name);
+/* The first value of name with the blanks around it cut (in place), or NULL. */
+const char *gl_form_get_trimmed(const struct gl_form *f, const char *name);
 
 #endif

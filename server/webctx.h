@@ -1,4 +1,6 @@
-/* Shared by web.c (routing, sessions, actions) and page.c (HTML): one request to a link. */
+/* One request to a link, as the web side's files share it: the dispatcher (web.c), the sessions,
+ * forms and GET pages (websession.c, webforms.c, webpages.c) and the HTML and feed (page.c,
+ * ical.c), which need nothing else of the web side. */
 #ifndef GL_WEBCTX_H
 #define GL_WEBCTX_H
 
@@ -34,16 +36,48 @@ struct web {
     struct gl_buf hdrs;
 };
 
+/* What the visitor may see and do: each a question to the policy table (linkpolicy.c), inline
+ * so that the pages and the feed depend on that table and this header, not on web.c. */
+static inline bool web_post_visible(const struct web *w, const struct gl_post *p)
+{
+    return gl_link_shows(&w->link, p);
+}
 
-/* What the visitor may see and do (the link policy table, linkpolicy.h). */
-bool web_post_visible(const struct web *w, const struct gl_post *p);
-bool web_shows(const struct web *w, enum gl_link_field f);
-bool web_may_decide(const struct web *w, const struct gl_post *p);
-bool web_may_reschedule(const struct web *w, const struct gl_post *p);
-bool web_may_comment(const struct web *w);
-/* The label of a status as this link shows it. */
-const char *web_status_label(const struct web *w, enum gl_status s);
-const char *web_status_class(const struct web *w, enum gl_status s);
+static inline bool web_shows(const struct web *w, enum gl_link_field f)
+{
+    return gl_link_shows_field(&w->link, f);
+}
+
+static inline bool web_may_decide(const struct web *w, const struct gl_post *p)
+{
+    return gl_link_may_decide(&w->link, &w->prof, p);
+}
+
+static inline bool web_may_reschedule(const struct web *w, const struct gl_post *p)
+{
+    return gl_link_allows(&w->link, LA_RESCHEDULE) && web_may_decide(w, p);
+}
+
+static inline bool web_may_comment(const struct web *w)
+{
+    return gl_link_allows(&w->link, LA_COMMENT);
+}
+
+/* The label of a status as this link shows it: the policy's relabelling, else GL_STATUSES'. */
+static inline const char *web_status_label(const struct web *w, enum gl_status s)
+{
+    const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
+    if ((unsigned)s < ST_COUNT && pol->labels[s]) return pol->labels[s];
+    return gl_status_label(s);
+}
+
+static inline const char *web_status_class(const struct web *w, enum gl_status s)
+{
+    const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
+    if ((unsigned)s < ST_COUNT && pol->labels[s] && pol->relabelled_class)
+        return pol->relabelled_class;
+    return gl_status_class(s);
+}
 
 /* The iCalendar feed (ical.c) of the posts given, appended to w->out. */
 void ical_render(struct web *w, const struct gl_postv *posts, const char *public_url);
@@ -58,8 +92,8 @@ void page_expired(struct web *w, bool requested);
 void page_month(struct web *w, int year, int month, const struct gl_postv *posts, bool prev,
                 bool next);
 /* The main page of a link. */
-void page_main(struct web *w, int year, int month, const struct gl_postv *month_posts,
-               bool prev, bool next, const struct gl_postv *queue, const char *flash);
+void page_main(struct web *w, int year, int month, const struct gl_postv *month_posts, bool prev,
+               bool next, const struct gl_postv *queue, const char *flash);
 /* The detail of a post; seen is what this visitor saw before (NULL when nothing or the same). */
 struct gl_seen;
 void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *seen,

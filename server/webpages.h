@@ -1,0 +1,21 @@
+/* The pages a GET answers (webpages.c): a link's main page (with the calendar link's page
+ * cache), a post's detail and images, the iCalendar feed, and the site's own small files. The
+ * handlers are in webroutes.h; these are what the dispatcher and the sign-in also need. */
+#ifndef GL_WEBPAGES_H
+#define GL_WEBPAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+#include "webctx.h"
+
+/* Serves a link's main page from the cache when it is there and fresh; false otherwise. */
+bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n);
+/* After a commit that changes what pages show: cached pages are stale. */
+void web_cache_invalidate(void);
+void web_cache_free(void);
+/* The feed of w's link, its password checked (or none needed). */
+void web_serve_feed_now(struct web *w);
+
+#endif

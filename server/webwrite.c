@@ -1,0 +1,74 @@
+/* What every write of the link pages shares (webwrite.h). */
+#include "webwrite.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "xmalloc.h"
+
+static const struct {
+    int status;
+    const char *text;
+} refusals[WR_COUNT] = {
+#define WEB_REFUSAL_ROW(name, status, text) [name] = {status, text},
+    WEB_REFUSALS(WEB_REFUSAL_ROW)
+#undef WEB_REFUSAL_ROW
+};
+
+void *web_write_new(size_t size, struct web *w, gl_op_run_fn run, gl_op_done_fn done)
+{
+    struct web_write *ww = xcalloc(1, size);
+    gl_op_init(&ww->op, run, done);
+    ww->w = w;
+    msgpack_zone_init(&ww->zone, 4096);
+    if (w) {
+        ww->link = w->link.id;
+        memcpy(ww->token_hash, w->link.token_hash, GL_HASH_BYTES);
+        snprintf(ww->address, sizeof ww->address, "%s", w->address);
+        if (w->visitor) snprintf(ww->name, sizeof ww->name, "%s", w->visitor);
+    }
+    return ww;
+}
+
+void web_write_free(struct web_write *ww)
+{
+    gl_op_destroy(&ww->op);
+    msgpack_zone_destroy(&ww->zone);
+    free(ww);
+}
+
+int web_refuse(struct web_write *ww, enum web_refusal r, const char *arg)
+{
+    ww->status = refusals[r].status;
+    if (strstr(refusals[r].text, "%s"))
+        snprintf(ww->msg, sizeof ww->msg, refusals[r].text, arg ? arg : "");
+    else
+        snprintf(ww->msg, sizeof ww->msg, "%s", refusals[r].text);
+    gl_err_set(&ww->op.err, GL_E_INVALID_STATE, "%s", ww->msg);
+    return -1;
+}
+
+/* The one place a workflow error becomes an answer: a step it may not take yet is a conflict
+ * with the post's state, a bad value is the form's fault, anything else a conflict. */
+int web_refuse_wf(struct web_write *ww, const struct gl_err *e)
+{
+    enum web_refusal r = e->code == GL_E_FORBIDDEN     ? WR_NOT_READY
+                         : e->code == GL_E_BAD_REQUEST ? WR_INVALID
+                                                       : WR_REFUSED;
+    return web_refuse(ww, r, e->message);
+}
+
+int web_write_check_link(struct web_write *ww, struct gl_txn *t, struct gl_link *l,
+                         bool want_expired)
+{
+    if (gl_link_load(t, ww->link, &ww->zone, l) != 0 ||
+        sodium_memcmp(l->token_hash, ww->token_hash, GL_HASH_BYTES) != 0 || l->revoked)
+        return web_refuse(ww, WR_NO_LINK, NULL);
+    enum gl_link_state s = gl_link_state(l, gl_now());
+    if (!want_expired && s != LINK_ACTIVE) return web_refuse(ww, WR_EXPIRED, NULL);
+    if (want_expired && s != LINK_EXPIRED) return web_refuse(ww, WR_STILL_WORKS, NULL);
+    return 0;
+}
