@@ -9,6 +9,7 @@
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"
+#include "webstatic.h"
 
 static const char *const day_short[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 static const char *const day_long[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
@@ -60,7 +61,9 @@ void page_begin(struct web *w, const char *title)
         buf_puts(b, " · ");
         buf_html(b, w->prof.name);
     }
-    buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\n<body>"
+    buf_printf(b, "</title><link rel=\"stylesheet\" href=\"/static/style.%s.css\"></head>\n",
+               gl_web_css_hash);
+    buf_puts(b, "<body>"
                 "<a class=\"skip\" href=\"#main\">Skip to content</a>"
                 "<header class=\"top\"><div class=\"wrap bar\"><p class=\"brand\">");
     if (w->prof.name) {

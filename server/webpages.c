@@ -34,6 +34,13 @@ void web_serve_css(struct gl_http_req *req)
                  gl_web_css, gl_web_css_len);
 }
 
+void web_serve_css_immutable(struct gl_http_req *req)
+{
+    web_answer(req, NULL, 200, "text/css; charset=utf-8",
+               "Cache-Control: public, max-age=31536000, immutable\r\n", gl_web_css,
+               gl_web_css_len);
+}
+
 void web_serve_robots(struct gl_http_req *req)
 {
     static const char robots[] = "User-agent: *\nDisallow: /\n";
@@ -106,14 +113,17 @@ bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
         cache[slot].today != today_key(cache[slot].timezone, now))
         return false;
     web_count_open(cache[slot].link, now);
-    web_send_raw(req, 200, "text/html; charset=utf-8", "Cache-Control: no-store\r\n",
-                 cache[slot].body, cache[slot].len);
+    web_answer(req, NULL, 200, "text/html; charset=utf-8", "Cache-Control: private, no-cache\r\n",
+               cache[slot].body, cache[slot].len);
     return true;
 }
 
 static void cache_store(const struct web *w)
 {
     if (strlen(w->req->query) >= CACHE_QUERY || strlen(w->prof.timezone) >= 64) return;
+    /* A hit is answered without w: a CSRF token could not be masked (webreq.c), so a page
+     * with one is not kept. */
+    if (w->csrf[0] && memmem(w->out.p, w->out.n, w->csrf, strlen(w->csrf))) return;
     unsigned slot = cache_slot(w->link.token_hash, w->req->query);
     free(cache[slot].body);
     cache[slot].body = xmalloc(w->out.n);
@@ -327,7 +337,7 @@ void web_serve_feed_now(struct web *w)
     collect_range(w, from, to, &posts);
     w->out.n = 0;
     ical_render(w, &posts, gl_web_public_url());
-    buf_puts(&w->hdrs, "Cache-Control: no-store\r\nContent-Disposition: inline; "
+    buf_puts(&w->hdrs, "Cache-Control: private, no-cache\r\nContent-Disposition: inline; "
                        "filename=\"calendar.ics\"\r\n");
     web_send_as(w, 200, "text/calendar; charset=utf-8", w->hdrs.p);
 }

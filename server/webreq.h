@@ -15,6 +15,11 @@ void web_free(struct web *w);
 /* Answers with raw bytes, no struct web involved. */
 void web_send_raw(struct gl_http_req *req, int status, const char *ctype, const char *headers,
                   const char *body, size_t len);
+/* Answers req with a text or other body: for text, an ETag (200 to GET) and 304 when
+ * If-None-Match names it, gzip when Accept-Encoding allows and the body is large enough, and
+ * (HTML with w given) each of w's CSRF tokens masked afresh. w may be NULL (a cached page). */
+void web_answer(struct gl_http_req *req, const struct web *w, int status, const char *ctype,
+                const char *headers, const char *body, size_t len);
 /* Sends w->out as an HTML page with w->hdrs, then frees w. */
 void web_send(struct web *w, int status);
 /* Sends w->out with its own content type and caching, then frees w. */

@@ -582,3 +582,5 @@ const char gl_web_css[] = {
     0x0a,
     0x00};
 const size_t gl_web_css_len = sizeof gl_web_css - 1;
+/* Its content hash: the stylesheet's address, /static/style.HASH.css, changes with it. */
+const char gl_web_css_hash[] = "5407346a8127f889";

@@ -6,5 +6,7 @@
 
 extern const char gl_web_css[];
 extern const size_t gl_web_css_len;
+/* 16 hex digits of its SHA-256: the {css} of its immutable address. */
+extern const char gl_web_css_hash[];
 
 #endif
