@@ -36,9 +36,10 @@ void web_serve_css(struct gl_http_req *req)
 
 void web_serve_css_immutable(struct gl_http_req *req)
 {
-    web_answer(req, NULL, 200, "text/css; charset=utf-8",
-               "Cache-Control: public, max-age=31536000, immutable\r\n", gl_web_css,
-               gl_web_css_len);
+    static struct web_kept kept; /* the stylesheet is built in: kept for the daemon's life */
+    web_answer_kept(req, 200, "text/css; charset=utf-8",
+                    "Cache-Control: public, max-age=31536000, immutable\r\n", gl_web_css,
+                    gl_web_css_len, &kept);
 }
 
 void web_serve_robots(struct gl_http_req *req)
@@ -66,6 +67,7 @@ static struct {
     int today;
     char *body;
     size_t len;
+    struct web_kept kept; /* its ETag and gzip form, made once per page */
 } cache[CACHE_SLOTS];
 static uint64_t gen; /* bumped by every commit that changes what pages show */
 
@@ -79,6 +81,7 @@ void web_cache_free(void)
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
         free(cache[i].body);
         cache[i].body = NULL;
+        web_kept_free(&cache[i].kept);
     }
 }
 
@@ -113,8 +116,8 @@ bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
         cache[slot].today != today_key(cache[slot].timezone, now))
         return false;
     web_count_open(cache[slot].link, now);
-    web_answer(req, NULL, 200, "text/html; charset=utf-8", "Cache-Control: private, no-cache\r\n",
-               cache[slot].body, cache[slot].len);
+    web_answer_kept(req, 200, "text/html; charset=utf-8", "Cache-Control: private, no-cache\r\n",
+                    cache[slot].body, cache[slot].len, &cache[slot].kept);
     return true;
 }
 
@@ -126,6 +129,7 @@ static void cache_store(const struct web *w)
     if (w->csrf[0] && memmem(w->out.p, w->out.n, w->csrf, strlen(w->csrf))) return;
     unsigned slot = cache_slot(w->link.token_hash, w->req->query);
     free(cache[slot].body);
+    web_kept_free(&cache[slot].kept);
     cache[slot].body = xmalloc(w->out.n);
     memcpy(cache[slot].body, w->out.p, w->out.n);
     cache[slot].len = w->out.n;

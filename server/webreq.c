@@ -128,15 +128,15 @@ static bool none_match_hits(const struct gl_http_req *req, const char *tag)
     return false;
 }
 
-/* The strong ETag of a representation: a hash of the page as rendered (before its CSRF tokens
- * are masked, so an unchanged page keeps its tag), and the coding. */
-static void make_etag(const char *body, size_t len, bool gz, char *out, size_t n)
+/* The strong ETag of a page: a hash of it as rendered (before its CSRF tokens are masked, so an
+ * unchanged page keeps its tag); the gzip form's adds "-gz". */
+static void make_etag(const char *body, size_t len, char *out, size_t n)
 {
     unsigned char h[16];
     char hex[2 * sizeof h + 1];
     crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    snprintf(out, n, "\"%s%s\"", hex, gz ? "-gz" : "");
+    snprintf(out, n, "\"%s\"", hex);
 }
 
 /* gzip (RFC 1952) of in into out; false when zlib failed (the answer then goes uncompressed). */
@@ -178,8 +178,15 @@ static void mask_csrf(const struct web *w, const char *body, size_t len, struct 
     buf_put(out, p, (size_t)(end - p));
 }
 
-void web_answer(struct gl_http_req *req, const struct web *w, int status, const char *ctype,
-                const char *headers, const char *body, size_t len)
+void web_kept_free(struct web_kept *k)
+{
+    buf_free(&k->gz);
+    memset(k, 0, sizeof *k);
+}
+
+/* The answer's ETag and gzip form come from kept when it has them, and are left there. */
+static void answer(struct gl_http_req *req, const struct web *w, int status, const char *ctype,
+                   const char *headers, const char *body, size_t len, struct web_kept *kept)
 {
     bool text = is_text(ctype);
     bool gz = text && len >= WEB_GZIP_MIN && accepts_gzip(req);
@@ -189,8 +196,14 @@ void web_answer(struct gl_http_req *req, const struct web *w, int status, const 
     if (headers) buf_puts(&hdrs, headers);
     if (text && len >= WEB_GZIP_MIN) buf_puts(&hdrs, "Vary: Accept-Encoding\r\n");
     if (tagged) {
-        char tag[48];
-        make_etag(body, len, gz, tag, sizeof tag);
+        char tag[WEB_ETAG_MAX];
+        if (kept && kept->etag[0])
+            memcpy(tag, kept->etag, sizeof tag);
+        else
+            make_etag(body, len, tag, sizeof tag);
+        if (kept) memcpy(kept->etag, tag, sizeof tag);
+        /* The gzip form's tag: the same with "-gz" inside the quotes. */
+        if (gz) snprintf(tag + strlen(tag) - 1, sizeof tag - strlen(tag) + 1, "-gz\"");
         buf_printf(&hdrs, "ETag: %s\r\n", tag);
         if (none_match_hits(req, tag)) {
             web_send_raw(req, 304, NULL, hdrs.p, NULL, 0);
@@ -203,15 +216,36 @@ void web_answer(struct gl_http_req *req, const struct web *w, int status, const 
         body = masked.p;
         len = masked.n;
     }
-    if (gz && gzip_into(body, len, &packed)) {
+    if (gz && kept && kept->gz.p) {
+        buf_puts(&hdrs, "Content-Encoding: gzip\r\n");
+        body = kept->gz.p;
+        len = kept->gz.n;
+    } else if (gz && gzip_into(body, len, &packed)) {
         buf_puts(&hdrs, "Content-Encoding: gzip\r\n");
         body = packed.p;
         len = packed.n;
     }
     web_send_raw(req, status, ctype, hdrs.p, body, len);
+    /* Kept only when nothing was masked: a kept form is sent again as it is. */
+    if (kept && packed.p && !masked.p) {
+        kept->gz = packed;
+        packed = (struct gl_buf){0};
+    }
     buf_free(&packed);
     buf_free(&masked);
     buf_free(&hdrs);
+}
+
+void web_answer(struct gl_http_req *req, const struct web *w, int status, const char *ctype,
+                const char *headers, const char *body, size_t len)
+{
+    answer(req, w, status, ctype, headers, body, len, NULL);
+}
+
+void web_answer_kept(struct gl_http_req *req, int status, const char *ctype, const char *headers,
+                     const char *body, size_t len, struct web_kept *kept)
+{
+    answer(req, NULL, status, ctype, headers, body, len, kept);
 }
 
 void web_send_as(struct web *w, int status, const char *ctype, const char *headers)
