@@ -19,7 +19,7 @@ INC_COMMON := -Icommon -Iprotocol
 INC_SERVER := $(INC_COMMON) -Iserver
 INC_TUI    := $(INC_COMMON) -Itui
 LDLIBS_D = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -luv -llmdb -lmsgpackc -lsodium -ljansson -lcurl -lz) -lhttp_parser -lpthread -lm
-LDLIBS_C = $(shell pkg-config --libs libuv msgpack libsodium ncursesw 2>/dev/null || echo -luv -lmsgpackc -lsodium -lncursesw) -lpthread -lm
+LDLIBS_C = $(shell pkg-config --libs libuv msgpack libsodium ncursesw jansson 2>/dev/null || echo -luv -lmsgpackc -lsodium -lncursesw -ljansson) -lpthread -lm
 
 COMMON_SRC := $(wildcard common/*.c) $(wildcard protocol/*.c)
 # EXCLUDE leaves sources out of a build, e.g. work in progress: make EXCLUDE='server/http.c'

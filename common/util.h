@@ -19,5 +19,7 @@ int gl_parse_hostport(const char *text, char *host, size_t hostlen, int *port);
 bool gl_utf8_valid(const char *s, size_t n);
 
 #define GL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* The struct that holds member at ptr (an embedded part handed out to a generic helper). */
+#define gl_container_of(ptr, type, member) ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 #endif

@@ -140,6 +140,16 @@ void gl_uw_next(const char *s, size_t n, struct gl_uw_cluster *c)
     }
 }
 
+size_t gl_uw_codepoint(const char *s, size_t n, uint32_t *cp)
+{
+    size_t len = decode((const unsigned char *)s, n, cp);
+    if (*cp == CUT || (*cp == '?' && s[0] != '?')) {
+        *cp = 0xfffd;
+        return 1;
+    }
+    return len;
+}
+
 int gl_uw_width(const char *s)
 {
     int used = 0;

@@ -31,6 +31,9 @@ struct gl_uw_cluster {
  * sequence cut short by the end of the string, which is no cluster (no cells, width 0). Widths
  * come from wcwidth, so the caller's LC_CTYPE must be a UTF-8 locale. */
 void gl_uw_next(const char *s, size_t n, struct gl_uw_cluster *c);
+/* The code point at s (n > 0 bytes) into *cp; returns the bytes it takes. A bad or cut
+ * sequence is U+FFFD, one byte. */
+size_t gl_uw_codepoint(const char *s, size_t n, uint32_t *cp);
 /* Columns the whole string takes (controls count as one). */
 int gl_uw_width(const char *s);
 /* Bytes of the longest prefix of whole clusters that fits in maxw columns; *used gets their

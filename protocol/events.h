@@ -43,7 +43,8 @@
     X(EV_LINK_REVOKED, "link.revoked")                                                             \
     X(EV_LINK_REGENERATED, "link.regenerated")                                                     \
     X(EV_LINK_EXTENDED, "link.extended")                                                           \
-    X(EV_LINK_REQUESTED, "link.requested")
+    X(EV_LINK_REQUESTED, "link.requested")                                                         \
+    X(EV_WEBHOOK_PAUSED, "webhook.paused")
 
 #define GL_TYPE_ENUM(id, name) id,
 enum gl_history_type { GL_HISTORY_TYPES(GL_TYPE_ENUM) HIST_COUNT };

@@ -170,6 +170,38 @@ void gl_options_markdown(struct gl_buf *b)
     }
 }
 
+/* Text as roff reads it: '-' is a hyphen there, '\\-' the minus an option is written with. */
+static void buf_roff(struct gl_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '-' || *s == '\\') buf_put(b, "\\", 1);
+        buf_put(b, s, 1);
+    }
+}
+
+void gl_options_man(struct gl_buf *b)
+{
+    for (size_t k = 0; k < gl_noptions; k++) {
+        const struct gl_option *o = &gl_options_table[k];
+        buf_puts(b, o->arg ? ".TP\n.BI \\-\\-" : ".TP\n.B \\-\\-");
+        buf_roff(b, o->key);
+        if (o->arg) {
+            buf_puts(b, " \" ");
+            for (const char *a = o->arg; *a; a++) {
+                char c = (char)(*a >= 'A' && *a <= 'Z' ? *a - 'A' + 'a' : *a);
+                buf_put(b, &c, 1);
+            }
+            buf_puts(b, "\"");
+        }
+        buf_puts(b, "\n");
+        char first = o->help[0] >= 'a' && o->help[0] <= 'z' ? (char)(o->help[0] - 'a' + 'A')
+                                                            : o->help[0];
+        buf_put(b, &first, 1);
+        buf_roff(b, o->help + 1);
+        buf_puts(b, ".\n");
+    }
+}
+
 int gl_config_load(const char *path, struct gl_options *opts, struct gl_err *err)
 {
     FILE *f = fopen(path, "r");

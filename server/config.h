@@ -79,7 +79,21 @@
     X("output-total-max-mib", OPT_NUMBER, output_total_max_mib, 16, 65536, "N", "`256`",            \
       "output queued to all; past it the most stalled goes (default 256)",                          \
       "unread output of all RPC connections; past it the one stalled longest is closed "            \
-      "(16–65536)")
+      "(16–65536)")                                                                              \
+    X("webhook-ca-file", OPT_STRING, webhook_ca_file, 0, 0, "FILE", "the system's",                \
+      "CA certificates webhook endpoints' TLS is verified against (default the system's)",         \
+      "PEM file of the CA certificates that webhook endpoints' certificates are verified against") \
+    X("webhook-retry-ms", OPT_NUMBER, webhook_retry_ms, 10, 3600000, "N", "`5000`",                \
+      "first webhook retry after N ms, doubling (default 5000)",                                    \
+      "a failed webhook delivery is retried after this many ms, then twice as long each time (at " \
+      "most an hour apart) for 24 hours (10–3600000)")                                             \
+    X("webhook-pause-failures", OPT_NUMBER, webhook_pause_failures, 1, 1000, "N", "`5`",           \
+      "pause a webhook endpoint after N failures in a row (default 5)",                             \
+      "an endpoint whose deliveries failed this many times in a row, for at least "                 \
+      "`webhook-pause-seconds`, is paused and the admins notified (1–1000)")                       \
+    X("webhook-pause-seconds", OPT_NUMBER, webhook_pause_seconds, 0, 604800, "N", "`3600`",        \
+      "...and failing for at least N seconds (default 3600)",                                       \
+      "how long an endpoint must have been failing before it is paused (0–604800)")
 
 enum gl_option_kind { OPT_STRING, OPT_BOOLEAN, OPT_LIST, OPT_NUMBER, OPT_CONFIG };
 
@@ -107,6 +121,8 @@ int gl_option_set(struct gl_options *opts, const struct gl_option *o, const char
 /* The --help lines of the options; the Keys table of docs/configure.md. */
 void gl_options_usage(struct gl_buf *b);
 void gl_options_markdown(struct gl_buf *b);
+/* The OPTIONS entries of packaging/greenlightd.8, in roff. */
+void gl_options_man(struct gl_buf *b);
 /* Parses value for the NUMBER key (its range checked); on failure, why says what is wrong. */
 int gl_config_number(const char *key, const char *value, long *out, char *why, size_t n);
 

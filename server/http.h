@@ -11,10 +11,8 @@
 #include <stdint.h>
 #include <uv.h>
 
-#define GL_HTTP_MAX_URL 2048
-#define GL_HTTP_MAX_HEAD 8192      /* request line and headers */
-#define GL_HTTP_MAX_HEADERS 48
-#define GL_HTTP_MAX_BODY 65536
+#include "httpparse.h" /* the request, its limits and header lookups */
+
 #define GL_HTTP_MAX_CONNS 2048
 #define GL_HTTP_MAX_CONNS_PER_ADDRESS 64 /* but from a trusted proxy */
 #define GL_HTTP_TIMEOUT_MS 10000   /* a whole request must arrive within this */
@@ -22,32 +20,6 @@
 
 struct gl_http_server;
 struct gl_http_conn;
-
-struct gl_http_header {
-    char *name; /* lower case */
-    char *value;
-};
-
-struct gl_http_req {
-    struct gl_http_conn *conn;
-    unsigned method;          /* enum http_method */
-    bool head;                /* HEAD: answered like GET, without the body */
-    bool keep_alive;
-    char *url;                /* as sent: path and query */
-    char *path;               /* the path, not decoded */
-    char *query;              /* after '?', or "" */
-    struct gl_http_header headers[GL_HTTP_MAX_HEADERS];
-    unsigned nheaders;
-    char *body;
-    size_t body_len;
-    char peer[64];            /* the TCP peer's address */
-    void *app;                /* for the handler */
-};
-
-/* The first header of that name (lower case), or NULL. */
-const char *gl_http_header(const struct gl_http_req *r, const char *name);
-/* How many headers have that name. */
-unsigned gl_http_header_count(const struct gl_http_req *r, const char *name);
 
 struct gl_http_resp {
     int status;

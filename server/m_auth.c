@@ -37,13 +37,9 @@ static void login_input_free(void *data)
 
 int m_auth_login_admit(struct gl_req *req)
 {
-    const char *user = NULL, *password = NULL;
-    struct gl_err *err = &req->op.err;
-    if (!gl_args_str(&req->args, "user", GL_MAX_NAME, &user, err) ||
-        !gl_args_str(&req->args, "password", GL_MAX_PASSWORD, &password, err)) {
-        if (err->code == GL_OK) gl_err_set(err, GL_E_BAD_REQUEST, "user and password are strings");
-        return -1;
-    }
+    const char *user = NULL, *password = NULL; /* both required: the dispatcher saw them */
+    req_str(req, "user", &user);
+    req_str(req, "password", &password);
     struct login_input *in = req->work_data; /* asked again after a wait: kept */
     if (!in) {
         in = calloc(1, sizeof *in);

@@ -47,9 +47,8 @@ int m_link_create_admit(struct gl_req *req)
     struct link_input *in = input_new(req);
     if (!in) return REQ_FAIL(req, GL_E_INTERNAL, "out of memory");
     const char *kind = NULL;
-    gl_args_str(&req->args, "kind", 16, &kind, err);
-    if (err->code) return -1;
-    const msgpack_object *pw = gl_args_get(&req->args, "password");
+    req_str(req, "kind", &kind);
+    const msgpack_object *pw = req_obj(req, "password");
     if (pw && pw->type == MSGPACK_OBJECT_BOOLEAN) {
         if (pw->via.boolean) generate_password(in);
     } else if (pw) {
@@ -137,14 +136,13 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     const char *kind_name = NULL, *approver = NULL, *email = NULL;
     int64_t *posts = NULL;
     size_t nposts = 0;
-    gl_args_int(&req->args, "profile", &profile, err);
-    gl_args_str(&req->args, "kind", 16, &kind_name, err);
-    gl_args_str(&req->args, "approver", GL_MAX_NAME, &approver, err);
-    gl_args_intlist(&req->args, "posts", GL_LINK_MAX_POSTS, &posts, &nposts, err);
-    gl_args_str(&req->args, "email", GL_MAX_EMAIL, &email, err);
-    bool has_ttl = gl_args_int(&req->args, "ttl_days", &ttl_days, err);
-    bool has_exp = gl_args_int(&req->args, "expires_at", &expires_at, err);
-    if (err->code) return -1;
+    req_int(req, "profile", &profile);
+    req_str(req, "kind", &kind_name);
+    req_str(req, "approver", &approver);
+    req_ids(req, "posts", &posts, &nposts);
+    req_str(req, "email", &email);
+    bool has_ttl = req_int(req, "ttl_days", &ttl_days);
+    bool has_exp = req_int(req, "expires_at", &expires_at);
     int kind = gl_link_kind_parse(kind_name);
     if (kind < 0)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "kind is calendar, collab or approval");
@@ -218,7 +216,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
 static int load_link_arg(struct gl_req *req, struct gl_txn *t, struct gl_link *l)
 {
     int64_t id = 0;
-    if (!gl_args_int(&req->args, "id", &id, &req->op.err)) return -1;
+    req_int(req, "id", &id);
     if (id <= 0 || gl_link_load(t, (uint64_t)id, req->msg.zone, l) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no link %lld", (long long)id);
     return 0;
@@ -227,8 +225,7 @@ static int load_link_arg(struct gl_req *req, struct gl_txn *t, struct gl_link *l
 int m_link_list(struct gl_req *req, struct gl_txn *t)
 {
     int64_t profile = 0;
-    bool filter = gl_args_int(&req->args, "profile", &profile, &req->op.err);
-    if (req->op.err.code) return -1;
+    bool filter = req_int(req, "profile", &profile);
     struct gl_key lo, hi;
     key_id(&lo, 0);
     key_id(&hi, UINT64_MAX);
@@ -285,7 +282,7 @@ int m_link_regenerate_admit(struct gl_req *req)
     if (!in) return REQ_FAIL(req, GL_E_INTERNAL, "out of memory");
     /* A link with a password gets a new one: find out on the loop, before hashing. */
     int64_t id = 0;
-    if (!gl_args_int(&req->args, "id", &id, &req->op.err)) return -1;
+    req_int(req, "id", &id);
     struct gl_txn t;
     if (gl_store_read_begin(&gl_srv->store, &t)) return REQ_FAIL(req, GL_E_UNAVAILABLE, "store");
     struct gl_link l;
@@ -342,8 +339,7 @@ int m_link_extend(struct gl_req *req, struct gl_txn *t)
     struct gl_link l;
     if (load_link_arg(req, t, &l)) return -1;
     int64_t days = 0;
-    gl_args_int(&req->args, "days", &days, &req->op.err);
-    if (req->op.err.code) return -1;
+    req_int(req, "days", &days);
     if (days < 1 || days > 3650)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "days is between 1 and 3650");
     if (l.revoked)

@@ -23,8 +23,7 @@ static void user_range(const char *user, struct gl_key *lo, struct gl_key *hi)
 int m_notify_list(struct gl_req *req, struct gl_txn *t)
 {
     bool unread_only = false;
-    gl_args_bool(&req->args, "unread", &unread_only, &req->op.err);
-    if (req->op.err.code) return -1;
+    req_bool(req, "unread", &unread_only);
     struct gl_key lo, hi;
     user_range(req->user, &lo, &hi);
     /* Newest first: walk the range, keep the last NOTIFY_LIST_MAX that match. */
@@ -72,9 +71,9 @@ int m_notify_list(struct gl_req *req, struct gl_txn *t)
 
 int m_notify_read(struct gl_req *req, struct gl_txn *t)
 {
-    int64_t *ids;
-    size_t n;
-    if (!gl_args_intlist(&req->args, "ids", 1000, &ids, &n, &req->op.err)) return -1;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    req_ids(req, "ids", &ids, &n);
     size_t marked = 0;
     for (size_t i = 0; i < n; i++) {
         if (ids[i] <= 0 || ids[i] > UINT32_MAX) continue;

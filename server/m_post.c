@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "postquery.h"
+#include "preview.h"
+#include "warnings.h"
 #include "workflow.h"
 
 /* Everything a workflow step needs, for a staff member's request. */
@@ -14,7 +16,8 @@ struct staff_ctx {
 
 static void staff_begin(struct staff_ctx *c, struct gl_req *req, struct gl_txn *t)
 {
-    c->actor = (struct gl_actor){.name = req->user, .kind = ACTOR_STAFF, .role = req->role};
+    c->actor = (struct gl_actor){
+        .name = req->user, .kind = ACTOR_STAFF, .role = req->role, .address = req->peer};
     c->wf = (struct gl_wf){.t = t, .op = &req->op, .zone = req->msg.zone, .actor = &c->actor,
                            .now = req->now};
 }
@@ -23,7 +26,7 @@ static void staff_begin(struct staff_ctx *c, struct gl_req *req, struct gl_txn *
 static int load_post(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     int64_t id = 0;
-    if (!gl_args_int(&req->args, "id", &id, &req->op.err)) return -1;
+    req_int(req, "id", &id);
     if (id <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no post %lld", (long long)id);
     return wf_post_load(&c->wf, (uint64_t)id, p, &req->op.err);
 }
@@ -80,14 +83,12 @@ int m_post_create(struct gl_req *req, struct gl_txn *t)
                         .revision = 1, .rev_open = true, .creator = req->user,
                         .created_at = req->now, .updated_at = req->now};
     int64_t profile = 0;
-    gl_args_int(&req->args, "profile", &profile, err);
-    gl_args_str(&req->args, "caption", GL_MAX_CAPTION, &p.caption, err);
-    gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
-                    &p.platforms, &p.nplatforms, err);
-    gl_args_int(&req->args, "scheduled_at", &p.scheduled_at, err);
-    gl_args_str(&req->args, "notes", GL_MAX_NOTES, &p.notes, err);
-    gl_args_intlist(&req->args, "media", GL_MAX_MEDIA, &p.media, &p.nmedia, err);
-    if (err->code) return -1;
+    req_int(req, "profile", &profile);
+    req_str(req, "caption", &p.caption);
+    req_strs(req, "platforms", &p.platforms, &p.nplatforms);
+    req_int(req, "scheduled_at", &p.scheduled_at);
+    req_str(req, "notes", &p.notes);
+    req_ids(req, "media", &p.media, &p.nmedia);
     struct gl_profile prof;
     if (profile <= 0) return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
     if (wf_profile_load(&c.wf, (uint64_t)profile, &prof, err)) return -1;
@@ -132,13 +133,11 @@ int m_post_update(struct gl_req *req, struct gl_txn *t)
     struct gl_post p;
     if (load_post(req, &c, &p) || wf_check(&p, WF_EDIT, err)) return -1;
     struct gl_post next = p;
-    gl_args_str(&req->args, "caption", GL_MAX_CAPTION, &next.caption, err);
-    gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
-                    &next.platforms, &next.nplatforms, err);
-    bool new_time = gl_args_int(&req->args, "scheduled_at", &next.scheduled_at, err);
-    gl_args_str(&req->args, "notes", GL_MAX_NOTES, &next.notes, err);
-    gl_args_intlist(&req->args, "media", GL_MAX_MEDIA, &next.media, &next.nmedia, err);
-    if (err->code) return -1;
+    req_str(req, "caption", &next.caption);
+    req_strs(req, "platforms", &next.platforms, &next.nplatforms);
+    bool new_time = req_int(req, "scheduled_at", &next.scheduled_at);
+    req_str(req, "notes", &next.notes);
+    req_ids(req, "media", &next.media, &next.nmedia);
     struct gl_profile prof;
     if (wf_profile_load(&c.wf, p.profile, &prof, err)) return -1;
     if (check_platforms(req, &prof, next.platforms, next.nplatforms)) return -1;
@@ -168,6 +167,36 @@ int m_post_update(struct gl_req *req, struct gl_txn *t)
     return 0;
 }
 
+/* post.get's media_info, previews and warnings: the images in the post's order (the
+ * carousel's), each network's frame and the checks before approval. */
+static void pack_checks(struct gl_req *req, struct gl_txn *t, const struct gl_post *p,
+                        const struct gl_profile *prof)
+{
+    struct gl_media *media = p->nmedia ? msgpack_zone_malloc(req->msg.zone,
+                                                             p->nmedia * sizeof *media)
+                                       : NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < p->nmedia; i++)
+        if (p->media[i] > 0 &&
+            gl_media_load(t, (uint64_t)p->media[i], req->msg.zone, &media[n]) == 0)
+            n++;
+    gl_pack_key(&req->pk, "media_info");
+    msgpack_pack_array(&req->pk, n);
+    for (size_t i = 0; i < n; i++) gl_media_pack_info(&req->pk, &media[i]);
+    struct gl_preview *pv = msgpack_zone_malloc(req->msg.zone, (p->nplatforms + 1) * sizeof *pv);
+    gl_pack_key(&req->pk, "previews");
+    msgpack_pack_array(&req->pk, p->nplatforms);
+    for (size_t i = 0; i < p->nplatforms; i++) {
+        gl_preview_make(p->caption, p->platforms[i], media, n, req->msg.zone, &pv[i]);
+        gl_preview_pack(&req->pk, p->caption, &pv[i]);
+    }
+    struct gl_warnings w = {0};
+    gl_warnings_compute(p, prof, media, n, pv, req->now, &w);
+    gl_pack_key(&req->pk, "warnings");
+    gl_warnings_pack(&req->pk, &w);
+    gl_warnings_free(&w);
+}
+
 int m_post_get(struct gl_req *req, struct gl_txn *t)
 {
     struct staff_ctx c;
@@ -176,11 +205,12 @@ int m_post_get(struct gl_req *req, struct gl_txn *t)
     struct gl_profile prof;
     if (load_post(req, &c, &p) || wf_profile_load(&c.wf, p.profile, &prof, &req->op.err))
         return -1;
-    gl_post_pack(&req->pk, &p, 2);
+    gl_post_pack(&req->pk, &p, 5);
     gl_pack_key(&req->pk, "steps");
     wf_pack_steps(&prof, &p, &req->pk);
     gl_pack_key(&req->pk, "comments");
     wf_pack_comments(t, p.id, false, &req->pk);
+    pack_checks(req, t, &p, &prof);
     return 0;
 }
 
@@ -255,14 +285,12 @@ static int list_profile(struct gl_req *req, struct gl_txn *t, uint64_t profile, 
 
 int m_post_list(struct gl_req *req, struct gl_txn *t)
 {
-    struct gl_err *err = &req->op.err;
     int64_t profile = 0, from = INT64_MIN, to = GL_TIME_NONE;
     const char *status_name = NULL;
-    bool has_profile = gl_args_int(&req->args, "profile", &profile, err);
-    bool bounded = gl_args_int(&req->args, "from", &from, err);
-    bounded = gl_args_int(&req->args, "to", &to, err) || bounded;
-    gl_args_str(&req->args, "status", 32, &status_name, err);
-    if (err->code) return -1;
+    bool has_profile = req_int(req, "profile", &profile);
+    bool bounded = req_int(req, "from", &from);
+    bounded = req_int(req, "to", &to) || bounded;
+    req_str(req, "status", &status_name);
     int status = -1;
     if (status_name && (status = gl_status_parse(status_name)) < 0)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "unknown status '%s'", status_name);
@@ -326,7 +354,7 @@ static int act(struct gl_req *req, struct gl_txn *t,
 static const char *opt_note(struct gl_req *req)
 {
     const char *note = NULL;
-    gl_args_str(&req->args, "note", GL_MAX_COMMENT, &note, &req->op.err);
+    req_str(req, "note", &note);
     return note;
 }
 
@@ -338,23 +366,20 @@ static int do_submit(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 static int do_approve(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     const char *note = opt_note(req);
-    if (req->op.err.code) return -1;
     return wf_approve(&c->wf, p, note, &req->op.err);
 }
 
 static int do_reject(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     const char *note = opt_note(req);
-    if (req->op.err.code) return -1;
     return wf_reject(&c->wf, p, note, &req->op.err);
 }
 
 static int do_reschedule(struct gl_req *req, struct staff_ctx *c, struct gl_post *p)
 {
     int64_t at = 0;
-    gl_args_int(&req->args, "scheduled_at", &at, &req->op.err);
+    req_int(req, "scheduled_at", &at);
     const char *note = opt_note(req);
-    if (req->op.err.code) return -1;
     if (check_time(req, at)) return -1;
     return wf_reschedule(&c->wf, p, at, note, &req->op.err);
 }
@@ -407,9 +432,8 @@ int m_post_comment(struct gl_req *req, struct gl_txn *t)
     if (load_post(req, &c, &p)) return -1;
     const char *text = NULL;
     bool shared = false;
-    gl_args_str(&req->args, "text", GL_MAX_COMMENT, &text, &req->op.err);
-    gl_args_bool(&req->args, "shared", &shared, &req->op.err);
-    if (req->op.err.code) return -1;
+    req_str(req, "text", &text);
+    req_bool(req, "shared", &shared);
     uint32_t seq;
     if (wf_comment(&c.wf, &p, text, shared, &seq, &req->op.err)) return -1;
     msgpack_pack_map(&req->pk, 7);

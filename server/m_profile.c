@@ -9,7 +9,7 @@
  * older clients), "collaborator" or "any" (records.h); approver only for an approver step. */
 static int read_steps(struct gl_req *req, struct gl_profile *p)
 {
-    const msgpack_object *o = gl_args_get(&req->args, "steps");
+    const msgpack_object *o = req_obj(req, "steps");
     if (!o) return 0;
     if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size > GL_MAX_STEPS)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "steps is a list of at most %d {name, who}",
@@ -48,19 +48,16 @@ static int read_steps(struct gl_req *req, struct gl_profile *p)
 /* Reads the optional fields shared by create and update into p. */
 static int read_profile_fields(struct gl_req *req, struct gl_profile *p)
 {
-    struct gl_err *err = &req->op.err;
     const char *ws = NULL;
     if (read_steps(req, p)) return -1;
-    if (gl_args_int(&req->args, "reminder_minutes", &p->reminder_minutes, err) &&
+    if (req_int(req, "reminder_minutes", &p->reminder_minutes) &&
         (p->reminder_minutes < 0 || p->reminder_minutes > 7 * 24 * 60))
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "reminder_minutes is 0 to 10080");
-    gl_args_str(&req->args, "name", GL_MAX_NAME, &p->name, err);
-    gl_args_str(&req->args, "timezone", 64, &p->timezone, err);
-    gl_args_strlist(&req->args, "platforms", GL_MAX_PLATFORMS, GL_MAX_PLATFORM_LEN,
-                    &p->platforms, &p->nplatforms, err);
-    gl_args_bool(&req->args, "auto_schedule", &p->auto_schedule, err);
-    gl_args_str(&req->args, "week_start", 16, &ws, err);
-    if (err->code) return -1;
+    req_str(req, "name", &p->name);
+    req_str(req, "timezone", &p->timezone);
+    req_strs(req, "platforms", &p->platforms, &p->nplatforms);
+    req_bool(req, "auto_schedule", &p->auto_schedule);
+    req_str(req, "week_start", &ws);
     if (!*p->name) return REQ_FAIL(req, GL_E_BAD_REQUEST, "a profile needs a name");
     if (!gl_tz_valid(p->timezone))
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "'%s' is not a known time zone (e.g. Europe/Paris)",
@@ -104,7 +101,7 @@ int m_profile_create(struct gl_req *req, struct gl_txn *t)
 int m_profile_update(struct gl_req *req, struct gl_txn *t)
 {
     int64_t id = 0;
-    gl_args_int(&req->args, "id", &id, &req->op.err);
+    req_int(req, "id", &id);
     struct gl_key k;
     MDB_val v;
     struct gl_profile p;

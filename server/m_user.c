@@ -8,21 +8,16 @@
 /* Thread pool: hashes the "password" argument for the handler. */
 void m_user_hash_work(struct gl_req *req)
 {
-    const msgpack_object *o = gl_args_get(&req->args, "password");
-    if (!o || o->type != MSGPACK_OBJECT_STR || o->via.str.size < GL_MIN_PASSWORD ||
-        o->via.str.size > GL_MAX_PASSWORD)
+    const char *pw = NULL;
+    if (!req_str(req, "password", &pw) || strlen(pw) < GL_MIN_PASSWORD)
         return; /* the handler reports it */
-    char pw[GL_MAX_PASSWORD + 1];
-    memcpy(pw, o->via.str.ptr, o->via.str.size);
-    pw[o->via.str.size] = '\0';
     req->work_data = gl_password_hash(pw);
-    memset(pw, 0, sizeof pw);
 }
 
 static int check_password_arg(struct gl_req *req)
 {
-    const char *pw;
-    if (!gl_args_str(&req->args, "password", GL_MAX_PASSWORD, &pw, &req->op.err)) return -1;
+    const char *pw = "";
+    req_str(req, "password", &pw);
     if (strlen(pw) < GL_MIN_PASSWORD)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "a password has at least %d characters",
                         GL_MIN_PASSWORD);
@@ -42,15 +37,12 @@ static bool valid_name(const char *s)
 
 int m_user_create(struct gl_req *req, struct gl_txn *t)
 {
-    struct gl_err *err = &req->op.err;
-    const char *name, *role_name, *email = NULL;
-    if (!gl_args_str(&req->args, "name", 32, &name, err) ||
-        !gl_args_str(&req->args, "role", 16, &role_name, err))
-        return -1;
+    const char *name = "", *role_name = "", *email = NULL;
     const char *mail_name = NULL;
-    gl_args_str(&req->args, "email", GL_MAX_EMAIL, &email, err);
-    gl_args_str(&req->args, "mail", 16, &mail_name, err);
-    if (err->code) return -1;
+    req_str(req, "name", &name);
+    req_str(req, "role", &role_name);
+    req_str(req, "email", &email);
+    req_str(req, "mail", &mail_name);
     int mail = mail_name ? gl_mail_parse(mail_name) : MAIL_NONE;
     if (mail < 0) return REQ_FAIL(req, GL_E_BAD_REQUEST, "mail is none, each or digest");
     if (!valid_name(name))
@@ -119,8 +111,8 @@ static void end_sessions(struct gl_req *req, struct gl_user *u, const char *reas
 
 int m_user_set_password(struct gl_req *req, struct gl_txn *t)
 {
-    const char *name;
-    if (!gl_args_str(&req->args, "name", GL_MAX_NAME, &name, &req->op.err)) return -1;
+    const char *name = "";
+    req_str(req, "name", &name);
     if (req->role != ROLE_ADMIN && strcmp(name, req->user) != 0)
         return REQ_FAIL(req, GL_E_FORBIDDEN, "only an admin sets another user's password");
     if (check_password_arg(req)) return -1;
@@ -156,8 +148,8 @@ static size_t other_active_admins(struct gl_req *req, struct gl_txn *t, const ch
 
 static int set_disabled(struct gl_req *req, struct gl_txn *t, bool disabled)
 {
-    const char *name;
-    if (!gl_args_str(&req->args, "name", GL_MAX_NAME, &name, &req->op.err)) return -1;
+    const char *name = "";
+    req_str(req, "name", &name);
     struct gl_user u;
     if (gl_user_load(t, name, req->msg.zone, &u) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no user '%s'", name);
@@ -186,13 +178,11 @@ int m_user_enable(struct gl_req *req, struct gl_txn *t)
 
 int m_user_update(struct gl_req *req, struct gl_txn *t)
 {
-    struct gl_err *err = &req->op.err;
-    const char *name, *email = NULL, *mail_name = NULL, *role_name = NULL;
-    if (!gl_args_str(&req->args, "name", GL_MAX_NAME, &name, err)) return -1;
-    bool has_email = gl_args_str(&req->args, "email", GL_MAX_EMAIL, &email, err);
-    gl_args_str(&req->args, "mail", 16, &mail_name, err);
-    gl_args_str(&req->args, "role", 16, &role_name, err);
-    if (err->code) return -1;
+    const char *name = "", *email = NULL, *mail_name = NULL, *role_name = NULL;
+    req_str(req, "name", &name);
+    bool has_email = req_str(req, "email", &email);
+    req_str(req, "mail", &mail_name);
+    req_str(req, "role", &role_name);
     if (req->role != ROLE_ADMIN && (strcmp(name, req->user) != 0 || role_name))
         return REQ_FAIL(req, GL_E_FORBIDDEN,
                         "only an admin changes roles or another user's settings");

@@ -21,6 +21,8 @@
 #include "log.h"
 #include "mail.h"
 #include "publish.h"
+#include "receipt.h"
+#include "receipt_cli.h"
 #include "spawn.h"
 #include "records.h"
 #include "sdnotify.h"
@@ -28,6 +30,7 @@
 #include "util.h"
 #include "web.h"
 #include "webbuf.h"
+#include "webhook_send.h"
 #include "xmalloc.h"
 
 static void usage(FILE *out)
@@ -43,6 +46,10 @@ static void usage(FILE *out)
             "  greenlightd check --data DIR   verify a store's invariants\n"
             "  greenlightd backup --data DIR FILE   compacted copy of a live store\n"
             "  greenlightd restore --data DIR [--force] FILE   put a backup back (daemon stopped)\n"
+            "  greenlightd receipts-key --data DIR [--rotate]   the receipts' signing key\n"
+            "  greenlightd receipts --data DIR [--profile ID] [--post ID] [--from DATE]\n"
+            "      [--to DATE] --format json|csv|html   export signed approval receipts\n"
+            "  greenlightd verify FILE [--key PUBKEY]   check an export's signatures and chains\n"
             "Port 0 picks a free port; the bound addresses are printed as 'rpc HOST:PORT' and\n"
             "'http HOST:PORT' on standard output.\n",
             (int)b.n, b.p);
@@ -108,6 +115,7 @@ static void on_committed(struct gl_op *op)
     if (op->events.size) gl_rpc_broadcast(op->events.data, op->events.size);
     gl_mail_send_outbox(&op->outbox);
     gl_web_committed(op);
+    gl_webhook_send_committed();
 }
 
 /* Log lines of one loop iteration go out in one write, after the iteration's commit. */
@@ -131,6 +139,7 @@ static void shutdown_server(struct gl_server *srv)
     gl_spawn_kill_all(SIGTERM);
     gl_web_stop(srv);
     gl_batch_close(&srv->batch);
+    gl_webhook_send_stop();
     gl_publish_stop(srv);
     gl_digest_stop();
     uv_close((uv_handle_t *)&srv->sig_term, NULL);
@@ -219,6 +228,9 @@ static const struct {
     {"check", gl_check_main},
     {"backup", gl_backup_main},
     {"restore", gl_restore_main},
+    {"receipts-key", gl_receipts_key_main},
+    {"receipts", gl_receipts_main},
+    {"verify", gl_verify_main},
 };
 
 int main(int argc, char **argv)
@@ -232,7 +244,8 @@ int main(int argc, char **argv)
     gl_srv = &srv;
     srv.opt = (struct gl_options){.data_dir = "./greenlight-data",
                                   .rpc_addr = "127.0.0.1:7411",
-                                  .http_addr = "127.0.0.1:7412"};
+                                  .http_addr = "127.0.0.1:7412",
+                                  .webhook_pause_seconds = 3600};
     /* The file first, then the command line over it. */
     const char *config = gl_config_path(argc, argv);
     if (config) {
@@ -258,6 +271,7 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = ensure_admin(&srv);
+    if (!rc) rc = receipt_keys_ensure(&srv.store);
     if (!rc && srv.opt.demo) rc = gl_demo_fill(&srv.store);
     if (rc) {
         log_error("cannot initialise the store: %s", mdb_strerror(rc));
@@ -297,6 +311,7 @@ int main(int argc, char **argv)
 
     gl_publish_start(&srv);
     gl_digest_start(&srv);
+    if (gl_webhook_send_start(&srv) != 0) return 1;
     /* Signals are handled before anyone is told we are ready: a SIGTERM right after "ready"
      * is a clean shutdown, not a kill. */
     uv_signal_init(srv.loop, &srv.sig_term);

@@ -7,6 +7,7 @@
 #include "links.h"
 #include "mail.h"
 #include "webbuf.h"
+#include "webhook.h"
 #include "xmalloc.h"
 
 #define EV_BIT(e) (1u << (e))
@@ -17,6 +18,8 @@ static const unsigned for_creator = EV_BIT(EV_POST_APPROVED) | EV_BIT(EV_POST_RE
                                     EV_BIT(EV_POST_RESCHEDULED) | EV_BIT(EV_POST_SCHEDULED) |
                                     EV_BIT(EV_POST_PUBLISHED) | EV_BIT(EV_POST_FAILED) |
                                     EV_BIT(EV_POST_COMMENTED);
+/* Admins alone run the integrations. */
+static const unsigned for_admins = EV_BIT(EV_WEBHOOK_PAUSED);
 _Static_assert(EV_COUNT <= 32, "event types fit the masks");
 
 /* ---- mail ---- */
@@ -277,6 +280,7 @@ static void maybe_notify(struct gl_wf *wf, const struct gl_user *u, void *data)
     struct event_ctx *e = data;
     if (wf->actor->kind == ACTOR_STAFF && strcmp(u->name, wf->actor->name) == 0) return;
     bool approver = u->role >= ROLE_MANAGER && (for_approvers & EV_BIT(e->type));
+    if (u->role >= ROLE_ADMIN && (for_admins & EV_BIT(e->type))) approver = true;
     bool creator = e->p && e->p->creator && strcmp(u->name, e->p->creator) == 0 &&
                    (for_creator & EV_BIT(e->type));
     if (approver || creator) notify_one(wf, u, e->type, e->p, e->link, e->text);
@@ -285,7 +289,8 @@ static void maybe_notify(struct gl_wf *wf, const struct gl_user *u, void *data)
 void notify_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
                   const char *text)
 {
-    if (!((for_approvers | for_creator) & EV_BIT(type))) return;
+    webhook_enqueue(wf, type, p, link);
+    if (!((for_approvers | for_creator | for_admins) & EV_BIT(type))) return;
     struct event_ctx e = {type, p, link, text};
     each_user(wf, maybe_notify, &e);
     if (type == EV_POST_REMINDER && p) remind_links(wf, p);

@@ -6,7 +6,10 @@
  *   failure, and comments on it;
  * - a user named with @name in a comment (post.mentioned);
  * - the approver of an approval link made with an e-mail address: the link when it is made,
- *   and a reminder when a post it decides is due soon and still waits for them.
+ *   and a reminder when a post it decides is due soon and still waits for them;
+ * - admins: a webhook endpoint paused after failing (webhook.paused).
+ * Every event also passes to webhook_enqueue (webhook.h), which writes its deliveries to the
+ * outbox in the same transaction.
  * Nobody is notified of their own doing. */
 #ifndef GL_NOTIFY_H
 #define GL_NOTIFY_H

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "imagesize.h"
 #include "storekeys.h"
 #include "mpscan.h"
 #include "rpc.h"
@@ -40,17 +41,34 @@ int gl_status_parse(const char *name)
     return -1;
 }
 
-static const char *const role_names[] = {"none", "viewer", "editor", "manager", "admin"};
+static const struct {
+    const char *name, *label, *may;
+} roles[ROLE_COUNT] = {
+    [ROLE_NONE] = {"none", "", ""},
+#define GL_ROLE_ROW(id, name, label, may) [id] = {name, label, may},
+    GL_ROLES(GL_ROLE_ROW)
+#undef GL_ROLE_ROW
+};
 
 const char *gl_role_name(enum gl_role r)
 {
-    return (unsigned)r <= ROLE_ADMIN ? role_names[r] : "none";
+    return roles[(unsigned)r < ROLE_COUNT ? r : ROLE_NONE].name;
+}
+
+const char *gl_role_label(enum gl_role r)
+{
+    return roles[(unsigned)r < ROLE_COUNT ? r : ROLE_NONE].label;
+}
+
+const char *gl_role_may(enum gl_role r)
+{
+    return roles[(unsigned)r < ROLE_COUNT ? r : ROLE_NONE].may;
 }
 
 enum gl_role gl_role_parse(const char *name)
 {
-    for (int i = ROLE_VIEWER; i <= ROLE_ADMIN; i++)
-        if (strcmp(role_names[i], name) == 0) return (enum gl_role)i;
+    for (int i = ROLE_NONE + 1; i < ROLE_COUNT; i++)
+        if (strcmp(roles[i].name, name) == 0) return (enum gl_role)i;
     return ROLE_NONE;
 }
 
@@ -633,4 +651,84 @@ int gl_comments_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
 {
     struct comment_fn f = {fn};
     return each_child(t, z, DB_COMMENTS, post, visit_comment, &f, ctx);
+}
+
+/* ---- media ---- */
+
+void gl_media_encode(const struct gl_media *m, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 11 + (m->sha256 != NULL));
+    gl_pack_kv_int(&pk, "id", (int64_t)m->id);
+    gl_pack_kv_str(&pk, "name", m->name);
+    gl_pack_kv_str(&pk, "type", m->type);
+    gl_pack_kv_int(&pk, "size", m->size);
+    gl_pack_kv_str(&pk, "uploaded_by", m->uploaded_by);
+    gl_pack_kv_int(&pk, "at", m->at);
+    gl_pack_kv_int(&pk, "width", m->width);
+    gl_pack_kv_int(&pk, "height", m->height);
+    gl_pack_kv_str(&pk, "alt", m->alt ? m->alt : "");
+    if (m->sha256) {
+        gl_pack_key(&pk, "sha256");
+        msgpack_pack_bin_with_body(&pk, m->sha256, 32);
+    }
+    gl_pack_key(&pk, "data");
+    msgpack_pack_bin_with_body(&pk, m->data, m->len);
+}
+
+int gl_media_decode(const MDB_val *v, msgpack_zone *z, struct gl_media *out)
+{
+    msgpack_object m;
+    if (gl_record_unpack(v, z, &m)) return -1;
+    const msgpack_object *d = gl_map_get(&m, "data");
+    const char *alt = gl_field_str(&m, "alt", z);
+    *out = (struct gl_media){
+        .id = (uint64_t)gl_field_int(&m, "id", 0),
+        .name = gl_field_str(&m, "name", z),
+        .type = gl_field_str(&m, "type", z),
+        .size = gl_field_int(&m, "size", 0),
+        .uploaded_by = gl_field_str(&m, "uploaded_by", z),
+        .at = gl_field_int(&m, "at", 0),
+        .width = (int)gl_field_int(&m, "width", 0),
+        .height = (int)gl_field_int(&m, "height", 0),
+        .alt = alt ? alt : "",
+    };
+    if (!out->name) out->name = "";
+    if (!out->type) out->type = "";
+    const msgpack_object *h = gl_map_get(&m, "sha256");
+    if (h && h->type == MSGPACK_OBJECT_BIN && h->via.bin.size == 32)
+        out->sha256 = (const unsigned char *)h->via.bin.ptr;
+    if (d && d->type == MSGPACK_OBJECT_BIN) {
+        out->data = (const unsigned char *)d->via.bin.ptr;
+        out->len = d->via.bin.size;
+    }
+    /* Uploaded before sizes were stored: the header still says. */
+    if ((out->width <= 0 || out->height <= 0) &&
+        !gl_image_size(out->data, out->len, &out->width, &out->height))
+        out->width = out->height = 0;
+    return 0;
+}
+
+int gl_media_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_media *out)
+{
+    struct gl_key k;
+    MDB_val v;
+    key_id(&k, id);
+    if (id == 0 || gl_get(t, DB_MEDIA, &k, &v) != 0) return -1;
+    return gl_media_decode(&v, z, out);
+}
+
+void gl_media_pack_info(msgpack_packer *pk, const struct gl_media *m)
+{
+    msgpack_pack_map(pk, 7);
+    gl_pack_kv_int(pk, "id", (int64_t)m->id);
+    gl_pack_kv_str(pk, "name", m->name);
+    gl_pack_kv_str(pk, "type", m->type);
+    gl_pack_kv_int(pk, "size", m->size);
+    gl_pack_key(pk, "width");
+    if (m->width > 0) msgpack_pack_int(pk, m->width); else msgpack_pack_nil(pk);
+    gl_pack_key(pk, "height");
+    if (m->height > 0) msgpack_pack_int(pk, m->height); else msgpack_pack_nil(pk);
+    gl_pack_kv_str(pk, "alt", m->alt);
 }

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "roles.h"
+
 /* The statuses of a post, in one list: X(enum, wire name, the label the link pages show (a link
  * kind may say another, linkpolicy.c), the CSS class of its badge). The enum values are stored
  * (the first byte of a posts_by_status key), so a new status is appended, never inserted.
@@ -35,8 +37,10 @@ const char *gl_status_class(enum gl_status s);
 /* Returns -1 for an unknown name. */
 int gl_status_parse(const char *name);
 
-enum gl_role { ROLE_NONE, ROLE_VIEWER, ROLE_EDITOR, ROLE_MANAGER, ROLE_ADMIN };
+/* The roles: protocol/roles.h. "none" for ROLE_NONE. */
 const char *gl_role_name(enum gl_role r);
+const char *gl_role_label(enum gl_role r);
+const char *gl_role_may(enum gl_role r);
 /* Returns ROLE_NONE for an unknown name. */
 enum gl_role gl_role_parse(const char *name);
 
@@ -219,5 +223,30 @@ void gl_record_begin(msgpack_packer *pk, uint32_t fields);
 /* A post's content (revision, caption, platforms, media, scheduled_at) as a stored map with
  * extra_fields more pairs for the caller to pack: revisions and what a visitor saw. */
 void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields);
+
+/* An uploaded image (DB_MEDIA, keyed by id). width and height are read from its header at
+ * upload; records written before they were stored get them from the same header when decoded
+ * (0 when it declares none). alt is the alternative text staff give it, "" when none. */
+#define GL_MAX_ALT 1500 /* Mastodon's limit, the longest of the networks' */
+struct gl_media {
+    uint64_t id;
+    const char *name;
+    const char *type;
+    int64_t size;
+    const char *uploaded_by;
+    int64_t at;
+    int width, height;
+    const char *alt;
+    const unsigned char *sha256; /* 32 bytes (receipts name media by it), NULL before receipts */
+    const unsigned char *data; /* points into the value decoded: valid as long as it is */
+    size_t len;
+};
+void gl_media_encode(const struct gl_media *m, msgpack_sbuffer *sb);
+/* Strings are copied into z; data is not (8 MiB): it points into v. */
+int gl_media_decode(const MDB_val *v, msgpack_zone *z, struct gl_media *out);
+/* The media record id, read in t (decoded into z): 0, or -1 when there is none. */
+int gl_media_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_media *out);
+/* Its wire form without the data: {id, name, type, size, width, height, alt}. */
+void gl_media_pack_info(msgpack_packer *pk, const struct gl_media *m);
 
 #endif

@@ -51,8 +51,7 @@ struct gl_conn {
     char *in;          /* received bytes; [in_start, in_len) not yet consumed */
     size_t in_start, in_len, in_cap;
     struct gl_mp_scanner scan;
-    size_t queued;     /* bytes handed to uv_write, not yet written */
-    uint64_t stalled_since; /* loop time of the last write that completed (or was queued) */
+    struct gl_outq out; /* queued output (common/outbuf.h) */
     int refs;          /* the handles, plus one while a request is in flight */
     bool busy;         /* a request is in flight */
     bool processing;   /* inside conn_process: completions must not recurse into it */
@@ -124,7 +123,7 @@ static void anon_uncount(struct gl_conn *c)
 /* A client that reads its answers slower than it asks waits with its next request. */
 static bool output_blocked(const struct gl_conn *c)
 {
-    return c->queued > OUTPUT_HIGH;
+    return c->out.queued > OUTPUT_HIGH;
 }
 
 static void conn_unref(struct gl_conn *c)
@@ -167,7 +166,7 @@ static void conn_close(struct gl_conn *c)
     c->closing = true;
     nopen--;
     anon_uncount(c);
-    total_queued -= c->queued;
+    total_queued -= c->out.queued;
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&c->login_timer, on_handle_closed);
     uv_close((uv_handle_t *)&c->delay_timer, on_delay_timer_closed);
@@ -178,9 +177,8 @@ static void on_write(uv_write_t *w, int status)
     struct write_req *wr = (struct write_req *)w;
     struct gl_conn *c = wr->conn;
     bool was_blocked = output_blocked(c);
-    c->queued -= wr->len;
+    gl_outq_done(&c->out, wr->len, status == 0, uv_now(gl_srv->loop));
     if (!c->closing) total_queued -= wr->len; /* a closing one gave its bytes back at once */
-    if (status == 0) c->stalled_since = uv_now(gl_srv->loop);
     if (status < 0 && status != UV_ECANCELED) conn_close(c);
     /* The write's reference keeps c alive through conn_process. */
     if (was_blocked && !output_blocked(c) && !c->closing && !c->processing) conn_process(c);
@@ -188,31 +186,29 @@ static void on_write(uv_write_t *w, int status)
     free(wr);
 }
 
-/* Makes room under the total output cap for n more bytes of c's, before they are copied: the
- * connections whose output has stood still the longest (the most queued among equals) are
- * closed, as redis closes a client past its output buffer limit, so the slowest reader pays
- * and not the one just handed a big answer. Only output that has not moved for STALLED_MS is
- * pushed out, as redis's soft limit has its seconds: in a burst of equals nobody displaces
- * anybody, and the memory of what is pushed out (it comes back as the loop iteration ends) is
- * never needed twice over. When there is none, or c is the slowest, returns false: c goes
- * without its answer. */
+static struct gl_outq *each_open(void *ctx, struct gl_outq *after)
+{
+    (void)ctx;
+    struct gl_conn *o = after ? gl_container_of(after, struct gl_conn, out)->next : gl_srv->conns;
+    while (o && o->closing) o = o->next;
+    return o ? &o->out : NULL;
+}
+
+static void drop_slow(void *ctx, struct gl_outq *q)
+{
+    (void)ctx;
+    struct gl_conn *slow = gl_container_of(q, struct gl_conn, out);
+    log_warn("rpc: dropping slow client peer=%s queued=%zu reason=\"output cap\"", slow->peer,
+             slow->out.queued);
+    conn_close(slow);
+}
+
+/* Makes room under the total output cap for n more bytes of c's (gl_outq_make_room). */
 static bool make_room(struct gl_conn *c, size_t n)
 {
-    uint64_t now = uv_now(gl_srv->loop);
-    while (total_queued + n > output_total_max()) {
-        struct gl_conn *slow = NULL;
-        for (struct gl_conn *o = gl_srv->conns; o; o = o->next) {
-            if (o->closing || o->queued == 0 || o->stalled_since + STALLED_MS > now) continue;
-            if (!slow || o->stalled_since < slow->stalled_since ||
-                (o->stalled_since == slow->stalled_since && o->queued > slow->queued))
-                slow = o;
-        }
-        if (!slow || slow == c) return false;
-        log_warn("rpc: dropping slow client peer=%s queued=%zu reason=\"output cap\"",
-                 slow->peer, slow->queued);
-        conn_close(slow);
-    }
-    return true;
+    struct gl_outpool pool = {.max = output_total_max(), .stalled_ms = STALLED_MS,
+                              .each = each_open, .drop = drop_slow};
+    return gl_outq_make_room(&pool, &c->out, n, total_queued, uv_now(gl_srv->loop));
 }
 
 /* Sends the n buffers in order: what the socket takes now goes at once, the rest is copied
@@ -222,7 +218,7 @@ static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
     if (c->closing) return;
     size_t total = gl_outbuf_len(bufs, n);
     size_t done = 0;
-    if (c->queued == 0) {
+    if (c->out.queued == 0) {
         long r = gl_outbuf_try_write((uv_stream_t *)&c->tcp, bufs, n);
         if (r < 0) {
             conn_close(c);
@@ -231,15 +227,15 @@ static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
         done = (size_t)r;
         if (done == total) return;
     }
-    if (c->queued + total - done > output_max()) {
-        log_warn("rpc: dropping slow client peer=%s queued=%zu", c->peer, c->queued);
+    if (c->out.queued + total - done > output_max()) {
+        log_warn("rpc: dropping slow client peer=%s queued=%zu", c->peer, c->out.queued);
         conn_close(c);
         return;
     }
     if (!make_room(c, total - done)) {
         log_warn("rpc: dropping client peer=%s queued=%zu reason=\"output cap, nothing older "
                  "to drop\"",
-                 c->peer, c->queued);
+                 c->peer, c->out.queued);
         conn_close(c);
         return;
     }
@@ -247,14 +243,13 @@ static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
     size_t off = gl_outbuf_gather(wr->data, bufs, n, done);
     wr->conn = c;
     wr->len = off;
-    if (c->queued == 0) c->stalled_since = uv_now(gl_srv->loop);
-    c->queued += off;
+    gl_outq_add(&c->out, off, uv_now(gl_srv->loop));
     total_queued += off;
     c->refs++;
     uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
     int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write);
     if (r < 0) {
-        c->queued -= off;
+        gl_outq_done(&c->out, off, false, 0);
         total_queued -= off;
         c->refs--;
         free(wr);
@@ -572,26 +567,6 @@ fail:
     req_done(&req->op);
 }
 
-/* Checks every required parameter is there and no unknown one is. */
-static bool check_params(struct gl_req *req)
-{
-    const char *spec = req->method->params;
-    char allowed[256];
-    size_t an = 0;
-    for (const char *p = spec; *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        bool optional = len > 0 && p[len - 1] == '?';
-        size_t nlen = optional ? len - 1 : len;
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)nlen, p);
-        if (!optional && !gl_args_require(&req->args, name, &req->op.err)) return false;
-        an += (size_t)snprintf(allowed + an, sizeof allowed - an, "%s%s", an ? "," : "", name);
-        p += len + (end ? 1 : 0);
-    }
-    return gl_args_only(&req->args, allowed, &req->op.err);
-}
-
 static void dispatch(struct gl_conn *c, struct gl_req *req)
 {
     struct gl_rpc_msg m;
@@ -639,7 +614,7 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
         if (!ok) goto fail;
     }
     if (!role_allows(req)) goto fail;
-    if (!check_params(req)) goto fail;
+    if (!gl_method_read_args(req->method, &req->args, req->argv, err)) goto fail;
     c->admit_deadline = uv_now(gl_srv->loop) + MAX_ADMIT_WAIT_MS;
     admit(c, req);
     return;

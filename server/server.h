@@ -35,6 +35,11 @@ struct gl_options {
     long login_timeout_seconds; /* a connection that has not logged in by then is closed */
     long output_max_mib;        /* output queued to one connection before it is closed */
     long output_total_max_mib;  /* output queued to all: past it, the largest is closed */
+    /* Webhooks (server/webhook_send.c; 0: the built-in default). */
+    const char *webhook_ca_file; /* CA bundle for endpoints' TLS (NULL: the system's) */
+    long webhook_retry_ms;       /* first retry delay, doubling */
+    long webhook_pause_failures; /* failures in a row that pause an endpoint... */
+    long webhook_pause_seconds;  /* ...when it has been failing this long */
 };
 
 struct gl_server {

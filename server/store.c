@@ -26,6 +26,11 @@ static const char *const db_names[DB_COUNT] = {
     [DB_MEDIA] = "media",
     [DB_NOTIFICATIONS] = "notifications",
     [DB_LINK_SEEN] = "link_seen",
+    [DB_RECEIPTS] = "receipts",
+    [DB_RECEIPT_KEYS] = "receipt_keys",
+    [DB_WEBHOOKS] = "webhooks",
+    [DB_WEBHOOK_OUTBOX] = "webhook_outbox",
+    [DB_WEBHOOK_DUE] = "webhook_due",
 };
 
 /* LMDB 0.9.24's default map is 1 MiB; start at 256 MiB (only address space until used) and

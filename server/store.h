@@ -31,6 +31,11 @@ enum gl_db {
     DB_MEDIA,            /* id -> media record */
     DB_NOTIFICATIONS,    /* (user hash, seq) -> notification */
     DB_LINK_SEEN,        /* (link, post, visitor name) -> what the visitor last saw */
+    DB_RECEIPTS,         /* (profile, seq) -> signed receipt of a decision (receipt.h) */
+    DB_RECEIPT_KEYS,     /* key id -> receipt signing key (public; secret while current) */
+    DB_WEBHOOKS,         /* endpoint id -> webhook endpoint record (webhook.c) */
+    DB_WEBHOOK_OUTBOX,   /* delivery id -> delivery record: every event each endpoint gets */
+    DB_WEBHOOK_DUE,      /* (next attempt ms, delivery id) -> "": the pending deliveries */
     DB_COUNT
 };
 

@@ -129,3 +129,17 @@ uint32_t key_user_seq_decode(const void *data, size_t n)
 {
     return n >= 5 ? get_u32((const unsigned char *)data + n - 4) : 0;
 }
+
+void key_webhook_due(struct gl_key *k, int64_t at_ms, uint64_t delivery)
+{
+    k->n = 0;
+    put_u64(k, time_bits(at_ms));
+    put_u64(k, delivery);
+}
+
+void key_webhook_due_decode(const void *data, size_t n, int64_t *at_ms, uint64_t *delivery)
+{
+    const unsigned char *p = data;
+    *at_ms = n == 16 ? time_from_bits(get_u64(p)) : 0;
+    *delivery = n == 16 ? get_u64(p + 8) : 0;
+}

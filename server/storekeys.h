@@ -36,6 +36,9 @@ void key_link_seen(struct gl_key *k, uint64_t link, uint64_t post, const char *n
 /* Notifications: (user name, NUL, sequence); names hold no NUL, so one user's are a range. */
 void key_user_seq(struct gl_key *k, const char *user, uint32_t seq);
 uint32_t key_user_seq_decode(const void *data, size_t n);
+/* webhook_due: (when the next attempt is due, in ms, delivery id). */
+void key_webhook_due(struct gl_key *k, int64_t at_ms, uint64_t delivery);
+void key_webhook_due_decode(const void *data, size_t n, int64_t *at_ms, uint64_t *delivery);
 /* Text keys (user names, token hashes) are stored as their bytes. */
 void key_bytes(struct gl_key *k, const void *data, size_t n);
 

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "notify.h"
 #include "postquery.h"
+#include "receipt.h"
 #include "rpc.h"
 #include "xmalloc.h"
 
@@ -352,6 +353,7 @@ int wf_approve(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_
         transition(wf, &old, p, HIST_APPROVED, EV_POST_STEP_APPROVED,
                    gl_zone_strdup(wf->zone, verb), note);
     }
+    receipt_append(wf, &old, p, DECISION_APPROVE, note);
     wf->step = 0;
     return 0;
 }
@@ -387,6 +389,7 @@ int wf_reject(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_e
     p->status = ST_CHANGES;
     wf->step = step;
     transition(wf, &old, p, HIST_REJECTED, EV_POST_REJECTED, "requested changes to", note);
+    receipt_append(wf, &old, p, DECISION_REJECT, note);
     wf->step = 0;
     return 0;
 }
@@ -425,6 +428,7 @@ int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *n
     p->scheduled_at = at;
     p->overdue = p->reminded = false; /* a new time, new deadlines */
     transition(wf, &old, p, HIST_RESCHEDULED, EV_POST_RESCHEDULED, "rescheduled", note);
+    receipt_append(wf, &old, p, DECISION_RESCHEDULE, note);
     return 0;
 }
 

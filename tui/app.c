@@ -15,6 +15,7 @@
 #include <wchar.h>
 
 #include "actions.h"
+#include "receipts.h"
 #include "ui.h"
 #include "util.h"
 #include "uwidth.h"
@@ -24,6 +25,7 @@
 static struct view *const all_views[] = {
     &view_login, &view_calendar, &view_day,  &view_queue, &view_post,   &view_links, &view_notify,
     &view_help,  &view_picker,   &view_form, &view_zones, &view_people, &view_first, &view_link,
+    &view_webhooks,
 };
 
 static WINDOW *inwin; /* never drawn: reading keys from it never triggers a refresh */
@@ -557,12 +559,18 @@ static void global_action(struct app *a, enum action act)
     case ACT_GO_PEOPLE:
         app_go(a, &view_people);
         break;
+    case ACT_GO_WEBHOOKS:
+        app_go(a, &view_webhooks);
+        break;
     case ACT_PICK_PROFILE:
         if (app_top(a) != &view_picker) app_push(a, &view_picker);
         break;
     case ACT_RELOAD:
         app_want_reload(a, ~0u);
         app_msg(a, false, "reloading");
+        break;
+    case ACT_EXPORT_RECEIPTS:
+        receipts_export_ask(a);
         break;
     case ACT_REDRAW:
         a->force_clear = true;

@@ -37,6 +37,7 @@ struct view {
 extern struct view view_login, view_calendar, view_day, view_queue, view_post, view_links,
     view_notify, view_help, view_picker, view_form, view_zones, view_people, view_first, view_steps,
     view_link;
+extern struct view view_webhooks;
 /* The links screen asking for an approval link for posts ids (all of the current profile). */
 void view_links_for_posts(struct app *a, const int64_t *ids, size_t n);
 /* One link's page: its posts with their status, opens, requests and decisions. */

@@ -18,10 +18,105 @@ static void free_hist(struct detail *d)
     d->nhist = 0;
 }
 
+static void free_checks(struct detail *d)
+{
+    for (size_t i = 0; i < d->nmedia; i++) {
+        free(d->media[i].name);
+        free(d->media[i].alt);
+    }
+    for (size_t i = 0; i < d->nframes; i++) {
+        struct detail_frame *f = &d->frames[i];
+        free(f->platform);
+        free(f->label);
+        free(f->unit);
+        free(f->before_more);
+    }
+    for (size_t i = 0; i < d->nwarnings; i++) {
+        free(d->warnings[i].code);
+        free(d->warnings[i].platform);
+        free(d->warnings[i].message);
+    }
+    free(d->media);
+    free(d->frames);
+    free(d->warnings);
+    d->media = NULL;
+    d->frames = NULL;
+    d->warnings = NULL;
+    d->nmedia = d->nframes = d->nwarnings = 0;
+}
+
+static char *str_or(const msgpack_object *o, const char *key, const char *dflt)
+{
+    char *s = md_get_str(o, key);
+    return s ? s : xstrdup(dflt);
+}
+
+/* The images, frames and warnings of a post.get answer (absent from an older daemon's). */
+static void decode_checks(struct detail *d, const msgpack_object *r)
+{
+    free_checks(d);
+    const msgpack_object *l = md_get_array(r, "media_info");
+    if (l && l->via.array.size) {
+        d->media = xcalloc(l->via.array.size, sizeof *d->media);
+        for (uint32_t i = 0; i < l->via.array.size; i++) {
+            const msgpack_object *o = &l->via.array.ptr[i];
+            if (o->type != MSGPACK_OBJECT_MAP) continue;
+            d->media[d->nmedia++] = (struct detail_media){
+                .id = md_get_int(o, "id", 0), .name = str_or(o, "name", "?"),
+                .alt = str_or(o, "alt", ""), .width = (int)md_get_int(o, "width", 0),
+                .height = (int)md_get_int(o, "height", 0)};
+        }
+    }
+    l = md_get_array(r, "previews");
+    if (l && l->via.array.size) {
+        d->frames = xcalloc(l->via.array.size, sizeof *d->frames);
+        for (uint32_t i = 0; i < l->via.array.size; i++) {
+            const msgpack_object *o = &l->via.array.ptr[i];
+            if (o->type != MSGPACK_OBJECT_MAP) continue;
+            struct detail_frame *f = &d->frames[d->nframes++];
+            *f = (struct detail_frame){
+                .platform = str_or(o, "platform", "?"), .label = str_or(o, "label", "?"),
+                .unit = str_or(o, "unit", "characters"),
+                .before_more = str_or(o, "before_more", ""),
+                .known = md_get_bool(o, "known", false),
+                .truncated = md_get_bool(o, "truncated", false),
+                .links_clickable = md_get_bool(o, "links_clickable", true),
+                .count = (int)md_get_int(o, "count", 0), .limit = (int)md_get_int(o, "limit", 0),
+                .more_at = (int)md_get_int(o, "more_at", 0),
+                .hashtags = (int)md_get_int(o, "hashtags", 0),
+                .max_hashtags = (int)md_get_int(o, "max_hashtags", 0),
+                .mentions = (int)md_get_int(o, "mentions", 0),
+                .max_mentions = (int)md_get_int(o, "max_mentions", 0),
+                .links = (int)md_get_int(o, "links", 0),
+                .max_links = (int)md_get_int(o, "max_links", 0)};
+            const msgpack_object *im = md_get_array(o, "images");
+            for (uint32_t j = 0; im && j < im->via.array.size; j++) {
+                const msgpack_object *io = &im->via.array.ptr[j];
+                if (io->type != MSGPACK_OBJECT_MAP) continue;
+                f->images++;
+                f->images_shown += md_get_bool(io, "shown", true);
+                f->images_cropped += md_get_bool(io, "feed_cropped", false);
+            }
+        }
+    }
+    l = md_get_array(r, "warnings");
+    if (l && l->via.array.size) {
+        d->warnings = xcalloc(l->via.array.size, sizeof *d->warnings);
+        for (uint32_t i = 0; i < l->via.array.size; i++) {
+            const msgpack_object *o = &l->via.array.ptr[i];
+            if (o->type != MSGPACK_OBJECT_MAP) continue;
+            d->warnings[d->nwarnings++] = (struct detail_warning){
+                .code = str_or(o, "code", ""), .platform = md_get_str(o, "platform"),
+                .message = str_or(o, "message", "")};
+        }
+    }
+}
+
 void detail_clear(struct detail *d)
 {
     if (d->have) md_post_free(&d->post);
     free_hist(d);
+    free_checks(d);
     d->have = false;
     d->id = 0;
     d->gen++;
@@ -40,6 +135,7 @@ static void on_reply(void *ud, uint64_t tag, const struct gl_err *err, const msg
         if (err->code != GL_E_NOT_FOUND) app_rpc_error(a, "post details", err);
         if (d->have) md_post_free(&d->post);
         d->have = false;
+        free_checks(d);
         return;
     }
     if ((tag & 1) == 0) {
@@ -50,6 +146,7 @@ static void on_reply(void *ud, uint64_t tag, const struct gl_err *err, const msg
         if (d->have) md_post_free(&d->post);
         d->post = p;
         d->have = true;
+        decode_checks(d, r);
         d->post_gen = (unsigned)(tag >> 1);
     } else {
         d->loading = false;
@@ -75,6 +172,7 @@ void detail_load(struct app *a, struct detail *d, int64_t id, bool force)
         if (d->have) md_post_free(&d->post);
         d->have = false;
         free_hist(d);
+        free_checks(d);
     }
     d->id = id;
     d->gen++;
@@ -103,6 +201,81 @@ static void put(struct pen *p, const char *text, attr_t attr)
         int row = p->line - p->skip;
         if (row < 0 || row >= p->h) continue;
         ui_wrap(p->w, p->y0 + row, p->x, p->width, 1, i, text, attr);
+    }
+}
+
+/* The images with their alt text, and the warnings. */
+static void draw_checks(const struct detail *d, struct pen *pen)
+{
+    char buf[512];
+    for (size_t i = 0; i < d->nmedia; i++) {
+        const struct detail_media *m = &d->media[i];
+        char size[32] = "size unknown";
+        if (m->width > 0) snprintf(size, sizeof size, "%dx%d", m->width, m->height);
+        char *line = xasprintf("  %zu. %s %s  alt: %s", i + 1, m->name, size,
+                               m->alt[0] ? m->alt : "(none)");
+        put(pen, line, m->alt[0] ? A_NORMAL : ui_attr(UP_ERR));
+        free(line);
+    }
+    if (d->nwarnings) {
+        put(pen, "", A_NORMAL);
+        snprintf(buf, sizeof buf, "Warnings (%zu): they do not block; check before deciding",
+                 d->nwarnings);
+        put(pen, buf, A_BOLD | A_UNDERLINE);
+        for (size_t i = 0; i < d->nwarnings; i++) {
+            const struct detail_warning *w = &d->warnings[i];
+            char *line = xasprintf("! %s%s%s", w->platform ? w->platform : "",
+                                   w->platform ? ": " : "", w->message);
+            put(pen, line, ui_attr(UP_ERR));
+            free(line);
+        }
+    }
+}
+
+/* Each network's frame as text: its limit, the count, the caption as it shows before "more".
+ * After the comments: a small pane keeps the conversation in view. */
+static void draw_frames(const struct detail *d, struct pen *pen)
+{
+    char buf[512];
+    if (!d->nframes) return;
+    put(pen, "", A_NORMAL);
+    put(pen, "Previews (approximate: each network's documented rules only)",
+        A_BOLD | A_UNDERLINE);
+    for (size_t i = 0; i < d->nframes; i++) {
+        const struct detail_frame *f = &d->frames[i];
+        char limit[64] = "no known limit", tags[48] = "", at[48] = "", links[64] = "";
+        if (f->limit)
+            snprintf(limit, sizeof limit, "%d / %d %s%s", f->count, f->limit, f->unit,
+                     f->count > f->limit ? " OVER" : "");
+        else
+            snprintf(limit, sizeof limit, "%d %s, no known limit", f->count, f->unit);
+        if (f->max_hashtags)
+            snprintf(tags, sizeof tags, ", %d/%d hashtags", f->hashtags, f->max_hashtags);
+        else if (f->hashtags)
+            snprintf(tags, sizeof tags, ", %d hashtags", f->hashtags);
+        if (f->max_mentions)
+            snprintf(at, sizeof at, ", %d/%d mentions", f->mentions, f->max_mentions);
+        else if (f->mentions)
+            snprintf(at, sizeof at, ", %d mentions", f->mentions);
+        if (f->links)
+            snprintf(links, sizeof links, ", %d link%s%s", f->links, f->links == 1 ? "" : "s",
+                     f->links_clickable ? "" : " (not clickable)");
+        char *line = xasprintf("%s: %s%s%s%s", f->label, limit, tags, at, links);
+        put(pen, line, A_BOLD);
+        free(line);
+        if (f->images) {
+            snprintf(buf, sizeof buf, "  images: %d shown of %d, %d cropped in the feed",
+                     f->images_shown, f->images, f->images_cropped);
+            put(pen, buf, A_NORMAL);
+        }
+        if (f->more_at) {
+            char *cut = xasprintf("  before \"more\" (about %d): %s%s", f->more_at,
+                                  f->before_more, f->truncated ? " ... more" : "");
+            put(pen, cut, ui_attr(UP_DIM) & ~(attr_t)A_DIM);
+            free(cut);
+        } else {
+            put(pen, "  shown whole (no \"more\")", ui_attr(UP_DIM) & ~(attr_t)A_DIM);
+        }
     }
 }
 
@@ -155,6 +328,7 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
         snprintf(buf, sizeof buf, "Media: %zu file%s", p->nmedia, p->nmedia == 1 ? "" : "s");
         put(&pen, buf, A_NORMAL);
     }
+    draw_checks(d, &pen);
     for (size_t i = 0; i < p->napprovals; i++) {
         ui_fmt_datetime(when, sizeof when, zone, p->approvals[i].at);
         snprintf(buf, sizeof buf, "Approval step %lld: %s by %s, %s",
@@ -178,6 +352,7 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
             free(line);
         }
     }
+    draw_frames(d, &pen);
     if (d->nhist) {
         put(&pen, "", A_NORMAL);
         put(&pen, "History", A_BOLD | A_UNDERLINE);

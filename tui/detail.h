@@ -5,6 +5,24 @@
 
 #include "app.h"
 
+/* What post.get adds for staff to read before they decide (protocol/README.md, "Previews and
+ * warnings"): the images with their alt text, each network's frame, the warnings. */
+struct detail_media {
+    int64_t id;
+    char *name, *alt;
+    int width, height; /* 0: unknown */
+};
+struct detail_frame {
+    char *platform, *label, *unit, *before_more;
+    bool known, truncated, links_clickable;
+    int count, limit, more_at; /* limit, more_at 0: none */
+    int hashtags, max_hashtags, mentions, max_mentions, links, max_links;
+    int images, images_shown, images_cropped;
+};
+struct detail_warning {
+    char *code, *platform, *message; /* platform NULL: the whole post */
+};
+
 struct detail {
     struct app *app;
     int64_t id; /* the post shown (or being fetched) */
@@ -15,6 +33,12 @@ struct detail {
     struct md_post post;
     struct md_history *hist;
     size_t nhist;
+    struct detail_media *media;
+    size_t nmedia;
+    struct detail_frame *frames;
+    size_t nframes;
+    struct detail_warning *warnings;
+    size_t nwarnings;
 };
 
 /* Fetches post id unless it is already shown; force fetches again. */

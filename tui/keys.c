@@ -32,6 +32,7 @@ enum {
     PPL = KM_PEOPLE,
     FST = KM_FIRST,
     STP = KM_STEPS,
+    WHK = KM_WEBHOOKS,
     GLB = KM_GLOBAL
 };
 
@@ -108,6 +109,7 @@ static const struct binding table[] = {
     KC(PST, KEY_ENTER, ACT_EDIT_FIELD, "edit the field (caption: inline)"),
     K(PST, 'e', ACT_EDIT_FIELD, "edit the field (caption: inline)"),
     K(PST, 'w', ACT_SAVE, "save (create or update)"),
+    K(PST, 'i', ACT_MEDIA_ALT, "describe an image: its alternative text (asks which, then the text)"),
     KC(PST, KEY_NPAGE, ACT_PAGE_DOWN, "scroll details down"),
     KC(PST, KEY_PPAGE, ACT_PAGE_UP, "scroll details up"),
     /* links */
@@ -148,6 +150,12 @@ static const struct binding table[] = {
     K(PPL, '@', ACT_USER_EMAIL, "change the e-mail address"),
     K(PPL, 'm', ACT_USER_MAIL, "mail: each, digest or none"),
     K(PPL | FST, 'y', ACT_COPY, "copy the password shown (OSC 52 clipboard)"),
+    /* webhooks */
+    K(WHK, 'n', ACT_WEBHOOK_NEW, "add an endpoint (URL, events); its secret is shown once"),
+    K(WHK, 'x', ACT_DELETE, "delete the endpoint and its deliveries (asks first)"),
+    K(WHK, 's', ACT_WEBHOOK_PAUSE, "pause / resume the endpoint"),
+    K(WHK, 'r', ACT_WEBHOOK_REDELIVER, "send its latest undelivered (or latest) delivery again"),
+    K(WHK, 'y', ACT_COPY, "copy the secret shown (OSC 52 clipboard)"),
     /* help */
     K(HLP, 'j', ACT_DOWN, "scroll down"),
     KC(HLP, KEY_DOWN, ACT_DOWN, "scroll down"),
@@ -163,8 +171,10 @@ static const struct binding table[] = {
     K(GLB, '3', ACT_GO_LINKS, "links of the profile"),
     K(GLB, '4', ACT_GO_NOTIFY, "notifications"),
     K(GLB, '5', ACT_GO_PEOPLE, "people and your account"),
+    K(GLB, '6', ACT_GO_WEBHOOKS, "webhooks (admins)"),
     K(GLB, 'p', ACT_PICK_PROFILE, "profiles: switch, create, edit"),
     K(GLB, CTRL('r'), ACT_RELOAD, "reload from the daemon"),
+    K(GLB, 'X', ACT_EXPORT_RECEIPTS, "export the profile's signed approval receipts to a file"),
     K(GLB, CTRL('l'), ACT_REDRAW, "redraw the screen"),
 };
 
@@ -296,6 +306,7 @@ void keys_dump(FILE *out)
         {KM_ZONES | KM_LIST, "Time zones"},
         {KM_STEPS | KM_LIST, "Approval steps"},
         {KM_PEOPLE | KM_LIST, "People"},
+        {KM_WEBHOOKS | KM_LIST, "Webhooks"},
         {KM_FIRST | KM_LIST, "First run"},
         {KM_HELP, "Help"},
     };

@@ -24,6 +24,7 @@ enum keymap {
     KM_PEOPLE = 1 << 12,
     KM_FIRST = 1 << 13,
     KM_STEPS = 1 << 14,
+    KM_WEBHOOKS = 1 << 15,
     KM_PROFILES = KM_PICKER, /* the picker is the profiles screen */
 };
 
@@ -97,6 +98,12 @@ enum action {
     ACT_RETRY,
     ACT_LINK_FOR_POSTS,
     ACT_LINK_OPEN,
+    ACT_MEDIA_ALT,
+    ACT_EXPORT_RECEIPTS,
+    ACT_GO_WEBHOOKS,
+    ACT_WEBHOOK_NEW,
+    ACT_WEBHOOK_PAUSE,
+    ACT_WEBHOOK_REDELIVER,
 };
 
 struct binding {

@@ -518,6 +518,67 @@ static void save(struct app *a)
     send_save(a);
 }
 
+/* ---- an image's alternative text (media.update) ---- */
+
+static void on_alt_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    struct app *a = ud;
+    (void)r;
+    if (err) {
+        app_rpc_error(a, "alternative text not saved", err);
+        return;
+    }
+    app_msg(a, false, "alternative text saved");
+    if (tag == ps.opened && ps.id) detail_load(a, &ps.det, ps.id, true);
+}
+
+/* The tag carries which image (its index in the post). */
+static void on_alt_text(struct app *a, const char *text, uint64_t tag)
+{
+    if (!text || tag >= ps.det.nmedia) return;
+    msgpack_packer *pk = conn_begin(a->conn, "media.update");
+    msgpack_pack_map(pk, 2);
+    gl_pack_kv_int(pk, "id", ps.det.media[tag].id);
+    gl_pack_kv_str(pk, "alt", text);
+    conn_send(a->conn, on_alt_saved, a, ps.opened);
+}
+
+static void ask_alt(struct app *a, size_t i)
+{
+    char label[160];
+    snprintf(label, sizeof label, "Alternative text of %s (what it shows, in a sentence):",
+             ps.det.media[i].name);
+    app_prompt(a, label, ps.det.media[i].alt, false, on_alt_text, i);
+}
+
+static void on_alt_which(struct app *a, const char *text, uint64_t tag)
+{
+    (void)tag;
+    if (!text) return;
+    char *end;
+    long n = strtol(text, &end, 10);
+    if (end == text || n < 1 || (size_t)n > ps.det.nmedia) {
+        app_msg(a, true, "'%s' is not an image number (1 to %zu)", text, ps.det.nmedia);
+        return;
+    }
+    ask_alt(a, (size_t)n - 1);
+}
+
+static void media_alt(struct app *a)
+{
+    if (!ps.id || !ps.det.have || ps.det.nmedia == 0) {
+        app_msg(a, true, "this post has no saved image to describe");
+        return;
+    }
+    if (ps.det.nmedia == 1) {
+        ask_alt(a, 0);
+        return;
+    }
+    char label[96];
+    snprintf(label, sizeof label, "Which image (1 to %zu)?", ps.det.nmedia);
+    app_prompt(a, label, "", false, on_alt_which, 0);
+}
+
 static void on_discard(struct app *a, const char *text, uint64_t tag)
 {
     (void)tag;
@@ -551,6 +612,9 @@ static bool post_key(struct app *a, enum action act)
         return true;
     case ACT_SAVE:
         save(a);
+        return true;
+    case ACT_MEDIA_ALT:
+        media_alt(a);
         return true;
     case ACT_EDIT_CAPTION: {
         char *text = app_edit_external(a, ps.caption, "caption");

@@ -143,4 +143,11 @@ def test_describe_matches_protocol_readme(daemon):
         assert m["name"] in rows, f"{m['name']} is not documented in protocol/README.md"
         documented = re.findall(r"`([a-z_]+\??)`", rows[m["name"]])
         assert documented == m["params"], (m["name"], documented, m["params"])
+        # The typed parameters are the same ones, each with a type the README names.
+        assert [a["name"] + ("" if a["required"] else "?") for a in m["args"]] == m["params"]
+        types = {"any", "str", "int", "id", "bool", "bin", "[str]", "[id]", "array", "map"}
+        assert all(a["type"] in types and a["max"] >= 0 for a in m["args"]), m["name"]
     assert set(rows) == {m["name"] for m in methods}
+    d = c.call("server.describe")
+    assert [(r["name"], r["rank"]) for r in d["roles"]] == [
+        ("viewer", 1), ("editor", 2), ("manager", 3), ("admin", 4)]

@@ -1,0 +1,391 @@
+/* The webhook sender (see webhook_send.h). */
+#include "webhook_send.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "curlloop.h"
+#include "log.h"
+#include "util.h"
+#include "webhook.h"
+#include "workflow.h"
+#include "xmalloc.h"
+
+#define MAX_IN_FLIGHT 32
+#define RESPONSE_CAP 16384 /* bytes of an answer read; the rest is not waited for */
+#define CONNECT_TIMEOUT_MS 5000
+#define TRANSFER_TIMEOUT_MS 10000
+#define RETRY_MAX_MS 3600000             /* retries at most an hour apart */
+#define RETRY_WINDOW_MS (24 * 3600000LL) /* and for 24 hours */
+
+static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTOR_SYSTEM};
+
+/* One attempt at one delivery: from the request until its outcome is committed. */
+struct attempt {
+    uint64_t delivery;
+    bool plain_http;
+    size_t read;
+    bool capped;
+    long code;
+    char error[CURL_ERROR_SIZE];
+    CURL *easy;
+    struct curl_slist *headers;
+    char *body;
+    struct gl_op op; /* the write recording the outcome */
+    struct attempt *next;
+};
+
+static struct gl_server *srv;
+static uv_timer_t due_timer;
+static struct attempt *attempts;
+static unsigned in_flight;
+static bool running;
+
+void gl_webhook_sign(const unsigned char *secret, size_t secret_len, const char *msg_id,
+                     long long timestamp, const char *body, size_t body_len, char *out)
+{
+    char ts[24];
+    int tn = snprintf(ts, sizeof ts, "%lld", timestamp);
+    crypto_auth_hmacsha256_state st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_init(&st, secret, secret_len);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg_id, strlen(msg_id));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)ts, (size_t)tn);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, body_len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    memcpy(out, "v1,", 3);
+    sodium_bin2base64(out + 3, GL_WEBHOOK_SIGNATURE_LEN - 3, mac, sizeof mac,
+                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(&st, sizeof st);
+}
+
+static void scan(uv_timer_t *h);
+
+static long opt(long v, long dflt)
+{
+    return v ? v : dflt;
+}
+
+static void schedule_scan(uint64_t delay_ms)
+{
+    if (!running) return;
+    if (uv_is_active((uv_handle_t *)&due_timer) && uv_timer_get_due_in(&due_timer) <= delay_ms)
+        return;
+    uv_timer_start(&due_timer, scan, delay_ms, 0);
+}
+
+static bool attempting(uint64_t delivery)
+{
+    for (struct attempt *a = attempts; a; a = a->next)
+        if (a->delivery == delivery) return true;
+    return false;
+}
+
+static void attempt_free(struct attempt *a)
+{
+    for (struct attempt **p = &attempts; *p; p = &(*p)->next)
+        if (*p == a) {
+            *p = a->next;
+            break;
+        }
+    if (a->easy) curl_easy_cleanup(a->easy);
+    curl_slist_free_all(a->headers);
+    free(a->body);
+    gl_op_destroy(&a->op);
+    free(a);
+}
+
+/* ---- the outcome, a write of its own ---- */
+
+static int outcome_run(struct gl_op *op, struct gl_txn *t)
+{
+    struct attempt *a = (struct attempt *)((char *)op - offsetof(struct attempt, op));
+    msgpack_zone z;
+    msgpack_zone_init(&z, 2048);
+    int64_t now = gl_now_ms();
+    bool ok = a->code >= 200 && a->code < 300;
+    const char *error = NULL;
+    char why[CURL_ERROR_SIZE + 32];
+    if (!ok) {
+        if (a->error[0])
+            snprintf(why, sizeof why, "%s", a->error);
+        else
+            snprintf(why, sizeof why, "HTTP status %ld", a->code);
+        error = why;
+    }
+    struct gl_delivery d;
+    if (gl_delivery_load(t, a->delivery, &z, &d) == 0 && d.status == DLV_PENDING) {
+        int64_t old_next = d.next_ms;
+        d.attempts++;
+        d.last_ms = now;
+        d.last_code = a->code;
+        d.last_error = error;
+        if (ok) {
+            d.status = DLV_DELIVERED;
+        } else {
+            int64_t delay = opt(srv->opt.webhook_retry_ms, 5000);
+            for (uint32_t i = 1; i < d.attempts && delay < RETRY_MAX_MS; i++)
+                delay *= 2;
+            if (delay > RETRY_MAX_MS) delay = RETRY_MAX_MS;
+            if (now + delay > d.created_ms + RETRY_WINDOW_MS)
+                d.status = DLV_FAILED;
+            else
+                d.next_ms = now + delay;
+        }
+        gl_delivery_save(t, &d, old_next);
+        struct gl_webhook w;
+        if (gl_webhook_load(t, d.endpoint, &z, &w) == 0) {
+            w.last_at = now;
+            w.last_code = a->code;
+            w.last_error = error;
+            if (ok) {
+                w.failures = 0;
+                w.failing_since = 0;
+            } else {
+                w.failures++;
+                if (!w.failing_since) w.failing_since = now;
+                if (!w.paused && w.failures >= (uint32_t)opt(srv->opt.webhook_pause_failures, 5) &&
+                    now - w.failing_since >= srv->opt.webhook_pause_seconds * 1000) {
+                    w.paused = true;
+                    struct gl_wf wf = {
+                        .t = t, .op = op, .zone = &z, .actor = &system_actor, .now = now / 1000};
+                    /* Not the URL: some carry a token, and live events reach every viewer. */
+                    char *text = xasprintf("webhook %llu paused after %u failed deliveries in a "
+                                           "row (last: %s)",
+                                           (unsigned long long)w.id, w.failures, error);
+                    wf_event(&wf, EV_WEBHOOK_PAUSED, NULL, 0, gl_zone_strdup(&z, text));
+                    free(text);
+                    log_warn("webhook paused id=%llu failures=%u", (unsigned long long)w.id,
+                             w.failures);
+                }
+            }
+            gl_webhook_save(t, &w);
+            sodium_memzero(w.secret, sizeof w.secret);
+        }
+    }
+    gl_webhook_prune(t, now);
+    msgpack_zone_destroy(&z);
+    return 0;
+}
+
+static void outcome_done(struct gl_op *op)
+{
+    struct attempt *a = (struct attempt *)((char *)op - offsetof(struct attempt, op));
+    bool failed = op->err.code != GL_OK;
+    if (failed)
+        log_error("webhook: outcome not recorded delivery=%llu error=\"%s\"",
+                  (unsigned long long)a->delivery, op->err.message);
+    attempt_free(a);
+    /* A store that failed is not asked again at once. */
+    schedule_scan(failed ? 1000 : 0);
+}
+
+static void on_transfer_done(CURL *easy, CURLcode result, void *data)
+{
+    struct attempt *a = data;
+    in_flight--;
+    if (easy) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->code);
+    /* An answer cut at the cap still counts by its status. */
+    if (result != CURLE_OK && !(result == CURLE_WRITE_ERROR && a->capped)) {
+        a->code = 0;
+        if (!a->error[0]) snprintf(a->error, sizeof a->error, "%s", curl_easy_strerror(result));
+    } else {
+        a->error[0] = '\0';
+    }
+    curl_easy_cleanup(easy);
+    a->easy = NULL;
+    if (!running) {
+        attempt_free(a);
+        return;
+    }
+    log_info("webhook delivery=%llu status=%ld%s%s", (unsigned long long)a->delivery, a->code,
+             a->error[0] ? " error=" : "", a->error);
+    gl_op_init(&a->op, outcome_run, outcome_done);
+    gl_batch_submit(&srv->batch, &a->op);
+}
+
+/* ---- the request ---- */
+
+static size_t on_body(char *ptr, size_t size, size_t n, void *data)
+{
+    (void)ptr;
+    struct attempt *a = data;
+    a->read += size * n;
+    if (a->read > RESPONSE_CAP) {
+        a->capped = true;
+        return 0; /* stop reading: the status is all we need */
+    }
+    return size * n;
+}
+
+/* Plain http goes to loopback only: checked on the address connected to, after resolving. */
+static int on_prereq(void *data, char *conn_primary_ip, char *conn_local_ip, int primary, int local)
+{
+    (void)conn_local_ip;
+    (void)primary;
+    (void)local;
+    struct attempt *a = data;
+    if (a->plain_http && !gl_webhook_addr_loopback(conn_primary_ip)) {
+        snprintf(a->error, sizeof a->error, "plain http to %s refused: not a loopback address",
+                 conn_primary_ip);
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
+}
+
+static void add_header(struct attempt *a, const char *name, const char *value)
+{
+    char line[256];
+    snprintf(line, sizeof line, "%s: %s", name, value);
+    a->headers = curl_slist_append(a->headers, line);
+}
+
+static void start(const struct gl_delivery *d, const struct gl_webhook *w)
+{
+    struct attempt *a = xcalloc(1, sizeof *a);
+    a->delivery = d->id;
+    a->plain_http = strncmp(w->url, "http:", 5) == 0;
+    a->body = xstrdup(d->body);
+    gl_op_init(&a->op, outcome_run, outcome_done);
+    a->next = attempts;
+    attempts = a;
+    /* The URL was checked when it was stored; checked again, it may have been stored by a
+     * version with other rules. */
+    struct gl_err err = {0};
+    CURL *e = curl_easy_init();
+    if (!e || gl_webhook_url_check(w->url, &err) != 0) {
+        snprintf(a->error, sizeof a->error, "%s", e ? err.message : "out of memory");
+        if (e) curl_easy_cleanup(e);
+        in_flight++;
+        on_transfer_done(NULL, CURLE_FAILED_INIT, a);
+        return;
+    }
+    a->easy = e;
+    long long ts = (long long)gl_now();
+    char sig[GL_WEBHOOK_SIGNATURE_LEN], tsbuf[24];
+    gl_webhook_sign(w->secret, sizeof w->secret, d->msg, ts, a->body, strlen(a->body), sig);
+    snprintf(tsbuf, sizeof tsbuf, "%lld", ts);
+    add_header(a, "content-type", "application/json");
+    add_header(a, "webhook-id", d->msg);
+    add_header(a, "webhook-timestamp", tsbuf);
+    add_header(a, "webhook-signature", sig);
+    add_header(a, "user-agent", "greenlightd/" GL_VERSION);
+    add_header(a, "expect", ""); /* no 100-continue round trip */
+    sodium_memzero(sig, sizeof sig);
+    curl_easy_setopt(e, CURLOPT_URL, w->url);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, a->headers);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, a->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(a->body));
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_PROXY, ""); /* never through a proxy from the environment */
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)TRANSFER_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (srv->opt.webhook_ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, srv->opt.webhook_ca_file);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, a);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, a);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, a->error);
+    in_flight++;
+    if (gl_curlloop_add(e, on_transfer_done, a) != 0) {
+        snprintf(a->error, sizeof a->error, "cannot start the request");
+        on_transfer_done(e, CURLE_FAILED_INIT, a);
+    }
+}
+
+/* ---- finding what is due ---- */
+
+/* What one scan found to send: copies in the scan's zone, so the requests start after the read
+ * transaction ends (a request that fails at once submits its outcome, and a write must not run
+ * under an open read: the map may grow). */
+struct todo {
+    struct gl_delivery d;
+    struct gl_webhook w;
+};
+
+static void scan(uv_timer_t *h)
+{
+    (void)h;
+    if (!running) return;
+    struct gl_txn t;
+    if (gl_store_read_begin(&srv->store, &t)) {
+        schedule_scan(1000);
+        return;
+    }
+    int64_t now = gl_now_ms();
+    struct gl_key lo, hi;
+    key_webhook_due(&lo, INT64_MIN, 0);
+    key_webhook_due(&hi, INT64_MAX, UINT64_MAX);
+    struct gl_range r;
+    int64_t next = INT64_MAX;
+    msgpack_zone z;
+    msgpack_zone_init(&z, 4096);
+    struct todo todo[MAX_IN_FLIGHT];
+    size_t n = 0;
+    if (gl_range_open(&t, DB_WEBHOOK_DUE, &lo, &hi, &r) == 0) {
+        MDB_val key, val;
+        /* The endpoint of the last delivery looked at: most come in runs of one endpoint. */
+        struct gl_webhook w = {0};
+        bool have_w = false;
+        while (in_flight + n < MAX_IN_FLIGHT && gl_range_next(&r, &key, &val)) {
+            int64_t at;
+            uint64_t id;
+            key_webhook_due_decode(key.mv_data, key.mv_size, &at, &id);
+            if (at > now) {
+                next = at;
+                break;
+            }
+            if (attempting(id)) continue;
+            struct gl_delivery d;
+            if (gl_delivery_load(&t, id, &z, &d) != 0 || d.status != DLV_PENDING) continue;
+            if (!have_w || w.id != d.endpoint)
+                have_w = gl_webhook_load(&t, d.endpoint, &z, &w) == 0;
+            if (!have_w || w.paused) continue;
+            todo[n++] = (struct todo){d, w};
+        }
+        sodium_memzero(w.secret, sizeof w.secret);
+        gl_range_close(&r);
+    }
+    gl_store_read_end(&t);
+    for (size_t i = 0; i < n; i++) {
+        start(&todo[i].d, &todo[i].w);
+        sodium_memzero(todo[i].w.secret, sizeof todo[i].w.secret);
+    }
+    msgpack_zone_destroy(&z);
+    /* When full, each finished attempt scans again; else wake for the next one due. */
+    if (in_flight < MAX_IN_FLIGHT && next != INT64_MAX) schedule_scan((uint64_t)(next - now));
+}
+
+void gl_webhook_send_committed(void)
+{
+    if (gl_webhook_take_enqueued()) schedule_scan(0);
+}
+
+int gl_webhook_send_start(struct gl_server *s)
+{
+    srv = s;
+    if (gl_curlloop_init(s->loop) != 0) {
+        log_error("webhooks: libcurl failed to initialise");
+        return -1;
+    }
+    uv_timer_init(s->loop, &due_timer);
+    running = true;
+    /* What was pending when the daemon stopped (or died) goes now. */
+    schedule_scan(0);
+    return 0;
+}
+
+void gl_webhook_send_stop(void)
+{
+    if (!running) return;
+    running = false;
+    uv_close((uv_handle_t *)&due_timer, NULL);
+    gl_curlloop_close();
+}
