@@ -458,12 +458,11 @@ static bool plain_read(const struct gl_method *m)
     return !(m->flags & M_WRITE) && !m->admit && !m->work;
 }
 
-static bool check_params(struct gl_req *req);
-
 /* dispatch's checks, in its order, for a plain read, in the handler's transaction. */
 static bool plain_read_checks(struct gl_req *req, struct gl_txn *t)
 {
-    return (!req->user || session_check(req, t)) && role_allows(req) && check_params(req);
+    return (!req->user || session_check(req, t)) && role_allows(req) &&
+           gl_method_read_args(req->method, &req->args, req->argv, &req->op.err);
 }
 
 static void execute(struct gl_req *req)
