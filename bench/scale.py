@@ -20,13 +20,15 @@ from glrpc import RpcClient  # noqa: E402
 
 
 def memory(pid):
-    """(RSS, private) in KiB, from smaps_rollup."""
+    """(RSS, private, anonymous) in KiB, from smaps_rollup. Private counts the store's mapped
+    pages that no other process maps too; anonymous is the daemon's own heap and stacks."""
     f = {}
     for line in open(f"/proc/{pid}/smaps_rollup"):
         parts = line.split()
         if len(parts) >= 2 and parts[0].endswith(":"):
             f[parts[0][:-1]] = int(parts[1])
-    return f.get("Rss", 0), f.get("Private_Clean", 0) + f.get("Private_Dirty", 0)
+    return (f.get("Rss", 0), f.get("Private_Clean", 0) + f.get("Private_Dirty", 0),
+            f.get("Anonymous", 0))
 
 
 def http(sock, req):
@@ -63,7 +65,7 @@ def main():
             if kind in ("rpc", "http"):
                 ports[kind] = int(addr.rpartition(":")[2])
         start = time.monotonic() - t0
-        rss0, priv0 = memory(d.pid)
+        rss0, priv0, anon0 = memory(d.pid)
         pw = open(os.path.join(work, "data", "initial-admin-password")).read().strip()
         c = RpcClient("127.0.0.1", ports["rpc"])
         c.call("auth.login", user="admin", password=pw)
@@ -84,9 +86,10 @@ def main():
                                f"{len(form)}\r\n\r\n{form}").encode())
             assert head.startswith("HTTP/1.1 303"), head.splitlines()[0]
             socks.append(s)
-        rss1, priv1 = memory(d.pid)
+        rss1, priv1, anon1 = memory(d.pid)
         print(f"start_to_ready_s={start:.3f} idle_rss_kib={rss0} idle_private_kib={priv0} "
-              f"sessions={n} rss_kib={rss1} private_kib={priv1}")
+              f"idle_anon_kib={anon0} sessions={n} rss_kib={rss1} private_kib={priv1} "
+              f"anon_kib={anon1}")
         for s in socks:
             s.close()
         d.terminate()
