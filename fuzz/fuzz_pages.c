@@ -134,6 +134,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     w->prof.timezone = zones[(sel >> 3) % 6];
     w->prof.week_start = (sel >> 6) & 1 ? 6 : 0;
     w->prof.name = take_str(&in, &w->zone, 100);
+    /* The brand and the visitor's own zone (dual times). */
+    unsigned brand = (unsigned)take_u(&in, 1);
+    w->prof.display_name = brand & 1 ? take_str(&in, &w->zone, 100) : "";
+    w->prof.logo = (brand >> 1) & 1;
+    w->prof.credit = (brand >> 2) & 1;
+    w->prof.accent = (brand >> 3) & 1 ? "#7b1fa2" : "";
+    if ((brand >> 4) & 1) snprintf(w->vzone, sizeof w->vzone, "%s", zones[(brand >> 5) % 6]);
 
     struct gl_postv posts = {0};
     unsigned nposts = 1 + (unsigned)(take_u(&in, 1) % 6);

@@ -15,15 +15,28 @@ case "${1:-build}" in
   *) echo "usage: $0 build|test|bench|all" >&2; exit 2 ;;
 esac
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
 missing=()
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-echo "installing: ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The locales of the languages the pages speak (their one list is GL_LANGUAGES in
+# server/i18n.h): without them a page in French is in English. Generated only when missing.
+here="$(cd "$(dirname "$0")/.." && pwd)"
+have="$(locale -a 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')"
+for loc in $(grep -o '"[a-z][a-z]_[A-Z][A-Z]\.UTF-8"' "$here/server/i18n.h" | tr -d '"'); do
+  want_name="$(echo "${loc%%.*}.utf8" | tr 'A-Z' 'a-z')"
+  echo "$have" | grep -qx "$want_name" && continue
+  echo "generating locale $loc" >&2
+  # -c --quiet: the Debian sources give harmless warnings, which alone would fail localedef.
+  $sudo localedef -c --quiet -i "${loc%%.*}" -f UTF-8 "$loc"
+done

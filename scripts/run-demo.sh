@@ -35,6 +35,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 "$BIN/greenlightd" --demo --data "$DATA" --rpc 127.0.0.1:0 --http 127.0.0.1:0 \
+    --locale-dir "${GL_LOCALE_DIR:-$ROOT/build/locale}" \
     --log-file "$DATA/greenlightd.log" >"$OUT" 2>>"$DATA/greenlightd.log" </dev/null &
 PID=$!
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "xmalloc.h"
 
 static bool blank(char c)
@@ -80,7 +81,9 @@ void gl_caption_diff_html(struct gl_buf *b, msgpack_zone *z, const char *before,
     struct gl_word_diff *d;
     size_t n = gl_caption_diff(z, before, after, &d);
     if (n == (size_t)-1) {
-        buf_puts(b, "<p>The caption was rewritten. Before:</p><blockquote class=\"was\">");
+        buf_puts(b, "<p>");
+        buf_html(b, _("The caption was rewritten. Before:"));
+        buf_puts(b, "</p><blockquote class=\"was\">");
         buf_html(b, before);
         buf_puts(b, "</blockquote>");
         return;
@@ -95,6 +98,14 @@ void gl_caption_diff_html(struct gl_buf *b, msgpack_zone *z, const char *before,
         if (d[i].edit != GL_WORD_SAME) buf_printf(b, "</%s>", tag[d[i].edit]);
         buf_puts(b, " ");
     }
-    buf_printf(b, "</p><p class=\"meta\">%zu word%s added, %zu removed.</p>", count[GL_WORD_ADDED],
-               count[GL_WORD_ADDED] == 1 ? "" : "s", count[GL_WORD_REMOVED]);
+    char added[64], removed[64], both[160];
+    size_t na = count[GL_WORD_ADDED], nr = count[GL_WORD_REMOVED];
+    snprintf(added, sizeof added, ngettext("%zu word added", "%zu words added", na), na);
+    /* TRANSLATORS: words taken out of a caption, after "%zu words added". */
+    snprintf(removed, sizeof removed, NC_("words", "%zu removed", "%zu removed", nr), nr);
+    /* TRANSLATORS: "3 words added, 1 removed." */
+    snprintf(both, sizeof both, _("%s, %s."), added, removed);
+    buf_puts(b, "</p><p class=\"meta\">");
+    buf_html(b, both);
+    buf_puts(b, "</p>");
 }

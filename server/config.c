@@ -194,6 +194,8 @@ void gl_options_man(struct gl_buf *b)
             buf_puts(b, "\"");
         }
         buf_puts(b, "\n");
+        /* A line starting with '.' or '\'' would be a roff request: \& keeps it text. */
+        if (o->help[0] == '.' || o->help[0] == '\'') buf_puts(b, "\\&");
         char first = o->help[0] >= 'a' && o->help[0] <= 'z' ? (char)(o->help[0] - 'a' + 'A')
                                                             : o->help[0];
         buf_put(b, &first, 1);

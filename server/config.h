@@ -35,6 +35,11 @@
       "configuration file; options given here win", "")                                             \
     X("log-file", OPT_STRING, log_file, 0, 0, "FILE", "standard error",                             \
       "log there instead of stderr (reopened on SIGHUP)", "log file, reopened on SIGHUP")           \
+    X("locale-dir", OPT_STRING, locale_dir, 0, 0, "DIR", "`/usr/share/locale`",                     \
+      "translations of the link pages, DIR/LANG/LC_MESSAGES/greenlight.mo (default "                \
+      "/usr/share/locale)",                                                                         \
+      "where the link pages' translations are (`LANG/LC_MESSAGES/greenlight.mo`; `make install` "   \
+      "puts them in `PREFIX/share/locale`, `make` in `build/locale`)")                              \
     X("publisher", OPT_STRING, publisher, 0, 0, "CMD", "none",                                      \
       "run CMD (sh -c) to publish a post: fields in GREENLIGHT_* variables, caption on stdin, "     \
       "exit 0 for published",                                                                       \
@@ -45,7 +50,7 @@
     X("mail-digest-seconds", OPT_NUMBER, mail_digest_seconds, 1, 604800, "N", "3600",               \
       "how often digest mail goes out (default 3600)",                                              \
       "how often users who chose digests get their one message (1 to 604800)")                      \
-    X("mail-from", OPT_STRING, mail_from, 0, 0, "ADDRESS", "`greenlight@` the public URL's host",  \
+    X("mail-from", OPT_STRING, mail_from, 0, 0, "ADDRESS", "`greenlight@` the public URL's host",   \
       "mail comes from ADDRESS (default greenlight@ the public URL's host)",                        \
       "address mail comes from; its domain ends each `Message-ID`")                                 \
     X("rpc-idle-seconds", OPT_NUMBER, rpc_idle_seconds, 1, 2592000, "N", "43200",                   \

@@ -7,6 +7,8 @@
 
 #include "webctx.h"
 
+#include "i18n.h"
+
 /* Appends one content line, escaping TEXT when asked and folding every 75 octets without
  * cutting a UTF-8 character. */
 static void line(struct gl_buf *b, const char *name, const char *value, bool text)
@@ -54,8 +56,9 @@ void ical_render(struct web *w, const struct gl_postv *posts, const char *public
     buf_puts(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Greenlight//Greenlight//EN\r\n"
                 "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
     char name[256];
-    snprintf(name, sizeof name, "%s (%s)", w->prof.name,
-             w->link.kind == LINK_COLLAB ? "collaboration" : "content calendar");
+    /* TRANSLATORS: the calendar's name in a calendar app: the profile's name and the kind. */
+    snprintf(name, sizeof name, _("%s (%s)"), brand_name(w),
+             w->link.kind == LINK_COLLAB ? _("collaboration") : _("content calendar"));
     line(b, "X-WR-CALNAME", name, true);
     line(b, "X-WR-TIMEZONE", w->prof.timezone, false);
     buf_puts(b, "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\nX-PUBLISHED-TTL:PT1H\r\n");
@@ -95,10 +98,11 @@ void ical_render(struct web *w, const struct gl_postv *posts, const char *public
         s.n = 0;
         buf_puts(&s, p->caption);
         if (p->notes && *p->notes && web_shows(w, LF_NOTES)) {
-            buf_puts(&s, "\n\nNotes for approvers: ");
+            buf_printf(&s, "\n\n%s ", _("Notes for approvers:"));
             buf_puts(&s, p->notes);
         }
-        buf_printf(&s, "\n\nStatus: %s", web_status_label(w, p->status));
+        buf_puts(&s, "\n\n");
+        buf_printf(&s, _("Status: %s"), web_status_label(w, p->status));
         line(b, "DESCRIPTION", s.p, true);
         s.n = 0;
         buf_printf(&s, "%s%s/p/%llu", public_url, w->base, (unsigned long long)p->id);

@@ -15,12 +15,12 @@ static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
      * about it. Posts on their way (with a time) show as pre-scheduled. */
     [LINK_CALENDAR] =
         {
-            .title = "Content calendar",
+            .title = N_("Content calendar"),
             .statuses = SHOWN_TO_OUTSIDERS,
             .needs_time = true,
-            .labels = {[ST_AWAITING] = "pre-scheduled",
-                       [ST_CHANGES] = "pre-scheduled",
-                       [ST_APPROVED] = "pre-scheduled"},
+            .labels = {[ST_AWAITING] = N_("pre-scheduled"),
+                       [ST_CHANGES] = N_("pre-scheduled"),
+                       [ST_APPROVED] = N_("pre-scheduled")},
             .relabelled_class = "st-pre",
             .fields = CONTENT,
             .month = true,
@@ -31,7 +31,7 @@ static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
      * steps meant for collaborators. */
     [LINK_COLLAB] =
         {
-            .title = "Collaboration",
+            .title = N_("Collaboration"),
             .statuses = SHOWN_TO_OUTSIDERS,
             .fields = CONTENT | LF_NOTES | LF_COMMENTS | LF_HISTORY | LF_PENDING,
             .actions = LA_APPROVE | LA_REJECT | LA_COMMENT,
@@ -45,7 +45,7 @@ static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
      * approval and those it decided. It moves only posts it may decide now. */
     [LINK_APPROVAL] =
         {
-            .title = "Approval",
+            .title = N_("Approval"),
             .for_approver = true,
             .statuses = SHOWN_TO_OUTSIDERS,
             .listed = true,
@@ -62,7 +62,7 @@ static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
 const struct gl_link_policy *gl_link_policy(enum gl_link_kind k)
 {
     /* An unknown kind (never decoded: gl_link_decode refuses it) may do nothing. */
-    static const struct gl_link_policy nothing = {.title = "Link"};
+    static const struct gl_link_policy nothing = {.title = N_("Link")};
     return (unsigned)k < LINK_KIND_COUNT ? &policies[k] : &nothing;
 }
 

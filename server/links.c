@@ -65,7 +65,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 20);
+    gl_record_begin(&pk, 21);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -87,6 +87,7 @@ void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb)
     gl_pack_kv_str(&pk, "email", l->email);
     gl_pack_kv_int(&pk, "mailed_at", l->mailed_at);
     gl_pack_kv_int(&pk, "reminded_at", l->reminded_at);
+    gl_pack_kv_str(&pk, "language", l->language);
 }
 
 int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
@@ -117,13 +118,14 @@ int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out)
     out->email = gl_field_str(&m, "email", z);
     out->mailed_at = gl_field_int(&m, "mailed_at", 0);
     out->reminded_at = gl_field_int(&m, "reminded_at", 0);
+    out->language = gl_field_str(&m, "language", z); /* absent before languages: none */
     if (!out->created_by) out->created_by = "";
     return out->id && out->profile ? 0 : -1;
 }
 
 void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
 {
-    msgpack_pack_map(pk, 16);
+    msgpack_pack_map(pk, 17);
     gl_pack_kv_int(pk, "id", (int64_t)l->id);
     gl_pack_kv_str(pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(pk, "profile", (int64_t)l->profile);
@@ -142,6 +144,7 @@ void gl_link_pack(msgpack_packer *pk, const struct gl_link *l, int64_t now)
     pack_opt_time(pk, "revoked_at", l->revoked_at);
     gl_pack_kv_str(pk, "email", l->email);
     pack_opt_time(pk, "reminded_at", l->reminded_at);
+    gl_pack_kv_str(pk, "language", l->language);
 }
 
 void gl_link_save(struct gl_txn *t, const struct gl_link *l)

@@ -46,6 +46,7 @@ struct gl_link {
     const char *email;    /* the approver's address the link was mailed to, NULL: none */
     int64_t mailed_at;    /* when the current URL was mailed to email, 0: never */
     int64_t reminded_at;  /* the last reminder mailed to email, 0: never */
+    const char *language; /* its pages' and mails' language (i18n.h tag); NULL: the profile's */
 };
 
 enum gl_link_state { LINK_ACTIVE, LINK_EXPIRED, LINK_REVOKED };

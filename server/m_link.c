@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "i18n.h"
 #include "linkpolicy.h"
 #include "links.h"
 #include "mail.h"
@@ -133,7 +134,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     struct link_input *in = req->work_data;
     if (in->hash_failed) return REQ_FAIL(req, GL_E_INTERNAL, "cannot hash the password");
     int64_t profile = 0, ttl_days = 0, expires_at = 0;
-    const char *kind_name = NULL, *approver = NULL, *email = NULL;
+    const char *kind_name = NULL, *approver = NULL, *email = NULL, *lang = NULL, *language = NULL;
     int64_t *posts = NULL;
     size_t nposts = 0;
     req_int(req, "profile", &profile);
@@ -143,6 +144,10 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
     req_str(req, "email", &email);
     bool has_ttl = req_int(req, "ttl_days", &ttl_days);
     bool has_exp = req_int(req, "expires_at", &expires_at);
+    req_str(req, "language", &lang);
+    if (gl_lang_arg(lang, &language) != 0)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "language is one of %s, not '%s'", gl_lang_tags(),
+                        lang);
     int kind = gl_link_kind_parse(kind_name);
     if (kind < 0)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "kind is calendar, collab or approval");
@@ -202,6 +207,7 @@ int m_link_create(struct gl_req *req, struct gl_txn *t)
         .expires_at = expires,
         .email = email,
         .mailed_at = email ? req->now : 0,
+        .language = language,
     };
     memcpy(l.token_hash, in->token_hash, GL_HASH_BYTES);
     gl_link_save(t, &l);

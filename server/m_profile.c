@@ -3,7 +3,50 @@
 
 #include <string.h>
 
+#include "contrast.h"
+#include "i18n.h"
 #include "tz.h"
+
+/* A logo is shown in the header of every page: small images only. */
+#define LOGO_MAX ((int64_t)512 << 10)
+
+/* Reads the brand (display_name, accent, sender_name, logo, credit) into p. */
+static int read_brand(struct gl_req *req, struct gl_txn *t, struct gl_profile *p)
+{
+    struct gl_err *err = &req->op.err;
+    gl_args_str(&req->args, "display_name", GL_MAX_NAME, &p->display_name, err);
+    gl_args_str(&req->args, "accent", 16, &p->accent, err);
+    gl_args_str(&req->args, "sender_name", GL_MAX_NAME, &p->sender_name, err);
+    bool credit = p->credit;
+    bool credit_given = gl_args_bool(&req->args, "credit", &credit, err);
+    int64_t logo = (int64_t)p->logo;
+    bool logo_given = gl_args_int(&req->args, "logo", &logo, err);
+    if (err->code) return -1;
+    if (credit_given && credit != p->credit && req->role < ROLE_ADMIN)
+        return REQ_FAIL(req, GL_E_FORBIDDEN, "only an admin turns the Greenlight credit on or off");
+    p->credit = credit;
+    uint32_t rgb;
+    if (*p->accent && !gl_colour_parse(p->accent, &rgb))
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "accent is a colour written #rrggbb, not '%s'",
+                        p->accent);
+    char why[200];
+    if (*p->accent && !gl_accent_ok(rgb, why, sizeof why))
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "%s", why);
+    if (logo_given && logo != 0) {
+        struct gl_key k;
+        MDB_val v;
+        msgpack_object o;
+        key_id(&k, (uint64_t)logo);
+        if (logo < 0 || gl_get(t, DB_MEDIA, &k, &v) != 0 ||
+            gl_record_unpack(&v, req->msg.zone, &o) != 0)
+            return REQ_FAIL(req, GL_E_NOT_FOUND, "no media %lld for the logo", (long long)logo);
+        /* media.upload checked the type by content; a logo is shown on every page. */
+        if (gl_field_int(&o, "size", 0) > LOGO_MAX)
+            return REQ_FAIL(req, GL_E_TOO_LARGE, "a logo is at most 512 KiB");
+    }
+    p->logo = (uint64_t)logo;
+    return 0;
+}
 
 /* Reads "steps": [{name, who, approver?}]: who a staff role name, "approver" ("external" in
  * older clients), "collaborator" or "any" (records.h); approver only for an approver step. */
@@ -58,6 +101,10 @@ static int read_profile_fields(struct gl_req *req, struct gl_profile *p)
     req_strs(req, "platforms", &p->platforms, &p->nplatforms);
     req_bool(req, "auto_schedule", &p->auto_schedule);
     req_str(req, "week_start", &ws);
+    const char *lang = NULL;
+    if (req_str(req, "language", &lang) && gl_lang_arg(lang, &p->language) != 0)
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "language is one of %s, not '%s'", gl_lang_tags(),
+                        lang);
     if (!*p->name) return REQ_FAIL(req, GL_E_BAD_REQUEST, "a profile needs a name");
     if (!gl_tz_valid(p->timezone))
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "'%s' is not a known time zone (e.g. Europe/Paris)",
@@ -88,8 +135,9 @@ int m_profile_create(struct gl_req *req, struct gl_txn *t)
     /* By default one step, decided by a manager or a link visitor. */
     static struct gl_step default_step = {.name = "Approval", .who = "any"};
     struct gl_profile p = {.name = "", .timezone = "", .steps = &default_step, .nsteps = 1,
-                           .reminder_minutes = 60};
-    if (read_profile_fields(req, &p)) return -1;
+                           .reminder_minutes = 60, .display_name = "", .accent = "",
+                           .sender_name = "", .credit = true};
+    if (read_profile_fields(req, &p) || read_brand(req, t, &p)) return -1;
     p.id = gl_next_id(t, DB_PROFILES);
     p.created_at = req->now;
     save(t, &p);
@@ -109,7 +157,7 @@ int m_profile_update(struct gl_req *req, struct gl_txn *t)
     if (id <= 0 || gl_get(t, DB_PROFILES, &k, &v) != 0 ||
         gl_profile_decode(&v, req->msg.zone, &p) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)id);
-    if (read_profile_fields(req, &p)) return -1;
+    if (read_profile_fields(req, &p) || read_brand(req, t, &p)) return -1;
     save(t, &p);
     gl_profile_pack(&req->pk, &p);
     return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "rpc.h"
 #include "server.h"
@@ -24,6 +25,7 @@
  * and "?=" the first word fits after "Subject: " within 78. */
 #define WORD_BYTES 39
 
+/* The Date header's words: the protocol's English, whatever the reader's language. */
 static const char *const day_short[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 static const char *const month_short[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -44,7 +46,7 @@ void gl_mail_queue(msgpack_sbuffer *outbox, const struct gl_mail_msg *m)
 void gl_mail_when(char *out, size_t n, const char *zone, int64_t t, int64_t now)
 {
     if (t == GL_TIME_NONE) {
-        snprintf(out, n, "no time yet");
+        snprintf(out, n, "%s", _("no time yet"));
         return;
     }
     if (!zone || !*zone) zone = "UTC";
@@ -53,8 +55,9 @@ void gl_mail_when(char *out, size_t n, const char *zone, int64_t t, int64_t now)
     gl_tz_local(zone, now, &today);
     char year[16] = "";
     if (tm.tm_year != today.tm_year) snprintf(year, sizeof year, " %d", tm.tm_year + 1900);
-    snprintf(out, n, "%s %d %s%s, %02d:%02d %s", day_short[(tm.tm_wday + 6) % 7], tm.tm_mday,
-             month_short[tm.tm_mon], year, tm.tm_hour, tm.tm_min, zone);
+    /* In the current language's words (an approver's mail; English for staff). */
+    snprintf(out, n, "%s %d %s%s, %02d:%02d %s", gl_day_name((tm.tm_wday + 6) % 7, true),
+             tm.tm_mday, gl_month_name(tm.tm_mon + 1, true), year, tm.tm_hour, tm.tm_min, zone);
 }
 
 char *gl_mail_excerpt(const char *text, size_t max)

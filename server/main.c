@@ -18,6 +18,7 @@
 #include "rpc_conn.h"
 #include "demo.h"
 #include "digest.h"
+#include "i18n.h"
 #include "log.h"
 #include "mail.h"
 #include "publish.h"
@@ -245,7 +246,8 @@ int main(int argc, char **argv)
     srv.opt = (struct gl_options){.data_dir = "./greenlight-data",
                                   .rpc_addr = "127.0.0.1:7411",
                                   .http_addr = "127.0.0.1:7412",
-                                  .webhook_pause_seconds = 3600};
+                                  .webhook_pause_seconds = 3600,
+                                  .locale_dir = "/usr/share/locale"};
     /* The file first, then the command line over it. */
     const char *config = gl_config_path(argc, argv);
     if (config) {
@@ -265,6 +267,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "greenlightd: cannot open log file %s\n", srv.opt.log_file);
         return 1;
     }
+    /* After the log is open: a missing locale is said there. */
+    gl_i18n_init(srv.opt.locale_dir);
     struct gl_err err = {0};
     if (gl_store_open(&srv.store, srv.opt.data_dir, &err) != 0) {
         log_error("%s", err.message);
@@ -335,6 +339,7 @@ int main(int argc, char **argv)
     gl_log_set_buffered(false);
     gl_log_open(NULL);
     log_info("stopped");
+    gl_i18n_free();
     gl_config_free();
     return closed == 0 ? 0 : 1;
 }

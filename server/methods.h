@@ -46,7 +46,7 @@ struct gl_param {
     uint32_t max;      /* bytes of a str or bin, items of a list */
     uint32_t item_max; /* bytes of each string of a [str] */
 };
-#define GL_MAX_PARAMS 10
+#define GL_MAX_PARAMS 16
 
 /* Table shorthand: GL_PARAMS(GL_REQ("id", P_ID, 0), GL_OPT("note", P_STR, GL_MAX_COMMENT)). */
 #define GL_REQ(n, t, mx) {.name = (n), .type = (t), .max = (mx)}

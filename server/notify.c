@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "linkpolicy.h"
 #include "links.h"
 #include "mail.h"
@@ -32,14 +33,21 @@ void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_
 {
     char when[128];
     gl_mail_when(when, sizeof when, prof ? prof->timezone : NULL, p->scheduled_at, now);
-    buf_printf(b, "Post %llu of %s", (unsigned long long)p->id,
-               prof ? prof->name : "a removed profile");
+    /* Staff mail is English (no language is current then); an approver's is in the link's. */
+    char id[24];
+    snprintf(id, sizeof id, "%llu", (unsigned long long)p->id);
+    /* TRANSLATORS: "Post 12 of Acme" in a mail; %1$s the post's number, %2$s the profile. */
+    buf_printf(b, _("Post %s of %s"), id, prof ? prof->name : _("a removed profile"));
     if (caption) {
         char *start = gl_mail_excerpt(p->caption, CAPTION_START);
-        buf_printf(b, ": \"%s\"", start);
+        buf_printf(b, _(": \"%s\""), start);
         free(start);
     }
-    buf_printf(b, "\nStatus: %s\nScheduled: %s\n", gl_status_label(p->status), when);
+    buf_puts(b, "\n");
+    buf_printf(b, _("Status: %s"), _(gl_status_label(p->status)));
+    buf_puts(b, "\n");
+    buf_printf(b, _("Scheduled: %s"), when);
+    buf_puts(b, "\n");
 }
 
 /* Staff see times in the post's profile's zone (users have none of their own), else UTC. */
@@ -49,6 +57,8 @@ static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
     struct gl_profile prof;
     struct gl_err err = {0};
     bool has_prof = p && wf_profile_load(wf, p->profile, &prof, &err) == 0;
+    /* Staff read English, even when a visitor's decision in French is what they hear of. */
+    int was = gl_lang_use(LANG_NONE);
     struct gl_buf b;
     buf_init(&b, 512);
     buf_printf(&b, "%s\n\n", text);
@@ -62,45 +72,68 @@ static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
                   &(struct gl_mail_msg){.to = u->email, .subject = subject, .body = b.p});
     free(subject);
     buf_free(&b);
+    gl_lang_use(was);
 }
 
 /* The sender's name of mail to a link's approver: the agency's client knows the profile. */
 static char *link_sender(const struct gl_profile *prof)
 {
-    return xasprintf("%s via Greenlight", prof->name);
+    if (prof->sender_name && *prof->sender_name) return xstrdup(prof->sender_name);
+    /* TRANSLATORS: a mail's sender name; %s is the profile's (the client's brand). */
+    return xasprintf(_("%s via Greenlight"), prof->name);
 }
 
 static void greet(struct gl_buf *b, const struct gl_link *l)
 {
-    buf_printf(b, "Hello%s%s,\n\n", l->approver ? " " : "", l->approver ? l->approver : "");
+    if (l->approver)
+        buf_printf(b, _("Hello %s,"), l->approver);
+    else
+        buf_puts(b, _("Hello,"));
+    buf_puts(b, "\n\n");
+}
+
+/* Mail to a link's approver is in the link's language, else the profile's (there is no
+ * browser to ask); the caller sets back what it returns. */
+static int mail_language(const struct gl_link *l, const struct gl_profile *prof)
+{
+    return gl_lang_use(gl_lang_choose(LANG_NONE, gl_lang_parse(l->language),
+                                      gl_lang_parse(prof->language), NULL, 0));
 }
 
 void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct gl_profile *prof,
                         const char *url)
 {
     if (!l->email) return;
+    int was = mail_language(l, prof);
     struct gl_buf b;
     buf_init(&b, 1024);
     greet(&b, l);
     if (l->generation)
-        buf_printf(&b, "Here is a new link to review posts of %s; the one sent before no longer "
-                       "works:\n\n%s\n\n",
-                   prof->name, url);
+        buf_printf(&b,
+                   _("Here is a new link to review posts of %s; the one sent before no longer "
+                     "works:"),
+                   prof->name);
     else
-        buf_printf(&b, "%s of the %s team asks you to review posts through this link:\n\n%s\n\n",
-                   l->created_by, prof->name, url);
+        /* TRANSLATORS: %1$s a staff member's name, %2$s the profile (the client's brand). */
+        buf_printf(&b, _("%s of the %s team asks you to review posts through this link:"),
+                   l->created_by, prof->name);
+    buf_printf(&b, "\n\n%s\n\n", url);
     /* The password never travels with the link: a forwarded or stolen mail is not enough. */
-    if (l->pwhash)
-        buf_puts(&b, "The link has a password. The team gives it to you separately; it is not "
-                     "in this mail.\n");
+    if (l->pwhash) {
+        buf_puts(&b, _("The link has a password. The team gives it to you separately; it is not "
+                       "in this mail."));
+        buf_puts(&b, "\n");
+    }
     char when[128];
     if (l->expires_at) {
         gl_mail_when(when, sizeof when, prof->timezone, l->expires_at, wf->now);
-        buf_printf(&b, "The link works until %s.\n", when);
+        buf_printf(&b, _("The link works until %s."), when);
+        buf_puts(&b, "\n");
     }
     buf_puts(&b, "\n");
     if (l->nposts) {
-        buf_printf(&b, "%s for you:\n\n", l->nposts == 1 ? "The post" : "The posts");
+        buf_puts(&b, ngettext("The post for you:", "The posts for you:", l->nposts));
+        buf_puts(&b, "\n\n");
         for (size_t i = 0; i < l->nposts; i++) {
             struct gl_post p;
             struct gl_err err = {0};
@@ -109,16 +142,19 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
             buf_puts(&b, "\n");
         }
     } else {
-        buf_printf(&b, "It shows the posts of %s as the team shares them.\n\n", prof->name);
+        buf_printf(&b, _("It shows the posts of %s as the team shares them."), prof->name);
+        buf_puts(&b, "\n\n");
     }
-    buf_puts(&b, "The link is for you only: please do not forward this mail.\n");
+    buf_puts(&b, _("The link is for you only: please do not forward this mail."));
+    buf_puts(&b, "\n");
     char *from = link_sender(prof);
-    char *subject = xasprintf("%s: posts for you to review", prof->name);
+    char *subject = xasprintf(_("%s: posts for you to review"), prof->name);
     gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
                                                          .subject = subject, .body = b.p});
     free(subject);
     free(from);
     buf_free(&b);
+    gl_lang_use(was);
 }
 
 /* Whether p, awaiting approval at step, waits for the visitor of link l. */
@@ -137,29 +173,43 @@ static bool waits_for_link(const struct gl_link *l, const struct gl_post *p,
 static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_post *p,
                         const struct gl_profile *prof)
 {
+    int was = mail_language(l, prof);
     struct gl_buf b;
     buf_init(&b, 1024);
     greet(&b, l);
-    buf_printf(&b, "A post of %s still waits for your decision, and its time is near:\n\n",
+    buf_printf(&b, _("A post of %s still waits for your decision, and its time is near:"),
                prof->name);
+    buf_puts(&b, "\n\n");
     notify_put_post(&b, p, prof, true, wf->now);
     char sent[128];
     gl_mail_when(sent, sizeof sent, prof->timezone, l->mailed_at ? l->mailed_at : l->created_at,
                  wf->now);
     /* Only the token's hash is kept, so the reminder cannot carry the link itself. */
-    buf_printf(&b, "\nPlease decide before then, through the latest link mailed to you, on %s "
-                   "(link %llu).%s\nA post still waiting at its time is held, not published.\n",
-               sent, (unsigned long long)l->id,
-               l->pwhash ? " Its password is the one the team gave you." : "");
+    char id[24];
+    snprintf(id, sizeof id, "%llu", (unsigned long long)l->id);
+    buf_puts(&b, "\n");
+    /* TRANSLATORS: %1$s when the link was mailed, %2$s the link's number. */
+    buf_printf(&b,
+               _("Please decide before then, through the latest link mailed to you, on %s "
+                 "(link %s)."),
+               sent, id);
+    if (l->pwhash) {
+        buf_puts(&b, " ");
+        buf_puts(&b, _("Its password is the one the team gave you."));
+    }
+    buf_puts(&b, "\n");
+    buf_puts(&b, _("A post still waiting at its time is held, not published."));
+    buf_puts(&b, "\n");
     char *from = link_sender(prof);
     char *caption = gl_mail_excerpt(p->caption, 40);
-    char *subject = xasprintf("Reminder: \"%s\" waits for your decision", caption);
+    char *subject = xasprintf(_("Reminder: \"%s\" waits for your decision"), caption);
     gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
                                                          .subject = subject, .body = b.p});
     free(subject);
     free(caption);
     free(from);
     buf_free(&b);
+    gl_lang_use(was);
     l->reminded_at = wf->now;
     gl_link_save(wf->t, l);
 }

@@ -45,7 +45,7 @@ static const struct {
     const char *name, *label, *may;
 } roles[ROLE_COUNT] = {
     [ROLE_NONE] = {"none", "", ""},
-#define GL_ROLE_ROW(id, name, label, may) [id] = {name, label, may},
+#define GL_ROLE_ROW(id, name, label, may, article) [id] = {name, label, may},
     GL_ROLES(GL_ROLE_ROW)
 #undef GL_ROLE_ROW
 };
@@ -311,8 +311,14 @@ static void profile_fields(msgpack_packer *pk, const struct gl_profile *p)
         if (p->steps[i].approver) gl_pack_kv_str(pk, "approver", p->steps[i].approver);
     }
     gl_pack_kv_int(pk, "reminder_minutes", p->reminder_minutes);
+    gl_pack_kv_str(pk, "display_name", p->display_name ? p->display_name : "");
+    gl_pack_kv_str(pk, "accent", p->accent ? p->accent : "");
+    gl_pack_kv_str(pk, "sender_name", p->sender_name ? p->sender_name : "");
+    gl_pack_kv_int(pk, "logo", (int64_t)p->logo);
+    gl_pack_kv_bool(pk, "credit", p->credit);
+    gl_pack_kv_str(pk, "language", p->language);
 }
-#define PROFILE_FIELDS 9
+#define PROFILE_FIELDS 15
 
 void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
 {
@@ -336,6 +342,17 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
     out->week_start = ws && strcmp(ws, "sunday") == 0 ? 6 : 0;
     out->created_at = gl_field_int(&m, "created_at", 0);
     out->reminder_minutes = gl_field_int(&m, "reminder_minutes", 60);
+    out->display_name = gl_field_str(&m, "display_name", z);
+    out->accent = gl_field_str(&m, "accent", z);
+    out->sender_name = gl_field_str(&m, "sender_name", z);
+    if (!out->display_name) out->display_name = "";
+    if (!out->accent) out->accent = "";
+    if (!out->sender_name) out->sender_name = "";
+    out->logo = (uint64_t)gl_field_int(&m, "logo", 0);
+    /* A profile stored before brands existed shows the credit. */
+    out->credit = gl_map_get(&m, "credit") ? gl_field_bool(&m, "credit") : true;
+    /* Absent from records made before languages: none. */
+    out->language = gl_field_str(&m, "language", z);
     const msgpack_object *st = gl_map_get(&m, "steps");
     if (!st || st->type != MSGPACK_OBJECT_ARRAY) {
         out->steps = msgpack_zone_malloc(z, sizeof *out->steps);

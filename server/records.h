@@ -9,27 +9,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "i18n.h"
 #include "roles.h"
+#include "statuses.h"
 
-/* The statuses of a post, in one list: X(enum, wire name, the label the link pages show (a link
- * kind may say another, linkpolicy.c), the CSS class of its badge). The enum values are stored
- * (the first byte of a posts_by_status key), so a new status is appended, never inserted.
- * Drafts are never shown on a link; their class is failed's. tui/model.c still has its own
- * table of the statuses in words. */
-#define GL_STATUSES(X)                                                                             \
-    X(ST_DRAFT, "draft", "draft", "st-fail")                                                       \
-    X(ST_AWAITING, "awaiting_approval", "awaiting approval", "st-await")                           \
-    X(ST_CHANGES, "changes_requested", "changes requested", "st-changes")                          \
-    X(ST_APPROVED, "approved", "approved", "st-appr")                                              \
-    X(ST_SCHEDULED, "scheduled", "scheduled", "st-sched")                                          \
-    X(ST_PUBLISHED, "published", "published", "st-pub")                                            \
-    X(ST_FAILED, "failed", "failed", "st-fail")                                                    \
-    /* the publisher command is running: on its way out, coloured as scheduled */                  \
-    X(ST_PUBLISHING, "publishing", "publishing", "st-sched")
-
-#define GL_STATUS_ENUM(id, name, label, cls) id,
-enum gl_status { GL_STATUSES(GL_STATUS_ENUM) ST_COUNT };
-#undef GL_STATUS_ENUM
+/* The statuses of a post: protocol/statuses.h, seen here as X(enum, wire name, the label the link
+ * pages show, the CSS class of its badge). The enum values are the stored ones. */
+#define GL_STATUS_ROW_(X, id, stored, name, label, cls, brief, mark) X(ST_##id, name, label, cls)
+#define GL_STATUSES(X) GL_POST_STATUSES(GL_STATUS_ROW_, X)
+#define GL_STATUS_ENUM_(U, id, stored, ...) ST_##id = stored,
+#define GL_STATUS_ONE_(...) +1
+enum gl_status {
+    GL_POST_STATUSES(GL_STATUS_ENUM_, ~) ST_COUNT = 0 GL_POST_STATUSES(GL_STATUS_ONE_, ~)
+};
+#undef GL_STATUS_ENUM_
+#undef GL_STATUS_ONE_
 const char *gl_status_name(enum gl_status s);
 /* The status in words ("awaiting approval") and the CSS class of its badge. */
 const char *gl_status_label(enum gl_status s);
@@ -101,6 +95,13 @@ struct gl_profile {
     struct gl_step *steps;
     size_t nsteps;
     int64_t reminder_minutes; /* approvers are reminded this long before a post is due */
+    /* The agency's brand on the link pages (server/brand.c); "" when not set. */
+    const char *display_name; /* shown instead of name */
+    const char *accent;       /* "#rrggbb", checked for contrast (contrast.c) */
+    const char *sender_name;  /* the From name of mails to link visitors */
+    uint64_t logo;            /* a media id; 0 when none */
+    bool credit;              /* the small "Greenlight" credit in the footer (admin's choice) */
+    const char *language;     /* its links' pages' language (i18n.h tag), NULL: the visitor's */
 };
 
 struct gl_approval {

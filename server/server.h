@@ -21,6 +21,7 @@ struct gl_options {
     const char *publisher;
     const char *sendmail;
     const char *mail_from; /* --mail-from: the sender address (NULL: greenlight@ the URL host) */
+    const char *locale_dir; /* the link pages' catalogues (i18n.h) */
     const char *trusted_proxies[16]; /* --trusted-proxy: X-Forwarded-For is believed from these */
     unsigned ntrusted_proxies;
     bool demo;

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pagetime.h"
 #include "storekeys.h"
 #include "util.h"
 #include "webctx.h"
 #include "webforms.h"
+#include "weblang.h"
 #include "webpages.h"
 #include "webreq.h"
 #include "webroutes.h"
@@ -43,6 +45,9 @@ static struct web *web_new(struct gl_http_req *req)
     msgpack_zone_init(&w->zone, 8192);
     buf_init(&w->out, 16384);
     buf_init(&w->hdrs, 256);
+    /* Until the link is known, the visitor's and the browser's. */
+    w->lang = web_lang_of(req, NULL, NULL, NULL);
+    gl_lang_use(w->lang);
     return w;
 }
 
@@ -100,9 +105,9 @@ static void run_link_route(struct web *w, const struct web_route *r, unsigned me
             page_signin(w, NULL);
             web_send(w, 200);
         } else {
-            web_message(w, 403, "Please sign in again",
-                        "Your session has ended. Sign in again, then repeat your action.", w->base,
-                        "Sign in");
+            web_message(w, 403, _("Please sign in again"),
+                        _("Your session has ended. Sign in again, then repeat your action."),
+                        w->base, _("Sign in"));
         }
         return;
     }
@@ -147,7 +152,7 @@ static void route_link(struct gl_http_req *req, const char *path)
     memcpy(w->token, path, tlen);
     w->token[tlen] = '\0';
     if (gl_store_read_begin(&gl_srv->store, &w->t)) {
-        web_message(w, 503, "Busy", "Please try again in a moment.", NULL, NULL);
+        web_message(w, 503, _("Busy"), _("Please try again in a moment."), NULL, NULL);
         return;
     }
     w->reading = true;
@@ -163,6 +168,11 @@ static void route_link(struct gl_http_req *req, const char *path)
         return;
     }
     snprintf(w->base, sizeof w->base, "/l/%s", w->token);
+    int switched;
+    w->lang = web_lang_of(req, w->link.language, w->prof.language, &switched);
+    gl_lang_use(w->lang);
+    if (switched != LANG_NONE)
+        web_lang_remember(&w->hdrs, w->base, (enum gl_lang)switched, web_secure());
     web_client_address(req, w->address, sizeof w->address);
     struct gl_form q = {0};
     char *qcopy = (char *)gl_zone_strdup(&w->zone, req->query);
@@ -183,6 +193,7 @@ static void route_link(struct gl_http_req *req, const char *path)
         return;
     }
     web_session_load(w);
+    web_visitor_zone_load(w);
     web_csrf_make(w);
     const struct web_route *r = match(WHEN_ACTIVE, rest, &a, method, &methods, &gates);
     if (!r) {
@@ -198,6 +209,9 @@ static void on_request(struct gl_http_req *req, void *ctx)
     const char *path = req->path;
     if (strncmp(path, "/l/", 3) == 0) {
         route_link(req, path + 3);
+        /* The language holds while the request runs, never past it: what runs next on the
+         * loop (staff requests, mail) is not in a visitor's language. */
+        gl_lang_use(LANG_NONE);
         return;
     }
     unsigned method = method_bit(req), methods, gates;
@@ -211,11 +225,9 @@ static void on_request(struct gl_http_req *req, void *ctx)
         method_not_allowed(req, methods);
         return;
     }
-    static const char nf[] = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                             "<title>Not found</title></head><body><h1>Not found</h1><p>There "
-                             "is nothing at this address.</p></body></html>\n";
-    web_send_raw(req, 404, "text/html; charset=utf-8", "Cache-Control: no-store\r\n", nf,
-                 sizeof nf - 1);
+    /* The same page as a link's unknown address, in the visitor's language. */
+    web_not_found(web_new(req));
+    gl_lang_use(LANG_NONE);
 }
 
 /* ---- start and stop ---- */
@@ -247,4 +259,5 @@ void gl_web_stop(struct gl_server *srv)
     listener = NULL;
     srv->http = NULL;
     web_cache_free();
+    web_zones_free();
 }

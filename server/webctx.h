@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "i18n.h"
 #include "linkpolicy.h"
 #include "links.h"
 #include "postquery.h"
@@ -32,6 +33,8 @@ struct web {
     const char *visitor; /* the name given at sign-in, or NULL */
     char address[64];    /* the client's address (X-Forwarded-For from a trusted proxy) */
     char csrf[48];
+    char vzone[64]; /* the visitor's own time zone, when chosen and not the profile's (pagetime.c) */
+    enum gl_lang lang; /* what it is answered in (weblang.h); made current while it runs */
     struct gl_buf out;
     struct gl_buf hdrs;
 };
@@ -63,6 +66,12 @@ static inline bool web_may_comment(const struct web *w)
     return gl_link_allows(&w->link, LA_COMMENT);
 }
 
+/* The name the pages and the feed show: the profile's display name (its brand), else its name. */
+static inline const char *brand_name(const struct web *w)
+{
+    return w->prof.display_name && *w->prof.display_name ? w->prof.display_name : w->prof.name;
+}
+
 /* The label of a status as this link shows it: the policy's relabelling, else GL_STATUSES'. */
 static inline const char *web_status_label(const struct web *w, enum gl_status s)
 {
@@ -83,6 +92,8 @@ static inline const char *web_status_class(const struct web *w, enum gl_status s
 void ical_render(struct web *w, const struct gl_postv *posts, const char *public_url);
 /* Pages (page.c): each appends a whole document to w->out. */
 void page_begin(struct web *w, const char *title);
+/* The footer's choice of language (plain links; the choice is kept in a cookie, weblang.c). */
+void page_language_switch(struct web *w);
 void page_end(struct web *w);
 void page_message(struct web *w, const char *title, const char *text, const char *back_href,
                   const char *back_label);
@@ -98,7 +109,10 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
 struct gl_seen;
 void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *seen,
                  const char *flash);
-/* Formats t in the profile's zone: "Tue 3 Nov 2026, 09:30". */
+/* Formats t in the profile's zone: "Tue 3 Nov 2026, 09:30"; when the visitor chose another,
+ * in both: "Tue 3 Nov 2026, 10:00 your time (America/New_York) · 16:00 Europe/Paris"
+ * (pagetime.c). out holds WEB_TIME_LEN bytes. */
+#define WEB_TIME_LEN 224 /* two zone names of up to 63 bytes fit */
 void web_fmt_time(const struct web *w, int64_t t, char *out, size_t n);
 
 #endif

@@ -49,19 +49,20 @@ bool web_read_form(struct web *w, struct gl_form *f)
 {
     const char *ct = gl_http_header(w->req, "content-type");
     if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
-        web_message(w, 415, "Not a form", "This address only takes forms.", w->base, "Back");
+        web_message(w, 415, _("Not a form"), _("This address only takes forms."), w->base,
+                    _("Back"));
         return false;
     }
     char *copy = msgpack_zone_malloc(&w->zone, w->req->body_len + 1);
     if (w->req->body_len) memcpy(copy, w->req->body, w->req->body_len);
     copy[w->req->body_len] = '\0';
     if (strlen(copy) != w->req->body_len || gl_form_parse(copy, f) != 0) {
-        web_message(w, 400, "Bad form", "The form could not be read.", w->base, "Back");
+        web_message(w, 400, _("Bad form"), _("The form could not be read."), w->base, _("Back"));
         return false;
     }
     if (!web_csrf_ok(w, gl_form_get(f, "csrf"))) {
-        web_message(w, 403, "This form has expired",
-                    "Please go back, reload the page and try again.", w->base, "Reload");
+        web_message(w, 403, _("This form has expired"),
+                    _("Please go back, reload the page and try again."), w->base, _("Reload"));
         return false;
     }
     return true;
@@ -149,7 +150,7 @@ static int decision_run(struct gl_op *op, struct gl_txn *t)
         if (p.revision != dw->rev) return web_refuse(ww, WR_EDITED, NULL);
         /* Deciding and moving: only a post whose pending step this link decides, now. */
         if (p.status != ST_AWAITING)
-            return web_refuse(ww, WR_NOT_AWAITING, gl_status_name(p.status));
+            return web_refuse(ww, WR_NOT_AWAITING, gl_status_label(p.status));
         if (!gl_link_may_decide(&l, &prof, &p)) return web_refuse(ww, WR_NOT_YOURS, NULL);
     }
     int r;
@@ -236,8 +237,13 @@ static int request_run(struct gl_op *op, struct gl_txn *t)
 static void answer_refusal(struct web_write *ww, const char *back, const char *back_label)
 {
     int st = ww->status ? ww->status : 503;
-    const char *msg = ww->msg[0] ? ww->msg : "The change could not be saved; please try again.";
-    web_message(ww->w, st, st == 409 ? "Nothing was changed" : "Not saved", msg, back, back_label);
+    char msg[sizeof ww->msg + sizeof ww->arg];
+    if (ww->msg[0])
+        web_refusal_text(ww, msg, sizeof msg);
+    else
+        snprintf(msg, sizeof msg, "%s", _("The change could not be saved; please try again."));
+    web_message(ww->w, st, st == 409 ? _("Nothing was changed") : _("Not saved"), msg, back,
+                back_label);
 }
 
 static void decision_done(struct gl_op *op)
@@ -247,7 +253,7 @@ static void decision_done(struct gl_op *op)
     char loc[256];
     snprintf(loc, sizeof loc, "%s/p/%llu", w->base, (unsigned long long)dw->post);
     if (op->err.code) {
-        answer_refusal(&dw->base, loc, "Back to the post");
+        answer_refusal(&dw->base, loc, _("Back to the post"));
     } else {
         snprintf(loc, sizeof loc, "%s/p/%llu?done=%s", w->base, (unsigned long long)dw->post,
                  form_actions[dw->act].done);
@@ -263,7 +269,7 @@ static void bulk_done(struct gl_op *op)
     char loc[256];
     if (op->err.code) {
         snprintf(loc, sizeof loc, "%s", w->base);
-        answer_refusal(&bw->base, loc, "Back");
+        answer_refusal(&bw->base, loc, _("Back"));
     } else {
         snprintf(loc, sizeof loc, "%s?done=%s&n=%u&skipped=%u", w->base, form_actions[bw->act].done,
                  bw->n_done, bw->n_skipped);
@@ -279,7 +285,7 @@ static void request_done(struct gl_op *op)
     char loc[256];
     if (op->err.code) {
         snprintf(loc, sizeof loc, "%s", w->base);
-        answer_refusal(ww, loc, "Back");
+        answer_refusal(ww, loc, _("Back"));
     } else {
         snprintf(loc, sizeof loc, "%s?requested=1", w->base);
         web_redirect(w, loc);
@@ -289,8 +295,13 @@ static void request_done(struct gl_op *op)
 
 /* ---- the handlers ---- */
 
-static bool parse_date_time(const struct web *w, const char *date, const char *time, int64_t *out)
+/* The date and time as entered in zone: the form's own (the visitor's, which the form named),
+ * else the profile's; a zone that is no known zone is refused. */
+static bool parse_date_time(const struct web *w, const char *zone, const char *date,
+                            const char *time, int64_t *out)
 {
+    if (!zone || !*zone) zone = w->prof.timezone;
+    if (!gl_tz_valid(zone)) return false;
     int y, mo, d, h, mi;
     char extra;
     if (!date || !time || sscanf(date, "%4d-%2d-%2d%c", &y, &mo, &d, &extra) != 3 ||
@@ -299,7 +310,7 @@ static bool parse_date_time(const struct web *w, const char *date, const char *t
     if (y < 1971 || y > 9998 || mo < 1 || mo > 12 || d < 1 || d > gl_days_in_month(y, mo) ||
         h < 0 || h > 23 || mi < 0 || mi > 59)
         return false;
-    *out = gl_tz_to_utc(w->prof.timezone, y, mo, d, h, mi);
+    *out = gl_tz_to_utc(zone, y, mo, d, h, mi);
     return true;
 }
 
@@ -313,35 +324,36 @@ void web_post_decision(struct web *w, const struct web_args *a)
     const char *text = gl_form_get_trimmed(f, "text");
     const char *rev = gl_form_get(f, "rev");
     if (act == FA_NONE) {
-        web_message(w, 400, "Unknown action", "That action is not known.", back, "Back");
+        web_message(w, 400, _("Unknown action"), _("That action is not known."), back, _("Back"));
         return;
     }
     if ((note && strlen(note) > GL_MAX_COMMENT) || (text && strlen(text) > GL_MAX_COMMENT)) {
-        web_message(w, 413, "Too long", "Notes and comments are limited to 5,000 characters.", back,
-                    "Back to the post");
+        web_message(w, 413, _("Too long"), _("Notes and comments are limited to 5,000 characters."),
+                    back, _("Back to the post"));
         return;
     }
     int64_t at = 0;
     if (act == FA_REJECT && !(note && *note)) {
-        web_message(w, 422, "Please say what should change",
-                    "A note is required when you request changes.", back, "Back to the post");
+        web_message(w, 422, _("Please say what should change"),
+                    _("A note is required when you request changes."), back, _("Back to the post"));
         return;
     }
     if (act == FA_COMMENT && !(text && *text)) {
-        web_message(w, 422, "Empty comment", "Please write something first.", back,
-                    "Back to the post");
+        web_message(w, 422, _("Empty comment"), _("Please write something first."), back,
+                    _("Back to the post"));
         return;
     }
     if (act == FA_RESCHEDULE) {
-        if (!parse_date_time(w, gl_form_get(f, "date"), gl_form_get(f, "time"), &at)) {
-            web_message(w, 422, "Please check the date", "The date or time is not valid.", back,
-                        "Back to the post");
+        if (!parse_date_time(w, gl_form_get(f, "zone"), gl_form_get(f, "date"),
+                             gl_form_get(f, "time"), &at)) {
+            web_message(w, 422, _("Please check the date"), _("The date or time is not valid."),
+                        back, _("Back to the post"));
             return;
         }
         if (at <= w->now || at > w->now + 10LL * 366 * 86400) {
-            web_message(w, 422, "Please check the date",
-                        "The new time must be in the future (and within ten years).", back,
-                        "Back to the post");
+            web_message(w, 422, _("Please check the date"),
+                        _("The new time must be in the future (and within ten years)."), back,
+                        _("Back to the post"));
             return;
         }
     }
@@ -361,7 +373,8 @@ void web_post_bulk(struct web *w, const struct web_args *a)
     enum form_action act = action_parse(gl_form_get(f, "action"));
     const char *note = gl_form_get_trimmed(f, "note");
     if (act != FA_APPROVE && act != FA_REJECT) {
-        web_message(w, 400, "Unknown action", "That action is not known.", w->base, "Back");
+        web_message(w, 400, _("Unknown action"), _("That action is not known."), w->base,
+                    _("Back"));
         return;
     }
     struct bulk_write *bw = web_write_new(sizeof *bw, w, bulk_run, bulk_done);
@@ -379,14 +392,16 @@ void web_post_bulk(struct web *w, const struct web_args *a)
     }
     if (bw->nids == 0) {
         web_write_free(&bw->base);
-        web_message(w, 422, "Nothing selected", "Please tick the posts you want to decide on.",
-                    w->base, "Back to the list");
+        web_message(w, 422, _("Nothing selected"),
+                    _("Please tick the posts you want to decide on."), w->base,
+                    _("Back to the list"));
         return;
     }
     if (act == FA_REJECT && (!note || strlen(note) > GL_MAX_COMMENT || !*note)) {
         web_write_free(&bw->base);
-        web_message(w, 422, "Please say what should change",
-                    "A note is required when you request changes.", w->base, "Back to the list");
+        web_message(w, 422, _("Please say what should change"),
+                    _("A note is required when you request changes."), w->base,
+                    _("Back to the list"));
         return;
     }
     web_submit(w, &bw->base.op);

@@ -9,10 +9,12 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "pagetime.h"
 #include "storekeys.h"
 #include "tz.h"
 #include "util.h"
 #include "web.h"
+#include "weblang.h"
 #include "webreq.h"
 #include "webroutes.h"
 #include "websession.h"
@@ -52,7 +54,9 @@ void web_serve_robots(struct gl_http_req *req)
 
 /* Keyed by the token's hash and the query, so a hit needs no store access at all: whatever
  * could make the page wrong (a post, the profile, the link revoked or regenerated) is a write
- * that bumps gen; expiry and "today" are checked against the clock. */
+ * that bumps gen; expiry and "today" are checked against the clock. A page is in one language:
+ * a hit is a request that would be answered in it (weblang.h; the link's or profile's language
+ * kept with it), and a switch (?lang=) is never a hit, as its answer sets the cookie. */
 #define CACHE_SLOTS 64
 #define CACHE_TTL 30
 #define CACHE_QUERY 32
@@ -65,6 +69,8 @@ static struct {
     uint64_t gen;
     int64_t made;
     int today;
+    int lang;  /* what the page is in */
+    int fixed; /* the link's language, else the profile's, else LANG_NONE */
     char *body;
     size_t len;
     struct web_kept kept; /* its ETag and gzip form, made once per page */
@@ -104,7 +110,7 @@ static int today_key(const char *tz, int64_t now)
 
 bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
 {
-    if (strlen(req->query) >= CACHE_QUERY) return false;
+    if (strlen(req->query) >= CACHE_QUERY || web_request_has_zone(req)) return false;
     unsigned char h[GL_HASH_BYTES];
     gl_token_hash(token, n, h);
     unsigned slot = cache_slot(h, req->query);
@@ -115,15 +121,25 @@ bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
         strcmp(cache[slot].query, req->query) != 0 ||
         cache[slot].today != today_key(cache[slot].timezone, now))
         return false;
+    const char *accept = gl_http_header(req, "accept-language");
+    if (web_lang_query(req->query) != LANG_NONE ||
+        (int)gl_lang_choose(web_lang_cookie(req), cache[slot].fixed, LANG_NONE, accept,
+                            accept ? strlen(accept) : 0) != cache[slot].lang)
+        return false;
     web_count_open(cache[slot].link, now);
-    web_answer_kept(req, 200, "text/html; charset=utf-8", "Cache-Control: private, no-cache\r\n",
-                    cache[slot].body, cache[slot].len, &cache[slot].kept);
+    char hdrs[96];
+    snprintf(hdrs, sizeof hdrs, "Cache-Control: private, no-cache\r\nContent-Language: %s\r\n",
+             gl_lang_tag((enum gl_lang)cache[slot].lang));
+    web_answer_kept(req, 200, "text/html; charset=utf-8", hdrs, cache[slot].body, cache[slot].len,
+                    &cache[slot].kept);
     return true;
 }
 
 static void cache_store(const struct web *w)
 {
-    if (strlen(w->req->query) >= CACHE_QUERY || strlen(w->prof.timezone) >= 64) return;
+    if (strlen(w->req->query) >= CACHE_QUERY || strlen(w->prof.timezone) >= 64 ||
+        web_lang_query(w->req->query) != LANG_NONE)
+        return;
     /* A hit is answered without w: a CSRF token could not be masked (webreq.c), so a page
      * with one is not kept. */
     if (w->csrf[0] && memmem(w->out.p, w->out.n, w->csrf, strlen(w->csrf))) return;
@@ -141,6 +157,9 @@ static void cache_store(const struct web *w)
     cache[slot].gen = gen;
     cache[slot].made = w->now;
     cache[slot].today = today_key(w->prof.timezone, w->now);
+    cache[slot].lang = (int)w->lang;
+    int fixed = gl_lang_parse(w->link.language);
+    cache[slot].fixed = fixed != LANG_NONE ? fixed : gl_lang_parse(w->prof.language);
 }
 
 /* ---- reading posts (postquery.c) ---- */
@@ -204,21 +223,25 @@ static const char *flash_text(struct web *w, const struct gl_form *q)
     const char *n = gl_form_get(q, "n"), *sk = gl_form_get(q, "skipped");
     if (n) {
         long nn = strtol(n, NULL, 10), ns = sk ? strtol(sk, NULL, 10) : 0;
-        char *s =
-            xasprintf("%s %ld post%s.%s",
-                      strcmp(done, "approved") == 0 ? "You approved" : "You requested changes on",
-                      nn, nn == 1 ? "" : "s",
-                      ns ? " Some were skipped: they were no longer awaiting approval or "
-                           "had been edited meanwhile."
-                         : "");
+        const char *fmt =
+            strcmp(done, "approved") == 0
+                ? ngettext("You approved %ld post.", "You approved %ld posts.", (unsigned long)nn)
+                : ngettext("You requested changes on %ld post.",
+                           "You requested changes on %ld posts.", (unsigned long)nn);
+        char *count = xasprintf(fmt, nn);
+        char *s = xasprintf("%s%s%s", count, ns ? " " : "",
+                            ns ? _("Some were skipped: they were no longer awaiting approval or "
+                                   "had been edited meanwhile.")
+                               : "");
+        free(count);
         const char *z = gl_zone_strdup(&w->zone, s);
         free(s);
         return z;
     }
-    if (strcmp(done, "approved") == 0) return "You approved this post. Thank you!";
-    if (strcmp(done, "rejected") == 0) return "You requested changes. The team has been told.";
-    if (strcmp(done, "moved") == 0) return "The post was moved to the new time.";
-    if (strcmp(done, "commented") == 0) return "Your comment was added.";
+    if (strcmp(done, "approved") == 0) return _("You approved this post. Thank you!");
+    if (strcmp(done, "rejected") == 0) return _("You requested changes. The team has been told.");
+    if (strcmp(done, "moved") == 0) return _("The post was moved to the new time.");
+    if (strcmp(done, "commented") == 0) return _("Your comment was added.");
     return NULL;
 }
 
@@ -254,7 +277,7 @@ void web_serve_main(struct web *w, const struct web_args *a)
     web_count_open(w->link.id, w->now);
     /* A link that asks no name and has no password (the calendar) shows the same page to
      * everyone: serve it from the cache while nothing it shows has changed. */
-    bool cacheable = !pol->asks_name && !w->link.pwhash && !flash;
+    bool cacheable = !pol->asks_name && !w->link.pwhash && !flash && !w->vzone[0];
     struct gl_postv month_posts = {0}, queue = {0};
     if (pol->month) {
         int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
@@ -313,8 +336,13 @@ void web_serve_media(struct web *w, const struct web_args *a)
         web_not_found(w);
         return;
     }
-    const msgpack_object *data = gl_map_get(&o, "data");
-    const msgpack_object *type = gl_map_get(&o, "type"); /* media.upload checked it by content */
+    web_send_media(w, &o, "Cache-Control: private, max-age=3600\r\n");
+}
+
+void web_send_media(struct web *w, const msgpack_object *rec, const char *headers)
+{
+    const msgpack_object *data = gl_map_get(rec, "data");
+    const msgpack_object *type = gl_map_get(rec, "type"); /* media.upload checked it by content */
     static const char *const allowed[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
     const char *ctype = NULL;
     for (size_t i = 0; type && i < GL_ARRAY_LEN(allowed); i++)
@@ -324,7 +352,7 @@ void web_serve_media(struct web *w, const struct web_args *a)
         return;
     }
     buf_put(&w->out, data->via.bin.ptr, data->via.bin.size);
-    web_send_as(w, 200, ctype, "Cache-Control: private, max-age=3600\r\n");
+    web_send_as(w, 200, ctype, headers);
 }
 
 /* ---- the iCalendar feed ---- */
@@ -375,7 +403,7 @@ void web_serve_feed(struct web *w, const struct web_args *a)
     }
     buf_puts(&w->hdrs, "WWW-Authenticate: Basic realm=\"Greenlight calendar\", "
                        "charset=\"UTF-8\"\r\n");
-    web_message(w, 401, "Password needed",
-                "This calendar needs its password: any user name, and the link's password.", NULL,
-                NULL);
+    web_message(w, 401, _("Password needed"),
+                _("This calendar needs its password: any user name, and the link's password."),
+                NULL, NULL);
 }

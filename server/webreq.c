@@ -260,7 +260,8 @@ void web_send(struct web *w, int status)
     /* A page shown to a GET may be kept by the browser and asked again with its ETag; anything
      * else (a form's answer, an error) is never stored. */
     bool get = status == 200 && (w->req->method == HTTP_GET || w->req->head);
-    buf_puts(&w->hdrs, get ? "Cache-Control: private, no-cache\r\n" : "Cache-Control: no-store\r\n");
+    buf_printf(&w->hdrs, "Cache-Control: %s\r\nContent-Language: %s\r\n",
+               get ? "private, no-cache" : "no-store", gl_lang_tag(w->lang));
     web_send_as(w, status, "text/html; charset=utf-8", w->hdrs.p);
 }
 
@@ -279,7 +280,7 @@ void web_not_found(struct web *w)
     memset(&w->prof, 0, sizeof w->prof);
     w->base[0] = '\0';
     w->signed_in = false;
-    page_message(w, "Not found", "There is nothing at this address.", NULL, NULL);
+    page_message(w, _("Not found"), _("There is nothing at this address."), NULL, NULL);
     web_send(w, 404);
 }
 

@@ -17,6 +17,8 @@ const struct web_route gl_web_routes[] = {
     {GET, "/static/style.{css}.css", WHEN_SITE, 0, web_serve_css_immutable, NULL,
      "the same under its content hash, as pages link it (cached a year, immutable)"},
     {GET, "/robots.txt", WHEN_SITE, WG_QUIET, web_serve_robots, NULL, "disallows everything"},
+    {GET, "/favicon.ico", WHEN_SITE, WG_QUIET, web_serve_favicon, NULL,
+     "the default icon (a link's pages point at its profile's logo when it has one)"},
     {GET, WEB_LINK_PREFIX, WHEN_ACTIVE, WG_SIGNIN, NULL, web_serve_main,
      "the link's main page (sign-in form first when the link asks a name or has a password); "
      "`?month=YYYY-MM` picks the month"},
@@ -24,6 +26,18 @@ const struct web_route gl_web_routes[] = {
      "a post's detail"},
     {GET, WEB_LINK_PREFIX "/p/{post}/m/{media}", WHEN_ACTIVE, WG_SIGNIN, NULL, web_serve_media,
      "an image of that post (PNG, JPEG, GIF, WebP)"},
+    {GET, WEB_LINK_PREFIX "/zone", WHEN_ACTIVE, 0, NULL, web_serve_zone,
+     "the visitor's time zone: `?q=` searches the zones, `back` the post to return to"},
+    {POST, WEB_LINK_PREFIX "/zone", WHEN_ACTIVE, WG_FORM, NULL, web_post_zone,
+     "choose it: `zone` (an IANA name; empty for the profile's), `back?`, `csrf`; kept in the "
+     "`gl_tz` cookie"},
+    {GET, WEB_LINK_PREFIX "/brand.css", WHEN_ACTIVE, 0, NULL, web_serve_brand_css,
+     "the profile's accent colour, when it has one"},
+    {GET, WEB_LINK_PREFIX "/logo/{media}", WHEN_ACTIVE, 0, NULL, web_serve_logo,
+     "the profile's logo (cached a day: its address changes with it)"},
+    /* The expired page carries the brand too. */
+    {GET, WEB_LINK_PREFIX "/brand.css", WHEN_EXPIRED, 0, NULL, web_serve_brand_css, NULL},
+    {GET, WEB_LINK_PREFIX "/logo/{media}", WHEN_EXPIRED, 0, NULL, web_serve_logo, NULL},
     /* The feed checks its own password: calendar programs send it with Basic, not a form. */
     {GET, WEB_LINK_PREFIX "/calendar.ics", WHEN_ACTIVE, 0, NULL, web_serve_feed,
      "iCalendar feed (calendar and collab links)"},
@@ -34,7 +48,8 @@ const struct web_route gl_web_routes[] = {
     {POST, WEB_LINK_PREFIX "/p/{post}", WHEN_ACTIVE, WG_SIGNIN | WG_POST | WG_FORM, NULL,
      web_post_decision,
      "`action` = `approve` (`note?`), `reject` (`note`), `reschedule` (`date` YYYY-MM-DD, "
-     "`time` HH:MM in the profile's zone, `note?`), `comment` (`text`); with `rev` (the "
+     "`time` HH:MM in `zone?`, the zone the form names (the visitor's), else the profile's; "
+     "`note?`), `comment` (`text`); with `rev` (the "
      "revision shown) and `csrf`"},
     {POST, WEB_LINK_PREFIX "/bulk", WHEN_ACTIVE, WG_SIGNIN | WG_BULK | WG_FORM, NULL, web_post_bulk,
      "approval links: `action` = `approve` or `reject` (`note` required), `post` repeated, "

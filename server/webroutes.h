@@ -70,6 +70,13 @@ void web_serve_main(struct web *w, const struct web_args *a);
 void web_serve_detail(struct web *w, const struct web_args *a);
 void web_serve_media(struct web *w, const struct web_args *a);
 void web_serve_feed(struct web *w, const struct web_args *a);
+/* pagetime.c: */
+void web_serve_zone(struct web *w, const struct web_args *a);
+void web_post_zone(struct web *w, const struct web_args *a);
+/* brand.c: */
+void web_serve_favicon(struct gl_http_req *req);
+void web_serve_brand_css(struct web *w, const struct web_args *a);
+void web_serve_logo(struct web *w, const struct web_args *a);
 /* websession.c: */
 void web_sign_in(struct web *w, const struct web_args *a);
 void web_sign_out(struct web *w, const struct web_args *a);

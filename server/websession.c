@@ -256,9 +256,12 @@ static void session_done(struct gl_op *op)
     struct web *w = sw->base.w;
     if (op->err.code) {
         int st = sw->base.status ? sw->base.status : 503;
-        web_message(w, st, "Could not sign you in",
-                    sw->base.msg[0] ? sw->base.msg : "Something went wrong; please try again.",
-                    w->base, "Try again");
+        char msg[sizeof sw->base.msg + sizeof sw->base.arg];
+        if (sw->base.msg[0])
+            web_refusal_text(&sw->base, msg, sizeof msg);
+        else
+            snprintf(msg, sizeof msg, "%s", _("Something went wrong; please try again."));
+        web_message(w, st, _("Could not sign you in"), msg, w->base, _("Try again"));
     } else {
         buf_printf(&w->hdrs,
                    "Set-Cookie: " COOKIE "=%s; Path=%s; Max-Age=%lld; HttpOnly; "
@@ -438,7 +441,7 @@ static void pw_work(uv_work_t *wk)
     sodium_memzero(j->password, sizeof j->password);
 }
 
-static void pw_after(uv_work_t *wk, int status)
+static void pw_answer(uv_work_t *wk, int status)
 {
     struct pw_job *j = wk->data;
     struct web *w = j->w;
@@ -446,7 +449,7 @@ static void pw_after(uv_work_t *wk, int status)
     gl_attempt_end(&j->attempt, status == 0 && j->ok && !gl_srv->stopping);
     if (gl_srv->stopping) {
         /* The batch is closed: nothing more may be written. */
-        web_message(w, 503, "Shutting down", "Please try again in a moment.", NULL, NULL);
+        web_message(w, 503, _("Shutting down"), _("Please try again in a moment."), NULL, NULL);
         free(j);
         return;
     }
@@ -456,10 +459,11 @@ static void pw_after(uv_work_t *wk, int status)
         if (j->feed) {
             buf_puts(&w->hdrs, "WWW-Authenticate: Basic realm=\"Greenlight calendar\", "
                                "charset=\"UTF-8\"\r\n");
-            web_message(w, 401, "Password needed", "This calendar needs its password.", NULL, NULL);
+            web_message(w, 401, _("Password needed"), _("This calendar needs its password."), NULL,
+                        NULL);
         } else {
             w->out.n = 0;
-            page_signin(w, "That password is not right. Please try again.");
+            page_signin(w, _("That password is not right. Please try again."));
             web_send(w, 401);
         }
         free(j);
@@ -471,12 +475,21 @@ static void pw_after(uv_work_t *wk, int status)
             w->reading = true;
             j->feed(w);
         } else {
-            web_message(w, 503, "Busy", "Please try again.", NULL, NULL);
+            web_message(w, 503, _("Busy"), _("Please try again."), NULL, NULL);
         }
     } else {
         start_session(w, j->name);
     }
     free(j);
+}
+
+/* Back on the loop, outside the request that asked: its language, for as long as it answers. */
+static void pw_after(uv_work_t *wk, int status)
+{
+    struct pw_job *j = wk->data;
+    gl_lang_use(j->w->lang);
+    pw_answer(wk, status); /* frees j */
+    gl_lang_use(LANG_NONE);
 }
 
 /* Link password attempts (docs/hardening.md, "Login limits"): refused per (address, link)
@@ -503,11 +516,15 @@ void web_check_password(struct web *w, const char *password, const char *name, w
         if (wait <= 0) wait = 2;
         buf_printf(&w->hdrs, "Retry-After: %lld\r\n", (long long)wait);
         char text[160];
-        snprintf(text, sizeof text, "Too many attempts. Please wait %lld minute%s and try again.",
-                 (long long)(wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
+        long long minutes = (long long)(wait + 59) / 60;
+        snprintf(text, sizeof text,
+                 ngettext("Too many attempts. Please wait %lld minute and try again.",
+                          "Too many attempts. Please wait %lld minutes and try again.",
+                          (unsigned long)minutes),
+                 minutes);
         w->out.n = 0;
         if (feed)
-            web_message(w, 429, "Too many attempts", text, NULL, NULL);
+            web_message(w, 429, _("Too many attempts"), text, NULL, NULL);
         else {
             page_signin(w, text);
             web_send(w, 429);
@@ -534,14 +551,14 @@ void web_sign_in(struct web *w, const struct web_args *a)
         name = "";
     } else if (!name || !*name || strlen(name) > GL_MAX_NAME) {
         w->out.n = 0;
-        page_signin(w, "Please give your name (at most 100 characters).");
+        page_signin(w, _("Please give your name (at most 100 characters)."));
         web_send(w, 422);
         return;
     }
     if (w->link.pwhash) {
         if (!password || !*password || strlen(password) > GL_MAX_PASSWORD) {
             w->out.n = 0;
-            page_signin(w, "Please give the password.");
+            page_signin(w, _("Please give the password."));
             web_send(w, 422);
             return;
         }

@@ -18,10 +18,22 @@ static const struct {
 #undef WEB_REFUSAL_ROW
 };
 
+/* A write is answered after the commit, on the loop, outside its request: in the request's
+ * language, and only for that while. */
+static void answer_in_language(struct gl_op *op)
+{
+    struct web_write *ww = (struct web_write *)op;
+    gl_lang_use(ww->w ? (int)ww->w->lang : LANG_NONE);
+    ww->answer(op); /* may free ww */
+    gl_lang_use(LANG_NONE);
+}
+
 void *web_write_new(size_t size, struct web *w, gl_op_run_fn run, gl_op_done_fn done)
 {
     struct web_write *ww = xcalloc(1, size);
-    gl_op_init(&ww->op, run, done);
+    gl_op_init(&ww->op, run, answer_in_language);
+    ww->answer = done;
+    ww->refusal = -1;
     ww->w = w;
     msgpack_zone_init(&ww->zone, 4096);
     if (w) {
@@ -43,12 +55,38 @@ void web_write_free(struct web_write *ww)
 int web_refuse(struct web_write *ww, enum web_refusal r, const char *arg)
 {
     ww->status = refusals[r].status;
+    ww->refusal = (int)r;
+    snprintf(ww->arg, sizeof ww->arg, "%s", arg ? arg : "");
     if (strstr(refusals[r].text, "%s"))
         snprintf(ww->msg, sizeof ww->msg, refusals[r].text, arg ? arg : "");
     else
         snprintf(ww->msg, sizeof ww->msg, "%s", refusals[r].text);
     gl_err_set(&ww->op.err, GL_E_INVALID_STATE, "%s", ww->msg);
     return -1;
+}
+
+void web_refusal_text(const struct web_write *ww, char *out, size_t n)
+{
+    if (ww->refusal < 0 || ww->refusal >= WR_COUNT) {
+        snprintf(out, n, "%s", ww->msg);
+        return;
+    }
+    const char *text = refusals[ww->refusal].text;
+    /* A status label (WR_NOT_AWAITING) is a msgid too; a workflow message is not, and
+     * gettext gives it back as it is. */
+    const char *arg = ww->refusal == WR_NOT_AWAITING ? _(ww->arg) : ww->arg;
+    if (strcmp(text, "%s") == 0) {
+        snprintf(out, n, "%s", arg);
+        return;
+    }
+    const char *fmt = _(text);
+    const char *pct = strstr(fmt, "%s");
+    if (!pct) {
+        snprintf(out, n, "%s", fmt);
+        return;
+    }
+    /* fmt is a translation: its one %s is filled by hand, never handed to printf. */
+    snprintf(out, n, "%.*s%s%s", (int)(pct - fmt), fmt, arg, pct + 2);
 }
 
 /* The one place a workflow error becomes an answer: a step it may not take yet is a conflict

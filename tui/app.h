@@ -1,6 +1,8 @@
 /* The client's state and main loop: the connection, the stack of screens, dirty flags, the
- * status line, prompts, notifications. Screens change state and mark what is dirty; the loop
- * draws once per iteration with one doupdate. */
+ * status line. Screens change state and mark what is dirty; the loop draws once per iteration
+ * with one doupdate. The prompt (prompt.c), the session (session.c), the notifications
+ * (inbox.c), $EDITOR and the clipboard (external.c) and the measurements (timing.c) have their
+ * own files; struct app holds their state. */
 #ifndef TUI_APP_H
 #define TUI_APP_H
 
@@ -12,32 +14,81 @@
 #include "conn.h"
 #include "keys.h"
 #include "model.h"
+/* The screens' API from the modules that own it: a prompt, the session and profiles, the
+ * notifications, $EDITOR and the clipboard, the measurements. */
+#include "external.h"
+#include "inbox.h"
+#include "prompt.h"
+#include "session.h"
+#include "timing.h"
 
 struct app;
 
-/* A screen: a small vtable. Screens are singletons that live as long as the program. */
-struct view {
+struct view;
+
+/* What a kind of screen does: a small vtable, one per view_*.c. */
+struct view_ops {
     const char *name;
-    unsigned keymap; /* enum keymap bits */
+    unsigned keymap;   /* enum keymap bits */
+    size_t state_size; /* each instance's state, allocated zeroed with it (view_new) */
     /* Shown (pushed, or uncovered by a pop). */
-    void (*enter)(struct app *a);
-    void (*draw)(struct app *a, WINDOW *w, int rows, int cols);
-    /* An action from the key table, or ACT_NONE with the raw key in a->last_key. True when
+    void (*enter)(struct view *v);
+    void (*draw)(struct view *v, WINDOW *w, int rows, int cols);
+    /* An action from the key table, or ACT_NONE with the raw key in app->last_key. True when
      * handled; otherwise global handling applies. */
-    bool (*key)(struct app *a, enum action act);
-    void (*resize)(struct app *a);
+    bool (*key)(struct view *v, enum action act);
+    void (*resize)(struct view *v);
     /* Fetch again what the screen shows (after a reconnect, C-r, or a change elsewhere). */
-    void (*reload)(struct app *a);
+    void (*reload)(struct view *v);
     /* A pushed event from the daemon, for screens that keep data it touches. */
-    void (*event)(struct app *a, const struct md_event *e);
-    /* Free what the screen holds, at exit. */
-    void (*free)(struct app *a);
+    void (*event)(struct view *v, const struct md_event *e);
+    /* Free what the state holds (view_free then frees the state itself). */
+    void (*free)(struct view *v);
 };
 
-extern struct view view_login, view_calendar, view_day, view_queue, view_post, view_links,
-    view_notify, view_help, view_picker, view_form, view_zones, view_people, view_first, view_steps,
-    view_link;
-extern struct view view_webhooks;
+/* A screen: an instance of a kind, with its own state (ops->state_size bytes, NULL when 0), made
+ * by view_new for the app that owns it and freed by view_free. The app makes one of each kind at
+ * start (app_view) and frees them at exit; requests a screen sends carry the instance as their
+ * ud, so its answers come back to the state that asked. Prompt answers (prompt_fn) and form
+ * callbacks carry no screen: they reach the app's screen of their kind through app_view. */
+struct view {
+    const struct view_ops *ops;
+    struct app *app;
+    void *state;
+};
+struct view *view_new(struct app *a, const struct view_ops *ops);
+void view_free(struct view *v);
+/* v's state, which must be of that kind (a screen's functions read their state through it). */
+void *view_state(struct view *v, const struct view_ops *kind);
+
+/* The kinds of screen, each the view_ops view_<name> of its file. */
+#define GL_SCREENS(X)                                                                              \
+    X(LOGIN, login)                                                                                \
+    X(CALENDAR, calendar)                                                                          \
+    X(DAY, day)                                                                                    \
+    X(QUEUE, queue)                                                                                \
+    X(POST, post)                                                                                  \
+    X(LINKS, links)                                                                                \
+    X(NOTIFY, notify)                                                                              \
+    X(HELP, help)                                                                                  \
+    X(PICKER, picker)                                                                              \
+    X(FORM, form)                                                                                  \
+    X(ZONES, zones)                                                                                \
+    X(PEOPLE, people)                                                                              \
+    X(FIRST, first)                                                                                \
+    X(STEPS, steps)                                                                                \
+    X(LINK, link)                                                                                  \
+    X(WEBHOOKS, webhooks)
+
+#define SCREEN_ENUM_(id, name) VIEW_##id,
+enum view_kind { GL_SCREENS(SCREEN_ENUM_) VIEW_COUNT };
+#undef SCREEN_ENUM_
+#define SCREEN_OPS_(id, name) extern const struct view_ops view_##name;
+GL_SCREENS(SCREEN_OPS_)
+#undef SCREEN_OPS_
+/* The app's screen of that kind. */
+struct view *app_view(struct app *a, enum view_kind s);
+
 /* The links screen asking for an approval link for posts ids (all of the current profile). */
 void view_links_for_posts(struct app *a, const int64_t *ids, size_t n);
 /* One link's page: its posts with their status, opens, requests and decisions. */
@@ -49,22 +100,6 @@ void view_post_new(struct app *a, int64_t profile, int y, int m, int d);
 void view_day_open(struct app *a, int y, int m, int d);
 
 enum { DIRTY_MAIN = 1, DIRTY_STATUS = 2, DIRTY_ALL = 3 };
-
-typedef void (*prompt_fn)(struct app *a, const char *text, uint64_t tag); /* text NULL: cancel */
-
-#define PROMPT_MAX 5000
-
-struct prompt {
-    bool active;
-    bool hidden;   /* passwords */
-    bool selected; /* the initial value is selected: the first typed character replaces it */
-    bool onekey;   /* a y/n question: one key answers */
-    char label[96];
-    wchar_t buf[PROMPT_MAX + 1];
-    size_t len, cur;
-    prompt_fn fn;
-    uint64_t tag;
-};
 
 struct app {
     uv_loop_t *loop;
@@ -82,7 +117,8 @@ struct app {
     char role[16];
     struct md_profile *profiles;
     size_t nprofiles;
-    int64_t profile_id; /* the chosen profile, 0 before the list arrives */
+    int64_t profile_id;             /* the chosen profile, 0 before the list arrives */
+    struct view *views[VIEW_COUNT]; /* one screen of each kind, made at start */
     struct view *stack[16];
     int depth;
     unsigned dirty;
@@ -104,7 +140,7 @@ struct app {
     uint64_t t_data; /* a key that needs data (a new month): until it is drawn with it */
     bool first_full_done;
     bool notify_timed, notify_pending; /* the stored notifications' first load, drawn */
-    bool calendar_ready; /* the calendar has drawn the current month with its data */
+    bool calendar_ready;               /* the calendar has drawn the current month with its data */
 };
 
 /* Screens. */
@@ -119,41 +155,17 @@ void app_want_reload(struct app *a, unsigned keymaps);
 
 /* The status line message; err shows it as an error. */
 void app_msg(struct app *a, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* A line of input at the bottom; fn gets the text (or NULL when cancelled). */
-void app_prompt(struct app *a, const char *label, const char *initial, bool hidden, prompt_fn fn,
-                uint64_t tag);
-/* A y/n question answered by one key: fn gets "y", or NULL for n, Esc or C-g. For what cannot be
- * undone or acts on many posts, and nothing else. */
-void app_confirm(struct app *a, const char *question, prompt_fn fn, uint64_t tag);
-/* Runs $EDITOR (like git and mutt) on text; returns the edited text (caller frees) or NULL when
- * the editor failed or nothing changed. */
-char *app_edit_external(struct app *a, const char *text, const char *what);
-/* Sends text to the terminal's clipboard with OSC 52 (works over SSH, inside tmux). */
-void app_clipboard(struct app *a, const char *text);
-
-/* Profiles. */
-const struct md_profile *app_profile(const struct app *a); /* the chosen one or NULL */
-const struct md_profile *app_profile_by_id(const struct app *a, int64_t id);
-void app_set_profile(struct app *a, int64_t id);
-/* Fetches the profiles again (after one is created or changed); the screens then reload. */
-void app_reload_profiles(struct app *a);
-/* The password used to log in again after a reconnect changes with the user's own. */
-void app_set_own_password(struct app *a, const char *password);
-
 /* Reports an RPC failure on the status line, in the words of the daemon. */
 void app_rpc_error(struct app *a, const char *what, const struct gl_err *err);
-
-/* Notifications: fetch the stored list again; mark some read (then the list is fetched). */
-void app_reload_notifications(struct app *a);
-void app_mark_read(struct app *a, const int64_t *ids, size_t n);
 
 /* Called by screens when a request they made changed posts of profile (0: any). */
 void app_posts_changed(struct app *a, int64_t profile);
 
-/* Measurement hooks: the calendar calls app_mark_full when it has drawn a month with its data,
- * and app_wait_data when a key needs data from the daemon before the screen is complete. */
-void app_mark_full(struct app *a);
-void app_wait_data(struct app *a);
+/* Passes an event the daemon pushed to every screen that keeps data it touches. */
+void app_tell_views(struct app *a, const struct md_event *e);
+/* Takes the terminal's size again (it may have changed while the editor had it) and lays out
+ * the windows. */
+void app_resync_size(struct app *a);
 
 int app_run(struct app *a);
 

@@ -352,7 +352,6 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
             free(line);
         }
     }
-    draw_frames(d, &pen);
     if (d->nhist) {
         put(&pen, "", A_NORMAL);
         put(&pen, "History", A_BOLD | A_UNDERLINE);
@@ -375,6 +374,8 @@ static int draw_any(struct app *a, struct detail *d, WINDOW *w, int y, int x, in
             free(line);
         }
     }
+    /* Last: the frames are long, and what happened to the post matters more on a small pane. */
+    draw_frames(d, &pen);
     return pen.line;
 }
 

@@ -30,7 +30,7 @@ typedef void (*form_save_fn)(struct app *a, struct form *f);
 struct form {
     char title[128];
     const char *intro;
-    struct form_field f[10];
+    struct form_field f[16];
     size_t n, sel;
     form_save_fn save;
     int64_t id; /* what is edited, 0 for a new one */
@@ -45,7 +45,7 @@ struct form_field *form_add(struct form *f, const char *label, enum ff_kind kind
 /* Pushes the form screen; it owns f until it is closed. */
 void form_open(struct app *a, struct form *f);
 /* The form on screen (NULL when none). */
-struct form *form_current(void);
+struct form *form_current(struct app *a);
 /* The value of a field by label. */
 const char *form_value(const struct form *f, const char *label);
 /* The reply came: closes the form (and calls done), or keeps every answer and says why. */
@@ -66,7 +66,7 @@ void people_own_password(struct app *a, void (*done)(struct app *a));
 /* A readable random password ("abcd-efgh-jkmn-pqrs"), from libsodium's randombytes. */
 void people_gen_password(char *buf, size_t n);
 /* The password last generated for someone, shown once until the screen is left (y copies). */
-const char *people_shown_password(void);
+const char *people_shown_password(struct app *a);
 
 /* Approval steps between the form's words and the wire: "Review: manager; Client: approver
  * Jane" parses into steps packed as the protocol's list; false (with why) when it does not. */

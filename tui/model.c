@@ -8,21 +8,14 @@
 #include "tz.h"
 #include "xmalloc.h"
 
-/* Each status: its wire name, a short label for lists, one ASCII mark. */
+/* Each status (protocol/statuses.h): its wire name, a short label for lists, one ASCII mark. */
+#define MD_STATUS_ROW_(U, id, stored, name, label, cls, brief, mark)                               \
+    [MS_##id] = {name, brief, mark},
 static const struct {
     const char *name, *label;
     char mark;
-} statuses[MS_COUNT] = {
-    [MS_DRAFT] = {"draft", "draft", '~'},
-    [MS_AWAITING] = {"awaiting_approval", "awaiting", '?'},
-    [MS_CHANGES] = {"changes_requested", "changes", '!'},
-    [MS_APPROVED] = {"approved", "approved", '+'},
-    [MS_SCHEDULED] = {"scheduled", "scheduled", '>'},
-    [MS_PUBLISHING] = {"publishing", "publishing", '^'},
-    [MS_PUBLISHED] = {"published", "published", '*'},
-    [MS_FAILED] = {"failed", "failed", 'X'},
-    [MS_UNKNOWN] = {"unknown", "?", ' '},
-};
+} statuses[MS_COUNT] = {[MS_UNKNOWN] = {"unknown", "?", ' '}, GL_POST_STATUSES(MD_STATUS_ROW_, ~)};
+#undef MD_STATUS_ROW_
 
 const char *md_status_name(enum md_status s)
 {
@@ -174,6 +167,11 @@ bool md_profile_decode(const msgpack_object *o, struct md_profile *out)
     const msgpack_object *ws = gl_map_get(o, "week_start");
     out->week_sunday = ws && gl_obj_streq(ws, "sunday");
     out->reminder_minutes = md_get_int(o, "reminder_minutes", 60);
+    out->display_name = str_or_empty(o, "display_name");
+    out->accent = str_or_empty(o, "accent");
+    out->sender_name = str_or_empty(o, "sender_name");
+    out->logo = md_get_int(o, "logo", 0);
+    out->credit = md_get_bool(o, "credit", true);
     steps_decode(md_get_array(o, "steps"), out);
     return true;
 }
@@ -183,6 +181,9 @@ void md_profile_free(struct md_profile *p)
     free(p->name);
     free(p->timezone);
     free(p->steps);
+    free(p->display_name);
+    free(p->accent);
+    free(p->sender_name);
     md_strlist_free(&p->platforms);
 }
 

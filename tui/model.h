@@ -8,18 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum md_status {
-    MS_DRAFT,
-    MS_AWAITING,
-    MS_CHANGES,
-    MS_APPROVED,
-    MS_SCHEDULED,
-    MS_PUBLISHING,
-    MS_PUBLISHED,
-    MS_FAILED,
-    MS_UNKNOWN,
-    MS_COUNT
-};
+#include "statuses.h"
+
+/* The statuses of protocol/statuses.h, in its order, and one for a name this client does not
+ * know (a newer daemon's). */
+#define MD_STATUS_ENUM_(U, id, ...) MS_##id,
+enum md_status { GL_POST_STATUSES(MD_STATUS_ENUM_, ~) MS_UNKNOWN, MS_COUNT };
+#undef MD_STATUS_ENUM_
 const char *md_status_name(enum md_status s);
 /* A short label for lists ("awaiting", "changes"). */
 const char *md_status_label(enum md_status s);
@@ -41,6 +36,10 @@ struct md_profile {
     bool week_sunday;
     int64_t reminder_minutes;
     char *steps; /* in the forms' words: "Approval: any; Client: approver Jane" */
+    /* The brand on the link pages ("" when not set). */
+    char *display_name, *accent, *sender_name;
+    int64_t logo; /* a media id, 0 when none */
+    bool credit;
 };
 
 struct md_approval {

@@ -10,8 +10,7 @@
 
 #include "xmalloc.h"
 
-
-static struct {
+struct calendar_screen {
     int y, m, d; /* the selected day, in the profile's zone */
     bool week;
     bool have_date;
@@ -25,7 +24,7 @@ static struct {
     /* For each grid day, the first post and how many (posts are sorted by time). */
     int first[42], count[42];
     bool buckets_ok;
-} cal;
+};
 
 static const char *const month_names[] = {"January",   "February", "March",    "April",
                                           "May",       "June",     "July",     "August",
@@ -33,52 +32,56 @@ static const char *const month_names[] = {"January",   "February", "March",    "
 static const char *const day_names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 /* The grid of the selected month: its first day (days since 1970) and number of weeks. */
-static void grid(const struct md_profile *p, int *start, int *weeks)
+static void grid(struct calendar_screen *cal, const struct md_profile *p, int *start, int *weeks)
 {
-    int wd = gl_weekday(cal.y, cal.m, 1); /* 0 = Monday */
+    int wd = gl_weekday(cal->y, cal->m, 1); /* 0 = Monday */
     int off = p && p->week_sunday ? (wd + 1) % 7 : wd;
-    *start = ui_days_from_civil(cal.y, cal.m, 1) - off;
-    *weeks = (off + gl_days_in_month(cal.y, cal.m) + 6) / 7;
+    *start = ui_days_from_civil(cal->y, cal->m, 1) - off;
+    *weeks = (off + gl_days_in_month(cal->y, cal->m) + 6) / 7;
 }
 
-static void ensure_date(struct app *a)
+static void ensure_date(struct view *v)
 {
+    struct app *a = v->app;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     const struct md_profile *p = app_profile(a);
-    if (cal.have_date || !p) return;
-    ui_today(p->timezone, &cal.y, &cal.m, &cal.d);
-    cal.have_date = true;
+    if (cal->have_date || !p) return;
+    ui_today(p->timezone, &cal->y, &cal->m, &cal->d);
+    cal->have_date = true;
 }
 
-static void bucket(int start, int64_t profile)
+static void bucket(struct calendar_screen *cal, int start, int64_t profile)
 {
     for (int i = 0; i < 42; i++)
-        cal.first[i] = -1, cal.count[i] = 0;
+        cal->first[i] = -1, cal->count[i] = 0;
     /* Posts of another profile (a switch whose answer is not in yet) are not shown. */
-    for (size_t i = 0; i < cal.nposts && cal.loaded_profile == profile; i++) {
-        const struct md_post *p = &cal.posts[i];
+    for (size_t i = 0; i < cal->nposts && cal->loaded_profile == profile; i++) {
+        const struct md_post *p = &cal->posts[i];
         if (!p->scheduled_at) continue;
         int idx = ui_days_from_civil(p->ly, p->lm, p->ld) - start;
         if (idx < 0 || idx >= 42) continue;
-        if (cal.first[idx] < 0) cal.first[idx] = (int)i;
-        cal.count[idx]++;
+        if (cal->first[idx] < 0) cal->first[idx] = (int)i;
+        cal->count[idx]++;
     }
-    cal.buckets_ok = true;
+    cal->buckets_ok = true;
 }
 
-static void free_posts(void)
+static void free_posts(struct calendar_screen *cal)
 {
-    for (size_t i = 0; i < cal.nposts; i++)
-        md_post_free(&cal.posts[i]);
-    free(cal.posts);
-    cal.posts = NULL;
-    cal.nposts = 0;
+    for (size_t i = 0; i < cal->nposts; i++)
+        md_post_free(&cal->posts[i]);
+    free(cal->posts);
+    cal->posts = NULL;
+    cal->nposts = 0;
 }
 
 static void on_posts(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
-    if ((unsigned)tag != cal.gen) return; /* an older month's answer */
-    cal.loading = false;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
+    if ((unsigned)tag != cal->gen) return; /* an older month's answer */
+    cal->loading = false;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
         app_rpc_error(a, "calendar", err);
@@ -86,47 +89,49 @@ static void on_posts(void *ud, uint64_t tag, const struct gl_err *err, const msg
     }
     const struct md_profile *p = app_profile(a);
     const msgpack_object *list = md_get_array(r, "posts");
-    free_posts();
+    free_posts(cal);
     if (list && list->via.array.size) {
-        cal.posts = xcalloc(list->via.array.size, sizeof *cal.posts);
+        cal->posts = xcalloc(list->via.array.size, sizeof *cal->posts);
         for (uint32_t i = 0; i < list->via.array.size; i++) {
-            struct md_post *mp = &cal.posts[cal.nposts];
+            struct md_post *mp = &cal->posts[cal->nposts];
             if (!md_post_decode(&list->via.array.ptr[i], mp)) continue;
             md_post_localize(mp, p ? p->timezone : "UTC");
-            cal.nposts++;
+            cal->nposts++;
         }
     }
-    cal.loaded_profile = (int64_t)(tag >> 32);
-    cal.buckets_ok = false;
+    cal->loaded_profile = (int64_t)(tag >> 32);
+    cal->buckets_ok = false;
 }
 
-static void cal_reload(struct app *a)
+static void cal_reload(struct view *v)
 {
+    struct app *a = v->app;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     const struct md_profile *p = app_profile(a);
     if (!p) return;
-    ensure_date(a);
+    ensure_date(v);
     int start, weeks;
-    grid(p, &start, &weeks);
+    grid(cal, p, &start, &weeks);
     int ey, em, ed, sy, sm, sd;
     ui_civil_from_days(start, &sy, &sm, &sd);
     ui_civil_from_days(start + weeks * 7, &ey, &em, &ed);
-    cal.gen++;
-    cal.loading = true;
-    cal.buckets_ok = false;
-    cal.loaded_start = start;
-    cal.loaded_ndays = weeks * 7;
+    cal->gen++;
+    cal->loading = true;
+    cal->buckets_ok = false;
+    cal->loaded_start = start;
+    cal->loaded_ndays = weeks * 7;
     msgpack_packer *pk = conn_begin(a->conn, "post.list");
     msgpack_pack_map(pk, 3);
     gl_pack_kv_int(pk, "profile", p->id);
     gl_pack_kv_int(pk, "from", gl_tz_to_utc(p->timezone, sy, sm, sd, 0, 0));
     gl_pack_kv_int(pk, "to", gl_tz_to_utc(p->timezone, ey, em, ed, 0, 0));
-    conn_send(a->conn, on_posts, a, ((uint64_t)p->id << 32) | cal.gen);
+    conn_send(a->conn, on_posts, v, ((uint64_t)p->id << 32) | cal->gen);
     app_dirty(a, DIRTY_MAIN);
 }
 
-static void cal_enter(struct app *a)
+static void cal_enter(struct view *v)
 {
-    cal_reload(a);
+    cal_reload(v);
 }
 
 /* One post as a line of a cell: "09:30?Caption". */
@@ -142,19 +147,19 @@ static void draw_post_line(WINDOW *w, int y, int x, int width, const struct md_p
     ui_text(w, y, x + used, width - used, p->caption, A_NORMAL);
 }
 
-static void title(struct app *a, WINDOW *w, int cols, const struct md_profile *p)
+static void title(struct view *v, WINDOW *w, int cols, const struct md_profile *p)
 {
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     char off[16], line[256];
     ui_fmt_offset(off, sizeof off, p->timezone,
-                  gl_tz_to_utc(p->timezone, cal.y, cal.m, cal.d, 12, 0));
-    snprintf(line, sizeof line, " %s  %s %d  %s (%s)%s", p->name, month_names[cal.m - 1], cal.y,
-             p->timezone, off, cal.loading ? "  loading..." : "");
+                  gl_tz_to_utc(p->timezone, cal->y, cal->m, cal->d, 12, 0));
+    snprintf(line, sizeof line, " %s  %s %d  %s (%s)%s", p->name, month_names[cal->m - 1], cal->y,
+             p->timezone, off, cal->loading ? "  loading..." : "");
     attr_t t = ui_attr(UP_TITLE) | A_REVERSE;
     ui_text_pad(w, 0, 0, cols, line, t);
-    const char *mode = cal.week ? "[week] " : "[month] ";
+    const char *mode = cal->week ? "[week] " : "[month] ";
     int mw = (int)strlen(mode);
     if (cols > ui_width(line) + mw) ui_text(w, 0, cols - mw, mw, mode, t);
-    (void)a;
 }
 
 /* Column c's x and width when cols are split in 7 with a separator between. */
@@ -165,15 +170,15 @@ static void column(int cols, int c, int *x, int *width)
     *width = base + (c < extra ? 1 : 0);
 }
 
-static void draw_month(struct app *a, WINDOW *w, int rows, int cols, const struct md_profile *p)
+static void draw_month(struct view *v, WINDOW *w, int rows, int cols, const struct md_profile *p)
 {
-    (void)a;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     int start, weeks;
-    grid(p, &start, &weeks);
-    if (!cal.buckets_ok || start != cal.loaded_start) bucket(start, p->id);
+    grid(cal, p, &start, &weeks);
+    if (!cal->buckets_ok || start != cal->loaded_start) bucket(cal, start, p->id);
     int ty, tm, td;
     ui_today(p->timezone, &ty, &tm, &td);
-    int today = ui_days_from_civil(ty, tm, td), sel = ui_days_from_civil(cal.y, cal.m, cal.d);
+    int today = ui_days_from_civil(ty, tm, td), sel = ui_days_from_civil(cal->y, cal->m, cal->d);
     for (int c = 0; c < 7; c++) {
         int x, cw;
         column(cols, c, &x, &cw);
@@ -194,7 +199,7 @@ static void draw_month(struct app *a, WINDOW *w, int rows, int cols, const struc
             int day = start + wk * 7 + c, idx = wk * 7 + c;
             int yy, mm, dd;
             ui_civil_from_days(day, &yy, &mm, &dd);
-            bool other = mm != cal.m;
+            bool other = mm != cal->m;
             attr_t na = other ? ui_attr(UP_DIM) : A_BOLD;
             if (day == today) na = ui_attr(UP_TODAY) | A_BOLD;
             if (day == sel) na = ui_attr(UP_SEL) | A_BOLD;
@@ -212,11 +217,11 @@ static void draw_month(struct app *a, WINDOW *w, int rows, int cols, const struc
                 }
             int lines = h - 1;
             if (y0 + 1 + lines > rows) lines = rows - y0 - 1;
-            int n = cal.count[idx];
+            int n = cal->count[idx];
             if (n == 0 || lines <= 0) continue;
             int shown = n <= lines ? n : lines - 1;
             for (int i = 0; i < shown; i++)
-                draw_post_line(w, y0 + 1 + i, x, cw, &cal.posts[cal.first[idx] + i], true);
+                draw_post_line(w, y0 + 1 + i, x, cw, &cal->posts[cal->first[idx] + i], true);
             if (shown < n) {
                 char more[16];
                 snprintf(more, sizeof more, "+%d", n - shown);
@@ -226,13 +231,13 @@ static void draw_month(struct app *a, WINDOW *w, int rows, int cols, const struc
     }
 }
 
-static void draw_week(struct app *a, WINDOW *w, int rows, int cols, const struct md_profile *p)
+static void draw_week(struct view *v, WINDOW *w, int rows, int cols, const struct md_profile *p)
 {
-    (void)a;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     int start, weeks;
-    grid(p, &start, &weeks);
-    if (!cal.buckets_ok || start != cal.loaded_start) bucket(start, p->id);
-    int sel = ui_days_from_civil(cal.y, cal.m, cal.d);
+    grid(cal, p, &start, &weeks);
+    if (!cal->buckets_ok || start != cal->loaded_start) bucket(cal, start, p->id);
+    int sel = ui_days_from_civil(cal->y, cal->m, cal->d);
     int wk = (sel - start) / 7;
     int ty, tm, td;
     ui_today(p->timezone, &ty, &tm, &td);
@@ -256,7 +261,7 @@ static void draw_week(struct app *a, WINDOW *w, int rows, int cols, const struct
                 mvwaddch(w, r, x + cw, r == 2 ? ACS_PLUS : ACS_VLINE);
                 wattr_set(w, A_NORMAL, 0, NULL);
             }
-        int y = 3, n = idx >= 0 && idx < 42 ? cal.count[idx] : 0;
+        int y = 3, n = idx >= 0 && idx < 42 ? cal->count[idx] : 0;
         for (int i = 0; i < n; i++) {
             /* Each post: time and status, then up to two lines of caption, then a blank. */
             if (y + 1 >= rows && i < n) {
@@ -265,7 +270,7 @@ static void draw_week(struct app *a, WINDOW *w, int rows, int cols, const struct
                 ui_text(w, rows - 1, x, cw, more, A_BOLD);
                 break;
             }
-            const struct md_post *mp = &cal.posts[cal.first[idx] + i];
+            const struct md_post *mp = &cal->posts[cal->first[idx] + i];
             char line[48];
             snprintf(line, sizeof line, "%02d:%02d %c %s", mp->lhour, mp->lmin,
                      md_status_mark(mp->status), md_status_label(mp->status));
@@ -277,8 +282,10 @@ static void draw_week(struct app *a, WINDOW *w, int rows, int cols, const struct
     }
 }
 
-static void cal_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void cal_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct app *a = v->app;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     const struct md_profile *p = app_profile(a);
     if (!p) {
         const char *no = words_forbidden_action(a->role, ACT_PROFILE_NEW);
@@ -288,110 +295,120 @@ static void cal_draw(struct app *a, WINDOW *w, int rows, int cols)
         ui_wrap(w, 1, 1, cols - 2, 3, 0, a->authed ? line : "Waiting for the daemon...", A_NORMAL);
         return;
     }
-    ensure_date(a);
-    title(a, w, cols, p);
-    if (cal.week)
-        draw_week(a, w, rows, cols, p);
+    ensure_date(v);
+    title(v, w, cols, p);
+    if (cal->week)
+        draw_week(v, w, rows, cols, p);
     else
-        draw_month(a, w, rows, cols, p);
-    if (!cal.loading && cal.loaded_profile == p->id) app_mark_full(a);
+        draw_month(v, w, rows, cols, p);
+    if (!cal->loading && cal->loaded_profile == p->id) app_mark_full(a);
 }
 
 /* Moves the selection by days; a new month means a new grid to fetch. */
-static void move_days(struct app *a, int delta)
+static void move_days(struct view *v, int delta)
 {
-    int om = cal.m, oy = cal.y;
-    ui_civil_from_days(ui_days_from_civil(cal.y, cal.m, cal.d) + delta, &cal.y, &cal.m, &cal.d);
-    if (cal.m != om || cal.y != oy) {
-        cal.buckets_ok = false;
-        cal_reload(a);
+    struct app *a = v->app;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
+    int om = cal->m, oy = cal->y;
+    ui_civil_from_days(ui_days_from_civil(cal->y, cal->m, cal->d) + delta, &cal->y, &cal->m,
+                       &cal->d);
+    if (cal->m != om || cal->y != oy) {
+        cal->buckets_ok = false;
+        cal_reload(v);
         app_wait_data(a);
     }
     app_dirty(a, DIRTY_MAIN);
 }
 
-static void move_months(struct app *a, int delta)
+static void move_months(struct view *v, int delta)
 {
-    int m = cal.m - 1 + delta, y = cal.y;
+    struct app *a = v->app;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
+    int m = cal->m - 1 + delta, y = cal->y;
     while (m < 0)
         m += 12, y--;
     while (m > 11)
         m -= 12, y++;
-    cal.y = y;
-    cal.m = m + 1;
-    int dim = gl_days_in_month(cal.y, cal.m);
-    if (cal.d > dim) cal.d = dim;
-    cal.buckets_ok = false;
-    cal_reload(a);
+    cal->y = y;
+    cal->m = m + 1;
+    int dim = gl_days_in_month(cal->y, cal->m);
+    if (cal->d > dim) cal->d = dim;
+    cal->buckets_ok = false;
+    cal_reload(v);
     app_wait_data(a);
     app_dirty(a, DIRTY_MAIN);
 }
 
-static bool cal_key(struct app *a, enum action act)
+static bool cal_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
     const struct md_profile *p = app_profile(a);
     if (!p) return false;
     switch (act) {
     case ACT_LEFT:
-        move_days(a, -1);
+        move_days(v, -1);
         return true;
     case ACT_RIGHT:
-        move_days(a, 1);
+        move_days(v, 1);
         return true;
     case ACT_UP:
     case ACT_PREV_WEEK:
-        move_days(a, -7);
+        move_days(v, -7);
         return true;
     case ACT_DOWN:
     case ACT_NEXT_WEEK:
-        move_days(a, 7);
+        move_days(v, 7);
         return true;
     case ACT_PREV_MONTH:
-        move_months(a, -1);
+        move_months(v, -1);
         return true;
     case ACT_NEXT_MONTH:
-        move_months(a, 1);
+        move_months(v, 1);
         return true;
     case ACT_TODAY: {
-        int oy = cal.y, om = cal.m;
-        ui_today(p->timezone, &cal.y, &cal.m, &cal.d);
-        if (oy != cal.y || om != cal.m) cal_reload(a);
+        int oy = cal->y, om = cal->m;
+        ui_today(p->timezone, &cal->y, &cal->m, &cal->d);
+        if (oy != cal->y || om != cal->m) cal_reload(v);
         app_dirty(a, DIRTY_MAIN);
         return true;
     }
     case ACT_WEEK_VIEW:
-        cal.week = true;
+        cal->week = true;
         app_dirty(a, DIRTY_MAIN);
         return true;
     case ACT_MONTH_VIEW:
-        cal.week = false;
+        cal->week = false;
         app_dirty(a, DIRTY_MAIN);
         return true;
     case ACT_OPEN:
-        view_day_open(a, cal.y, cal.m, cal.d);
+        view_day_open(a, cal->y, cal->m, cal->d);
         return true;
     case ACT_NEW_POST:
-        view_post_new(a, p->id, cal.y, cal.m, cal.d);
+        view_post_new(a, p->id, cal->y, cal->m, cal->d);
         return true;
     default:
         return false;
     }
 }
 
-static void cal_event(struct app *a, const struct md_event *e)
+static void cal_event(struct view *v, const struct md_event *e)
 {
-    if (!e->profile || e->profile == cal.loaded_profile) app_want_reload(a, KM_CALENDAR);
+    struct app *a = v->app;
+    struct calendar_screen *cal = view_state(v, &view_calendar);
+    if (!e->profile || e->profile == cal->loaded_profile) app_want_reload(a, KM_CALENDAR);
 }
 
-static void cal_free(struct app *a)
+static void cal_free(struct view *v)
 {
-    (void)a;
-    free_posts();
+    struct calendar_screen *cal = view_state(v, &view_calendar);
+    free_posts(cal);
 }
 
-struct view view_calendar = {
+const struct view_ops view_calendar = {
     .name = "calendar",
     .keymap = KM_CALENDAR,
+    .state_size = sizeof(struct calendar_screen),
     .enter = cal_enter,
     .draw = cal_draw,
     .key = cal_key,

@@ -22,64 +22,76 @@ static const struct {
     [ST_DONE] = {"Go to the calendar", "and write the first post (n)"},
 };
 
-static struct {
+struct first_screen {
     size_t sel;
     bool done[ST_COUNT];
     int invited;
-} fr;
+};
 
-static void next(struct app *a)
+static void next(struct view *v)
 {
-    while (fr.sel + 1 < ST_COUNT && fr.done[fr.sel] && fr.sel != ST_INVITE)
-        fr.sel++;
+    struct app *a = v->app;
+    struct first_screen *fr = view_state(v, &view_first);
+    while (fr->sel + 1 < ST_COUNT && fr->done[fr->sel] && fr->sel != ST_INVITE)
+        fr->sel++;
     app_dirty(a, DIRTY_ALL);
 }
 
 static void password_done(struct app *a)
 {
-    fr.done[ST_PASSWORD] = true;
-    next(a);
+    struct view *v = app_view(a, VIEW_FIRST);
+    struct first_screen *fr = view_state(v, &view_first);
+    fr->done[ST_PASSWORD] = true;
+    next(v);
 }
 
 static void profile_done(struct app *a)
 {
-    fr.done[ST_PROFILE] = true;
-    next(a);
+    struct view *v = app_view(a, VIEW_FIRST);
+    struct first_screen *fr = view_state(v, &view_first);
+    fr->done[ST_PROFILE] = true;
+    next(v);
 }
 
 static void invite_done(struct app *a)
 {
+    struct view *v = app_view(a, VIEW_FIRST);
+    struct first_screen *fr = view_state(v, &view_first);
     (void)a;
-    fr.done[ST_INVITE] = true;
-    fr.invited++;
+    fr->done[ST_INVITE] = true;
+    fr->invited++;
 }
 
-static void first_enter(struct app *a)
+static void first_enter(struct view *v)
 {
-    if (a->nprofiles) fr.done[ST_PROFILE] = true;
+    struct app *a = v->app;
+    struct first_screen *fr = view_state(v, &view_first);
+    if (a->nprofiles) fr->done[ST_PROFILE] = true;
     app_dirty(a, DIRTY_ALL);
 }
 
-static void first_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void first_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct app *a = v->app;
+    struct first_screen *fr = view_state(v, &view_first);
     ui_text_pad(w, 0, 0, cols, " Welcome to Greenlight: three steps set your agency up",
                 ui_attr(UP_TITLE) | A_REVERSE);
     int y = 2;
     for (size_t i = 0; i < ST_COUNT && y < rows; i++) {
-        bool s = i == fr.sel;
+        bool s = i == fr->sel;
         char line[200];
-        const char *mark = fr.done[i] ? "[x]" : "[ ]";
-        if (i == ST_INVITE && fr.invited)
+        const char *mark = fr->done[i] ? "[x]" : "[ ]";
+        if (i == ST_INVITE && fr->invited)
             snprintf(line, sizeof line, " %s %zu. %s (%d invited; Enter for another)", mark, i + 1,
-                     steps[i].title, fr.invited);
+                     steps[i].title, fr->invited);
         else
             snprintf(line, sizeof line, " %s %zu. %s", mark, i + 1, steps[i].title);
         ui_text_pad(w, y++, 0, cols, line,
-                    s ? ui_attr(UP_SEL) : (fr.done[i] ? ui_attr(UP_DIM) : A_BOLD));
+                    s ? ui_attr(UP_SEL) : (fr->done[i] ? ui_attr(UP_DIM) : A_BOLD));
         if (y < rows) ui_text(w, y++, 8, cols - 9, steps[i].detail, ui_attr(UP_DIM));
         y++;
     }
-    const char *pw = people_shown_password();
+    const char *pw = people_shown_password(a);
     if (pw && y < rows) {
         char line[200];
         snprintf(line, sizeof line, "Last password made: %s  (y copies it again)", pw);
@@ -89,20 +101,21 @@ static void first_draw(struct app *a, WINDOW *w, int rows, int cols)
         ui_text(w, y + 1, 1, cols - 2,
                 "j/k choose a step, Enter does it; q leaves this for the calendar",
                 ui_attr(UP_DIM));
-    (void)a;
 }
 
-static bool first_key(struct app *a, enum action act)
+static bool first_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct first_screen *fr = view_state(v, &view_first);
     switch (act) {
     case ACT_DOWN:
-        if (fr.sel + 1 < ST_COUNT) fr.sel++;
+        if (fr->sel + 1 < ST_COUNT) fr->sel++;
         break;
     case ACT_UP:
-        if (fr.sel > 0) fr.sel--;
+        if (fr->sel > 0) fr->sel--;
         break;
     case ACT_OPEN:
-        switch (fr.sel) {
+        switch (fr->sel) {
         case ST_PASSWORD:
             people_own_password(a, password_done);
             break;
@@ -116,12 +129,12 @@ static bool first_key(struct app *a, enum action act)
             people_invite(a, invite_done);
             break;
         default:
-            app_go(a, &view_calendar);
+            app_go(a, app_view(a, VIEW_CALENDAR));
             break;
         }
         return true;
     case ACT_COPY: {
-        const char *pw = people_shown_password();
+        const char *pw = people_shown_password(a);
         if (pw) {
             app_clipboard(a, pw);
             app_msg(a, false, "copied");
@@ -129,7 +142,7 @@ static bool first_key(struct app *a, enum action act)
         return true;
     }
     case ACT_BACK:
-        app_go(a, &view_calendar);
+        app_go(a, app_view(a, VIEW_CALENDAR));
         return true;
     default:
         return false;
@@ -138,9 +151,10 @@ static bool first_key(struct app *a, enum action act)
     return true;
 }
 
-struct view view_first = {
+const struct view_ops view_first = {
     .name = "first run",
     .keymap = KM_FIRST | KM_LIST,
+    .state_size = sizeof(struct first_screen),
     .enter = first_enter,
     .draw = first_draw,
     .key = first_key,

@@ -12,11 +12,15 @@
 #include "words.h"
 #include "xmalloc.h"
 
-static struct form *cur;
+struct form_screen {
+    struct form *cur; /* the form shown, owned here */
+};
 
-struct form *form_current(void)
+struct form *form_current(struct app *a)
 {
-    return cur;
+    struct view *v = app_view(a, VIEW_FORM);
+    struct form_screen *fm = view_state(v, &view_form);
+    return fm->cur;
 }
 
 struct form *form_new(const char *title, form_save_fn save)
@@ -46,29 +50,37 @@ const char *form_value(const struct form *f, const char *label)
 
 void form_open(struct app *a, struct form *f)
 {
-    free(cur);
-    cur = f;
-    app_push(a, &view_form);
+    struct view *v = app_view(a, VIEW_FORM);
+    struct form_screen *fm = view_state(v, &view_form);
+    free(fm->cur);
+    fm->cur = f;
+    app_push(a, v);
 }
 
-static void close_form(struct app *a)
+static void close_form(struct view *v)
 {
-    if (app_top(a) == &view_form) app_pop(a);
-    free(cur);
-    cur = NULL;
+    struct app *a = v->app;
+    struct form_screen *fm = view_state(v, &view_form);
+    if (app_top(a) == v) app_pop(a);
+    free(fm->cur);
+    fm->cur = NULL;
 }
 
 void form_saved(struct app *a, const char *msg)
 {
-    void (*done)(struct app *) = cur ? cur->done : NULL;
-    close_form(a);
+    struct view *v = app_view(a, VIEW_FORM);
+    struct form_screen *fm = view_state(v, &view_form);
+    void (*done)(struct app *) = fm->cur ? fm->cur->done : NULL;
+    close_form(v);
     if (msg) app_msg(a, false, "%s", msg);
     if (done) done(a);
 }
 
 void form_failed(struct app *a, const char *what, const struct gl_err *err)
 {
-    if (cur) cur->sending = false;
+    struct view *v = app_view(a, VIEW_FORM);
+    struct form_screen *fm = view_state(v, &view_form);
+    if (fm->cur) fm->cur->sending = false;
     app_rpc_error(a, what, err);
     app_dirty(a, DIRTY_ALL);
 }
@@ -217,8 +229,10 @@ static bool check_field(const struct form_field *fld, const char *text, char *wh
 
 static void on_field(struct app *a, const char *text, uint64_t tag)
 {
-    if (!cur || !text || tag >= cur->n) return; /* Esc: the field keeps its value */
-    struct form_field *fld = &cur->f[tag];
+    struct view *v = app_view(a, VIEW_FORM);
+    struct form_screen *fm = view_state(v, &view_form);
+    if (!fm->cur || !text || tag >= fm->cur->n) return; /* Esc: the field keeps its value */
+    struct form_field *fld = &fm->cur->f[tag];
     char why[300];
     if (!check_field(fld, text, why, sizeof why)) {
         app_msg(a, true, "%s", why);
@@ -235,12 +249,14 @@ static void on_field(struct app *a, const char *text, uint64_t tag)
                 snprintf(val, sizeof val, "%s", fld->choices[i]);
     form_set(a, fld, val);
     /* On to the next field, as a paper form is filled in. */
-    if (cur->sel + 1 < cur->n) cur->sel++;
+    if (fm->cur->sel + 1 < fm->cur->n) fm->cur->sel++;
 }
 
-static void edit_field(struct app *a)
+static void edit_field(struct view *v)
 {
-    struct form_field *fld = &cur->f[cur->sel];
+    struct app *a = v->app;
+    struct form_screen *fm = view_state(v, &view_form);
+    struct form_field *fld = &fm->cur->f[fm->cur->sel];
     char label[160];
     switch (fld->kind) {
     case FF_BOOL:
@@ -264,23 +280,23 @@ static void edit_field(struct app *a)
         snprintf(label, sizeof label, "%s:", fld->label);
         break;
     }
-    app_prompt(a, label, fld->value, false, on_field, cur->sel);
+    app_prompt(a, label, fld->value, false, on_field, fm->cur->sel);
 }
 
-static void form_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void form_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    (void)a;
-    if (!cur) return;
-    ui_text_pad(w, 0, 0, cols, cur->title, ui_attr(UP_TITLE) | A_REVERSE);
+    struct form_screen *fm = view_state(v, &view_form);
+    if (!fm->cur) return;
+    ui_text_pad(w, 0, 0, cols, fm->cur->title, ui_attr(UP_TITLE) | A_REVERSE);
     int y = 2;
-    if (cur->intro) y += ui_wrap(w, y, 1, cols - 2, 3, 0, cur->intro, A_NORMAL) + 1;
+    if (fm->cur->intro) y += ui_wrap(w, y, 1, cols - 2, 3, 0, fm->cur->intro, A_NORMAL) + 1;
     int lw = 0;
-    for (size_t i = 0; i < cur->n; i++)
-        if (ui_width(cur->f[i].label) > lw) lw = ui_width(cur->f[i].label);
+    for (size_t i = 0; i < fm->cur->n; i++)
+        if (ui_width(fm->cur->f[i].label) > lw) lw = ui_width(fm->cur->f[i].label);
     if (lw > cols / 3) lw = cols / 3;
-    for (size_t i = 0; i < cur->n && y < rows - 3; i++) {
-        const struct form_field *fld = &cur->f[i];
-        bool sel = i == cur->sel;
+    for (size_t i = 0; i < fm->cur->n && y < rows - 3; i++) {
+        const struct form_field *fld = &fm->cur->f[i];
+        bool sel = i == fm->cur->sel;
         attr_t at = sel ? ui_attr(UP_SEL) : A_NORMAL;
         ui_text_pad(w, y, 0, cols, "", at);
         ui_text(w, y, 1, lw, fld->label, at | A_BOLD);
@@ -293,7 +309,7 @@ static void form_draw(struct app *a, WINDOW *w, int rows, int cols)
     y++;
     if (y < rows)
         ui_text(w, y, 1, cols - 2,
-                cur->sending
+                fm->cur->sending
                     ? "saving..."
                     : "Enter changes the highlighted field; w saves; q leaves without saving",
                 ui_attr(UP_DIM));
@@ -301,40 +317,43 @@ static void form_draw(struct app *a, WINDOW *w, int rows, int cols)
 
 static void on_leave(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_FORM);
     (void)tag;
     if (!text) return;
-    close_form(a);
+    close_form(v);
     app_msg(a, false, "not saved");
 }
 
-static bool form_key(struct app *a, enum action act)
+static bool form_key(struct view *v, enum action act)
 {
-    if (!cur) return false;
+    struct app *a = v->app;
+    struct form_screen *fm = view_state(v, &view_form);
+    if (!fm->cur) return false;
     switch (act) {
     case ACT_DOWN:
-        if (cur->sel + 1 < cur->n) cur->sel++;
+        if (fm->cur->sel + 1 < fm->cur->n) fm->cur->sel++;
         break;
     case ACT_UP:
-        if (cur->sel > 0) cur->sel--;
+        if (fm->cur->sel > 0) fm->cur->sel--;
         break;
     case ACT_EDIT_FIELD:
-        edit_field(a);
+        edit_field(v);
         break;
     case ACT_SAVE:
-        if (cur->sending) return true;
-        cur->sending = true;
-        cur->save(a, cur);
+        if (fm->cur->sending) return true;
+        fm->cur->sending = true;
+        fm->cur->save(a, fm->cur);
         break;
     case ACT_BACK: {
         bool changed = false;
-        for (size_t i = 0; i < cur->n; i++)
-            changed |= cur->f[i].changed;
+        for (size_t i = 0; i < fm->cur->n; i++)
+            changed |= fm->cur->f[i].changed;
         if (changed) {
             /* What was typed cannot be had back: one key to be sure. */
             app_confirm(a, "Leave without saving what you typed?", on_leave, 0);
             return true;
         }
-        close_form(a);
+        close_form(v);
         return true;
     }
     default:
@@ -344,16 +363,17 @@ static bool form_key(struct app *a, enum action act)
     return true;
 }
 
-static void form_free(struct app *a)
+static void form_free(struct view *v)
 {
-    (void)a;
-    free(cur);
-    cur = NULL;
+    struct form_screen *fm = view_state(v, &view_form);
+    free(fm->cur);
+    fm->cur = NULL;
 }
 
-struct view view_form = {
+const struct view_ops view_form = {
     .name = "form",
     .keymap = KM_FORM,
+    .state_size = sizeof(struct form_screen),
     .draw = form_draw,
     .key = form_key,
     .free = form_free,

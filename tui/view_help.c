@@ -7,26 +7,29 @@
 
 #define MAX_LINES 96
 
-static int help_scroll;
+struct help_screen {
+    int scroll;
+};
 
-static void help_enter(struct app *a)
+static void help_enter(struct view *v)
 {
-    (void)a;
-    help_scroll = 0;
+    struct help_screen *h = view_state(v, &view_help);
+    h->scroll = 0;
 }
 
 static struct view *below(struct app *a)
 {
-    return a->depth >= 2 ? a->stack[a->depth - 2] : &view_calendar;
+    return a->depth >= 2 ? a->stack[a->depth - 2] : app_view(a, VIEW_CALENDAR);
 }
 
-static void help_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void help_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    struct view *v = below(a);
+    struct help_screen *h = view_state(v, &view_help);
+    const struct view_ops *under = below(v->app)->ops;
     struct help_line lines[MAX_LINES];
-    size_t n = keys_help(v->keymap | KM_GLOBAL, lines, MAX_LINES);
+    size_t n = keys_help(under->keymap | KM_GLOBAL, lines, MAX_LINES);
     char title[128];
-    snprintf(title, sizeof title, "Keys of the %s screen (q closes, j/k scroll)", v->name);
+    snprintf(title, sizeof title, "Keys of the %s screen (q closes, j/k scroll)", under->name);
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
     /* The entries, with a heading before the global ones; two columns when one does not fit. */
     int total = (int)n + 1, avail = rows - 3;
@@ -39,7 +42,7 @@ static void help_draw(struct app *a, WINDOW *w, int rows, int cols)
         bool is_head = i < n && lines[i].global && !heading;
         if (i == n) break;
         for (int pass = 0; pass < (is_head ? 2 : 1); pass++) {
-            int y = 1 + row - help_scroll, x = col * colw;
+            int y = 1 + row - h->scroll, x = col * colw;
             if (y >= 1 && y < rows - 1) {
                 if (is_head && pass == 0)
                     ui_text(w, y, x, colw - 1, "Everywhere", ui_attr(UP_TITLE));
@@ -55,7 +58,7 @@ static void help_draw(struct app *a, WINDOW *w, int rows, int cols)
         }
         if (is_head) heading = true;
     }
-    if (v == &view_calendar || v == &view_day || v == &view_queue) {
+    if (under == &view_calendar || under == &view_day || under == &view_queue) {
         /* Written from the status table, so the legend cannot disagree with the marks. */
         char legend[256] = "Marks:";
         for (int s = 0; s < MS_UNKNOWN; s++)
@@ -66,14 +69,16 @@ static void help_draw(struct app *a, WINDOW *w, int rows, int cols)
     }
 }
 
-static bool help_key(struct app *a, enum action act)
+static bool help_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct help_screen *h = view_state(v, &view_help);
     switch (act) {
     case ACT_DOWN:
-        help_scroll++;
+        h->scroll++;
         break;
     case ACT_UP:
-        if (help_scroll > 0) help_scroll--;
+        if (h->scroll > 0) h->scroll--;
         break;
     case ACT_HELP:
         app_pop(a);
@@ -85,9 +90,10 @@ static bool help_key(struct app *a, enum action act)
     return true;
 }
 
-struct view view_help = {
+const struct view_ops view_help = {
     .name = "help",
     .keymap = KM_HELP,
+    .state_size = sizeof(struct help_screen),
     .enter = help_enter,
     .draw = help_draw,
     .key = help_key,

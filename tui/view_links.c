@@ -19,7 +19,7 @@ struct known_url {
     char *url, *password;
 };
 
-static struct {
+struct links_screen {
     struct md_link *v;
     size_t n, sel, top;
     unsigned gen;
@@ -35,33 +35,33 @@ static struct {
     int64_t *preset;
     size_t npreset;
     bool ask_when_listed;
-} lk;
+};
 
-static void detail_reload(struct app *a);
-static void start_create(struct app *a);
+static void detail_reload(struct view *v);
+static void start_create(struct view *v);
 
-static void free_list(void)
+static void free_list(struct links_screen *lk)
 {
-    for (size_t i = 0; i < lk.n; i++)
-        md_link_free(&lk.v[i]);
-    free(lk.v);
-    lk.v = NULL;
-    lk.n = 0;
+    for (size_t i = 0; i < lk->n; i++)
+        md_link_free(&lk->v[i]);
+    free(lk->v);
+    lk->v = NULL;
+    lk->n = 0;
 }
 
-static const struct known_url *url_for(int64_t id)
+static const struct known_url *url_for(const struct links_screen *lk, int64_t id)
 {
-    for (size_t i = 0; i < lk.nurls; i++)
-        if (lk.urls[i].id == id) return &lk.urls[i];
+    for (size_t i = 0; i < lk->nurls; i++)
+        if (lk->urls[i].id == id) return &lk->urls[i];
     return NULL;
 }
 
-static void remember_url(int64_t id, const char *url, const char *password)
+static void remember_url(struct links_screen *lk, int64_t id, const char *url, const char *password)
 {
-    struct known_url *k = (struct known_url *)url_for(id);
+    struct known_url *k = (struct known_url *)url_for(lk, id);
     if (!k) {
-        lk.urls = xrealloc(lk.urls, (lk.nurls + 1) * sizeof *lk.urls);
-        k = &lk.urls[lk.nurls++];
+        lk->urls = xrealloc(lk->urls, (lk->nurls + 1) * sizeof *lk->urls);
+        k = &lk->urls[lk->nurls++];
         k->id = id;
     } else {
         free(k->url);
@@ -73,37 +73,39 @@ static void remember_url(int64_t id, const char *url, const char *password)
 
 static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
-    if ((unsigned)tag != lk.gen) return;
-    lk.loading = false;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
+    if ((unsigned)tag != lk->gen) return;
+    lk->loading = false;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
         if (err->code == GL_E_UNKNOWN_METHOD)
-            lk.unavailable = true;
+            lk->unavailable = true;
         else
             app_rpc_error(a, "links", err);
         return;
     }
-    lk.unavailable = false;
-    lk.loaded = true;
-    int64_t keep = lk.sel < lk.n ? lk.v[lk.sel].id : 0;
-    free_list();
+    lk->unavailable = false;
+    lk->loaded = true;
+    int64_t keep = lk->sel < lk->n ? lk->v[lk->sel].id : 0;
+    free_list(lk);
     const msgpack_object *list =
         r && r->type == MSGPACK_OBJECT_ARRAY ? r : md_get_array(r, "links");
     if (list && list->via.array.size) {
-        lk.v = xcalloc(list->via.array.size, sizeof *lk.v);
+        lk->v = xcalloc(list->via.array.size, sizeof *lk->v);
         /* Newest first: the one just made is the one wanted. */
         for (uint32_t i = list->via.array.size; i-- > 0;)
-            if (md_link_decode(&list->via.array.ptr[i], &lk.v[lk.n])) lk.n++;
+            if (md_link_decode(&list->via.array.ptr[i], &lk->v[lk->n])) lk->n++;
     }
-    if (lk.sel >= lk.n) lk.sel = lk.n ? lk.n - 1 : 0;
-    if (lk.select_id) keep = lk.select_id;
-    lk.select_id = 0;
-    for (size_t i = 0; i < lk.n; i++)
-        if (lk.v[i].id == keep) lk.sel = i;
-    if (lk.ask_when_listed) {
-        lk.ask_when_listed = false;
-        start_create(a);
+    if (lk->sel >= lk->n) lk->sel = lk->n ? lk->n - 1 : 0;
+    if (lk->select_id) keep = lk->select_id;
+    lk->select_id = 0;
+    for (size_t i = 0; i < lk->n; i++)
+        if (lk->v[i].id == keep) lk->sel = i;
+    if (lk->ask_when_listed) {
+        lk->ask_when_listed = false;
+        start_create(v);
     }
 }
 
@@ -115,21 +117,23 @@ static bool request_open(const struct md_link *l)
            strcmp(l->status, "revoked") != 0;
 }
 
-static void links_reload(struct app *a)
+static void links_reload(struct view *v)
 {
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
     const struct md_profile *p = app_profile(a);
     if (!p) return;
-    lk.gen++;
-    lk.loading = true;
+    lk->gen++;
+    lk->loading = true;
     msgpack_packer *pk = conn_begin(a->conn, "link.list");
     msgpack_pack_map(pk, 1);
     gl_pack_kv_int(pk, "profile", p->id);
-    conn_send(a->conn, on_list, a, lk.gen);
+    conn_send(a->conn, on_list, v, lk->gen);
 }
 
-static void links_enter(struct app *a)
+static void links_enter(struct view *v)
 {
-    links_reload(a);
+    links_reload(v);
 }
 
 static void fmt_day(char *buf, size_t n, const char *zone, int64_t t, const char *none)
@@ -141,15 +145,17 @@ static void fmt_day(char *buf, size_t n, const char *zone, int64_t t, const char
     ui_fmt_datetime(buf, n, zone, t);
 }
 
-static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void links_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
     const struct md_profile *p = app_profile(a);
-    lk.rows = rows;
+    lk->rows = rows;
     char title[256];
-    snprintf(title, sizeof title, " Links of %s: %zu%s", p ? p->name : "-", lk.n,
-             lk.loading ? "  loading..." : "");
+    snprintf(title, sizeof title, " Links of %s: %zu%s", p ? p->name : "-", lk->n,
+             lk->loading ? "  loading..." : "");
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
-    if (lk.unavailable) {
+    if (lk->unavailable) {
         ui_text(w, 2, 2, cols - 4,
                 "Links are not available: this daemon has no link.* methods yet.", A_BOLD);
         return;
@@ -157,22 +163,22 @@ static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
     ui_text(w, 1, 0, cols,
             "  id kind      approver     status   expires           opened            n",
             A_BOLD | A_UNDERLINE);
-    if (!lk.n) {
-        ui_text(w, 3, 2, cols - 4, lk.loaded ? "No links yet. n: create one." : "",
+    if (!lk->n) {
+        ui_text(w, 3, 2, cols - 4, lk->loaded ? "No links yet. n: create one." : "",
                 ui_attr(UP_DIM));
         return;
     }
     const char *zone = p ? p->timezone : "UTC";
     int h = rows - 9;
     if (h < 3) h = 3;
-    if (lk.sel < lk.top) lk.top = lk.sel;
-    if (lk.sel >= lk.top + (size_t)h) lk.top = lk.sel - (size_t)h + 1;
-    for (int r = 0; r < h && lk.top + (size_t)r < lk.n; r++) {
-        const struct md_link *l = &lk.v[lk.top + (size_t)r];
+    if (lk->sel < lk->top) lk->top = lk->sel;
+    if (lk->sel >= lk->top + (size_t)h) lk->top = lk->sel - (size_t)h + 1;
+    for (int r = 0; r < h && lk->top + (size_t)r < lk->n; r++) {
+        const struct md_link *l = &lk->v[lk->top + (size_t)r];
         char exp[32], opened[32], head[48], tail[160];
         fmt_day(exp, sizeof exp, zone, l->expires_at, "never");
         fmt_day(opened, sizeof opened, zone, l->last_opened, "never");
-        bool sel = lk.top + (size_t)r == lk.sel;
+        bool sel = lk->top + (size_t)r == lk->sel;
         attr_t at =
             sel ? ui_attr(UP_SEL) : (strcmp(l->status, "active") ? ui_attr(UP_DIM) : A_NORMAL);
         /* The approver is cut by display width, whole characters only; the columns after it
@@ -188,9 +194,9 @@ static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
     }
     int y = 2 + h;
     ui_hline(w, y++, 0, cols, ui_attr(UP_DIM));
-    const struct md_link *l = lk.sel < lk.n ? &lk.v[lk.sel] : NULL;
+    const struct md_link *l = lk->sel < lk->n ? &lk->v[lk->sel] : NULL;
     if (!l) return;
-    const struct known_url *k = url_for(l->id);
+    const struct known_url *k = url_for(lk, l->id);
     char buf[512];
     snprintf(buf, sizeof buf, "Link %lld: %s link by %s, %s%s", (long long)l->id, l->kind,
              l->created_by, l->password ? "password protected" : "no password",
@@ -223,44 +229,48 @@ static void links_draw(struct app *a, WINDOW *w, int rows, int cols)
 
 static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (err) {
-        if (err->code == GL_E_UNKNOWN_METHOD) lk.unavailable = true;
+        if (err->code == GL_E_UNKNOWN_METHOD) lk->unavailable = true;
         app_rpc_error(a, "link not made", err);
         return;
     }
     int64_t id = md_get_int(r, "id", 0);
     char *url = md_get_str(r, "url"), *pw = md_get_str(r, "password");
-    remember_url(id, url, pw);
+    remember_url(lk, id, url, pw);
     if (url) app_clipboard(a, url);
     app_msg(a, false, "link %lld: %s (copied)", (long long)id, url ? url : "");
     free(url);
     free(pw);
-    lk.select_id = id;
-    lk.npreset = 0;
-    links_reload(a);
-    if (app_top(a) == &view_link) detail_reload(a);
+    lk->select_id = id;
+    lk->npreset = 0;
+    links_reload(v);
+    if (app_top(a) == app_view(a, VIEW_LINK)) detail_reload(app_top(a));
 }
 
-static void send_create(struct app *a, int days)
+static void send_create(struct view *v, int days)
 {
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
     const struct md_profile *p = app_profile(a);
     if (!p) return;
     int64_t ids[64];
     size_t nids = 0;
-    char *save = NULL, *copy = xstrdup(lk.posts);
+    char *save = NULL, *copy = xstrdup(lk->posts);
     for (char *t = strtok_r(copy, ", ", &save); t && nids < 64; t = strtok_r(NULL, ", ", &save))
         ids[nids++] = strtoll(t, NULL, 10);
     free(copy);
-    bool approver = lk.approver[0] != 0, pw = lk.password[0] && strcmp(lk.password, "none");
-    bool email = approver && lk.email[0];
+    bool approver = lk->approver[0] != 0, pw = lk->password[0] && strcmp(lk->password, "none");
+    bool email = approver && lk->email[0];
     msgpack_packer *pk = conn_begin(a->conn, "link.create");
     msgpack_pack_map(pk, 2 + approver + email + (nids > 0) + pw + (days > 0));
     gl_pack_kv_int(pk, "profile", p->id);
-    gl_pack_kv_str(pk, "kind", lk.kind);
-    if (approver) gl_pack_kv_str(pk, "approver", lk.approver);
-    if (email) gl_pack_kv_str(pk, "email", lk.email);
+    gl_pack_kv_str(pk, "kind", lk->kind);
+    if (approver) gl_pack_kv_str(pk, "approver", lk->approver);
+    if (email) gl_pack_kv_str(pk, "email", lk->email);
     if (nids) {
         gl_pack_key(pk, "posts");
         msgpack_pack_array(pk, nids);
@@ -268,14 +278,14 @@ static void send_create(struct app *a, int days)
             msgpack_pack_int64(pk, ids[i]);
     }
     if (pw) {
-        if (strcmp(lk.password, "auto") == 0)
+        if (strcmp(lk->password, "auto") == 0)
             gl_pack_kv_bool(pk, "password", true);
         else
-            gl_pack_kv_str(pk, "password", lk.password);
+            gl_pack_kv_str(pk, "password", lk->password);
     }
     if (days > 0) gl_pack_kv_int(pk, "ttl_days", days);
-    conn_send(a->conn, on_created, a, 0);
-    memset(lk.password, 0, sizeof lk.password);
+    conn_send(a->conn, on_created, v, 0);
+    memset(lk->password, 0, sizeof lk->password);
 }
 
 /* Days as the daemon takes them (link.create ttl_days, link.extend days): checked here, where
@@ -301,28 +311,32 @@ static void reask(struct app *a, const char *label, const char *text, prompt_fn 
     a->prompt.selected = false;
 }
 
-static const char *days_label(void)
+static const char *days_label(struct links_screen *lk)
 {
-    return strcmp(lk.kind, "approval") == 0 ? "Valid for days (1 to 3650, empty: 30):"
-                                            : "Valid for days (1 to 3650, empty: no expiry):";
+    return strcmp(lk->kind, "approval") == 0 ? "Valid for days (1 to 3650, empty: 30):"
+                                             : "Valid for days (1 to 3650, empty: no expiry):";
 }
 
 static void on_days(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_LINKS);
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     int days = 0;
     if (text[0] && !days_ok(a, text, &days)) {
-        reask(a, days_label(), text, on_days, 0);
+        reask(a, days_label(lk), text, on_days, 0);
         return;
     }
-    send_create(a, days);
+    send_create(v, days);
 }
 
 #define PASSWORD_LABEL "Password (auto, none, or type one of 8+ chars):"
 
 static void on_password(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_LINKS);
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     const char *pw = text[0] ? text : "auto";
@@ -331,36 +345,40 @@ static void on_password(struct app *a, const char *text, uint64_t tag)
         reask(a, PASSWORD_LABEL, text, on_password, 0);
         return;
     }
-    if (strcmp(pw, "none") == 0 && strcmp(lk.kind, "approval") == 0) {
+    if (strcmp(pw, "none") == 0 && strcmp(lk->kind, "approval") == 0) {
         app_msg(a, true, "an approval link always has a password: auto makes one");
         reask(a, PASSWORD_LABEL, "auto", on_password, 0);
         return;
     }
-    snprintf(lk.password, sizeof lk.password, "%s", pw);
-    app_prompt(a, days_label(), NULL, false, on_days, 0);
+    snprintf(lk->password, sizeof lk->password, "%s", pw);
+    app_prompt(a, days_label(lk), NULL, false, on_days, 0);
 }
 
-static void ask_password(struct app *a)
+static void ask_password(struct view *v)
 {
-    app_prompt(a, PASSWORD_LABEL, strcmp(lk.kind, "approval") == 0 ? "auto" : "none", false,
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
+    app_prompt(a, PASSWORD_LABEL, strcmp(lk->kind, "approval") == 0 ? "auto" : "none", false,
                on_password, 0);
 }
 
 static void on_posts(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_LINKS);
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
-    snprintf(lk.posts, sizeof lk.posts, "%s", text);
-    ask_password(a);
+    snprintf(lk->posts, sizeof lk->posts, "%s", text);
+    ask_password(v);
 }
 
 /* The approvers of the profile's earlier links, newest first, each once. */
 #define MAX_EARLIER 5
-static size_t earlier_approvers(const char **out)
+static size_t earlier_approvers(struct links_screen *lk, const char **out)
 {
     size_t n = 0;
-    for (size_t i = 0; i < lk.n && n < MAX_EARLIER; i++) {
-        const char *who = lk.v[i].approver;
+    for (size_t i = 0; i < lk->n && n < MAX_EARLIER; i++) {
+        const char *who = lk->v[i].approver;
         bool seen = !who[0];
         for (size_t k = 0; k < n && !seen; k++)
             seen = strcmp(out[k], who) == 0;
@@ -377,6 +395,8 @@ static void on_approver(struct app *a, const char *text, uint64_t tag);
 
 static void on_email(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_LINKS);
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     if (text[0] && (!strchr(text, '@') || strpbrk(text, " <>,"))) {
@@ -384,22 +404,22 @@ static void on_email(struct app *a, const char *text, uint64_t tag)
         reask(a, EMAIL_LABEL, text, on_email, 0);
         return;
     }
-    snprintf(lk.email, sizeof lk.email, "%s", text);
-    if (lk.npreset)
-        ask_password(a);
-    else if (strcmp(lk.kind, "approval") == 0)
+    snprintf(lk->email, sizeof lk->email, "%s", text);
+    if (lk->npreset)
+        ask_password(v);
+    else if (strcmp(lk->kind, "approval") == 0)
         app_prompt(a, "Post ids (comma separated, empty: all awaiting approval):", NULL, false,
                    on_posts, 0);
     else
-        ask_password(a);
+        ask_password(v);
 }
 
 /* Asks who approves: one of the earlier approvers by number (the latest is offered), or a new
  * name typed in full. */
-static void ask_approver(struct app *a, const char *typed)
+static void ask_approver(struct links_screen *lk, struct app *a, const char *typed)
 {
     const char *who[MAX_EARLIER];
-    size_t n = earlier_approvers(who);
+    size_t n = earlier_approvers(lk, who);
     char label[400] = "Approver's name:";
     if (n) {
         size_t len = (size_t)snprintf(label, sizeof label, "Approver (");
@@ -416,15 +436,17 @@ static void ask_approver(struct app *a, const char *typed)
 
 static void on_approver(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_LINKS);
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
-    if (!text[0] && strcmp(lk.kind, "approval") == 0) {
+    if (!text[0] && strcmp(lk->kind, "approval") == 0) {
         app_msg(a, true, "an approval link is for one approver: their name, as they will sign");
-        ask_approver(a, NULL);
+        ask_approver(lk, a, NULL);
         return;
     }
     const char *who[MAX_EARLIER];
-    size_t n = earlier_approvers(who);
+    size_t n = earlier_approvers(lk, who);
     char *end;
     long pick = strtol(text, &end, 10);
     if (text[0] && !*end) {
@@ -433,12 +455,12 @@ static void on_approver(struct app *a, const char *text, uint64_t tag)
                 app_msg(a, true, "'%s': choose 1 to %zu, or type a new name", text, n);
             else
                 app_msg(a, true, "no earlier approvers to choose from: type a name");
-            ask_approver(a, text);
+            ask_approver(lk, a, text);
             return;
         }
         text = who[pick - 1];
     }
-    snprintf(lk.approver, sizeof lk.approver, "%s", text);
+    snprintf(lk->approver, sizeof lk->approver, "%s", text);
     app_prompt(a, EMAIL_LABEL, NULL, false, on_email, 0);
 }
 
@@ -446,6 +468,8 @@ static void on_approver(struct app *a, const char *text, uint64_t tag)
 
 static void on_kind(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_LINKS);
+    struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     const char *k = text[0] ? text : "approval";
@@ -454,49 +478,55 @@ static void on_kind(struct app *a, const char *text, uint64_t tag)
         reask(a, KIND_LABEL, text, on_kind, 0);
         return;
     }
-    snprintf(lk.kind, sizeof lk.kind, "%s", k);
-    lk.approver[0] = lk.posts[0] = lk.password[0] = lk.email[0] = '\0';
+    snprintf(lk->kind, sizeof lk->kind, "%s", k);
+    lk->approver[0] = lk->posts[0] = lk->password[0] = lk->email[0] = '\0';
     if (strcmp(k, "approval") == 0)
-        ask_approver(a, NULL);
+        ask_approver(lk, a, NULL);
     else
-        ask_password(a);
+        ask_password(v);
 }
 
 /* A link for posts picked elsewhere: an approval link, for them alone. */
-static void start_create(struct app *a)
+static void start_create(struct view *v)
 {
-    if (!lk.npreset) {
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
+    if (!lk->npreset) {
         app_prompt(a, KIND_LABEL, "approval", false, on_kind, 0);
         return;
     }
-    snprintf(lk.kind, sizeof lk.kind, "approval");
-    lk.approver[0] = lk.posts[0] = lk.password[0] = lk.email[0] = '\0';
+    snprintf(lk->kind, sizeof lk->kind, "approval");
+    lk->approver[0] = lk->posts[0] = lk->password[0] = lk->email[0] = '\0';
     size_t len = 0;
-    for (size_t i = 0; i < lk.npreset && len < sizeof lk.posts; i++)
-        len += (size_t)snprintf(lk.posts + len, sizeof lk.posts - len, "%s%lld", i ? "," : "",
-                                (long long)lk.preset[i]);
-    app_msg(a, false, "an approval link for post%s %s", lk.npreset == 1 ? "" : "s", lk.posts);
-    ask_approver(a, NULL);
+    for (size_t i = 0; i < lk->npreset && len < sizeof lk->posts; i++)
+        len += (size_t)snprintf(lk->posts + len, sizeof lk->posts - len, "%s%lld", i ? "," : "",
+                                (long long)lk->preset[i]);
+    app_msg(a, false, "an approval link for post%s %s", lk->npreset == 1 ? "" : "s", lk->posts);
+    ask_approver(lk, a, NULL);
 }
 
 void view_links_for_posts(struct app *a, const int64_t *ids, size_t n)
 {
-    free(lk.preset);
-    lk.preset = xcalloc(n ? n : 1, sizeof *lk.preset);
-    memcpy(lk.preset, ids, n * sizeof *ids);
-    lk.npreset = n;
-    lk.ask_when_listed = true; /* the earlier approvers come with the list */
-    if (app_top(a) == &view_links)
-        links_reload(a);
+    struct view *v = app_view(a, VIEW_LINKS);
+    struct links_screen *lk = view_state(v, &view_links);
+    free(lk->preset);
+    lk->preset = xcalloc(n ? n : 1, sizeof *lk->preset);
+    memcpy(lk->preset, ids, n * sizeof *ids);
+    lk->npreset = n;
+    lk->ask_when_listed = true; /* the earlier approvers come with the list */
+    if (app_top(a) == v)
+        links_reload(v);
     else
-        app_push(a, &view_links);
+        app_push(a, v);
 }
 
 /* ---- revoke, regenerate, extend ---- */
 
 static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
     if (err) {
         app_rpc_error(a, "link", err);
         return;
@@ -504,7 +534,7 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
     char *url = md_get_str(r, "url");
     if (url) {
         char *pw = md_get_str(r, "password");
-        remember_url((int64_t)tag, url, pw);
+        remember_url(lk, (int64_t)tag, url, pw);
         app_clipboard(a, url);
         app_msg(a, false, "link %lld has a new URL (copied); the old one no longer works",
                 (long long)tag);
@@ -513,14 +543,15 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
     } else {
         app_msg(a, false, "link %lld updated", (long long)tag);
     }
-    links_reload(a);
-    if (app_top(a) == &view_link) detail_reload(a);
+    links_reload(v);
+    if (app_top(a) == app_view(a, VIEW_LINK)) detail_reload(app_top(a));
 }
 
 #define EXTEND_LABEL "Extend by days (1 to 3650):"
 
 static void on_extend(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_LINKS);
     if (!text || !text[0]) return;
     int days;
     if (!days_ok(a, text, &days)) {
@@ -531,21 +562,24 @@ static void on_extend(struct app *a, const char *text, uint64_t tag)
     msgpack_pack_map(pk, 2);
     gl_pack_kv_int(pk, "id", (int64_t)tag);
     gl_pack_kv_int(pk, "days", days);
-    conn_send(a->conn, on_changed, a, tag);
+    conn_send(a->conn, on_changed, v, tag);
 }
 
 static void on_revoke(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_LINKS);
     if (!text || (text[0] != 'y' && text[0] != 'Y')) return;
     msgpack_packer *pk = conn_begin(a->conn, "link.revoke");
     msgpack_pack_map(pk, 1);
     gl_pack_kv_int(pk, "id", (int64_t)tag);
-    conn_send(a->conn, on_changed, a, tag);
+    conn_send(a->conn, on_changed, v, tag);
 }
 
-/* r, e, x, y on a link: the same on the list and on the link's page. */
-static bool link_act(struct app *a, enum action act, const struct md_link *l)
+/* r, e, x, y on a link: the same on the list and on the link's page; v is the links screen. */
+static bool link_act(struct view *v, enum action act, const struct md_link *l)
 {
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
     char label[96];
     switch (act) {
     case ACT_LINK_REVOKE:
@@ -559,7 +593,7 @@ static bool link_act(struct app *a, enum action act, const struct md_link *l)
             msgpack_packer *pk = conn_begin(a->conn, "link.regenerate");
             msgpack_pack_map(pk, 1);
             gl_pack_kv_int(pk, "id", l->id);
-            conn_send(a->conn, on_changed, a, (uint64_t)l->id);
+            conn_send(a->conn, on_changed, v, (uint64_t)l->id);
         }
         return true;
     case ACT_LINK_EXTEND:
@@ -567,7 +601,7 @@ static bool link_act(struct app *a, enum action act, const struct md_link *l)
         app_prompt(a, EXTEND_LABEL, "30", false, on_extend, (uint64_t)l->id);
         return true;
     case ACT_LINK_COPY: {
-        const struct known_url *k = l ? url_for(l->id) : NULL;
+        const struct known_url *k = l ? url_for(lk, l->id) : NULL;
         if (!k) {
             app_msg(a, true, "no URL known for this link: r regenerates one");
             return true;
@@ -581,60 +615,64 @@ static bool link_act(struct app *a, enum action act, const struct md_link *l)
     }
 }
 
-static bool links_key(struct app *a, enum action act)
+static bool links_key(struct view *v, enum action act)
 {
-    const struct md_link *l = lk.sel < lk.n ? &lk.v[lk.sel] : NULL;
+    struct app *a = v->app;
+    struct links_screen *lk = view_state(v, &view_links);
+    const struct md_link *l = lk->sel < lk->n ? &lk->v[lk->sel] : NULL;
     switch (act) {
     case ACT_DOWN:
-        if (lk.sel + 1 < lk.n) lk.sel++;
+        if (lk->sel + 1 < lk->n) lk->sel++;
         break;
     case ACT_UP:
-        if (lk.sel > 0) lk.sel--;
+        if (lk->sel > 0) lk->sel--;
         break;
     case ACT_TOP:
-        lk.sel = 0;
+        lk->sel = 0;
         break;
     case ACT_BOTTOM:
-        if (lk.n) lk.sel = lk.n - 1;
+        if (lk->n) lk->sel = lk->n - 1;
         break;
     case ACT_LINK_NEW:
-        if (lk.unavailable) {
+        if (lk->unavailable) {
             app_msg(a, true, "links are not available on this daemon");
             return true;
         }
-        lk.npreset = 0;
-        start_create(a);
+        lk->npreset = 0;
+        start_create(v);
         return true;
     case ACT_LINK_OPEN:
         if (l) view_link_open(a, l->id, l->profile);
         return true;
     default:
-        return link_act(a, act, l);
+        return link_act(v, act, l);
     }
     app_dirty(a, DIRTY_MAIN);
     return true;
 }
 
-static void links_event(struct app *a, const struct md_event *e)
+static void links_event(struct view *v, const struct md_event *e)
 {
+    struct app *a = v->app;
     if (e->link || strncmp(e->type, "link.", 5) == 0) app_want_reload(a, KM_LINKS);
 }
 
-static void links_free(struct app *a)
+static void links_free(struct view *v)
 {
-    (void)a;
-    free_list();
-    for (size_t i = 0; i < lk.nurls; i++) {
-        free(lk.urls[i].url);
-        free(lk.urls[i].password);
+    struct links_screen *lk = view_state(v, &view_links);
+    free_list(lk);
+    for (size_t i = 0; i < lk->nurls; i++) {
+        free(lk->urls[i].url);
+        free(lk->urls[i].password);
     }
-    free(lk.urls);
-    free(lk.preset);
+    free(lk->urls);
+    free(lk->preset);
 }
 
-struct view view_links = {
+const struct view_ops view_links = {
     .name = "links",
     .keymap = KM_LINKS | KM_LIST,
+    .state_size = sizeof(struct links_screen),
     .enter = links_enter,
     .draw = links_draw,
     .key = links_key,
@@ -652,7 +690,7 @@ struct decision {
     char *actor, *type, *note;
 };
 
-static struct {
+struct link_screen {
     int64_t id, profile;
     unsigned gen;
     bool have, loading, gone;
@@ -663,66 +701,68 @@ static struct {
     struct decision *dec; /* history entries made through this link, by time */
     size_t ndec;
     int scroll;
-} ld;
+};
 
-static void ld_clear(void)
+static void ld_clear(struct link_screen *ld)
 {
-    if (ld.have) md_link_free(&ld.link);
-    ld.have = false;
-    for (size_t i = 0; i < ld.nposts; i++)
-        if (ld.posts[i].id) md_post_free(&ld.posts[i]);
-    free(ld.posts);
-    free(ld.ids);
-    ld.posts = NULL;
-    ld.ids = NULL;
-    ld.nposts = 0;
-    for (size_t i = 0; i < ld.ndec; i++) {
-        free(ld.dec[i].actor);
-        free(ld.dec[i].type);
-        free(ld.dec[i].note);
+    if (ld->have) md_link_free(&ld->link);
+    ld->have = false;
+    for (size_t i = 0; i < ld->nposts; i++)
+        if (ld->posts[i].id) md_post_free(&ld->posts[i]);
+    free(ld->posts);
+    free(ld->ids);
+    ld->posts = NULL;
+    ld->ids = NULL;
+    ld->nposts = 0;
+    for (size_t i = 0; i < ld->ndec; i++) {
+        free(ld->dec[i].actor);
+        free(ld->dec[i].type);
+        free(ld->dec[i].note);
     }
-    free(ld.dec);
-    ld.dec = NULL;
-    ld.ndec = 0;
+    free(ld->dec);
+    ld->dec = NULL;
+    ld->ndec = 0;
 }
 
 /* Tags: the generation, then what is answered (0 the link list, 1 the post list, 2 a post, 3 a
  * history) and the index of the post. */
-static uint64_t ld_tag(unsigned what, size_t i)
+static uint64_t ld_tag(struct link_screen *ld, unsigned what, size_t i)
 {
-    return ((uint64_t)ld.gen << 32) | ((uint64_t)what << 24) | (uint64_t)i;
+    return ((uint64_t)ld->gen << 32) | ((uint64_t)what << 24) | (uint64_t)i;
 }
 
 static void on_ld(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r);
 
-static void ld_set_posts(struct app *a, const int64_t *ids, size_t n)
+static void ld_set_posts(struct view *v, const int64_t *ids, size_t n)
 {
+    struct app *a = v->app;
+    struct link_screen *ld = view_state(v, &view_link);
     if (n > LD_MAX_POSTS) n = LD_MAX_POSTS;
-    ld.posts = xcalloc(n ? n : 1, sizeof *ld.posts);
-    ld.ids = xcalloc(n ? n : 1, sizeof *ld.ids);
-    memcpy(ld.ids, ids, n * sizeof *ids);
-    ld.nposts = n;
+    ld->posts = xcalloc(n ? n : 1, sizeof *ld->posts);
+    ld->ids = xcalloc(n ? n : 1, sizeof *ld->ids);
+    memcpy(ld->ids, ids, n * sizeof *ids);
+    ld->nposts = n;
     for (size_t i = 0; i < n; i++) {
         msgpack_packer *pk = conn_begin(a->conn, "post.get");
         msgpack_pack_map(pk, 1);
         gl_pack_kv_int(pk, "id", ids[i]);
-        conn_send(a->conn, on_ld, a, ld_tag(2, i));
+        conn_send(a->conn, on_ld, v, ld_tag(ld, 2, i));
         pk = conn_begin(a->conn, "post.history");
         msgpack_pack_map(pk, 1);
         gl_pack_kv_int(pk, "id", ids[i]);
-        conn_send(a->conn, on_ld, a, ld_tag(3, i));
+        conn_send(a->conn, on_ld, v, ld_tag(ld, 3, i));
     }
 }
 
-static void ld_add_decisions(int64_t post, const msgpack_object *list)
+static void ld_add_decisions(struct link_screen *ld, int64_t post, const msgpack_object *list)
 {
     if (!list) return;
     for (uint32_t k = 0; k < list->via.array.size; k++) {
         struct md_history h;
         if (!md_history_decode(&list->via.array.ptr[k], &h)) continue;
-        if (h.link == ld.id) {
-            ld.dec = xrealloc(ld.dec, (ld.ndec + 1) * sizeof *ld.dec);
-            struct decision *d = &ld.dec[ld.ndec++];
+        if (h.link == ld->id) {
+            ld->dec = xrealloc(ld->dec, (ld->ndec + 1) * sizeof *ld->dec);
+            struct decision *d = &ld->dec[ld->ndec++];
             d->post = post;
             d->at = h.at;
             d->actor = xstrdup(h.actor);
@@ -732,53 +772,55 @@ static void ld_add_decisions(int64_t post, const msgpack_object *list)
         md_history_free(&h);
     }
     /* By time, oldest first, across posts. */
-    for (size_t i = 1; i < ld.ndec; i++)
-        for (size_t j = i; j > 0 && ld.dec[j - 1].at > ld.dec[j].at; j--) {
-            struct decision t = ld.dec[j];
-            ld.dec[j] = ld.dec[j - 1];
-            ld.dec[j - 1] = t;
+    for (size_t i = 1; i < ld->ndec; i++)
+        for (size_t j = i; j > 0 && ld->dec[j - 1].at > ld->dec[j].at; j--) {
+            struct decision t = ld->dec[j];
+            ld->dec[j] = ld->dec[j - 1];
+            ld->dec[j - 1] = t;
         }
 }
 
 static void on_ld(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
-    if ((unsigned)(tag >> 32) != ld.gen) return;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct link_screen *ld = view_state(v, &view_link);
+    if ((unsigned)(tag >> 32) != ld->gen) return;
     unsigned what = (unsigned)(tag >> 24) & 0xff;
     size_t i = (size_t)(tag & 0xffffff);
     app_dirty(a, DIRTY_MAIN);
     if (err) {
         if (what == 0) {
-            ld.loading = false;
+            ld->loading = false;
             app_rpc_error(a, "link", err);
         }
         return; /* a post deleted since: it is left out */
     }
     switch (what) {
     case 0: {
-        ld.loading = false;
+        ld->loading = false;
         const msgpack_object *list = md_get_array(r, "links");
-        for (uint32_t k = 0; list && k < list->via.array.size && !ld.have; k++) {
+        for (uint32_t k = 0; list && k < list->via.array.size && !ld->have; k++) {
             struct md_link l;
             if (!md_link_decode(&list->via.array.ptr[k], &l)) continue;
-            if (l.id == ld.id) {
-                ld.link = l;
-                ld.have = true;
+            if (l.id == ld->id) {
+                ld->link = l;
+                ld->have = true;
             } else {
                 md_link_free(&l);
             }
         }
-        ld.gone = !ld.have;
-        if (!ld.have) return;
-        if (ld.link.nposts) {
-            ld_set_posts(a, ld.link.posts, ld.link.nposts);
-        } else if (strcmp(ld.link.kind, "calendar") != 0) {
+        ld->gone = !ld->have;
+        if (!ld->have) return;
+        if (ld->link.nposts) {
+            ld_set_posts(v, ld->link.posts, ld->link.nposts);
+        } else if (strcmp(ld->link.kind, "calendar") != 0) {
             /* Without a list the link covers what awaits approval in the profile. */
             msgpack_packer *pk = conn_begin(a->conn, "post.list");
             msgpack_pack_map(pk, 2);
-            gl_pack_kv_int(pk, "profile", ld.link.profile);
+            gl_pack_kv_int(pk, "profile", ld->link.profile);
             gl_pack_kv_str(pk, "status", "awaiting_approval");
-            conn_send(a->conn, on_ld, a, ld_tag(1, 0));
+            conn_send(a->conn, on_ld, v, ld_tag(ld, 1, 0));
         }
         return;
     }
@@ -788,49 +830,53 @@ static void on_ld(void *ud, uint64_t tag, const struct gl_err *err, const msgpac
         int64_t *ids = xcalloc(n ? n : 1, sizeof *ids);
         for (size_t k = 0; k < n; k++)
             ids[k] = md_get_int(&list->via.array.ptr[k], "id", 0);
-        ld_set_posts(a, ids, n);
+        ld_set_posts(v, ids, n);
         free(ids);
         return;
     }
     case 2: {
-        if (i >= ld.nposts || ld.posts[i].id) return;
+        if (i >= ld->nposts || ld->posts[i].id) return;
         struct md_post p;
         if (!md_post_decode(r, &p)) return;
-        ld.posts[i] = p;
+        ld->posts[i] = p;
         return;
     }
     case 3:
-        if (i < ld.nposts) ld_add_decisions(ld.ids[i], md_get_array(r, "history"));
+        if (i < ld->nposts) ld_add_decisions(ld, ld->ids[i], md_get_array(r, "history"));
         return;
     default:
         return;
     }
 }
 
-static void detail_reload(struct app *a)
+static void detail_reload(struct view *v)
 {
-    ld_clear();
-    ld.gen++;
-    ld.loading = true;
-    ld.gone = false;
+    struct app *a = v->app;
+    struct link_screen *ld = view_state(v, &view_link);
+    ld_clear(ld);
+    ld->gen++;
+    ld->loading = true;
+    ld->gone = false;
     msgpack_packer *pk = conn_begin(a->conn, "link.list");
     msgpack_pack_map(pk, 1);
-    gl_pack_kv_int(pk, "profile", ld.profile);
-    conn_send(a->conn, on_ld, a, ld_tag(0, 0));
+    gl_pack_kv_int(pk, "profile", ld->profile);
+    conn_send(a->conn, on_ld, v, ld_tag(ld, 0, 0));
 }
 
 void view_link_open(struct app *a, int64_t id, int64_t profile)
 {
-    ld_clear();
-    ld.id = id;
-    ld.profile = profile ? profile : a->profile_id;
-    ld.scroll = 0;
-    app_push(a, &view_link);
+    struct view *v = app_view(a, VIEW_LINK);
+    struct link_screen *ld = view_state(v, &view_link);
+    ld_clear(ld);
+    ld->id = id;
+    ld->profile = profile ? profile : a->profile_id;
+    ld->scroll = 0;
+    app_push(a, v);
 }
 
-static void ld_enter(struct app *a)
+static void ld_enter(struct view *v)
 {
-    detail_reload(a);
+    detail_reload(v);
 }
 
 /* Lines written top to bottom, skipping the scrolled-off ones. */
@@ -850,24 +896,29 @@ static void ld_put(struct ld_pen *p, const char *text, attr_t attr)
     }
 }
 
-static void ld_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void ld_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    const struct md_profile *pr = app_profile_by_id(a, ld.profile);
+    struct app *a = v->app;
+    struct link_screen *ld = view_state(v, &view_link);
+    /* The URL and password the links screen was shown when it made the link. */
+    const struct links_screen *lk = app_view(a, VIEW_LINKS)->state;
+    const struct md_profile *pr = app_profile_by_id(a, ld->profile);
     const char *zone = pr ? pr->timezone : "UTC";
     char title[200], buf[600], when[32];
-    const struct md_link *l = ld.have ? &ld.link : NULL;
+    const struct md_link *l = ld->have ? &ld->link : NULL;
     if (l && l->approver[0])
-        snprintf(title, sizeof title, " Link %lld: %s link for %s  %s", (long long)ld.id, l->kind,
+        snprintf(title, sizeof title, " Link %lld: %s link for %s  %s", (long long)ld->id, l->kind,
                  l->approver, l->status);
     else
-        snprintf(title, sizeof title, " Link %lld%s%s%s", (long long)ld.id, l ? ": " : "",
-                 l ? l->kind : (ld.loading ? "  loading..." : ""), l ? " link" : "");
+        snprintf(title, sizeof title, " Link %lld%s%s%s", (long long)ld->id, l ? ": " : "",
+                 l ? l->kind : (ld->loading ? "  loading..." : ""), l ? " link" : "");
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
     if (!l) {
-        if (ld.gone) ui_text(w, 2, 2, cols - 4, "This link is not in the profile's links.", A_BOLD);
+        if (ld->gone)
+            ui_text(w, 2, 2, cols - 4, "This link is not in the profile's links.", A_BOLD);
         return;
     }
-    struct ld_pen pen = {w, 1, rows, cols, ld.scroll, 0};
+    struct ld_pen pen = {w, 1, rows, cols, ld->scroll, 0};
     fmt_day(when, sizeof when, zone, l->expires_at, "never");
     snprintf(buf, sizeof buf, "Expires: %s   %s   made by %s", when,
              l->password ? "password protected" : "no password", l->created_by);
@@ -886,7 +937,7 @@ static void ld_draw(struct app *a, WINDOW *w, int rows, int cols)
             snprintf(buf, sizeof buf, "A new link was asked for on %s (answered)", when);
         ld_put(&pen, buf, request_open(l) ? ui_attr(UP_ERR) : ui_attr(UP_DIM));
     }
-    const struct known_url *k = url_for(l->id);
+    const struct known_url *k = url_for(lk, l->id);
     if (k) {
         char *u = xasprintf("URL: %s", k->url);
         ld_put(&pen, u, ui_attr(UP_OK));
@@ -897,13 +948,13 @@ static void ld_draw(struct app *a, WINDOW *w, int rows, int cols)
         ld_put(&pen, "Covers the profile's calendar (no decisions are made through it).",
                ui_attr(UP_DIM));
     } else {
-        snprintf(buf, sizeof buf, "Posts (%zu)%s", ld.nposts,
+        snprintf(buf, sizeof buf, "Posts (%zu)%s", ld->nposts,
                  l->nposts ? "" : ": every post awaiting approval");
         ld_put(&pen, buf, A_BOLD | A_UNDERLINE);
-        for (size_t i = 0; i < ld.nposts; i++) {
-            const struct md_post *p = &ld.posts[i];
+        for (size_t i = 0; i < ld->nposts; i++) {
+            const struct md_post *p = &ld->posts[i];
             if (!p->id) {
-                snprintf(buf, sizeof buf, "%5lld  ...", (long long)ld.ids[i]);
+                snprintf(buf, sizeof buf, "%5lld  ...", (long long)ld->ids[i]);
                 ld_put(&pen, buf, ui_attr(UP_DIM));
                 continue;
             }
@@ -919,11 +970,11 @@ static void ld_draw(struct app *a, WINDOW *w, int rows, int cols)
         }
     }
     ld_put(&pen, "", A_NORMAL);
-    snprintf(buf, sizeof buf, "Decisions through this link (%zu)", ld.ndec);
+    snprintf(buf, sizeof buf, "Decisions through this link (%zu)", ld->ndec);
     ld_put(&pen, buf, A_BOLD | A_UNDERLINE);
-    if (!ld.ndec) ld_put(&pen, "none yet", ui_attr(UP_DIM));
-    for (size_t i = 0; i < ld.ndec; i++) {
-        const struct decision *d = &ld.dec[i];
+    if (!ld->ndec) ld_put(&pen, "none yet", ui_attr(UP_DIM));
+    for (size_t i = 0; i < ld->ndec; i++) {
+        const struct decision *d = &ld->dec[i];
         ui_fmt_datetime(when, sizeof when, zone, d->at);
         char *line = xasprintf("%s %s %s post %lld%s%s", when, d->actor, words_history(d->type),
                                (long long)d->post, d->note[0] ? ": " : "", d->note);
@@ -932,47 +983,53 @@ static void ld_draw(struct app *a, WINDOW *w, int rows, int cols)
     }
 }
 
-static bool ld_key(struct app *a, enum action act)
+static bool ld_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct link_screen *ld = view_state(v, &view_link);
     switch (act) {
     case ACT_DOWN:
     case ACT_PAGE_DOWN:
-        ld.scroll += act == ACT_DOWN ? 1 : 5;
+        ld->scroll += act == ACT_DOWN ? 1 : 5;
         break;
     case ACT_UP:
     case ACT_PAGE_UP:
-        ld.scroll -= act == ACT_UP ? 1 : 5;
-        if (ld.scroll < 0) ld.scroll = 0;
+        ld->scroll -= act == ACT_UP ? 1 : 5;
+        if (ld->scroll < 0) ld->scroll = 0;
         break;
     case ACT_TOP:
-        ld.scroll = 0;
+        ld->scroll = 0;
         break;
     case ACT_LINK_NEW:
     case ACT_LINK_OPEN:
         return true;
     default:
-        return link_act(a, act, ld.have ? &ld.link : NULL);
+        /* The links screen's: it knows the URLs it was shown, and follows the answers. */
+        return link_act(app_view(a, VIEW_LINKS), act, ld->have ? &ld->link : NULL);
     }
     app_dirty(a, DIRTY_MAIN);
     return true;
 }
 
-static void ld_event(struct app *a, const struct md_event *e)
+static void ld_event(struct view *v, const struct md_event *e)
 {
-    if (e->link == ld.id) app_want_reload(a, KM_LINKS);
-    for (size_t i = 0; i < ld.nposts; i++)
-        if (e->post && ld.posts[i].id == e->post) app_want_reload(a, KM_LINKS);
+    struct app *a = v->app;
+    struct link_screen *ld = view_state(v, &view_link);
+    if (e->link == ld->id) app_want_reload(a, KM_LINKS);
+    for (size_t i = 0; i < ld->nposts; i++)
+        if (e->post && ld->posts[i].id == e->post) app_want_reload(a, KM_LINKS);
 }
 
-static void ld_free(struct app *a)
+static void ld_free(struct view *v)
 {
-    (void)a;
-    ld_clear();
+    struct link_screen *ld = view_state(v, &view_link);
+    ld_clear(ld);
 }
 
-struct view view_link = {
+const struct view_ops view_link = {
     .name = "link",
     .keymap = KM_LINKS | KM_LIST,
+    .state_size = sizeof(struct link_screen),
     .enter = ld_enter,
     .draw = ld_draw,
     .key = ld_key,

@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static void login_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void login_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct app *a = v->app;
     int bw = cols < 60 ? cols - 2 : 58, bh = 9;
     int y = (rows - bh) / 2, x = (cols - bw) / 2;
     if (y < 0) y = 0;
@@ -50,7 +51,7 @@ static void login_draw(struct app *a, WINDOW *w, int rows, int cols)
         ui_wrap(w, y + bh + 1, x, bw, 3, 0, a->msg, a->msg_err ? ui_attr(UP_ERR) : A_NORMAL);
 }
 
-struct view view_login = {
+const struct view_ops view_login = {
     .name = "login",
     .keymap = KM_GLOBAL,
     .draw = login_draw,

@@ -9,8 +9,9 @@
 
 #include "xmalloc.h"
 
-
-static size_t sel, top;
+struct notify_screen {
+    size_t sel, top; /* the selected row and the first row shown */
+};
 
 /* Row i shows event nevents-1-i: the newest on top. */
 static struct md_event *at(struct app *a, size_t i)
@@ -37,14 +38,18 @@ static void mark_one(struct app *a, struct md_event *e)
     app_mark_read(a, &e->id, 1);
 }
 
-static void notify_enter(struct app *a)
+static void notify_enter(struct view *v)
 {
-    sel = top = 0;
+    struct app *a = v->app;
+    struct notify_screen *nt = view_state(v, &view_notify);
+    nt->sel = nt->top = 0;
     app_reload_notifications(a);
 }
 
-static void notify_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void notify_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct app *a = v->app;
+    struct notify_screen *nt = view_state(v, &view_notify);
     char title[160];
     snprintf(title, sizeof title, " Notifications: %zu, %zu unread (x marks one read, m all)",
              a->nevents, a->unread);
@@ -56,47 +61,49 @@ static void notify_draw(struct app *a, WINDOW *w, int rows, int cols)
                 ui_attr(UP_DIM));
         return;
     }
-    if (sel >= a->nevents) sel = a->nevents - 1;
+    if (nt->sel >= a->nevents) nt->sel = a->nevents - 1;
     int h = rows - 1;
-    if (sel < top) top = sel;
-    if (sel >= top + (size_t)h) top = sel - (size_t)h + 1;
+    if (nt->sel < nt->top) nt->top = nt->sel;
+    if (nt->sel >= nt->top + (size_t)h) nt->top = nt->sel - (size_t)h + 1;
     const struct md_profile *p = app_profile(a);
     for (int r = 0; r < h; r++) {
-        struct md_event *e = at(a, top + (size_t)r);
+        struct md_event *e = at(a, nt->top + (size_t)r);
         if (!e) break;
         char when[32], line[600];
         ui_fmt_datetime(when, sizeof when, p ? p->timezone : "UTC", e->at);
         snprintf(line, sizeof line, "%c %s  %s", e->read ? ' ' : '*', when + 5,
                  e->text[0] ? e->text : e->type);
-        bool s = top + (size_t)r == sel;
+        bool s = nt->top + (size_t)r == nt->sel;
         ui_text_pad(w, 1 + r, 0, cols, line, s ? ui_attr(UP_SEL) : (e->read ? A_NORMAL : A_BOLD));
     }
 }
 
-static bool notify_key(struct app *a, enum action act)
+static bool notify_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct notify_screen *nt = view_state(v, &view_notify);
     switch (act) {
     case ACT_DOWN:
-        if (sel + 1 < a->nevents) sel++;
+        if (nt->sel + 1 < a->nevents) nt->sel++;
         break;
     case ACT_UP:
-        if (sel > 0) sel--;
+        if (nt->sel > 0) nt->sel--;
         break;
     case ACT_TOP:
-        sel = 0;
+        nt->sel = 0;
         break;
     case ACT_BOTTOM:
-        if (a->nevents) sel = a->nevents - 1;
+        if (a->nevents) nt->sel = a->nevents - 1;
         break;
     case ACT_MARK_READ:
         mark_all_read(a);
         break;
     case ACT_MARK_ONE:
-        mark_one(a, at(a, sel));
-        if (sel + 1 < a->nevents) sel++;
+        mark_one(a, at(a, nt->sel));
+        if (nt->sel + 1 < a->nevents) nt->sel++;
         break;
     case ACT_OPEN: {
-        struct md_event *e = at(a, sel);
+        struct md_event *e = at(a, nt->sel);
         if (!e) return true;
         int64_t post = e->post, link = e->link, profile = e->profile;
         mark_one(a, e);
@@ -115,14 +122,16 @@ static bool notify_key(struct app *a, enum action act)
     return true;
 }
 
-static void notify_reload(struct app *a)
+static void notify_reload(struct view *v)
 {
+    struct app *a = v->app;
     app_reload_notifications(a);
 }
 
-struct view view_notify = {
+const struct view_ops view_notify = {
     .name = "notifications",
     .keymap = KM_NOTIFY | KM_LIST,
+    .state_size = sizeof(struct notify_screen),
     .enter = notify_enter,
     .draw = notify_draw,
     .key = notify_key,

@@ -19,7 +19,7 @@ struct person {
     bool disabled;
 };
 
-static struct {
+struct people_screen {
     struct person *v;
     size_t n, sel, top;
     unsigned gen;
@@ -30,27 +30,29 @@ static struct {
     char target[101];
     char pending[64]; /* the password of a colleague being invited, until the reply */
     void (*pw_done)(struct app *a);
-} pp;
+};
 
 static const char *const role_choices[] = {"viewer", "editor", "manager", "admin", NULL};
 static const char *const mail_choices[] = {"each", "digest", "none", NULL};
 
-static void free_list(void)
+static void free_list(struct people_screen *pp)
 {
-    for (size_t i = 0; i < pp.n; i++) {
-        free(pp.v[i].name);
-        free(pp.v[i].role);
-        free(pp.v[i].email);
-        free(pp.v[i].mail);
+    for (size_t i = 0; i < pp->n; i++) {
+        free(pp->v[i].name);
+        free(pp->v[i].role);
+        free(pp->v[i].email);
+        free(pp->v[i].mail);
     }
-    free(pp.v);
-    pp.v = NULL;
-    pp.n = 0;
+    free(pp->v);
+    pp->v = NULL;
+    pp->n = 0;
 }
 
-const char *people_shown_password(void)
+const char *people_shown_password(struct app *a)
 {
-    return pp.shown[0] ? pp.shown : NULL;
+    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct people_screen *pp = view_state(v, &view_people);
+    return pp->shown[0] ? pp->shown : NULL;
 }
 
 void people_gen_password(char *buf, size_t n)
@@ -66,43 +68,47 @@ void people_gen_password(char *buf, size_t n)
     buf[k] = 0;
 }
 
-static void show_password(struct app *a, const char *user, const char *pw)
+static void show_password(struct view *v, const char *user, const char *pw)
 {
-    snprintf(pp.shown_for, sizeof pp.shown_for, "%s", user);
-    snprintf(pp.shown, sizeof pp.shown, "%s", pw);
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
+    snprintf(pp->shown_for, sizeof pp->shown_for, "%s", user);
+    snprintf(pp->shown, sizeof pp->shown, "%s", pw);
     app_clipboard(a, pw);
     app_msg(a, false, "%s's password: %s (copied; shown once, y copies again)", user, pw);
 }
 
-static const struct person *selected(void)
+static const struct person *selected(struct people_screen *pp)
 {
-    return pp.sel < pp.n ? &pp.v[pp.sel] : NULL;
+    return pp->sel < pp->n ? &pp->v[pp->sel] : NULL;
 }
 
 static bool is_admin(struct app *a)
 {
-    return words_role_parse(a->role) >= WR_ADMIN;
+    return words_role_parse(a->role) >= ROLE_ADMIN;
 }
 
 /* ---- the list ---- */
 
 static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
-    if ((unsigned)tag != pp.gen) return;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
+    if ((unsigned)tag != pp->gen) return;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
         app_rpc_error(a, "people", err);
         return;
     }
-    free_list();
-    pp.loaded = true;
+    free_list(pp);
+    pp->loaded = true;
     const msgpack_object *list = md_get_array(r, "users");
     if (list && list->via.array.size) {
-        pp.v = xcalloc(list->via.array.size, sizeof *pp.v);
+        pp->v = xcalloc(list->via.array.size, sizeof *pp->v);
         for (uint32_t i = 0; i < list->via.array.size; i++) {
             const msgpack_object *o = &list->via.array.ptr[i];
-            struct person *p = &pp.v[pp.n++];
+            struct person *p = &pp->v[pp->n++];
             p->name = md_get_str(o, "name");
             if (!p->name) p->name = xstrdup("");
             p->role = md_get_str(o, "role");
@@ -112,42 +118,46 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
             p->disabled = md_get_bool(o, "disabled", false);
         }
     }
-    if (pp.sel >= pp.n) pp.sel = pp.n ? pp.n - 1 : 0;
+    if (pp->sel >= pp->n) pp->sel = pp->n ? pp->n - 1 : 0;
 }
 
-static void people_reload(struct app *a)
+static void people_reload(struct view *v)
 {
-    pp.gen++;
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
+    pp->gen++;
     if (!is_admin(a)) {
         /* Only admins see the team; everyone else sees their own account. */
-        free_list();
-        pp.v = xcalloc(1, sizeof *pp.v);
-        pp.v[0] =
+        free_list(pp);
+        pp->v = xcalloc(1, sizeof *pp->v);
+        pp->v[0] =
             (struct person){.name = xstrdup(a->user ? a->user : ""), .role = xstrdup(a->role)};
-        pp.n = 1;
-        pp.loaded = true;
+        pp->n = 1;
+        pp->loaded = true;
         app_dirty(a, DIRTY_MAIN);
         return;
     }
-    conn_call0(a->conn, "user.list", on_list, a, pp.gen);
+    conn_call0(a->conn, "user.list", on_list, v, pp->gen);
 }
 
-static void people_enter(struct app *a)
+static void people_enter(struct view *v)
 {
-    people_reload(a);
+    people_reload(v);
 }
 
-static void people_leave_secret(void)
+static void people_leave_secret(struct people_screen *pp)
 {
-    sodium_memzero(pp.shown, sizeof pp.shown);
-    pp.shown_for[0] = 0;
+    sodium_memzero(pp->shown, sizeof pp->shown);
+    pp->shown_for[0] = 0;
 }
 
-static void people_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void people_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
     char title[160];
     if (is_admin(a))
-        snprintf(title, sizeof title, " People: %zu", pp.n);
+        snprintf(title, sizeof title, " People: %zu", pp->n);
     else
         snprintf(title, sizeof title, " Your account");
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
@@ -155,11 +165,11 @@ static void people_draw(struct app *a, WINDOW *w, int rows, int cols)
             A_BOLD | A_UNDERLINE);
     int h = rows - 8;
     if (h < 3) h = 3;
-    if (pp.sel < pp.top) pp.top = pp.sel;
-    if (pp.sel >= pp.top + (size_t)h) pp.top = pp.sel - (size_t)h + 1;
-    for (int r = 0; r < h && pp.top + (size_t)r < pp.n; r++) {
-        const struct person *p = &pp.v[pp.top + (size_t)r];
-        bool s = pp.top + (size_t)r == pp.sel;
+    if (pp->sel < pp->top) pp->top = pp->sel;
+    if (pp->sel >= pp->top + (size_t)h) pp->top = pp->sel - (size_t)h + 1;
+    for (int r = 0; r < h && pp->top + (size_t)r < pp->n; r++) {
+        const struct person *p = &pp->v[pp->top + (size_t)r];
+        bool s = pp->top + (size_t)r == pp->sel;
         attr_t at = s ? ui_attr(UP_SEL) : (p->disabled ? ui_attr(UP_DIM) : A_NORMAL);
         /* Cells placed by column, measured by display width (names may be any script). */
         char mail[32];
@@ -176,20 +186,20 @@ static void people_draw(struct app *a, WINDOW *w, int rows, int cols)
     }
     int y = 2 + h;
     ui_hline(w, y++, 0, cols, ui_attr(UP_DIM));
-    const struct person *p = selected();
+    const struct person *p = selected(pp);
     if (p && y < rows) {
         char line[300];
-        enum words_role r = words_role_parse(p->role);
+        enum gl_role r = words_role_parse(p->role);
         snprintf(line, sizeof line, "%s is %s: %s", p->name, words_role_article(r),
                  words_role_summary(r));
         ui_text(w, y++, 1, cols - 2, line, A_BOLD);
     }
-    if (pp.shown[0] && y < rows) {
+    if (pp->shown[0] && y < rows) {
         char line[300];
         snprintf(line, sizeof line,
                  "Password of %s: %s  (shown once; y copies it; give it in "
                  "person or by phone)",
-                 pp.shown_for, pp.shown);
+                 pp->shown_for, pp->shown);
         y += ui_wrap(w, y, 1, cols - 2, 2, 0, line, ui_attr(UP_OK));
     }
     if (y < rows)
@@ -205,28 +215,32 @@ static void people_draw(struct app *a, WINDOW *w, int rows, int cols)
 
 static void on_invited(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     (void)r;
     if (err) {
-        sodium_memzero(pp.pending, sizeof pp.pending);
+        sodium_memzero(pp->pending, sizeof pp->pending);
         form_failed(a, "not invited", err);
         return;
     }
-    struct form *f = form_current();
+    struct form *f = form_current(a);
     char name[101];
     snprintf(name, sizeof name, "%s", f ? form_value(f, "Name") : "");
     char pw[64];
-    snprintf(pw, sizeof pw, "%s", pp.pending);
-    sodium_memzero(pp.pending, sizeof pp.pending);
+    snprintf(pw, sizeof pw, "%s", pp->pending);
+    sodium_memzero(pp->pending, sizeof pp->pending);
     form_saved(a, NULL);
-    show_password(a, name, pw);
+    show_password(v, name, pw);
     sodium_memzero(pw, sizeof pw);
     app_want_reload(a, KM_PEOPLE);
 }
 
 static void save_invite(struct app *a, struct form *f)
 {
+    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct people_screen *pp = view_state(v, &view_people);
     const char *email = form_value(f, "E-mail");
     if (!form_value(f, "Name")[0]) {
         f->sending = false;
@@ -238,15 +252,15 @@ static void save_invite(struct app *a, struct form *f)
         app_msg(a, true, "an e-mail address has an @");
         return;
     }
-    people_gen_password(pp.pending, sizeof pp.pending);
+    people_gen_password(pp->pending, sizeof pp->pending);
     msgpack_packer *pk = conn_begin(a->conn, "user.create");
     msgpack_pack_map(pk, 4 + (email[0] != 0));
     gl_pack_kv_str(pk, "name", form_value(f, "Name"));
-    gl_pack_kv_str(pk, "password", pp.pending);
+    gl_pack_kv_str(pk, "password", pp->pending);
     gl_pack_kv_str(pk, "role", form_value(f, "Role"));
     gl_pack_kv_str(pk, "mail", form_value(f, "Mail"));
     if (email[0]) gl_pack_kv_str(pk, "email", email);
-    conn_send(a->conn, on_invited, a, 0);
+    conn_send(a->conn, on_invited, v, 0);
 }
 
 void people_invite(struct app *a, void (*done)(struct app *a))
@@ -279,30 +293,34 @@ void people_invite(struct app *a, void (*done)(struct app *a))
 
 static void on_own_set(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     (void)r;
     if (err) {
-        sodium_memzero(pp.pw1, sizeof pp.pw1);
+        sodium_memzero(pp->pw1, sizeof pp->pw1);
         app_rpc_error(a, "password not changed", err);
         return;
     }
-    app_set_own_password(a, pp.pw1);
-    sodium_memzero(pp.pw1, sizeof pp.pw1);
+    app_set_own_password(a, pp->pw1);
+    sodium_memzero(pp->pw1, sizeof pp->pw1);
     app_msg(a, false, "your password is changed");
-    if (pp.pw_done) pp.pw_done(a);
+    if (pp->pw_done) pp->pw_done(a);
 }
 
 static void ask_own(struct app *a);
 
 static void on_own_again(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) {
-        sodium_memzero(pp.pw1, sizeof pp.pw1);
+        sodium_memzero(pp->pw1, sizeof pp->pw1);
         return;
     }
-    if (strcmp(text, pp.pw1) != 0) {
+    if (strcmp(text, pp->pw1) != 0) {
         app_msg(a, true, "the two passwords differ; type it again");
         ask_own(a);
         return;
@@ -310,12 +328,14 @@ static void on_own_again(struct app *a, const char *text, uint64_t tag)
     msgpack_packer *pk = conn_begin(a->conn, "user.set_password");
     msgpack_pack_map(pk, 2);
     gl_pack_kv_str(pk, "name", a->user);
-    gl_pack_kv_str(pk, "password", pp.pw1);
-    conn_send(a->conn, on_own_set, a, 0);
+    gl_pack_kv_str(pk, "password", pp->pw1);
+    conn_send(a->conn, on_own_set, v, 0);
 }
 
 static void on_own_first(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) return;
     if (strlen(text) < 8) {
@@ -323,7 +343,7 @@ static void on_own_first(struct app *a, const char *text, uint64_t tag)
         ask_own(a);
         return;
     }
-    snprintf(pp.pw1, sizeof pp.pw1, "%s", text);
+    snprintf(pp->pw1, sizeof pp->pw1, "%s", text);
     app_prompt(a, "The same password again:", NULL, true, on_own_again, 0);
 }
 
@@ -334,7 +354,8 @@ static void ask_own(struct app *a)
 
 void people_own_password(struct app *a, void (*done)(struct app *a))
 {
-    pp.pw_done = done;
+    struct people_screen *pp = app_view(a, VIEW_PEOPLE)->state;
+    pp->pw_done = done;
     ask_own(a);
 }
 
@@ -342,7 +363,9 @@ void people_own_password(struct app *a, void (*done)(struct app *a))
 
 static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
     if (err) {
         app_rpc_error(a, "not changed", err);
         return;
@@ -351,12 +374,12 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
                                              "mail preference changed", "user disabled",
                                              "user enabled"};
     app_msg(a, false, "%s", done_words[tag < GL_ARRAY_LEN(done_words) ? tag : 0]);
-    if (!is_admin(a) && pp.n == 1 && r && r->type == MSGPACK_OBJECT_MAP) {
+    if (!is_admin(a) && pp->n == 1 && r && r->type == MSGPACK_OBJECT_MAP) {
         /* Not an admin: no user.list, but the reply is one's own record. */
-        free(pp.v[0].email);
-        free(pp.v[0].mail);
-        pp.v[0].email = md_get_str(r, "email");
-        pp.v[0].mail = md_get_str(r, "mail");
+        free(pp->v[0].email);
+        free(pp->v[0].mail);
+        pp->v[0].email = md_get_str(r, "email");
+        pp->v[0].mail = md_get_str(r, "mail");
         app_dirty(a, DIRTY_MAIN);
         return;
     }
@@ -365,13 +388,15 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
 
 enum { CH_ROLE, CH_EMAIL, CH_MAIL, CH_DISABLE, CH_ENABLE };
 
-static void send_update(struct app *a, const char *field, const char *value, uint64_t what)
+static void send_update(struct view *v, const char *field, const char *value, uint64_t what)
 {
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
     msgpack_packer *pk = conn_begin(a->conn, "user.update");
     msgpack_pack_map(pk, 2);
-    gl_pack_kv_str(pk, "name", pp.target);
+    gl_pack_kv_str(pk, "name", pp->target);
     gl_pack_kv_str(pk, field, value);
-    conn_send(a->conn, on_changed, a, what);
+    conn_send(a->conn, on_changed, v, what);
 }
 
 static bool one_of(const char *const *choices, const char *v)
@@ -383,6 +408,7 @@ static bool one_of(const char *const *choices, const char *v)
 
 static void on_role(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_PEOPLE);
     (void)tag;
     if (!text) return;
     if (!one_of(role_choices, text)) {
@@ -391,11 +417,12 @@ static void on_role(struct app *a, const char *text, uint64_t tag)
         a->prompt.selected = false;
         return;
     }
-    send_update(a, "role", text, CH_ROLE);
+    send_update(v, "role", text, CH_ROLE);
 }
 
 static void on_email(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_PEOPLE);
     (void)tag;
     if (!text) return;
     if (text[0] && !strchr(text, '@')) {
@@ -404,11 +431,12 @@ static void on_email(struct app *a, const char *text, uint64_t tag)
         a->prompt.selected = false;
         return;
     }
-    send_update(a, "email", text, CH_EMAIL);
+    send_update(v, "email", text, CH_EMAIL);
 }
 
 static void on_mail(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_PEOPLE);
     (void)tag;
     if (!text) return;
     if (!one_of(mail_choices, text)) {
@@ -417,47 +445,55 @@ static void on_mail(struct app *a, const char *text, uint64_t tag)
         a->prompt.selected = false;
         return;
     }
-    send_update(a, "mail", text, CH_MAIL);
+    send_update(v, "mail", text, CH_MAIL);
 }
 
 static void on_reset_done(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     (void)r;
     if (err) {
         app_rpc_error(a, "password not reset", err);
         return;
     }
-    show_password(a, pp.target, pp.pw1);
-    sodium_memzero(pp.pw1, sizeof pp.pw1);
+    show_password(v, pp->target, pp->pw1);
+    sodium_memzero(pp->pw1, sizeof pp->pw1);
     app_dirty(a, DIRTY_MAIN);
 }
 
 static void on_reset(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) return;
-    people_gen_password(pp.pw1, sizeof pp.pw1);
+    people_gen_password(pp->pw1, sizeof pp->pw1);
     msgpack_packer *pk = conn_begin(a->conn, "user.set_password");
     msgpack_pack_map(pk, 2);
-    gl_pack_kv_str(pk, "name", pp.target);
-    gl_pack_kv_str(pk, "password", pp.pw1);
-    conn_send(a->conn, on_reset_done, a, 0);
+    gl_pack_kv_str(pk, "name", pp->target);
+    gl_pack_kv_str(pk, "password", pp->pw1);
+    conn_send(a->conn, on_reset_done, v, 0);
 }
 
 static void on_disable(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct people_screen *pp = view_state(v, &view_people);
     if (!text) return;
     msgpack_packer *pk = conn_begin(a->conn, tag == CH_DISABLE ? "user.disable" : "user.enable");
     msgpack_pack_map(pk, 1);
-    gl_pack_kv_str(pk, "name", pp.target);
-    conn_send(a->conn, on_changed, a, tag);
+    gl_pack_kv_str(pk, "name", pp->target);
+    conn_send(a->conn, on_changed, v, tag);
 }
 
-static bool people_key(struct app *a, enum action act)
+static bool people_key(struct view *v, enum action act)
 {
-    const struct person *p = selected();
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
+    const struct person *p = selected(pp);
     bool self = p && a->user && strcmp(p->name, a->user) == 0;
     char label[200];
     const char *no = NULL;
@@ -467,19 +503,19 @@ static bool people_key(struct app *a, enum action act)
         app_msg(a, true, "%s", no);
         return true;
     }
-    if (p) snprintf(pp.target, sizeof pp.target, "%s", p->name);
+    if (p) snprintf(pp->target, sizeof pp->target, "%s", p->name);
     switch (act) {
     case ACT_DOWN:
-        if (pp.sel + 1 < pp.n) pp.sel++;
+        if (pp->sel + 1 < pp->n) pp->sel++;
         break;
     case ACT_UP:
-        if (pp.sel > 0) pp.sel--;
+        if (pp->sel > 0) pp->sel--;
         break;
     case ACT_TOP:
-        pp.sel = 0;
+        pp->sel = 0;
         break;
     case ACT_BOTTOM:
-        if (pp.n) pp.sel = pp.n - 1;
+        if (pp->n) pp->sel = pp->n - 1;
         break;
     case ACT_USER_NEW:
         people_invite(a, NULL);
@@ -519,15 +555,15 @@ static bool people_key(struct app *a, enum action act)
         app_confirm(a, label, on_disable, p->disabled ? CH_ENABLE : CH_DISABLE);
         return true;
     case ACT_COPY:
-        if (!pp.shown[0]) {
+        if (!pp->shown[0]) {
             app_msg(a, true, "no password to copy: one is shown only right after it is made");
             return true;
         }
-        app_clipboard(a, pp.shown);
-        app_msg(a, false, "copied the password of %s", pp.shown_for);
+        app_clipboard(a, pp->shown);
+        app_msg(a, false, "copied the password of %s", pp->shown_for);
         return true;
     case ACT_BACK:
-        people_leave_secret();
+        people_leave_secret(pp);
         return false;
     default:
         return false;
@@ -536,16 +572,17 @@ static bool people_key(struct app *a, enum action act)
     return true;
 }
 
-static void people_free(struct app *a)
+static void people_free(struct view *v)
 {
-    (void)a;
-    free_list();
-    people_leave_secret();
+    struct people_screen *pp = view_state(v, &view_people);
+    free_list(pp);
+    people_leave_secret(pp);
 }
 
-struct view view_people = {
+const struct view_ops view_people = {
     .name = "people",
     .keymap = KM_PEOPLE | KM_LIST,
+    .state_size = sizeof(struct people_screen),
     .enter = people_enter,
     .draw = people_draw,
     .key = people_key,

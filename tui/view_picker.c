@@ -1,5 +1,6 @@
 /* The profiles screen: choose which profile the calendar and links show, create one, or change
- * one (name, zone, platforms, week start, approval steps, auto-schedule, reminders). */
+ * one (name, zone, platforms, week start, approval steps, auto-schedule, reminders, and the brand
+ * of its link pages: display name, accent, mail sender name, logo, the Greenlight credit). */
 #include "app.h"
 #include "form.h"
 #include "ui.h"
@@ -10,15 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t sel;
+#include "xmalloc.h"
+
+#define LOGO_MAX (512 << 10) /* the daemon's limit (m_profile.c), said before sending */
+
+struct picker_screen {
+    size_t sel;
+};
 
 static const char *const week_starts[] = {"monday", "sunday", NULL};
 
-static void picker_enter(struct app *a)
+static void picker_enter(struct view *v)
 {
-    sel = 0;
+    struct app *a = v->app;
+    struct picker_screen *pk = view_state(v, &view_picker);
+    pk->sel = 0;
     for (size_t i = 0; i < a->nprofiles; i++)
-        if (a->profiles[i].id == a->profile_id) sel = i;
+        if (a->profiles[i].id == a->profile_id) pk->sel = i;
 }
 
 /* ---- the profile form ---- */
@@ -50,6 +59,92 @@ static void pack_platforms(msgpack_packer *pk, const char *text)
         msgpack_pack_str_with_body(pk, items[i], strlen(items[i]));
 }
 
+/* Sends the profile; logo is the media id just uploaded, or 0 to leave the logo as it is. */
+static void send_profile(struct app *a, struct form *f, int64_t logo)
+{
+    char why[300];
+    const struct form_field *credit = NULL;
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->f[i].label, "Greenlight credit") == 0) credit = &f->f[i];
+    /* The credit only when changed: only an admin may change it, others still save the rest. */
+    bool send_credit = credit && credit->changed;
+    msgpack_packer *pk = conn_begin(a->conn, f->id ? "profile.update" : "profile.create");
+    msgpack_pack_map(pk, 10 + (f->id != 0) + send_credit + (logo != 0));
+    if (f->id) gl_pack_kv_int(pk, "id", f->id);
+    gl_pack_kv_str(pk, "name", form_value(f, "Name"));
+    gl_pack_kv_str(pk, "timezone", form_value(f, "Time zone"));
+    pack_platforms(pk, form_value(f, "Platforms"));
+    gl_pack_kv_str(pk, "week_start", form_value(f, "Week starts on"));
+    gl_pack_key(pk, "steps");
+    form_steps_pack(form_value(f, "Approval steps"), pk, why, sizeof why);
+    gl_pack_kv_bool(pk, "auto_schedule", strcmp(form_value(f, "Approval schedules"), "yes") == 0);
+    gl_pack_kv_int(pk, "reminder_minutes", atoi(form_value(f, "Reminder (minutes)")));
+    gl_pack_kv_str(pk, "display_name", form_value(f, "Display name"));
+    gl_pack_kv_str(pk, "accent", form_value(f, "Accent colour"));
+    gl_pack_kv_str(pk, "sender_name", form_value(f, "Mail sender name"));
+    if (send_credit) gl_pack_kv_bool(pk, "credit", strcmp(credit->value, "yes") == 0);
+    if (logo) gl_pack_kv_int(pk, "logo", logo);
+    conn_send(a->conn, on_saved, a, (uint64_t)f->id);
+}
+
+static void on_logo(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
+{
+    (void)tag;
+    struct app *a = ud;
+    struct form *f = form_current(a);
+    if (!f) return; /* the form was left meanwhile */
+    if (err) {
+        form_failed(a, "logo not uploaded", err);
+        return;
+    }
+    send_profile(a, f, md_get_int(r, "id", 0));
+}
+
+/* The image type a file starts like (the daemon checks it again), or NULL. */
+static const char *image_type(const unsigned char *d, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *type;
+    } types[] = {{"\x89PNG\r\n\x1a\n", 8, "image/png"}, {"\xff\xd8\xff", 3, "image/jpeg"},
+                 {"GIF8", 4, "image/gif"}};
+    for (size_t i = 0; i < GL_ARRAY_LEN(types); i++)
+        if (n >= types[i].len && memcmp(d, types[i].magic, types[i].len) == 0) return types[i].type;
+    if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) return "image/webp";
+    return NULL;
+}
+
+/* Uploads the logo file named in the form, then saves; false (and says why) when it cannot. */
+static bool upload_logo(struct app *a, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        app_msg(a, true, "cannot open the logo %s", path);
+        return false;
+    }
+    unsigned char *data = xmalloc(LOGO_MAX + 1);
+    size_t n = fread(data, 1, LOGO_MAX + 1, fp);
+    fclose(fp);
+    const char *type = image_type(data, n);
+    if (n > LOGO_MAX || !type) {
+        app_msg(a, true, n > LOGO_MAX ? "a logo is at most 512 KiB"
+                                      : "the logo is not a PNG, JPEG, GIF or WebP image");
+        free(data);
+        return false;
+    }
+    const char *slash = strrchr(path, '/');
+    msgpack_packer *pk = conn_begin(a->conn, "media.upload");
+    msgpack_pack_map(pk, 3);
+    gl_pack_kv_str(pk, "name", slash ? slash + 1 : path);
+    gl_pack_kv_str(pk, "type", type);
+    gl_pack_key(pk, "data");
+    msgpack_pack_bin_with_body(pk, data, n);
+    conn_send(a->conn, on_logo, a, 0);
+    free(data);
+    return true;
+}
+
 static void save_profile(struct app *a, struct form *f)
 {
     char why[300];
@@ -63,18 +158,12 @@ static void save_profile(struct app *a, struct form *f)
         app_msg(a, true, "%s", why);
         return;
     }
-    msgpack_packer *pk = conn_begin(a->conn, f->id ? "profile.update" : "profile.create");
-    msgpack_pack_map(pk, 7 + (f->id != 0));
-    if (f->id) gl_pack_kv_int(pk, "id", f->id);
-    gl_pack_kv_str(pk, "name", form_value(f, "Name"));
-    gl_pack_kv_str(pk, "timezone", form_value(f, "Time zone"));
-    pack_platforms(pk, form_value(f, "Platforms"));
-    gl_pack_kv_str(pk, "week_start", form_value(f, "Week starts on"));
-    gl_pack_key(pk, "steps");
-    form_steps_pack(form_value(f, "Approval steps"), pk, why, sizeof why);
-    gl_pack_kv_bool(pk, "auto_schedule", strcmp(form_value(f, "Approval schedules"), "yes") == 0);
-    gl_pack_kv_int(pk, "reminder_minutes", atoi(form_value(f, "Reminder (minutes)")));
-    conn_send(a->conn, on_saved, a, (uint64_t)f->id);
+    const char *logo = form_value(f, "Logo file");
+    if (!*logo) {
+        send_profile(a, f, 0);
+        return;
+    }
+    if (!upload_logo(a, logo)) f->sending = false;
 }
 
 void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(struct app *a))
@@ -114,13 +203,28 @@ void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(s
     fld->min = 0;
     fld->max = 10080;
     fld->hint = "approvers are reminded this long before a post's time (0 to 10080)";
+    fld = form_add(f, "Display name", FF_TEXT, p ? p->display_name : "");
+    fld->hint = "the name the link pages show instead of the profile's (empty: the name)";
+    fld = form_add(f, "Accent colour", FF_TEXT, p ? p->accent : "");
+    fld->hint = "#rrggbb for the link pages' header and buttons; refused unless it has 4.5:1 "
+                "contrast with white and the pages' backgrounds (empty: the default green)";
+    fld = form_add(f, "Mail sender name", FF_TEXT, p ? p->sender_name : "");
+    fld->hint = "the From name of mails to link visitors (empty: \"NAME via Greenlight\")";
+    fld = form_add(f, "Logo file", FF_TEXT, "");
+    fld->hint = p && p->logo ? "a logo is set; a path to a PNG, JPEG, GIF or WebP file (at most "
+                               "512 KiB) replaces it"
+                             : "a path to a PNG, JPEG, GIF or WebP file, at most 512 KiB";
+    fld = form_add(f, "Greenlight credit", FF_BOOL, !p || p->credit ? "yes" : "no");
+    fld->hint = "the small \"Made with Greenlight\" in the pages' footer; only an admin changes it";
     form_open(a, f);
 }
 
 /* ---- the list ---- */
 
-static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void picker_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct app *a = v->app;
+    struct picker_screen *pk = view_state(v, &view_picker);
     ui_text_pad(w, 0, 0, cols, " Profiles (Enter picks, n new, e edit, q back)",
                 ui_attr(UP_TITLE) | A_REVERSE);
     if (!a->nprofiles) {
@@ -137,7 +241,7 @@ static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
         char rest[600];
         snprintf(rest, sizeof rest, "%s%s", plat, p->auto_schedule ? "  (auto-schedule)" : "");
         free(plat);
-        attr_t at = i == sel ? ui_attr(UP_SEL) : A_NORMAL;
+        attr_t at = i == pk->sel ? ui_attr(UP_SEL) : A_NORMAL;
         /* By column and display width: a name in any script keeps the zone in line. */
         int y = (int)i + 2, nw = cols > 60 ? 28 : cols / 3;
         ui_text_pad(w, y, 0, cols, "", at);
@@ -146,34 +250,37 @@ static void picker_draw(struct app *a, WINDOW *w, int rows, int cols)
             ui_text(w, y, nw + 2, cols - nw - 2 < 22 ? cols - nw - 2 : 22, p->timezone, at);
         if (nw + 25 < cols) ui_text(w, y, nw + 25, cols - nw - 25, rest, at);
     }
-    if (sel < a->nprofiles && (int)a->nprofiles + 3 < rows) {
+    if (pk->sel < a->nprofiles && (int)a->nprofiles + 3 < rows) {
         char line[700];
-        const char *st = a->profiles[sel].steps;
+        const char *st = a->profiles[pk->sel].steps;
         snprintf(line, sizeof line, "Approval steps: %s",
                  st && *st ? st : "none (approved when submitted)");
         ui_wrap(w, (int)a->nprofiles + 3, 1, cols - 2, 3, 0, line, ui_attr(UP_DIM));
     }
 }
 
-static bool picker_key(struct app *a, enum action act)
+static bool picker_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct picker_screen *pk = view_state(v, &view_picker);
     switch (act) {
     case ACT_DOWN:
-        if (sel + 1 < a->nprofiles) sel++;
+        if (pk->sel + 1 < a->nprofiles) pk->sel++;
         break;
     case ACT_UP:
-        if (sel > 0) sel--;
+        if (pk->sel > 0) pk->sel--;
         break;
     case ACT_TOP:
-        sel = 0;
+        pk->sel = 0;
         break;
     case ACT_BOTTOM:
-        if (a->nprofiles) sel = a->nprofiles - 1;
+        if (a->nprofiles) pk->sel = a->nprofiles - 1;
         break;
     case ACT_OPEN:
-        if (sel < a->nprofiles) {
-            app_set_profile(a, a->profiles[sel].id);
-            app_msg(a, false, "profile %s (%s)", a->profiles[sel].name, a->profiles[sel].timezone);
+        if (pk->sel < a->nprofiles) {
+            app_set_profile(a, a->profiles[pk->sel].id);
+            app_msg(a, false, "profile %s (%s)", a->profiles[pk->sel].name,
+                    a->profiles[pk->sel].timezone);
             app_pop(a);
         }
         return true;
@@ -181,7 +288,7 @@ static bool picker_key(struct app *a, enum action act)
         profile_form_open(a, NULL, NULL);
         return true;
     case ACT_PROFILE_EDIT:
-        if (sel < a->nprofiles) profile_form_open(a, &a->profiles[sel], NULL);
+        if (pk->sel < a->nprofiles) profile_form_open(a, &a->profiles[pk->sel], NULL);
         return true;
     default:
         return false;
@@ -190,9 +297,10 @@ static bool picker_key(struct app *a, enum action act)
     return true;
 }
 
-struct view view_picker = {
+const struct view_ops view_picker = {
     .name = "profiles",
     .keymap = KM_PICKER | KM_LIST,
+    .state_size = sizeof(struct picker_screen),
     .enter = picker_enter,
     .draw = picker_draw,
     .key = picker_key,

@@ -19,7 +19,7 @@ enum field { F_PROFILE, F_PLATFORMS, F_WHEN, F_CAPTION, F_NOTES, F_MEDIA, F_COUN
 static const char *const field_names[F_COUNT] = {"Profile", "Platforms", "Date, time",
                                                  "Caption", "Notes",     "Media"};
 
-static struct {
+struct post_screen {
     int64_t id; /* 0: a new post */
     struct detail det;
     /* The form: what will be saved. */
@@ -37,8 +37,8 @@ static struct {
     enum field field;
     int scroll;
     int64_t uploaded_media; /* media id from media.upload, 0 when none */
-    uint64_t opened; /* counts posts opened here: a save's answer is for the form it left */
-} ps;
+    uint64_t opened;        /* counts posts opened here: a save's answer is for the form it left */
+};
 
 static void set_str(char **dst, const char *s)
 {
@@ -46,71 +46,77 @@ static void set_str(char **dst, const char *s)
     *dst = xstrdup(s ? s : "");
 }
 
-static void form_clear(void)
+static void form_clear(struct post_screen *ps)
 {
-    free(ps.platforms);
-    free(ps.when);
-    free(ps.caption);
-    free(ps.notes);
-    free(ps.media);
-    ps.platforms = ps.when = ps.caption = ps.notes = ps.media = NULL;
-    free(ps.base_platforms);
-    free(ps.base_when);
-    free(ps.base_caption);
-    free(ps.base_notes);
-    ps.base_platforms = ps.base_when = ps.base_caption = ps.base_notes = NULL;
+    free(ps->platforms);
+    free(ps->when);
+    free(ps->caption);
+    free(ps->notes);
+    free(ps->media);
+    ps->platforms = ps->when = ps->caption = ps->notes = ps->media = NULL;
+    free(ps->base_platforms);
+    free(ps->base_when);
+    free(ps->base_caption);
+    free(ps->base_notes);
+    ps->base_platforms = ps->base_when = ps->base_caption = ps->base_notes = NULL;
 }
 
-static void form_from_post(struct app *a, const struct md_post *p)
+static void form_from_post(struct view *v, const struct md_post *p)
 {
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
     const struct md_profile *pr = app_profile_by_id(a, p->profile);
     char when[32] = "";
     if (p->scheduled_at)
         ui_fmt_datetime(when, sizeof when, pr ? pr->timezone : "UTC", p->scheduled_at);
     char *plat = md_strlist_join(&p->platforms, ", ");
-    ps.profile = p->profile;
-    set_str(&ps.platforms, plat);
+    ps->profile = p->profile;
+    set_str(&ps->platforms, plat);
     free(plat);
-    set_str(&ps.when, when);
-    set_str(&ps.caption, p->caption);
-    set_str(&ps.notes, p->notes);
-    set_str(&ps.media, "");
-    set_str(&ps.base_platforms, ps.platforms);
-    set_str(&ps.base_when, ps.when);
-    set_str(&ps.base_caption, ps.caption);
-    set_str(&ps.base_notes, ps.notes);
-    ps.uploaded_media = 0;
-    ps.dirty = false;
-    ps.filled = true;
-    ps.fill_gen = 0;
+    set_str(&ps->when, when);
+    set_str(&ps->caption, p->caption);
+    set_str(&ps->notes, p->notes);
+    set_str(&ps->media, "");
+    set_str(&ps->base_platforms, ps->platforms);
+    set_str(&ps->base_when, ps->when);
+    set_str(&ps->base_caption, ps->caption);
+    set_str(&ps->base_notes, ps->notes);
+    ps->uploaded_media = 0;
+    ps->dirty = false;
+    ps->filled = true;
+    ps->fill_gen = 0;
 }
 
 /* Asks the daemon for the post again and refills the form from that answer alone. */
-static void refill(struct app *a)
+static void refill(struct view *v)
 {
-    detail_load(a, &ps.det, ps.id, true);
-    ps.filled = false;
-    ps.fill_gen = ps.det.gen;
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
+    detail_load(a, &ps->det, ps->id, true);
+    ps->filled = false;
+    ps->fill_gen = ps->det.gen;
 }
 
 void view_post_open(struct app *a, int64_t id)
 {
-    form_clear();
-    detail_clear(&ps.det);
-    ps.id = id;
-    ps.opened++;
-    ps.filled = false;
-    ps.fill_gen = 0;
-    ps.saving = false;
-    ps.dirty = false;
-    ps.field = F_CAPTION;
-    ps.scroll = 0;
-    set_str(&ps.platforms, "");
-    set_str(&ps.when, "");
-    set_str(&ps.caption, "");
-    set_str(&ps.notes, "");
-    set_str(&ps.media, "");
-    app_push(a, &view_post);
+    struct view *v = app_view(a, VIEW_POST);
+    struct post_screen *ps = view_state(v, &view_post);
+    form_clear(ps);
+    detail_clear(&ps->det);
+    ps->id = id;
+    ps->opened++;
+    ps->filled = false;
+    ps->fill_gen = 0;
+    ps->saving = false;
+    ps->dirty = false;
+    ps->field = F_CAPTION;
+    ps->scroll = 0;
+    set_str(&ps->platforms, "");
+    set_str(&ps->when, "");
+    set_str(&ps->caption, "");
+    set_str(&ps->notes, "");
+    set_str(&ps->media, "");
+    app_push(a, v);
 }
 
 /* A new post starts at 10:00 on the chosen day; when that is already past
@@ -134,65 +140,76 @@ static void default_when(char *buf, size_t n, const char *zone, int y, int m, in
 
 void view_post_new(struct app *a, int64_t profile, int y, int m, int d)
 {
+    struct view *v = app_view(a, VIEW_POST);
+    struct post_screen *ps = view_state(v, &view_post);
     view_post_open(a, 0);
-    ps.profile = profile;
-    ps.filled = true;
+    ps->profile = profile;
+    ps->filled = true;
     const struct md_profile *pr = app_profile_by_id(a, profile);
-    if (pr && pr->platforms.n) set_str(&ps.platforms, pr->platforms.v[0]);
+    if (pr && pr->platforms.n) set_str(&ps->platforms, pr->platforms.v[0]);
     if (y) {
         char when[64];
         default_when(when, sizeof when, pr ? pr->timezone : "UTC", y, m, d);
-        set_str(&ps.when, when);
+        set_str(&ps->when, when);
     }
     app_msg(a, false, "new post: Enter edits a field, E the caption in $EDITOR, w saves");
 }
 
-static void post_enter(struct app *a)
+static void post_enter(struct view *v)
 {
-    if (ps.id && !ps.filled) refill(a);
-    else if (ps.id) detail_load(a, &ps.det, ps.id, true);
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
+    if (ps->id && !ps->filled)
+        refill(v);
+    else if (ps->id)
+        detail_load(a, &ps->det, ps->id, true);
 }
 
-static void post_reload(struct app *a)
+static void post_reload(struct view *v)
 {
-    if (ps.id) detail_load(a, &ps.det, ps.id, true);
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
+    if (ps->id) detail_load(a, &ps->det, ps->id, true);
 }
 
-static void post_event(struct app *a, const struct md_event *e)
+static void post_event(struct view *v, const struct md_event *e)
 {
-    if (ps.id && e->post == ps.id) {
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
+    if (ps->id && e->post == ps->id) {
         app_want_reload(a, KM_POST);
         /* Someone else changed it: the form follows unless it holds unsaved edits or a save is
          * under way (its answer refills the form). */
-        if (!ps.dirty && !ps.saving) refill(a);
+        if (!ps->dirty && !ps->saving) refill(v);
     }
 }
 
-static const char *field_value(enum field f, char *buf, size_t n, struct app *a)
+static const char *field_value(struct post_screen *ps, enum field f, char *buf, size_t n,
+                               struct app *a)
 {
     switch (f) {
     case F_PROFILE: {
-        const struct md_profile *pr = app_profile_by_id(a, ps.profile);
-        snprintf(buf, n, "%s%s", pr ? pr->name : "?", ps.id ? "" : "  (Enter: next profile)");
+        const struct md_profile *pr = app_profile_by_id(a, ps->profile);
+        snprintf(buf, n, "%s%s", pr ? pr->name : "?", ps->id ? "" : "  (Enter: next profile)");
         return buf;
     }
     case F_PLATFORMS:
-        return ps.platforms;
+        return ps->platforms;
     case F_WHEN: {
-        const struct md_profile *pr = app_profile_by_id(a, ps.profile);
-        snprintf(buf, n, "%s  %s", ps.when[0] ? ps.when : "(not scheduled)",
+        const struct md_profile *pr = app_profile_by_id(a, ps->profile);
+        snprintf(buf, n, "%s  %s", ps->when[0] ? ps->when : "(not scheduled)",
                  pr ? pr->timezone : "");
         return buf;
     }
     case F_CAPTION:
-        return ps.caption;
+        return ps->caption;
     case F_NOTES:
-        return ps.notes;
+        return ps->notes;
     case F_MEDIA: {
-        size_t have = ps.id && ps.det.have ? ps.det.post.nmedia : 0;
-        if (ps.media[0])
-            snprintf(buf, n, "%s%s", ps.media,
-                     ps.uploaded_media ? "  (uploaded)" : "  (uploaded on save)");
+        size_t have = ps->id && ps->det.have ? ps->det.post.nmedia : 0;
+        if (ps->media[0])
+            snprintf(buf, n, "%s%s", ps->media,
+                     ps->uploaded_media ? "  (uploaded)" : "  (uploaded on save)");
         else if (have)
             snprintf(buf, n, "%zu image%s attached; Enter adds one (a file path on this host)",
                      have, have == 1 ? "" : "s");
@@ -205,39 +222,41 @@ static const char *field_value(enum field f, char *buf, size_t n, struct app *a)
     }
 }
 
-static void post_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void post_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    if (ps.id && !ps.filled && ps.fill_gen && !ps.saving && ps.det.have &&
-        ps.det.post.id == ps.id && ps.det.post_gen >= ps.fill_gen)
-        form_from_post(a, &ps.det.post);
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
+    if (ps->id && !ps->filled && ps->fill_gen && !ps->saving && ps->det.have &&
+        ps->det.post.id == ps->id && ps->det.post_gen >= ps->fill_gen)
+        form_from_post(v, &ps->det.post);
     char title[160];
-    if (ps.id)
-        snprintf(title, sizeof title, " Post %lld%s%s", (long long)ps.id,
-                 ps.det.have ? "  " : "  loading...",
-                 ps.det.have ? words_status(ps.det.post.status) : "");
+    if (ps->id)
+        snprintf(title, sizeof title, " Post %lld%s%s", (long long)ps->id,
+                 ps->det.have ? "  " : "  loading...",
+                 ps->det.have ? words_status(ps->det.post.status) : "");
     else
         snprintf(title, sizeof title, " New post");
-    if (ps.dirty) strncat(title, "  [modified: w saves]", sizeof title - strlen(title) - 1);
-    if (ps.saving) strncat(title, "  saving...", sizeof title - strlen(title) - 1);
+    if (ps->dirty) strncat(title, "  [modified: w saves]", sizeof title - strlen(title) - 1);
+    if (ps->saving) strncat(title, "  saving...", sizeof title - strlen(title) - 1);
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
     int y = 1;
     char buf[256];
     for (int f = 0; f < F_COUNT && y < rows; f++) {
-        bool sel = (int)ps.field == f;
+        bool sel = (int)ps->field == f;
         attr_t la = sel ? ui_attr(UP_SEL) : A_BOLD;
         char label[24];
         snprintf(label, sizeof label, "%-11s", field_names[f]);
         ui_text(w, y, 0, 12, label, la);
-        const char *v = field_value((enum field)f, buf, sizeof buf, a);
+        const char *v = field_value(ps, (enum field)f, buf, sizeof buf, a);
         int lines = f == F_CAPTION ? 5 : (f == F_NOTES ? 2 : 1);
         if (lines > rows - y) lines = rows - y;
         int used = ui_wrap(w, y, 12, cols - 13, lines, 0, v, A_NORMAL);
         y += used > 0 ? used : 1;
     }
     if (y < rows) ui_hline(w, y++, 0, cols, ui_attr(UP_DIM));
-    if (ps.id && y < rows) {
-        int total = detail_draw_brief(a, &ps.det, w, y, 1, rows - y, cols - 2, ps.scroll);
-        if (ps.scroll > total) ps.scroll = total;
+    if (ps->id && y < rows) {
+        int total = detail_draw_brief(a, &ps->det, w, y, 1, rows - y, cols - 2, ps->scroll);
+        if (ps->scroll > total) ps->scroll = total;
     } else if (y < rows) {
         ui_text(w, y, 1, cols - 2,
                 "j/k choose a field, Enter edits it, E the caption in $EDITOR, w saves.",
@@ -249,23 +268,25 @@ static void post_draw(struct app *a, WINDOW *w, int rows, int cols)
 
 static void on_field(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_POST);
+    struct post_screen *ps = view_state(v, &view_post);
     if (!text) return;
     char **dst = NULL;
     switch ((enum field)tag) {
     case F_PLATFORMS:
-        dst = &ps.platforms;
+        dst = &ps->platforms;
         break;
     case F_WHEN:
-        dst = &ps.when;
+        dst = &ps->when;
         break;
     case F_CAPTION:
-        dst = &ps.caption;
+        dst = &ps->caption;
         break;
     case F_NOTES:
-        dst = &ps.notes;
+        dst = &ps->notes;
         break;
     case F_MEDIA:
-        dst = &ps.media;
+        dst = &ps->media;
         break;
     default:
         return;
@@ -275,53 +296,55 @@ static void on_field(struct app *a, const char *text, uint64_t tag)
         if (ui_parse_datetime(text, &y, &m, &d, &h, &mi) != 0) {
             set_str(dst, text);
             app_msg(a, true, "'%s' is not YYYY-MM-DD HH:MM; fix it before saving", text);
-            ps.dirty = true;
+            ps->dirty = true;
             return;
         }
     }
-    if (strcmp(*dst, text) != 0) ps.dirty = true;
+    if (strcmp(*dst, text) != 0) ps->dirty = true;
     set_str(dst, text);
-    if (tag == F_MEDIA) ps.uploaded_media = 0;
+    if (tag == F_MEDIA) ps->uploaded_media = 0;
     app_dirty(a, DIRTY_MAIN);
 }
 
-static void edit_field(struct app *a)
+static void edit_field(struct view *v)
 {
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
     char label[128];
-    switch (ps.field) {
+    switch (ps->field) {
     case F_PROFILE:
-        if (ps.id) {
+        if (ps->id) {
             app_msg(a, true, "a post stays in its profile");
             return;
         }
         for (size_t i = 0; i < a->nprofiles; i++)
-            if (a->profiles[i].id == ps.profile) {
-                ps.profile = a->profiles[(i + 1) % a->nprofiles].id;
+            if (a->profiles[i].id == ps->profile) {
+                ps->profile = a->profiles[(i + 1) % a->nprofiles].id;
                 break;
             }
-        ps.dirty = true;
+        ps->dirty = true;
         app_dirty(a, DIRTY_MAIN);
         return;
     case F_PLATFORMS: {
-        const struct md_profile *pr = app_profile_by_id(a, ps.profile);
+        const struct md_profile *pr = app_profile_by_id(a, ps->profile);
         char *avail = pr ? md_strlist_join(&pr->platforms, ",") : xstrdup("");
         snprintf(label, sizeof label, "Platforms (of %s):", avail);
         free(avail);
-        app_prompt(a, label, ps.platforms, false, on_field, F_PLATFORMS);
+        app_prompt(a, label, ps->platforms, false, on_field, F_PLATFORMS);
         return;
     }
     case F_WHEN:
-        app_prompt(a, "Date and time (YYYY-MM-DD HH:MM, empty: none):", ps.when, false, on_field,
+        app_prompt(a, "Date and time (YYYY-MM-DD HH:MM, empty: none):", ps->when, false, on_field,
                    F_WHEN);
         return;
     case F_CAPTION:
-        app_prompt(a, "Caption:", ps.caption, false, on_field, F_CAPTION);
+        app_prompt(a, "Caption:", ps->caption, false, on_field, F_CAPTION);
         return;
     case F_NOTES:
-        app_prompt(a, "Notes for approvers:", ps.notes, false, on_field, F_NOTES);
+        app_prompt(a, "Notes for approvers:", ps->notes, false, on_field, F_NOTES);
         return;
     case F_MEDIA:
-        app_prompt(a, "Media file path:", ps.media, false, on_field, F_MEDIA);
+        app_prompt(a, "Media file path:", ps->media, false, on_field, F_MEDIA);
         return;
     default:
         return;
@@ -330,10 +353,10 @@ static void edit_field(struct app *a)
 
 /* ---- saving ---- */
 
-static void pack_platforms(msgpack_packer *pk)
+static void pack_platforms(struct post_screen *ps, msgpack_packer *pk)
 {
     /* "instagram, x" -> ["instagram", "x"] */
-    char *copy = xstrdup(ps.platforms), *save = NULL;
+    char *copy = xstrdup(ps->platforms), *save = NULL;
     size_t n = 0;
     char *items[16];
     for (char *t = strtok_r(copy, ", ", &save); t && n < 16; t = strtok_r(NULL, ", ", &save))
@@ -347,8 +370,10 @@ static void pack_platforms(msgpack_packer *pk)
 
 static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
-    if (tag != ps.opened) {
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
+    if (tag != ps->opened) {
         /* The form was left for another post meanwhile: say what happened, touch nothing. */
         if (err)
             app_rpc_error(a, "not saved", err);
@@ -357,7 +382,7 @@ static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msg
         app_posts_changed(a, 0);
         return;
     }
-    ps.saving = false;
+    ps->saving = false;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
         /* The form keeps everything typed: fix and save again. */
@@ -365,9 +390,9 @@ static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msg
         return;
     }
     int64_t id = md_get_int(r, "id", 0);
-    if (!ps.id && id) ps.id = id;
-    ps.dirty = false;
-    app_msg(a, false, "saved post %lld", (long long)ps.id);
+    if (!ps->id && id) ps->id = id;
+    ps->dirty = false;
+    app_msg(a, false, "saved post %lld", (long long)ps->id);
     /* post.update answers with the post as the daemon now holds it: the form shows exactly
      * that. post.create answers with the id only, so its form waits for the post.get sent
      * now; neither is refilled from a post fetched before the save. */
@@ -378,82 +403,86 @@ static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msg
     if (whole) {
         const struct md_profile *pr = app_profile_by_id(a, p.profile);
         md_post_localize(&p, pr ? pr->timezone : "UTC");
-        form_from_post(a, &p);
+        form_from_post(v, &p);
         md_post_free(&p);
-        detail_load(a, &ps.det, ps.id, true);
+        detail_load(a, &ps->det, ps->id, true);
     } else {
-        refill(a);
+        refill(v);
     }
-    app_posts_changed(a, ps.profile);
+    app_posts_changed(a, ps->profile);
 }
 
-static void send_save(struct app *a)
+static void send_save(struct view *v)
 {
-    const struct md_profile *pr = app_profile_by_id(a, ps.profile);
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
+    const struct md_profile *pr = app_profile_by_id(a, ps->profile);
     if (!pr) {
         app_msg(a, true, "choose a profile first");
         return;
     }
     int64_t at = 0;
-    if (ps.when[0]) {
+    if (ps->when[0]) {
         int y, m, d, h, mi;
-        if (ui_parse_datetime(ps.when, &y, &m, &d, &h, &mi) != 0) {
-            app_msg(a, true, "the date '%s' is not YYYY-MM-DD HH:MM", ps.when);
+        if (ui_parse_datetime(ps->when, &y, &m, &d, &h, &mi) != 0) {
+            app_msg(a, true, "the date '%s' is not YYYY-MM-DD HH:MM", ps->when);
             return;
         }
         at = gl_tz_to_utc(pr->timezone, y, m, d, h, mi);
     }
-    bool media = ps.uploaded_media != 0;
+    bool media = ps->uploaded_media != 0;
     /* An update sends only what changed: an unchanged caption must not start a revision. */
     bool cap = true, plat = true, notes = true, when = at != 0;
-    if (ps.id && ps.filled) {
-        cap = strcmp(ps.base_caption, ps.caption) != 0;
-        plat = strcmp(ps.base_platforms, ps.platforms) != 0;
-        notes = strcmp(ps.base_notes, ps.notes) != 0;
-        when = at != 0 && strcmp(ps.base_when, ps.when) != 0;
+    if (ps->id && ps->filled) {
+        cap = strcmp(ps->base_caption, ps->caption) != 0;
+        plat = strcmp(ps->base_platforms, ps->platforms) != 0;
+        notes = strcmp(ps->base_notes, ps->notes) != 0;
+        when = at != 0 && strcmp(ps->base_when, ps->when) != 0;
     }
     msgpack_packer *pk;
     size_t n = 1 + cap + plat + notes + when + media;
-    if (ps.id) {
+    if (ps->id) {
         pk = conn_begin(a->conn, "post.update");
         msgpack_pack_map(pk, n);
-        gl_pack_kv_int(pk, "id", ps.id);
+        gl_pack_kv_int(pk, "id", ps->id);
     } else {
         pk = conn_begin(a->conn, "post.create");
         msgpack_pack_map(pk, n);
-        gl_pack_kv_int(pk, "profile", ps.profile);
+        gl_pack_kv_int(pk, "profile", ps->profile);
     }
-    if (cap) gl_pack_kv_str(pk, "caption", ps.caption);
-    if (plat) pack_platforms(pk);
-    if (notes) gl_pack_kv_str(pk, "notes", ps.notes);
+    if (cap) gl_pack_kv_str(pk, "caption", ps->caption);
+    if (plat) pack_platforms(ps, pk);
+    if (notes) gl_pack_kv_str(pk, "notes", ps->notes);
     if (when) gl_pack_kv_int(pk, "scheduled_at", at);
     if (media) {
         /* The new image joins those the post already has. */
-        size_t have = ps.id && ps.det.have ? ps.det.post.nmedia : 0;
+        size_t have = ps->id && ps->det.have ? ps->det.post.nmedia : 0;
         gl_pack_key(pk, "media");
         msgpack_pack_array(pk, have + 1);
         for (size_t i = 0; i < have; i++)
-            msgpack_pack_int64(pk, ps.det.post.media[i]);
-        msgpack_pack_int64(pk, ps.uploaded_media);
+            msgpack_pack_int64(pk, ps->det.post.media[i]);
+        msgpack_pack_int64(pk, ps->uploaded_media);
     }
-    conn_send(a->conn, on_saved, a, ps.opened);
-    ps.saving = true;
+    conn_send(a->conn, on_saved, v, ps->opened);
+    ps->saving = true;
 }
 
 static void on_uploaded(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
-    if (tag != ps.opened) return; /* the form it was for is gone; nothing refers to the image */
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
+    if (tag != ps->opened) return; /* the form it was for is gone; nothing refers to the image */
     if (err) {
-        ps.saving = false;
+        ps->saving = false;
         if (err->code == GL_E_UNKNOWN_METHOD)
             app_msg(a, true, "this daemon has no media.upload: clear the media field to save");
         else
             app_rpc_error(a, "media upload", err);
         return;
     }
-    ps.uploaded_media = md_get_int(r, "id", 0);
-    send_save(a);
+    ps->uploaded_media = md_get_int(r, "id", 0);
+    send_save(v);
 }
 
 /* The image type data starts like (as the daemon checks it), or NULL. */
@@ -470,16 +499,18 @@ static const char *sniff(const unsigned char *d, size_t n)
 
 static void save(struct app *a)
 {
-    if (ps.saving) return;
-    if (ps.id && !ps.filled) {
-        app_msg(a, true, "post %lld is still loading; save again in a moment", (long long)ps.id);
+    struct view *v = app_view(a, VIEW_POST);
+    struct post_screen *ps = view_state(v, &view_post);
+    if (ps->saving) return;
+    if (ps->id && !ps->filled) {
+        app_msg(a, true, "post %lld is still loading; save again in a moment", (long long)ps->id);
         return;
     }
-    if (ps.media[0] && !ps.uploaded_media) {
+    if (ps->media[0] && !ps->uploaded_media) {
         /* Upload first; the post then refers to the media id. */
-        FILE *f = fopen(ps.media, "rb");
+        FILE *f = fopen(ps->media, "rb");
         if (!f) {
-            app_msg(a, true, "cannot open %s: %s", ps.media, strerror(errno));
+            app_msg(a, true, "cannot open %s: %s", ps->media, strerror(errno));
             return;
         }
         size_t cap = 1 << 16, len = 0, got;
@@ -492,30 +523,30 @@ static void save(struct app *a)
         fclose(f);
         if (len > MEDIA_MAX) {
             free(data);
-            app_msg(a, true, "%s is larger than 8 MiB, the daemon's limit", ps.media);
+            app_msg(a, true, "%s is larger than 8 MiB, the daemon's limit", ps->media);
             return;
         }
         const char *type = sniff((const unsigned char *)data, len);
         if (!type) {
             free(data);
-            app_msg(a, true, "%s is not a PNG, JPEG, GIF or WebP image", ps.media);
+            app_msg(a, true, "%s is not a PNG, JPEG, GIF or WebP image", ps->media);
             return;
         }
-        const char *base = strrchr(ps.media, '/');
+        const char *base = strrchr(ps->media, '/');
         msgpack_packer *pk = conn_begin(a->conn, "media.upload");
         msgpack_pack_map(pk, 3);
-        gl_pack_kv_str(pk, "name", base ? base + 1 : ps.media);
+        gl_pack_kv_str(pk, "name", base ? base + 1 : ps->media);
         gl_pack_kv_str(pk, "type", type);
         gl_pack_key(pk, "data");
         msgpack_pack_bin(pk, len);
         msgpack_pack_bin_body(pk, data, len);
         free(data);
-        conn_send(a->conn, on_uploaded, a, ps.opened);
-        ps.saving = true;
-        app_msg(a, false, "uploading %s (%zu bytes)", ps.media, len);
+        conn_send(a->conn, on_uploaded, v, ps->opened);
+        ps->saving = true;
+        app_msg(a, false, "uploading %s (%zu bytes)", ps->media, len);
         return;
     }
-    send_save(a);
+    send_save(v);
 }
 
 /* ---- an image's alternative text (media.update) ---- */
@@ -523,42 +554,46 @@ static void save(struct app *a)
 static void on_alt_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     struct app *a = ud;
+    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
     (void)r;
     if (err) {
         app_rpc_error(a, "alternative text not saved", err);
         return;
     }
     app_msg(a, false, "alternative text saved");
-    if (tag == ps.opened && ps.id) detail_load(a, &ps.det, ps.id, true);
+    if (tag == ps->opened && ps->id) detail_load(a, &ps->det, ps->id, true);
 }
 
 /* The tag carries which image (its index in the post). */
 static void on_alt_text(struct app *a, const char *text, uint64_t tag)
 {
-    if (!text || tag >= ps.det.nmedia) return;
+    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
+    if (!text || tag >= ps->det.nmedia) return;
     msgpack_packer *pk = conn_begin(a->conn, "media.update");
     msgpack_pack_map(pk, 2);
-    gl_pack_kv_int(pk, "id", ps.det.media[tag].id);
+    gl_pack_kv_int(pk, "id", ps->det.media[tag].id);
     gl_pack_kv_str(pk, "alt", text);
-    conn_send(a->conn, on_alt_saved, a, ps.opened);
+    conn_send(a->conn, on_alt_saved, a, ps->opened);
 }
 
 static void ask_alt(struct app *a, size_t i)
 {
+    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
     char label[160];
     snprintf(label, sizeof label, "Alternative text of %s (what it shows, in a sentence):",
-             ps.det.media[i].name);
-    app_prompt(a, label, ps.det.media[i].alt, false, on_alt_text, i);
+             ps->det.media[i].name);
+    app_prompt(a, label, ps->det.media[i].alt, false, on_alt_text, i);
 }
 
 static void on_alt_which(struct app *a, const char *text, uint64_t tag)
 {
+    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
     (void)tag;
     if (!text) return;
     char *end;
     long n = strtol(text, &end, 10);
-    if (end == text || n < 1 || (size_t)n > ps.det.nmedia) {
-        app_msg(a, true, "'%s' is not an image number (1 to %zu)", text, ps.det.nmedia);
+    if (end == text || n < 1 || (size_t)n > ps->det.nmedia) {
+        app_msg(a, true, "'%s' is not an image number (1 to %zu)", text, ps->det.nmedia);
         return;
     }
     ask_alt(a, (size_t)n - 1);
@@ -566,49 +601,54 @@ static void on_alt_which(struct app *a, const char *text, uint64_t tag)
 
 static void media_alt(struct app *a)
 {
-    if (!ps.id || !ps.det.have || ps.det.nmedia == 0) {
+    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
+    if (!ps->id || !ps->det.have || ps->det.nmedia == 0) {
         app_msg(a, true, "this post has no saved image to describe");
         return;
     }
-    if (ps.det.nmedia == 1) {
+    if (ps->det.nmedia == 1) {
         ask_alt(a, 0);
         return;
     }
     char label[96];
-    snprintf(label, sizeof label, "Which image (1 to %zu)?", ps.det.nmedia);
+    snprintf(label, sizeof label, "Which image (1 to %zu)?", ps->det.nmedia);
     app_prompt(a, label, "", false, on_alt_which, 0);
 }
 
 static void on_discard(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_POST);
+    struct post_screen *ps = view_state(v, &view_post);
     (void)tag;
     if (text && (text[0] == 'y' || text[0] == 'Y')) {
-        ps.dirty = false;
+        ps->dirty = false;
         app_pop(a);
     }
 }
 
-static bool post_key(struct app *a, enum action act)
+static bool post_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
     switch (act) {
     case ACT_DOWN:
-        if (ps.field + 1 < F_COUNT) ps.field++;
+        if (ps->field + 1 < F_COUNT) ps->field++;
         app_dirty(a, DIRTY_MAIN);
         return true;
     case ACT_UP:
-        if (ps.field > 0) ps.field--;
+        if (ps->field > 0) ps->field--;
         app_dirty(a, DIRTY_MAIN);
         return true;
     case ACT_PAGE_DOWN:
-        ps.scroll += 5;
+        ps->scroll += 5;
         app_dirty(a, DIRTY_MAIN);
         return true;
     case ACT_PAGE_UP:
-        ps.scroll = ps.scroll > 5 ? ps.scroll - 5 : 0;
+        ps->scroll = ps->scroll > 5 ? ps->scroll - 5 : 0;
         app_dirty(a, DIRTY_MAIN);
         return true;
     case ACT_EDIT_FIELD:
-        edit_field(a);
+        edit_field(v);
         return true;
     case ACT_SAVE:
         save(a);
@@ -617,19 +657,19 @@ static bool post_key(struct app *a, enum action act)
         media_alt(a);
         return true;
     case ACT_EDIT_CAPTION: {
-        char *text = app_edit_external(a, ps.caption, "caption");
+        char *text = app_edit_external(a, ps->caption, "caption");
         if (text) {
-            set_str(&ps.caption, text);
+            set_str(&ps->caption, text);
             free(text);
-            ps.dirty = true;
-            if (ps.id) {
+            ps->dirty = true;
+            if (ps->id) {
                 save(a);
             }
         }
         return true;
     }
     case ACT_BACK:
-        if (ps.dirty) {
+        if (ps->dirty) {
             app_confirm(a, "Discard unsaved changes?", on_discard, 0);
             return true;
         }
@@ -637,23 +677,24 @@ static bool post_key(struct app *a, enum action act)
     default:
         break;
     }
-    if (!ps.id) {
+    if (!ps->id) {
         if (act >= ACT_APPROVE && act <= ACT_DELETE) app_msg(a, true, "save the post first (w)");
         return act >= ACT_APPROVE && act <= ACT_DELETE;
     }
-    return act_post(a, act, ps.det.have ? &ps.det.post : NULL);
+    return act_post(a, act, ps->det.have ? &ps->det.post : NULL);
 }
 
-static void post_free(struct app *a)
+static void post_free(struct view *v)
 {
-    (void)a;
-    form_clear();
-    detail_clear(&ps.det);
+    struct post_screen *ps = view_state(v, &view_post);
+    form_clear(ps);
+    detail_clear(&ps->det);
 }
 
-struct view view_post = {
+const struct view_ops view_post = {
     .name = "post",
     .keymap = KM_POST,
+    .state_size = sizeof(struct post_screen),
     .enter = post_enter,
     .draw = post_draw,
     .key = post_key,

@@ -19,14 +19,14 @@ static const char *const who_said[] = {
     "a manager, or an approval or collab link",
 };
 
-static struct {
+struct steps_screen {
     struct form_step v[FORM_STEPS_MAX];
     size_t n, sel;
     struct form_field *target;
     struct form *form;
     size_t editing; /* the step the prompts fill; n for a new one */
     struct form_step draft;
-} st;
+};
 
 static const char *said(const char *who)
 {
@@ -35,23 +35,27 @@ static const char *said(const char *who)
     return who;
 }
 
-static void store(struct app *a)
+static void store(struct view *v)
 {
-    if (!st.target || form_current() != st.form) return;
-    char buf[sizeof st.target->value];
-    form_steps_format(st.v, st.n, buf, sizeof buf);
-    form_set(a, st.target, buf);
+    struct app *a = v->app;
+    struct steps_screen *st = view_state(v, &view_steps);
+    if (!st->target || form_current(a) != st->form) return;
+    char buf[sizeof st->target->value];
+    form_steps_format(st->v, st->n, buf, sizeof buf);
+    form_set(a, st->target, buf);
 }
 
 void view_steps_open(struct app *a, struct form_field *fld)
 {
+    struct view *v = app_view(a, VIEW_STEPS);
+    struct steps_screen *st = view_state(v, &view_steps);
     char why[200];
-    int n = form_steps_parse(fld->value, st.v, FORM_STEPS_MAX, why, sizeof why);
-    st.n = n < 0 ? 0 : (size_t)n;
-    st.sel = 0;
-    st.target = fld;
-    st.form = form_current();
-    app_push(a, &view_steps);
+    int n = form_steps_parse(fld->value, st->v, FORM_STEPS_MAX, why, sizeof why);
+    st->n = n < 0 ? 0 : (size_t)n;
+    st->sel = 0;
+    st->target = fld;
+    st->form = form_current(a);
+    app_push(a, v);
 }
 
 /* ---- the prompts of one step: name, who, the approver's name ---- */
@@ -59,16 +63,18 @@ void view_steps_open(struct app *a, struct form_field *fld)
 static void on_approver(struct app *a, const char *text, uint64_t tag);
 static void on_who(struct app *a, const char *text, uint64_t tag);
 
-static void finish(struct app *a)
+static void finish(struct view *v)
 {
-    if (st.editing == st.n) {
-        if (st.n == FORM_STEPS_MAX) return;
-        st.v[st.n++] = st.draft;
-        st.sel = st.n - 1;
+    struct app *a = v->app;
+    struct steps_screen *st = view_state(v, &view_steps);
+    if (st->editing == st->n) {
+        if (st->n == FORM_STEPS_MAX) return;
+        st->v[st->n++] = st->draft;
+        st->sel = st->n - 1;
     } else {
-        st.v[st.editing] = st.draft;
+        st->v[st->editing] = st->draft;
     }
-    store(a);
+    store(v);
     app_dirty(a, DIRTY_MAIN);
 }
 
@@ -76,6 +82,8 @@ static void finish(struct app *a)
 
 static void on_name(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_STEPS);
+    struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
     if (!text[0] || strchr(text, ';') || strchr(text, ':')) {
@@ -84,12 +92,14 @@ static void on_name(struct app *a, const char *text, uint64_t tag)
         a->prompt.selected = false;
         return;
     }
-    snprintf(st.draft.name, sizeof st.draft.name, "%s", text);
-    app_prompt(a, WHO_LABEL, st.draft.who[0] ? st.draft.who : "manager", false, on_who, 0);
+    snprintf(st->draft.name, sizeof st->draft.name, "%s", text);
+    app_prompt(a, WHO_LABEL, st->draft.who[0] ? st->draft.who : "manager", false, on_who, 0);
 }
 
 static void on_who(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_STEPS);
+    struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
     size_t k;
@@ -104,53 +114,57 @@ static void on_who(struct app *a, const char *text, uint64_t tag)
         a->prompt.selected = false;
         return;
     }
-    snprintf(st.draft.who, sizeof st.draft.who, "%s", form_step_who[k]);
-    if (strcmp(st.draft.who, "approver") == 0) {
-        app_prompt(a, "Approver's name (empty: any approval link's approver):", st.draft.approver,
+    snprintf(st->draft.who, sizeof st->draft.who, "%s", form_step_who[k]);
+    if (strcmp(st->draft.who, "approver") == 0) {
+        app_prompt(a, "Approver's name (empty: any approval link's approver):", st->draft.approver,
                    false, on_approver, 0);
         return;
     }
-    st.draft.approver[0] = 0;
-    finish(a);
+    st->draft.approver[0] = 0;
+    finish(v);
 }
 
 static void on_approver(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_STEPS);
+    struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
-    snprintf(st.draft.approver, sizeof st.draft.approver, "%s", text);
-    finish(a);
+    snprintf(st->draft.approver, sizeof st->draft.approver, "%s", text);
+    finish(v);
 }
 
-static void edit(struct app *a, size_t i)
+static void edit(struct view *v, size_t i)
 {
-    st.editing = i;
-    if (i < st.n)
-        st.draft = st.v[i];
+    struct app *a = v->app;
+    struct steps_screen *st = view_state(v, &view_steps);
+    st->editing = i;
+    if (i < st->n)
+        st->draft = st->v[i];
     else
-        memset(&st.draft, 0, sizeof st.draft);
-    app_prompt(a, "Step name:", st.draft.name, false, on_name, 0);
+        memset(&st->draft, 0, sizeof st->draft);
+    app_prompt(a, "Step name:", st->draft.name, false, on_name, 0);
 }
 
 /* ---- the list ---- */
 
-static void steps_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void steps_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
-    (void)a;
+    struct steps_screen *st = view_state(v, &view_steps);
     ui_text_pad(w, 0, 0, cols,
                 " Approval steps, in order (n adds, Enter changes, x removes, J/K move)",
                 ui_attr(UP_TITLE) | A_REVERSE);
     int y = 2;
-    if (!st.n) {
+    if (!st->n) {
         ui_wrap(w, y, 2, cols - 4, 3, 0,
                 "No steps: a post submitted is approved at once. n adds a step.", ui_attr(UP_DIM));
         y += 3;
     }
-    for (size_t i = 0; i < st.n && y < rows - 2; i++) {
+    for (size_t i = 0; i < st->n && y < rows - 2; i++) {
         char line[400];
-        snprintf(line, sizeof line, " %zu. %s: decided by %s%s%s", i + 1, st.v[i].name,
-                 said(st.v[i].who), st.v[i].approver[0] ? ", " : "", st.v[i].approver);
-        ui_text_pad(w, y++, 0, cols, line, i == st.sel ? ui_attr(UP_SEL) : A_NORMAL);
+        snprintf(line, sizeof line, " %zu. %s: decided by %s%s%s", i + 1, st->v[i].name,
+                 said(st->v[i].who), st->v[i].approver[0] ? ", " : "", st->v[i].approver);
+        ui_text_pad(w, y++, 0, cols, line, i == st->sel ? ui_attr(UP_SEL) : A_NORMAL);
     }
     y++;
     if (y < rows)
@@ -162,48 +176,50 @@ static void steps_draw(struct app *a, WINDOW *w, int rows, int cols)
                 ui_attr(UP_DIM));
 }
 
-static bool steps_key(struct app *a, enum action act)
+static bool steps_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct steps_screen *st = view_state(v, &view_steps);
     struct form_step tmp;
     switch (act) {
     case ACT_DOWN:
-        if (st.sel + 1 < st.n) st.sel++;
+        if (st->sel + 1 < st->n) st->sel++;
         break;
     case ACT_UP:
-        if (st.sel > 0) st.sel--;
+        if (st->sel > 0) st->sel--;
         break;
     case ACT_TOP:
-        st.sel = 0;
+        st->sel = 0;
         break;
     case ACT_BOTTOM:
-        if (st.n) st.sel = st.n - 1;
+        if (st->n) st->sel = st->n - 1;
         break;
     case ACT_STEP_ADD:
-        if (st.n == FORM_STEPS_MAX) {
+        if (st->n == FORM_STEPS_MAX) {
             app_msg(a, true, "a profile has at most %d approval steps", FORM_STEPS_MAX);
             return true;
         }
-        edit(a, st.n);
+        edit(v, st->n);
         return true;
     case ACT_EDIT_FIELD:
-        if (st.sel < st.n) edit(a, st.sel);
+        if (st->sel < st->n) edit(v, st->sel);
         return true;
     case ACT_STEP_REMOVE:
-        if (st.sel >= st.n) return true;
-        memmove(&st.v[st.sel], &st.v[st.sel + 1], (st.n - st.sel - 1) * sizeof st.v[0]);
-        st.n--;
-        if (st.sel >= st.n && st.sel) st.sel--;
-        store(a);
+        if (st->sel >= st->n) return true;
+        memmove(&st->v[st->sel], &st->v[st->sel + 1], (st->n - st->sel - 1) * sizeof st->v[0]);
+        st->n--;
+        if (st->sel >= st->n && st->sel) st->sel--;
+        store(v);
         break;
     case ACT_STEP_LATER:
     case ACT_STEP_EARLIER: {
-        size_t j = act == ACT_STEP_LATER ? st.sel + 1 : st.sel - 1;
-        if (st.sel >= st.n || j >= st.n) return true; /* wraps below 0 to a huge j */
-        tmp = st.v[st.sel];
-        st.v[st.sel] = st.v[j];
-        st.v[j] = tmp;
-        st.sel = j;
-        store(a);
+        size_t j = act == ACT_STEP_LATER ? st->sel + 1 : st->sel - 1;
+        if (st->sel >= st->n || j >= st->n) return true; /* wraps below 0 to a huge j */
+        tmp = st->v[st->sel];
+        st->v[st->sel] = st->v[j];
+        st->v[j] = tmp;
+        st->sel = j;
+        store(v);
         break;
     }
     default:
@@ -213,9 +229,10 @@ static bool steps_key(struct app *a, enum action act)
     return true;
 }
 
-struct view view_steps = {
+const struct view_ops view_steps = {
     .name = "approval steps",
     .keymap = KM_STEPS | KM_LIST,
+    .state_size = sizeof(struct steps_screen),
     .draw = steps_draw,
     .key = steps_key,
 };

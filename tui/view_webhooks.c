@@ -19,36 +19,42 @@ struct endpoint {
     int64_t failures, last_at, last_code;
 };
 
-static struct {
+struct webhooks_screen {
     struct endpoint *v;
     size_t n, sel, top;
     unsigned gen;
     bool loaded;
     char url[2100];  /* the URL typed, while the events are asked */
     char secret[64]; /* the secret of the endpoint just made, shown once */
-} wh;
+};
 
-static void free_list(void)
+/* Answers and prompts carry the app: they reach its one webhooks screen. */
+static struct webhooks_screen *screen_of(struct app *a)
 {
-    for (size_t i = 0; i < wh.n; i++) {
-        free(wh.v[i].url);
-        free(wh.v[i].events);
-        free(wh.v[i].status);
-        free(wh.v[i].last_error);
-    }
-    free(wh.v);
-    wh.v = NULL;
-    wh.n = 0;
+    return view_state(app_view(a, VIEW_WEBHOOKS), &view_webhooks);
 }
 
-static const struct endpoint *selected(void)
+static void free_list(struct webhooks_screen *wh)
 {
-    return wh.sel < wh.n ? &wh.v[wh.sel] : NULL;
+    for (size_t i = 0; i < wh->n; i++) {
+        free(wh->v[i].url);
+        free(wh->v[i].events);
+        free(wh->v[i].status);
+        free(wh->v[i].last_error);
+    }
+    free(wh->v);
+    wh->v = NULL;
+    wh->n = 0;
+}
+
+static const struct endpoint *selected(const struct webhooks_screen *wh)
+{
+    return wh->sel < wh->n ? &wh->v[wh->sel] : NULL;
 }
 
 static bool is_admin(struct app *a)
 {
-    return words_role_parse(a->role) >= WR_ADMIN;
+    return words_role_parse(a->role) >= ROLE_ADMIN;
 }
 
 /* The events array joined with commas (the caller frees). */
@@ -73,20 +79,21 @@ static char *join_events(const msgpack_object *arr)
 static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     struct app *a = ud;
-    if ((unsigned)tag != wh.gen) return;
+    struct webhooks_screen *wh = screen_of(a);
+    if ((unsigned)tag != wh->gen) return;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
         app_rpc_error(a, "webhooks", err);
         return;
     }
-    free_list();
-    wh.loaded = true;
+    free_list(wh);
+    wh->loaded = true;
     const msgpack_object *list = md_get_array(r, "webhooks");
     if (list && list->via.array.size) {
-        wh.v = xcalloc(list->via.array.size, sizeof *wh.v);
+        wh->v = xcalloc(list->via.array.size, sizeof *wh->v);
         for (uint32_t i = 0; i < list->via.array.size; i++) {
             const msgpack_object *o = &list->via.array.ptr[i];
-            struct endpoint *e = &wh.v[wh.n++];
+            struct endpoint *e = &wh->v[wh->n++];
             e->id = md_get_int(o, "id", 0);
             e->url = md_get_str(o, "url");
             if (!e->url) e->url = xstrdup("");
@@ -99,43 +106,52 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
             e->last_code = md_get_int(o, "last_code", 0);
         }
     }
-    if (wh.sel >= wh.n) wh.sel = wh.n ? wh.n - 1 : 0;
+    if (wh->sel >= wh->n) wh->sel = wh->n ? wh->n - 1 : 0;
 }
 
-static void webhooks_reload(struct app *a)
+static void reload(struct app *a)
 {
-    wh.gen++;
+    struct webhooks_screen *wh = screen_of(a);
+    wh->gen++;
     if (!is_admin(a)) {
-        free_list();
-        wh.loaded = true;
+        free_list(wh);
+        wh->loaded = true;
         app_dirty(a, DIRTY_MAIN);
         return;
     }
-    conn_call0(a->conn, "webhook.list", on_list, a, wh.gen);
+    conn_call0(a->conn, "webhook.list", on_list, a, wh->gen);
 }
 
-static void webhooks_enter(struct app *a)
+static void webhooks_reload(struct view *v)
 {
-    wh.sel = wh.top = 0;
-    webhooks_reload(a);
+    reload(v->app);
 }
 
-static void webhooks_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void webhooks_enter(struct view *v)
 {
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
+    wh->sel = wh->top = 0;
+    reload(v->app);
+}
+
+static void webhooks_draw(struct view *v, WINDOW *w, int rows, int cols)
+{
+    struct app *a = v->app;
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
     char title[200];
     snprintf(title, sizeof title,
-             " Webhooks: %zu endpoint%s (n add, x delete, s pause/resume, r redeliver)", wh.n,
-             wh.n == 1 ? "" : "s");
+             " Webhooks: %zu endpoint%s (n add, x delete, s pause/resume, r redeliver)", wh->n,
+             wh->n == 1 ? "" : "s");
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
     if (!is_admin(a)) {
         ui_text(w, 2, 2, cols - 4, "Only admins configure webhooks.", ui_attr(UP_DIM));
         return;
     }
-    if (!wh.loaded) {
+    if (!wh->loaded) {
         ui_text(w, 2, 2, cols - 4, "loading…", ui_attr(UP_DIM));
         return;
     }
-    if (!wh.n) {
+    if (!wh->n) {
         ui_text(w, 2, 2, cols - 4,
                 "No endpoints. n adds one: events are then sent, signed, to its URL.",
                 ui_attr(UP_DIM));
@@ -144,14 +160,14 @@ static void webhooks_draw(struct app *a, WINDOW *w, int rows, int cols)
     /* Two lines per endpoint: the URL and status, then events and the last delivery. */
     int per = 2, h = (rows - 1) / per;
     if (h < 1) h = 1;
-    if (wh.sel < wh.top) wh.top = wh.sel;
-    if (wh.sel >= wh.top + (size_t)h) wh.top = wh.sel - (size_t)h + 1;
+    if (wh->sel < wh->top) wh->top = wh->sel;
+    if (wh->sel >= wh->top + (size_t)h) wh->top = wh->sel - (size_t)h + 1;
     const struct md_profile *p = app_profile(a);
     for (int r = 0; r < h; r++) {
-        size_t i = wh.top + (size_t)r;
-        if (i >= wh.n) break;
-        const struct endpoint *e = &wh.v[i];
-        bool s = i == wh.sel, paused = strcmp(e->status, "paused") == 0;
+        size_t i = wh->top + (size_t)r;
+        if (i >= wh->n) break;
+        const struct endpoint *e = &wh->v[i];
+        bool s = i == wh->sel, paused = strcmp(e->status, "paused") == 0;
         char line[2300], last[400];
         snprintf(line, sizeof line, "%-6s %s", paused ? "PAUSED" : "active", e->url);
         ui_text_pad(w, 1 + r * per, 0, cols, line,
@@ -188,27 +204,29 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
         return;
     }
     app_msg(a, false, "%s", tag == 1 ? "deleted" : tag == 2 ? "updated" : "sent again");
-    webhooks_reload(a);
+    reload(a);
 }
 
 static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     (void)tag;
     struct app *a = ud;
+    struct webhooks_screen *wh = screen_of(a);
     if (err) {
         app_rpc_error(a, "new webhook", err);
         return;
     }
     char *secret = md_get_str(r, "secret");
-    snprintf(wh.secret, sizeof wh.secret, "%s", secret ? secret : "");
+    snprintf(wh->secret, sizeof wh->secret, "%s", secret ? secret : "");
     free(secret);
-    app_clipboard(a, wh.secret);
-    app_msg(a, false, "secret: %s (copied; shown once, y copies again)", wh.secret);
-    webhooks_reload(a);
+    app_clipboard(a, wh->secret);
+    app_msg(a, false, "secret: %s (copied; shown once, y copies again)", wh->secret);
+    reload(a);
 }
 
 static void on_events(struct app *a, const char *text, uint64_t tag)
 {
+    struct webhooks_screen *wh = screen_of(a);
     (void)tag;
     if (!text) return;
     /* "a, b,c" -> ["a", "b", "c"] */
@@ -221,7 +239,7 @@ static void on_events(struct app *a, const char *text, uint64_t tag)
     msgpack_packer *pk = conn_begin(a->conn, "webhook.create");
     msgpack_pack_map(pk, 2);
     gl_pack_str(pk, "url");
-    gl_pack_str(pk, wh.url);
+    gl_pack_str(pk, wh->url);
     gl_pack_str(pk, "events");
     msgpack_pack_array(pk, (uint32_t)n);
     for (size_t i = 0; i < n; i++)
@@ -232,9 +250,10 @@ static void on_events(struct app *a, const char *text, uint64_t tag)
 
 static void on_url(struct app *a, const char *text, uint64_t tag)
 {
+    struct webhooks_screen *wh = screen_of(a);
     (void)tag;
     if (!text || !text[0]) return;
-    snprintf(wh.url, sizeof wh.url, "%s", text);
+    snprintf(wh->url, sizeof wh->url, "%s", text);
     app_prompt(a, "Events (comma-separated): ", DEFAULT_EVENTS, false, on_events, 0);
 }
 
@@ -293,21 +312,23 @@ static void on_deliveries(void *ud, uint64_t tag, const struct gl_err *err, cons
     conn_send(a->conn, on_changed, a, 3);
 }
 
-static bool webhooks_key(struct app *a, enum action act)
+static bool webhooks_key(struct view *v, enum action act)
 {
-    const struct endpoint *e = selected();
+    struct app *a = v->app;
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
+    const struct endpoint *e = selected(wh);
     switch (act) {
     case ACT_DOWN:
-        if (wh.sel + 1 < wh.n) wh.sel++;
+        if (wh->sel + 1 < wh->n) wh->sel++;
         break;
     case ACT_UP:
-        if (wh.sel > 0) wh.sel--;
+        if (wh->sel > 0) wh->sel--;
         break;
     case ACT_TOP:
-        wh.sel = 0;
+        wh->sel = 0;
         break;
     case ACT_BOTTOM:
-        if (wh.n) wh.sel = wh.n - 1;
+        if (wh->n) wh->sel = wh->n - 1;
         break;
     case ACT_WEBHOOK_NEW:
         if (!is_admin(a)) {
@@ -339,8 +360,8 @@ static bool webhooks_key(struct app *a, enum action act)
         }
         return true;
     case ACT_COPY:
-        if (wh.secret[0]) {
-            app_clipboard(a, wh.secret);
+        if (wh->secret[0]) {
+            app_clipboard(a, wh->secret);
             app_msg(a, false, "secret copied");
         } else {
             app_msg(a, false, "a secret is shown only when its endpoint is made");
@@ -353,15 +374,16 @@ static bool webhooks_key(struct app *a, enum action act)
     return true;
 }
 
-static void webhooks_free(struct app *a)
+static void webhooks_free(struct view *v)
 {
-    (void)a;
-    free_list();
-    memset(wh.secret, 0, sizeof wh.secret);
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
+    free_list(wh);
+    memset(wh->secret, 0, sizeof wh->secret);
 }
 
-struct view view_webhooks = {
+const struct view_ops view_webhooks = {
     .name = "webhooks",
+    .state_size = sizeof(struct webhooks_screen),
     .keymap = KM_WEBHOOKS | KM_LIST,
     .enter = webhooks_enter,
     .draw = webhooks_draw,

@@ -14,12 +14,7 @@
 #include "util.h"
 #include "xmalloc.h"
 
-static const char *const tab_files[] = {
-    "/usr/share/zoneinfo/zone1970.tab",
-    "/usr/share/zoneinfo/zone.tab",
-};
-
-static struct {
+struct zones_screen {
     char **all;
     size_t nall;
     size_t *shown; /* indexes into all */
@@ -27,38 +22,13 @@ static struct {
     char query[512];
     struct form_field *target;
     struct form *form; /* the form target belongs to: checked before writing into it */
-} z;
+};
 
-static int cmp(const void *x, const void *y)
+/* The list is common/tz.c's, the same the link pages' zone chooser shows. */
+static void load(struct zones_screen *z)
 {
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static void add(const char *name)
-{
-    z.all = xrealloc(z.all, (z.nall + 1) * sizeof *z.all);
-    z.all[z.nall++] = xstrdup(name);
-}
-
-static void load(void)
-{
-    if (z.nall) return;
-    for (size_t i = 0; i < GL_ARRAY_LEN(tab_files) && !z.nall; i++) {
-        FILE *f = fopen(tab_files[i], "r");
-        if (!f) continue;
-        char line[512];
-        while (fgets(line, sizeof line, f)) {
-            if (line[0] == '#') continue;
-            /* codes, coordinates, zone, comment: tab separated */
-            char *save = NULL, *t = strtok_r(line, "\t\n", &save);
-            t = t ? strtok_r(NULL, "\t\n", &save) : NULL;
-            t = t ? strtok_r(NULL, "\t\n", &save) : NULL;
-            if (t) add(t);
-        }
-        fclose(f);
-    }
-    add("UTC");
-    qsort(z.all, z.nall, sizeof *z.all, cmp);
+    if (z->nall) return;
+    z->nall = gl_tz_list(&z->all);
 }
 
 /* "new york" finds America/New_York: case ignored, a space matches an underscore. */
@@ -79,98 +49,107 @@ static bool matches(const char *name, const char *q)
     return false;
 }
 
-static void zones_filter(void)
+static void zones_filter(struct zones_screen *z)
 {
-    free(z.shown);
-    z.shown = xcalloc(z.nall + 1, sizeof *z.shown);
-    z.nshown = 0;
-    for (size_t i = 0; i < z.nall; i++)
-        if (matches(z.all[i], z.query)) z.shown[z.nshown++] = i;
-    z.sel = z.top = 0;
+    free(z->shown);
+    z->shown = xcalloc(z->nall + 1, sizeof *z->shown);
+    z->nshown = 0;
+    for (size_t i = 0; i < z->nall; i++)
+        if (matches(z->all[i], z->query)) z->shown[z->nshown++] = i;
+    z->sel = z->top = 0;
     /* An exact name wins the cursor (the profile's present zone, or "utc"). */
-    for (size_t i = 0; i < z.nshown; i++)
-        if (strcasecmp(z.all[z.shown[i]], z.query) == 0) z.sel = i;
+    for (size_t i = 0; i < z->nshown; i++)
+        if (strcasecmp(z->all[z->shown[i]], z->query) == 0) z->sel = i;
 }
 
 static void on_search(struct app *a, const char *text, uint64_t tag)
 {
+    struct view *v = app_view(a, VIEW_ZONES);
+    struct zones_screen *z = view_state(v, &view_zones);
     (void)tag;
     if (!text) return;
-    snprintf(z.query, sizeof z.query, "%s", text);
-    zones_filter();
+    snprintf(z->query, sizeof z->query, "%s", text);
+    zones_filter(z);
     app_dirty(a, DIRTY_MAIN);
 }
 
-static void ask(struct app *a)
+static void ask(struct view *v)
 {
-    app_prompt(a, "Search time zones:", z.query, false, on_search, 0);
+    struct app *a = v->app;
+    struct zones_screen *z = view_state(v, &view_zones);
+    app_prompt(a, "Search time zones:", z->query, false, on_search, 0);
 }
 
 void view_zones_open(struct app *a, struct form_field *fld)
 {
-    load();
-    z.target = fld;
-    z.form = form_current();
-    snprintf(z.query, sizeof z.query, "%s", fld->value);
-    zones_filter();
-    app_push(a, &view_zones);
-    ask(a);
+    struct view *v = app_view(a, VIEW_ZONES);
+    struct zones_screen *z = view_state(v, &view_zones);
+    load(z);
+    z->target = fld;
+    z->form = form_current(a);
+    snprintf(z->query, sizeof z->query, "%s", fld->value);
+    zones_filter(z);
+    app_push(a, v);
+    ask(v);
 }
 
-static void zones_draw(struct app *a, WINDOW *w, int rows, int cols)
+static void zones_draw(struct view *v, WINDOW *w, int rows, int cols)
 {
+    struct zones_screen *z = view_state(v, &view_zones);
     char title[700];
     snprintf(title, sizeof title, " Time zones: %zu of %zu%s%s%s  (/ searches, Enter chooses)",
-             z.nshown, z.nall, z.query[0] ? " matching \"" : "", z.query, z.query[0] ? "\"" : "");
+             z->nshown, z->nall, z->query[0] ? " matching \"" : "", z->query,
+             z->query[0] ? "\"" : "");
     ui_text_pad(w, 0, 0, cols, title, ui_attr(UP_TITLE) | A_REVERSE);
-    if (!z.nshown) {
+    if (!z->nshown) {
         ui_text(w, 2, 2, cols - 4, "No zone matches: / searches again.", ui_attr(UP_DIM));
         return;
     }
     int h = rows - 1;
-    if (z.sel < z.top) z.top = z.sel;
-    if (z.sel >= z.top + (size_t)h) z.top = z.sel - (size_t)h + 1;
+    if (z->sel < z->top) z->top = z->sel;
+    if (z->sel >= z->top + (size_t)h) z->top = z->sel - (size_t)h + 1;
     int64_t now = (int64_t)time(NULL);
-    (void)a;
-    for (int r = 0; r < h && z.top + (size_t)r < z.nshown; r++) {
-        const char *name = z.all[z.shown[z.top + (size_t)r]];
+    for (int r = 0; r < h && z->top + (size_t)r < z->nshown; r++) {
+        const char *name = z->all[z->shown[z->top + (size_t)r]];
         char off[32], line[256];
         ui_fmt_offset(off, sizeof off, name, now);
         snprintf(line, sizeof line, " %-36s %s", name, off);
         ui_text_pad(w, 1 + r, 0, cols, line,
-                    z.top + (size_t)r == z.sel ? ui_attr(UP_SEL) : A_NORMAL);
+                    z->top + (size_t)r == z->sel ? ui_attr(UP_SEL) : A_NORMAL);
     }
 }
 
-static bool zones_key(struct app *a, enum action act)
+static bool zones_key(struct view *v, enum action act)
 {
+    struct app *a = v->app;
+    struct zones_screen *z = view_state(v, &view_zones);
     switch (act) {
     case ACT_DOWN:
-        if (z.sel + 1 < z.nshown) z.sel++;
+        if (z->sel + 1 < z->nshown) z->sel++;
         break;
     case ACT_UP:
-        if (z.sel > 0) z.sel--;
+        if (z->sel > 0) z->sel--;
         break;
     case ACT_PAGE_DOWN:
-        z.sel = z.sel + 10 < z.nshown ? z.sel + 10 : (z.nshown ? z.nshown - 1 : 0);
+        z->sel = z->sel + 10 < z->nshown ? z->sel + 10 : (z->nshown ? z->nshown - 1 : 0);
         break;
     case ACT_PAGE_UP:
-        z.sel = z.sel > 10 ? z.sel - 10 : 0;
+        z->sel = z->sel > 10 ? z->sel - 10 : 0;
         break;
     case ACT_TOP:
-        z.sel = 0;
+        z->sel = 0;
         break;
     case ACT_BOTTOM:
-        if (z.nshown) z.sel = z.nshown - 1;
+        if (z->nshown) z->sel = z->nshown - 1;
         break;
     case ACT_SEARCH:
-        ask(a);
+        ask(v);
         return true;
     case ACT_OPEN:
-        if (z.sel < z.nshown && z.target && z.form && form_current() == z.form) {
-            const char *name = z.all[z.shown[z.sel]];
-            form_set(a, z.target, name);
-            struct form *f = form_current();
+        if (z->sel < z->nshown && z->target && z->form && form_current(a) == z->form) {
+            const char *name = z->all[z->shown[z->sel]];
+            form_set(a, z->target, name);
+            struct form *f = form_current(a);
             if (f->sel + 1 < f->n) f->sel++;
             app_pop(a);
             app_msg(a, false, "time zone %s", name);
@@ -183,18 +162,17 @@ static bool zones_key(struct app *a, enum action act)
     return true;
 }
 
-static void zones_free(struct app *a)
+static void zones_free(struct view *v)
 {
-    (void)a;
-    for (size_t i = 0; i < z.nall; i++)
-        free(z.all[i]);
-    free(z.all);
-    free(z.shown);
+    struct zones_screen *z = view_state(v, &view_zones);
+    gl_tz_list_free(z->all, z->nall);
+    free(z->shown);
 }
 
-struct view view_zones = {
+const struct view_ops view_zones = {
     .name = "time zones",
     .keymap = KM_ZONES | KM_LIST,
+    .state_size = sizeof(struct zones_screen),
     .draw = zones_draw,
     .key = zones_key,
     .free = zones_free,

@@ -8,34 +8,33 @@
 
 static const struct {
     const char *slug, *article, *summary;
-} roles[WR_COUNT] = {
-    [WR_NONE] = {"", "", ""},
-    [WR_VIEWER] = {"viewer", "a viewer", "reads calendars, posts and notifications"},
-    [WR_EDITOR] = {"editor", "an editor", "writes posts, submits them, comments"},
-    [WR_MANAGER] = {"manager", "a manager", "approves, schedules, manages profiles and links"},
-    [WR_ADMIN] = {"admin", "an admin", "everything, and the people of the team"},
+} roles[ROLE_COUNT] = {
+    [ROLE_NONE] = {"", "", ""},
+#define ROLE_ROW(id, name, label, may, article) [id] = {name, article, may},
+    GL_ROLES(ROLE_ROW)
+#undef ROLE_ROW
 };
 
-enum words_role words_role_parse(const char *slug)
+enum gl_role words_role_parse(const char *slug)
 {
-    for (int r = WR_VIEWER; r < WR_COUNT; r++)
-        if (slug && strcmp(slug, roles[r].slug) == 0) return (enum words_role)r;
-    return WR_NONE;
+    for (int r = ROLE_VIEWER; r < ROLE_COUNT; r++)
+        if (slug && strcmp(slug, roles[r].slug) == 0) return (enum gl_role)r;
+    return ROLE_NONE;
 }
 
-const char *words_role_slug(enum words_role r)
+const char *words_role_slug(enum gl_role r)
 {
-    return roles[r < WR_COUNT ? r : WR_NONE].slug;
+    return roles[r < ROLE_COUNT ? r : ROLE_NONE].slug;
 }
 
-const char *words_role_article(enum words_role r)
+const char *words_role_article(enum gl_role r)
 {
-    return roles[r < WR_COUNT ? r : WR_NONE].article;
+    return roles[r < ROLE_COUNT ? r : ROLE_NONE].article;
 }
 
-const char *words_role_summary(enum words_role r)
+const char *words_role_summary(enum gl_role r)
 {
-    return roles[r < WR_COUNT ? r : WR_NONE].summary;
+    return roles[r < ROLE_COUNT ? r : ROLE_NONE].summary;
 }
 
 /* Each error code in words. Where the daemon's message names the very thing ("a post that is
@@ -150,40 +149,40 @@ static struct {
     unsigned keymap; /* a screen, or 0 for an action */
     enum action act;
     const char *method; /* the method whose role decides, or NULL */
-    enum words_role least;
+    enum gl_role least;
     const char *subject;
     bool own; /* anyone may do it to their own account: the screen knows whose it is */
 } rules[] = {
-    RULE(KM_LINKS, ACT_NONE, "link.list", WR_MANAGER, "Links are managed"),
-    RULE(0, ACT_PROFILE_NEW, "profile.create", WR_MANAGER, "Profiles are created and changed"),
-    RULE(0, ACT_USER_NEW, "user.create", WR_ADMIN, "Colleagues are invited"),
-    RULE(0, ACT_USER_ROLE, NULL, WR_ADMIN, "Roles are changed"),
-    OWN(0, ACT_USER_RESET, NULL, WR_ADMIN, "Other people's passwords are reset"),
-    OWN(0, ACT_USER_EMAIL, NULL, WR_ADMIN, "Other people's e-mail addresses are changed"),
-    OWN(0, ACT_USER_MAIL, NULL, WR_ADMIN, "Other people's mail preferences are changed"),
-    RULE(0, ACT_USER_DISABLE, "user.disable", WR_ADMIN, "Users are disabled and enabled"),
-    RULE(0, ACT_NEW_POST, "post.create", WR_EDITOR, "Posts are written"),
-    RULE(0, ACT_SUBMIT, "post.submit", WR_EDITOR, "Posts are submitted"),
-    RULE(0, ACT_COMMENT, "post.comment", WR_EDITOR, "Comments are written"),
-    RULE(0, ACT_EDIT_CAPTION, "post.update", WR_EDITOR, "Posts are edited"),
-    RULE(0, ACT_SAVE, "post.update", WR_EDITOR, "Posts are saved"),
-    RULE(0, ACT_DELETE, "post.delete", WR_EDITOR, "Posts are deleted"),
-    RULE(0, ACT_APPROVE, "post.approve", WR_MANAGER, "Posts are approved"),
-    RULE(0, ACT_APPROVE_TAGGED, "post.approve", WR_MANAGER, "Posts are approved"),
-    RULE(0, ACT_REJECT, "post.reject", WR_MANAGER, "Changes are requested"),
-    RULE(0, ACT_REJECT_TAGGED, "post.reject", WR_MANAGER, "Changes are requested"),
-    RULE(0, ACT_RESCHEDULE, "post.reschedule", WR_MANAGER, "Posts are rescheduled"),
-    RULE(0, ACT_SCHEDULE, "post.schedule", WR_MANAGER, "Posts are scheduled"),
-    RULE(0, ACT_RETRY, "post.retry", WR_MANAGER, "Failed posts are retried"),
-    RULE(0, ACT_LINK_FOR_POSTS, "link.create", WR_MANAGER, "Links are made"),
+    RULE(KM_LINKS, ACT_NONE, "link.list", ROLE_MANAGER, "Links are managed"),
+    RULE(0, ACT_PROFILE_NEW, "profile.create", ROLE_MANAGER, "Profiles are created and changed"),
+    RULE(0, ACT_USER_NEW, "user.create", ROLE_ADMIN, "Colleagues are invited"),
+    RULE(0, ACT_USER_ROLE, NULL, ROLE_ADMIN, "Roles are changed"),
+    OWN(0, ACT_USER_RESET, NULL, ROLE_ADMIN, "Other people's passwords are reset"),
+    OWN(0, ACT_USER_EMAIL, NULL, ROLE_ADMIN, "Other people's e-mail addresses are changed"),
+    OWN(0, ACT_USER_MAIL, NULL, ROLE_ADMIN, "Other people's mail preferences are changed"),
+    RULE(0, ACT_USER_DISABLE, "user.disable", ROLE_ADMIN, "Users are disabled and enabled"),
+    RULE(0, ACT_NEW_POST, "post.create", ROLE_EDITOR, "Posts are written"),
+    RULE(0, ACT_SUBMIT, "post.submit", ROLE_EDITOR, "Posts are submitted"),
+    RULE(0, ACT_COMMENT, "post.comment", ROLE_EDITOR, "Comments are written"),
+    RULE(0, ACT_EDIT_CAPTION, "post.update", ROLE_EDITOR, "Posts are edited"),
+    RULE(0, ACT_SAVE, "post.update", ROLE_EDITOR, "Posts are saved"),
+    RULE(0, ACT_DELETE, "post.delete", ROLE_EDITOR, "Posts are deleted"),
+    RULE(0, ACT_APPROVE, "post.approve", ROLE_MANAGER, "Posts are approved"),
+    RULE(0, ACT_APPROVE_TAGGED, "post.approve", ROLE_MANAGER, "Posts are approved"),
+    RULE(0, ACT_REJECT, "post.reject", ROLE_MANAGER, "Changes are requested"),
+    RULE(0, ACT_REJECT_TAGGED, "post.reject", ROLE_MANAGER, "Changes are requested"),
+    RULE(0, ACT_RESCHEDULE, "post.reschedule", ROLE_MANAGER, "Posts are rescheduled"),
+    RULE(0, ACT_SCHEDULE, "post.schedule", ROLE_MANAGER, "Posts are scheduled"),
+    RULE(0, ACT_RETRY, "post.retry", ROLE_MANAGER, "Failed posts are retried"),
+    RULE(0, ACT_LINK_FOR_POSTS, "link.create", ROLE_MANAGER, "Links are made"),
 };
 
-static const char *const who_may[WR_COUNT] = {
-    [WR_NONE] = "everyone",
-    [WR_VIEWER] = "everyone",
-    [WR_EDITOR] = "editors, managers and admins",
-    [WR_MANAGER] = "managers and admins",
-    [WR_ADMIN] = "admins",
+static const char *const who_may[ROLE_COUNT] = {
+    [ROLE_NONE] = "everyone",
+    [ROLE_VIEWER] = "everyone",
+    [ROLE_EDITOR] = "editors, managers and admins",
+    [ROLE_MANAGER] = "managers and admins",
+    [ROLE_ADMIN] = "admins",
 };
 
 void words_learn_roles(const msgpack_object *describe)
@@ -196,8 +195,8 @@ void words_learn_roles(const msgpack_object *describe)
         if (!name || !role || role->type != MSGPACK_OBJECT_STR) continue;
         char r[16];
         snprintf(r, sizeof r, "%.*s", (int)role->via.str.size, role->via.str.ptr);
-        enum words_role least = words_role_parse(r);
-        if (least == WR_NONE) continue;
+        enum gl_role least = words_role_parse(r);
+        if (least == ROLE_NONE) continue;
         for (size_t k = 0; k < GL_ARRAY_LEN(rules); k++)
             if (rules[k].method && gl_obj_streq(name, rules[k].method)) rules[k].least = least;
     }
@@ -206,7 +205,7 @@ void words_learn_roles(const msgpack_object *describe)
 static const char *check(const char *role, unsigned keymap, enum action act)
 {
     static char said[160];
-    enum words_role have = words_role_parse(role);
+    enum gl_role have = words_role_parse(role);
     for (size_t i = 0; i < GL_ARRAY_LEN(rules); i++) {
         bool hit =
             keymap ? (rules[i].keymap & keymap) != 0 : (!rules[i].keymap && rules[i].act == act);

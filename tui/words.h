@@ -10,17 +10,18 @@
 #include <msgpack.h>
 
 #include "keys.h"
+#include "roles.h"
 #include "model.h"
 #include "rpc.h"
 
-/* Staff roles, lowest first; WR_NONE for a name the client does not know. */
-enum words_role { WR_NONE, WR_VIEWER, WR_EDITOR, WR_MANAGER, WR_ADMIN, WR_COUNT };
-enum words_role words_role_parse(const char *slug);
-const char *words_role_slug(enum words_role r);
+/* Staff roles (protocol/roles.h, the daemon's list), lowest first; ROLE_NONE for a name the
+ * client does not know. */
+enum gl_role words_role_parse(const char *slug);
+const char *words_role_slug(enum gl_role r);
 /* "an editor": for sentences. */
-const char *words_role_article(enum words_role r);
+const char *words_role_article(enum gl_role r);
 /* What the role may do, in one line (the People screen and the role chooser show it). */
-const char *words_role_summary(enum words_role r);
+const char *words_role_summary(enum gl_role r);
 
 /* The error in words ("You can't do that to a post in its present status"). */
 const char *words_error(enum gl_errcode code);

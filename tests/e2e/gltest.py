@@ -16,6 +16,10 @@ from glrpc import RpcClient, RpcError  # noqa: F401  (re-exported for the tests)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN_DIR = os.environ.get("GL_BIN", os.path.join(ROOT, "bin"))
+# The compiled catalogues of the build beside BIN_DIR (bin -> build/locale, bin-asan ->
+# build-asan/locale), unless GL_LOCALE_DIR says (make test-e2e does).
+LOCALE_DIR = os.environ.get("GL_LOCALE_DIR") or os.path.join(
+    os.path.dirname(BIN_DIR), os.path.basename(BIN_DIR).replace("bin", "build", 1), "locale")
 
 
 class Daemon:
@@ -39,7 +43,8 @@ class Daemon:
 
     def start(self, timeout=30):
         args = [os.path.join(self.bin_dir, "greenlightd"), "--data", self.data_dir,
-                "--rpc", "127.0.0.1:0", "--http", "127.0.0.1:0"] + self.extra_args
+                "--rpc", "127.0.0.1:0", "--http", "127.0.0.1:0",
+                "--locale-dir", LOCALE_DIR] + self.extra_args
         if self.demo:
             args.append("--demo")
         wrap = shlex.split(os.environ.get("GL_WRAP", ""))

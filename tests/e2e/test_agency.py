@@ -461,8 +461,9 @@ def test_profile_edit_steps_and_checks(daemon, tuis):
     t.keys("C-u")
     t.type("30")
     t.keys("Enter")
-    # Esc on a field cancels that field and stays on the form.
-    t.keys("k", "k", "k", "k", "k", "k", "Enter")
+    # Esc on a field cancels that field and stays on the form. (The answer moved on to the
+    # brand's first field, Display name: seven up is Name.)
+    t.keys("k", "k", "k", "k", "k", "k", "k", "Enter")
     t.wait_for(r"Name: Acme")
     t.keys("Escape")
     t.wait_gone(r"Name: Acme")

@@ -1,4 +1,5 @@
-/* The history and event types of protocol/events.h and the lists of protocol/README.md agree. */
+/* The history and event types of protocol/events.h, the statuses of protocol/statuses.h and the
+ * lists of protocol/README.md agree. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 #include "docfile.h"
 
 #include "events.h"
+#include "records.h"
+#include "statuses.h"
 
 /* The backquoted names in doc between the first `from` after `after` and the next `to`, in
  * order, each that looks like a type (no spaces), joined by spaces. */
@@ -73,6 +76,41 @@ static void test_event_types_documented(void **state)
     free(doc);
 }
 
+static void test_statuses_documented(void **state)
+{
+    (void)state;
+    char *doc = read_file("protocol/README.md");
+    assert_non_null(doc);
+    char got[2048], want[2048] = "";
+    names_between(doc, "**post**", "Statuses:", ".\n", got, sizeof got);
+    size_t n = 0;
+#define STATUS_NAME_(U, id, stored, name, ...)                                                     \
+    n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", n ? " " : "", name);
+    GL_POST_STATUSES(STATUS_NAME_, ~)
+#undef STATUS_NAME_
+    if (strcmp(got, want) != 0)
+        fail_msg("protocol/README.md lists the statuses\n  %s\nprotocol/statuses.h has\n  %s", got,
+                 want);
+    free(doc);
+}
+
+/* The daemon's statuses are the list's, with the stored values: each used once, none missing. */
+static void test_statuses_stored(void **state)
+{
+    (void)state;
+    int seen[ST_COUNT] = {0};
+#define STATUS_CHECK_(U, id, stored, name, ...)                                                    \
+    assert_int_equal(ST_##id, stored);                                                             \
+    assert_true(stored < ST_COUNT);                                                                \
+    seen[stored]++;                                                                                \
+    assert_string_equal(gl_status_name(ST_##id), name);                                            \
+    assert_int_equal(gl_status_parse(name), stored);
+    GL_POST_STATUSES(STATUS_CHECK_, ~)
+#undef STATUS_CHECK_
+    for (int s = 0; s < ST_COUNT; s++)
+        assert_int_equal(seen[s], 1);
+}
+
 static void test_names_out_of_range(void **state)
 {
     (void)state;
@@ -86,6 +124,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_history_types_documented),
         cmocka_unit_test(test_event_types_documented),
+        cmocka_unit_test(test_statuses_documented),
+        cmocka_unit_test(test_statuses_stored),
         cmocka_unit_test(test_names_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

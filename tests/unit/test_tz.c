@@ -2,7 +2,9 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -35,6 +37,40 @@ static void test_new_york_fall_back(void **state)
     gl_tz_local("America/New_York", d1 - 1, &tm);
     assert_int_equal(tm.tm_mday, 1);
     assert_int_equal(tm.tm_hour, 23);
+}
+
+/* The hour that does not exist moves forward by the gap; the hour that happens twice is the
+ * first of the two (still summer time): east and west of UTC. */
+static void test_gap_and_repeated_hours(void **state)
+{
+    (void)state;
+    /* Paris 2026-03-29 02:30 does not exist: 03:30 CEST = 01:30 UTC. */
+    assert_int_equal(gl_tz_to_utc("Europe/Paris", 2026, 3, 29, 2, 30), 1774747800);
+    /* Paris 2026-10-25 02:30 happens at 00:30 UTC (CEST) and 01:30 UTC (CET): the first. */
+    assert_int_equal(gl_tz_to_utc("Europe/Paris", 2026, 10, 25, 2, 30), 1792888200);
+    /* New York 2026-03-08 02:30 does not exist: 03:30 EDT = 07:30 UTC. */
+    assert_int_equal(gl_tz_to_utc("America/New_York", 2026, 3, 8, 2, 30), 1772955000);
+    /* New York 2026-11-01 01:30 happens at 05:30 UTC (EDT) and 06:30 UTC (EST): the first. */
+    assert_int_equal(gl_tz_to_utc("America/New_York", 2026, 11, 1, 1, 30), 1793511000);
+    /* Either side of a change, plain times are plain. */
+    assert_int_equal(gl_tz_to_utc("Europe/Paris", 2026, 10, 25, 4, 0), 1792897200);
+}
+
+static void test_zone_list(void **state)
+{
+    (void)state;
+    char **z;
+    size_t n = gl_tz_list(&z);
+    assert_true(n > 300);
+    bool paris = false, utc = false;
+    for (size_t i = 0; i < n; i++) {
+        if (i) assert_true(strcmp(z[i - 1], z[i]) < 0);
+        paris |= strcmp(z[i], "Europe/Paris") == 0;
+        utc |= strcmp(z[i], "UTC") == 0;
+        assert_true(gl_tz_valid(z[i]));
+    }
+    assert_true(paris && utc);
+    gl_tz_list_free(z, n);
 }
 
 static void test_tokyo_and_midnight(void **state)
@@ -74,6 +110,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_paris_spring_forward),
         cmocka_unit_test(test_new_york_fall_back),
+        cmocka_unit_test(test_gap_and_repeated_hours),
+        cmocka_unit_test(test_zone_list),
         cmocka_unit_test(test_tokyo_and_midnight),
         cmocka_unit_test(test_valid_names_and_calendar),
     };
