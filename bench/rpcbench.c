@@ -76,7 +76,7 @@ static struct {
     uint64_t t_start, t_end, deadline, last_answer;
     uv_timer_t tick;
     /* Results of the measured phase. */
-    uint64_t ok, errors, reply_bytes;
+    uint64_t ok, errors, reply_bytes, reply_items;
     uint32_t *hist;
     uint64_t over, max_us;
     char first_error[300];
@@ -444,6 +444,12 @@ static void on_response(struct client *c, const msgpack_object *o, size_t frame_
         } else {
             B.ok++;
             B.reply_bytes += frame_len;
+            if (j.kind == K_LIST) {
+                /* How many posts, so the reference list can hold as many values. */
+                const msgpack_object *posts = gl_map_get(m.result, "posts");
+                if (posts && posts->type == MSGPACK_OBJECT_ARRAY)
+                    B.reply_items += posts->via.array.size;
+            }
             if (j.kind == K_APPROVE) B.approved[B.napproved++] = j.idx;
         }
         break;
@@ -526,10 +532,10 @@ static void report(void)
     uint64_t n = B.ok + B.errors;
     printf("mode=%s clients=%d requests=%" PRIu64 " errors=%" PRIu64 " seconds=%.3f rps=%.1f "
            "p50_us=%" PRIu64 " p90_us=%" PRIu64 " p99_us=%" PRIu64 " max_us=%" PRIu64
-           " reply_bytes=%" PRIu64 "\n",
+           " reply_bytes=%" PRIu64 " reply_items=%" PRIu64 "\n",
            B.mode, B.nclients, n, B.errors, secs, secs > 0 ? (double)n / secs : 0.0,
            percentile(0.50), percentile(0.90), percentile(0.99), B.max_us,
-           B.ok ? B.reply_bytes / B.ok : 0);
+           B.ok ? B.reply_bytes / B.ok : 0, B.ok ? B.reply_items / B.ok : 0);
     if (B.errors) fprintf(stderr, "rpcbench: first error: %s\n", B.first_error);
     fflush(stdout);
 }

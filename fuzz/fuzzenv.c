@@ -42,6 +42,17 @@ static void csrf_of(const unsigned char *secret, size_t secret_len, char tag,
     sodium_bin2base64(out, 48, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+/* What a form carries (websession.c web_csrf_mask): a mask, then the MAC XOR it; an all-zero
+ * mask keeps the inputs reproducible. */
+static void csrf_masked(const char *bare, char out[48])
+{
+    unsigned char both[32] = {0};
+    size_t n = 0;
+    sodium_base642bin(both + 16, 16, bare, strlen(bare), NULL, &n, NULL,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(out, 48, both, sizeof both, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 static void add_link(struct gl_txn *t, struct fuzz_link *fl, enum gl_link_kind kind,
                      const char *approver, const char *password, const char *visitor)
 {
@@ -116,6 +127,9 @@ struct fuzz_env *fuzz_env(void)
     csrf_of(secret, slen, 's', h, env.collab.csrf);
     gl_token_hash(env.approval.cookie, GL_TOKEN_LEN, h);
     csrf_of(secret, slen, 's', h, env.approval.csrf);
+    csrf_masked(env.cal.csrf, env.cal.csrf_form);
+    csrf_masked(env.collab.csrf, env.collab.csrf_form);
+    csrf_masked(env.approval.csrf, env.approval.csrf_form);
     ready = 1;
     return &env;
 }
@@ -134,9 +148,9 @@ char *fuzz_expand(const struct fuzz_env *e, const unsigned char *in, size_t n, s
             case 'A': rep = e->approval.token; break;
             case 'k': rep = e->collab.cookie; break;
             case 'a': rep = e->approval.cookie; break;
-            case 'c': rep = e->cal.csrf; break;
-            case 'x': rep = e->collab.csrf; break;
-            case 'y': rep = e->approval.csrf; break;
+            case 'c': rep = e->cal.csrf_form; break;
+            case 'x': rep = e->collab.csrf_form; break;
+            case 'y': rep = e->approval.csrf_form; break;
             default: break;
             }
         }

@@ -13,6 +13,7 @@ struct fuzz_link {
     char token[GL_TOKEN_LEN + 1];
     char cookie[GL_TOKEN_LEN + 1]; /* a signed-in session (calendar: none) */
     char csrf[48];                 /* the form token of that session (calendar: of the link) */
+    char csrf_form[48];            /* csrf as a form carries it, masked */
     struct gl_link link;
 };
 

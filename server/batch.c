@@ -1,6 +1,7 @@
 /* Group commit of writes (see batch.h). */
 #include "batch.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "log.h"
@@ -206,6 +207,10 @@ void gl_batch_commit(struct gl_batch *b)
     uv_idle_stop(&b->idle);
     b->commits++;
     b->ops_committed += count;
+    unsigned bucket = 0;
+    while (bucket + 1 < GL_BATCH_SIZE_BUCKETS && count >> (bucket + 1)) bucket++;
+    b->size_hist[bucket]++;
+    if (count > b->largest) b->largest = count;
     if (b->failing) log_info("store: writes succeed again");
     b->failing = false;
     /* done() may submit new writes: they open the next batch. */
@@ -218,9 +223,30 @@ void gl_batch_commit(struct gl_batch *b)
     if (b->after_commit) b->after_commit();
 }
 
+/* One line of how the writes shared commits, for the bench and for tuning. */
+static void log_batch_sizes(const struct gl_batch *b)
+{
+    char hist[256];
+    size_t n = 0;
+    for (unsigned i = 0; i < GL_BATCH_SIZE_BUCKETS && n < sizeof hist; i++) {
+        unsigned lo = 1u << i;
+        int w = i + 1 < GL_BATCH_SIZE_BUCKETS
+                    ? snprintf(hist + n, sizeof hist - n, " size%u-%u=%llu", lo, 2 * lo - 1,
+                               (unsigned long long)b->size_hist[i])
+                    : snprintf(hist + n, sizeof hist - n, " size%u+=%llu", lo,
+                               (unsigned long long)b->size_hist[i]);
+        if (w < 0) break;
+        n += (size_t)w;
+    }
+    log_info("store: batches commits=%llu writes=%llu largest=%u%s",
+             (unsigned long long)b->commits, (unsigned long long)b->ops_committed, b->largest,
+             n ? hist : "");
+}
+
 void gl_batch_close(struct gl_batch *b)
 {
     gl_batch_commit(b);
+    if (b->commits) log_batch_sizes(b);
     b->closed = true;
     uv_prepare_stop(&b->prepare);
     uv_idle_stop(&b->idle);

@@ -33,6 +33,8 @@ struct gl_op {
 void gl_op_init(struct gl_op *op, gl_op_run_fn run, gl_op_done_fn done);
 void gl_op_destroy(struct gl_op *op);
 
+#define GL_BATCH_SIZE_BUCKETS 8
+
 struct gl_batch {
     struct gl_store *store;
     MDB_txn *txn; /* the open batch, or NULL */
@@ -46,6 +48,10 @@ struct gl_batch {
     /* Called once after each commit (e.g. to re-arm the publishing timer). */
     void (*after_commit)(void);
     uint64_t commits, ops_committed;
+    /* Commits by how many writes they carried: [i] counts sizes in [2^i, 2^(i+1)), the last
+     * bucket everything larger; logged at close ("store: batches ..."). */
+    uint64_t size_hist[GL_BATCH_SIZE_BUCKETS];
+    unsigned largest;
     bool closed; /* after gl_batch_close, writes are refused */
     bool failing; /* the last batch failed: logged once, until a commit succeeds again */
 };

@@ -230,34 +230,45 @@ int m_post_history(struct gl_req *req, struct gl_txn *t)
 
 #define POST_LIST_MAX 5000
 
+/* post.list copies each post's wire form out of its stored record (gl_post_wire_fields);
+ * a record of an older form, or any post when filtering by status, is decoded and encoded. */
 struct list_walk {
     int status; /* -1: any */
     bool full;
     msgpack_zone *z;
-    struct gl_postv *out;
+    msgpack_sbuffer *scratch;
+    struct gl_wirev *out;
 };
 
-static bool list_visit(const struct gl_post *p, int64_t at, void *ctx)
+static bool list_visit(const MDB_val *rec, uint64_t id, int64_t at, void *ctx)
 {
-    (void)at;
     struct list_walk *l = ctx;
-    if (l->status >= 0 && (int)p->status != l->status) return true;
+    struct gl_wire w = {.at = at, .id = id};
+    if (l->status >= 0 || !gl_post_wire_fields(rec, &w.fields)) {
+        struct gl_post p;
+        if (gl_post_decode(rec, l->z, &p)) return true;
+        if (l->status >= 0 && (int)p.status != l->status) return true;
+        l->scratch->size = 0;
+        gl_post_encode_wire_fields(&p, l->scratch);
+        void *copy = msgpack_zone_malloc(l->z, l->scratch->size);
+        memcpy(copy, l->scratch->data, l->scratch->size);
+        w.fields = (MDB_val){.mv_data = copy, .mv_size = l->scratch->size};
+    }
     if (l->out->n >= POST_LIST_MAX) {
         l->full = true;
         return false;
     }
-    gl_postv_push(l->out, l->z, p);
+    gl_wirev_push(l->out, l->z, &w);
     return true;
 }
 
 /* posts_by_time of one profile in [from, to), filtered by status (-1: any). to ==
  * GL_TIME_NONE includes the unscheduled posts, which sort last. */
 static int list_profile(struct gl_req *req, struct gl_txn *t, uint64_t profile, int64_t from,
-                        int64_t to, int status, struct gl_postv *out)
+                        int64_t to, struct list_walk *l)
 {
-    struct list_walk l = {.status = status, .z = req->msg.zone, .out = out};
-    if (gl_posts_by_time(t, req->msg.zone, profile, from, to, list_visit, &l)) return -1;
-    if (l.full)
+    if (gl_posts_by_time_stored(t, profile, from, to, list_visit, l)) return -1;
+    if (l->full)
         return REQ_FAIL(req, GL_E_TOO_LARGE, "more than %d posts; narrow from/to", POST_LIST_MAX);
     return 0;
 }
@@ -275,36 +286,45 @@ int m_post_list(struct gl_req *req, struct gl_txn *t)
         return REQ_FAIL(req, GL_E_BAD_REQUEST, "unknown status '%s'", status_name);
     /* With a bound, unscheduled posts are left out; without, they come last. */
     int64_t hi = bounded ? (to < GL_TIME_NONE ? to : GL_TIME_NONE - 1) : GL_TIME_NONE;
-    struct gl_postv list = {0};
+    struct gl_wirev list = {0};
+    msgpack_sbuffer scratch;
+    msgpack_sbuffer_init(&scratch);
+    struct list_walk l = {.status = status, .z = req->msg.zone, .scratch = &scratch, .out = &list};
+    int rc = 0;
     if (has_profile) {
         struct gl_key k;
         MDB_val v;
         key_id(&k, (uint64_t)profile);
         if (profile <= 0 || gl_get(t, DB_PROFILES, &k, &v) != 0)
-            return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
-        if (list_profile(req, t, (uint64_t)profile, from, hi, status, &list)) return -1;
+            rc = REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)profile);
+        else
+            rc = list_profile(req, t, (uint64_t)profile, from, hi, &l);
     } else {
         /* Every profile: walk the profiles, then order by time. */
         struct gl_key lo, phi;
         key_id(&lo, 0);
         key_id(&phi, UINT64_MAX);
         struct gl_range r;
-        if (gl_range_open(t, DB_PROFILES, &lo, &phi, &r)) return -1;
-        MDB_val key, val;
         uint64_t ids[1024];
         size_t nids = 0;
-        while (nids < 1024 && gl_range_next(&r, &key, &val))
-            ids[nids++] = key_id_decode(key.mv_data, key.mv_size);
-        gl_range_close(&r);
-        for (size_t i = 0; i < nids; i++) {
-            if (list_profile(req, t, ids[i], from, hi, status, &list)) return -1;
+        if (gl_range_open(t, DB_PROFILES, &lo, &phi, &r)) {
+            rc = -1;
+        } else {
+            MDB_val key, val;
+            while (nids < 1024 && gl_range_next(&r, &key, &val))
+                ids[nids++] = key_id_decode(key.mv_data, key.mv_size);
+            gl_range_close(&r);
         }
-        gl_postv_sort_by_time(&list);
+        for (size_t i = 0; i < nids && !rc; i++)
+            rc = list_profile(req, t, ids[i], from, hi, &l);
+        gl_wirev_sort_by_time(&list);
     }
+    msgpack_sbuffer_destroy(&scratch);
+    if (rc) return rc;
     msgpack_pack_map(&req->pk, 1);
     gl_pack_key(&req->pk, "posts");
     msgpack_pack_array(&req->pk, list.n);
-    for (size_t i = 0; i < list.n; i++) gl_post_pack(&req->pk, &list.items[i], 0);
+    for (size_t i = 0; i < list.n; i++) gl_post_pack_wire_fields(&req->pk, &list.items[i].fields);
     return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"
+#include "webstatic.h"
 
 /* Appends fmt (a translated string) with its text HTML-escaped and each %s, or %N$s where a
  * language orders them otherwise, replaced by the matching one of args, as given: HTML the
@@ -73,7 +74,8 @@ void page_begin(struct web *w, const char *title)
         buf_puts(b, " · ");
         buf_html(b, brand_name(w));
     }
-    buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\">");
+    buf_printf(b, "</title><link rel=\"stylesheet\" href=\"/static/style.%s.css\">",
+               gl_web_css_hash);
     brand_head(w);
     buf_puts(b, "</head>\n<body><a class=\"skip\" href=\"#main\">");
     buf_html(b, _("Skip to content"));

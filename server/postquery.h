@@ -24,6 +24,27 @@ void gl_postv_sort_by_time(struct gl_postv *v);
 /* Called for each post with the time its index key holds; returns false to stop. */
 typedef bool (*gl_post_visit)(const struct gl_post *p, int64_t at, void *ctx);
 
+/* Called for each stored post (its record, in the store's pages: valid while t is open) with
+ * its id and the time its index key holds; returns false to stop. */
+typedef bool (*gl_post_visit_stored)(const MDB_val *rec, uint64_t id, int64_t at, void *ctx);
+/* gl_posts_by_time's walk without decoding: what post.list copies from. */
+int gl_posts_by_time_stored(struct gl_txn *t, uint64_t profile, int64_t from, int64_t to,
+                            gl_post_visit_stored fn, void *ctx);
+
+/* A post's wire fields (gl_post_wire_fields) with the time and id it sorts by. */
+struct gl_wire {
+    int64_t at;
+    uint64_t id;
+    MDB_val fields;
+};
+struct gl_wirev {
+    struct gl_wire *items;
+    size_t n, cap;
+};
+void gl_wirev_push(struct gl_wirev *v, msgpack_zone *z, const struct gl_wire *w);
+/* Orders v by time, then id, as gl_postv_sort_by_time. */
+void gl_wirev_sort_by_time(struct gl_wirev *v);
+
 /* Loads post id into out (its strings in z): 0, or -1 when there is none or it is damaged. */
 int gl_post_get(struct gl_txn *t, msgpack_zone *z, uint64_t id, struct gl_post *out);
 /* The posts of profile with a time in [from, to), in time order; to == GL_TIME_NONE includes

@@ -528,7 +528,9 @@ static void pack_approvals(msgpack_packer *pk, const struct gl_post *p)
     }
 }
 
-/* The fields shared by the stored and the wire form: POST_FIELDS pairs. */
+/* The fields shared by the stored and the wire form: POST_FIELDS pairs. A stored post holds
+ * them last and byte for byte as post.get and post.list send them, so a list copies them
+ * (gl_post_wire_fields). Change a field here, its type or its order: bump POST_WIRE_FORM. */
 static void post_fields(msgpack_packer *pk, const struct gl_post *p)
 {
     gl_pack_kv_int(pk, "id", (int64_t)p->id);
@@ -551,15 +553,79 @@ static void post_fields(msgpack_packer *pk, const struct gl_post *p)
     gl_pack_kv_bool(pk, "overdue", p->overdue);
 }
 #define POST_FIELDS 15
+/* Which post_fields a stored post's tail holds; records written before it have none. */
+#define POST_WIRE_FORM 1
+#define POST_WIRE_KEY "wire"
+/* The stored post's pairs before post_fields: v, wire, rev_open, reminded. */
+#define POST_HEAD_PAIRS 4
 
 void gl_post_encode(const struct gl_post *p, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, POST_FIELDS + 3);
+    gl_record_begin(&pk, POST_HEAD_PAIRS + POST_FIELDS);
+    gl_pack_kv_int(&pk, POST_WIRE_KEY, POST_WIRE_FORM);
     gl_pack_kv_bool(&pk, "rev_open", p->rev_open);
     gl_pack_kv_bool(&pk, "reminded", p->reminded);
     post_fields(&pk, p);
+}
+
+void gl_post_encode_wire_fields(const struct gl_post *p, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    post_fields(&pk, p);
+}
+
+/* The length of the one object at p[0..n), or 0 when there is none whole. */
+static size_t mp_object_len(const char *p, size_t n)
+{
+    struct gl_mp_scanner sc;
+    gl_mp_scanner_reset(&sc);
+    struct gl_mp_limits lim = {.max_bytes = n, .max_depth = GL_MP_MAX_DEPTH, .max_elems = n};
+    long len = gl_mp_scan(&sc, p, n, &lim);
+    return len > 0 ? (size_t)len : 0;
+}
+
+bool gl_post_wire_fields(const MDB_val *v, MDB_val *fields)
+{
+    const char *p = v->mv_data;
+    size_t n = v->mv_size;
+    /* Whole and well formed, so what is copied out cannot break the reply's framing. */
+    if (mp_object_len(p, n) != n) return false;
+    uint32_t pairs;
+    size_t at;
+    unsigned char h = n ? (unsigned char)p[0] : 0;
+    if ((h & 0xf0) == 0x80) {
+        pairs = h & 0x0f;
+        at = 1;
+    } else if (h == 0xde && n >= 3) {
+        pairs = (uint32_t)((unsigned char)p[1] << 8 | (unsigned char)p[2]);
+        at = 3;
+    } else {
+        return false;
+    }
+    if (pairs != POST_HEAD_PAIRS + POST_FIELDS) return false;
+    static const char wire_pair[] = {(char)(0xa0 | (sizeof POST_WIRE_KEY - 1)), 'w', 'i', 'r', 'e',
+                                     POST_WIRE_FORM};
+    _Static_assert(sizeof POST_WIRE_KEY - 1 == 4 && POST_WIRE_FORM < 128,
+                   "wire_pair spells the key and a positive fixint");
+    for (int i = 0; i < 2 * POST_HEAD_PAIRS; i++) {
+        if (i == 2 && (n - at < sizeof wire_pair || memcmp(p + at, wire_pair, sizeof wire_pair)))
+            return false;
+        size_t len = mp_object_len(p + at, n - at);
+        if (!len) return false;
+        at += len;
+    }
+    fields->mv_data = (char *)p + at;
+    fields->mv_size = n - at;
+    return true;
+}
+
+void gl_post_pack_wire_fields(msgpack_packer *pk, const MDB_val *fields)
+{
+    msgpack_pack_map(pk, POST_FIELDS);
+    pk->callback(pk->data, fields->mv_data, fields->mv_size);
 }
 
 void gl_post_pack(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields)

@@ -254,6 +254,14 @@ void gl_user_pack(msgpack_packer *pk, const struct gl_user *u);
 void gl_profile_pack(msgpack_packer *pk, const struct gl_profile *p);
 /* extra_fields: how many key/value pairs the caller packs right after (e.g. comments). */
 void gl_post_pack(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields);
+/* A post's wire form without decoding it: a stored post written in the current wire form
+ * holds its wire fields last, as they are sent. gl_post_wire_fields points fields at them
+ * (inside v) and returns true, or returns false for a record of an older form or a damaged
+ * one (decode it and gl_post_encode_wire_fields instead); gl_post_pack_wire_fields packs the
+ * post's map around them. */
+bool gl_post_wire_fields(const MDB_val *v, MDB_val *fields);
+void gl_post_encode_wire_fields(const struct gl_post *p, msgpack_sbuffer *sb);
+void gl_post_pack_wire_fields(msgpack_packer *pk, const MDB_val *fields);
 
 /* Zone helpers. */
 const char *gl_zone_strdup(msgpack_zone *z, const char *s);

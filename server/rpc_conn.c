@@ -451,6 +451,20 @@ static int write_trampoline(struct gl_op *op, struct gl_txn *t)
     return req->method->handler(req, t);
 }
 
+/* A read with no admit step and no thread-pool step runs in the loop turn it arrived in: its
+ * session check, role and params checks and its handler share one read transaction. */
+static bool plain_read(const struct gl_method *m)
+{
+    return !(m->flags & M_WRITE) && !m->admit && !m->work;
+}
+
+/* dispatch's checks, in its order, for a plain read, in the handler's transaction. */
+static bool plain_read_checks(struct gl_req *req, struct gl_txn *t)
+{
+    return (!req->user || session_check(req, t)) && role_allows(req) &&
+           gl_method_read_args(req->method, &req->args, req->argv, &req->op.err);
+}
+
 static void execute(struct gl_req *req)
 {
     if (req->method->flags & M_WRITE) {
@@ -461,7 +475,9 @@ static void execute(struct gl_req *req)
     if (gl_store_read_begin(&gl_srv->store, &t)) {
         gl_err_set(&req->op.err, GL_E_UNAVAILABLE, "store: %s", mdb_strerror(t.rc));
     } else {
-        int r = req->method->handler(req, &t);
+        int r = plain_read(req->method) && !plain_read_checks(req, &t)
+                    ? -1
+                    : req->method->handler(req, &t);
         if (t.rc && t.rc != MDB_NOTFOUND)
             gl_err_set(&req->op.err, GL_E_UNAVAILABLE, "store: %s", mdb_strerror(t.rc));
         else if (r != 0 && req->op.err.code == GL_OK)
@@ -578,6 +594,14 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
     if (c->authed) {
         uv_timer_start(&c->login_timer, on_idle_timeout, idle_timeout_ms(), 0);
         req->user = gl_zone_strdup(req->msg.zone, c->user);
+    }
+    if (plain_read(req->method)) {
+        /* Checked in the handler's own transaction (execute), in this same loop turn. */
+        c->admit_deadline = uv_now(gl_srv->loop) + MAX_ADMIT_WAIT_MS;
+        admit(c, req);
+        return;
+    }
+    if (c->authed) {
         /* A read runs in this same loop turn, before any commit: this check is exact for it. */
         struct gl_txn t;
         if (gl_store_read_begin(&gl_srv->store, &t) != 0) {

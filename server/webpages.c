@@ -36,6 +36,14 @@ void web_serve_css(struct gl_http_req *req)
                  gl_web_css, gl_web_css_len);
 }
 
+void web_serve_css_immutable(struct gl_http_req *req)
+{
+    static struct web_kept kept; /* the stylesheet is built in: kept for the daemon's life */
+    web_answer_kept(req, 200, "text/css; charset=utf-8",
+                    "Cache-Control: public, max-age=31536000, immutable\r\n", gl_web_css,
+                    gl_web_css_len, &kept);
+}
+
 void web_serve_robots(struct gl_http_req *req)
 {
     static const char robots[] = "User-agent: *\nDisallow: /\n";
@@ -65,6 +73,7 @@ static struct {
     int fixed; /* the link's language, else the profile's, else LANG_NONE */
     char *body;
     size_t len;
+    struct web_kept kept; /* its ETag and gzip form, made once per page */
 } cache[CACHE_SLOTS];
 static uint64_t gen; /* bumped by every commit that changes what pages show */
 
@@ -78,6 +87,7 @@ void web_cache_free(void)
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
         free(cache[i].body);
         cache[i].body = NULL;
+        web_kept_free(&cache[i].kept);
     }
 }
 
@@ -117,10 +127,11 @@ bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
                             accept ? strlen(accept) : 0) != cache[slot].lang)
         return false;
     web_count_open(cache[slot].link, now);
-    char hdrs[64];
-    snprintf(hdrs, sizeof hdrs, "Cache-Control: no-store\r\nContent-Language: %s\r\n",
+    char hdrs[96];
+    snprintf(hdrs, sizeof hdrs, "Cache-Control: private, no-cache\r\nContent-Language: %s\r\n",
              gl_lang_tag((enum gl_lang)cache[slot].lang));
-    web_send_raw(req, 200, "text/html; charset=utf-8", hdrs, cache[slot].body, cache[slot].len);
+    web_answer_kept(req, 200, "text/html; charset=utf-8", hdrs, cache[slot].body, cache[slot].len,
+                    &cache[slot].kept);
     return true;
 }
 
@@ -129,8 +140,12 @@ static void cache_store(const struct web *w)
     if (strlen(w->req->query) >= CACHE_QUERY || strlen(w->prof.timezone) >= 64 ||
         web_lang_query(w->req->query) != LANG_NONE)
         return;
+    /* A hit is answered without w: a CSRF token could not be masked (webreq.c), so a page
+     * with one is not kept. */
+    if (w->csrf[0] && memmem(w->out.p, w->out.n, w->csrf, strlen(w->csrf))) return;
     unsigned slot = cache_slot(w->link.token_hash, w->req->query);
     free(cache[slot].body);
+    web_kept_free(&cache[slot].kept);
     cache[slot].body = xmalloc(w->out.n);
     memcpy(cache[slot].body, w->out.p, w->out.n);
     cache[slot].len = w->out.n;
@@ -344,7 +359,7 @@ void web_serve_feed_now(struct web *w)
     collect_range(w, from, to, &posts);
     w->out.n = 0;
     ical_render(w, &posts, gl_web_public_url());
-    buf_puts(&w->hdrs, "Cache-Control: no-store\r\nContent-Disposition: inline; "
+    buf_puts(&w->hdrs, "Cache-Control: private, no-cache\r\nContent-Disposition: inline; "
                        "filename=\"calendar.ics\"\r\n");
     web_send_as(w, 200, "text/calendar; charset=utf-8", w->hdrs.p);
 }

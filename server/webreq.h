@@ -7,6 +7,7 @@
 
 #include "batch.h"
 #include "http.h"
+#include "webbuf.h"
 #include "webctx.h"
 
 /* Ends w's read transaction, if open (before a write is queued or a hash runs). */
@@ -15,6 +16,22 @@ void web_free(struct web *w);
 /* Answers with raw bytes, no struct web involved. */
 void web_send_raw(struct gl_http_req *req, int status, const char *ctype, const char *headers,
                   const char *body, size_t len);
+/* Answers req with a text or other body: for text, an ETag (200 to GET) and 304 when
+ * If-None-Match names it, gzip when Accept-Encoding allows and the body is large enough, and
+ * (HTML with w given) each of w's CSRF tokens masked afresh. w may be NULL (a cached page). */
+void web_answer(struct gl_http_req *req, const struct web *w, int status, const char *ctype,
+                const char *headers, const char *body, size_t len);
+/* A body's ETag and gzip form, made on its first answer and kept with it (the page cache, the
+ * stylesheet) so later answers reuse them. Zeroed: nothing kept yet. */
+#define WEB_ETAG_MAX 40
+struct web_kept {
+    char etag[WEB_ETAG_MAX];
+    struct gl_buf gz;
+};
+void web_kept_free(struct web_kept *k);
+/* web_answer for a body that does not change while kept lives (no CSRF token in it). */
+void web_answer_kept(struct gl_http_req *req, int status, const char *ctype, const char *headers,
+                     const char *body, size_t len, struct web_kept *kept);
 /* Sends w->out as an HTML page with w->hdrs, then frees w. */
 void web_send(struct web *w, int status);
 /* Sends w->out with its own content type and caching, then frees w. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "webstatic.h"
 
 #define GET WM_GET
 #define POST WM_POST
@@ -13,6 +14,8 @@ const struct web_route gl_web_routes[] = {
     {GET, "/healthz", WHEN_SITE, 0, web_serve_health, NULL, "`200 ok`"},
     {GET, "/static/style.css", WHEN_SITE, 0, web_serve_css, NULL,
      "the one stylesheet (cached an hour)"},
+    {GET, "/static/style.{css}.css", WHEN_SITE, 0, web_serve_css_immutable, NULL,
+     "the same under its content hash, as pages link it (cached a year, immutable)"},
     {GET, "/robots.txt", WHEN_SITE, WG_QUIET, web_serve_robots, NULL, "disallows everything"},
     {GET, "/favicon.ico", WHEN_SITE, WG_QUIET, web_serve_favicon, NULL,
      "the default icon (a link's pages point at its profile's logo when it has one)"},
@@ -82,6 +85,14 @@ bool web_route_matches(const struct web_route *r, const char *path, struct web_a
     while (*p) {
         if (*p != '{') {
             if (*p++ != *path++) return false;
+            continue;
+        }
+        if (strncmp(p, "{css}", 5) == 0) {
+            /* The stylesheet's current hash only: an old one is not found, not served stale. */
+            size_t n = strlen(gl_web_css_hash);
+            if (strncmp(path, gl_web_css_hash, n) != 0) return false;
+            path += n;
+            p += 5;
             continue;
         }
         uint64_t *id = strncmp(p, "{post}", 6) == 0  ? &a->post

@@ -40,7 +40,8 @@ typedef void (*web_link_fn)(struct web *w, const struct web_args *a);
 
 struct web_route {
     unsigned methods;    /* enum web_method bits */
-    const char *pattern; /* "/healthz", "/l/{token}/p/{post}": {token} base64url, ids 1.. */
+    const char *pattern; /* "/healthz", "/l/{token}/p/{post}": {token} base64url, ids 1..;
+                          * {css} the stylesheet's hash (gl_web_css_hash) */
     enum web_when when;
     unsigned gates;   /* enum web_gate bits */
     web_site_fn site; /* WHEN_SITE */
@@ -64,6 +65,7 @@ void gl_web_routes_markdown(struct gl_buf *b);
 /* The handlers, by file. webpages.c: */
 void web_serve_health(struct gl_http_req *req);
 void web_serve_css(struct gl_http_req *req);
+void web_serve_css_immutable(struct gl_http_req *req);
 void web_serve_robots(struct gl_http_req *req);
 void web_serve_main(struct web *w, const struct web_args *a);
 void web_serve_detail(struct web *w, const struct web_args *a);

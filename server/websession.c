@@ -77,9 +77,11 @@ void web_client_address(const struct gl_http_req *req, char *out, size_t n)
 
 /* ---- CSRF and the session cookie ---- */
 
+#define CSRF_MAC_LEN 16
+
 void web_csrf_make(struct web *w)
 {
-    unsigned char mac[16];
+    unsigned char mac[CSRF_MAC_LEN];
     crypto_generichash_state st;
     crypto_generichash_init(&st, sess.secret, sizeof sess.secret, sizeof mac);
     if (w->signed_in) {
@@ -94,11 +96,47 @@ void web_csrf_make(struct web *w)
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+#define CSRF_MAC CSRF_MAC_LEN
+_Static_assert(WEB_CSRF_MASKED_LEN == (4 * 2 * CSRF_MAC + 2) / 3, "base64url of mask and token");
+
+/* w->csrf's bytes: the MAC it spells. */
+static bool csrf_mac(const struct web *w, unsigned char mac[CSRF_MAC])
+{
+    size_t n = 0;
+    return sodium_base642bin(mac, CSRF_MAC, w->csrf, strlen(w->csrf), NULL, &n, NULL,
+                             sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+           n == CSRF_MAC;
+}
+
+/* The form a page carries: a fresh random mask, then the MAC XOR that mask (as Django and
+ * Rails do), so the token's bytes differ in every answer while it stays the same token. */
+void web_csrf_mask(const struct web *w, char *out, size_t n)
+{
+    unsigned char mac[CSRF_MAC], both[2 * CSRF_MAC];
+    if (n < WEB_CSRF_MASKED_LEN + 1 || !csrf_mac(w, mac)) {
+        if (n) out[0] = '\0';
+        return;
+    }
+    randombytes_buf(both, CSRF_MAC);
+    for (size_t i = 0; i < CSRF_MAC; i++) both[CSRF_MAC + i] = mac[i] ^ both[i];
+    sodium_bin2base64(out, n, both, sizeof both, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(mac, sizeof mac);
+}
+
 bool web_csrf_ok(const struct web *w, const char *given)
 {
-    if (!given) return false;
-    size_t n = strlen(w->csrf);
-    return strlen(given) == n && sodium_memcmp(given, w->csrf, n) == 0;
+    unsigned char mac[CSRF_MAC], both[2 * CSRF_MAC];
+    size_t n = 0;
+    /* Only the masked form: the bare token never appears in a page, so one sent is forged. */
+    if (!given || strlen(given) != WEB_CSRF_MASKED_LEN || !csrf_mac(w, mac)) return false;
+    if (sodium_base642bin(both, sizeof both, given, WEB_CSRF_MASKED_LEN, NULL, &n, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        n != sizeof both)
+        return false;
+    for (size_t i = 0; i < CSRF_MAC; i++) both[CSRF_MAC + i] ^= both[i];
+    bool ok = sodium_memcmp(both + CSRF_MAC, mac, CSRF_MAC) == 0;
+    sodium_memzero(mac, sizeof mac);
+    return ok;
 }
 
 void web_session_load(struct web *w)

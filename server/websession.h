@@ -29,7 +29,11 @@ void web_session_load(struct web *w);
 bool web_needs_sign_in(const struct gl_link *l);
 /* Sets w->csrf for w's session (or, before sign-in, its link). */
 void web_csrf_make(struct web *w);
-/* Whether given is w->csrf (constant time). */
+/* Writes w->csrf masked afresh (WEB_CSRF_MASKED_LEN characters and a NUL) into out: what a
+ * page carries, the response path (webreq.c) masking each token of each answer. */
+#define WEB_CSRF_MASKED_LEN 43
+void web_csrf_mask(const struct web *w, char *out, size_t n);
+/* Whether given is a masked w->csrf (constant time); the bare token is refused. */
 bool web_csrf_ok(const struct web *w, const char *given);
 
 /* Checks a link password on the thread pool, then signs in as name, or, for a feed asked with

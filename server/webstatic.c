@@ -727,6 +727,8 @@ const char gl_web_css[] = {
     0x7d, 0x0a,
     0x00};
 const size_t gl_web_css_len = sizeof gl_web_css - 1;
+/* Its content hash: the stylesheet's address, /static/style.HASH.css, changes with it. */
+const char gl_web_css_hash[] = "3cc1cb2fb6586abf";
 
 const unsigned char gl_web_favicon[] = {
     0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x20, 0x20, 0x00, 0x00, 0x01, 0x00, 0x20, 0x00, 0xce, 0x00,

@@ -118,6 +118,31 @@ def test_list_in_scheduled_order_with_ranges_and_status(admin):
     assert e.value.code == "not_found"
 
 
+def test_list_items_are_get_answers_field_for_field(admin):
+    """post.list copies each post out of its stored record: what it sends is what post.get
+    sends (its own extra fields aside), whatever the post's state, and the same through the
+    status filter, which decodes instead."""
+    a = make_profile(admin, name="Wire", platforms=("instagram", "x"))
+    media = upload_png(admin)
+    ids = [make_post(admin, a, st, caption=f"Caf\u00e9 {st} \U0001f600", at=NOW + 86400 * (i + 1),
+                     platforms=("instagram", "x"), notes="n" * i, comments=[("hi", True)])
+           for i, st in enumerate(("draft", "awaiting_approval", "approved", "changes_requested"))]
+    admin.call("post.update", id=ids[0], media=[media])
+    ids.append(admin.call("post.create", profile=a, caption="", platforms=["x"])["id"])
+    listed = {p["id"]: p for p in admin.call("post.list", profile=a)["posts"]}
+    assert sorted(listed) == sorted(ids)
+    for pid in ids:
+        got = admin.call("post.get", id=pid)
+        item = listed[pid]
+        assert set(item) <= set(got), set(item) - set(got)
+        assert item == {k: got[k] for k in item}, pid
+    assert {"id", "status", "approvals", "comment_count", "overdue"} <= set(listed[ids[2]])
+    assert listed[ids[2]]["approvals"] and listed[ids[0]]["media"] == [media]
+    for st in ("awaiting_approval", "approved"):
+        for p in admin.call("post.list", profile=a, status=st)["posts"]:
+            assert p == listed[p["id"]]
+
+
 def test_reschedule_moves_post_between_ranges(admin):
     prof = make_profile(admin)
     pid = make_post(admin, prof, "approved", at=NOW + 86400)

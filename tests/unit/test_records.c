@@ -507,6 +507,58 @@ static void test_records_carry_the_version(void **state)
     msgpack_sbuffer_destroy(&sb);
 }
 
+/* post.list copies a stored post's tail: it must be, byte for byte, what gl_post_pack sends. */
+static void test_stored_post_holds_its_wire_form(void **state)
+{
+    (void)state;
+    const char *platforms[] = {"mastodon", "bluesky"};
+    int64_t media[] = {4, 9};
+    struct gl_approval ap = {.step = 1, .approved = true, .by = "maria", .link = 3, .at = 1764000000,
+                             .revision = 2};
+    struct gl_post p = {.id = 42, .profile = 7, .caption = "Caf\xc3\xa9 opens", .platforms = platforms,
+                        .nplatforms = 2, .scheduled_at = 1764100000, .notes = "", .media = media,
+                        .nmedia = 2, .status = ST_APPROVED, .revision = 2, .rev_open = true,
+                        .creator = "admin", .created_at = 1763000000, .updated_at = 1763500000,
+                        .comment_count = 300, .approvals = &ap, .napprovals = 1, .reminded = true};
+    msgpack_sbuffer stored, wire;
+    msgpack_sbuffer_init(&stored);
+    msgpack_sbuffer_init(&wire);
+    gl_post_encode(&p, &stored);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &wire, msgpack_sbuffer_write);
+    gl_post_pack(&pk, &p, 0);
+    MDB_val v = val(&stored), fields;
+    assert_true(gl_post_wire_fields(&v, &fields));
+    msgpack_sbuffer copied;
+    msgpack_sbuffer_init(&copied);
+    msgpack_packer_init(&pk, &copied, msgpack_sbuffer_write);
+    gl_post_pack_wire_fields(&pk, &fields);
+    assert_int_equal(copied.size, wire.size);
+    assert_memory_equal(copied.data, wire.data, wire.size);
+    /* Unscheduled: scheduled_at is nil in both. */
+    p.scheduled_at = GL_TIME_NONE;
+    stored.size = wire.size = copied.size = 0;
+    gl_post_encode(&p, &stored);
+    msgpack_packer_init(&pk, &wire, msgpack_sbuffer_write);
+    gl_post_pack(&pk, &p, 0);
+    v = val(&stored);
+    assert_true(gl_post_wire_fields(&v, &fields));
+    msgpack_packer_init(&pk, &copied, msgpack_sbuffer_write);
+    gl_post_pack_wire_fields(&pk, &fields);
+    assert_int_equal(copied.size, wire.size);
+    assert_memory_equal(copied.data, wire.data, wire.size);
+    /* Cut short or of an older form (no "wire" pair): decoded instead, never copied. */
+    v.mv_size--;
+    assert_false(gl_post_wire_fields(&v, &fields));
+    static const unsigned char older[] = {0x83, 0xa1, 'v', 0x03, 0xa2, 'i', 'd', 0x01,
+                                          0xa7, 'p', 'r', 'o', 'f', 'i', 'l', 'e', 0x01};
+    MDB_val old = {sizeof older, (void *)older};
+    assert_false(gl_post_wire_fields(&old, &fields));
+    msgpack_sbuffer_destroy(&stored);
+    msgpack_sbuffer_destroy(&wire);
+    msgpack_sbuffer_destroy(&copied);
+}
+
 static void test_damaged_bytes_are_refused(void **state)
 {
     (void)state;
@@ -553,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_wire_forms_are_the_stored_fields),
         cmocka_unit_test(test_records_carry_the_version),
         cmocka_unit_test(test_damaged_bytes_are_refused),
+        cmocka_unit_test(test_stored_post_holds_its_wire_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
