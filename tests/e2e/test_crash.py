@@ -169,13 +169,13 @@ def verify(daemon, prof, models, known_pending):
             if exp["revoked"]:
                 continue
             st = web.get(f"/l/{exp['token']}")[0]
-            if st == 404 and pend and pend[0] == "link_regen" and pend[1] == lid:
+            if st == 410 and pend and pend[0] == "link_regen" and pend[1] == lid:
                 exp["token"] = None  # regenerated but never told the new token: retire it
                 exp["retired"] = True
                 continue
             assert st == 200, (lid, st)
             for old in exp["old"][-2:]:
-                assert web.get(f"/l/{old}")[0] == 404
+                assert web.get(f"/l/{old}")[0] == 410  # "replaced": nothing of the link
         m["pending"] = None
     c.close()
 

@@ -177,7 +177,7 @@ def test_request_for_a_new_link_shows_and_is_answered(daemon, tuis, queue_setup)
     t.wait_for(rf"link {link['id']} has a new URL \(copied\)")
     after = admin.call("link.list", profile=prof)["links"][0]
     assert after["status"] == "active" and not after["requested_at"]
-    assert w.get(base)[0] == 404
+    assert w.get(base)[0] == 410  # the old address says the link was replaced
     t.wait_for(rf"Link {link['id']}: approval link for Claire\s+active")
     t.wait_for(r"URL: http")
 
