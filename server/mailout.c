@@ -14,17 +14,6 @@
 #define MAIL_TIMEOUT_MS 60000
 #define MAX_IN_FLIGHT 4
 #define RETRY_FIRST_MS 5000
-/* Hex of 16 random bytes, with its NUL: the Message-ID's local part. */
-#define MSGID_LEN 33
-
-struct queued {
-    uint64_t id;
-    const char *from_name, *to, *subject, *body;
-    char msgid[MSGID_LEN];
-    int64_t created_ms;
-    uint32_t attempts;
-    int64_t next_ms;
-};
 
 /* One attempt: from the command's start until its outcome is committed. */
 struct attempt {
@@ -37,54 +26,20 @@ static struct gl_server *srv;
 static struct gl_outbox outbox;
 static bool queued_some;
 
-/* ---- the stored record: one encoder, one decoder ---- */
-
-static void queued_save(struct gl_txn *t, const struct queued *q)
+static void queued_save(struct gl_txn *t, const struct gl_mail_queued *q)
 {
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 9);
-    gl_pack_kv_str(&pk, "from_name", q->from_name);
-    gl_pack_kv_str(&pk, "to", q->to);
-    gl_pack_kv_str(&pk, "subject", q->subject);
-    gl_pack_kv_str(&pk, "body", q->body);
-    gl_pack_kv_str(&pk, "msgid", q->msgid);
-    gl_pack_kv_int(&pk, "created_ms", q->created_ms);
-    gl_pack_kv_int(&pk, "attempts", q->attempts);
-    gl_pack_kv_int(&pk, "next_ms", q->next_ms);
     struct gl_key k;
     key_id(&k, q->id);
-    gl_put(t, DB_MAIL_OUTBOX, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_mail_queued_put(t, &k, q);
 }
 
-static int queued_decode(const MDB_val *v, msgpack_zone *z, struct queued *q)
-{
-    msgpack_object m;
-    if (gl_record_unpack(v, z, &m)) return -1;
-    memset(q, 0, sizeof *q);
-    q->from_name = gl_field_str(&m, "from_name", z);
-    q->to = gl_field_str(&m, "to", z);
-    q->subject = gl_field_str(&m, "subject", z);
-    q->body = gl_field_str(&m, "body", z);
-    const char *msgid = gl_field_str(&m, "msgid", z);
-    q->created_ms = gl_field_int(&m, "created_ms", 0);
-    q->attempts = (uint32_t)gl_field_int(&m, "attempts", 0);
-    q->next_ms = gl_field_int(&m, "next_ms", 0);
-    if (!q->to || !q->subject || !q->body || !msgid || strlen(msgid) != MSGID_LEN - 1) return -1;
-    memcpy(q->msgid, msgid, MSGID_LEN);
-    return 0;
-}
-
-static int queued_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct queued *q)
+static int queued_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_mail_queued *q)
 {
     struct gl_key k;
     MDB_val v;
     key_id(&k, id);
     if (gl_get(t, DB_MAIL_OUTBOX, &k, &v) != 0) return -1;
-    if (queued_decode(&v, z, q) != 0) return -1;
+    if (gl_mail_queued_decode(&v, z, q) != 0) return -1;
     q->id = id;
     return 0;
 }
@@ -93,7 +48,7 @@ void gl_mailout_queue(struct gl_txn *t, const struct gl_mail_msg *m)
 {
     if (!gl_srv || !gl_srv->opt.sendmail || t->rc) return;
     int64_t now = gl_now_ms();
-    struct queued q = {.id = gl_next_id(t, DB_MAIL_OUTBOX),
+    struct gl_mail_queued q = {.id = gl_next_id(t, DB_MAIL_OUTBOX),
                        .from_name = m->from_name ? m->from_name : "Greenlight",
                        .to = m->to,
                        .subject = m->subject,
@@ -121,7 +76,7 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
     struct attempt *a = (struct attempt *)((char *)op - offsetof(struct attempt, op));
     msgpack_zone z;
     msgpack_zone_init(&z, 2048);
-    struct queued q;
+    struct gl_mail_queued q;
     struct gl_key k;
     key_id(&k, a->item.id);
     if (queued_load(t, a->item.id, &z, &q) == 0) {
@@ -200,8 +155,8 @@ static void scan(struct gl_outbox *ob)
     if (gl_range_open(&t, DB_MAIL_OUTBOX, &lo, &hi, &r) == 0) {
         MDB_val key, val;
         while (gl_range_next(&r, &key, &val)) {
-            struct queued q;
-            if (queued_decode(&val, &z, &q) != 0) continue;
+            struct gl_mail_queued q;
+            if (gl_mail_queued_decode(&val, &z, &q) != 0) continue;
             q.id = key_id_decode(key.mv_data, key.mv_size);
             if (gl_outbox_attempting(ob, q.id)) continue;
             if (q.next_ms > now) {

@@ -302,14 +302,14 @@ static unsigned field_events(const msgpack_object *m, const char *key, msgpack_z
     return bits;
 }
 
-/* A string copied into a char array of size n (cut to fit); false when absent. */
+/* A string copied into a char array of size n; false when absent or longer than fits (an id
+ * cut short would be another id). */
 static bool field_chars(const msgpack_object *m, const char *key, char *out, size_t n)
 {
     const msgpack_object *o = gl_map_get(m, key);
-    if (!o || o->type != MSGPACK_OBJECT_STR) return false;
-    size_t len = o->via.str.size < n - 1 ? o->via.str.size : n - 1;
-    memcpy(out, o->via.str.ptr, len);
-    out[len] = '\0';
+    if (!o || o->type != MSGPACK_OBJECT_STR || o->via.str.size >= n) return false;
+    memcpy(out, o->via.str.ptr, o->via.str.size);
+    out[o->via.str.size] = '\0';
     return true;
 }
 
@@ -945,3 +945,13 @@ _Static_assert(GL_WEBHOOK_SECRET_BYTES == GL_HASH_BYTES, "the secret is stored a
 RECORD_ENCODE_DECODE(webhook, GL_WEBHOOK_FIELDS, out->id && out->url ? 0 : -1)
 RECORD_CODEC(delivery, GL_DELIVERY_FIELDS, DB_WEBHOOK_OUTBOX,
              out->id && out->endpoint && out->body ? 0 : -1)
+
+/* ---- the mail outbox ---- */
+
+static int mail_queued_finish(const struct gl_mail_queued *out)
+{
+    return out->to && out->subject && out->body && strlen(out->msgid) == GL_MAIL_MSGID_LEN - 1
+               ? 0
+               : -1;
+}
+RECORD_CODEC(mail_queued, GL_MAIL_QUEUED_FIELDS, DB_MAIL_OUTBOX, mail_queued_finish(out))

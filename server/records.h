@@ -536,4 +536,31 @@ void gl_delivery_encode(const struct gl_delivery *d, msgpack_sbuffer *sb);
 int gl_delivery_decode(const MDB_val *v, msgpack_zone *z, struct gl_delivery *out);
 void gl_delivery_put(struct gl_txn *t, const struct gl_key *k, const struct gl_delivery *d);
 
+/* ---- the mail outbox (DB_MAIL_OUTBOX, keyed by id) ---- */
+
+/* Hex of 16 random bytes, with its NUL: the Message-ID's local part. */
+#define GL_MAIL_MSGID_LEN 33
+
+struct gl_mail_queued {
+    uint64_t id; /* the key's, not stored in the record */
+    const char *from_name, *to, *subject, *body;
+    char msgid[GL_MAIL_MSGID_LEN];
+    int64_t created_ms;
+    uint32_t attempts;
+    int64_t next_ms;
+};
+/* A record without to, subject, body or a whole msgid does not decode. */
+#define GL_MAIL_QUEUED_FIELDS(X)                                                                   \
+    X(STR, from_name, "from_name")                                                                 \
+    X(STR, to, "to")                                                                               \
+    X(STR, subject, "subject")                                                                     \
+    X(STR, body, "body")                                                                           \
+    X(MSGID, msgid, "msgid")                                                                       \
+    X(I64, created_ms, "created_ms")                                                               \
+    X(U32, attempts, "attempts")                                                                   \
+    X(I64, next_ms, "next_ms")
+void gl_mail_queued_encode(const struct gl_mail_queued *q, msgpack_sbuffer *sb);
+int gl_mail_queued_decode(const MDB_val *v, msgpack_zone *z, struct gl_mail_queued *out);
+void gl_mail_queued_put(struct gl_txn *t, const struct gl_key *k, const struct gl_mail_queued *q);
+
 #endif

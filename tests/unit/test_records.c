@@ -736,6 +736,71 @@ static void test_incomplete_webhook_records_are_refused(void **state)
     msgpack_zone_destroy(&z);
 }
 
+/* The mail outbox record as mailout.c wrote it by hand before the field list (2026-12-02). */
+static void old_mail_queued_record(const struct gl_mail_queued *q, msgpack_sbuffer *sb)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    gl_record_begin(&pk, 9);
+    gl_pack_kv_str(&pk, "from_name", q->from_name);
+    gl_pack_kv_str(&pk, "to", q->to);
+    gl_pack_kv_str(&pk, "subject", q->subject);
+    gl_pack_kv_str(&pk, "body", q->body);
+    gl_pack_kv_str(&pk, "msgid", q->msgid);
+    gl_pack_kv_int(&pk, "created_ms", q->created_ms);
+    gl_pack_kv_int(&pk, "attempts", q->attempts);
+    gl_pack_kv_int(&pk, "next_ms", q->next_ms);
+}
+
+static void test_mail_queued_round_trip(void **state)
+{
+    (void)state;
+    struct gl_mail_queued q = {.from_name = "Ana via Greenlight",
+                               .to = "maria@example.com",
+                               .subject = "Approved",
+                               .body = "The post was approved.\n",
+                               .msgid = "0123456789abcdef0123456789abcdef",
+                               .created_ms = 1764000000123,
+                               .attempts = 2,
+                               .next_ms = 1764000010123},
+                          out;
+    msgpack_sbuffer sb, old;
+    msgpack_sbuffer_init(&sb);
+    msgpack_sbuffer_init(&old);
+    gl_mail_queued_encode(&q, &sb);
+    old_mail_queued_record(&q, &old);
+    assert_same_bytes(&old, &sb);
+    msgpack_zone z;
+    msgpack_zone_init(&z, 1024);
+    MDB_val v = val(&sb);
+    assert_int_equal(gl_mail_queued_decode(&v, &z, &out), 0);
+    assert_string_equal(out.from_name, q.from_name);
+    assert_string_equal(out.to, q.to);
+    assert_string_equal(out.subject, q.subject);
+    assert_string_equal(out.body, q.body);
+    assert_string_equal(out.msgid, q.msgid);
+    assert_int_equal(out.created_ms, q.created_ms);
+    assert_int_equal(out.attempts, 2);
+    assert_int_equal(out.next_ms, q.next_ms);
+    /* A Message-ID that is not whole, or too long to be one, does not decode. */
+    static const char *const bad_ids[] = {"0123", "0123456789abcdef0123456789abcdef0"};
+    for (size_t i = 0; i < 2; i++) {
+        msgpack_sbuffer_clear(&old); /* by hand: the struct cannot hold the long one */
+        msgpack_packer pk;
+        msgpack_packer_init(&pk, &old, msgpack_sbuffer_write);
+        gl_record_begin(&pk, 5);
+        gl_pack_kv_str(&pk, "to", q.to);
+        gl_pack_kv_str(&pk, "subject", q.subject);
+        gl_pack_kv_str(&pk, "body", q.body);
+        gl_pack_kv_str(&pk, "msgid", bad_ids[i]);
+        v = val(&old);
+        assert_int_equal(gl_mail_queued_decode(&v, &z, &out), -1);
+    }
+    msgpack_zone_destroy(&z);
+    msgpack_sbuffer_destroy(&old);
+    msgpack_sbuffer_destroy(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -754,6 +819,7 @@ int main(void)
         cmocka_unit_test(test_webhook_round_trip),
         cmocka_unit_test(test_delivery_round_trip),
         cmocka_unit_test(test_incomplete_webhook_records_are_refused),
+        cmocka_unit_test(test_mail_queued_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
