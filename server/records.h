@@ -1,5 +1,5 @@
 /* Records kept in the store: users, profiles, posts, history, comments, media, links, visitor
- * sessions, what a visitor saw, notifications. Each is a msgpack map carrying the schema
+ * sessions, what a visitor saw, notifications, webhook endpoints and deliveries, queued mail. Each is a msgpack map carrying the schema
  * version "v"; this module is the only one that writes or reads their fields. Decoding copies
  * every string into a msgpack zone, so a decoded record outlives its transaction and is freed
  * with the zone (its owner is whoever owns the zone).
@@ -14,7 +14,9 @@
  *      ID (nil when 0), U32, BOOL, STR (NULL is stored as nil), TIME (nil when GL_TIME_NONE),
  *      INTLIST, STRLIST and HASHLIST (the member and its count n<member>), HASH (GL_HASH_BYTES of binary;
  *      a record without it does not decode), LINK_KIND (by name; an unknown one does not
- *      decode). A new kind is a PACK_ and a READ_ macro in records.c;
+ *      decode), EVENTS (event bits, stored by name), SECRET (as HASH), MSGID (a string into a
+ *      char array; absent or too long, the record does not decode), DLV_STATUS (by name; an
+ *      unknown one reads as failed). A new kind is a PACK_ and a READ_ macro in records.c;
  *   3. a record stored before the field existed decodes it as 0, NULL, false, an empty list or
  *      GL_TIME_NONE: make that mean "none", or set the default in the record's finish function
  *      (records.c, e.g. link_finish);
