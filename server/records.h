@@ -1,6 +1,6 @@
 /* Records kept in the store: users, profiles, posts, history, comments, media, links, visitor
- * sessions, what a visitor saw, notifications, webhook endpoints and deliveries, queued mail. Each is a msgpack map carrying the schema
- * version "v"; this module is the only one that writes or reads their fields. Decoding copies
+ * sessions, what a visitor saw, notifications, webhook endpoints and deliveries, queued mail.
+ * Each is a msgpack map carrying the schema version "v"; this module is the only one that writes or reads their fields. Decoding copies
  * every string into a msgpack zone, so a decoded record outlives its transaction and is freed
  * with the zone (its owner is whoever owns the zone).
  *
