@@ -83,9 +83,7 @@ void receipt_encode(const struct gl_receipt *r, msgpack_sbuffer *sb)
 static int receipt_decode(const void *data, size_t n, msgpack_zone *z, struct gl_receipt *r)
 {
     msgpack_object o;
-    size_t off = 0;
-    if (msgpack_unpack(data, n, &off, z, &o) != MSGPACK_UNPACK_SUCCESS ||
-        o.type != MSGPACK_OBJECT_ARRAY || o.via.array.size != 1 + NRFIELDS)
+    if (gl_stored_unpack(data, n, z, &o) != 0 || o.type != MSGPACK_OBJECT_ARRAY || o.via.array.size != 1 + NRFIELDS)
         return -1;
     const msgpack_object *e = o.via.array.ptr + 1;
     for (size_t i = 0; i < NRFIELDS; i++, e++) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "imagesize.h"
+#include "util.h"
 #include "storekeys.h"
 #include "mpscan.h"
 #include "rpc.h"
@@ -174,18 +175,21 @@ void gl_record_begin(msgpack_packer *pk, uint32_t fields)
     gl_pack_kv_int(pk, "v", GL_SCHEMA_VERSION);
 }
 
-int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
+int gl_stored_unpack(const void *data, size_t n, msgpack_zone *z, msgpack_object *out)
 {
     /* A damaged record must not make msgpack-c allocate for counts its bytes cannot hold
      * (a 5-byte array header claiming 200 million elements costs it gigabytes). */
     struct gl_mp_scanner sc;
     gl_mp_scanner_reset(&sc);
-    struct gl_mp_limits lim = {.max_bytes = v->mv_size, .max_depth = GL_MP_MAX_DEPTH,
-                               .max_elems = v->mv_size};
-    if (gl_mp_scan(&sc, v->mv_data, v->mv_size, &lim) <= 0) return -1;
+    struct gl_mp_limits lim = {.max_bytes = n, .max_depth = GL_MP_MAX_DEPTH, .max_elems = n};
+    if (gl_mp_scan(&sc, data, n, &lim) <= 0) return -1;
     size_t off = 0;
-    if (msgpack_unpack(v->mv_data, v->mv_size, &off, z, out) != MSGPACK_UNPACK_SUCCESS)
-        return -1;
+    return msgpack_unpack(data, n, &off, z, out) == MSGPACK_UNPACK_SUCCESS ? 0 : -1;
+}
+
+int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out)
+{
+    if (gl_stored_unpack(v->mv_data, v->mv_size, z, out)) return -1;
     return out->type == MSGPACK_OBJECT_MAP ? 0 : -1;
 }
 
@@ -269,6 +273,64 @@ static unsigned char (*field_hashlist(const msgpack_object *m, const char *key, 
     return out;
 }
 
+void gl_event_names_pack(msgpack_packer *pk, unsigned events)
+{
+    unsigned n = 0;
+    for (int e = 0; e < EV_COUNT; e++)
+        n += (events >> e) & 1;
+    msgpack_pack_array(pk, n);
+    for (int e = 0; e < EV_COUNT; e++)
+        if (events & (1u << e)) gl_pack_str(pk, gl_event_type_name((enum gl_event_type)e));
+}
+
+int gl_event_parse(const char *name)
+{
+    for (int e = 0; e < EV_COUNT; e++)
+        if (strcmp(name, gl_event_type_name((enum gl_event_type)e)) == 0) return e;
+    return -1;
+}
+
+static unsigned field_events(const msgpack_object *m, const char *key, msgpack_zone *z)
+{
+    size_t n = 0;
+    const char **names = gl_field_strlist(m, key, z, &n);
+    unsigned bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int e = gl_event_parse(names[i]);
+        if (e >= 0) bits |= 1u << e;
+    }
+    return bits;
+}
+
+/* A string copied into a char array of size n; false when absent or longer than fits (an id
+ * cut short would be another id). */
+static bool field_chars(const msgpack_object *m, const char *key, char *out, size_t n)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    if (!o || o->type != MSGPACK_OBJECT_STR || o->via.str.size >= n) return false;
+    memcpy(out, o->via.str.ptr, o->via.str.size);
+    out[o->via.str.size] = '\0';
+    return true;
+}
+
+static const char *const delivery_status_names[] = {
+    [DLV_PENDING] = "pending", [DLV_DELIVERED] = "delivered", [DLV_FAILED] = "failed"};
+
+const char *gl_delivery_status_name(enum gl_delivery_status s)
+{
+    return (unsigned)s < GL_ARRAY_LEN(delivery_status_names) ? delivery_status_names[s]
+                                                               : "unknown";
+}
+
+static enum gl_delivery_status field_delivery_status(const msgpack_object *m, const char *key)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    for (size_t i = 0; o && o->type == MSGPACK_OBJECT_STR && i < GL_ARRAY_LEN(delivery_status_names);
+         i++)
+        if (gl_obj_streq(o, delivery_status_names[i])) return (enum gl_delivery_status)i;
+    return DLV_FAILED;
+}
+
 #define PACK_I64(pk, key, r, m) gl_pack_kv_int(pk, key, (r)->m)
 #define PACK_U64(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
 #define PACK_U32(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
@@ -281,6 +343,10 @@ static unsigned char (*field_hashlist(const msgpack_object *m, const char *key, 
 #define PACK_HASH(pk, key, r, m) pack_hash(pk, key, (r)->m)
 #define PACK_HASHLIST(pk, key, r, m) pack_hashlist(pk, key, (r)->m, (r)->n##m)
 #define PACK_LINK_KIND(pk, key, r, m) gl_pack_kv_str(pk, key, gl_link_kind_name((r)->m))
+#define PACK_EVENTS(pk, key, r, m) (gl_pack_key(pk, key), gl_event_names_pack(pk, (r)->m))
+#define PACK_SECRET PACK_HASH
+#define PACK_MSGID PACK_STR
+#define PACK_DLV_STATUS(pk, key, r, m) gl_pack_kv_str(pk, key, gl_delivery_status_name((r)->m))
 
 #define READ_I64(o, key, z, out, m) (out)->m = gl_field_int(o, key, 0)
 #define READ_U64(o, key, z, out, m) (out)->m = (uint64_t)gl_field_int(o, key, 0)
@@ -296,6 +362,11 @@ static unsigned char (*field_hashlist(const msgpack_object *m, const char *key, 
 #define READ_HASHLIST(o, key, z, out, m) (out)->m = field_hashlist(o, key, z, &(out)->n##m)
 #define READ_LINK_KIND(o, key, z, out, m)                                                          \
     if (!field_link_kind(o, key, &(out)->m)) return -1
+#define READ_EVENTS(o, key, z, out, m) (out)->m = field_events(o, key, z)
+#define READ_SECRET READ_HASH
+#define READ_MSGID(o, key, z, out, m)                                                              \
+    if (!field_chars(o, key, (out)->m, sizeof(out)->m)) return -1
+#define READ_DLV_STATUS(o, key, z, out, m) (out)->m = field_delivery_status(o, key)
 
 /* Expanded over a field list inside an encoder (r, pk a packer pointer) or a decoder (o, z,
  * out). */
@@ -305,8 +376,9 @@ static unsigned char (*field_hashlist(const msgpack_object *m, const char *key, 
 
 /* The encoder, the decoder and the writer of a record made from its field list FIELDS, kept
  * in db: gl_<name>_encode, gl_<name>_decode (finish, an int expression over out, gives the
- * defaults of absent fields and says whether the record is whole: 0 or -1) and gl_<name>_put. */
-#define RECORD_CODEC(name, FIELDS, db, finish)                                                     \
+ * defaults of absent fields and says whether the record is whole: 0 or -1) and gl_<name>_put
+ * (RECORD_ENCODE_DECODE: without the writer, for a record whose writer does more). */
+#define RECORD_ENCODE_DECODE(name, FIELDS, finish)                                                 \
     void gl_##name##_encode(const struct gl_##name *r, msgpack_sbuffer *sb)                        \
     {                                                                                              \
         msgpack_packer packer, *pk = &packer;                                                      \
@@ -321,7 +393,9 @@ static unsigned char (*field_hashlist(const msgpack_object *m, const char *key, 
         memset(out, 0, sizeof *out);                                                               \
         FIELDS(READ_FIELD)                                                                         \
         return finish;                                                                             \
-    }                                                                                              \
+    }
+#define RECORD_CODEC(name, FIELDS, db, finish)                                                     \
+    RECORD_ENCODE_DECODE(name, FIELDS, finish)                                                     \
     void gl_##name##_put(struct gl_txn *t, const struct gl_key *k, const struct gl_##name *r)      \
     {                                                                                              \
         msgpack_sbuffer sb;                                                                        \
@@ -930,3 +1004,20 @@ void gl_notification_save(struct gl_txn *t, const char *user, const struct gl_no
     key_user_seq(&k, user, n->id);
     gl_notification_put(t, &k, n);
 }
+
+/* ---- webhook endpoints and deliveries ---- */
+
+_Static_assert(GL_WEBHOOK_SECRET_BYTES == GL_HASH_BYTES, "the secret is stored as a HASH is");
+RECORD_ENCODE_DECODE(webhook, GL_WEBHOOK_FIELDS, out->id && out->url ? 0 : -1)
+RECORD_CODEC(delivery, GL_DELIVERY_FIELDS, DB_WEBHOOK_OUTBOX,
+             out->id && out->endpoint && out->body ? 0 : -1)
+
+/* ---- the mail outbox ---- */
+
+static int mail_queued_finish(const struct gl_mail_queued *out)
+{
+    return out->to && out->subject && out->body && strlen(out->msgid) == GL_MAIL_MSGID_LEN - 1
+               ? 0
+               : -1;
+}
+RECORD_CODEC(mail_queued, GL_MAIL_QUEUED_FIELDS, DB_MAIL_OUTBOX, mail_queued_finish(out))

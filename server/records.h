@@ -1,6 +1,6 @@
 /* Records kept in the store: users, profiles, posts, history, comments, media, links, visitor
- * sessions, what a visitor saw, notifications. Each is a msgpack map carrying the schema
- * version "v"; this module is the only one that writes or reads their fields. Decoding copies
+ * sessions, what a visitor saw, notifications, webhook endpoints and deliveries, queued mail.
+ * Each is a msgpack map carrying the schema version "v"; this module is the only one that writes or reads their fields. Decoding copies
  * every string into a msgpack zone, so a decoded record outlives its transaction and is freed
  * with the zone (its owner is whoever owns the zone).
  *
@@ -14,7 +14,9 @@
  *      ID (nil when 0), U32, BOOL, STR (NULL is stored as nil), TIME (nil when GL_TIME_NONE),
  *      INTLIST, STRLIST and HASHLIST (the member and its count n<member>), HASH (GL_HASH_BYTES of binary;
  *      a record without it does not decode), LINK_KIND (by name; an unknown one does not
- *      decode). A new kind is a PACK_ and a READ_ macro in records.c;
+ *      decode), EVENTS (event bits, stored by name), SECRET (as HASH), MSGID (a string into a
+ *      char array; absent or too long, the record does not decode), DLV_STATUS (by name; an
+ *      unknown one reads as failed). A new kind is a PACK_ and a READ_ macro in records.c;
  *   3. a record stored before the field existed decodes it as 0, NULL, false, an empty list or
  *      GL_TIME_NONE: make that mean "none", or set the default in the record's finish function
  *      (records.c, e.g. link_finish);
@@ -29,6 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "events.h"
 #include "i18n.h"
 #include "roles.h"
 #include "statuses.h"
@@ -273,6 +276,9 @@ int64_t gl_field_int(const msgpack_object *m, const char *key, int64_t dflt);
 bool gl_field_bool(const msgpack_object *m, const char *key);
 const char **gl_field_strlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n);
 int64_t *gl_field_intlist(const msgpack_object *m, const char *key, msgpack_zone *z, size_t *n);
+/* Unpacks n stored bytes into z, 0 or -1, first checking that no count in them claims more
+ * than n bytes could hold (msgpack-c would allocate for it). */
+int gl_stored_unpack(const void *data, size_t n, msgpack_zone *z, msgpack_object *out);
 /* Unpacks a stored record into z; 0 when it is a map, else -1. */
 int gl_record_unpack(const MDB_val *v, msgpack_zone *z, msgpack_object *out);
 /* Starts a stored record: a map of fields entries, the first the schema version ("v"). Every
@@ -459,5 +465,112 @@ int gl_notification_decode(const MDB_val *v, msgpack_zone *z, struct gl_notifica
 void gl_notification_pack(msgpack_packer *pk, const struct gl_notification *n);
 /* Writes n under (user, n->id) in t. */
 void gl_notification_save(struct gl_txn *t, const char *user, const struct gl_notification *n);
+
+/* ---- webhook endpoints (DB_WEBHOOKS) and their deliveries (DB_WEBHOOK_OUTBOX) ---- */
+
+#define GL_WEBHOOK_SECRET_BYTES 32
+/* "msg_" and 32 hex digits, with its NUL. */
+#define GL_WEBHOOK_MSG_ID_LEN 37
+
+struct gl_webhook {
+    uint64_t id;
+    const char *url;
+    unsigned events; /* bits of enum gl_event_type */
+    unsigned char secret[GL_WEBHOOK_SECRET_BYTES];
+    bool paused;
+    uint32_t failures;     /* deliveries failed in a row */
+    int64_t failing_since; /* ms of the first of them; 0 when none */
+    int64_t created_at;    /* s */
+    const char *created_by;
+    int64_t last_at;   /* ms of the last attempt; 0: none yet */
+    int64_t last_code; /* its HTTP status; 0: no answer */
+    const char *last_error;
+};
+/* EVENTS is stored by names, not bits: the enum's order may change between versions (an
+ * unknown name is skipped); SECRET is GL_WEBHOOK_SECRET_BYTES of binary (a record without it
+ * does not decode). */
+#define GL_WEBHOOK_FIELDS(X)                                                                       \
+    X(U64, id, "id")                                                                               \
+    X(STR, url, "url")                                                                             \
+    X(EVENTS, events, "events")                                                                    \
+    X(SECRET, secret, "secret")                                                                    \
+    X(BOOL, paused, "paused")                                                                      \
+    X(U32, failures, "failures")                                                                   \
+    X(I64, failing_since, "failing_since")                                                         \
+    X(I64, created_at, "created_at")                                                               \
+    X(STR, created_by, "created_by")                                                               \
+    X(I64, last_at, "last_at")                                                                     \
+    X(I64, last_code, "last_code")                                                                 \
+    X(STR, last_error, "last_error")
+/* The encoding holds the secret: whoever writes it wipes the buffer (gl_webhook_save). */
+void gl_webhook_encode(const struct gl_webhook *w, msgpack_sbuffer *sb);
+int gl_webhook_decode(const MDB_val *v, msgpack_zone *z, struct gl_webhook *out);
+/* An array of the names of the event bits in events. */
+void gl_event_names_pack(msgpack_packer *pk, unsigned events);
+/* The event type called name, or -1. */
+int gl_event_parse(const char *name);
+
+enum gl_delivery_status { DLV_PENDING, DLV_DELIVERED, DLV_FAILED };
+const char *gl_delivery_status_name(enum gl_delivery_status s);
+
+struct gl_delivery {
+    uint64_t id;
+    uint64_t endpoint;
+    char msg[GL_WEBHOOK_MSG_ID_LEN]; /* webhook-id: the same on every attempt */
+    const char *type;
+    const char *body; /* the JSON payload, fixed when the event happened */
+    int64_t created_ms;
+    enum gl_delivery_status status;
+    uint32_t attempts;
+    int64_t next_ms; /* when the next attempt is due (pending) */
+    int64_t last_ms;
+    int64_t last_code;
+    const char *last_error;
+};
+/* MSGID is a string into a char array (a record without it does not decode); DLV_STATUS is
+ * stored by name, an unknown one decoding as failed. */
+#define GL_DELIVERY_FIELDS(X)                                                                      \
+    X(U64, id, "id")                                                                               \
+    X(U64, endpoint, "endpoint")                                                                   \
+    X(MSGID, msg, "msg")                                                                           \
+    X(STR, type, "type")                                                                           \
+    X(STR, body, "body")                                                                           \
+    X(I64, created_ms, "created_ms")                                                               \
+    X(DLV_STATUS, status, "status")                                                                \
+    X(U32, attempts, "attempts")                                                                   \
+    X(I64, next_ms, "next_ms")                                                                     \
+    X(I64, last_ms, "last_ms")                                                                     \
+    X(I64, last_code, "last_code")                                                                 \
+    X(STR, last_error, "last_error")
+void gl_delivery_encode(const struct gl_delivery *d, msgpack_sbuffer *sb);
+int gl_delivery_decode(const MDB_val *v, msgpack_zone *z, struct gl_delivery *out);
+void gl_delivery_put(struct gl_txn *t, const struct gl_key *k, const struct gl_delivery *d);
+
+/* ---- the mail outbox (DB_MAIL_OUTBOX, keyed by id) ---- */
+
+/* Hex of 16 random bytes, with its NUL: the Message-ID's local part. */
+#define GL_MAIL_MSGID_LEN 33
+
+struct gl_mail_queued {
+    uint64_t id; /* the key's, not stored in the record */
+    const char *from_name, *to, *subject, *body;
+    char msgid[GL_MAIL_MSGID_LEN];
+    int64_t created_ms;
+    uint32_t attempts;
+    int64_t next_ms;
+};
+/* A record without to, subject, body or a whole msgid does not decode. */
+#define GL_MAIL_QUEUED_FIELDS(X)                                                                   \
+    X(STR, from_name, "from_name")                                                                 \
+    X(STR, to, "to")                                                                               \
+    X(STR, subject, "subject")                                                                     \
+    X(STR, body, "body")                                                                           \
+    X(MSGID, msgid, "msgid")                                                                       \
+    X(I64, created_ms, "created_ms")                                                               \
+    X(U32, attempts, "attempts")                                                                   \
+    X(I64, next_ms, "next_ms")
+void gl_mail_queued_encode(const struct gl_mail_queued *q, msgpack_sbuffer *sb);
+int gl_mail_queued_decode(const MDB_val *v, msgpack_zone *z, struct gl_mail_queued *out);
+void gl_mail_queued_put(struct gl_txn *t, const struct gl_key *k, const struct gl_mail_queued *q);
 
 #endif

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 #include "log.h"
-#include "migrate.h"
 
 static const char *const db_names[DB_COUNT] = {
     [DB_META] = "meta",
@@ -51,7 +50,8 @@ static size_t env_mib(const char *name)
     return (size_t)n << 20;
 }
 
-int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err)
+int gl_store_open_upgrading(struct gl_store *s, const char *dir, gl_store_upgrade_fn upgrade,
+                             struct gl_err *err)
 {
     memset(s, 0, sizeof *s);
     s->owner = pthread_self();
@@ -104,7 +104,7 @@ int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err)
         return -1;
     } else if (rc == 0 && *(unsigned char *)v.mv_data < GL_SCHEMA_VERSION) {
         /* An older store: upgraded in this same transaction, before anything is served. */
-        rc = gl_migrate(s, txn, *(unsigned char *)v.mv_data);
+        rc = upgrade(s, txn, *(unsigned char *)v.mv_data);
     }
     if (rc) {
         mdb_txn_abort(txn);

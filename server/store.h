@@ -49,8 +49,17 @@ struct gl_store {
     pthread_t owner; /* the thread that opened it: the only one that may read it */
 };
 
-/* Opens or creates the store in dir. Returns 0, or -1 with err set. */
+/* Opens or creates the store in dir, upgrading an older one (gl_migrate, migrate.h). Returns
+ * 0, or -1 with err set. Defined in storeopen.c, so that the store does not depend on the
+ * migrations, which read and write records through records.c, which uses the store. */
 int gl_store_open(struct gl_store *s, const char *dir, struct gl_err *err);
+/* Brings an older store (schema version from) to GL_SCHEMA_VERSION inside txn: 0 or an LMDB
+ * error. */
+typedef int (*gl_store_upgrade_fn)(struct gl_store *s, MDB_txn *txn, unsigned from);
+/* gl_store_open with the upgrade it runs, in the transaction that opens the store (an upgrade
+ * is all or nothing). */
+int gl_store_open_upgrading(struct gl_store *s, const char *dir, gl_store_upgrade_fn upgrade,
+                            struct gl_err *err);
 void gl_store_close(struct gl_store *s);
 /* Opens an existing store without writing to it, beside a daemon that may be running (LMDB
  * serves several processes). A database the store lacks is left 0 in dbi[]. */

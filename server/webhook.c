@@ -24,33 +24,11 @@ static const unsigned subscribable =
     EV_BIT(EV_POST_STEP_APPROVED) | EV_BIT(EV_POST_DELETED) | EV_BIT(EV_LINK_REQUESTED) |
     EV_BIT(EV_LINK_OPENED) | EV_BIT(EV_LINK_EXPIRED);
 
-static const char *const status_names[] = {
-    [DLV_PENDING] = "pending", [DLV_DELIVERED] = "delivered", [DLV_FAILED] = "failed"};
-
-const char *gl_delivery_status_name(enum gl_delivery_status s)
-{
-    return (unsigned)s < GL_ARRAY_LEN(status_names) ? status_names[s] : "unknown";
-}
-
-static int delivery_status_parse(const char *s)
-{
-    for (size_t i = 0; s && i < GL_ARRAY_LEN(status_names); i++)
-        if (strcmp(s, status_names[i]) == 0) return (int)i;
-    return -1;
-}
-
-static int event_parse(const char *name)
-{
-    for (int e = 0; e < EV_COUNT; e++)
-        if (strcmp(name, gl_event_type_name((enum gl_event_type)e)) == 0) return e;
-    return -1;
-}
-
 int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out, struct gl_err *err)
 {
     unsigned bits = 0;
     for (size_t i = 0; i < n; i++) {
-        int e = event_parse(names[i]);
+        int e = gl_event_parse(names[i]);
         if (e < 0 || !(subscribable & EV_BIT(e))) {
             char list[512];
             size_t m = 0;
@@ -70,16 +48,6 @@ int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out, s
     }
     *out = bits;
     return 0;
-}
-
-void gl_webhook_events_pack(msgpack_packer *pk, unsigned events)
-{
-    unsigned n = 0;
-    for (int e = 0; e < EV_COUNT; e++)
-        n += (events >> e) & 1;
-    msgpack_pack_array(pk, n);
-    for (int e = 0; e < EV_COUNT; e++)
-        if (events & EV_BIT(e)) gl_pack_str(pk, gl_event_type_name((enum gl_event_type)e));
 }
 
 bool gl_webhook_addr_loopback(const char *ip)
@@ -146,57 +114,6 @@ int gl_webhook_url_check(const char *url, struct gl_err *err)
 
 /* ---- endpoint records ---- */
 
-static void webhook_encode(const struct gl_webhook *w, msgpack_sbuffer *sb)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 13);
-    gl_pack_kv_int(&pk, "id", (int64_t)w->id);
-    gl_pack_kv_str(&pk, "url", w->url);
-    /* Names, not bits: the enum's order may change between versions. */
-    gl_pack_key(&pk, "events");
-    gl_webhook_events_pack(&pk, w->events);
-    gl_pack_key(&pk, "secret");
-    msgpack_pack_bin(&pk, GL_WEBHOOK_SECRET_BYTES);
-    msgpack_pack_bin_body(&pk, w->secret, GL_WEBHOOK_SECRET_BYTES);
-    gl_pack_kv_bool(&pk, "paused", w->paused);
-    gl_pack_kv_int(&pk, "failures", w->failures);
-    gl_pack_kv_int(&pk, "failing_since", w->failing_since);
-    gl_pack_kv_int(&pk, "created_at", w->created_at);
-    gl_pack_kv_str(&pk, "created_by", w->created_by);
-    gl_pack_kv_int(&pk, "last_at", w->last_at);
-    gl_pack_kv_int(&pk, "last_code", w->last_code);
-    gl_pack_kv_str(&pk, "last_error", w->last_error);
-}
-
-int gl_webhook_decode(const MDB_val *v, msgpack_zone *z, struct gl_webhook *out)
-{
-    msgpack_object m;
-    if (gl_record_unpack(v, z, &m)) return -1;
-    *out = (struct gl_webhook){0};
-    out->id = (uint64_t)gl_field_int(&m, "id", 0);
-    out->url = gl_field_str(&m, "url", z);
-    size_t n = 0;
-    const char **names = gl_field_strlist(&m, "events", z, &n);
-    for (size_t i = 0; i < n; i++) {
-        int e = event_parse(names[i]);
-        if (e >= 0) out->events |= EV_BIT(e);
-    }
-    const msgpack_object *s = gl_map_get(&m, "secret");
-    if (!s || s->type != MSGPACK_OBJECT_BIN || s->via.bin.size != GL_WEBHOOK_SECRET_BYTES)
-        return -1;
-    memcpy(out->secret, s->via.bin.ptr, GL_WEBHOOK_SECRET_BYTES);
-    out->paused = gl_field_bool(&m, "paused");
-    out->failures = (uint32_t)gl_field_int(&m, "failures", 0);
-    out->failing_since = gl_field_int(&m, "failing_since", 0);
-    out->created_at = gl_field_int(&m, "created_at", 0);
-    out->created_by = gl_field_str(&m, "created_by", z);
-    out->last_at = gl_field_int(&m, "last_at", 0);
-    out->last_code = gl_field_int(&m, "last_code", 0);
-    out->last_error = gl_field_str(&m, "last_error", z);
-    return out->id && out->url ? 0 : -1;
-}
-
 int gl_webhook_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_webhook *out)
 {
     struct gl_key k;
@@ -211,7 +128,7 @@ void gl_webhook_save(struct gl_txn *t, const struct gl_webhook *w)
 {
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
-    webhook_encode(w, &sb);
+    gl_webhook_encode(w, &sb);
     struct gl_key k;
     key_id(&k, w->id);
     gl_put(t, DB_WEBHOOKS, &k, sb.data, sb.size);
@@ -225,7 +142,7 @@ void gl_webhook_pack(msgpack_packer *pk, const struct gl_webhook *w)
     gl_pack_kv_int(pk, "id", (int64_t)w->id);
     gl_pack_kv_str(pk, "url", w->url);
     gl_pack_key(pk, "events");
-    gl_webhook_events_pack(pk, w->events);
+    gl_event_names_pack(pk, w->events);
     gl_pack_kv_str(pk, "status", w->paused ? "paused" : "active");
     gl_pack_kv_int(pk, "failures", w->failures);
     gl_pack_kv_int(pk, "created_at", w->created_at);
@@ -236,47 +153,6 @@ void gl_webhook_pack(msgpack_packer *pk, const struct gl_webhook *w)
 }
 
 /* ---- delivery records ---- */
-
-static void delivery_encode(const struct gl_delivery *d, msgpack_sbuffer *sb)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 13);
-    gl_pack_kv_int(&pk, "id", (int64_t)d->id);
-    gl_pack_kv_int(&pk, "endpoint", (int64_t)d->endpoint);
-    gl_pack_kv_str(&pk, "msg", d->msg);
-    gl_pack_kv_str(&pk, "type", d->type);
-    gl_pack_kv_str(&pk, "body", d->body);
-    gl_pack_kv_int(&pk, "created_ms", d->created_ms);
-    gl_pack_kv_str(&pk, "status", gl_delivery_status_name(d->status));
-    gl_pack_kv_int(&pk, "attempts", d->attempts);
-    gl_pack_kv_int(&pk, "next_ms", d->next_ms);
-    gl_pack_kv_int(&pk, "last_ms", d->last_ms);
-    gl_pack_kv_int(&pk, "last_code", d->last_code);
-    gl_pack_kv_str(&pk, "last_error", d->last_error);
-}
-
-int gl_delivery_decode(const MDB_val *v, msgpack_zone *z, struct gl_delivery *out)
-{
-    msgpack_object m;
-    if (gl_record_unpack(v, z, &m)) return -1;
-    *out = (struct gl_delivery){0};
-    out->id = (uint64_t)gl_field_int(&m, "id", 0);
-    out->endpoint = (uint64_t)gl_field_int(&m, "endpoint", 0);
-    const char *msg = gl_field_str(&m, "msg", z);
-    snprintf(out->msg, sizeof out->msg, "%s", msg ? msg : "");
-    out->type = gl_field_str(&m, "type", z);
-    out->body = gl_field_str(&m, "body", z);
-    out->created_ms = gl_field_int(&m, "created_ms", 0);
-    int st = delivery_status_parse(gl_field_str(&m, "status", z));
-    out->status = st < 0 ? DLV_FAILED : (enum gl_delivery_status)st;
-    out->attempts = (uint32_t)gl_field_int(&m, "attempts", 0);
-    out->next_ms = gl_field_int(&m, "next_ms", 0);
-    out->last_ms = gl_field_int(&m, "last_ms", 0);
-    out->last_code = gl_field_int(&m, "last_code", 0);
-    out->last_error = gl_field_str(&m, "last_error", z);
-    return out->id && out->endpoint && msg && out->body ? 0 : -1;
-}
 
 int gl_delivery_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_delivery *out)
 {
@@ -290,13 +166,9 @@ int gl_delivery_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_d
 
 void gl_delivery_save(struct gl_txn *t, const struct gl_delivery *d, int64_t old_next_ms)
 {
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    delivery_encode(d, &sb);
     struct gl_key k;
     key_id(&k, d->id);
-    gl_put(t, DB_WEBHOOK_OUTBOX, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_delivery_put(t, &k, d);
     bool due = d->status == DLV_PENDING;
     if (old_next_ms >= 0 && !(due && old_next_ms == d->next_ms)) {
         key_webhook_due(&k, old_next_ms, d->id);

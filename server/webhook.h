@@ -1,5 +1,5 @@
-/* Webhook endpoints and their outbox: the stored records (one encoder and decoder each), the
- * URL rules, the event names an endpoint may ask for, and the enqueue that writes one delivery
+/* Webhook endpoints and their outbox: loading and saving the stored records (encoded in
+ * records.c), the URL rules, the event names an endpoint may ask for, and the enqueue that writes one delivery
  * per matching endpoint in the same transaction as the event. The sender (webhook_send.h)
  * delivers them after the commit. */
 #ifndef GL_WEBHOOK_H
@@ -11,53 +11,17 @@
 #include <stdint.h>
 
 #include "events.h"
+#include "records.h"
 #include "rpc.h"
 #include "workflow.h"
 
-#define GL_WEBHOOK_SECRET_BYTES 32
 /* "whsec_" and base64 of the 32 bytes, with its NUL. */
 #define GL_WEBHOOK_SECRET_TEXT 64
 #define GL_WEBHOOK_URL_MAX 2048
 #define GL_WEBHOOK_MAX_ENDPOINTS 64
-/* "msg_" and 32 hex digits, with its NUL. */
-#define GL_WEBHOOK_MSG_ID_LEN 37
-
-struct gl_webhook {
-    uint64_t id;
-    const char *url;
-    unsigned events; /* bits of enum gl_event_type */
-    unsigned char secret[GL_WEBHOOK_SECRET_BYTES];
-    bool paused;
-    uint32_t failures;     /* deliveries failed in a row */
-    int64_t failing_since; /* ms of the first of them; 0 when none */
-    int64_t created_at;    /* s */
-    const char *created_by;
-    int64_t last_at;   /* ms of the last attempt; 0: none yet */
-    int64_t last_code; /* its HTTP status; 0: no answer */
-    const char *last_error;
-};
-
-enum gl_delivery_status { DLV_PENDING, DLV_DELIVERED, DLV_FAILED };
-const char *gl_delivery_status_name(enum gl_delivery_status s);
-
-struct gl_delivery {
-    uint64_t id;
-    uint64_t endpoint;
-    char msg[GL_WEBHOOK_MSG_ID_LEN]; /* webhook-id: the same on every attempt */
-    const char *type;
-    const char *body; /* the JSON payload, fixed when the event happened */
-    int64_t created_ms;
-    enum gl_delivery_status status;
-    uint32_t attempts;
-    int64_t next_ms; /* when the next attempt is due (pending) */
-    int64_t last_ms;
-    int64_t last_code;
-    const char *last_error;
-};
 
 /* The events an endpoint may ask for: bits of the names, or -1 with err naming the unknown. */
 int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out, struct gl_err *err);
-void gl_webhook_events_pack(msgpack_packer *pk, unsigned events);
 /* https to anywhere, or http to a loopback host; 0, or -1 with err saying what is refused. */
 int gl_webhook_url_check(const char *url, struct gl_err *err);
 /* Whether the address text (as libcurl reports the connected one) is a loopback address. */
@@ -65,13 +29,11 @@ bool gl_webhook_addr_loopback(const char *ip);
 
 int gl_webhook_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_webhook *out);
 void gl_webhook_save(struct gl_txn *t, const struct gl_webhook *w);
-int gl_webhook_decode(const MDB_val *v, msgpack_zone *z, struct gl_webhook *out);
 /* {id, url, events, status: active|paused, failures, created_at, created_by, last_at,
  * last_code, last_error}: never the secret. */
 void gl_webhook_pack(msgpack_packer *pk, const struct gl_webhook *w);
 
 int gl_delivery_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_delivery *out);
-int gl_delivery_decode(const MDB_val *v, msgpack_zone *z, struct gl_delivery *out);
 /* Writes d, keeping webhook_due in step: old_next_ms is the due entry d had (-1: none). */
 void gl_delivery_save(struct gl_txn *t, const struct gl_delivery *d, int64_t old_next_ms);
 /* {id, endpoint, msg, type, status, attempts, created_at, last_at, last_code, last_error,

@@ -7,6 +7,7 @@
 
 #include "curlloop.h"
 #include "log.h"
+#include "outbox.h"
 #include "util.h"
 #include "webhook.h"
 #include "workflow.h"
@@ -16,24 +17,18 @@
 #define RESPONSE_CAP 16384 /* bytes of an answer read; the rest is not waited for */
 #define CONNECT_TIMEOUT_MS 5000
 #define TRANSFER_TIMEOUT_MS 10000
-#define RETRY_MAX_MS 3600000             /* retries at most an hour apart */
-#define RETRY_WINDOW_MS (24 * 3600000LL) /* and for 24 hours */
 
 static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTOR_SYSTEM};
 
 /* One attempt at one delivery: from the request until its outcome is committed. */
 struct attempt {
-    uint64_t delivery;
+    struct gl_outbox_attempt item; /* item.id: the delivery's */
     struct gl_hookreq req;
     struct gl_op op; /* the write recording the outcome */
-    struct attempt *next;
 };
 
 static struct gl_server *srv;
-static uv_timer_t due_timer;
-static struct attempt *attempts;
-static unsigned in_flight;
-static bool running;
+static struct gl_outbox outbox;
 
 void gl_webhook_sign(const unsigned char *secret, size_t secret_len, const char *msg_id,
                      long long timestamp, const char *body, size_t body_len, char *out)
@@ -55,35 +50,14 @@ void gl_webhook_sign(const unsigned char *secret, size_t secret_len, const char 
     sodium_memzero(&st, sizeof st);
 }
 
-static void scan(uv_timer_t *h);
-
 static long opt(long v, long dflt)
 {
     return v ? v : dflt;
 }
 
-static void schedule_scan(uint64_t delay_ms)
-{
-    if (!running) return;
-    if (uv_is_active((uv_handle_t *)&due_timer) && uv_timer_get_due_in(&due_timer) <= delay_ms)
-        return;
-    uv_timer_start(&due_timer, scan, delay_ms, 0);
-}
-
-static bool attempting(uint64_t delivery)
-{
-    for (struct attempt *a = attempts; a; a = a->next)
-        if (a->delivery == delivery) return true;
-    return false;
-}
-
 static void attempt_free(struct attempt *a)
 {
-    for (struct attempt **p = &attempts; *p; p = &(*p)->next)
-        if (*p == a) {
-            *p = a->next;
-            break;
-        }
+    gl_outbox_untrack(&outbox, &a->item);
     gl_hookreq_free(&a->req);
     gl_op_destroy(&a->op);
     free(a);
@@ -106,7 +80,7 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
         error = why;
     }
     struct gl_delivery d;
-    if (gl_delivery_load(t, a->delivery, &z, &d) == 0 && d.status == DLV_PENDING) {
+    if (gl_delivery_load(t, a->item.id, &z, &d) == 0 && d.status == DLV_PENDING) {
         int64_t old_next = d.next_ms;
         d.attempts++;
         d.last_ms = now;
@@ -114,15 +88,9 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
         d.last_error = error;
         if (ok) {
             d.status = DLV_DELIVERED;
-        } else {
-            int64_t delay = opt(srv->opt.webhook_retry_ms, 5000);
-            for (uint32_t i = 1; i < d.attempts && delay < RETRY_MAX_MS; i++)
-                delay *= 2;
-            if (delay > RETRY_MAX_MS) delay = RETRY_MAX_MS;
-            if (now + delay > d.created_ms + RETRY_WINDOW_MS)
-                d.status = DLV_FAILED;
-            else
-                d.next_ms = now + delay;
+        } else if (!gl_outbox_retry_at(opt(srv->opt.webhook_retry_ms, 5000), d.attempts,
+                                       d.created_ms, now, &d.next_ms)) {
+            d.status = DLV_FAILED;
         }
         gl_delivery_save(t, &d, old_next);
         struct gl_webhook w;
@@ -166,22 +134,22 @@ static void outcome_done(struct gl_op *op)
     bool failed = op->err.code != GL_OK;
     if (failed)
         log_error("webhook: outcome not recorded delivery=%llu error=\"%s\"",
-                  (unsigned long long)a->delivery, op->err.message);
+                  (unsigned long long)a->item.id, op->err.message);
     attempt_free(a);
     /* A store that failed is not asked again at once. */
-    schedule_scan(failed ? 1000 : 0);
+    gl_outbox_schedule(&outbox, failed ? 1000 : 0);
 }
 
 static void on_transfer_done(CURL *easy, CURLcode result, void *data)
 {
     struct attempt *a = data;
-    in_flight--;
+    outbox.in_flight--;
     gl_hookreq_result(&a->req, easy, result);
-    if (!running) {
+    if (!outbox.running) {
         attempt_free(a);
         return;
     }
-    log_info("webhook delivery=%llu status=%ld%s%s", (unsigned long long)a->delivery, a->req.code,
+    log_info("webhook delivery=%llu status=%ld%s%s", (unsigned long long)a->item.id, a->req.code,
              a->req.error[0] ? " error=" : "", a->req.error);
     gl_op_init(&a->op, outcome_run, outcome_done);
     gl_batch_submit(&srv->batch, &a->op);
@@ -235,7 +203,7 @@ int gl_hookreq_start(struct gl_hookreq *r, const char *url, const unsigned char 
     /* The URL was checked when it was stored; checked again, it may have been stored by a
      * version with other rules. */
     struct gl_err err = {0};
-    if (!running) {
+    if (!outbox.running) {
         snprintf(r->error, sizeof r->error, "the daemon is stopping");
         return -1;
     }
@@ -322,12 +290,10 @@ void gl_hookreq_free(struct gl_hookreq *r)
 static void start(const struct gl_delivery *d, const struct gl_webhook *w)
 {
     struct attempt *a = xcalloc(1, sizeof *a);
-    a->delivery = d->id;
     a->req.body = xstrdup(d->body);
     gl_op_init(&a->op, outcome_run, outcome_done);
-    a->next = attempts;
-    attempts = a;
-    in_flight++;
+    gl_outbox_track(&outbox, &a->item, d->id);
+    outbox.in_flight++;
     if (gl_hookreq_start(&a->req, w->url, w->secret, d->msg, TRANSFER_TIMEOUT_MS, on_transfer_done,
                          a) != 0)
         on_transfer_done(NULL, CURLE_FAILED_INIT, a);
@@ -343,13 +309,11 @@ struct todo {
     struct gl_webhook w;
 };
 
-static void scan(uv_timer_t *h)
+static void scan(struct gl_outbox *ob)
 {
-    (void)h;
-    if (!running) return;
     struct gl_txn t;
     if (gl_store_read_begin(&srv->store, &t)) {
-        schedule_scan(1000);
+        gl_outbox_schedule(ob, 1000);
         return;
     }
     int64_t now = gl_now_ms();
@@ -367,7 +331,7 @@ static void scan(uv_timer_t *h)
         /* The endpoint of the last delivery looked at: most come in runs of one endpoint. */
         struct gl_webhook w = {0};
         bool have_w = false;
-        while (in_flight + n < MAX_IN_FLIGHT && gl_range_next(&r, &key, &val)) {
+        while (ob->in_flight + n < MAX_IN_FLIGHT && gl_range_next(&r, &key, &val)) {
             int64_t at;
             uint64_t id;
             key_webhook_due_decode(key.mv_data, key.mv_size, &at, &id);
@@ -375,7 +339,7 @@ static void scan(uv_timer_t *h)
                 next = at;
                 break;
             }
-            if (attempting(id)) continue;
+            if (gl_outbox_attempting(ob, id)) continue;
             struct gl_delivery d;
             if (gl_delivery_load(&t, id, &z, &d) != 0 || d.status != DLV_PENDING) continue;
             if (!have_w || w.id != d.endpoint)
@@ -393,12 +357,13 @@ static void scan(uv_timer_t *h)
     }
     msgpack_zone_destroy(&z);
     /* When full, each finished attempt scans again; else wake for the next one due. */
-    if (in_flight < MAX_IN_FLIGHT && next != INT64_MAX) schedule_scan((uint64_t)(next - now));
+    if (ob->in_flight < MAX_IN_FLIGHT && next != INT64_MAX)
+        gl_outbox_schedule(ob, (uint64_t)(next - now));
 }
 
 void gl_webhook_send_committed(void)
 {
-    if (gl_webhook_take_enqueued()) schedule_scan(0);
+    if (gl_webhook_take_enqueued()) gl_outbox_schedule(&outbox, 0);
 }
 
 int gl_webhook_send_start(struct gl_server *s)
@@ -408,17 +373,13 @@ int gl_webhook_send_start(struct gl_server *s)
         log_error("webhooks: libcurl failed to initialise");
         return -1;
     }
-    uv_timer_init(s->loop, &due_timer);
-    running = true;
-    /* What was pending when the daemon stopped (or died) goes now. */
-    schedule_scan(0);
+    gl_outbox_start(&outbox, s->loop, scan, true);
     return 0;
 }
 
 void gl_webhook_send_stop(void)
 {
-    if (!running) return;
-    running = false;
-    uv_close((uv_handle_t *)&due_timer, NULL);
+    if (!outbox.running) return;
+    gl_outbox_stop(&outbox);
     gl_curlloop_close();
 }
