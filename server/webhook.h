@@ -19,6 +19,9 @@
 #define GL_WEBHOOK_SECRET_TEXT 64
 #define GL_WEBHOOK_URL_MAX 2048
 #define GL_WEBHOOK_MAX_ENDPOINTS 64
+/* An endpoint's events argument: at most so many names of at most so many bytes. */
+#define GL_WEBHOOK_MAX_EVENTS 32
+#define GL_WEBHOOK_EVENT_MAX 64
 /* "msg_" and 32 hex digits, with its NUL. */
 #define GL_WEBHOOK_MSG_ID_LEN 37
 
