@@ -7,8 +7,6 @@
 
 #include "imagesize.h"
 
-#define MEDIA_MAX ((size_t)8 << 20)
-
 /* The image type that data starts like, or NULL. */
 static const char *sniff(const unsigned char *d, size_t n)
 {
@@ -23,16 +21,14 @@ static const char *sniff(const unsigned char *d, size_t n)
 
 int m_media_upload(struct gl_req *req, struct gl_txn *t)
 {
-    struct gl_err *err = &req->op.err;
-    const char *name, *type, *data;
-    size_t len;
-    if (!gl_args_str(&req->args, "name", 255, &name, err) ||
-        !gl_args_str(&req->args, "type", 64, &type, err))
-        return -1;
-    const msgpack_object *d = gl_args_get(&req->args, "data");
-    if (d && d->type == MSGPACK_OBJECT_BIN && d->via.bin.size > MEDIA_MAX)
+    const char *name = NULL, *type = NULL;
+    req_str(req, "name", &name);
+    req_str(req, "type", &type);
+    const struct gl_argval *d = req_arg(req, "data");
+    if (d->bin.n > GL_MAX_MEDIA_BYTES)
         return REQ_FAIL(req, GL_E_TOO_LARGE, "an image is at most 8 MiB");
-    if (!gl_args_bin(&req->args, "data", MEDIA_MAX, &data, &len, err)) return -1;
+    const char *data = d->bin.p;
+    size_t len = d->bin.n;
     const char *actual = sniff((const unsigned char *)data, len);
     if (!actual)
         return REQ_FAIL(req, GL_E_BAD_REQUEST,
@@ -57,7 +53,7 @@ int m_media_upload(struct gl_req *req, struct gl_txn *t)
 static int load_media(struct gl_req *req, struct gl_txn *t, struct gl_media *m)
 {
     int64_t id = 0;
-    if (!gl_args_int(&req->args, "id", &id, &req->op.err)) return -1;
+    req_int(req, "id", &id);
     if (id <= 0 || gl_media_load(t, (uint64_t)id, req->msg.zone, m) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no media %lld", (long long)id);
     return 0;
@@ -96,7 +92,7 @@ int m_media_update(struct gl_req *req, struct gl_txn *t)
 {
     struct gl_media m;
     const char *alt = NULL;
-    if (!gl_args_str(&req->args, "alt", GL_MAX_ALT, &alt, &req->op.err)) return -1;
+    req_str(req, "alt", &alt);
     if (load_media(req, t, &m)) return -1;
     m.alt = alt;
     gl_media_save(t, &m);

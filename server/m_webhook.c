@@ -36,16 +36,15 @@ static int read_endpoint_args(struct gl_req *req, struct gl_webhook *w)
 {
     struct gl_err *err = &req->op.err;
     const char *url = NULL;
-    if (gl_args_str(&req->args, "url", GL_WEBHOOK_URL_MAX, &url, err)) {
+    if (req_str(req, "url", &url)) {
         if (gl_webhook_url_check(url, err)) return -1;
         w->url = url;
     }
     const char **names = NULL;
     size_t n = 0;
-    if (gl_args_strlist(&req->args, "events", 32, 64, &names, &n, err) &&
-        gl_webhook_events_parse(names, n, &w->events, err))
+    if (req_strs(req, "events", &names, &n) && gl_webhook_events_parse(names, n, &w->events, err))
         return -1;
-    return err->code ? -1 : 0;
+    return 0;
 }
 
 int m_webhook_create(struct gl_req *req, struct gl_txn *t)
@@ -85,7 +84,7 @@ int m_webhook_create(struct gl_req *req, struct gl_txn *t)
 static int load_endpoint_arg(struct gl_req *req, struct gl_txn *t, struct gl_webhook *w)
 {
     int64_t id = 0;
-    if (!gl_args_int(&req->args, "id", &id, &req->op.err)) return -1;
+    req_int(req, "id", &id);
     if (id <= 0 || gl_webhook_load(t, (uint64_t)id, req->msg.zone, w) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no webhook %lld", (long long)id);
     return 0;
@@ -133,7 +132,7 @@ int m_webhook_update(struct gl_req *req, struct gl_txn *t)
     struct gl_webhook w;
     if (load_endpoint_arg(req, t, &w) || read_endpoint_args(req, &w)) return -1;
     bool paused;
-    if (gl_args_bool(&req->args, "paused", &paused, &req->op.err)) {
+    if (req_bool(req, "paused", &paused)) {
         if (w.paused && !paused) {
             /* Resumed: its pending deliveries go now, and it gets a fresh count. */
             w.failures = 0;
@@ -142,7 +141,6 @@ int m_webhook_update(struct gl_req *req, struct gl_txn *t)
         }
         w.paused = paused;
     }
-    if (req->op.err.code) return -1;
     gl_webhook_save(t, &w);
     sodium_memzero(w.secret, sizeof w.secret);
     gl_webhook_pack(&req->pk, &w);
@@ -228,7 +226,7 @@ int m_webhook_deliveries(struct gl_req *req, struct gl_txn *t)
 int m_webhook_redeliver(struct gl_req *req, struct gl_txn *t)
 {
     int64_t id = 0;
-    if (!gl_args_int(&req->args, "delivery", &id, &req->op.err)) return -1;
+    req_int(req, "delivery", &id);
     struct gl_delivery d;
     if (id <= 0 || gl_delivery_load(t, (uint64_t)id, req->msg.zone, &d) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no delivery %lld", (long long)id);

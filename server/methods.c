@@ -1,12 +1,11 @@
 /* The method table. Keep it sorted by name: lookups are a binary search. */
 #include "methods.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
 #include "links.h"
+#include "webhook.h"
 
 const struct gl_method gl_methods[] = {
     {.name = "auth.login",
@@ -32,11 +31,16 @@ const struct gl_method gl_methods[] = {
      .work = m_link_hash_work},
     {.name = "link.revoke", .args = GL_PARAMS(GL_REQ("id", P_ID, 0)), .role = ROLE_MANAGER,
      .flags = M_WRITE, .handler = m_link_revoke},
-    {.name = "media.get", .params = "id", .role = ROLE_VIEWER, .handler = m_media_get},
-    {.name = "media.update", .params = "id,alt", .role = ROLE_EDITOR, .flags = M_WRITE,
-     .handler = m_media_update},
-    {.name = "media.upload", .params = "name,type,data", .role = ROLE_EDITOR,
-     .flags = M_WRITE, .handler = m_media_upload},
+    {.name = "media.get", .args = GL_PARAMS(GL_REQ("id", P_ID, 0)), .role = ROLE_VIEWER,
+     .handler = m_media_get},
+    {.name = "media.update",
+     .args = GL_PARAMS(GL_REQ("id", P_ID, 0), GL_REQ("alt", P_STR, GL_MAX_ALT)),
+     .role = ROLE_EDITOR, .flags = M_WRITE, .handler = m_media_update},
+    /* data: the frame bounds it; the handler answers past GL_MAX_MEDIA_BYTES in its own words. */
+    {.name = "media.upload",
+     .args = GL_PARAMS(GL_REQ("name", P_STR, 255), GL_REQ("type", P_STR, 64),
+                       GL_REQ("data", P_BIN, GL_RPC_MAX_FRAME)),
+     .role = ROLE_EDITOR, .flags = M_WRITE, .handler = m_media_upload},
     {.name = "notify.list", .args = GL_PARAMS(GL_OPT("unread", P_BOOL, 0)), .role = ROLE_VIEWER,
      .handler = m_notify_list},
     {.name = "notify.read", .args = GL_PARAMS(GL_REQ("ids", P_IDS, 1000)), .role = ROLE_VIEWER,
@@ -140,17 +144,24 @@ const struct gl_method gl_methods[] = {
                        GL_OPT("mail", P_STR, 16), GL_OPT("role", P_STR, 16),
                        GL_OPT("timezone", P_STR, 64)),
      .role = ROLE_VIEWER, .flags = M_WRITE, .handler = m_user_update},
-    {.name = "webhook.create", .params = "url,events", .role = ROLE_ADMIN, .flags = M_WRITE,
-     .handler = m_webhook_create, .admit = m_webhook_create_admit},
-    {.name = "webhook.delete", .params = "id", .role = ROLE_ADMIN, .flags = M_WRITE,
-     .handler = m_webhook_delete},
-    {.name = "webhook.deliveries", .params = "id", .role = ROLE_ADMIN,
-     .handler = m_webhook_deliveries},
-    {.name = "webhook.list", .params = "", .role = ROLE_ADMIN, .handler = m_webhook_list},
-    {.name = "webhook.redeliver", .params = "delivery", .role = ROLE_ADMIN, .flags = M_WRITE,
-     .handler = m_webhook_redeliver},
-    {.name = "webhook.update", .params = "id,url?,events?,paused?", .role = ROLE_ADMIN,
-     .flags = M_WRITE, .handler = m_webhook_update},
+    {.name = "webhook.create",
+     .args = GL_PARAMS(GL_REQ("url", P_STR, GL_WEBHOOK_URL_MAX),
+                       GL_REQ_STRS("events", GL_WEBHOOK_MAX_EVENTS, GL_WEBHOOK_EVENT_MAX)),
+     .role = ROLE_ADMIN, .flags = M_WRITE, .handler = m_webhook_create,
+     .admit = m_webhook_create_admit},
+    {.name = "webhook.delete", .args = GL_PARAMS(GL_REQ("id", P_ID, 0)), .role = ROLE_ADMIN,
+     .flags = M_WRITE, .handler = m_webhook_delete},
+    {.name = "webhook.deliveries", .args = GL_PARAMS(GL_REQ("id", P_ID, 0)),
+     .role = ROLE_ADMIN, .handler = m_webhook_deliveries},
+    {.name = "webhook.list", .args = GL_NO_PARAMS, .role = ROLE_ADMIN,
+     .handler = m_webhook_list},
+    {.name = "webhook.redeliver", .args = GL_PARAMS(GL_REQ("delivery", P_ID, 0)),
+     .role = ROLE_ADMIN, .flags = M_WRITE, .handler = m_webhook_redeliver},
+    {.name = "webhook.update",
+     .args = GL_PARAMS(GL_REQ("id", P_ID, 0), GL_OPT("url", P_STR, GL_WEBHOOK_URL_MAX),
+                       GL_OPT_STRS("events", GL_WEBHOOK_MAX_EVENTS, GL_WEBHOOK_EVENT_MAX),
+                       GL_OPT("paused", P_BOOL, 0)),
+     .role = ROLE_ADMIN, .flags = M_WRITE, .handler = m_webhook_update},
 };
 const size_t gl_nmethods = sizeof gl_methods / sizeof gl_methods[0];
 
@@ -181,41 +192,10 @@ const char *gl_ptype_name(enum gl_ptype type)
     return (unsigned)type < sizeof ptype_names / sizeof ptype_names[0] ? ptype_names[type] : "any";
 }
 
-/* The untyped .params strings, each read once into parameters of type P_ANY. */
-#define MAX_METHODS 128
-#define MAX_PARAM_NAME 32
-static struct {
-    bool read;
-    struct gl_param params[GL_MAX_PARAMS + 1];
-    char names[GL_MAX_PARAMS][MAX_PARAM_NAME];
-} untyped[MAX_METHODS];
-
-static void read_untyped(const char *spec, struct gl_param *params,
-                         char (*names)[MAX_PARAM_NAME])
-{
-    size_t n = 0;
-    for (const char *p = spec; *p && n < GL_MAX_PARAMS;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        bool optional = len > 0 && p[len - 1] == '?';
-        snprintf(names[n], MAX_PARAM_NAME, "%.*s", (int)(optional ? len - 1 : len), p);
-        params[n] = (struct gl_param){.name = names[n], .type = P_ANY, .optional = optional};
-        n++;
-        p += len + (end ? 1 : 0);
-    }
-    params[n] = (struct gl_param){.name = NULL};
-}
-
 const struct gl_param *gl_method_params(const struct gl_method *m)
 {
-    if (m->args) return m->args;
-    size_t i = (size_t)(m - gl_methods);
-    if (i >= gl_nmethods || i >= MAX_METHODS) abort(); /* not of the table, or it outgrew this */
-    if (!untyped[i].read) {
-        read_untyped(m->params ? m->params : "", untyped[i].params, untyped[i].names);
-        untyped[i].read = true;
-    }
-    return untyped[i].params;
+    static const struct gl_param none[] = {{.name = NULL}};
+    return m->args ? m->args : none;
 }
 
 static bool declared(const struct gl_param *params, const msgpack_object *key)

@@ -114,16 +114,11 @@ enum gl_method_flags {
     M_ANON = 1 << 1,  /* allowed before auth.login */
 };
 
-/* A method's parameters are given one of two ways:
- * - typed (preferred): .args = GL_PARAMS(GL_REQ("id", P_ID, 0), GL_OPT("note", P_STR, 5000)),
- *   and the handler reads the checked values with req_str(req, "note", &note) and the like;
- * - untyped (the older form, still accepted): .params = "id,note?", comma-separated names, a
- *   trailing '?' for an optional one. The dispatcher checks only presence (each is P_ANY) and
- *   the handler reads req->args with the gl_args_* getters. Converting one is writing its
- *   .args and swapping those getters for req_* calls. */
+/* A method's parameters, typed: .args = GL_PARAMS(GL_REQ("id", P_ID, 0),
+ * GL_OPT("note", P_STR, 5000)), or GL_NO_PARAMS; the handler reads the checked values with
+ * req_str(req, "note", &note) and the like. */
 struct gl_method {
     const char *name;
-    const char *params;
     const struct gl_param *args;
     enum gl_role role;
     unsigned flags;
@@ -136,7 +131,7 @@ struct gl_method {
 };
 
 const struct gl_method *gl_method_find(const char *name, size_t n);
-/* The method's parameters, its .args or its .params read once into the same form. */
+/* The method's parameters (none when it has no .args). */
 const struct gl_param *gl_method_params(const struct gl_method *m);
 /* Checks a's keys against the method's parameters (every required one present, no unknown
  * one, each of its type and within its limit) and fills out[], in the parameters' order.

@@ -293,6 +293,7 @@ void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned 
  * upload; records written before they were stored get them from the same header when decoded
  * (0 when it declares none). alt is the alternative text staff give it, "" when none. */
 #define GL_MAX_ALT 1500 /* Mastodon's limit, the longest of the networks' */
+#define GL_MAX_MEDIA_BYTES ((size_t)8 << 20) /* the largest image media.upload takes */
 struct gl_media {
     uint64_t id;
     const char *name;

@@ -19,6 +19,9 @@
 #define GL_WEBHOOK_SECRET_TEXT 64
 #define GL_WEBHOOK_URL_MAX 2048
 #define GL_WEBHOOK_MAX_ENDPOINTS 64
+/* An endpoint's events argument: at most so many names of at most so many bytes. */
+#define GL_WEBHOOK_MAX_EVENTS 32
+#define GL_WEBHOOK_EVENT_MAX 64
 
 /* The events an endpoint may ask for: bits of the names, or -1 with err naming the unknown. */
 int gl_webhook_events_parse(const char *const *names, size_t n, unsigned *out, struct gl_err *err);
