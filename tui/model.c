@@ -168,6 +168,7 @@ bool md_profile_decode(const msgpack_object *o, struct md_profile *out)
     out->week_sunday = ws && gl_obj_streq(ws, "sunday");
     out->reminder_minutes = md_get_int(o, "reminder_minutes", 60);
     out->display_name = str_or_empty(o, "display_name");
+    out->language = str_or_empty(o, "language");
     out->accent = str_or_empty(o, "accent");
     out->sender_name = str_or_empty(o, "sender_name");
     out->logo = md_get_int(o, "logo", 0);
@@ -182,6 +183,7 @@ void md_profile_free(struct md_profile *p)
     free(p->timezone);
     free(p->steps);
     free(p->display_name);
+    free(p->language);
     free(p->accent);
     free(p->sender_name);
     md_strlist_free(&p->platforms);

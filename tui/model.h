@@ -38,6 +38,7 @@ struct md_profile {
     char *steps; /* in the forms' words: "Approval: any; Client: approver Jane" */
     /* The brand on the link pages ("" when not set). */
     char *display_name, *accent, *sender_name;
+    char *language; /* its link pages' language tag, "" when the visitor's browser decides */
     int64_t logo; /* a media id, 0 when none */
     bool credit;
 };

@@ -69,7 +69,7 @@ static void send_profile(struct app *a, struct form *f, int64_t logo)
     /* The credit only when changed: only an admin may change it, others still save the rest. */
     bool send_credit = credit && credit->changed;
     msgpack_packer *pk = conn_begin(a->conn, f->id ? "profile.update" : "profile.create");
-    msgpack_pack_map(pk, 10 + (f->id != 0) + send_credit + (logo != 0));
+    msgpack_pack_map(pk, 11 + (f->id != 0) + send_credit + (logo != 0));
     if (f->id) gl_pack_kv_int(pk, "id", f->id);
     gl_pack_kv_str(pk, "name", form_value(f, "Name"));
     gl_pack_kv_str(pk, "timezone", form_value(f, "Time zone"));
@@ -82,6 +82,8 @@ static void send_profile(struct app *a, struct form *f, int64_t logo)
     gl_pack_kv_str(pk, "display_name", form_value(f, "Display name"));
     gl_pack_kv_str(pk, "accent", form_value(f, "Accent colour"));
     gl_pack_kv_str(pk, "sender_name", form_value(f, "Mail sender name"));
+    /* The daemon knows the languages (server/i18n.h) and refuses another, saying which. */
+    gl_pack_kv_str(pk, "language", form_value(f, "Link pages' language"));
     if (send_credit) gl_pack_kv_bool(pk, "credit", strcmp(credit->value, "yes") == 0);
     if (logo) gl_pack_kv_int(pk, "logo", logo);
     conn_send(a->conn, on_saved, a, (uint64_t)f->id);
@@ -216,6 +218,9 @@ void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(s
                              : "a path to a PNG, JPEG, GIF or WebP file, at most 512 KiB";
     fld = form_add(f, "Greenlight credit", FF_BOOL, !p || p->credit ? "yes" : "no");
     fld->hint = "the small \"Made with Greenlight\" in the pages' footer; only an admin changes it";
+    fld = form_add(f, "Link pages' language", FF_TEXT, p ? p->language : "");
+    fld->hint = "en, fr, de, es or pt: the language of its links' pages and of mail to their "
+                "visitors (empty: each visitor's browser decides; a link may set its own)";
     form_open(a, f);
 }
 
