@@ -419,7 +419,9 @@ static void queue_item(struct web *w, const struct gl_post *p, bool checkbox)
     } else {
         buf_puts(b, "<div class=\"qbody\">");
     }
-    buf_printf(b, "<span class=\"qwhen\">%s</span> ", when);
+    buf_puts(b, "<span class=\"qwhen\">");
+    buf_html(b, when); /* the translated formats are text */
+    buf_puts(b, "</span> ");
     badge(w, p->status);
     /* Edited since this visitor last looked: say so in the list already. */
     struct gl_seen seen;

@@ -112,7 +112,7 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
 /* Formats t in the profile's zone: "Tue 3 Nov 2026, 09:30"; when the visitor chose another,
  * in both: "Tue 3 Nov 2026, 10:00 your time (America/New_York) · 16:00 Europe/Paris"
  * (pagetime.c). out holds WEB_TIME_LEN bytes. */
-#define WEB_TIME_LEN 224 /* two zone names of up to 63 bytes fit */
+#define WEB_TIME_LEN 320 /* two zone names of up to 63 bytes and a translated sentence fit */
 void web_fmt_time(const struct web *w, int64_t t, char *out, size_t n);
 
 #endif

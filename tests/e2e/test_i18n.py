@@ -277,7 +277,8 @@ def test_link_in_french_shows_french_months_and_monday_first(daemon, admin, lb):
     assert [h.text for h in heads] == ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
     assert heads[0].get_attribute("abbr") == "lundi" and heads[6].get_attribute("abbr") == "dimanche"
     assert css(lb, ".tlabel").text == "Aujourd'hui"
-    assert css(lb, "p.tz").text == "Heures en Europe/Paris"
+    assert css(lb, "p.tz").text == ("Heures en Europe/Paris. "
+                                    "Afficher les heures dans votre fuseau horaire")
     assert css(lb, ".subscribe a").text == "S'abonner à ce calendrier"
     assert css(lb, ".langs [aria-current]").text == "Français"
     # the first of the month sits in its weekday's column, counted from Monday
