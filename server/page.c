@@ -258,8 +258,9 @@ static void platforms(struct gl_buf *b, const struct gl_post *p, const char *sep
 
 static void badge(struct web *w, enum gl_status s)
 {
-    buf_printf(&w->out, "<span class=\"badge %s\">%s</span>", web_status_class(w, s),
-               web_status_label(w, s));
+    buf_printf(&w->out, "<span class=\"badge %s\">", web_status_class(w, s));
+    buf_html(&w->out, web_status_label(w, s));
+    buf_puts(&w->out, "</span>");
 }
 
 /* ---- the month ---- */

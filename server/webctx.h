@@ -72,12 +72,13 @@ static inline const char *brand_name(const struct web *w)
     return w->prof.display_name && *w->prof.display_name ? w->prof.display_name : w->prof.name;
 }
 
-/* The label of a status as this link shows it: the policy's relabelling, else GL_STATUSES'. */
+/* The label of a status as this link shows it: the policy's relabelling, else GL_STATUSES',
+ * in the page's language (both tables mark their words with N_). */
 static inline const char *web_status_label(const struct web *w, enum gl_status s)
 {
     const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
-    if ((unsigned)s < ST_COUNT && pol->labels[s]) return pol->labels[s];
-    return gl_status_label(s);
+    if ((unsigned)s < ST_COUNT && pol->labels[s]) return _(pol->labels[s]);
+    return _(gl_status_label(s));
 }
 
 static inline const char *web_status_class(const struct web *w, enum gl_status s)

@@ -193,7 +193,36 @@ def pages_of_every_kind(daemon, admin, lang):
     # a refusal: rejecting with no note
     pages.append(w.post(f"{appr}/p/{post}", {"csrf": csrf(detail), "rev": "1",
                                               "action": "reject", "note": ""})[2])
+    pages += zone_and_brand_pages(daemon, admin, lang, cal, post)
     return [text(p) for p in pages], pages
+
+
+def zone_and_brand_pages(daemon, admin, lang, cal, post):
+    """The pages of the visitor's time zone and of an agency's brand, asked in lang: the zone
+    chooser (all zones, a search that narrows, one that finds none, an unknown zone refused),
+    then a branded calendar in the chosen zone (dual times, the footer's credit) and the
+    chooser again, which now offers the team's zone back."""
+    pages = []
+    w = Web(daemon.http_port)
+    chooser = w.get(f"{cal}/zone?lang={lang}")[2]
+    pages.append(chooser)
+    pages.append(w.get(f"{cal}/zone?q=zzzz")[2])
+    pages.append(w.get(f"{cal}/zone?q=america")[2])
+    pages.append(w.post(f"{cal}/zone", {"csrf": csrf(chooser), "zone": "Mars/Olympus"})[2])
+    st, _, page = w.follow(f"{cal}/zone", {"csrf": csrf(chooser), "zone": "America/New_York",
+                                           "back": str(post)})
+    pages.append(page)
+    pid = make_profile(admin, f"Brand {lang}", timezone="Europe/Paris")
+    admin.call("profile.update", id=pid, display_name="Maison Lumière", accent="#1F7A4D")
+    make_post(admin, pid, "scheduled", caption="Marque", at=int(time.time()) + 86400)
+    branded = path_of(admin.call("link.create", profile=pid, kind="calendar")["url"])
+    w = Web(daemon.http_port)
+    chooser = w.get(f"{branded}/zone?lang={lang}")[2]
+    st, _, page = w.follow(f"{branded}/zone", {"csrf": csrf(chooser), "zone": "Asia/Tokyo"})
+    assert "footer" in page and 'class="credit"' in page
+    pages.append(page)
+    pages.append(w.get(f"{branded}/zone")[2])
+    return pages
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -228,6 +257,54 @@ def test_hostile_language_inputs_answer_in_english(daemon, admin):
     assert st == 200 and '<html lang="en">' in body and "set-cookie" not in h
     # the daemon still serves
     assert w.get(cal, headers={"Accept-Language": "es"})[2].count('<html lang="es">') == 1
+
+
+FR_DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]  # glibc's fr_FR, from Monday
+FR_MON = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+          "nov.", "déc."]
+
+
+def fr_full(t, zone):
+    d = datetime.datetime.fromtimestamp(t, zoneinfo.ZoneInfo(zone))
+    return f"{FR_DAYS[d.weekday()]} {d.day} {FR_MON[d.month - 1]} {d.year}, {d:%H:%M}"
+
+
+def test_dual_times_and_the_zone_chooser_in_french(daemon, admin):
+    """The dual-time sentence is the language's own, with its weekday and month names, on the
+    same day and when the team's time is on another day; the chooser speaks it too."""
+    pid = make_profile(admin, "Maison Horaire", timezone="Europe/Paris")
+    year = datetime.datetime.now().year + 1
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    same = int(datetime.datetime(year, 11, 17, 16, 0, tzinfo=paris).timestamp())
+    other = int(datetime.datetime(year, 11, 18, 3, 0, tzinfo=paris).timestamp())
+    p1 = make_post(admin, pid, "scheduled", caption="Même jour", at=same)
+    p2 = make_post(admin, pid, "scheduled", caption="Autre jour", at=other)
+    cal = path_of(admin.call("link.create", profile=pid, kind="calendar", language="fr")["url"])
+    w = Web(daemon.http_port)
+    st, _, chooser = w.get(f"{cal}/zone")
+    assert st == 200
+    page = text(chooser)
+    assert "Votre fuseau horaire" in page and "L'équipe planifie dans le fuseau Europe/Paris." in page
+    assert re.search(r"Les \d+ fuseaux", page), page
+    assert "Encore " in page and "faites une recherche pour réduire la liste." in page
+    assert "1 fuseau correspond" not in text(w.get(f"{cal}/zone?q=zzzz")[2])
+    assert "Aucun fuseau ne correspond." in text(w.get(f"{cal}/zone?q=zzzz")[2])
+    assert "Un fuseau correspond" in text(w.get(f"{cal}/zone?q=new_york")[2])
+    st, _, refused = w.post(f"{cal}/zone", {"csrf": csrf(chooser), "zone": "Mars/Olympus"})
+    assert st == 422 and "Fuseau horaire inconnu" in text(refused)
+    w.follow(f"{cal}/zone", {"csrf": csrf(chooser), "zone": "America/New_York"})
+    ny = "America/New_York"
+    detail = text(w.get(f"{cal}/p/{p1}")[2])
+    assert (f"{fr_full(same, ny)} votre heure (America/New_York) · 16:00 Europe/Paris"
+            in detail), detail
+    detail = text(w.get(f"{cal}/p/{p2}")[2])
+    assert (f"{fr_full(other, ny)} votre heure (America/New_York) · "
+            f"{FR_DAYS[datetime.datetime.fromtimestamp(other, paris).weekday()]} 03:00 Europe/Paris"
+            in detail), detail
+    assert "Fuseau horaire : America/New_York" in detail
+    assert "planifiée" in detail and "scheduled" not in detail  # the status badge
+    again = text(w.get(f"{cal}/zone")[2])
+    assert "Le fuseau de l'équipe (Europe/Paris)" in again
 
 
 # ---- in a real browser ----
