@@ -18,7 +18,6 @@
 #define ZONE_COOKIE "gl_tz"
 #define ZONES_SHOWN 60 /* matches listed at once; the search narrows the rest */
 
-
 /* The value of the zone cookie in the request, copied into out; false when there is none. */
 static bool cookie_zone(const struct gl_http_req *req, char *out, size_t n)
 {
@@ -313,8 +312,8 @@ void web_post_zone(struct web *w, const struct web_args *a)
     if (!zone) zone = "";
     if (*zone && !gl_tz_valid(zone)) {
         web_message(w, 422, _("Unknown time zone"),
-                    _("That is not a time zone we know. Please choose one from the list."),
-                    back_to, _("Back"));
+                    _("That is not a time zone we know. Please choose one from the list."), back_to,
+                    _("Back"));
         return;
     }
     /* The team's own zone is no choice: the cookie goes. */
