@@ -44,7 +44,9 @@
     X(EV_LINK_REGENERATED, "link.regenerated")                                                     \
     X(EV_LINK_EXTENDED, "link.extended")                                                           \
     X(EV_LINK_REQUESTED, "link.requested")                                                         \
-    X(EV_WEBHOOK_PAUSED, "webhook.paused")
+    X(EV_WEBHOOK_PAUSED, "webhook.paused")                                                         \
+    X(EV_LINK_OPENED, "link.opened")                                                               \
+    X(EV_LINK_EXPIRED, "link.expired")
 
 #define GL_TYPE_ENUM(id, name) id,
 enum gl_history_type { GL_HISTORY_TYPES(GL_TYPE_ENUM) HIST_COUNT };

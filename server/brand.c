@@ -89,14 +89,11 @@ void web_serve_brand_css(struct web *w, const struct web_args *a)
 
 void web_serve_logo(struct web *w, const struct web_args *a)
 {
-    struct gl_key k;
-    MDB_val v;
-    msgpack_object o;
-    key_id(&k, a->media);
-    if (!w->prof.logo || a->media != w->prof.logo || gl_get(&w->t, DB_MEDIA, &k, &v) != 0 ||
-        gl_record_unpack(&v, &w->zone, &o) != 0) {
+    struct gl_media m;
+    if (!w->prof.logo || a->media != w->prof.logo ||
+        gl_media_load(&w->t, a->media, &w->zone, &m) != 0) {
         web_not_found(w);
         return;
     }
-    web_send_media(w, &o, "Cache-Control: private, max-age=86400\r\n");
+    web_send_media(w, &m, "Cache-Control: private, max-age=86400\r\n");
 }

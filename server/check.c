@@ -12,8 +12,12 @@
 
 #include "storekeys.h"
 #include "links.h"
+#include "receipt.h"
+#include "postquery.h"
 #include "records.h"
 #include "store.h"
+
+#include <sodium.h>
 
 /* Problems beyond this many are counted, not printed. */
 #define MAX_PRINTED 200
@@ -115,10 +119,8 @@ static bool exists(struct checker *c, enum gl_db db, uint64_t id)
 /* Loads post id; false when missing or undecodable. */
 static bool load_post(struct checker *c, uint64_t id, msgpack_zone *z, struct gl_post *p)
 {
-    struct gl_key k;
-    MDB_val v;
-    key_id(&k, id);
-    return get(c, DB_POSTS, &k, &v) == 0 && gl_post_decode(&v, z, p) == 0;
+    struct gl_txn t = {.store = c->s, .txn = c->txn};
+    return has_db(c, DB_POSTS) && gl_post_get(&t, z, id, p) == 0;
 }
 
 /* ---- the visitors ---- */
@@ -345,6 +347,77 @@ static const visit_fn visitors[DB_COUNT] = {
     [DB_LINK_SEEN] = visit_seen,
 };
 
+/* Databases a daemon creates at its start when they are not there: a store last opened by an
+ * older daemon lacks them, and is not broken for it. */
+static bool made_at_start(enum gl_db db)
+{
+    static const enum gl_db later[] = {DB_RECEIPTS, DB_RECEIPT_KEYS, DB_WEBHOOKS,
+                                       DB_WEBHOOK_OUTBOX, DB_WEBHOOK_DUE, DB_MAIL_OUTBOX};
+    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+        if (later[i] == db) return true;
+    return false;
+}
+
+/* Each profile's receipt chain: seq 1, 2, 3... with no gap, each prev the hash of the one
+ * before (the first's all zero), each signature valid under its key. */
+struct chain_check {
+    struct checker *c;
+    struct gl_txn *t;
+    int64_t profile, seq;
+    unsigned char hash[GL_RECEIPT_HASH];
+};
+
+static int chain_visit(const struct gl_receipt *r, const struct gl_shown *shown, void *arg)
+{
+    (void)shown;
+    struct chain_check *ch = arg;
+    struct checker *c = ch->c;
+    static const unsigned char zero[GL_RECEIPT_HASH];
+    c->records++;
+    if (r->profile != ch->profile) {
+        ch->profile = r->profile;
+        ch->seq = 0;
+        memcpy(ch->hash, zero, sizeof zero);
+    }
+    if (r->seq != ch->seq + 1)
+        problem(c, "receipts: profile %" PRId64 " receipt %" PRId64 " follows %" PRId64
+                   " (chain broken)", r->profile, r->seq, ch->seq);
+    else if (sodium_memcmp(r->prev, ch->hash, sizeof ch->hash) != 0)
+        problem(c, "receipts: profile %" PRId64 " receipt %" PRId64
+                   ": prev is not the hash of the one before (chain broken)", r->profile, r->seq);
+    msgpack_sbuffer body;
+    msgpack_sbuffer_init(&body);
+    receipt_encode(r, &body);
+    unsigned char pk[32], hash[GL_RECEIPT_HASH];
+    crypto_hash_sha256(hash, (const unsigned char *)body.data, body.size);
+    if (r->key < 0 || r->key > UINT32_MAX || receipt_key_public(ch->t, (uint32_t)r->key, pk) != 0)
+        problem(c, "receipts: profile %" PRId64 " receipt %" PRId64 ": no key %" PRId64,
+                r->profile, r->seq, r->key);
+    else if (crypto_sign_verify_detached(r->sig, (const unsigned char *)body.data, body.size, pk))
+        problem(c, "receipts: profile %" PRId64 " receipt %" PRId64 ": bad signature",
+                r->profile, r->seq);
+    else if (sodium_memcmp(hash, r->hash, sizeof hash) != 0)
+        problem(c, "receipts: profile %" PRId64 " receipt %" PRId64
+                   ": stored hash does not match its content", r->profile, r->seq);
+    msgpack_sbuffer_destroy(&body);
+    ch->seq = r->seq;
+    memcpy(ch->hash, hash, sizeof hash);
+    return 0;
+}
+
+static void check_receipts(struct checker *c)
+{
+    if (!has_db(c, DB_RECEIPTS)) return;
+    struct gl_txn t = {.store = c->s, .txn = c->txn};
+    struct chain_check ch = {.c = c, .t = &t, .profile = -1};
+    struct gl_receipt_filter f = {.from = INT64_MIN, .to = INT64_MAX};
+    msgpack_zone z;
+    msgpack_zone_init(&z, 4096);
+    if (receipt_each(&t, &z, &f, chain_visit, &ch) != 0)
+        problem(c, "receipts: cannot read: %s", mdb_strerror(t.rc ? t.rc : MDB_CORRUPTED));
+    msgpack_zone_destroy(&z);
+}
+
 static void check_schema(struct checker *c)
 {
     if (!has_db(c, DB_META)) return;
@@ -410,10 +483,12 @@ int gl_check_main(int argc, char **argv)
         return 2;
     }
     for (int db = 0; db < DB_COUNT; db++)
-        if (!has_db(&c, db)) problem(&c, "database %s is missing", gl_store_db_name(db));
+        if (!has_db(&c, db) && !made_at_start(db))
+            problem(&c, "database %s is missing", gl_store_db_name(db));
     check_schema(&c);
     for (int db = 0; db < DB_COUNT; db++)
         if (visitors[db]) each(&c, db, visitors[db]);
+    check_receipts(&c);
     mdb_txn_abort(c.txn);
     gl_store_close(&s);
     if (c.problems > MAX_PRINTED)

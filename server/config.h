@@ -53,6 +53,10 @@
     X("mail-from", OPT_STRING, mail_from, 0, 0, "ADDRESS", "`greenlight@` the public URL's host",   \
       "mail comes from ADDRESS (default greenlight@ the public URL's host)",                        \
       "address mail comes from; its domain ends each `Message-ID`")                                 \
+    X("mail-retry-ms", OPT_NUMBER, mail_retry_ms, 10, 3600000, "N", "`5000`",                      \
+      "first mail retry after N ms, doubling (default 5000)",                                       \
+      "mail the command refused is tried again after this many ms, then twice as long each time "  \
+      "(at most an hour apart, for 24 hours) (10–3600000)")                                         \
     X("rpc-idle-seconds", OPT_NUMBER, rpc_idle_seconds, 1, 2592000, "N", "43200",                   \
       "close a logged-in RPC connection idle that long (default 43200)",                            \
       "a logged-in staff connection that sends nothing this long is closed; the client logs in "    \

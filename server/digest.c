@@ -18,9 +18,9 @@ static uv_timer_t timer;
 static bool running; /* a digest write is in the batch */
 
 /* One notification of a digest: its text, when it happened and the post it is about, in the
- * post's profile's zone. */
-static void digest_line(struct gl_txn *t, msgpack_zone *z, struct gl_buf *body, const char *text,
-                        uint64_t post, int64_t at)
+ * user's zone (zone), else the post's profile's. */
+static void digest_line(struct gl_txn *t, msgpack_zone *z, struct gl_buf *body, const char *zone,
+                        const char *text, uint64_t post, int64_t at)
 {
     struct gl_wf wf = {.t = t, .zone = z, .now = gl_now()};
     struct gl_err err = {0};
@@ -29,10 +29,10 @@ static void digest_line(struct gl_txn *t, msgpack_zone *z, struct gl_buf *body, 
     bool has_post = post && wf_post_load(&wf, post, &p, &err) == 0;
     bool has_prof = has_post && wf_profile_load(&wf, p.profile, &prof, &err) == 0;
     char when[128];
-    gl_mail_when(when, sizeof when, has_prof ? prof.timezone : NULL, at, wf.now);
+    gl_mail_when(when, sizeof when, zone ? zone : has_prof ? prof.timezone : NULL, at, wf.now);
     buf_printf(body, "* %s (%s)\n", text ? text : "(no text)", when);
     /* The text quotes the caption already. */
-    if (has_post) notify_put_post(body, &p, has_prof ? &prof : NULL, false, wf.now);
+    if (has_post) notify_put_post(body, &p, has_prof ? &prof : NULL, zone, false, wf.now);
     buf_puts(body, "\n");
 }
 
@@ -42,7 +42,7 @@ static size_t digest_user(struct gl_txn *t, const struct gl_user *u, struct gl_b
     struct gl_key lo, hi;
     key_user_seq(&lo, u->name, 0);
     key_user_seq(&hi, u->name, UINT32_MAX);
-    struct gl_key *keys = xmalloc(sizeof *keys * DIGEST_MAX_ITEMS);
+    uint32_t *seqs = xmalloc(sizeof *seqs * DIGEST_MAX_ITEMS);
     size_t n = 0;
     msgpack_zone z;
     msgpack_zone_init(&z, 2048);
@@ -50,29 +50,24 @@ static size_t digest_user(struct gl_txn *t, const struct gl_user *u, struct gl_b
     if (gl_range_open(t, DB_NOTIFICATIONS, &lo, &hi, &r) == 0) {
         MDB_val k, v;
         while (n < DIGEST_MAX_ITEMS && gl_range_next(&r, &k, &v)) {
-            msgpack_object o;
+            struct gl_notification note;
             msgpack_zone_clear(&z);
-            if (gl_record_unpack(&v, &z, &o) != 0 || gl_field_bool(&o, "mailed")) continue;
-            const char *text = gl_field_str(&o, "text", &z);
-            digest_line(t, &z, body, text, (uint64_t)gl_field_int(&o, "post", 0),
-                        gl_field_int(&o, "at", 0));
+            if (gl_notification_decode(&v, &z, &note) != 0 || note.mailed) continue;
+            digest_line(t, &z, body, u->timezone, note.text, note.post, note.at);
             /* Marked below, after the walk: a write under a cursor moves pages. */
-            key_bytes(&keys[n++], k.mv_data, k.mv_size);
+            seqs[n++] = key_user_seq_decode(k.mv_data, k.mv_size);
         }
         gl_range_close(&r);
     }
-    for (size_t i = 0; i < n; i++) {
-        MDB_val v;
-        if (gl_get(t, DB_NOTIFICATIONS, &keys[i], &v) == 0)
-            notify_set_flag(t, &keys[i], &v, "mailed");
-    }
+    for (size_t i = 0; i < n; i++) notify_set_flag(t, u->name, seqs[i], NOTIFY_MAILED);
     msgpack_zone_destroy(&z);
-    free(keys);
+    free(seqs);
     return n;
 }
 
 static int digest_run(struct gl_op *op, struct gl_txn *t)
 {
+    (void)op; /* the mail goes in t, through the outbox */
     struct gl_key lo = {.b = {0}, .n = 1}, hi;
     memset(hi.b, 0xff, sizeof hi.b);
     hi.n = sizeof hi.b;
@@ -99,7 +94,7 @@ static int digest_run(struct gl_op *op, struct gl_txn *t)
         if (n) {
             buf_puts(&body, "Open greenlight to act on them.\n");
             char *subject = xasprintf("[Greenlight] %zu notification%s", n, n == 1 ? "" : "s");
-            gl_mail_queue(&op->outbox, &(struct gl_mail_msg){.to = users[i].email,
+            gl_mail_queue(t, &(struct gl_mail_msg){.to = users[i].email,
                                                              .subject = subject, .body = body.p});
             free(subject);
         }

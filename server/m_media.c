@@ -45,17 +45,11 @@ int m_media_upload(struct gl_req *req, struct gl_txn *t)
                          .size = (int64_t)len, .uploaded_by = req->user, .at = req->now,
                          .alt = "", .data = (const unsigned char *)data, .len = len};
     if (!gl_image_size(m.data, len, &m.width, &m.height)) m.width = m.height = 0;
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
     /* Receipts name media by this hash (receipt.c). */
     unsigned char sha256[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(sha256, (const unsigned char *)data, len);
     m.sha256 = sha256;
-    gl_media_encode(&m, &sb);
-    struct gl_key k;
-    key_id(&k, m.id);
-    gl_put(t, DB_MEDIA, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_media_save(t, &m);
     gl_media_pack_info(&req->pk, &m);
     return 0;
 }
@@ -105,13 +99,7 @@ int m_media_update(struct gl_req *req, struct gl_txn *t)
     if (!gl_args_str(&req->args, "alt", GL_MAX_ALT, &alt, &req->op.err)) return -1;
     if (load_media(req, t, &m)) return -1;
     m.alt = alt;
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_media_encode(&m, &sb);
-    struct gl_key k;
-    key_id(&k, m.id);
-    gl_put(t, DB_MEDIA, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_media_save(t, &m);
     gl_media_pack_info(&req->pk, &m);
     return 0;
 }

@@ -35,14 +35,11 @@ int m_notify_list(struct gl_req *req, struct gl_txn *t)
     msgpack_zone scratch;
     msgpack_zone_init(&scratch, 1024);
     while (gl_range_next(&r, &key, &val)) {
-        msgpack_object o;
+        struct gl_notification note;
         msgpack_zone_clear(&scratch);
-        if (gl_record_unpack(&val, &scratch, &o) != 0)
-            continue;
-        const msgpack_object *rd = gl_map_get(&o, "read");
-        bool is_read = rd && rd->type == MSGPACK_OBJECT_BOOLEAN && rd->via.boolean;
-        if (!is_read) unread++;
-        if (unread_only && is_read) continue;
+        if (gl_notification_decode(&val, &scratch, &note) != 0) continue;
+        if (!note.read) unread++;
+        if (unread_only && note.read) continue;
         total++;
         vals[n % NOTIFY_LIST_MAX] = val; /* a ring of the newest */
         n++;
@@ -55,14 +52,13 @@ int m_notify_list(struct gl_req *req, struct gl_txn *t)
     msgpack_pack_array(&req->pk, count);
     for (size_t i = 0; i < count; i++) {
         const MDB_val *v = &vals[(n - 1 - i) % NOTIFY_LIST_MAX];
-        msgpack_object o;
+        struct gl_notification note;
         msgpack_zone_clear(&scratch);
-        if (gl_record_unpack(v, &scratch, &o) != 0) {
+        if (gl_notification_decode(v, &scratch, &note) != 0) {
             msgpack_pack_nil(&req->pk);
             continue;
         }
-        static const char *const bookkeeping[] = {"v", "mailed", NULL};
-        gl_pack_map_except(&req->pk, &o, bookkeeping);
+        gl_notification_pack(&req->pk, &note);
     }
     (void)total;
     msgpack_zone_destroy(&scratch);
@@ -77,12 +73,7 @@ int m_notify_read(struct gl_req *req, struct gl_txn *t)
     size_t marked = 0;
     for (size_t i = 0; i < n; i++) {
         if (ids[i] <= 0 || ids[i] > UINT32_MAX) continue;
-        struct gl_key k;
-        MDB_val v;
-        key_user_seq(&k, req->user, (uint32_t)ids[i]);
-        if (gl_get(t, DB_NOTIFICATIONS, &k, &v) != 0) continue;
-        notify_set_flag(t, &k, &v, "read");
-        marked++;
+        if (notify_set_flag(t, req->user, (uint32_t)ids[i], NOTIFY_READ)) marked++;
     }
     msgpack_pack_map(&req->pk, 1);
     gl_pack_kv_int(&req->pk, "marked", (int64_t)marked);

@@ -1,11 +1,13 @@
 /* profile.create, profile.list, profile.update. */
 #include "methods.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "contrast.h"
 #include "i18n.h"
 #include "tz.h"
+#include "webhook.h"
 
 /* A logo is shown in the header of every page: small images only. */
 #define LOGO_MAX ((int64_t)512 << 10)
@@ -119,6 +121,25 @@ static int read_profile_fields(struct gl_req *req, struct gl_profile *p)
     return 0;
 }
 
+/* Reads "publish_webhook": a webhook endpoint's id (webhook.create) that publishes the posts,
+ * or 0 for none (the publisher command, if any). */
+static int read_publish_webhook(struct gl_req *req, struct gl_txn *t, struct gl_profile *p)
+{
+    const msgpack_object *o = req_obj(req, "publish_webhook");
+    if (!o) return 0;
+    int64_t id = 0;
+    if (o->type != MSGPACK_OBJECT_NIL && (!gl_obj_int(o, &id) || id < 0))
+        return REQ_FAIL(req, GL_E_BAD_REQUEST, "publish_webhook is a webhook id, or 0 for none");
+    if (id > 0) {
+        struct gl_webhook w;
+        if (gl_webhook_load(t, (uint64_t)id, req->msg.zone, &w) != 0)
+            return REQ_FAIL(req, GL_E_NOT_FOUND, "no webhook %lld", (long long)id);
+        sodium_memzero(w.secret, sizeof w.secret);
+    }
+    p->publish_webhook = (uint64_t)id;
+    return 0;
+}
+
 static void save(struct gl_txn *t, const struct gl_profile *p)
 {
     struct gl_key k;
@@ -137,7 +158,9 @@ int m_profile_create(struct gl_req *req, struct gl_txn *t)
     struct gl_profile p = {.name = "", .timezone = "", .steps = &default_step, .nsteps = 1,
                            .reminder_minutes = 60, .display_name = "", .accent = "",
                            .sender_name = "", .credit = true};
-    if (read_profile_fields(req, &p) || read_brand(req, t, &p)) return -1;
+    if (read_profile_fields(req, &p) || read_brand(req, t, &p) ||
+        read_publish_webhook(req, t, &p))
+        return -1;
     p.id = gl_next_id(t, DB_PROFILES);
     p.created_at = req->now;
     save(t, &p);
@@ -150,14 +173,12 @@ int m_profile_update(struct gl_req *req, struct gl_txn *t)
 {
     int64_t id = 0;
     req_int(req, "id", &id);
-    struct gl_key k;
-    MDB_val v;
     struct gl_profile p;
-    key_id(&k, (uint64_t)id);
-    if (id <= 0 || gl_get(t, DB_PROFILES, &k, &v) != 0 ||
-        gl_profile_decode(&v, req->msg.zone, &p) != 0)
+    if (id <= 0 || gl_profile_load(t, (uint64_t)id, req->msg.zone, &p) != 0)
         return REQ_FAIL(req, GL_E_NOT_FOUND, "no profile %lld", (long long)id);
-    if (read_profile_fields(req, &p) || read_brand(req, t, &p)) return -1;
+    if (read_profile_fields(req, &p) || read_brand(req, t, &p) ||
+        read_publish_webhook(req, t, &p))
+        return -1;
     save(t, &p);
     gl_profile_pack(&req->pk, &p);
     return 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "tz.h"
 
 /* Thread pool: hashes the "password" argument for the handler. */
 void m_user_hash_work(struct gl_req *req)
@@ -178,8 +179,9 @@ int m_user_enable(struct gl_req *req, struct gl_txn *t)
 
 int m_user_update(struct gl_req *req, struct gl_txn *t)
 {
-    const char *name = "", *email = NULL, *mail_name = NULL, *role_name = NULL;
+    const char *name = "", *email = NULL, *mail_name = NULL, *role_name = NULL, *zone = NULL;
     req_str(req, "name", &name);
+    bool has_zone = req_str(req, "timezone", &zone);
     bool has_email = req_str(req, "email", &email);
     req_str(req, "mail", &mail_name);
     req_str(req, "role", &role_name);
@@ -198,6 +200,13 @@ int m_user_update(struct gl_req *req, struct gl_txn *t)
         int m = gl_mail_parse(mail_name);
         if (m < 0) return REQ_FAIL(req, GL_E_BAD_REQUEST, "mail is none, each or digest");
         u.mail = (enum gl_mail)m;
+    }
+    /* "" goes back to the post's profile's zone. */
+    if (has_zone) {
+        if (*zone && !gl_tz_valid(zone))
+            return REQ_FAIL(req, GL_E_BAD_REQUEST,
+                            "'%s' is not a known time zone (e.g. Europe/Paris)", zone);
+        u.timezone = *zone ? zone : NULL;
     }
     if (role_name) {
         enum gl_role r = gl_role_parse(role_name);

@@ -7,6 +7,7 @@
 
 #include "i18n.h"
 #include "log.h"
+#include "mailout.h"
 #include "rpc.h"
 #include "server.h"
 #include "spawn.h"
@@ -30,16 +31,6 @@ static const char *const day_short[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat
 static const char *const month_short[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-void gl_mail_queue(msgpack_sbuffer *outbox, const struct gl_mail_msg *m)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, outbox, msgpack_sbuffer_write);
-    msgpack_pack_array(&pk, 4);
-    gl_pack_str(&pk, m->from_name ? m->from_name : "Greenlight");
-    gl_pack_str(&pk, m->to);
-    gl_pack_str(&pk, m->subject);
-    gl_pack_str(&pk, m->body);
-}
 
 /* ---- text ---- */
 
@@ -187,12 +178,16 @@ static void put_date(struct gl_buf *b, int64_t now)
                tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void put_message_id(struct gl_buf *b, const char *from_addr)
+static void put_message_id(struct gl_buf *b, const char *from_addr, const char *id)
 {
     unsigned char raw[16];
     char hex[sizeof raw * 2 + 1];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    if (id && strlen(id) < sizeof hex && strspn(id, "0123456789abcdef") == strlen(id)) {
+        snprintf(hex, sizeof hex, "%s", id);
+    } else {
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    }
     const char *at = strrchr(from_addr, '@');
     buf_printf(b, "Message-ID: <%s@%s>\r\n", hex, at && at[1] ? at + 1 : "localhost");
 }
@@ -244,7 +239,7 @@ char *gl_mail_format(const struct gl_mail_msg *m, const char *from_addr, int64_t
     buf_printf(&b, "To: %s\r\n", to);
     put_subject(&b, subject);
     put_date(&b, now);
-    put_message_id(&b, from_addr);
+    put_message_id(&b, from_addr, m->message_id);
     buf_puts(&b, "MIME-Version: 1.0\r\n"
                  "Content-Type: text/plain; charset=UTF-8\r\n"
                  "Content-Transfer-Encoding: quoted-printable\r\n"
@@ -257,56 +252,14 @@ char *gl_mail_format(const struct gl_mail_msg *m, const char *from_addr, int64_t
     return b.p;
 }
 
-/* ---- sending ---- */
+/* ---- sending: through the outbox (mailout.h) ---- */
 
-static void on_sent(void *data, int spawn_error, long status, bool timed_out, const char *err)
+void gl_mail_queue(struct gl_txn *t, const struct gl_mail_msg *m)
 {
-    char *to = data;
-    if (spawn_error || status != 0)
-        log_error("mail: sendmail failed to=%s status=%ld timed_out=%d stderr=\"%.200s\"", to,
-                  status, timed_out, err);
-    else
-        log_info("mail: sent to=%s", to);
-    free(to);
-}
-
-static char *obj_str(const msgpack_object *o)
-{
-    return o->type == MSGPACK_OBJECT_STR ? xstrndup(o->via.str.ptr, o->via.str.size)
-                                         : xstrdup("");
-}
-
-void gl_mail_send_outbox(const msgpack_sbuffer *outbox)
-{
-    if (!outbox->size) return;
-    const char *command = gl_srv->opt.sendmail;
-    if (!command) return;
-    msgpack_unpacked msg;
-    msgpack_unpacked_init(&msg);
-    size_t off = 0;
-    int64_t now = gl_now();
-    while (msgpack_unpack_next(&msg, outbox->data, outbox->size, &off) ==
-           MSGPACK_UNPACK_SUCCESS) {
-        if (msg.data.type != MSGPACK_OBJECT_ARRAY || msg.data.via.array.size != 4) continue;
-        const msgpack_object *a = msg.data.via.array.ptr;
-        char *from = obj_str(&a[0]), *to = obj_str(&a[1]), *subject = obj_str(&a[2]),
-             *body = obj_str(&a[3]);
+    if (!gl_mail_address_ok(m->to)) {
         /* Users' addresses are checked more loosely (an @): none may add recipients. */
-        if (gl_mail_address_ok(to)) {
-            struct gl_mail_msg m = {.from_name = from, .to = to, .subject = subject, .body = body};
-            char *message = gl_mail_format(&m, gl_mail_from_addr(), now);
-            /* on_sent owns to from here. */
-            if (gl_spawn(gl_srv->loop, command, NULL, message, strlen(message), MAIL_TIMEOUT_MS,
-                         on_sent, to) != 0)
-                free(to);
-            free(message);
-        } else {
-            log_warn("mail: not sent: the recipient is not one address (name@domain)");
-            free(to);
-        }
-        free(from);
-        free(subject);
-        free(body);
+        log_warn("mail: not sent: the recipient is not one address (name@domain)");
+        return;
     }
-    msgpack_unpacked_destroy(&msg);
+    gl_mailout_queue(t, m);
 }

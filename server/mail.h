@@ -14,12 +14,14 @@ struct gl_mail_msg {
     const char *to;        /* one address */
     const char *subject;   /* UTF-8, one line (line breaks become spaces) */
     const char *body;      /* UTF-8 text, lines ending in "\n" */
+    /* The Message-ID's local part (hex), kept across retries; NULL: a random one. */
+    const char *message_id;
 };
 
-/* Queues one message in outbox (sent only after the write commits). */
-void gl_mail_queue(msgpack_sbuffer *outbox, const struct gl_mail_msg *m);
-/* Sends every message in outbox with the configured command; nothing when there is none. */
-void gl_mail_send_outbox(const msgpack_sbuffer *outbox);
+/* Queues one message in t's transaction: written to the mail outbox (mailout.h), sent after
+ * the commit, at least once. A recipient that is not one address is dropped (logged). */
+struct gl_txn;
+void gl_mail_queue(struct gl_txn *t, const struct gl_mail_msg *m);
 
 /* The whole message as sendmail reads it (CRLF lines), from the address from_addr, dated now.
  * The caller frees it. */

@@ -21,6 +21,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "mail.h"
+#include "mailout.h"
 #include "publish.h"
 #include "receipt.h"
 #include "receipt_cli.h"
@@ -114,7 +115,7 @@ static int ensure_admin(struct gl_server *srv)
 static void on_committed(struct gl_op *op)
 {
     if (op->events.size) gl_rpc_broadcast(op->events.data, op->events.size);
-    gl_mail_send_outbox(&op->outbox);
+    gl_mailout_committed();
     gl_web_committed(op);
     gl_webhook_send_committed();
 }
@@ -141,6 +142,7 @@ static void shutdown_server(struct gl_server *srv)
     gl_web_stop(srv);
     gl_batch_close(&srv->batch);
     gl_webhook_send_stop();
+    gl_mailout_stop();
     gl_publish_stop(srv);
     gl_digest_stop();
     uv_close((uv_handle_t *)&srv->sig_term, NULL);
@@ -316,6 +318,7 @@ int main(int argc, char **argv)
     gl_publish_start(&srv);
     gl_digest_start(&srv);
     if (gl_webhook_send_start(&srv) != 0) return 1;
+    gl_mailout_start(&srv);
     /* Signals are handled before anyone is told we are ready: a SIGTERM right after "ready"
      * is a clean shutdown, not a kill. */
     uv_signal_init(srv.loop, &srv.sig_term);

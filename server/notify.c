@@ -7,6 +7,7 @@
 #include "linkpolicy.h"
 #include "links.h"
 #include "mail.h"
+#include "util.h"
 #include "webbuf.h"
 #include "webhook.h"
 #include "xmalloc.h"
@@ -29,10 +30,11 @@ _Static_assert(EV_COUNT <= 32, "event types fit the masks");
 #define CAPTION_START 80
 
 void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_profile *prof,
-                     bool caption, int64_t now)
+                     const char *zone, bool caption, int64_t now)
 {
     char when[128];
-    gl_mail_when(when, sizeof when, prof ? prof->timezone : NULL, p->scheduled_at, now);
+    if (!zone) zone = prof ? prof->timezone : NULL;
+    gl_mail_when(when, sizeof when, zone, p->scheduled_at, now);
     /* Staff mail is English (no language is current then); an approver's is in the link's. */
     char id[24];
     snprintf(id, sizeof id, "%llu", (unsigned long long)p->id);
@@ -50,7 +52,8 @@ void notify_put_post(struct gl_buf *b, const struct gl_post *p, const struct gl_
     buf_puts(b, "\n");
 }
 
-/* Staff see times in the post's profile's zone (users have none of their own), else UTC. */
+/* Staff see times in their own zone (user.update timezone), else the post's profile's, else
+ * UTC. */
 static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_type type,
                        const struct gl_post *p, const char *text)
 {
@@ -62,13 +65,14 @@ static void mail_event(struct gl_wf *wf, const struct gl_user *u, enum gl_event_
     struct gl_buf b;
     buf_init(&b, 512);
     buf_printf(&b, "%s\n\n", text);
-    if (p) notify_put_post(&b, p, has_prof ? &prof : NULL, true, wf->now);
+    if (p) notify_put_post(&b, p, has_prof ? &prof : NULL, u->timezone, true, wf->now);
     char when[128];
-    gl_mail_when(when, sizeof when, has_prof ? prof.timezone : NULL, wf->now, wf->now);
+    gl_mail_when(when, sizeof when, u->timezone ? u->timezone : has_prof ? prof.timezone : NULL,
+                 wf->now, wf->now);
     buf_printf(&b, "When: %s\nEvent: %s\n\nOpen greenlight to act on it.\n", when,
                gl_event_type_name(type));
     char *subject = xasprintf("[Greenlight] %s", text);
-    gl_mail_queue(&wf->op->outbox,
+    gl_mail_queue(wf->t,
                   &(struct gl_mail_msg){.to = u->email, .subject = subject, .body = b.p});
     free(subject);
     buf_free(&b);
@@ -138,7 +142,7 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
             struct gl_post p;
             struct gl_err err = {0};
             if (wf_post_load(wf, (uint64_t)l->posts[i], &p, &err)) continue;
-            notify_put_post(&b, &p, prof, true, wf->now);
+            notify_put_post(&b, &p, prof, NULL, true, wf->now);
             buf_puts(&b, "\n");
         }
     } else {
@@ -149,7 +153,7 @@ void notify_link_mailed(struct gl_wf *wf, const struct gl_link *l, const struct 
     buf_puts(&b, "\n");
     char *from = link_sender(prof);
     char *subject = xasprintf(_("%s: posts for you to review"), prof->name);
-    gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
+    gl_mail_queue(wf->t, &(struct gl_mail_msg){.from_name = from, .to = l->email,
                                                          .subject = subject, .body = b.p});
     free(subject);
     free(from);
@@ -180,7 +184,7 @@ static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_pos
     buf_printf(&b, _("A post of %s still waits for your decision, and its time is near:"),
                prof->name);
     buf_puts(&b, "\n\n");
-    notify_put_post(&b, p, prof, true, wf->now);
+    notify_put_post(&b, p, prof, NULL, true, wf->now);
     char sent[128];
     gl_mail_when(sent, sizeof sent, prof->timezone, l->mailed_at ? l->mailed_at : l->created_at,
                  wf->now);
@@ -203,7 +207,7 @@ static void remind_link(struct gl_wf *wf, struct gl_link *l, const struct gl_pos
     char *from = link_sender(prof);
     char *caption = gl_mail_excerpt(p->caption, 40);
     char *subject = xasprintf(_("Reminder: \"%s\" waits for your decision"), caption);
-    gl_mail_queue(&wf->op->outbox, &(struct gl_mail_msg){.from_name = from, .to = l->email,
+    gl_mail_queue(wf->t, &(struct gl_mail_msg){.from_name = from, .to = l->email,
                                                          .subject = subject, .body = b.p});
     free(subject);
     free(caption);
@@ -273,26 +277,12 @@ static uint32_t next_seq(struct gl_txn *t, const char *user)
 static void notify_one(struct gl_wf *wf, const struct gl_user *u, enum gl_event_type type,
                        const struct gl_post *p, uint64_t link, const char *text)
 {
-    uint32_t seq = next_seq(wf->t, u->name);
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 10);
-    gl_pack_kv_int(&pk, "id", seq);
-    gl_pack_kv_str(&pk, "type", gl_event_type_name(type));
-    gl_pack_kv_id(&pk, "post", p ? p->id : 0);
-    gl_pack_kv_id(&pk, "link", link);
-    gl_pack_kv_str(&pk, "actor", wf->actor->name);
-    gl_pack_kv_str(&pk, "text", text);
-    gl_pack_kv_int(&pk, "at", wf->now);
-    gl_pack_kv_bool(&pk, "read", false);
-    /* Digest users' notifications wait for the next digest; the rest are done with. */
-    gl_pack_kv_bool(&pk, "mailed", !(u->email && u->mail == MAIL_DIGEST));
-    struct gl_key k;
-    key_user_seq(&k, u->name, seq);
-    gl_put(wf->t, DB_NOTIFICATIONS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    struct gl_notification n = {
+        .id = next_seq(wf->t, u->name), .type = gl_event_type_name(type), .post = p ? p->id : 0,
+        .link = link, .actor = wf->actor->name, .text = text, .at = wf->now,
+        /* Digest users' notifications wait for the next digest; the rest are done with. */
+        .mailed = !(u->email && u->mail == MAIL_DIGEST)};
+    gl_notification_save(wf->t, u->name, &n);
     if (u->email && u->mail == MAIL_EACH) mail_event(wf, u, type, p, text);
 }
 
@@ -382,27 +372,36 @@ void notify_mentions(struct gl_wf *wf, const struct gl_post *p, const char *text
     }
 }
 
-void notify_set_flag(struct gl_txn *t, const struct gl_key *k, const MDB_val *v,
-                     const char *flag)
+bool notify_set_flag(struct gl_txn *t, const char *user, uint32_t seq, enum notify_flag flag)
 {
+    struct gl_key k;
+    MDB_val v;
+    key_user_seq(&k, user, seq);
+    if (gl_get(t, DB_NOTIFICATIONS, &k, &v) != 0) return false;
     msgpack_zone z;
     msgpack_zone_init(&z, 1024);
-    msgpack_object o;
-    if (gl_record_unpack(v, &z, &o) == 0) {
-        msgpack_sbuffer sb;
-        msgpack_sbuffer_init(&sb);
-        msgpack_packer pk;
-        msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-        msgpack_pack_map(&pk, o.via.map.size);
-        for (uint32_t i = 0; i < o.via.map.size; i++) {
-            msgpack_pack_object(&pk, o.via.map.ptr[i].key);
-            if (gl_obj_streq(&o.via.map.ptr[i].key, flag))
-                msgpack_pack_true(&pk);
-            else
-                msgpack_pack_object(&pk, o.via.map.ptr[i].val);
-        }
-        gl_put(t, DB_NOTIFICATIONS, k, sb.data, sb.size);
-        msgpack_sbuffer_destroy(&sb);
+    struct gl_notification n;
+    if (gl_notification_decode(&v, &z, &n) == 0) {
+        n.id = seq; /* the key says which it is */
+        if (flag == NOTIFY_READ) n.read = true;
+        else n.mailed = true;
+        gl_notification_save(t, user, &n);
     }
     msgpack_zone_destroy(&z);
+    return true;
+}
+
+void notify_link_opened(struct gl_txn *t, struct gl_op *op, const struct gl_link *l,
+                        const char *visitor, const char *address)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 1024);
+    struct gl_actor actor = {
+        .name = visitor, .kind = ACTOR_EXTERNAL, .link = l->id, .address = address};
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &actor, .now = gl_now()};
+    char *text = xasprintf("%s opened %s link %llu", visitor, gl_link_kind_name(l->kind),
+                           (unsigned long long)l->id);
+    wf_event(&wf, EV_LINK_OPENED, NULL, l->id, text);
+    free(text);
+    msgpack_zone_destroy(&zone);
 }

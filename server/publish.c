@@ -1,10 +1,13 @@
 /* Publishing scheduled posts and watching deadlines (see publish.h). */
 #include "publish.h"
 
+#include <sodium.h>
 #include <string.h>
 
+#include "links.h"
 #include "log.h"
 #include "postquery.h"
+#include "publish_webhook.h"
 #include "spawn.h"
 #include "util.h"
 #include "workflow.h"
@@ -18,13 +21,11 @@
 
 static bool publishing;  /* a publishing write is in the batch */
 static bool deadlines;   /* a deadline write is in the batch */
-static unsigned running; /* publisher commands running */
+static unsigned running; /* publishers running (commands and webhook calls) */
 static uv_timer_t deadline_timer;
 
 static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTOR_SYSTEM};
 
-/* Walks the scheduled posts due by until (in time order), calling fn on each; stops when fn
- * returns false. Posts being published have left "scheduled", so none is started twice. */
 /* Walks the scheduled posts due by until (in time order), calling fn on each; stops when fn
  * returns false. Posts being published have left "scheduled", so none is started twice. */
 static void each_due(struct gl_txn *t, msgpack_zone *z, int64_t until, gl_post_visit fn,
@@ -49,6 +50,8 @@ struct job {
     long status;
     bool timed_out;
     char *stderr_text;
+    bool by_webhook;
+    char *note; /* the webhook's: the live URL (published) or why not (failed) */
 };
 
 static int finish_run(struct gl_op *op, struct gl_txn *t)
@@ -61,8 +64,12 @@ static int finish_run(struct gl_op *op, struct gl_txn *t)
     struct gl_err err = {0};
     int rc = wf_post_load(&wf, j->post, &p, &err);
     if (rc == 0) {
-        if (j->status == 0 && !j->timed_out) {
-            rc = wf_publish(&wf, &p, &err);
+        if (j->by_webhook) {
+            const char *note = j->note ? gl_zone_strdup(&zone, j->note) : NULL;
+            rc = j->status == 0 ? wf_publish(&wf, &p, note, &err)
+                                : wf_publish_fail(&wf, &p, note, &err);
+        } else if (j->status == 0 && !j->timed_out) {
+            rc = wf_publish(&wf, &p, NULL, &err);
         } else {
             char *note = j->timed_out
                              ? xasprintf("publisher timed out; %s", j->stderr_text)
@@ -86,6 +93,7 @@ static void finish_done(struct gl_op *op)
                                 (unsigned long long)j->post, op->err.message);
     gl_op_destroy(op);
     free(j->stderr_text);
+    free(j->note);
     free(j);
     gl_publish_rearm();
 }
@@ -109,9 +117,30 @@ static void on_publisher_exit(void *data, int spawn_error, long status, bool tim
     gl_batch_submit(&gl_srv->batch, &j->op);
 }
 
-/* The posts a publishing write started, with what their command needs. */
+static void on_webhook_answer(void *data, bool ok, const char *note)
+{
+    struct job *j = data;
+    running--;
+    if (gl_srv->stopping) {
+        /* As for a command: the next start marks it interrupted. */
+        free(j);
+        return;
+    }
+    j->by_webhook = true;
+    j->status = ok ? 0 : 1;
+    j->note = note ? xstrdup(note) : NULL;
+    log_info("publish: publish webhook answered post=%llu ok=%d", (unsigned long long)j->post,
+             ok);
+    gl_op_init(&j->op, finish_run, finish_done);
+    gl_batch_submit(&gl_srv->batch, &j->op);
+}
+
+/* The posts a publishing write started, with what their publisher needs: the command's
+ * caption and environment, or the webhook's call. */
 struct started {
     uint64_t id;
+    bool by_webhook;
+    struct gl_publish_call call;
     char *caption;
     char *env[8];
 };
@@ -125,6 +154,7 @@ struct publish_op {
 static void started_free(struct publish_op *po)
 {
     for (size_t i = 0; i < po->n; i++) {
+        gl_publish_call_drop(&po->list[i].call);
         free(po->list[i].caption);
         for (size_t e = 0; po->list[i].env[e]; e++) free(po->list[i].env[e]);
     }
@@ -152,20 +182,51 @@ static int publish_run(struct gl_op *op, struct gl_txn *t)
     msgpack_zone_init(&zone, 4096);
     struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
     const char *command = gl_srv->opt.publisher;
-    struct due_ctx due = {.max = command ? MAX_PUBLISHERS - running : PUBLISH_PER_BATCH};
-    if (due.max > 0) each_due(t, &zone, wf.now, collect, &due);
+    /* Posts past the free publisher slots stay scheduled for the next write. */
+    size_t slots = MAX_PUBLISHERS - running;
+    struct due_ctx due = {.max = PUBLISH_PER_BATCH};
+    each_due(t, &zone, wf.now, collect, &due);
     for (size_t i = 0; i < due.n; i++) {
         struct gl_post p;
         struct gl_profile prof;
         struct gl_err err = {0};
-        if (wf_post_load(&wf, due.ids[i], &p, &err)) continue;
-        if (!command) {
-            if (wf_publish(&wf, &p, &err) == 0)
+        if (wf_post_load(&wf, due.ids[i], &p, &err) ||
+            wf_profile_load(&wf, p.profile, &prof, &err))
+            continue;
+        if (!command && !prof.publish_webhook) {
+            if (wf_publish(&wf, &p, NULL, &err) == 0)
                 log_info("publish: published post=%llu", (unsigned long long)p.id);
             continue;
         }
-        if (wf_profile_load(&wf, p.profile, &prof, &err) || wf_publish_start(&wf, &p, &err))
+        if (po->n >= slots) continue;
+        if (prof.publish_webhook) {
+            struct gl_webhook w;
+            if (gl_webhook_load(t, prof.publish_webhook, &zone, &w) != 0) {
+                /* Deleted since the profile named it: nothing was sent, so it fails now. */
+                if (wf_publish_start(&wf, &p, &err) == 0)
+                    wf_publish_fail(&wf, &p, "the profile's publish webhook no longer exists",
+                                    &err);
+                continue;
+            }
+            struct started *s = &po->list[po->n];
+            memset(s, 0, sizeof *s);
+            /* Started first: the request carries the post as it is while being published. */
+            int prepared = wf_publish_start(&wf, &p, &err);
+            if (prepared == 0 && gl_publish_call_prepare(&s->call, &wf, &w, &p) != 0) {
+                wf_publish_fail(&wf, &p, "out of memory preparing the publish webhook", &err);
+                prepared = -1;
+            }
+            sodium_memzero(w.secret, sizeof w.secret);
+            if (prepared != 0) {
+                gl_publish_call_drop(&s->call);
+                continue;
+            }
+            s->id = p.id;
+            s->by_webhook = true;
+            po->n++;
             continue;
+        }
+        if (wf_publish_start(&wf, &p, &err)) continue;
         struct started *s = &po->list[po->n++];
         memset(s, 0, sizeof *s);
         s->id = p.id;
@@ -204,6 +265,13 @@ static void publish_done(struct gl_op *op)
             struct started *s = &po->list[i];
             struct job *j = xcalloc(1, sizeof *j);
             j->post = s->id;
+            if (s->by_webhook) {
+                log_info("publish: calling the publish webhook post=%llu",
+                         (unsigned long long)s->id);
+                running++;
+                gl_publish_call_send(&s->call, on_webhook_answer, j);
+                continue;
+            }
             log_info("publish: running publisher post=%llu", (unsigned long long)s->id);
             running++;
             if (gl_spawn(gl_srv->loop, gl_srv->opt.publisher, (const char *const *)s->env,
@@ -222,7 +290,7 @@ static void on_timer(uv_timer_t *h)
 {
     (void)h;
     if (publishing || gl_srv->stopping) return;
-    if (gl_srv->opt.publisher && running >= MAX_PUBLISHERS) return; /* an exit re-arms */
+    if (running >= MAX_PUBLISHERS) return; /* an outcome re-arms */
     publishing = true;
     struct publish_op *po = xcalloc(1, sizeof *po);
     gl_op_init(&po->op, publish_run, publish_done);
@@ -332,12 +400,8 @@ static bool deadline_visit(const struct gl_post *p, int64_t at, void *ctx)
     }
     if (p->reminded || d->status != ST_AWAITING) return true;
     if (p->profile != d->prof_id) {
-        struct gl_key fk;
-        MDB_val fv;
         struct gl_profile prof;
-        key_id(&fk, p->profile);
-        d->lead = gl_get(d->t, DB_PROFILES, &fk, &fv) == 0 &&
-                          gl_profile_decode(&fv, d->z, &prof) == 0
+        d->lead = gl_profile_load(d->t, p->profile, d->z, &prof) == 0
                       ? prof.reminder_minutes * 60
                       : 3600;
         d->prof_id = p->profile;
@@ -389,11 +453,147 @@ static void deadline_done(struct gl_op *op)
     free(op);
 }
 
+/* ---- links passing their expiry: link.expired ---- */
+
+/* Expiries up to the watermark kept in meta have had their event. A store without one (new, or
+ * from before the event) starts at the daemon's start: links that expired before are not
+ * announced. The earliest expiry after it is cached and looked for again every few seconds, as
+ * links are made and extended by other writes. */
+#define EXPIRY_RESCAN_S 5
+static const char expiry_mark[] = "links_expired_until";
+static int64_t expiry_start;    /* when the daemon started */
+static int64_t next_expiry;     /* the earliest expiry past the watermark; INT64_MAX: none */
+static int64_t expiry_scan_at;  /* when to look again */
+static bool expiring;           /* an expiry write is in the batch */
+
+static int64_t expiry_watermark(struct gl_txn *t)
+{
+    struct gl_key k;
+    key_bytes(&k, expiry_mark, sizeof expiry_mark - 1);
+    MDB_val v;
+    int64_t at = 0;
+    if (gl_get(t, DB_META, &k, &v) == 0) {
+        msgpack_unpacked u;
+        msgpack_unpacked_init(&u);
+        if (msgpack_unpack_next(&u, v.mv_data, v.mv_size, NULL) != MSGPACK_UNPACK_SUCCESS ||
+            !gl_obj_int(&u.data, &at))
+            at = 0;
+        msgpack_unpacked_destroy(&u);
+    }
+    return at ? at : expiry_start;
+}
+
+/* Calls fn on each unrevoked link whose expiry is in (after, until]; returns the earliest
+ * expiry past until (INT64_MAX: none). */
+static int64_t each_expired(struct gl_txn *t, msgpack_zone *z, int64_t after, int64_t until,
+                            void (*fn)(const struct gl_link *l, void *ctx), void *ctx)
+{
+    struct gl_key lo, hi;
+    key_id(&lo, 0);
+    key_id(&hi, UINT64_MAX);
+    struct gl_range r;
+    int64_t next = INT64_MAX;
+    if (gl_range_open(t, DB_LINKS, &lo, &hi, &r)) return next;
+    MDB_val key, val;
+    while (gl_range_next(&r, &key, &val)) {
+        struct gl_link l;
+        if (gl_link_decode(&val, z, &l) != 0 || l.revoked || !l.expires_at) continue;
+        if (l.expires_at > until) {
+            if (l.expires_at < next) next = l.expires_at;
+        } else if (l.expires_at > after && fn) {
+            fn(&l, ctx);
+        }
+        msgpack_zone_clear(z);
+    }
+    gl_range_close(&r);
+    return next;
+}
+
+struct expired_ctx {
+    struct gl_wf *wf;
+    uint64_t ids[PUBLISH_PER_BATCH];
+    size_t n;
+};
+
+static void expired_collect(const struct gl_link *l, void *data)
+{
+    struct expired_ctx *c = data;
+    if (c->n < PUBLISH_PER_BATCH) c->ids[c->n++] = l->id;
+}
+
+static int expiry_run(struct gl_op *op, struct gl_txn *t)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    struct gl_wf wf = {.t = t, .op = op, .zone = &zone, .actor = &system_actor, .now = gl_now()};
+    struct expired_ctx *c = xcalloc(1, sizeof *c);
+    c->wf = &wf;
+    int64_t mark = expiry_watermark(t);
+    each_expired(t, &zone, mark, wf.now, expired_collect, c);
+    for (size_t i = 0; i < c->n; i++) {
+        struct gl_key k;
+        MDB_val v;
+        struct gl_link l;
+        key_id(&k, c->ids[i]);
+        if (gl_get(t, DB_LINKS, &k, &v) || gl_link_decode(&v, &zone, &l)) continue;
+        char *text = xasprintf("%s link %llu expired", gl_link_kind_name(l.kind),
+                               (unsigned long long)l.id);
+        wf_event(&wf, EV_LINK_EXPIRED, NULL, l.id, gl_zone_strdup(&zone, text));
+        free(text);
+    }
+    /* More than a batch expired in the same second: the rest go in the next write. */
+    int64_t upto = wf.now;
+    if (c->n == PUBLISH_PER_BATCH) upto = mark;
+    free(c);
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_int64(&pk, upto);
+    struct gl_key k;
+    key_bytes(&k, expiry_mark, sizeof expiry_mark - 1);
+    gl_put(t, DB_META, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    msgpack_zone_destroy(&zone);
+    return 0;
+}
+
+static void expiry_done(struct gl_op *op)
+{
+    expiring = false;
+    expiry_scan_at = 0; /* look again at once for the next one */
+    gl_op_destroy(op);
+    free(op);
+}
+
+static void check_expiries(int64_t now)
+{
+    if (expiring || (now < next_expiry && now < expiry_scan_at)) return;
+    struct gl_txn t;
+    if (gl_store_read_begin(&gl_srv->store, &t)) return;
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 4096);
+    int64_t mark = expiry_watermark(&t);
+    /* The earliest expiry past the watermark: due now, or the next to wait for. */
+    int64_t due = each_expired(&t, &zone, mark, mark, NULL, NULL);
+    msgpack_zone_destroy(&zone);
+    gl_store_read_end(&t);
+    next_expiry = due;
+    expiry_scan_at = now + EXPIRY_RESCAN_S;
+    if (due > now) return;
+    expiring = true;
+    struct gl_op *op = xmalloc(sizeof *op);
+    gl_op_init(op, expiry_run, expiry_done);
+    gl_batch_submit(&gl_srv->batch, op);
+}
+
 /* Every second: a read finds whether any deadline passed; only then a write is made. */
 static void on_deadline_tick(uv_timer_t *h)
 {
     (void)h;
-    if (deadlines || gl_srv->stopping) return;
+    if (gl_srv->stopping) return;
+    check_expiries(gl_now());
+    if (deadlines) return;
     struct gl_txn t;
     if (gl_store_read_begin(&gl_srv->store, &t)) return;
     msgpack_zone zone;
@@ -415,6 +615,8 @@ void gl_publish_start(struct gl_server *srv)
 {
     uv_timer_init(srv->loop, &srv->publish_timer);
     uv_timer_init(srv->loop, &deadline_timer);
+    expiry_start = gl_now();
+    next_expiry = INT64_MIN; /* unknown: looked for at the first tick */
     uv_timer_start(&deadline_timer, on_deadline_tick, 0, 1000);
     struct gl_op *op = xmalloc(sizeof *op);
     gl_op_init(op, interrupted_run, free_op);

@@ -215,6 +215,16 @@ static void key_save(struct gl_txn *t, uint32_t id, const unsigned char pk[32],
     msgpack_sbuffer_destroy(&sb);
 }
 
+int receipt_key_public(struct gl_txn *t, uint32_t id, unsigned char pk[32])
+{
+    msgpack_zone z;
+    msgpack_zone_init(&z, 512);
+    bool has_secret;
+    int rc = key_load(t, &z, id, pk, NULL, &has_secret, NULL);
+    msgpack_zone_destroy(&z);
+    return rc;
+}
+
 /* In one write transaction: when there is no key, or always (rotate), a new current key;
  * the previous one keeps only its public half. */
 static int keys_update(struct gl_store *s, bool rotate, uint32_t *out_id)

@@ -96,6 +96,8 @@ int receipt_keys_ensure(struct gl_store *s);
 int receipt_keys_rotate(struct gl_store *s, uint32_t *id);
 /* The current key's id and public key, 0 or an LMDB error (MDB_NOTFOUND: none yet). */
 int receipt_key_current(struct gl_txn *t, uint32_t *id, unsigned char pk[32]);
+/* The public key of key id (current or retired): 0 or an LMDB error. */
+int receipt_key_public(struct gl_txn *t, uint32_t id, unsigned char pk[32]);
 
 /* ---- reading and exporting ---- */
 

@@ -210,6 +210,95 @@ static void pack_time(msgpack_packer *pk, const char *key, int64_t t)
         msgpack_pack_int64(pk, t);
 }
 
+/* ---- records made from a field list (records.h says how to add a field) ---- */
+
+static void pack_hash(msgpack_packer *pk, const char *key, const unsigned char *h)
+{
+    gl_pack_key(pk, key);
+    msgpack_pack_bin_with_body(pk, h, GL_HASH_BYTES);
+}
+
+static bool field_hash(const msgpack_object *m, const char *key, unsigned char out[GL_HASH_BYTES])
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    if (!o || o->type != MSGPACK_OBJECT_BIN || o->via.bin.size != GL_HASH_BYTES) return false;
+    memcpy(out, o->via.bin.ptr, GL_HASH_BYTES);
+    return true;
+}
+
+static bool field_link_kind(const msgpack_object *m, const char *key, enum gl_link_kind *out)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    for (int k = 0; o && o->type == MSGPACK_OBJECT_STR && k < LINK_KIND_COUNT; k++)
+        if (gl_obj_streq(o, gl_link_kind_name((enum gl_link_kind)k))) {
+            *out = (enum gl_link_kind)k;
+            return true;
+        }
+    return false;
+}
+
+/* Each kind of field, packed from r->m and read into out->m (o the stored map, z its zone).
+ * A field that must be there makes its decoder return -1 when it is not. */
+#define PACK_I64(pk, key, r, m) gl_pack_kv_int(pk, key, (r)->m)
+#define PACK_U64(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
+#define PACK_U32(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
+#define PACK_ID(pk, key, r, m) gl_pack_kv_id(pk, key, (r)->m)
+#define PACK_BOOL(pk, key, r, m) gl_pack_kv_bool(pk, key, (r)->m)
+#define PACK_STR(pk, key, r, m) gl_pack_kv_str(pk, key, (r)->m)
+#define PACK_TIME(pk, key, r, m) pack_time(pk, key, (r)->m)
+#define PACK_INTLIST(pk, key, r, m) (gl_pack_key(pk, key), pack_intlist(pk, (r)->m, (r)->n##m))
+#define PACK_STRLIST(pk, key, r, m) (gl_pack_key(pk, key), pack_strlist(pk, (r)->m, (r)->n##m))
+#define PACK_HASH(pk, key, r, m) pack_hash(pk, key, (r)->m)
+#define PACK_LINK_KIND(pk, key, r, m) gl_pack_kv_str(pk, key, gl_link_kind_name((r)->m))
+
+#define READ_I64(o, key, z, out, m) (out)->m = gl_field_int(o, key, 0)
+#define READ_U64(o, key, z, out, m) (out)->m = (uint64_t)gl_field_int(o, key, 0)
+#define READ_U32(o, key, z, out, m) (out)->m = (uint32_t)gl_field_int(o, key, 0)
+#define READ_ID(o, key, z, out, m) (out)->m = (uint64_t)gl_field_int(o, key, 0)
+#define READ_BOOL(o, key, z, out, m) (out)->m = gl_field_bool(o, key)
+#define READ_STR(o, key, z, out, m) (out)->m = gl_field_str(o, key, z)
+#define READ_TIME(o, key, z, out, m) (out)->m = gl_field_int(o, key, GL_TIME_NONE)
+#define READ_INTLIST(o, key, z, out, m) (out)->m = gl_field_intlist(o, key, z, &(out)->n##m)
+#define READ_STRLIST(o, key, z, out, m) (out)->m = gl_field_strlist(o, key, z, &(out)->n##m)
+#define READ_HASH(o, key, z, out, m)                                                               \
+    if (!field_hash(o, key, (out)->m)) return -1
+#define READ_LINK_KIND(o, key, z, out, m)                                                          \
+    if (!field_link_kind(o, key, &(out)->m)) return -1
+
+/* Expanded over a field list inside an encoder (r, pk a packer pointer) or a decoder (o, z,
+ * out). */
+#define FIELD_COUNT(kind, m, key) +1
+#define PACK_FIELD(kind, m, key) PACK_##kind(pk, key, r, m);
+#define READ_FIELD(kind, m, key) READ_##kind(&o, key, z, out, m);
+
+/* The encoder, the decoder and the writer of a record made from its field list FIELDS, kept
+ * in db: gl_<name>_encode, gl_<name>_decode (finish, an int expression over out, gives the
+ * defaults of absent fields and says whether the record is whole: 0 or -1) and gl_<name>_put. */
+#define RECORD_CODEC(name, FIELDS, db, finish)                                                     \
+    void gl_##name##_encode(const struct gl_##name *r, msgpack_sbuffer *sb)                        \
+    {                                                                                              \
+        msgpack_packer packer, *pk = &packer;                                                      \
+        msgpack_packer_init(pk, sb, msgpack_sbuffer_write);                                        \
+        gl_record_begin(pk, 1 FIELDS(FIELD_COUNT));                                                \
+        FIELDS(PACK_FIELD)                                                                         \
+    }                                                                                              \
+    int gl_##name##_decode(const MDB_val *v, msgpack_zone *z, struct gl_##name *out)               \
+    {                                                                                              \
+        msgpack_object o;                                                                          \
+        if (gl_record_unpack(v, z, &o)) return -1;                                                 \
+        memset(out, 0, sizeof *out);                                                               \
+        FIELDS(READ_FIELD)                                                                         \
+        return finish;                                                                             \
+    }                                                                                              \
+    void gl_##name##_put(struct gl_txn *t, const struct gl_key *k, const struct gl_##name *r)      \
+    {                                                                                              \
+        msgpack_sbuffer sb;                                                                        \
+        msgpack_sbuffer_init(&sb);                                                                 \
+        gl_##name##_encode(r, &sb);                                                                \
+        gl_put(t, db, k, sb.data, sb.size);                                                        \
+        msgpack_sbuffer_destroy(&sb);                                                              \
+    }
+
 void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields)
 {
     gl_record_begin(pk, 6 + extra_fields);
@@ -228,7 +317,7 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 9);
+    gl_record_begin(&pk, 10);
     gl_pack_kv_str(&pk, "name", u->name);
     gl_pack_kv_str(&pk, "role", gl_role_name(u->role));
     gl_pack_kv_str(&pk, "email", u->email);
@@ -237,6 +326,7 @@ void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb)
     gl_pack_kv_int(&pk, "created_at", u->created_at);
     gl_pack_kv_bool(&pk, "disabled", u->disabled);
     gl_pack_kv_int(&pk, "session_gen", u->session_gen);
+    gl_pack_kv_str(&pk, "timezone", u->timezone);
 }
 
 int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
@@ -256,6 +346,7 @@ int gl_user_decode(const MDB_val *v, msgpack_zone *z, struct gl_user *out)
     /* Both absent from records written before they existed: enabled, generation 0. */
     out->disabled = gl_field_bool(&m, "disabled");
     out->session_gen = (uint32_t)gl_field_int(&m, "session_gen", 0);
+    out->timezone = gl_field_str(&m, "timezone", z);
     return out->name && out->pwhash ? 0 : -1;
 }
 
@@ -281,13 +372,14 @@ void gl_user_save(struct gl_txn *t, const struct gl_user *u)
 
 void gl_user_pack(msgpack_packer *pk, const struct gl_user *u)
 {
-    msgpack_pack_map(pk, 6);
+    msgpack_pack_map(pk, 7);
     gl_pack_kv_str(pk, "name", u->name);
     gl_pack_kv_str(pk, "role", gl_role_name(u->role));
     gl_pack_kv_str(pk, "email", u->email);
     gl_pack_kv_str(pk, "mail", gl_mail_name(u->mail));
     gl_pack_kv_int(pk, "created_at", u->created_at);
     gl_pack_kv_bool(pk, "disabled", u->disabled);
+    gl_pack_kv_str(pk, "timezone", u->timezone);
 }
 
 /* ---- profiles ---- */
@@ -317,8 +409,9 @@ static void profile_fields(msgpack_packer *pk, const struct gl_profile *p)
     gl_pack_kv_int(pk, "logo", (int64_t)p->logo);
     gl_pack_kv_bool(pk, "credit", p->credit);
     gl_pack_kv_str(pk, "language", p->language);
+    gl_pack_kv_id(pk, "publish_webhook", p->publish_webhook);
 }
-#define PROFILE_FIELDS 15
+#define PROFILE_FIELDS 16
 
 void gl_profile_encode(const struct gl_profile *p, msgpack_sbuffer *sb)
 {
@@ -353,6 +446,7 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
     out->credit = gl_map_get(&m, "credit") ? gl_field_bool(&m, "credit") : true;
     /* Absent from records made before languages: none. */
     out->language = gl_field_str(&m, "language", z);
+    out->publish_webhook = (uint64_t)gl_field_int(&m, "publish_webhook", 0);
     const msgpack_object *st = gl_map_get(&m, "steps");
     if (!st || st->type != MSGPACK_OBJECT_ARRAY) {
         out->steps = msgpack_zone_malloc(z, sizeof *out->steps);
@@ -368,6 +462,15 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
         }
     }
     return out->name && out->timezone ? 0 : -1;
+}
+
+int gl_profile_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_profile *out)
+{
+    struct gl_key k;
+    MDB_val v;
+    key_id(&k, id);
+    if (id == 0 || gl_get(t, DB_PROFILES, &k, &v) != 0) return -1;
+    return gl_profile_decode(&v, z, out);
 }
 
 void gl_profile_pack(msgpack_packer *pk, const struct gl_profile *p)
@@ -478,80 +581,20 @@ int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out)
 
 /* ---- history and comments ---- */
 
-void gl_history_encode(const struct gl_history *h, msgpack_sbuffer *sb)
+RECORD_CODEC(history, GL_HISTORY_FIELDS, DB_HISTORY, 0)
+
+void gl_history_pack(msgpack_packer *pk, const struct gl_history *r)
 {
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 14);
-    gl_pack_kv_int(&pk, "seq", h->seq);
-    gl_pack_kv_str(&pk, "type", h->type);
-    gl_pack_kv_int(&pk, "at", h->at);
-    gl_pack_kv_str(&pk, "actor", h->actor);
-    gl_pack_kv_str(&pk, "actor_kind", h->actor_kind);
-    gl_pack_kv_id(&pk, "link", h->link);
-    gl_pack_kv_str(&pk, "address", h->address);
-    gl_pack_kv_str(&pk, "note", h->note);
-    gl_pack_kv_int(&pk, "revision", h->revision);
-    gl_pack_key(&pk, "step");
-    if (h->step)
-        msgpack_pack_uint32(&pk, h->step);
-    else
-        msgpack_pack_nil(&pk);
-    gl_pack_kv_str(&pk, "from", h->from);
-    gl_pack_kv_str(&pk, "to", h->to);
-    pack_time(&pk, "scheduled_at", h->scheduled_at);
+    msgpack_pack_map(pk, 0 GL_HISTORY_FIELDS(FIELD_COUNT));
+    GL_HISTORY_FIELDS(PACK_FIELD)
 }
 
-int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out)
-{
-    msgpack_object m;
-    if (gl_record_unpack(v, z, &m)) return -1;
-    *out = (struct gl_history){
-        .seq = (uint32_t)gl_field_int(&m, "seq", 0),
-        .type = gl_field_str(&m, "type", z),
-        .at = gl_field_int(&m, "at", 0),
-        .actor = gl_field_str(&m, "actor", z),
-        .actor_kind = gl_field_str(&m, "actor_kind", z),
-        .link = (uint64_t)gl_field_int(&m, "link", 0),
-        .address = gl_field_str(&m, "address", z),
-        .note = gl_field_str(&m, "note", z),
-        .revision = (uint32_t)gl_field_int(&m, "revision", 0),
-        .step = (uint32_t)gl_field_int(&m, "step", 0),
-        .from = gl_field_str(&m, "from", z),
-        .to = gl_field_str(&m, "to", z),
-        .scheduled_at = gl_field_int(&m, "scheduled_at", GL_TIME_NONE),
-    };
-    return 0;
-}
+RECORD_CODEC(comment, GL_COMMENT_FIELDS, DB_COMMENTS, 0)
 
-void gl_comment_encode(const struct gl_comment *c, msgpack_sbuffer *sb)
+void gl_comment_pack(msgpack_packer *pk, const struct gl_comment *r)
 {
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, 8);
-    gl_pack_kv_int(&pk, "id", c->id);
-    gl_pack_kv_str(&pk, "author", c->author);
-    gl_pack_kv_str(&pk, "author_kind", c->author_kind);
-    gl_pack_kv_id(&pk, "link", c->link);
-    gl_pack_kv_str(&pk, "text", c->text);
-    gl_pack_kv_bool(&pk, "shared", c->shared);
-    gl_pack_kv_int(&pk, "at", c->at);
-}
-
-int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out)
-{
-    msgpack_object m;
-    if (gl_record_unpack(v, z, &m)) return -1;
-    *out = (struct gl_comment){
-        .id = (uint32_t)gl_field_int(&m, "id", 0),
-        .author = gl_field_str(&m, "author", z),
-        .author_kind = gl_field_str(&m, "author_kind", z),
-        .link = (uint64_t)gl_field_int(&m, "link", 0),
-        .text = gl_field_str(&m, "text", z),
-        .shared = gl_field_bool(&m, "shared"),
-        .at = gl_field_int(&m, "at", 0),
-    };
-    return 0;
+    msgpack_pack_map(pk, 0 GL_COMMENT_FIELDS(FIELD_COUNT));
+    GL_COMMENT_FIELDS(PACK_FIELD)
 }
 
 /* The children of post in db (keyed (post, seq)), each decoded by one of the two. */
@@ -682,4 +725,110 @@ void gl_media_pack_info(msgpack_packer *pk, const struct gl_media *m)
     gl_pack_key(pk, "height");
     if (m->height > 0) msgpack_pack_int(pk, m->height); else msgpack_pack_nil(pk);
     gl_pack_kv_str(pk, "alt", m->alt);
+}
+
+void gl_media_save(struct gl_txn *t, const struct gl_media *m)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    gl_media_encode(m, &sb);
+    struct gl_key k;
+    key_id(&k, m->id);
+    gl_put(t, DB_MEDIA, &k, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+}
+
+/* ---- links ---- */
+
+static const char *const link_kind_names[LINK_KIND_COUNT] = {"calendar", "collab", "approval"};
+
+const char *gl_link_kind_name(enum gl_link_kind k)
+{
+    return (unsigned)k < LINK_KIND_COUNT ? link_kind_names[k] : "unknown";
+}
+
+int gl_link_kind_parse(const char *name)
+{
+    for (int i = 0; i < LINK_KIND_COUNT; i++)
+        if (strcmp(link_kind_names[i], name) == 0) return i;
+    return -1;
+}
+
+static int link_finish(struct gl_link *out)
+{
+    if (!out->created_by) out->created_by = "";
+    return out->id && out->profile ? 0 : -1;
+}
+RECORD_CODEC(link, GL_LINK_FIELDS, DB_LINKS, link_finish(out))
+
+/* ---- visitors' sessions ---- */
+
+static int session_finish(struct gl_session *out)
+{
+    if (!out->name) out->name = "";
+    return 0;
+}
+RECORD_CODEC(session, GL_SESSION_FIELDS, DB_SESSIONS, session_finish(out))
+
+
+unsigned gl_sessions_each(struct gl_txn *t, msgpack_zone *z,
+                          enum gl_each (*fn)(const struct gl_session *s, void *ctx), void *ctx)
+{
+    /* Every key is a GL_HASH_BYTES hash. */
+    struct gl_key lo, hi;
+    memset(lo.b, 0, GL_HASH_BYTES);
+    lo.n = GL_HASH_BYTES;
+    memset(hi.b, 0xff, GL_HASH_BYTES);
+    hi.n = GL_HASH_BYTES;
+    struct gl_range r;
+    if (gl_range_open(t, DB_SESSIONS, &lo, &hi, &r)) return 0;
+    MDB_val key, val;
+    unsigned dropped = 0;
+    while (gl_range_next(&r, &key, &val)) {
+        struct gl_session s;
+        msgpack_zone_clear(z);
+        enum gl_each e = fn(gl_session_decode(&val, z, &s) == 0 ? &s : NULL, ctx);
+        if (e == GL_EACH_STOP) break;
+        if (e == GL_EACH_KEEP) continue;
+        int rc = mdb_cursor_del(r.cur, 0);
+        if (rc) {
+            t->rc = rc;
+            break;
+        }
+        dropped++;
+    }
+    gl_range_close(&r);
+    return dropped;
+}
+
+/* ---- what a visitor saw ---- */
+
+static int seen_finish(struct gl_seen *out)
+{
+    if (!out->caption) out->caption = "";
+    return 0;
+}
+RECORD_CODEC(seen, GL_SEEN_FIELDS, DB_LINK_SEEN, seen_finish(out))
+
+/* ---- notifications ---- */
+
+RECORD_CODEC(notification, GL_NOTIFICATION_FIELDS, DB_NOTIFICATIONS, 0)
+
+void gl_notification_pack(msgpack_packer *pk, const struct gl_notification *r)
+{
+/* The wire form is the stored one without its bookkeeping: "v" and mailed. */
+#define WIRE_COUNT(kind, m, key) +(strcmp(key, "mailed") != 0)
+#define WIRE_FIELD(kind, m, key)                                                                   \
+    if (strcmp(key, "mailed") != 0) PACK_##kind(pk, key, r, m);
+    msgpack_pack_map(pk, 0 GL_NOTIFICATION_FIELDS(WIRE_COUNT));
+    GL_NOTIFICATION_FIELDS(WIRE_FIELD)
+#undef WIRE_COUNT
+#undef WIRE_FIELD
+}
+
+void gl_notification_save(struct gl_txn *t, const char *user, const struct gl_notification *n)
+{
+    struct gl_key k;
+    key_user_seq(&k, user, n->id);
+    gl_notification_put(t, &k, n);
 }

@@ -1,6 +1,26 @@
-/* Records kept in the store: users, profiles, posts. Each is a msgpack map carrying the schema
- * version "v". Decoding copies every string into a msgpack zone, so a decoded record outlives
- * its transaction and is freed with the zone (its owner is whoever owns the zone). */
+/* Records kept in the store: users, profiles, posts, history, comments, media, links, visitor
+ * sessions, what a visitor saw, notifications. Each is a msgpack map carrying the schema
+ * version "v"; this module is the only one that writes or reads their fields. Decoding copies
+ * every string into a msgpack zone, so a decoded record outlives its transaction and is freed
+ * with the zone (its owner is whoever owns the zone).
+ *
+ * The records other than users, profiles, posts and media are a list of fields, an X-macro
+ * X(kind, member, "key") next to their struct (GL_LINK_FIELDS, GL_HISTORY_FIELDS, ...), from
+ * which the field count, the encoder, the decoder and the writer are made (RECORD_CODEC in
+ * records.c). To add a field to one of them:
+ *   1. add the member to the struct, with a comment saying what "none" is;
+ *   2. append a row to the list (at the end: the order is the stored order, and appending keeps
+ *      the bytes of the fields before as they are). The kinds: I64, U64 (stored as a number),
+ *      ID (nil when 0), U32, BOOL, STR (NULL is stored as nil), TIME (nil when GL_TIME_NONE),
+ *      INTLIST and STRLIST (the member and its count n<member>), HASH (GL_HASH_BYTES of binary;
+ *      a record without it does not decode), LINK_KIND (by name; an unknown one does not
+ *      decode). A new kind is a PACK_ and a READ_ macro in records.c;
+ *   3. a record stored before the field existed decodes it as 0, NULL, false, an empty list or
+ *      GL_TIME_NONE: make that mean "none", or set the default in the record's finish function
+ *      (records.c, e.g. link_finish);
+ *   4. add it to the round trip in tests/unit/test_records.c; a wire form that packs the
+ *      record (gl_link_pack in links.c, gl_notification_pack) says whether it shows it.
+ * No migration is needed for an appended field; a changed meaning needs a step in migrate.c. */
 #ifndef GL_RECORDS_H
 #define GL_RECORDS_H
 
@@ -63,6 +83,9 @@ struct gl_user {
     /* Bumped when the password changes or the user is disabled: a connection logged in under
      * an older generation is ended (rpc_conn.c checks it at each request). */
     uint32_t session_gen;
+    /* The zone mail to them is written in (an IANA name, common/tz.h); NULL: the post's
+     * profile's. Appended: records made before it read as none. */
+    const char *timezone;
 };
 
 /* One approval step: who may decide it is a staff role name ("editor", "manager", "admin"),
@@ -102,6 +125,9 @@ struct gl_profile {
     uint64_t logo;            /* a media id; 0 when none */
     bool credit;              /* the small "Greenlight" credit in the footer (admin's choice) */
     const char *language;     /* its links' pages' language (i18n.h tag), NULL: the visitor's */
+    /* The webhook endpoint that publishes its posts (publish_webhook.h); 0: the publisher
+     * command, or none. */
+    uint64_t publish_webhook;
 };
 
 struct gl_approval {
@@ -152,6 +178,20 @@ struct gl_history {
     const char *to;       /* the status after */
     int64_t scheduled_at; /* GL_TIME_NONE: none */
 };
+#define GL_HISTORY_FIELDS(X)                                                                       \
+    X(U32, seq, "seq")                                                                             \
+    X(STR, type, "type")                                                                           \
+    X(I64, at, "at")                                                                               \
+    X(STR, actor, "actor")                                                                         \
+    X(STR, actor_kind, "actor_kind")                                                               \
+    X(ID, link, "link")                                                                            \
+    X(STR, address, "address")                                                                     \
+    X(STR, note, "note")                                                                           \
+    X(U32, revision, "revision")                                                                   \
+    X(ID, step, "step")                                                                            \
+    X(STR, from, "from")                                                                           \
+    X(STR, to, "to")                                                                               \
+    X(TIME, scheduled_at, "scheduled_at")
 
 /* A comment on a post (DB_COMMENTS, keyed (post, id)). */
 struct gl_comment {
@@ -163,8 +203,17 @@ struct gl_comment {
     bool shared; /* seen through links too; else internal to the team */
     int64_t at;
 };
+#define GL_COMMENT_FIELDS(X)                                                                       \
+    X(U32, id, "id")                                                                               \
+    X(STR, author, "author")                                                                       \
+    X(STR, author_kind, "author_kind")                                                             \
+    X(ID, link, "link")                                                                            \
+    X(STR, text, "text")                                                                           \
+    X(BOOL, shared, "shared")                                                                      \
+    X(I64, at, "at")
 
-/* Encoders append one record to sb. */
+/* Encoders append one record to sb; a record made from a field list also has gl_<name>_put,
+ * which writes it under a key of its database. */
 void gl_history_encode(const struct gl_history *h, msgpack_sbuffer *sb);
 void gl_comment_encode(const struct gl_comment *c, msgpack_sbuffer *sb);
 void gl_user_encode(const struct gl_user *u, msgpack_sbuffer *sb);
@@ -176,6 +225,10 @@ int gl_profile_decode(const MDB_val *v, msgpack_zone *z, struct gl_profile *out)
 int gl_post_decode(const MDB_val *v, msgpack_zone *z, struct gl_post *out);
 int gl_history_decode(const MDB_val *v, msgpack_zone *z, struct gl_history *out);
 int gl_comment_decode(const MDB_val *v, msgpack_zone *z, struct gl_comment *out);
+struct gl_txn;
+struct gl_key;
+void gl_comment_put(struct gl_txn *t, const struct gl_key *k, const struct gl_comment *c);
+void gl_history_put(struct gl_txn *t, const struct gl_key *k, const struct gl_history *h);
 
 struct gl_txn;
 /* The history entries (comments) of post, oldest first, decoded into z; damaged ones are
@@ -188,10 +241,15 @@ int gl_comments_each(struct gl_txn *t, msgpack_zone *z, uint64_t post,
 /* The user record named name, read in t (decoded into z): 0, or -1 when there is none. */
 struct gl_txn;
 int gl_user_load(struct gl_txn *t, const char *name, msgpack_zone *z, struct gl_user *out);
+/* The profile record id, read in t (decoded into z): 0, or -1 when there is none. */
+int gl_profile_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_profile *out);
 /* Writes u under its name in t. */
 void gl_user_save(struct gl_txn *t, const struct gl_user *u);
 
-/* Wire forms, as protocol/README.md describes them. */
+/* Wire forms, as protocol/README.md describes them. A history entry's and a comment's are their
+ * stored fields without "v". */
+void gl_history_pack(msgpack_packer *pk, const struct gl_history *h);
+void gl_comment_pack(msgpack_packer *pk, const struct gl_comment *c);
 void gl_user_pack(msgpack_packer *pk, const struct gl_user *u);
 void gl_profile_pack(msgpack_packer *pk, const struct gl_profile *p);
 /* extra_fields: how many key/value pairs the caller packs right after (e.g. comments). */
@@ -241,5 +299,149 @@ int gl_media_decode(const MDB_val *v, msgpack_zone *z, struct gl_media *out);
 int gl_media_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_media *out);
 /* Its wire form without the data: {id, name, type, size, width, height, alt}. */
 void gl_media_pack_info(msgpack_packer *pk, const struct gl_media *m);
+
+/* Its data is kept as it came: written once at upload, rewritten when its alt text changes. */
+void gl_media_save(struct gl_txn *t, const struct gl_media *m);
+
+/* ---- links and their visitors (links.h: tokens, states, wire form, the token index) ---- */
+
+#define GL_HASH_BYTES 32
+
+enum gl_link_kind { LINK_CALENDAR, LINK_COLLAB, LINK_APPROVAL, LINK_KIND_COUNT };
+const char *gl_link_kind_name(enum gl_link_kind k);
+/* Returns -1 for an unknown name. */
+int gl_link_kind_parse(const char *name);
+
+/* An external link (DB_LINKS, keyed by id). */
+struct gl_link {
+    uint64_t id;
+    enum gl_link_kind kind;
+    uint64_t profile;
+    const char *approver; /* NULL when none */
+    int64_t *posts;       /* chosen posts; none means every post awaiting approval */
+    size_t nposts;
+    const char *pwhash;   /* argon2id string, NULL when no password */
+    unsigned char token_hash[GL_HASH_BYTES];
+    const char *created_by;
+    int64_t created_at;
+    int64_t expires_at;   /* 0: never */
+    bool revoked;
+    int64_t revoked_at;
+    int64_t last_opened;  /* 0: never */
+    int64_t opens;
+    int64_t requested_at; /* the last "ask for a new link", 0: never */
+    uint32_t generation;  /* how many times the token was regenerated */
+    /* Appended fields: records made before them read as none. */
+    const char *email;    /* the approver's address the link was mailed to, NULL: none */
+    int64_t mailed_at;    /* when the current URL was mailed to email, 0: never */
+    int64_t reminded_at;  /* the last reminder mailed to email, 0: never */
+    const char *language; /* its pages' and mails' language (i18n.h tag); NULL: the profile's */
+};
+/* The stored fields of a link, in stored order; append new ones (see the top of this file). */
+#define GL_LINK_FIELDS(X)                                                                          \
+    X(U64, id, "id")                                                                               \
+    X(LINK_KIND, kind, "kind")                                                                     \
+    X(U64, profile, "profile")                                                                     \
+    X(STR, approver, "approver")                                                                   \
+    X(INTLIST, posts, "posts")                                                                     \
+    X(STR, pwhash, "pwhash")                                                                       \
+    X(HASH, token_hash, "token_hash")                                                              \
+    X(STR, created_by, "created_by")                                                               \
+    X(I64, created_at, "created_at")                                                               \
+    X(I64, expires_at, "expires_at")                                                               \
+    X(BOOL, revoked, "revoked")                                                                    \
+    X(I64, revoked_at, "revoked_at")                                                               \
+    X(I64, last_opened, "last_opened")                                                             \
+    X(I64, opens, "opens")                                                                         \
+    X(I64, requested_at, "requested_at")                                                           \
+    X(U32, generation, "generation")                                                               \
+    X(STR, email, "email")                                                                         \
+    X(I64, mailed_at, "mailed_at")                                                                 \
+    X(I64, reminded_at, "reminded_at")                                                             \
+    X(STR, language, "language")
+void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb);
+void gl_link_put(struct gl_txn *t, const struct gl_key *k, const struct gl_link *l);
+/* -1 also for an unknown kind, a missing token hash, or no id or profile. created_by is ""
+ * when absent. */
+int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out);
+
+/* A visitor's session (DB_SESSIONS, keyed by the cookie's hash): who they said they are, for
+ * which link (and token generation). */
+struct gl_session {
+    uint64_t link;
+    const char *name; /* "" when absent */
+    unsigned char token_hash[GL_HASH_BYTES];
+    int64_t created_at;
+    int64_t expires_at;
+};
+#define GL_SESSION_FIELDS(X)                                                                       \
+    X(U64, link, "link")                                                                           \
+    X(STR, name, "name")                                                                           \
+    X(HASH, token_hash, "token_hash")                                                              \
+    X(I64, created_at, "created_at")                                                               \
+    X(I64, expires_at, "expires_at")
+void gl_session_encode(const struct gl_session *s, msgpack_sbuffer *sb);
+void gl_session_put(struct gl_txn *t, const struct gl_key *k, const struct gl_session *s);
+int gl_session_decode(const MDB_val *v, msgpack_zone *z, struct gl_session *out);
+/* What the walk over the sessions does with each (gl_sessions_each). */
+enum gl_each { GL_EACH_KEEP, GL_EACH_DROP, GL_EACH_STOP };
+/* Calls fn for every stored session, in key order; s is NULL for a record that does not decode.
+ * A session fn answers GL_EACH_DROP for is deleted under the cursor. Returns how many were
+ * dropped; a store error sticks in t->rc. */
+unsigned gl_sessions_each(struct gl_txn *t, msgpack_zone *z,
+                          enum gl_each (*fn)(const struct gl_session *s, void *ctx), void *ctx);
+
+/* What a visitor last saw of a post (DB_LINK_SEEN, keyed (link, post, visitor)). */
+struct gl_seen {
+    uint32_t revision;
+    const char *caption; /* "" when absent */
+    const char **platforms;
+    size_t nplatforms;
+    int64_t *media;
+    size_t nmedia;
+    int64_t scheduled_at; /* stored as the post had it, GL_TIME_NONE included */
+    int64_t at;
+};
+#define GL_SEEN_FIELDS(X)                                                                          \
+    X(U32, revision, "revision")                                                                   \
+    X(STR, caption, "caption")                                                                     \
+    X(STRLIST, platforms, "platforms")                                                             \
+    X(INTLIST, media, "media")                                                                     \
+    X(I64, scheduled_at, "scheduled_at")                                                           \
+    X(I64, at, "at")
+void gl_seen_encode(const struct gl_seen *s, msgpack_sbuffer *sb);
+void gl_seen_put(struct gl_txn *t, const struct gl_key *k, const struct gl_seen *s);
+int gl_seen_decode(const MDB_val *v, msgpack_zone *z, struct gl_seen *out);
+
+/* An in-app notification (DB_NOTIFICATIONS, keyed (user, seq)). */
+struct gl_notification {
+    uint32_t id;      /* the key's sequence */
+    const char *type; /* a name of GL_EVENT_TYPES (protocol/events.h) */
+    uint64_t post;    /* 0: none */
+    uint64_t link;    /* 0: none */
+    const char *actor;
+    const char *text;
+    int64_t at;
+    bool read;
+    bool mailed; /* done with as mail: sent, or not wanted (only digest users wait) */
+};
+#define GL_NOTIFICATION_FIELDS(X)                                                                  \
+    X(U32, id, "id")                                                                               \
+    X(STR, type, "type")                                                                           \
+    X(ID, post, "post")                                                                            \
+    X(ID, link, "link")                                                                            \
+    X(STR, actor, "actor")                                                                         \
+    X(STR, text, "text")                                                                           \
+    X(I64, at, "at")                                                                               \
+    X(BOOL, read, "read")                                                                          \
+    X(BOOL, mailed, "mailed")
+void gl_notification_encode(const struct gl_notification *n, msgpack_sbuffer *sb);
+void gl_notification_put(struct gl_txn *t, const struct gl_key *k,
+                         const struct gl_notification *n);
+int gl_notification_decode(const MDB_val *v, msgpack_zone *z, struct gl_notification *out);
+/* Its wire form (notify.list): every field but mailed, which is the daemon's bookkeeping. */
+void gl_notification_pack(msgpack_packer *pk, const struct gl_notification *n);
+/* Writes n under (user, n->id) in t. */
+void gl_notification_save(struct gl_txn *t, const char *user, const struct gl_notification *n);
 
 #endif

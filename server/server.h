@@ -39,6 +39,7 @@ struct gl_options {
     /* Webhooks (server/webhook_send.c; 0: the built-in default). */
     const char *webhook_ca_file; /* CA bundle for endpoints' TLS (NULL: the system's) */
     long webhook_retry_ms;       /* first retry delay, doubling */
+    long mail_retry_ms;          /* first mail retry delay, doubling */
     long webhook_pause_failures; /* failures in a row that pause an endpoint... */
     long webhook_pause_seconds;  /* ...when it has been failing this long */
 };

@@ -31,6 +31,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_WEBHOOKS] = "webhooks",
     [DB_WEBHOOK_OUTBOX] = "webhook_outbox",
     [DB_WEBHOOK_DUE] = "webhook_due",
+    [DB_MAIL_OUTBOX] = "mail_outbox",
 };
 
 /* LMDB 0.9.24's default map is 1 MiB; start at 256 MiB (only address space until used) and

@@ -36,6 +36,7 @@ enum gl_db {
     DB_WEBHOOKS,         /* endpoint id -> webhook endpoint record (webhook.c) */
     DB_WEBHOOK_OUTBOX,   /* delivery id -> delivery record: every event each endpoint gets */
     DB_WEBHOOK_DUE,      /* (next attempt ms, delivery id) -> "": the pending deliveries */
+    DB_MAIL_OUTBOX,      /* id -> mail not yet accepted by the mail command (mailout.c) */
     DB_COUNT
 };
 

@@ -156,14 +156,11 @@ static void route_link(struct gl_http_req *req, const char *path)
         return;
     }
     w->reading = true;
-    struct gl_key k;
-    MDB_val v;
     if (gl_link_by_token(&w->t, w->token, tlen, &w->zone, &w->link) != 0) {
         web_not_found(w);
         return;
     }
-    key_id(&k, w->link.profile);
-    if (gl_get(&w->t, DB_PROFILES, &k, &v) != 0 || gl_profile_decode(&v, &w->zone, &w->prof)) {
+    if (gl_profile_load(&w->t, w->link.profile, &w->zone, &w->prof) != 0) {
         web_not_found(w);
         return;
     }

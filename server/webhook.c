@@ -21,7 +21,8 @@ static const unsigned subscribable =
     EV_BIT(EV_POST_SUBMITTED) | EV_BIT(EV_POST_APPROVED) | EV_BIT(EV_POST_REJECTED) |
     EV_BIT(EV_POST_RESCHEDULED) | EV_BIT(EV_POST_SCHEDULED) | EV_BIT(EV_POST_PUBLISHED) |
     EV_BIT(EV_POST_FAILED) | EV_BIT(EV_POST_OVERDUE) | EV_BIT(EV_POST_COMMENTED) |
-    EV_BIT(EV_POST_STEP_APPROVED) | EV_BIT(EV_POST_DELETED) | EV_BIT(EV_LINK_REQUESTED);
+    EV_BIT(EV_POST_STEP_APPROVED) | EV_BIT(EV_POST_DELETED) | EV_BIT(EV_LINK_REQUESTED) |
+    EV_BIT(EV_LINK_OPENED) | EV_BIT(EV_LINK_EXPIRED);
 
 static const char *const status_names[] = {
     [DLV_PENDING] = "pending", [DLV_DELIVERED] = "delivered", [DLV_FAILED] = "failed"};
@@ -349,9 +350,8 @@ static json_t *json_time(int64_t t)
 static const char *const actor_kinds[] = {
     [ACTOR_STAFF] = "staff", [ACTOR_EXTERNAL] = "external", [ACTOR_SYSTEM] = "system"};
 
-/* The payload protocol/README.md documents ("Webhooks"). Returns a malloc'd string. */
-static char *payload(const struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p,
-                     uint64_t link)
+char *gl_webhook_payload(const struct gl_wf *wf, const char *type, const struct gl_post *p,
+                         uint64_t link)
 {
     json_t *data = json_object();
     if (p) {
@@ -369,11 +369,21 @@ static char *payload(const struct gl_wf *wf, enum gl_event_type type, const stru
     json_object_set_new(data, "actor",
                         json_pack("{s:o, s:s}", "name", json_str(wf->actor->name), "kind",
                                   actor_kinds[wf->actor->kind]));
-    json_t *root = json_pack("{s:s, s:o, s:o}", "type", gl_event_type_name(type), "timestamp",
+    json_t *root = json_pack("{s:s, s:o, s:o}", "type", type, "timestamp",
                              json_time(wf->now), "data", data);
     char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     return text;
+}
+
+/* Random, not a delivery id: ids may be reused once old deliveries are removed, and receivers
+ * drop a webhook-id they have seen. */
+void gl_webhook_msg_id(char out[GL_WEBHOOK_MSG_ID_LEN])
+{
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    memcpy(out, "msg_", 4);
+    sodium_bin2hex(out + 4, GL_WEBHOOK_MSG_ID_LEN - 4, raw, sizeof raw);
 }
 
 struct matching {
@@ -404,7 +414,7 @@ void webhook_enqueue(struct gl_wf *wf, enum gl_event_type type, const struct gl_
     gl_range_close(&r);
     msgpack_zone_destroy(&z);
     if (!m.n) return;
-    char *body = payload(wf, type, p, link);
+    char *body = gl_webhook_payload(wf, gl_event_type_name(type), p, link);
     if (!body) return;
     int64_t now_ms = wf->now * 1000;
     for (size_t i = 0; i < m.n; i++) {
@@ -415,12 +425,7 @@ void webhook_enqueue(struct gl_wf *wf, enum gl_event_type type, const struct gl_
                                 .created_ms = now_ms,
                                 .status = DLV_PENDING,
                                 .next_ms = now_ms};
-        /* Random, not the delivery id: ids may be reused once old deliveries are removed, and
-         * receivers drop a webhook-id they have seen. */
-        unsigned char raw[16];
-        randombytes_buf(raw, sizeof raw);
-        memcpy(d.msg, "msg_", 4);
-        sodium_bin2hex(d.msg + 4, sizeof d.msg - 4, raw, sizeof raw);
+        gl_webhook_msg_id(d.msg);
         gl_delivery_save(wf->t, &d, -1);
     }
     free(body);

@@ -87,6 +87,13 @@ void gl_webhook_prune(struct gl_txn *t, int64_t now_ms);
  * (notify_event calls it for every event). */
 void webhook_enqueue(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p,
                      uint64_t link);
+/* The JSON body protocol/README.md documents ("Webhooks"): {type, timestamp, data: {post?,
+ * link?, actor}}, type an event name (or "post.publish" for the publisher). malloc'd; NULL when
+ * out of memory. */
+char *gl_webhook_payload(const struct gl_wf *wf, const char *type, const struct gl_post *p,
+                         uint64_t link);
+/* A new random webhook-id ("msg_" and 32 hex digits). */
+void gl_webhook_msg_id(char out[GL_WEBHOOK_MSG_ID_LEN]);
 /* Whether a delivery was enqueued since the last call: the sender then looks for work. */
 bool gl_webhook_take_enqueued(void);
 /* Something else made a delivery sendable (a redelivery, an endpoint resumed). */

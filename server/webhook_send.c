@@ -24,14 +24,7 @@ static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTO
 /* One attempt at one delivery: from the request until its outcome is committed. */
 struct attempt {
     uint64_t delivery;
-    bool plain_http;
-    size_t read;
-    bool capped;
-    long code;
-    char error[CURL_ERROR_SIZE];
-    CURL *easy;
-    struct curl_slist *headers;
-    char *body;
+    struct gl_hookreq req;
     struct gl_op op; /* the write recording the outcome */
     struct attempt *next;
 };
@@ -91,9 +84,7 @@ static void attempt_free(struct attempt *a)
             *p = a->next;
             break;
         }
-    if (a->easy) curl_easy_cleanup(a->easy);
-    curl_slist_free_all(a->headers);
-    free(a->body);
+    gl_hookreq_free(&a->req);
     gl_op_destroy(&a->op);
     free(a);
 }
@@ -106,14 +97,12 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
     msgpack_zone z;
     msgpack_zone_init(&z, 2048);
     int64_t now = gl_now_ms();
-    bool ok = a->code >= 200 && a->code < 300;
+    long code = a->req.code;
+    bool ok = code >= 200 && code < 300;
     const char *error = NULL;
     char why[CURL_ERROR_SIZE + 32];
     if (!ok) {
-        if (a->error[0])
-            snprintf(why, sizeof why, "%s", a->error);
-        else
-            snprintf(why, sizeof why, "HTTP status %ld", a->code);
+        gl_hookreq_why(&a->req, why, sizeof why);
         error = why;
     }
     struct gl_delivery d;
@@ -121,7 +110,7 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
         int64_t old_next = d.next_ms;
         d.attempts++;
         d.last_ms = now;
-        d.last_code = a->code;
+        d.last_code = code;
         d.last_error = error;
         if (ok) {
             d.status = DLV_DELIVERED;
@@ -139,7 +128,7 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
         struct gl_webhook w;
         if (gl_webhook_load(t, d.endpoint, &z, &w) == 0) {
             w.last_at = now;
-            w.last_code = a->code;
+            w.last_code = code;
             w.last_error = error;
             if (ok) {
                 w.failures = 0;
@@ -187,38 +176,34 @@ static void on_transfer_done(CURL *easy, CURLcode result, void *data)
 {
     struct attempt *a = data;
     in_flight--;
-    if (easy) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->code);
-    /* An answer cut at the cap still counts by its status. */
-    if (result != CURLE_OK && !(result == CURLE_WRITE_ERROR && a->capped)) {
-        a->code = 0;
-        if (!a->error[0]) snprintf(a->error, sizeof a->error, "%s", curl_easy_strerror(result));
-    } else {
-        a->error[0] = '\0';
-    }
-    curl_easy_cleanup(easy);
-    a->easy = NULL;
+    gl_hookreq_result(&a->req, easy, result);
     if (!running) {
         attempt_free(a);
         return;
     }
-    log_info("webhook delivery=%llu status=%ld%s%s", (unsigned long long)a->delivery, a->code,
-             a->error[0] ? " error=" : "", a->error);
+    log_info("webhook delivery=%llu status=%ld%s%s", (unsigned long long)a->delivery, a->req.code,
+             a->req.error[0] ? " error=" : "", a->req.error);
     gl_op_init(&a->op, outcome_run, outcome_done);
     gl_batch_submit(&srv->batch, &a->op);
 }
 
-/* ---- the request ---- */
+/* ---- the request: one home for the signing, shared with the webhook publisher ---- */
 
 static size_t on_body(char *ptr, size_t size, size_t n, void *data)
 {
-    (void)ptr;
-    struct attempt *a = data;
-    a->read += size * n;
-    if (a->read > RESPONSE_CAP) {
-        a->capped = true;
+    struct gl_hookreq *r = data;
+    size_t len = size * n;
+    if (r->read + len > RESPONSE_CAP) {
+        r->capped = true;
         return 0; /* stop reading: the status is all we need */
     }
-    return size * n;
+    if (r->keep_answer) {
+        r->answer = xrealloc(r->answer, r->read + len + 1);
+        memcpy(r->answer + r->read, ptr, len);
+        r->answer[r->read + len] = '\0';
+    }
+    r->read += len;
+    return len;
 }
 
 /* Plain http goes to loopback only: checked on the address connected to, after resolving. */
@@ -227,77 +212,125 @@ static int on_prereq(void *data, char *conn_primary_ip, char *conn_local_ip, int
     (void)conn_local_ip;
     (void)primary;
     (void)local;
-    struct attempt *a = data;
-    if (a->plain_http && !gl_webhook_addr_loopback(conn_primary_ip)) {
-        snprintf(a->error, sizeof a->error, "plain http to %s refused: not a loopback address",
+    struct gl_hookreq *r = data;
+    if (r->plain_http && !gl_webhook_addr_loopback(conn_primary_ip)) {
+        snprintf(r->error, sizeof r->error, "plain http to %s refused: not a loopback address",
                  conn_primary_ip);
         return CURL_PREREQFUNC_ABORT;
     }
     return CURL_PREREQFUNC_OK;
 }
 
-static void add_header(struct attempt *a, const char *name, const char *value)
+static void add_header(struct gl_hookreq *r, const char *name, const char *value)
 {
     char line[256];
     snprintf(line, sizeof line, "%s: %s", name, value);
-    a->headers = curl_slist_append(a->headers, line);
+    r->headers = curl_slist_append(r->headers, line);
+}
+
+int gl_hookreq_start(struct gl_hookreq *r, const char *url, const unsigned char *secret,
+                     const char *msg_id, long timeout_ms, gl_curl_done_fn done, void *data)
+{
+    r->plain_http = strncmp(url, "http:", 5) == 0;
+    /* The URL was checked when it was stored; checked again, it may have been stored by a
+     * version with other rules. */
+    struct gl_err err = {0};
+    if (!running) {
+        snprintf(r->error, sizeof r->error, "the daemon is stopping");
+        return -1;
+    }
+    if (gl_webhook_url_check(url, &err) != 0) {
+        snprintf(r->error, sizeof r->error, "%s", err.message);
+        return -1;
+    }
+    CURL *e = curl_easy_init();
+    if (!e) {
+        snprintf(r->error, sizeof r->error, "out of memory");
+        return -1;
+    }
+    r->easy = e;
+    long long ts = (long long)gl_now();
+    char sig[GL_WEBHOOK_SIGNATURE_LEN], tsbuf[24];
+    size_t body_len = strlen(r->body);
+    gl_webhook_sign(secret, GL_WEBHOOK_SECRET_BYTES, msg_id, ts, r->body, body_len, sig);
+    snprintf(tsbuf, sizeof tsbuf, "%lld", ts);
+    add_header(r, "content-type", "application/json");
+    add_header(r, "webhook-id", msg_id);
+    add_header(r, "webhook-timestamp", tsbuf);
+    add_header(r, "webhook-signature", sig);
+    add_header(r, "user-agent", "greenlightd/" GL_VERSION);
+    add_header(r, "expect", ""); /* no 100-continue round trip */
+    sodium_memzero(sig, sizeof sig);
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)body_len);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_PROXY, ""); /* never through a proxy from the environment */
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (srv->opt.webhook_ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, srv->opt.webhook_ca_file);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, r);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->error);
+    if (gl_curlloop_add(e, done, data) != 0) {
+        curl_easy_cleanup(e);
+        r->easy = NULL;
+        snprintf(r->error, sizeof r->error, "cannot start the request");
+        return -1;
+    }
+    return 0;
+}
+
+void gl_hookreq_result(struct gl_hookreq *r, CURL *easy, CURLcode result)
+{
+    if (easy) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &r->code);
+    /* An answer cut at the cap still counts by its status. */
+    if (result != CURLE_OK && !(result == CURLE_WRITE_ERROR && r->capped)) {
+        r->code = 0;
+        if (!r->error[0]) snprintf(r->error, sizeof r->error, "%s", curl_easy_strerror(result));
+    } else {
+        r->error[0] = '\0';
+    }
+    if (easy) curl_easy_cleanup(easy);
+    r->easy = NULL;
+}
+
+void gl_hookreq_why(const struct gl_hookreq *r, char *out, size_t size)
+{
+    if (r->error[0])
+        snprintf(out, size, "%s", r->error);
+    else
+        snprintf(out, size, "HTTP status %ld", r->code);
+}
+
+void gl_hookreq_free(struct gl_hookreq *r)
+{
+    if (r->easy) curl_easy_cleanup(r->easy);
+    curl_slist_free_all(r->headers);
+    free(r->body);
+    free(r->answer);
+    memset(r, 0, sizeof *r);
 }
 
 static void start(const struct gl_delivery *d, const struct gl_webhook *w)
 {
     struct attempt *a = xcalloc(1, sizeof *a);
     a->delivery = d->id;
-    a->plain_http = strncmp(w->url, "http:", 5) == 0;
-    a->body = xstrdup(d->body);
+    a->req.body = xstrdup(d->body);
     gl_op_init(&a->op, outcome_run, outcome_done);
     a->next = attempts;
     attempts = a;
-    /* The URL was checked when it was stored; checked again, it may have been stored by a
-     * version with other rules. */
-    struct gl_err err = {0};
-    CURL *e = curl_easy_init();
-    if (!e || gl_webhook_url_check(w->url, &err) != 0) {
-        snprintf(a->error, sizeof a->error, "%s", e ? err.message : "out of memory");
-        if (e) curl_easy_cleanup(e);
-        in_flight++;
-        on_transfer_done(NULL, CURLE_FAILED_INIT, a);
-        return;
-    }
-    a->easy = e;
-    long long ts = (long long)gl_now();
-    char sig[GL_WEBHOOK_SIGNATURE_LEN], tsbuf[24];
-    gl_webhook_sign(w->secret, sizeof w->secret, d->msg, ts, a->body, strlen(a->body), sig);
-    snprintf(tsbuf, sizeof tsbuf, "%lld", ts);
-    add_header(a, "content-type", "application/json");
-    add_header(a, "webhook-id", d->msg);
-    add_header(a, "webhook-timestamp", tsbuf);
-    add_header(a, "webhook-signature", sig);
-    add_header(a, "user-agent", "greenlightd/" GL_VERSION);
-    add_header(a, "expect", ""); /* no 100-continue round trip */
-    sodium_memzero(sig, sizeof sig);
-    curl_easy_setopt(e, CURLOPT_URL, w->url);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, a->headers);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, a->body);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(a->body));
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_PROXY, ""); /* never through a proxy from the environment */
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)TRANSFER_TIMEOUT_MS);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (srv->opt.webhook_ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, srv->opt.webhook_ca_file);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
-    curl_easy_setopt(e, CURLOPT_PREREQDATA, a);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, a->error);
     in_flight++;
-    if (gl_curlloop_add(e, on_transfer_done, a) != 0) {
-        snprintf(a->error, sizeof a->error, "cannot start the request");
-        on_transfer_done(e, CURLE_FAILED_INIT, a);
-    }
+    if (gl_hookreq_start(&a->req, w->url, w->secret, d->msg, TRANSFER_TIMEOUT_MS, on_transfer_done,
+                         a) != 0)
+        on_transfer_done(NULL, CURLE_FAILED_INIT, a);
 }
 
 /* ---- finding what is due ---- */

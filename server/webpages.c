@@ -307,36 +307,26 @@ void web_serve_media(struct web *w, const struct web_args *a)
         web_shows(w, LF_MEDIA))
         for (size_t i = 0; i < p.nmedia; i++)
             found |= (uint64_t)p.media[i] == a->media;
-    struct gl_key k;
-    MDB_val v;
-    key_id(&k, a->media);
-    if (!found || gl_get(&w->t, DB_MEDIA, &k, &v) != 0) {
+    struct gl_media m;
+    /* The data points into the page, valid until the read transaction ends, after the copy. */
+    if (!found || gl_media_load(&w->t, a->media, &w->zone, &m) != 0) {
         web_not_found(w);
         return;
     }
-    msgpack_object o;
-    size_t off = 0;
-    if (msgpack_unpack(v.mv_data, v.mv_size, &off, &w->zone, &o) != MSGPACK_UNPACK_SUCCESS ||
-        o.type != MSGPACK_OBJECT_MAP) {
-        web_not_found(w);
-        return;
-    }
-    web_send_media(w, &o, "Cache-Control: private, max-age=3600\r\n");
+    web_send_media(w, &m, "Cache-Control: private, max-age=3600\r\n");
 }
 
-void web_send_media(struct web *w, const msgpack_object *rec, const char *headers)
+void web_send_media(struct web *w, const struct gl_media *m, const char *headers)
 {
-    const msgpack_object *data = gl_map_get(rec, "data");
-    const msgpack_object *type = gl_map_get(rec, "type"); /* media.upload checked it by content */
     static const char *const allowed[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
-    const char *ctype = NULL;
-    for (size_t i = 0; type && i < GL_ARRAY_LEN(allowed); i++)
-        if (gl_obj_streq(type, allowed[i])) ctype = allowed[i];
-    if (!data || data->type != MSGPACK_OBJECT_BIN || !ctype) {
+    const char *ctype = NULL; /* media.upload checked the type by content */
+    for (size_t i = 0; i < GL_ARRAY_LEN(allowed); i++)
+        if (strcmp(m->type, allowed[i]) == 0) ctype = allowed[i];
+    if (!m->data || !ctype) {
         web_not_found(w);
         return;
     }
-    buf_put(&w->out, data->via.bin.ptr, data->via.bin.size);
+    buf_put(&w->out, (const char *)m->data, m->len);
     web_send_as(w, 200, ctype, headers);
 }
 

@@ -18,6 +18,6 @@ void web_cache_free(void);
 /* The feed of w's link, its password checked (or none needed). */
 void web_serve_feed_now(struct web *w);
 /* Answers with the image of a media record (its type one of the web's image types), else 404. */
-void web_send_media(struct web *w, const msgpack_object *rec, const char *headers);
+void web_send_media(struct web *w, const struct gl_media *m, const char *headers);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "notify.h"
 #include "storekeys.h"
 #include "util.h"
 #include "web.h"
@@ -209,6 +210,7 @@ static int session_run(struct gl_op *op, struct gl_txn *t)
                            .expires_at = sw->expires};
     memcpy(s.token_hash, sw->base.token_hash, GL_HASH_BYTES);
     gl_session_save(t, sw->sess_hash, &s);
+    notify_link_opened(t, op, &l, sw->base.name, sw->base.address);
     return 0;
 }
 
@@ -264,36 +266,25 @@ static int seen_run(struct gl_op *op, struct gl_txn *t)
     return 0;
 }
 
-/* Drops expired sessions (a bounded number per run: the next run takes the rest). */
+/* Drops expired sessions (a bounded number per run: the next run takes the rest), and any
+ * that does not decode. */
+#define PURGE_MAX 5000
+struct purge {
+    int64_t now;
+    unsigned dropped;
+};
+
+static enum gl_each purge_visit(const struct gl_session *s, void *ctx)
+{
+    struct purge *p = ctx;
+    if (s && s->expires_at > p->now) return GL_EACH_KEEP;
+    return ++p->dropped > PURGE_MAX ? GL_EACH_STOP : GL_EACH_DROP;
+}
+
 static void purge_sessions(struct gl_txn *t, msgpack_zone *z)
 {
-    struct gl_key lo, hi;
-    memset(lo.b, 0, GL_HASH_BYTES);
-    lo.n = GL_HASH_BYTES;
-    memset(hi.b, 0xff, GL_HASH_BYTES);
-    hi.n = GL_HASH_BYTES;
-    struct gl_range r;
-    if (gl_range_open(t, DB_SESSIONS, &lo, &hi, &r)) return;
-    MDB_val key, val;
-    int64_t now = gl_now();
-    unsigned dropped = 0;
-    while (dropped < 5000 && gl_range_next(&r, &key, &val)) {
-        msgpack_object o;
-        size_t off = 0;
-        int64_t exp = 0;
-        const msgpack_object *e = NULL;
-        if (msgpack_unpack(val.mv_data, val.mv_size, &off, z, &o) == MSGPACK_UNPACK_SUCCESS &&
-            o.type == MSGPACK_OBJECT_MAP)
-            e = gl_map_get(&o, "expires_at");
-        if (e && gl_obj_int(e, &exp) && exp > now) continue;
-        int rc = mdb_cursor_del(r.cur, 0);
-        if (rc) {
-            t->rc = rc;
-            break;
-        }
-        dropped++;
-    }
-    gl_range_close(&r);
+    struct purge p = {.now = gl_now()};
+    unsigned dropped = gl_sessions_each(t, z, purge_visit, &p);
     if (dropped) log_info("web: expired sessions dropped count=%u", dropped);
 }
 

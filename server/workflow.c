@@ -29,10 +29,7 @@ int wf_post_load(struct gl_wf *wf, uint64_t id, struct gl_post *out, struct gl_e
 
 int wf_profile_load(struct gl_wf *wf, uint64_t id, struct gl_profile *out, struct gl_err *err)
 {
-    struct gl_key k;
-    MDB_val v;
-    key_id(&k, id);
-    if (gl_get(wf->t, DB_PROFILES, &k, &v) != 0 || gl_profile_decode(&v, wf->zone, out) != 0) {
+    if (gl_profile_load(wf->t, id, wf->zone, out) != 0) {
         gl_err_set(err, GL_E_NOT_FOUND, "no profile %llu", (unsigned long long)id);
         return -1;
     }
@@ -123,13 +120,9 @@ void wf_history(struct gl_wf *wf, const struct gl_post *p, enum gl_history_type 
         .to = gl_status_name(p->status),
         .scheduled_at = p->scheduled_at,
     };
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_history_encode(&h, &sb);
     struct gl_key k;
     key_child(&k, p->id, seq);
-    gl_put(wf->t, DB_HISTORY, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_history_put(wf->t, &k, &h);
 }
 
 void wf_event(struct gl_wf *wf, enum gl_event_type type, const struct gl_post *p, uint64_t link,
@@ -447,12 +440,12 @@ int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
     return 0;
 }
 
-int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err)
+int wf_publish(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err)
 {
     if (wf_check(p, WF_PUBLISH, err)) return -1;
     struct gl_post old = *p;
     p->status = ST_PUBLISHED;
-    transition(wf, &old, p, HIST_PUBLISHED, EV_POST_PUBLISHED, "published", NULL);
+    transition(wf, &old, p, HIST_PUBLISHED, EV_POST_PUBLISHED, "published", note);
     return 0;
 }
 
@@ -531,13 +524,9 @@ int wf_comment(struct gl_wf *wf, struct gl_post *p, const char *text, bool share
                            .text = text,
                            .shared = shared,
                            .at = wf->now};
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_comment_encode(&c, &sb);
     struct gl_key k;
     key_child(&k, p->id, seq);
-    gl_put(wf->t, DB_COMMENTS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_comment_put(wf->t, &k, &c);
     struct gl_post old = *p;
     p->comment_count++;
     wf_post_save(wf, &old, p);
@@ -582,53 +571,55 @@ void wf_finish_edit(struct gl_wf *wf, const struct gl_post *old, struct gl_post 
     wf_event(wf, type, p, 0, summary(wf, "edited", p));
 }
 
-/* Packs the children of post in db as an array, filtered by keep (NULL keeps all). */
-static void pack_children(struct gl_txn *t, enum gl_db db, uint64_t post,
-                          bool (*keep)(const msgpack_object *), msgpack_packer *pk)
+/* A post's comments or history on the wire, as an array: counted, then packed (the array's
+ * length comes first). */
+struct pack_children {
+    msgpack_packer *pk; /* NULL while counting */
+    bool shared_only;
+    uint32_t n;
+};
+
+static bool pack_comment(const struct gl_comment *c, void *ctx)
 {
-    struct gl_key lo, hi;
-    key_child(&lo, post, 0);
-    key_child(&hi, post + 1, 0);
-    msgpack_zone zone;
-    msgpack_zone_init(&zone, 4096);
-    /* Two passes, because the array's length comes first. */
-    for (int pass = 0; pass < 2; pass++) {
-        struct gl_range r;
-        if (gl_range_open(t, db, &lo, &hi, &r)) {
-            if (pass == 0) msgpack_pack_array(pk, 0);
-            break;
-        }
-        MDB_val key, val;
-        uint32_t count = 0;
-        while (gl_range_next(&r, &key, &val)) {
-            msgpack_object o;
-            if (gl_record_unpack(&val, &zone, &o) != 0 || (keep && !keep(&o)))
-                continue;
-            static const char *const bookkeeping[] = {"v", NULL};
-            if (pass == 0)
-                count++;
-            else
-                gl_pack_map_except(pk, &o, bookkeeping);
-        }
-        gl_range_close(&r);
-        if (pass == 0) msgpack_pack_array(pk, count);
-        msgpack_zone_clear(&zone);
-    }
-    msgpack_zone_destroy(&zone);
+    struct pack_children *pc = ctx;
+    if (pc->shared_only && !c->shared) return true;
+    if (pc->pk)
+        gl_comment_pack(pc->pk, c);
+    else
+        pc->n++;
+    return true;
 }
 
-static bool is_shared(const msgpack_object *m)
+static bool pack_history(const struct gl_history *h, void *ctx)
 {
-    const msgpack_object *s = gl_map_get(m, "shared");
-    return s && s->type == MSGPACK_OBJECT_BOOLEAN && s->via.boolean;
+    struct pack_children *pc = ctx;
+    if (pc->pk)
+        gl_history_pack(pc->pk, h);
+    else
+        pc->n++;
+    return true;
 }
 
 void wf_pack_comments(struct gl_txn *t, uint64_t post, bool shared_only, msgpack_packer *pk)
 {
-    pack_children(t, DB_COMMENTS, post, shared_only ? is_shared : NULL, pk);
+    msgpack_zone z;
+    msgpack_zone_init(&z, 4096);
+    struct pack_children pc = {.shared_only = shared_only};
+    if (gl_comments_each(t, &z, post, pack_comment, &pc)) pc.n = 0;
+    msgpack_pack_array(pk, pc.n);
+    pc.pk = pk;
+    if (pc.n) gl_comments_each(t, &z, post, pack_comment, &pc);
+    msgpack_zone_destroy(&z);
 }
 
 void wf_pack_history(struct gl_txn *t, uint64_t post, msgpack_packer *pk)
 {
-    pack_children(t, DB_HISTORY, post, NULL, pk);
+    msgpack_zone z;
+    msgpack_zone_init(&z, 4096);
+    struct pack_children pc = {0};
+    if (gl_history_each(t, &z, post, pack_history, &pc)) pc.n = 0;
+    msgpack_pack_array(pk, pc.n);
+    pc.pk = pk;
+    if (pc.n) gl_history_each(t, &z, post, pack_history, &pc);
+    msgpack_zone_destroy(&z);
 }

@@ -86,8 +86,8 @@ int wf_reschedule(struct gl_wf *wf, struct gl_post *p, int64_t at, const char *n
                   struct gl_err *err);
 int wf_schedule(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
 /* A scheduled post is published: at once without a publisher command, or as the command's
- * outcome when its publishing ends well. */
-int wf_publish(struct gl_wf *wf, struct gl_post *p, struct gl_err *err);
+ * outcome when its publishing ends well; note (or NULL) goes in the history (the live URL). */
+int wf_publish(struct gl_wf *wf, struct gl_post *p, const char *note, struct gl_err *err);
 /* The publisher command starts on a scheduled post, which becomes publishing: committed before
  * the command runs, so a daemon that dies meanwhile finds it at start and never publishes
  * twice, and nothing but a comment changes it until the outcome is recorded. */

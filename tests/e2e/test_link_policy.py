@@ -11,7 +11,7 @@ import pytest
 
 from gltest import RpcError, wait_until
 import helpers
-from helpers import make_profile
+from helpers import make_profile, publish_soon
 from httputil import Web, csrf, path_of, text
 
 NOW = int(time.time())
@@ -275,13 +275,13 @@ def state(admin, pid):
 @pytest.mark.parametrize("kind", sorted(POLICY))
 def test_policy_table_kind_by_status_by_action(daemon, admin, kind):
     prof = make_profile(admin)
-    soon = int(time.time()) + 3
     posts = {}
     for st in STATUSES:
         for act in ACTIONS:
-            at = soon if st == "published" else NOW + 3 * 86400
             posts[st, act] = make_post(admin, prof, "scheduled" if st == "published" else st,
-                                       f"caption {st} {act}", at)
+                                       f"caption {st} {act}", NOW + 3 * 86400)
+    # Published ones: made for later, then moved to the next second (helpers.publish_soon).
+    published_at = [publish_soon(admin, posts["published", a]) for a in ACTIONS]
     wait_until(lambda: all(admin.call("post.get", id=posts["published", a])["status"] ==
                            "published" for a in ACTIONS), timeout=20, what="publication")
     args = {}
@@ -293,7 +293,7 @@ def test_policy_table_kind_by_status_by_action(daemon, admin, kind):
 
     # The main page lists what the table shows (both months the posts are in).
     months = {datetime.datetime.fromtimestamp(t, zoneinfo.ZoneInfo("Europe/Paris"))
-              .strftime("%Y-%m") for t in (soon, NOW + 3 * 86400)}
+              .strftime("%Y-%m") for t in (*published_at, NOW + 3 * 86400)}
     main = " ".join(text(w.get(base + "?month=" + m)[2]) for m in sorted(months))
     for (st, act), pid in posts.items():
         assert (f"caption {st} {act}" in main) == (st in pol["shows"]), (kind, st, act)
@@ -355,7 +355,8 @@ def test_policy_table_kind_by_status_by_action(daemon, admin, kind):
 def test_failed_posts_are_on_no_link(daemon, admin):
     """The last status of the table: a post whose publication failed is shown by no link."""
     prof = make_profile(admin)
-    pid = make_post(admin, prof, "scheduled", "failed to go out", int(time.time()) + 2)
+    pid = make_post(admin, prof, "scheduled", "failed to go out", NOW + 3 * 86400)
+    publish_soon(admin, pid)
     wait_until(lambda: admin.call("post.get", id=pid)["status"] == "failed", timeout=20,
                what="the publisher to fail")
     for kind in POLICY:

@@ -50,6 +50,7 @@ class Receiver:
         self.status = 200
         self.headers = {}    # more response headers (a Location, say)
         self.body_size = 2   # bytes of the answer's body
+        self.answer = None   # or the answer's body (bytes), in place of body_size bytes
         self.hold = None
         self.got = []
         self.lock = threading.Condition()
@@ -86,6 +87,11 @@ class Receiver:
                     self.send_response(status)
                     for k, v in rx.headers.items():
                         self.send_header(k, v)
+                    if rx.answer is not None:
+                        self.send_header("content-length", str(len(rx.answer)))
+                        self.end_headers()
+                        self.wfile.write(rx.answer)
+                        return
                     self.send_header("content-length", str(rx.body_size))
                     self.end_headers()
                     left = rx.body_size

@@ -1,0 +1,101 @@
+"""link.opened and link.expired reach webhooks (and live subscribers): opened once per visitor
+session, not per page; expired once when a link passes its expiry, also when the daemon was
+down at that moment."""
+import time
+
+from gltest import wait_until
+from helpers import make_profile
+from httputil import Web, csrf, path_of
+from webhook_receiver import Receiver
+
+
+def endpoint(admin, events):
+    rx = Receiver().start()
+    r = admin.call("webhook.create", url=rx.url, events=list(events))
+    rx.secret = r["secret"]
+    return rx
+
+
+def sign_in(daemon, link, name="Claire"):
+    w = Web(daemon.http_port)
+    base = path_of(link["url"])
+    fields = {"csrf": csrf(w.get(base)[2]), "name": name}
+    if link.get("password"):
+        fields["password"] = link["password"]
+    st, st2, body = w.follow(base + "/session", fields)
+    assert st == 303 and st2 == 200, body
+    return w, base
+
+
+def test_link_opened_once_per_session(daemon, admin):
+    rx = endpoint(admin, ["link.opened"])
+    try:
+        prof = make_profile(admin)
+        link = admin.call("link.create", profile=prof, kind="approval", approver="Claire")
+        w, base = sign_in(daemon, link)
+        for _ in range(3):
+            assert w.get(base)[0] == 200  # more pages of the same session
+        [got] = rx.wait_for(lambda g: len(g) >= 1)
+        assert got["problem"] is None
+        assert got["body"]["type"] == "link.opened"
+        assert got["body"]["data"]["link"] == {"id": link["id"]}
+        assert got["body"]["data"]["actor"] == {"name": "Claire", "kind": "external"}
+        # A second session (another browser) opens it again.
+        sign_in(daemon, link, name="Claire")
+        got = rx.wait_for(lambda g: len(g) >= 2)
+        # Nothing else came: the deliveries of both are recorded, and there are two.
+        wid = admin.call("webhook.list")["webhooks"][0]["id"]
+        wait_until(lambda: [d["status"] for d in
+                            admin.call("webhook.deliveries", id=wid)["deliveries"]] ==
+                   ["delivered", "delivered"], what="both delivered")
+        assert len(rx.got) == 2
+    finally:
+        rx.stop()
+
+
+def test_link_expired_once(daemon, admin):
+    rx = endpoint(admin, ["link.expired"])
+    try:
+        prof = make_profile(admin)
+        soon = admin.call("link.create", profile=prof, kind="approval", approver="Claire",
+                          expires_at=int(time.time()) + 2)
+        admin.call("link.create", profile=prof, kind="approval", approver="Paul", ttl_days=3)
+        [got] = rx.wait_for(lambda g: len(g) >= 1)
+        assert got["problem"] is None
+        assert got["body"]["type"] == "link.expired"
+        assert got["body"]["data"]["link"] == {"id": soon["id"]}
+        assert got["body"]["data"]["actor"]["kind"] == "system"
+        assert time.time() >= soon["expires_at"]
+        wid = admin.call("webhook.list")["webhooks"][0]["id"]
+        wait_until(lambda: admin.call("webhook.deliveries", id=wid)["deliveries"][0]["status"]
+                   == "delivered", what="delivered")
+        # Restarted, it is not announced again: a later link's expiry is the next one to come.
+        daemon.stop()
+        daemon.start()
+        admin = daemon.client()
+        later = admin.call("link.create", profile=prof, kind="approval", approver="Anna",
+                           expires_at=int(time.time()) + 2)
+        got = rx.wait_for(lambda g: len(g) >= 2)
+        assert [g["body"]["data"]["link"]["id"] for g in got] == [soon["id"], later["id"]]
+    finally:
+        rx.stop()
+
+
+def test_link_expired_while_the_daemon_was_down(daemon, admin):
+    rx = endpoint(admin, ["link.expired"])
+    try:
+        prof = make_profile(admin)
+        # A first expiry sets the watermark the daemon continues from.
+        first = admin.call("link.create", profile=prof, kind="approval", approver="A",
+                           expires_at=int(time.time()) + 2)
+        rx.wait_for(lambda g: len(g) >= 1)
+        link = admin.call("link.create", profile=prof, kind="approval", approver="B",
+                          expires_at=int(time.time()) + 2)
+        daemon.kill9()
+        wait_until(lambda: time.time() > link["expires_at"] + 1, timeout=10,
+                   what="the expiry to pass")
+        daemon.start()
+        got = rx.wait_for(lambda g: len(g) >= 2)
+        assert [g["body"]["data"]["link"]["id"] for g in got] == [first["id"], link["id"]]
+    finally:
+        rx.stop()
