@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs="build-essential pkg-config libuv1-dev liblmdb-dev libmsgpack-dev libncurses-dev libsodium-dev libhttp-parser-dev libjansson-dev libcurl4-openssl-dev zlib1g-dev gettext locales tzdata"
-test_pkgs="$build_pkgs libcmocka-dev python3 python3-pytest python3-msgpack python3-hypothesis python3-selenium chromium chromium-driver tmux clang libclang-rt-14-dev valgrind lmdb-utils nginx-light openssl groff-base"
+test_pkgs="$build_pkgs libcmocka-dev python3 python3-pytest python3-msgpack python3-hypothesis python3-selenium chromium chromium-driver tmux clang libclang-rt-14-dev valgrind lmdb-utils nginx-light openssl groff-base default-jre-headless"
 bench_pkgs="$build_pkgs redis-server redis-tools nginx-light wrk postgresql-15"
 
 case "${1:-build}" in
@@ -22,6 +22,11 @@ missing=()
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm for the browser tests' page checkers: Debian's only where there is none (a NodeSource
+# nodejs brings its own, and conflicts with Debian's npm package).
+case "${1:-build}" in
+  test|all) command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) ;;
+esac
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -40,3 +45,11 @@ for loc in $(grep -o '"[a-z][a-z]_[A-Z][A-Z]\.UTF-8"' "$here/server/i18n.h" | tr
   # -c --quiet: the Debian sources give harmless warnings, which alone would fail localedef.
   $sudo localedef -c --quiet -i "${loc%%.*}" -f UTF-8 "$loc"
 done
+
+# The page checkers of the browser tests (axe-core, vnu-jar), pinned by the lock file.
+case "${1:-build}" in
+  test|all)
+    browser="$(dirname "$0")/../tests/browser"
+    [ -d "$browser/node_modules" ] || (cd "$browser" && npm ci --no-audit --no-fund)
+    ;;
+esac

@@ -32,6 +32,7 @@ static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
     [LINK_COLLAB] =
         {
             .title = N_("Collaboration"),
+            .comment_readers = N_("seen by the team and by everyone this calendar is shared with"),
             .statuses = SHOWN_TO_OUTSIDERS,
             .fields = CONTENT | LF_NOTES | LF_COMMENTS | LF_HISTORY | LF_PENDING,
             .actions = LA_APPROVE | LA_REJECT | LA_COMMENT,
@@ -46,6 +47,7 @@ static const struct gl_link_policy policies[LINK_KIND_COUNT] = {
     [LINK_APPROVAL] =
         {
             .title = N_("Approval"),
+            .comment_readers = N_("seen by the team"),
             .for_approver = true,
             .statuses = SHOWN_TO_OUTSIDERS,
             .listed = true,

@@ -56,6 +56,7 @@ struct gl_link_policy {
     unsigned queue;    /* statuses of the list beside (or instead of) the month; 0: none */
     bool feed;         /* it has an iCalendar feed */
     int months_around; /* how far back and ahead the month goes; 0: no limit */
+    const char *comment_readers; /* who reads a comment made here: the comment box says it */
 };
 
 const struct gl_link_policy *gl_link_policy(enum gl_link_kind k);

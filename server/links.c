@@ -98,6 +98,54 @@ int gl_link_by_token(struct gl_txn *t, const char *token, size_t n, msgpack_zone
     return 0;
 }
 
+bool gl_link_is_old_token(const struct gl_link *l, const unsigned char hash[GL_HASH_BYTES])
+{
+    bool found = false; /* every one compared: the time says nothing of which */
+    for (size_t i = 0; i < l->nold_tokens; i++)
+        found |= sodium_memcmp(l->old_tokens[i], hash, GL_HASH_BYTES) == 0;
+    return found;
+}
+
+int gl_link_by_dead_token(struct gl_txn *t, const char *token, size_t n, msgpack_zone *z,
+                          struct gl_link *out, enum gl_link_dead *why)
+{
+    *why = LINK_DEAD_NONE;
+    if (n != GL_TOKEN_LEN) return MDB_NOTFOUND;
+    unsigned char h[GL_HASH_BYTES];
+    gl_token_hash(token, n, h);
+    struct gl_key k;
+    MDB_val v;
+    key_bytes(&k, h, sizeof h);
+    int rc = gl_get(t, DB_LINKS_BY_TOKEN, &k, &v);
+    if (rc) return rc;
+    rc = gl_link_load(t, key_id_decode(v.mv_data, v.mv_size), z, out);
+    if (rc) return rc;
+    bool current = sodium_memcmp(out->token_hash, h, GL_HASH_BYTES) == 0;
+    if (out->revoked && (current || gl_link_is_old_token(out, h)))
+        *why = LINK_DEAD_REVOKED;
+    else if (!current && gl_link_is_old_token(out, h))
+        *why = LINK_DEAD_REPLACED;
+    return *why == LINK_DEAD_NONE ? MDB_NOTFOUND : 0;
+}
+
+void gl_link_retire_token(struct gl_txn *t, struct gl_link *l, msgpack_zone *z, int64_t now)
+{
+    unsigned char(*keep)[GL_HASH_BYTES] =
+        msgpack_zone_malloc(z, GL_LINK_OLD_TOKENS * sizeof *keep);
+    size_t n = l->nold_tokens;
+    if (n) memcpy(keep, l->old_tokens, n * sizeof *keep);
+    if (n == GL_LINK_OLD_TOKENS) {
+        struct gl_key k;
+        key_bytes(&k, keep[0], GL_HASH_BYTES);
+        gl_del(t, DB_LINKS_BY_TOKEN, &k);
+        memmove(keep, keep + 1, --n * sizeof *keep);
+    }
+    memcpy(keep[n++], l->token_hash, GL_HASH_BYTES);
+    l->old_tokens = keep;
+    l->nold_tokens = n;
+    l->replaced_at = now;
+}
+
 /* ---- tokens and passwords ---- */
 
 void gl_token_hash(const char *token, size_t n, unsigned char hash[GL_HASH_BYTES])

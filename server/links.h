@@ -34,6 +34,19 @@ int gl_link_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_link 
 int gl_link_by_token(struct gl_txn *t, const char *token, size_t n, msgpack_zone *z,
                      struct gl_link *out);
 
+/* Why a token that opens nothing was kept: its link was replaced or withdrawn. */
+enum gl_link_dead { LINK_DEAD_NONE, LINK_DEAD_REPLACED, LINK_DEAD_REVOKED };
+/* The link of a token that gl_link_by_token does not open because the link was revoked or the
+ * token regenerated; 0 (with *why) or MDB_NOTFOUND. Such a link opens no page: its visitor
+ * learns only that, and may ask for the new one. */
+int gl_link_by_dead_token(struct gl_txn *t, const char *token, size_t n, msgpack_zone *z,
+                          struct gl_link *out, enum gl_link_dead *why);
+/* Whether hash is one of l's replaced tokens. */
+bool gl_link_is_old_token(const struct gl_link *l, const unsigned char hash[GL_HASH_BYTES]);
+/* Keeps l's current token as replaced (its index entry stays) before l gets a new one; the
+ * oldest beyond GL_LINK_OLD_TOKENS leaves the index. */
+void gl_link_retire_token(struct gl_txn *t, struct gl_link *l, msgpack_zone *z, int64_t now);
+
 /* A new random token (GL_TOKEN_LEN characters and a NUL) and its hash. */
 void gl_token_new(char out[GL_TOKEN_LEN + 1], unsigned char hash[GL_HASH_BYTES]);
 void gl_token_hash(const char *token, size_t n, unsigned char hash[GL_HASH_BYTES]);

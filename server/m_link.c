@@ -270,9 +270,8 @@ int m_link_revoke(struct gl_req *req, struct gl_txn *t)
     struct gl_link l;
     if (load_link_arg(req, t, &l)) return -1;
     if (!l.revoked) {
-        struct gl_key k;
-        key_bytes(&k, l.token_hash, GL_HASH_BYTES);
-        gl_del(t, DB_LINKS_BY_TOKEN, &k);
+        /* The token stays in links_by_token, so its address can say the link was withdrawn;
+         * gl_link_by_token opens no revoked link. */
         l.revoked = true;
         l.revoked_at = req->now;
         gl_link_save(t, &l);
@@ -309,9 +308,8 @@ int m_link_regenerate(struct gl_req *req, struct gl_txn *t)
                         (unsigned long long)l.id);
     if (l.pwhash && !in->has_password)
         return REQ_FAIL(req, GL_E_CONFLICT, "the link changed meanwhile; retry");
-    struct gl_key k;
-    key_bytes(&k, l.token_hash, GL_HASH_BYTES);
-    gl_del(t, DB_LINKS_BY_TOKEN, &k);
+    /* The old token stays indexed, so its address can say the link was replaced. */
+    gl_link_retire_token(t, &l, req->msg.zone, req->now);
     memcpy(l.token_hash, in->token_hash, GL_HASH_BYTES);
     l.generation++;
     if (l.pwhash) l.pwhash = in->hash;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "postchecks.h"
 #include "postquery.h"
 #include "preview.h"
 #include "warnings.h"
@@ -172,29 +173,18 @@ int m_post_update(struct gl_req *req, struct gl_txn *t)
 static void pack_checks(struct gl_req *req, struct gl_txn *t, const struct gl_post *p,
                         const struct gl_profile *prof)
 {
-    struct gl_media *media = p->nmedia ? msgpack_zone_malloc(req->msg.zone,
-                                                             p->nmedia * sizeof *media)
-                                       : NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < p->nmedia; i++)
-        if (p->media[i] > 0 &&
-            gl_media_load(t, (uint64_t)p->media[i], req->msg.zone, &media[n]) == 0)
-            n++;
+    struct gl_post_checks c;
+    gl_post_checks_make(t, p, prof, req->now, req->msg.zone, &c);
     gl_pack_key(&req->pk, "media_info");
-    msgpack_pack_array(&req->pk, n);
-    for (size_t i = 0; i < n; i++) gl_media_pack_info(&req->pk, &media[i]);
-    struct gl_preview *pv = msgpack_zone_malloc(req->msg.zone, (p->nplatforms + 1) * sizeof *pv);
+    msgpack_pack_array(&req->pk, c.nmedia);
+    for (size_t i = 0; i < c.nmedia; i++) gl_media_pack_info(&req->pk, &c.media[i]);
     gl_pack_key(&req->pk, "previews");
-    msgpack_pack_array(&req->pk, p->nplatforms);
-    for (size_t i = 0; i < p->nplatforms; i++) {
-        gl_preview_make(p->caption, p->platforms[i], media, n, req->msg.zone, &pv[i]);
-        gl_preview_pack(&req->pk, p->caption, &pv[i]);
-    }
-    struct gl_warnings w = {0};
-    gl_warnings_compute(p, prof, media, n, pv, req->now, &w);
+    msgpack_pack_array(&req->pk, c.npreviews);
+    for (size_t i = 0; i < c.npreviews; i++)
+        gl_preview_pack(&req->pk, p->caption, &c.previews[i]);
     gl_pack_key(&req->pk, "warnings");
-    gl_warnings_pack(&req->pk, &w);
-    gl_warnings_free(&w);
+    gl_warnings_pack(&req->pk, &c.warnings);
+    gl_post_checks_free(&c);
 }
 
 int m_post_get(struct gl_req *req, struct gl_txn *t)

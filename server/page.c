@@ -10,6 +10,7 @@
 #include "events.h"
 #include "pagetime.h"
 #include "i18n.h"
+#include "pagepreview.h"
 #include "rpc.h"
 #include "tz.h"
 #include "util.h"
@@ -289,7 +290,7 @@ void page_month(struct web *w, int year, int month, const struct gl_postv *posts
         month_href(w, year, month - 1);
         buf_puts(b, "\"><span aria-hidden=\"true\">‹</span> <span class=\"full\">");
         buf_html(b, gl_month_name(pm, false));
-        buf_puts(b, "</span><span class=\"short\" aria-hidden=\"true\">");
+        buf_puts(b, "</span><span class=\"short\">");
         buf_html(b, gl_month_name(pm, true));
         buf_puts(b, "</span></a>");
     } else {
@@ -305,7 +306,7 @@ void page_month(struct web *w, int year, int month, const struct gl_postv *posts
         month_href(w, year, month + 1);
         buf_puts(b, "\"><span class=\"full\">");
         buf_html(b, gl_month_name(nm, false));
-        buf_puts(b, "</span><span class=\"short\" aria-hidden=\"true\">");
+        buf_puts(b, "</span><span class=\"short\">");
         buf_html(b, gl_month_name(nm, true));
         buf_puts(b, "</span> <span aria-hidden=\"true\">›</span></a>");
     } else {
@@ -571,6 +572,7 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
         buf_puts(b, "<section class=\"card\"><p class=\"none\">");
         buf_html(b, _("Nothing is waiting for your approval. Thank you!"));
         buf_puts(b, "</p></section>");
+        page_decided(w);
         page_end(w);
         return;
     }
@@ -604,6 +606,7 @@ void page_main(struct web *w, int year, int month, const struct gl_postv *month_
             if (!web_may_decide(w, &queue->items[i])) queue_item(w, &queue->items[i], false);
         buf_puts(b, "</ul></section>");
     }
+    page_decided(w);
     page_end(w);
 }
 
@@ -835,11 +838,12 @@ static void comments(struct web *w, const struct gl_post *p)
                    (unsigned long long)p->id);
         csrf_field(w);
         buf_printf(b, "<input type=\"hidden\" name=\"rev\" value=\"%u\">", p->revision);
+        const char *readers = gl_link_policy(w->link.kind)->comment_readers;
         buf_puts(b, "<label for=\"ctext\">");
         buf_html(b, _("Add a comment"));
-        buf_puts(b, " <span class=\"hint\">");
-        buf_html(b, _("(seen by the team and by everyone this calendar is shared with)"));
-        buf_puts(b, "</span></label><textarea id=\"ctext\" name=\"text\" rows=\"3\" required "
+        buf_puts(b, " <span class=\"hint\">(");
+        buf_html(b, readers ? _(readers) : _("seen by the team"));
+        buf_puts(b, ")</span></label><textarea id=\"ctext\" name=\"text\" rows=\"3\" required "
                     "maxlength=\"5000\"></textarea><button class=\"btn\" name=\"action\" "
                     "value=\"comment\">");
         buf_html(b, _("Post comment"));
@@ -1024,6 +1028,7 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
         buf_html(b, p->notes);
         buf_puts(b, "</p></section>");
     }
+    page_checks(w, p); /* pagepreview.c: frames, then warnings before the decision */
     if (web_shows(w, LF_PENDING)) actions(w, p);
     if (web_shows(w, LF_HISTORY)) reviews(w, p);
     if (web_shows(w, LF_COMMENTS)) comments(w, p);

@@ -239,6 +239,36 @@ static bool field_link_kind(const msgpack_object *m, const char *key, enum gl_li
 
 /* Each kind of field, packed from r->m and read into out->m (o the stored map, z its zone).
  * A field that must be there makes its decoder return -1 when it is not. */
+/* A list of GL_HASH_BYTES binaries (a link's old tokens); items of another size are skipped. */
+static void pack_hashlist(msgpack_packer *pk, const char *key, unsigned char (*h)[GL_HASH_BYTES],
+                          size_t n)
+{
+    gl_pack_key(pk, key);
+    msgpack_pack_array(pk, (uint32_t)n);
+    for (size_t i = 0; i < n; i++) {
+        msgpack_pack_bin(pk, GL_HASH_BYTES);
+        msgpack_pack_bin_body(pk, h[i], GL_HASH_BYTES);
+    }
+}
+
+#define HASHLIST_MAX 64 /* more than any list kept (GL_LINK_OLD_TOKENS) */
+static unsigned char (*field_hashlist(const msgpack_object *m, const char *key, msgpack_zone *z,
+                                      size_t *n))[GL_HASH_BYTES]
+{
+    *n = 0;
+    const msgpack_object *o = gl_map_get(m, key);
+    if (!o || o->type != MSGPACK_OBJECT_ARRAY || !o->via.array.size) return NULL;
+    size_t cap = o->via.array.size < HASHLIST_MAX ? o->via.array.size : HASHLIST_MAX;
+    unsigned char (*out)[GL_HASH_BYTES] = msgpack_zone_malloc(z, cap * GL_HASH_BYTES);
+    if (!out) return NULL;
+    for (size_t i = 0; i < cap; i++) {
+        const msgpack_object *h = &o->via.array.ptr[i];
+        if (h->type != MSGPACK_OBJECT_BIN || h->via.bin.size != GL_HASH_BYTES) continue;
+        memcpy(out[(*n)++], h->via.bin.ptr, GL_HASH_BYTES);
+    }
+    return out;
+}
+
 #define PACK_I64(pk, key, r, m) gl_pack_kv_int(pk, key, (r)->m)
 #define PACK_U64(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
 #define PACK_U32(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
@@ -249,6 +279,7 @@ static bool field_link_kind(const msgpack_object *m, const char *key, enum gl_li
 #define PACK_INTLIST(pk, key, r, m) (gl_pack_key(pk, key), pack_intlist(pk, (r)->m, (r)->n##m))
 #define PACK_STRLIST(pk, key, r, m) (gl_pack_key(pk, key), pack_strlist(pk, (r)->m, (r)->n##m))
 #define PACK_HASH(pk, key, r, m) pack_hash(pk, key, (r)->m)
+#define PACK_HASHLIST(pk, key, r, m) pack_hashlist(pk, key, (r)->m, (r)->n##m)
 #define PACK_LINK_KIND(pk, key, r, m) gl_pack_kv_str(pk, key, gl_link_kind_name((r)->m))
 
 #define READ_I64(o, key, z, out, m) (out)->m = gl_field_int(o, key, 0)
@@ -262,6 +293,7 @@ static bool field_link_kind(const msgpack_object *m, const char *key, enum gl_li
 #define READ_STRLIST(o, key, z, out, m) (out)->m = gl_field_strlist(o, key, z, &(out)->n##m)
 #define READ_HASH(o, key, z, out, m)                                                               \
     if (!field_hash(o, key, (out)->m)) return -1
+#define READ_HASHLIST(o, key, z, out, m) (out)->m = field_hashlist(o, key, z, &(out)->n##m)
 #define READ_LINK_KIND(o, key, z, out, m)                                                          \
     if (!field_link_kind(o, key, &(out)->m)) return -1
 

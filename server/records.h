@@ -12,7 +12,7 @@
  *   2. append a row to the list (at the end: the order is the stored order, and appending keeps
  *      the bytes of the fields before as they are). The kinds: I64, U64 (stored as a number),
  *      ID (nil when 0), U32, BOOL, STR (NULL is stored as nil), TIME (nil when GL_TIME_NONE),
- *      INTLIST and STRLIST (the member and its count n<member>), HASH (GL_HASH_BYTES of binary;
+ *      INTLIST, STRLIST and HASHLIST (the member and its count n<member>), HASH (GL_HASH_BYTES of binary;
  *      a record without it does not decode), LINK_KIND (by name; an unknown one does not
  *      decode). A new kind is a PACK_ and a READ_ macro in records.c;
  *   3. a record stored before the field existed decodes it as 0, NULL, false, an empty list or
@@ -336,7 +336,13 @@ struct gl_link {
     int64_t mailed_at;    /* when the current URL was mailed to email, 0: never */
     int64_t reminded_at;  /* the last reminder mailed to email, 0: never */
     const char *language; /* its pages' and mails' language (i18n.h tag); NULL: the profile's */
+    /* The hashes of the tokens regenerate replaced, oldest first, at most GL_LINK_OLD_TOKENS:
+     * still in links_by_token, so their address can say the link was replaced. */
+    unsigned char (*old_tokens)[GL_HASH_BYTES];
+    size_t nold_tokens;
+    int64_t replaced_at; /* the last regenerate, 0: never */
 };
+#define GL_LINK_OLD_TOKENS 8
 /* The stored fields of a link, in stored order; append new ones (see the top of this file). */
 #define GL_LINK_FIELDS(X)                                                                          \
     X(U64, id, "id")                                                                               \
@@ -358,7 +364,9 @@ struct gl_link {
     X(STR, email, "email")                                                                         \
     X(I64, mailed_at, "mailed_at")                                                                 \
     X(I64, reminded_at, "reminded_at")                                                             \
-    X(STR, language, "language")
+    X(STR, language, "language")                                                                   \
+    X(HASHLIST, old_tokens, "old_tokens")                                                          \
+    X(I64, replaced_at, "replaced_at")
 void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb);
 void gl_link_put(struct gl_txn *t, const struct gl_key *k, const struct gl_link *l);
 /* -1 also for an unknown kind, a missing token hash, or no id or profile. created_by is ""

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pagetime.h"
+#include "pagepreview.h"
 #include "storekeys.h"
 #include "util.h"
 #include "webctx.h"
@@ -156,10 +157,14 @@ static void route_link(struct gl_http_req *req, const char *path)
         return;
     }
     w->reading = true;
-    if (gl_link_by_token(&w->t, w->token, tlen, &w->zone, &w->link) != 0) {
+    enum gl_link_dead dead = LINK_DEAD_NONE;
+    if (gl_link_by_token(&w->t, w->token, tlen, &w->zone, &w->link) != 0 &&
+        gl_link_by_dead_token(&w->t, w->token, tlen, &w->zone, &w->link, &dead) != 0) {
         web_not_found(w);
         return;
     }
+    /* A dead address speaks for its own token, not the link's new one (its CSRF, its form). */
+    if (dead) gl_token_hash(w->token, tlen, w->link.token_hash);
     if (gl_profile_load(&w->t, w->link.profile, &w->zone, &w->prof) != 0) {
         web_not_found(w);
         return;
@@ -177,6 +182,20 @@ static void route_link(struct gl_http_req *req, const char *path)
     struct web_args a = {.query = &q};
     unsigned methods, gates;
 
+    /* A replaced or withdrawn link says so, whatever was asked; a replaced one takes one form. */
+    if (dead) {
+        web_csrf_make(w);
+        const struct web_route *r = dead == LINK_DEAD_REPLACED
+                                        ? match(WHEN_REPLACED, rest, &a, method, &methods, &gates)
+                                        : NULL;
+        if (r) {
+            run_link_route(w, r, method, methods, gates, &a);
+            return;
+        }
+        page_dead_end(w, dead, w->link.replaced_at && w->link.requested_at >= w->link.replaced_at);
+        web_send(w, 410);
+        return;
+    }
     /* An expired link shows that it expired, whatever was asked, and takes one form. */
     if (gl_link_state(&w->link, w->now) == LINK_EXPIRED) {
         web_csrf_make(w);

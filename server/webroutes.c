@@ -35,6 +35,10 @@ const struct web_route gl_web_routes[] = {
     /* The expired page carries the brand too. */
     {GET, WEB_LINK_PREFIX "/brand.css", WHEN_EXPIRED, 0, NULL, web_serve_brand_css, NULL},
     {GET, WEB_LINK_PREFIX "/logo/{media}", WHEN_EXPIRED, 0, NULL, web_serve_logo, NULL},
+    {GET, WEB_LINK_PREFIX "/p/{post}/receipt/{seq}", WHEN_ACTIVE, WG_SIGNIN, NULL,
+     web_serve_receipt,
+     "the signed receipt of a decision made through this link (a receipts export holding it "
+     "alone, JSON, for `greenlightd verify`); `404` for any other link's"},
     /* The feed checks its own password: calendar programs send it with Basic, not a form. */
     {GET, WEB_LINK_PREFIX "/calendar.ics", WHEN_ACTIVE, 0, NULL, web_serve_feed,
      "iCalendar feed (calendar and collab links)"},
@@ -55,6 +59,10 @@ const struct web_route gl_web_routes[] = {
      "an expired link: ask the team for a new one (`csrf`); sends the `link.requested` event"},
     /* The same form sent again once the new link works: back to the page. */
     {POST, WEB_LINK_PREFIX "/request", WHEN_ACTIVE, 0, NULL, web_post_request_active, NULL},
+    {POST, WEB_LINK_PREFIX "/request", WHEN_REPLACED, WG_FORM, NULL, web_post_request_replaced,
+     "the old address of a regenerated link: ask the team for the new one (`csrf`); sends the "
+     "`link.requested` event. Any other request there, and any to a revoked link's address, "
+     "answers `410` saying the link was replaced or withdrawn"},
 };
 const size_t gl_web_nroutes = GL_ARRAY_LEN(gl_web_routes);
 
@@ -76,7 +84,9 @@ bool web_route_matches(const struct web_route *r, const char *path, struct web_a
             if (*p++ != *path++) return false;
             continue;
         }
-        uint64_t *id = strncmp(p, "{post}", 6) == 0 ? &a->post : &a->media;
+        uint64_t *id = strncmp(p, "{post}", 6) == 0  ? &a->post
+                       : strncmp(p, "{seq}", 5) == 0 ? &a->seq
+                                                     : &a->media;
         path = match_id(path, id);
         if (!path) return false;
         p = strchr(p, '}') + 1;

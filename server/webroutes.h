@@ -14,7 +14,7 @@
 enum web_method { WM_GET = 1 /* and HEAD */, WM_POST = 2 };
 
 /* Which requests a route is for: the site's own addresses, or a link's, by its state. */
-enum web_when { WHEN_SITE, WHEN_ACTIVE, WHEN_EXPIRED };
+enum web_when { WHEN_SITE, WHEN_ACTIVE, WHEN_EXPIRED, WHEN_REPLACED /* an old token's */ };
 
 /* What the dispatcher checks before the handler, in this order (after the method). */
 enum web_gate {
@@ -30,6 +30,7 @@ enum web_gate {
 /* What the path and body gave the handler. */
 struct web_args {
     uint64_t post, media;  /* {post} and {media}, when the pattern has them */
+    uint64_t seq;          /* {seq}: a receipt's place in its profile's chain */
     struct gl_form *query; /* the query string's fields */
     struct gl_form *form;  /* the form read under WG_FORM, else NULL */
 };
@@ -83,5 +84,9 @@ void web_post_decision(struct web *w, const struct web_args *a);
 void web_post_bulk(struct web *w, const struct web_args *a);
 void web_post_request(struct web *w, const struct web_args *a);
 void web_post_request_active(struct web *w, const struct web_args *a);
+/* webreceipt.c: */
+void web_serve_receipt(struct web *w, const struct web_args *a);
+/* webdead.c: */
+void web_post_request_replaced(struct web *w, const struct web_args *a);
 
 #endif

@@ -4,7 +4,7 @@ down at that moment."""
 import time
 
 from gltest import wait_until
-from helpers import make_profile
+from helpers import link_expiring_soon, make_profile
 from httputil import Web, csrf, path_of
 from webhook_receiver import Receiver
 
@@ -57,8 +57,7 @@ def test_link_expired_once(daemon, admin):
     rx = endpoint(admin, ["link.expired"])
     try:
         prof = make_profile(admin)
-        soon = admin.call("link.create", profile=prof, kind="approval", approver="Claire",
-                          expires_at=int(time.time()) + 2)
+        soon = link_expiring_soon(admin, 2, profile=prof, kind="approval", approver="Claire")
         admin.call("link.create", profile=prof, kind="approval", approver="Paul", ttl_days=3)
         [got] = rx.wait_for(lambda g: len(g) >= 1)
         assert got["problem"] is None
@@ -73,8 +72,7 @@ def test_link_expired_once(daemon, admin):
         daemon.stop()
         daemon.start()
         admin = daemon.client()
-        later = admin.call("link.create", profile=prof, kind="approval", approver="Anna",
-                           expires_at=int(time.time()) + 2)
+        later = link_expiring_soon(admin, 2, profile=prof, kind="approval", approver="Anna")
         got = rx.wait_for(lambda g: len(g) >= 2)
         assert [g["body"]["data"]["link"]["id"] for g in got] == [soon["id"], later["id"]]
     finally:
@@ -86,11 +84,9 @@ def test_link_expired_while_the_daemon_was_down(daemon, admin):
     try:
         prof = make_profile(admin)
         # A first expiry sets the watermark the daemon continues from.
-        first = admin.call("link.create", profile=prof, kind="approval", approver="A",
-                           expires_at=int(time.time()) + 2)
+        first = link_expiring_soon(admin, 2, profile=prof, kind="approval", approver="A")
         rx.wait_for(lambda g: len(g) >= 1)
-        link = admin.call("link.create", profile=prof, kind="approval", approver="B",
-                          expires_at=int(time.time()) + 2)
+        link = link_expiring_soon(admin, 2, profile=prof, kind="approval", approver="B")
         daemon.kill9()
         wait_until(lambda: time.time() > link["expires_at"] + 1, timeout=10,
                    what="the expiry to pass")

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from conftest import Daemon, wait_until
-from helpers import make_post, make_profile
+from helpers import link_expiring_soon, make_post, make_profile
 from test_tui import TMUX, open_queue, queue_setup, tuis  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -151,8 +151,8 @@ def test_request_for_a_new_link_shows_and_is_answered(daemon, tuis, queue_setup)
     link, the notification opens the link, and r gives it a new URL."""
     from httputil import Web, csrf, path_of
     admin, prof, ids = queue_setup
-    link = admin.call("link.create", profile=prof, kind="approval", approver="Claire",
-                      posts=[ids[3]], expires_at=int(time.time()) + 2)
+    link = link_expiring_soon(admin, 2, profile=prof, kind="approval", approver="Claire",
+                              posts=[ids[3]])
     base = path_of(link["url"])
     w = Web(daemon.http_port)
     wait_until(lambda: w.get(base)[0] == 410, timeout=10, what="expiry")

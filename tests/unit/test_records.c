@@ -125,7 +125,7 @@ static void old_link_record(const struct gl_link *l, bool mail_fields, msgpack_s
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    gl_record_begin(&pk, mail_fields ? 21 : 17);
+    gl_record_begin(&pk, mail_fields ? 23 : 17);
     gl_pack_kv_int(&pk, "id", (int64_t)l->id);
     gl_pack_kv_str(&pk, "kind", gl_link_kind_name(l->kind));
     gl_pack_kv_int(&pk, "profile", (int64_t)l->profile);
@@ -149,6 +149,9 @@ static void old_link_record(const struct gl_link *l, bool mail_fields, msgpack_s
     gl_pack_kv_int(&pk, "mailed_at", l->mailed_at);
     gl_pack_kv_int(&pk, "reminded_at", l->reminded_at);
     gl_pack_kv_str(&pk, "language", l->language); /* links.c wrote it by hand too */
+    gl_pack_key(&pk, "old_tokens");
+    msgpack_pack_array(&pk, 0);
+    gl_pack_kv_int(&pk, "replaced_at", l->replaced_at);
 }
 
 static int64_t link_posts[] = {4, 9, 12};
