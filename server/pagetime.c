@@ -3,7 +3,6 @@
 #include "pagetime.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,19 +114,6 @@ void web_cell_time(struct web *w, int64_t t)
     buf_puts(&w->out, "</span>");
 }
 
-/* Appends a translated sentence with plain-text arguments, all of it HTML-escaped: the
- * translations are text, whatever their punctuation. */
-static void put_text(struct gl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put_text(struct gl_buf *b, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    buf_html(b, line);
-}
-
 static void zone_href(struct web *w, const char *back)
 {
     buf_printf(&w->out, "%s/zone", w->base);
@@ -143,11 +129,11 @@ void web_zone_note(struct web *w, const char *back)
     buf_puts(b, "<p class=\"tz\">");
     if (w->vzone[0])
         /* TRANSLATORS: the visitor's time zone, then the team's (IANA names: Europe/Paris). */
-        put_text(b, _("Times in your zone (%s) and in the team's (%s)."), w->vzone,
+        buf_text_printf(b, _("Times in your zone (%s) and in the team's (%s)."), w->vzone,
                  w->prof.timezone);
     else
         /* TRANSLATORS: %s is an IANA time zone name such as Europe/Paris. */
-        put_text(b, _("Times in %s."), w->prof.timezone);
+        buf_text_printf(b, _("Times in %s."), w->prof.timezone);
     buf_puts(b, " <a href=\"");
     zone_href(w, back);
     buf_puts(b, "\">");
@@ -161,7 +147,7 @@ void web_zone_footer(struct web *w)
     zone_href(w, NULL);
     buf_puts(&w->out, "\">");
     /* TRANSLATORS: the footer's link to the zone chooser; %s is an IANA name (Europe/Paris). */
-    put_text(&w->out, _("Time zone: %s"), web_entry_zone(w));
+    buf_text_printf(&w->out, _("Time zone: %s"), web_entry_zone(w));
     buf_puts(&w->out, "</a></p>");
 }
 
@@ -233,7 +219,7 @@ void web_serve_zone(struct web *w, const struct web_args *a)
     buf_html(b, _("Your time zone"));
     buf_puts(b, "</h1><p>");
     /* TRANSLATORS: %s is the team's IANA time zone name (Europe/Paris). */
-    put_text(b, _("The team plans in %s."), w->prof.timezone);
+    buf_text_printf(b, _("The team plans in %s."), w->prof.timezone);
     buf_puts(b, " ");
     buf_html(b, _("Choose your own zone and every time is shown in both."));
     buf_puts(b, "</p>");
@@ -265,11 +251,11 @@ void web_serve_zone(struct web *w, const struct web_args *a)
         found += zone_matches(zones[i], q);
     buf_puts(b, "<h2>");
     if (!*q)
-        put_text(b, ngettext("All %zu zone", "All %zu zones", found), found);
+        buf_text_printf(b, ngettext("All %zu zone", "All %zu zones", found), found);
     else if (found == 1)
         buf_html(b, _("One zone matches"));
     else
-        put_text(b, ngettext("%zu zone matches", "%zu zones match", found), found);
+        buf_text_printf(b, ngettext("%zu zone matches", "%zu zones match", found), found);
     buf_puts(b, "</h2>");
     if (found == 0) {
         buf_puts(b, "<p class=\"none\">");
@@ -293,7 +279,7 @@ void web_serve_zone(struct web *w, const struct web_args *a)
     if (found > shown) {
         buf_puts(b, "<p class=\"hint\">");
         /* TRANSLATORS: how many zones matched but are not listed. */
-        put_text(b,
+        buf_text_printf(b,
                  ngettext("%zu more: search to narrow the list.",
                           "%zu more: search to narrow the list.", found - shown),
                  found - shown);
