@@ -193,8 +193,32 @@ def pages_of_every_kind(daemon, admin, lang):
     # a refusal: rejecting with no note
     pages.append(w.post(f"{appr}/p/{post}", {"csrf": csrf(detail), "rev": "1",
                                               "action": "reject", "note": ""})[2])
+    # approved through the link: the decided list, with its receipt, once nothing waits
+    detail = w.get(f"{appr}/p/{post}")[2]
+    st, _, page = w.follow(f"{appr}/p/{post}", {"csrf": csrf(detail), "rev": "1",
+                                                 "action": "approve", "note": ""})
+    pages.append(page)
+    page = w.get(appr)[2]
+    assert "/receipt/" in page
+    pages.append(page)
+    pages += dead_end_pages(daemon, admin, lang, link)
     pages += zone_and_brand_pages(daemon, admin, lang, cal, post)
     return [text(p) for p in pages], pages
+
+
+def dead_end_pages(daemon, admin, lang, link):
+    """A replaced link's old address (the form asking for the new one, then the thanks) and a
+    withdrawn one's, asked in lang."""
+    old = path_of(link["url"])
+    admin.call("link.regenerate", id=link["id"])
+    w = Web(daemon.http_port)
+    st, _, replaced = w.get(f"{old}?lang={lang}")
+    assert st == 410 and "/request" in replaced
+    st, _, thanks = w.follow(f"{old}/request", {"csrf": csrf(replaced)})
+    admin.call("link.revoke", id=link["id"])
+    st, _, withdrawn = w.get(old)
+    assert st == 410
+    return [replaced, thanks, withdrawn]
 
 
 def zone_and_brand_pages(daemon, admin, lang, cal, post):
