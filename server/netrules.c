@@ -3,6 +3,8 @@
  * exception, approximations measured by others and labelled as such wherever they show. */
 #include "netrules.h"
 
+#include "i18n.h"
+
 #include <strings.h>
 
 const struct gl_netrule gl_netrules[] = {
@@ -71,9 +73,9 @@ const struct gl_netrule *gl_netrule_find(const char *platform)
 const char *gl_count_unit_name(enum gl_count_unit u)
 {
     static const char *const names[] = {
-        [GL_COUNT_UTF16] = "UTF-16 code units",
-        [GL_COUNT_GRAPHEMES] = "characters",
-        [GL_COUNT_X] = "weighted characters",
+        [GL_COUNT_UTF16] = N_("UTF-16 code units"),
+        [GL_COUNT_GRAPHEMES] = N_("characters"),
+        [GL_COUNT_X] = N_("weighted characters"),
     };
-    return (unsigned)u < sizeof names / sizeof names[0] ? names[u] : "characters";
+    return (unsigned)u < sizeof names / sizeof names[0] ? names[u] : N_("characters");
 }

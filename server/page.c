@@ -261,8 +261,9 @@ static void platforms(struct gl_buf *b, const struct gl_post *p, const char *sep
 
 static void badge(struct web *w, enum gl_status s)
 {
-    buf_printf(&w->out, "<span class=\"badge %s\">%s</span>", web_status_class(w, s),
-               web_status_label(w, s));
+    buf_printf(&w->out, "<span class=\"badge %s\">", web_status_class(w, s));
+    buf_html(&w->out, web_status_label(w, s));
+    buf_puts(&w->out, "</span>");
 }
 
 /* ---- the month ---- */
@@ -422,7 +423,9 @@ static void queue_item(struct web *w, const struct gl_post *p, bool checkbox)
     } else {
         buf_puts(b, "<div class=\"qbody\">");
     }
-    buf_printf(b, "<span class=\"qwhen\">%s</span> ", when);
+    buf_puts(b, "<span class=\"qwhen\">");
+    buf_html(b, when); /* the translated formats are text */
+    buf_puts(b, "</span> ");
     badge(w, p->status);
     /* Edited since this visitor last looked: say so in the list already. */
     struct gl_seen seen;

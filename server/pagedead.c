@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "i18n.h"
 #include "receipt.h"
 #include "util.h"
 
@@ -12,25 +13,33 @@ void page_dead_end(struct web *w, enum gl_link_dead why, bool requested)
 {
     struct gl_buf *b = &w->out;
     if (why == LINK_DEAD_REVOKED) {
-        page_begin(w, "This link was withdrawn");
-        buf_puts(b, "<section class=\"card narrow msg\"><h1>This link was withdrawn</h1><p>The "
-                    "team withdrew this link, so it no longer opens anything.</p></section>");
+        page_begin(w, _("This link was withdrawn"));
+        buf_puts(b, "<section class=\"card narrow msg\"><h1>");
+        buf_html(b, _("This link was withdrawn"));
+        buf_puts(b, "</h1><p>");
+        buf_html(b, _("The team withdrew this link, so it no longer opens anything."));
+        buf_puts(b, "</p></section>");
         page_end(w);
         return;
     }
-    page_begin(w, "This link was replaced");
-    buf_puts(b, "<section class=\"card narrow msg\"><h1>This link was replaced</h1>");
+    page_begin(w, _("This link was replaced"));
+    buf_puts(b, "<section class=\"card narrow msg\"><h1>");
+    buf_html(b, _("This link was replaced"));
+    buf_puts(b, "</h1>");
     if (requested) {
-        buf_puts(b, "<p class=\"ok-note\" role=\"status\">Thank you. The team has been told and "
-                    "will send you the new link.</p>");
+        buf_puts(b, "<p class=\"ok-note\" role=\"status\">");
+        buf_html(b, _("Thank you. The team has been told and will send you the new link."));
+        buf_puts(b, "</p>");
     } else {
-        buf_puts(b, "<p>The team made a new link in place of this one, so this address no "
-                    "longer works. If you did not receive the new link, you can ask the team "
-                    "for it.</p>");
+        buf_puts(b, "<p>");
+        buf_html(b, _("The team made a new link in place of this one, so this address no longer "
+                      "works. If you did not receive the new link, you can ask the team for it."));
+        buf_puts(b, "</p>");
         buf_printf(b, "<form method=\"post\" action=\"%s/request\">", w->base);
         buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", w->csrf);
-        buf_puts(b, "<button class=\"btn primary\" type=\"submit\">Ask for the new link</button>"
-                    "</form>");
+        buf_puts(b, "<button class=\"btn primary\" type=\"submit\">");
+        buf_html(b, _("Ask for the new link"));
+        buf_puts(b, "</button></form>");
     }
     buf_puts(b, "</section>");
     page_end(w);
@@ -84,11 +93,11 @@ static const char *decision_words(const char *type)
     static const struct {
         enum gl_history_type type;
         const char *words;
-    } verbs[] = {{HIST_APPROVED, "Approved"},
-                 {HIST_REJECTED, "Requested changes"},
-                 {HIST_RESCHEDULED, "Moved to another time"}};
+    } verbs[] = {{HIST_APPROVED, N_("Approved")},
+                 {HIST_REJECTED, N_("Requested changes")},
+                 {HIST_RESCHEDULED, N_("Moved to another time")}};
     for (size_t i = 0; type && i < GL_ARRAY_LEN(verbs); i++)
-        if (strcmp(type, gl_history_type_name(verbs[i].type)) == 0) return verbs[i].words;
+        if (strcmp(type, gl_history_type_name(verbs[i].type)) == 0) return _(verbs[i].words);
     return NULL;
 }
 
@@ -99,17 +108,22 @@ static bool decided_entry(const struct gl_history *h, void *ctx)
     struct gl_buf *b = &w->out;
     const char *words = decision_words(h->type);
     if (h->link != w->link.id || !words) return true;
-    if (!d->shown++)
-        buf_puts(b, "<section class=\"card decided\" aria-labelledby=\"dch\"><h2 id=\"dch\">What "
-                    "was decided through this link</h2><ul class=\"qlist\">");
-    char when[64];
+    if (!d->shown++) {
+        buf_puts(b, "<section class=\"card decided\" aria-labelledby=\"dch\"><h2 id=\"dch\">");
+        buf_html(b, _("What was decided through this link"));
+        buf_puts(b, "</h2><ul class=\"qlist\">");
+    }
+    char when[WEB_TIME_LEN];
     web_fmt_time(w, h->at, when, sizeof when);
-    buf_printf(b, "<li class=\"qitem\"><div class=\"qbody\"><span class=\"qwhen\">%s</span> "
-                  "<strong class=\"verdict\">%s</strong>",
-               when, words);
+    buf_puts(b, "<li class=\"qitem\"><div class=\"qbody\"><span class=\"qwhen\">");
+    buf_html(b, when);
+    buf_puts(b, "</span> <strong class=\"verdict\">");
+    buf_html(b, words);
+    buf_puts(b, "</strong>");
     if (h->actor) {
-        buf_puts(b, " <span class=\"meta\">by ");
-        buf_html(b, h->actor);
+        buf_puts(b, " <span class=\"meta\">");
+        /* TRANSLATORS: after a decision, who made it: "by Claire". */
+        buf_text_printf(b, _("by %s"), h->actor);
         buf_puts(b, "</span>");
     }
     buf_puts(b, " <span class=\"cap\">");
@@ -121,13 +135,20 @@ static bool decided_entry(const struct gl_history *h, void *ctx)
         buf_puts(b, "</blockquote>");
     }
     int64_t seq = receipt_of(d, h);
-    if (seq)
-        buf_printf(b, "<p class=\"meta\"><a href=\"%s/p/%llu/receipt/%lld\" download>Download "
-                      "your signed receipt of this decision</a> (JSON)</p>",
-                   w->base, (unsigned long long)d->post->id, (long long)seq);
-    buf_printf(b, "</div><a class=\"btn small\" href=\"%s/p/%llu\">Open<span class=\"vh\"> post "
-                  "%llu</span></a></li>",
-               w->base, (unsigned long long)d->post->id, (unsigned long long)d->post->id);
+    if (seq) {
+        buf_printf(b, "<p class=\"meta\"><a href=\"%s/p/%llu/receipt/%lld\" download>", w->base,
+                   (unsigned long long)d->post->id, (long long)seq);
+        buf_html(b, _("Download your signed receipt of this decision"));
+        buf_puts(b, "</a> (JSON)</p>");
+    }
+    buf_printf(b, "</div><a class=\"btn small\" href=\"%s/p/%llu\">", w->base,
+               (unsigned long long)d->post->id);
+    buf_html(b, _("Open"));
+    buf_puts(b, "<span class=\"vh\"> ");
+    char id[24];
+    snprintf(id, sizeof id, "%llu", (unsigned long long)d->post->id);
+    buf_text_printf(b, _("post %s"), id);
+    buf_puts(b, "</span></a></li>");
     return true;
 }
 

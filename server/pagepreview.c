@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "postchecks.h"
 #include "util.h"
 
@@ -59,8 +60,10 @@ static const char *label_of(const struct gl_preview *pv)
 static void limit_line(struct gl_buf *b, const char *what, int n, int max)
 {
     if (!max) return;
-    buf_printf(b, "<li%s>%s: %d of at most %d</li>", n > max ? " class=\"over\"" : "", what, n,
-               max);
+    buf_printf(b, "<li%s>", n > max ? " class=\"over\"" : "");
+    /* TRANSLATORS: a count of a caption and the network's limit: "Hashtags: 3 of at most 30". */
+    buf_text_printf(b, _("%s: %d of at most %d"), what, n, max);
+    buf_puts(b, "</li>");
 }
 
 static void image_alt(struct gl_buf *b, const struct gl_media *m, size_t i, size_t n)
@@ -68,7 +71,7 @@ static void image_alt(struct gl_buf *b, const struct gl_media *m, size_t i, size
     if (m->alt && *m->alt)
         buf_html(b, m->alt);
     else
-        buf_printf(b, "Image %zu of %zu, without alternative text", i + 1, n);
+        buf_text_printf(b, _("Image %zu of %zu, without alternative text"), i + 1, n);
 }
 
 static void crop_figure(struct web *w, const struct gl_post *p, const struct gl_preview_image *im,
@@ -86,10 +89,13 @@ static void crop_figure(struct web *w, const struct gl_post *p, const struct gl_
     image_alt(b, im->media, i, n);
     buf_puts(b, "\" loading=\"lazy\"></div><figcaption>");
     if (cropped)
-        buf_printf(b, "%s: cropped to %d × %d of %d × %d px", where, box->w, box->h,
-                   im->media->width, im->media->height);
+        /* TRANSLATORS: where the image shows ("In the feed"), the crop's size and the image's. */
+        buf_text_printf(b, _("%s: cropped to %d × %d of %d × %d px"), where, box->w, box->h,
+                        im->media->width, im->media->height);
     else
-        buf_printf(b, "%s: shown whole, %d × %d px", where, im->media->width, im->media->height);
+        /* TRANSLATORS: where the image shows ("In the feed") and its size. */
+        buf_text_printf(b, _("%s: shown whole, %d × %d px"), where, im->media->width,
+                        im->media->height);
     buf_puts(b, "</figcaption></figure>");
 }
 
@@ -100,18 +106,26 @@ static void frame_images(struct web *w, const struct gl_post *p, const struct gl
     buf_puts(b, "<ol class=\"carousel\">");
     for (size_t i = 0; i < pv->nimages; i++) {
         const struct gl_preview_image *im = &pv->images[i];
-        buf_printf(b, "<li%s><p class=\"meta\">Image %zu of %zu", im->shown ? "" : " class=\"off\"",
-                   i + 1, pv->nimages);
-        if (!im->shown)
-            buf_printf(b, ": not shown, %s takes %d images in one post", label_of(pv),
-                       pv->rule ? pv->rule->max_images : 0);
+        buf_printf(b, "<li%s><p class=\"meta\">", im->shown ? "" : " class=\"off\"");
+        int most = pv->rule ? pv->rule->max_images : 0;
+        if (im->shown)
+            buf_text_printf(b, _("Image %zu of %zu"), i + 1, pv->nimages);
+        else
+            /* TRANSLATORS: the image's number, how many, the network and its limit. */
+            buf_text_printf(b,
+                            ngettext("Image %zu of %zu: not shown, %s takes %d image in one post",
+                                     "Image %zu of %zu: not shown, %s takes %d images in one post",
+                                     (unsigned long)most),
+                            i + 1, pv->nimages, label_of(pv), most);
         buf_puts(b, "</p>");
         if (!im->sized) {
-            buf_puts(b, "<p class=\"meta\">Its size could not be read, so no crop is shown.</p>");
+            buf_puts(b, "<p class=\"meta\">");
+            buf_html(b, _("Its size could not be read, so no crop is shown."));
+            buf_puts(b, "</p>");
         } else if (im->shown) {
-            crop_figure(w, p, im, i, pv->nimages, "In the feed", &im->feed, im->feed_cropped);
+            crop_figure(w, p, im, i, pv->nimages, _("In the feed"), &im->feed, im->feed_cropped);
             if (im->has_grid)
-                crop_figure(w, p, im, i, pv->nimages, "In the profile grid", &im->grid, true);
+                crop_figure(w, p, im, i, pv->nimages, _("In the profile grid"), &im->grid, true);
         }
         buf_puts(b, "</li>");
     }
@@ -127,18 +141,26 @@ static void frame(struct web *w, const struct gl_post *p, const struct gl_previe
     buf_printf(b, "<section class=\"frame\" aria-labelledby=\"pv%zu\"><h3 id=\"pv%zu\">", k, k);
     buf_html(b, label_of(pv));
     buf_puts(b, "</h3><ul class=\"counts\">");
-    if (r)
-        buf_printf(b, "<li%s>Length: %d of at most %d (%s)</li>",
-                   pv->count > r->limit ? " class=\"over\"" : "", pv->count, r->limit,
-                   gl_count_unit_name(r->unit));
-    else
-        buf_printf(b, "<li>Length: %d characters; no rules known for this network</li>",
-                   pv->count);
     if (r) {
-        limit_line(b, "Hashtags", pv->hashtags, r->max_hashtags);
-        limit_line(b, "Mentions", pv->mentions, r->max_mentions);
-        limit_line(b, "Links", pv->links, r->max_links);
-        if (web_shows(w, LF_MEDIA)) limit_line(b, "Images", (int)pv->nimages, r->max_images);
+        buf_printf(b, "<li%s>", pv->count > r->limit ? " class=\"over\"" : "");
+        /* TRANSLATORS: the caption's length, the network's limit and the unit counted
+         * ("characters"). */
+        buf_text_printf(b, _("Length: %d of at most %d (%s)"), pv->count, r->limit,
+                        _(gl_count_unit_name(r->unit)));
+    } else {
+        buf_puts(b, "<li>");
+        buf_text_printf(b,
+                        ngettext("Length: %d character; no rules known for this network",
+                                 "Length: %d characters; no rules known for this network",
+                                 (unsigned long)pv->count),
+                        pv->count);
+    }
+    buf_puts(b, "</li>");
+    if (r) {
+        limit_line(b, _("Hashtags"), pv->hashtags, r->max_hashtags);
+        limit_line(b, _("Mentions"), pv->mentions, r->max_mentions);
+        limit_line(b, _("Links"), pv->links, r->max_links);
+        if (web_shows(w, LF_MEDIA)) limit_line(b, _("Images"), (int)pv->nimages, r->max_images);
     }
     buf_puts(b, "</ul><div class=\"ftext\">");
     size_t cut = pv->truncated ? pv->cut : len;
@@ -146,14 +168,20 @@ static void frame(struct web *w, const struct gl_post *p, const struct gl_previe
     marked(b, s, 0, cut, pv);
     buf_puts(b, "</p>");
     if (pv->truncated) {
-        buf_puts(b, "<details><summary>more</summary><p class=\"after\">");
+        buf_puts(b, "<details><summary>");
+        /* TRANSLATORS: opens the rest of a caption cut where the network cuts it. */
+        buf_html(b, _("more"));
+        buf_puts(b, "</summary><p class=\"after\">");
         marked(b, s, cut, len, pv);
         buf_puts(b, "</p></details>");
     }
     buf_puts(b, "</div>");
-    if (r && !r->links_clickable && pv->links)
-        buf_printf(b, "<p class=\"meta\">Links in the caption are not clickable on %s.</p>",
-                   r->label);
+    if (r && !r->links_clickable && pv->links) {
+        buf_puts(b, "<p class=\"meta\">");
+        /* TRANSLATORS: %s is a network's name (Instagram). */
+        buf_text_printf(b, _("Links in the caption are not clickable on %s."), r->label);
+        buf_puts(b, "</p>");
+    }
     frame_images(w, p, pv);
     buf_puts(b, "</section>");
 }
@@ -161,14 +189,18 @@ static void frame(struct web *w, const struct gl_post *p, const struct gl_previe
 static void warnings(struct web *w, const struct gl_warnings *ws)
 {
     struct gl_buf *b = &w->out;
-    buf_puts(b, "<section class=\"card warnings\" aria-labelledby=\"wnh\"><h2 id=\"wnh\">"
-                "Checks before you decide</h2>");
+    buf_puts(b, "<section class=\"card warnings\" aria-labelledby=\"wnh\"><h2 id=\"wnh\">");
+    buf_html(b, _("Checks before you decide"));
+    buf_puts(b, "</h2>");
     if (!ws->n) {
-        buf_puts(b, "<p class=\"none\">No problems found.</p></section>");
+        buf_puts(b, "<p class=\"none\">");
+        buf_html(b, _("No problems found."));
+        buf_puts(b, "</p></section>");
         return;
     }
-    buf_puts(b, "<p class=\"meta\">These never block a decision: each says what to do about "
-                "it.</p><ul class=\"wlist\">");
+    buf_puts(b, "<p class=\"meta\">");
+    buf_html(b, _("These never block a decision: each says what to do about it."));
+    buf_puts(b, "</p><ul class=\"wlist\">");
     for (size_t i = 0; i < ws->n; i++) {
         buf_printf(b, "<li data-code=\"%s\">", gl_warning_name(ws->items[i].code));
         buf_html(b, ws->items[i].message);
@@ -183,10 +215,12 @@ void page_checks(struct web *w, const struct gl_post *p)
     struct gl_post_checks c;
     gl_post_checks_make(&w->t, p, &w->prof, w->now, &w->zone, &c);
     if (c.npreviews) {
-        buf_puts(b, "<section class=\"card previews\" aria-labelledby=\"pvh\"><h2 id=\"pvh\">"
-                    "How it may look on each network</h2><p class=\"meta approx\">An "
-                    "approximation, made from each network's published rules: the apps may "
-                    "show it a little differently.</p><div class=\"frames\">");
+        buf_puts(b, "<section class=\"card previews\" aria-labelledby=\"pvh\"><h2 id=\"pvh\">");
+        buf_html(b, _("How it may look on each network"));
+        buf_puts(b, "</h2><p class=\"meta approx\">");
+        buf_html(b, _("An approximation, made from each network's published rules: the apps may "
+                      "show it a little differently."));
+        buf_puts(b, "</p><div class=\"frames\">");
         for (size_t i = 0; i < c.npreviews; i++) frame(w, p, &c.previews[i], i + 1);
         buf_puts(b, "</div></section>");
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "tz.h"
 #include "util.h"
 #include "webreq.h"
@@ -15,10 +16,6 @@
 
 #define ZONE_COOKIE "gl_tz"
 #define ZONES_SHOWN 60 /* matches listed at once; the search narrows the rest */
-
-static const char *const wday_short[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-static const char *const mon_short[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 /* The value of the zone cookie in the request, copied into out; false when there is none. */
 static bool cookie_zone(const struct gl_http_req *req, char *out, size_t n)
@@ -61,35 +58,42 @@ const char *web_entry_zone(const struct web *w)
     return w->vzone[0] ? w->vzone : w->prof.timezone;
 }
 
+/* A post's time in zone, with its weekday, date and year, in the current language. */
 static void fmt_full(const char *zone, int64_t t, char *out, size_t n)
 {
     struct tm tm;
     gl_tz_local(zone, t, &tm);
-    snprintf(out, n, "%s %d %s %d, %02d:%02d", wday_short[tm.tm_wday], tm.tm_mday,
-             mon_short[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+    /* TRANSLATORS: a post's time, a strftime format ("%-d": the day without a leading zero);
+     * in English "Tue 3 Nov 2026, 09:30". */
+    gl_strftime(out, n, /* xgettext:no-c-format */ _("%a %-d %b %Y, %H:%M"), &tm);
 }
 
 void web_fmt_time(const struct web *w, int64_t t, char *out, size_t n)
 {
     if (t == GL_TIME_NONE) {
-        snprintf(out, n, "no date yet");
+        snprintf(out, n, "%s", _("no date yet"));
         return;
     }
     if (!w->vzone[0]) {
         fmt_full(w->prof.timezone, t, out, n);
         return;
     }
-    char mine[48], theirs[24];
+    char mine[96], theirs[48];
     fmt_full(w->vzone, t, mine, sizeof mine);
     struct tm v, p;
     gl_tz_local(w->vzone, t, &v);
     gl_tz_local(w->prof.timezone, t, &p);
     /* The profile's time with its weekday when that is another day than the visitor's. */
     if (v.tm_yday != p.tm_yday)
-        snprintf(theirs, sizeof theirs, "%s %02d:%02d", wday_short[p.tm_wday], p.tm_hour, p.tm_min);
+        /* TRANSLATORS: the team's time on another day than the visitor's, a strftime format;
+         * in English "Wed 01:00". */
+        gl_strftime(theirs, sizeof theirs, /* xgettext:no-c-format */ _("%a %H:%M"), &p);
     else
         snprintf(theirs, sizeof theirs, "%02d:%02d", p.tm_hour, p.tm_min);
-    snprintf(out, n, "%s your time (%s) · %s %s", mine, w->vzone, theirs, w->prof.timezone);
+    /* TRANSLATORS: a time in two zones: the visitor's date and time, their zone, the team's
+     * time (with its weekday when another day) and the team's zone; in English
+     * "Tue 3 Nov 2026, 10:00 your time (America/New_York) · 16:00 Europe/Paris". */
+    snprintf(out, n, _("%s your time (%s) · %s %s"), mine, w->vzone, theirs, w->prof.timezone);
 }
 
 void web_cell_time(struct web *w, int64_t t)
@@ -100,10 +104,13 @@ void web_cell_time(struct web *w, int64_t t)
     if (!w->vzone[0]) return;
     struct tm v;
     gl_tz_local(w->vzone, t, &v);
-    char hm[16];
+    char hm[16], line[64];
     snprintf(hm, sizeof hm, "%02d:%02d", v.tm_hour, v.tm_min);
+    /* TRANSLATORS: under a calendar cell's time in the team's zone, the visitor's: "10:00 your
+     * time". */
+    snprintf(line, sizeof line, _("%s your time"), hm);
     buf_puts(&w->out, "<span class=\"tmv\">");
-    buf_printf(&w->out, "%s your time", hm);
+    buf_html(&w->out, line);
     buf_puts(&w->out, "</span>");
 }
 
@@ -119,24 +126,29 @@ static void zone_href(struct web *w, const char *back)
 void web_zone_note(struct web *w, const char *back)
 {
     struct gl_buf *b = &w->out;
-    /* Zone names are checked words (gl_tz_valid: letters, digits, "/_-+"), safe in HTML. */
     buf_puts(b, "<p class=\"tz\">");
     if (w->vzone[0])
-        buf_printf(b, "Times in your zone (%s) and in the team's (%s).", w->vzone,
-                   w->prof.timezone);
+        /* TRANSLATORS: the visitor's time zone, then the team's (IANA names: Europe/Paris). */
+        buf_text_printf(b, _("Times in your zone (%s) and in the team's (%s)."), w->vzone,
+                 w->prof.timezone);
     else
-        buf_printf(b, "Times in %s.", w->prof.timezone);
+        /* TRANSLATORS: %s is an IANA time zone name such as Europe/Paris. */
+        buf_text_printf(b, _("Times in %s."), w->prof.timezone);
     buf_puts(b, " <a href=\"");
     zone_href(w, back);
-    buf_printf(b, "\">%s</a></p>",
-               w->vzone[0] ? "Change your time zone" : "Show times in your own time zone");
+    buf_puts(b, "\">");
+    buf_html(b, w->vzone[0] ? _("Change your time zone") : _("Show times in your own time zone"));
+    buf_puts(b, "</a></p>");
 }
 
 void web_zone_footer(struct web *w)
 {
     buf_puts(&w->out, "<p class=\"zone\"><a href=\"");
     zone_href(w, NULL);
-    buf_printf(&w->out, "\">Time zone: %s</a></p>", web_entry_zone(w));
+    buf_puts(&w->out, "\">");
+    /* TRANSLATORS: the footer's link to the zone chooser; %s is an IANA name (Europe/Paris). */
+    buf_text_printf(&w->out, _("Time zone: %s"), web_entry_zone(w));
+    buf_puts(&w->out, "</a></p>");
 }
 
 /* ---- the chooser ---- */
@@ -200,13 +212,16 @@ void web_serve_zone(struct web *w, const struct web_args *a)
     char back_to[GL_TOKEN_LEN + 40];
     back_path(w, back, back_to, sizeof back_to);
     struct gl_buf *b = &w->out;
-    page_begin(w, "Your time zone");
-    buf_printf(b, "<nav class=\"crumbs\"><a href=\"%s\">‹ Back</a></nav>", back_to);
-    buf_puts(b, "<section class=\"card\" aria-labelledby=\"zh\"><h1 id=\"zh\">Your time zone</h1>"
-                "<p>");
-    buf_printf(b, "The team plans in %s.", w->prof.timezone);
+    page_begin(w, _("Your time zone"));
+    buf_printf(b, "<nav class=\"crumbs\"><a href=\"%s\">", back_to);
+    buf_html(b, _("‹ Back"));
+    buf_puts(b, "</a></nav><section class=\"card\" aria-labelledby=\"zh\"><h1 id=\"zh\">");
+    buf_html(b, _("Your time zone"));
+    buf_puts(b, "</h1><p>");
+    /* TRANSLATORS: %s is the team's IANA time zone name (Europe/Paris). */
+    buf_text_printf(b, _("The team plans in %s."), w->prof.timezone);
     buf_puts(b, " ");
-    buf_puts(b, "Choose your own zone and every time is shown in both.");
+    buf_html(b, _("Choose your own zone and every time is shown in both."));
     buf_puts(b, "</p>");
     buf_printf(b, "<form method=\"get\" action=\"%s/zone\" class=\"stack\" role=\"search\">",
                w->base);
@@ -215,10 +230,14 @@ void web_serve_zone(struct web *w, const struct web_args *a)
         buf_html(b, back);
         buf_puts(b, "\">");
     }
-    buf_puts(b, "<label for=\"zq\">Search by city or region</label><input id=\"zq\" name=\"q\" "
-                "type=\"search\" maxlength=\"64\" value=\"");
+    buf_puts(b, "<label for=\"zq\">");
+    buf_html(b, _("Search by city or region"));
+    buf_puts(b, "</label><input id=\"zq\" name=\"q\" type=\"search\" maxlength=\"64\" value=\"");
     buf_html(b, q);
-    buf_puts(b, "\"><button class=\"btn\" type=\"submit\">Search</button></form>");
+    buf_puts(b, "\"><button class=\"btn\" type=\"submit\">");
+    /* TRANSLATORS: the button of the zone search. */
+    buf_html(b, _("Search"));
+    buf_puts(b, "</button></form>");
 
     buf_printf(b, "<form method=\"post\" action=\"%s/zone\">", w->base);
     buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", w->csrf);
@@ -230,17 +249,24 @@ void web_serve_zone(struct web *w, const struct web_args *a)
     size_t found = 0;
     for (size_t i = 0; i < nzones; i++)
         found += zone_matches(zones[i], q);
+    buf_puts(b, "<h2>");
     if (!*q)
-        buf_printf(b, "<h2>All %zu zones</h2>", found);
+        buf_text_printf(b, ngettext("All %zu zone", "All %zu zones", found), found);
     else if (found == 1)
-        buf_puts(b, "<h2>One zone matches</h2>");
+        buf_html(b, _("One zone matches"));
     else
-        buf_printf(b, "<h2>%zu zones match</h2>", found);
-    if (found == 0) buf_puts(b, "<p class=\"none\">No zone matches. Try a city's name.</p>");
+        buf_text_printf(b, ngettext("%zu zone matches", "%zu zones match", found), found);
+    buf_puts(b, "</h2>");
+    if (found == 0) {
+        buf_puts(b, "<p class=\"none\">");
+        buf_html(b, _("No zone matches. Try a city's name."));
+        buf_puts(b, "</p>");
+    }
     buf_puts(b, "<ul class=\"zonelist\">");
     if (w->vzone[0]) {
         char label[120];
-        snprintf(label, sizeof label, "The team's zone (%s)", w->prof.timezone);
+        /* TRANSLATORS: the choice that goes back to the team's zone (an IANA name). */
+        snprintf(label, sizeof label, _("The team's zone (%s)"), w->prof.timezone);
         zone_button(w, "", label);
     }
     size_t shown = 0;
@@ -250,8 +276,15 @@ void web_serve_zone(struct web *w, const struct web_args *a)
             shown++;
         }
     buf_puts(b, "</ul>");
-    if (found > shown)
-        buf_printf(b, "<p class=\"hint\">%zu more: search to narrow the list.</p>", found - shown);
+    if (found > shown) {
+        buf_puts(b, "<p class=\"hint\">");
+        /* TRANSLATORS: how many zones matched but are not listed. */
+        buf_text_printf(b,
+                 ngettext("%zu more: search to narrow the list.",
+                          "%zu more: search to narrow the list.", found - shown),
+                 found - shown);
+        buf_puts(b, "</p>");
+    }
     buf_puts(b, "</form></section>");
     page_end(w);
     web_send(w, 200);
@@ -264,9 +297,9 @@ void web_post_zone(struct web *w, const struct web_args *a)
     back_path(w, gl_form_get(a->form, "back"), back_to, sizeof back_to);
     if (!zone) zone = "";
     if (*zone && !gl_tz_valid(zone)) {
-        web_message(w, 422, "Unknown time zone",
-                    "That is not a time zone we know. Please choose one from the list.", back_to,
-                    "Back");
+        web_message(w, 422, _("Unknown time zone"),
+                    _("That is not a time zone we know. Please choose one from the list."), back_to,
+                    _("Back"));
         return;
     }
     /* The team's own zone is no choice: the cookie goes. */

@@ -64,6 +64,26 @@ void buf_printf(struct gl_buf *b, const char *fmt, ...)
     b->n += (size_t)n;
 }
 
+void buf_text_printf(struct gl_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char small[512];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        buf_html_n(b, small, (size_t)n);
+        return;
+    }
+    char *big = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    buf_html_n(b, big, (size_t)n);
+    free(big);
+}
+
 void buf_html_n(struct gl_buf *b, const char *s, size_t n)
 {
     reserve(b, n + 16);

@@ -16,6 +16,9 @@ void buf_free(struct gl_buf *b);
 void buf_put(struct gl_buf *b, const char *s, size_t n);
 void buf_puts(struct gl_buf *b, const char *s);
 void buf_printf(struct gl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends the text fmt makes (a translated sentence and plain-text arguments), all of it
+ * HTML-escaped: a translation is text, whatever its punctuation. */
+void buf_text_printf(struct gl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s with & < > " ' escaped, so it is inert in text and in quoted attributes. */
 void buf_html(struct gl_buf *b, const char *s);
 void buf_html_n(struct gl_buf *b, const char *s, size_t n);

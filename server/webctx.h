@@ -72,12 +72,13 @@ static inline const char *brand_name(const struct web *w)
     return w->prof.display_name && *w->prof.display_name ? w->prof.display_name : w->prof.name;
 }
 
-/* The label of a status as this link shows it: the policy's relabelling, else GL_STATUSES'. */
+/* The label of a status as this link shows it: the policy's relabelling, else GL_STATUSES',
+ * in the page's language (both tables mark their words with N_). */
 static inline const char *web_status_label(const struct web *w, enum gl_status s)
 {
     const struct gl_link_policy *pol = gl_link_policy(w->link.kind);
-    if ((unsigned)s < ST_COUNT && pol->labels[s]) return pol->labels[s];
-    return gl_status_label(s);
+    if ((unsigned)s < ST_COUNT && pol->labels[s]) return _(pol->labels[s]);
+    return _(gl_status_label(s));
 }
 
 static inline const char *web_status_class(const struct web *w, enum gl_status s)
@@ -112,7 +113,7 @@ void page_detail(struct web *w, const struct gl_post *p, const struct gl_seen *s
 /* Formats t in the profile's zone: "Tue 3 Nov 2026, 09:30"; when the visitor chose another,
  * in both: "Tue 3 Nov 2026, 10:00 your time (America/New_York) · 16:00 Europe/Paris"
  * (pagetime.c). out holds WEB_TIME_LEN bytes. */
-#define WEB_TIME_LEN 224 /* two zone names of up to 63 bytes fit */
+#define WEB_TIME_LEN 320 /* two zone names of up to 63 bytes and a translated sentence fit */
 void web_fmt_time(const struct web *w, int64_t t, char *out, size_t n);
 
 #endif

@@ -42,9 +42,9 @@ static void replaced_request_done(struct gl_op *op)
     struct web_write *ww = (struct web_write *)op;
     struct web *w = ww->w;
     if (op->err.code)
-        web_message(w, ww->status ? ww->status : 503, "Not sent",
-                    ww->msg[0] ? ww->msg : "The request could not be saved; please try again.",
-                    w->base, "Back");
+        web_message(w, ww->status ? ww->status : 503, _("Not sent"),
+                    ww->msg[0] ? ww->msg : _("The request could not be saved; please try again."),
+                    w->base, _("Back"));
     else
         web_redirect(w, w->base);
     web_write_free(ww);

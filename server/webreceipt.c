@@ -39,7 +39,7 @@ void web_serve_receipt(struct web *w, const struct web_args *a)
     char *text = json_dumps(doc, JSON_INDENT(2));
     json_decref(doc);
     if (!text) {
-        web_message(w, 503, "Busy", "Please try again in a moment.", NULL, NULL);
+        web_message(w, 503, _("Busy"), _("Please try again in a moment."), NULL, NULL);
         return;
     }
     buf_puts(&w->out, text);

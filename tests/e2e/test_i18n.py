@@ -193,7 +193,60 @@ def pages_of_every_kind(daemon, admin, lang):
     # a refusal: rejecting with no note
     pages.append(w.post(f"{appr}/p/{post}", {"csrf": csrf(detail), "rev": "1",
                                               "action": "reject", "note": ""})[2])
+    # approved through the link: the decided list, with its receipt, once nothing waits
+    detail = w.get(f"{appr}/p/{post}")[2]
+    st, _, page = w.follow(f"{appr}/p/{post}", {"csrf": csrf(detail), "rev": "1",
+                                                 "action": "approve", "note": ""})
+    pages.append(page)
+    page = w.get(appr)[2]
+    assert "/receipt/" in page
+    pages.append(page)
+    pages += dead_end_pages(daemon, admin, lang, link)
+    pages += zone_and_brand_pages(daemon, admin, lang, cal, post)
     return [text(p) for p in pages], pages
+
+
+def dead_end_pages(daemon, admin, lang, link):
+    """A replaced link's old address (the form asking for the new one, then the thanks) and a
+    withdrawn one's, asked in lang."""
+    old = path_of(link["url"])
+    admin.call("link.regenerate", id=link["id"])
+    w = Web(daemon.http_port)
+    st, _, replaced = w.get(f"{old}?lang={lang}")
+    assert st == 410 and "/request" in replaced
+    st, _, thanks = w.follow(f"{old}/request", {"csrf": csrf(replaced)})
+    admin.call("link.revoke", id=link["id"])
+    st, _, withdrawn = w.get(old)
+    assert st == 410
+    return [replaced, thanks, withdrawn]
+
+
+def zone_and_brand_pages(daemon, admin, lang, cal, post):
+    """The pages of the visitor's time zone and of an agency's brand, asked in lang: the zone
+    chooser (all zones, a search that narrows, one that finds none, an unknown zone refused),
+    then a branded calendar in the chosen zone (dual times, the footer's credit) and the
+    chooser again, which now offers the team's zone back."""
+    pages = []
+    w = Web(daemon.http_port)
+    chooser = w.get(f"{cal}/zone?lang={lang}")[2]
+    pages.append(chooser)
+    pages.append(w.get(f"{cal}/zone?q=zzzz")[2])
+    pages.append(w.get(f"{cal}/zone?q=america")[2])
+    pages.append(w.post(f"{cal}/zone", {"csrf": csrf(chooser), "zone": "Mars/Olympus"})[2])
+    st, _, page = w.follow(f"{cal}/zone", {"csrf": csrf(chooser), "zone": "America/New_York",
+                                           "back": str(post)})
+    pages.append(page)
+    pid = make_profile(admin, f"Brand {lang}", timezone="Europe/Paris")
+    admin.call("profile.update", id=pid, display_name="Maison Lumière", accent="#1F7A4D")
+    make_post(admin, pid, "scheduled", caption="Marque", at=int(time.time()) + 86400)
+    branded = path_of(admin.call("link.create", profile=pid, kind="calendar")["url"])
+    w = Web(daemon.http_port)
+    chooser = w.get(f"{branded}/zone?lang={lang}")[2]
+    st, _, page = w.follow(f"{branded}/zone", {"csrf": csrf(chooser), "zone": "Asia/Tokyo"})
+    assert "footer" in page and 'class="credit"' in page
+    pages.append(page)
+    pages.append(w.get(f"{branded}/zone")[2])
+    return pages
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -228,6 +281,54 @@ def test_hostile_language_inputs_answer_in_english(daemon, admin):
     assert st == 200 and '<html lang="en">' in body and "set-cookie" not in h
     # the daemon still serves
     assert w.get(cal, headers={"Accept-Language": "es"})[2].count('<html lang="es">') == 1
+
+
+FR_DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]  # glibc's fr_FR, from Monday
+FR_MON = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+          "nov.", "déc."]
+
+
+def fr_full(t, zone):
+    d = datetime.datetime.fromtimestamp(t, zoneinfo.ZoneInfo(zone))
+    return f"{FR_DAYS[d.weekday()]} {d.day} {FR_MON[d.month - 1]} {d.year}, {d:%H:%M}"
+
+
+def test_dual_times_and_the_zone_chooser_in_french(daemon, admin):
+    """The dual-time sentence is the language's own, with its weekday and month names, on the
+    same day and when the team's time is on another day; the chooser speaks it too."""
+    pid = make_profile(admin, "Maison Horaire", timezone="Europe/Paris")
+    year = datetime.datetime.now().year + 1
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    same = int(datetime.datetime(year, 11, 17, 16, 0, tzinfo=paris).timestamp())
+    other = int(datetime.datetime(year, 11, 18, 3, 0, tzinfo=paris).timestamp())
+    p1 = make_post(admin, pid, "scheduled", caption="Même jour", at=same)
+    p2 = make_post(admin, pid, "scheduled", caption="Autre jour", at=other)
+    cal = path_of(admin.call("link.create", profile=pid, kind="calendar", language="fr")["url"])
+    w = Web(daemon.http_port)
+    st, _, chooser = w.get(f"{cal}/zone")
+    assert st == 200
+    page = text(chooser)
+    assert "Votre fuseau horaire" in page and "L'équipe planifie dans le fuseau Europe/Paris." in page
+    assert re.search(r"Les \d+ fuseaux", page), page
+    assert "Encore " in page and "faites une recherche pour réduire la liste." in page
+    assert "1 fuseau correspond" not in text(w.get(f"{cal}/zone?q=zzzz")[2])
+    assert "Aucun fuseau ne correspond." in text(w.get(f"{cal}/zone?q=zzzz")[2])
+    assert "Un fuseau correspond" in text(w.get(f"{cal}/zone?q=new_york")[2])
+    st, _, refused = w.post(f"{cal}/zone", {"csrf": csrf(chooser), "zone": "Mars/Olympus"})
+    assert st == 422 and "Fuseau horaire inconnu" in text(refused)
+    w.follow(f"{cal}/zone", {"csrf": csrf(chooser), "zone": "America/New_York"})
+    ny = "America/New_York"
+    detail = text(w.get(f"{cal}/p/{p1}")[2])
+    assert (f"{fr_full(same, ny)} votre heure (America/New_York) · 16:00 Europe/Paris"
+            in detail), detail
+    detail = text(w.get(f"{cal}/p/{p2}")[2])
+    assert (f"{fr_full(other, ny)} votre heure (America/New_York) · "
+            f"{FR_DAYS[datetime.datetime.fromtimestamp(other, paris).weekday()]} 03:00 Europe/Paris"
+            in detail), detail
+    assert "Fuseau horaire : America/New_York" in detail
+    assert "planifiée" in detail and "scheduled" not in detail  # the status badge
+    again = text(w.get(f"{cal}/zone")[2])
+    assert "Le fuseau de l'équipe (Europe/Paris)" in again
 
 
 # ---- in a real browser ----
@@ -277,7 +378,8 @@ def test_link_in_french_shows_french_months_and_monday_first(daemon, admin, lb):
     assert [h.text for h in heads] == ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
     assert heads[0].get_attribute("abbr") == "lundi" and heads[6].get_attribute("abbr") == "dimanche"
     assert css(lb, ".tlabel").text == "Aujourd'hui"
-    assert css(lb, "p.tz").text == "Heures en Europe/Paris"
+    assert css(lb, "p.tz").text == ("Heures en Europe/Paris. "
+                                    "Afficher les heures dans votre fuseau horaire")
     assert css(lb, ".subscribe a").text == "S'abonner à ce calendrier"
     assert css(lb, ".langs [aria-current]").text == "Français"
     # the first of the month sits in its weekday's column, counted from Monday
