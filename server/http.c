@@ -394,19 +394,21 @@ void gl_http_respond(struct gl_http_req *req, const struct gl_http_resp *resp)
     struct gl_http_conn *c = req->conn;
     log_access(req, resp);
     bool close = resp->close || !req->keep_alive || c->srv->closing;
-    bool no_length = resp->status == 304;
     if (!c->closing) {
+        /* A 304 has no body and must not claim one of 0 (RFC 9110 8.6); every other answer
+         * says its length, 0 included (a client reads a body it is not told the end of until
+         * the connection closes). */
+        char length[48] = "";
+        if (resp->status != 304)
+            snprintf(length, sizeof length, "Content-Length: %zu\r\n", resp->body_len);
         char head[1024];
-        int n = snprintf(head, sizeof head,
-                         "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%s%s%s%s%.0zu%s%s\r\n",
+        int n = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%s%s%s%s%s\r\n",
                          resp->status, status_text(resp->status), http_date(),
                          resp->content_type ? "Content-Type: " : "",
                          resp->content_type ? resp->content_type : "",
                          resp->content_type ? "\r\n" : "",
-                         c->srv->default_headers ? c->srv->default_headers : "",
-                         /* A 304 has no body and must not claim one of 0 (RFC 9110 8.6). */
-                         no_length ? "" : "Content-Length: ", no_length ? (size_t)0 : resp->body_len,
-                         no_length ? "" : "\r\n", close ? "Connection: close\r\n" : "");
+                         c->srv->default_headers ? c->srv->default_headers : "", length,
+                         close ? "Connection: close\r\n" : "");
         if (n < 0 || (size_t)n >= sizeof head) n = 0;
         size_t extra = resp->headers ? strlen(resp->headers) : 0;
         /* The extra headers go before the blank line that ends the head. */

@@ -151,3 +151,20 @@ def test_stylesheet_under_its_hash_is_immutable(daemon, admin, acme):
     assert get_raw(daemon.http_port, f"/static/style.{digest}x.css")[0] == 404
     # The old address still works, for pages cached before.
     assert get_raw(daemon.http_port, "/static/style.css")[2] == css
+
+
+def test_an_empty_answer_says_its_length_and_keeps_the_connection(daemon, admin, acme):
+    """A 303 has no body: it says Content-Length: 0, so a client keeping the connection open
+    reads its end at once (a header without a number left a browser waiting for the close)."""
+    link = admin.call("link.create", profile=acme, kind="collab")
+    base = path_of(link["url"])
+    page = Web(daemon.http_port).get(base)[2]
+    form = f"csrf={csrf(page)}&name=Paula".encode()
+    data = raw(daemon.http_port,
+               f"POST {base}/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               "Content-Type: application/x-www-form-urlencoded\r\n"
+               f"Content-Length: {len(form)}\r\n\r\n".encode() + form, until_close=False)
+    head = data.split(b"\r\n\r\n", 1)[0].decode()
+    assert head.startswith("HTTP/1.1 303"), head
+    assert re.search(r"(?im)^content-length: 0\r?$", head), head
+    assert not re.search(r"(?im)^connection: close\r?$", head), head
