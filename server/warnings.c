@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "netrules.h"
 #include "preview.h"
 #include "rpc.h"
@@ -28,7 +29,7 @@ const char *gl_warning_name(enum gl_warning_code c)
 
 const char *gl_warning_template(enum gl_warning_code c)
 {
-    return (unsigned)c < W_COUNT ? warning_texts[c] : "";
+    return (unsigned)c < W_COUNT ? _(warning_texts[c]) : "";
 }
 
 /* What a template's {names} are filled from. */
@@ -131,7 +132,8 @@ static void check_time(const struct gl_post *p, const struct gl_profile *prof, i
     struct facts f = {.zone = zone};
     struct tm tm;
     gl_tz_local(zone, p->scheduled_at, &tm);
-    strftime(f.time, sizeof f.time, "%a %d %b %Y %H:%M", &tm);
+    /* TRANSLATORS: a warning's time, a strftime format; in English "Wed 09 Dec 2026 03:25". */
+    gl_strftime(f.time, sizeof f.time, /* xgettext:no-c-format */ _("%a %d %b %Y %H:%M"), &tm);
     if (p->scheduled_at < now)
         add(out, W_PAST, NULL, &f);
     else if (tm.tm_hour >= GL_NIGHT_FROM || tm.tm_hour < GL_NIGHT_TO)
@@ -187,7 +189,8 @@ static void check_platform(const struct gl_preview *pvp, size_t nmedia,
             ratio_text(f.ratio, sizeof f.ratio, im->media->width, im->media->height);
             ratio_text(a, sizeof a, r->tallest.w, r->tallest.h);
             ratio_text(b, sizeof b, r->widest.w, r->widest.h);
-            snprintf(f.range, sizeof f.range, "%s to %s", a, b);
+            /* TRANSLATORS: a range of aspect ratios, "4:5 to 1.91:1". */
+            snprintf(f.range, sizeof f.range, _("%s to %s"), a, b);
             add(out, W_RATIO, platform, &f);
         }
     }

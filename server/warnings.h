@@ -13,43 +13,45 @@
 /* The warnings, in one list: X(enum, wire code, message template). A template's {name}s are
  * filled from the warning's facts: {platform} the network, {count} and {limit} numbers,
  * {over} their difference, {image} an image's name, {width} its width, {ratio} its aspect
- * ratio, {range} the network's, {time} and {zone} the post's time in the profile's zone. */
+ * ratio, {range} the network's, {time} and {zone} the post's time in the profile's zone.
+ * Templates are translated when filled: a link page gets them in its language, staff (no
+ * language current) in English. */
 #define GL_WARNINGS(X)                                                                             \
     X(W_CAPTION_LONG, "caption_too_long",                                                          \
-      "The caption is {count} characters as {platform} counts them, over its limit of {limit}: "   \
-      "shorten it by {over}.")                                                                     \
+      N_("The caption is {count} characters as {platform} counts them, over its limit of {limit}: "   \
+      "shorten it by {over}."))                                                                     \
     X(W_HASHTAGS, "too_many_hashtags",                                                             \
-      "The caption has {count} hashtags; {platform} takes at most {limit}: remove {over}.")       \
+      N_("The caption has {count} hashtags; {platform} takes at most {limit}: remove {over}."))       \
     X(W_MENTIONS, "too_many_mentions",                                                             \
-      "The caption mentions {count} accounts; {platform} takes at most {limit}: remove {over}.")  \
+      N_("The caption mentions {count} accounts; {platform} takes at most {limit}: remove {over}."))  \
     X(W_LINKS, "too_many_links",                                                                   \
-      "The caption has {count} links; {platform} takes at most {limit}: remove {over}.")          \
+      N_("The caption has {count} links; {platform} takes at most {limit}: remove {over}."))          \
     X(W_LINK_DEAD, "link_not_clickable",                                                           \
-      "{platform} does not open links written in a caption: put the link in the profile's bio "   \
-      "and say so in the caption (\"link in bio\").")                                              \
+      N_("{platform} does not open links written in a caption: put the link in the profile's bio "   \
+      "and say so in the caption (\"link in bio\")."))                                              \
     X(W_IMAGES, "too_many_images",                                                                 \
-      "The post has {count} images; {platform} shows at most {limit} in one post: remove {over} " \
-      "or split the post.")                                                                        \
+      N_("The post has {count} images; {platform} shows at most {limit} in one post: remove {over} " \
+      "or split the post."))                                                                        \
     X(W_NO_ALT, "image_without_alt",                                                               \
-      "Image {image} has no alternative text: describe it in a sentence for people who cannot "   \
-      "see it.")                                                                                   \
+      N_("Image {image} has no alternative text: describe it in a sentence for people who cannot "   \
+      "see it."))                                                                                   \
     X(W_SMALL, "image_too_small",                                                                  \
-      "Image {image} is {width} px wide; {platform} wants at least {limit} px: use a larger "   \
-      "image.")                                                                                    \
+      N_("Image {image} is {width} px wide; {platform} wants at least {limit} px: use a larger "   \
+      "image."))                                                                                    \
     X(W_RATIO, "image_ratio",                                                                      \
-      "Image {image} is {ratio}, outside the {range} that {platform} shows in the feed, so it "   \
-      "will be cropped: crop it yourself to choose what is seen.")                                 \
+      N_("Image {image} is {ratio}, outside the {range} that {platform} shows in the feed, so it "   \
+      "will be cropped: crop it yourself to choose what is seen."))                                 \
     X(W_UNSIZED, "image_size_unknown",                                                             \
-      "The size of image {image} could not be read: check it against {platform}'s sizes "         \
-      "yourself.")                                                                                 \
+      N_("The size of image {image} could not be read: check it against {platform}'s sizes "         \
+      "yourself."))                                                                                 \
     X(W_NO_RULES, "platform_unknown",                                                              \
-      "Greenlight knows no rules for {platform}: check the caption and images on {platform} "     \
-      "yourself.")                                                                                 \
+      N_("Greenlight knows no rules for {platform}: check the caption and images on {platform} "     \
+      "yourself."))                                                                                 \
     X(W_PAST, "scheduled_in_past",                                                                 \
-      "The post is scheduled for {time} ({zone}), which has passed: choose a new time.")          \
+      N_("The post is scheduled for {time} ({zone}), which has passed: choose a new time."))          \
     X(W_NIGHT, "scheduled_at_night",                                                               \
-      "The post is scheduled for {time} ({zone}), in the middle of the night: check that this "   \
-      "is meant, or move it to the day.")
+      N_("The post is scheduled for {time} ({zone}), in the middle of the night: check that this "   \
+      "is meant, or move it to the day."))
 
 #define GL_WARNING_ENUM(id, code, text) id,
 enum gl_warning_code { GL_WARNINGS(GL_WARNING_ENUM) W_COUNT };

@@ -69,12 +69,24 @@ def test_french_link_new_york_visitor_reschedules_across_dst(daemon, admin, b):
     for (mo, day, h, mi) in [(3, us_mar - 1, 10, 0), (3, us_mar + 1, 10, 0),
                              (3, eu_mar + 1, 10, 0), (3, us_mar, 2, 30),
                              (10, eu_oct + 1, 10, 0), (11, us_nov, 1, 30)]:
-        date = dt.date(YEAR, mo, day)
+        # A day past the month's end runs into the next (the October change can be the 31st).
+        date = dt.date(YEAR, mo, 1) + dt.timedelta(days=day - 1)
         reschedule_fr(b, base, post, date.isoformat(), f"{h:02d}:{mi:02d}")
         got = admin.call("post.get", id=post)["scheduled_at"]
-        assert got == instant("America/New_York", YEAR, mo, day, h, mi, fold=0), (mo, day, h)
+        want = instant("America/New_York", date.year, date.month, date.day, h, mi, fold=0)
+        assert got == want, (date, h, mi)
         h1 = b.find_element(By.CSS_SELECTOR, ".detail h1").text
         # Both times, both zones, in French words (no English left in the heading).
         assert hm("America/New_York", got) in h1 and hm("Europe/Paris", got) in h1, h1
         assert "America/New_York" in h1 and "Europe/Paris" in h1, h1
         assert "your time" not in h1, h1
+    # 20:00 in New York is 02:00 in Paris: the check before deciding speaks French too (staff
+    # get the same warning in English from post.get).
+    date = dt.date(YEAR, 12, 1)
+    reschedule_fr(b, base, post, date.isoformat(), "20:00")
+    b.get(f"{base}/p/{post}")
+    page = b.find_element(By.TAG_NAME, "main").text
+    assert "en pleine nuit" in page and "middle of the night" not in page, page
+    [night] = [w for w in admin.call("post.get", id=post)["warnings"]
+               if w["code"] == "scheduled_at_night"]
+    assert "middle of the night" in night["message"], night
