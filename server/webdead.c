@@ -21,20 +21,7 @@ static int replaced_request_run(struct gl_op *op, struct gl_txn *t)
     if (gl_link_load(t, ww->link, &ww->zone, &l) != 0 || l.revoked ||
         !gl_link_is_old_token(&l, ww->token_hash))
         return web_refuse(ww, WR_NO_LINK, NULL);
-    int64_t now = gl_now();
-    /* Once is enough: a second click within the hour tells nobody anything new. */
-    if (l.requested_at >= l.replaced_at && now - l.requested_at < 3600) return 0;
-    l.requested_at = now;
-    gl_link_save(t, &l);
-    const char *who = l.approver ? l.approver : "a visitor";
-    struct gl_actor actor = {
-        .name = who, .kind = ACTOR_EXTERNAL, .link = l.id, .address = ww->address};
-    struct gl_wf wf = {.t = t, .op = op, .zone = &ww->zone, .actor = &actor, .now = now};
-    char text[200];
-    snprintf(text, sizeof text, "%s asked for the new %s link (link %llu was replaced)", who,
-             gl_link_kind_name(l.kind), (unsigned long long)l.id);
-    wf_event(&wf, EV_LINK_REQUESTED, NULL, l.id, gl_zone_strdup(&ww->zone, text));
-    return 0;
+    return web_write_link_request(ww, t, &l, true);
 }
 
 static void replaced_request_done(struct gl_op *op)

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "util.h"
+#include "workflow.h"
 #include "xmalloc.h"
 
 static const struct {
@@ -108,5 +110,28 @@ int web_write_check_link(struct web_write *ww, struct gl_txn *t, struct gl_link 
     enum gl_link_state s = gl_link_state(l, gl_now());
     if (!want_expired && s != LINK_ACTIVE) return web_refuse(ww, WR_EXPIRED, NULL);
     if (want_expired && s != LINK_EXPIRED) return web_refuse(ww, WR_STILL_WORKS, NULL);
+    return 0;
+}
+
+int web_write_link_request(struct web_write *ww, struct gl_txn *t, struct gl_link *l,
+                           bool replaced)
+{
+    int64_t now = gl_now();
+    int64_t stopped = replaced ? l->replaced_at : l->expires_at;
+    if (l->requested_at >= stopped && now - l->requested_at < 3600) return 0;
+    l->requested_at = now;
+    gl_link_save(t, l);
+    const char *who = l->approver ? l->approver : "a visitor";
+    struct gl_actor actor = {
+        .name = who, .kind = ACTOR_EXTERNAL, .link = l->id, .address = ww->address};
+    struct gl_wf wf = {.t = t, .op = &ww->op, .zone = &ww->zone, .actor = &actor, .now = now};
+    char text[200];
+    if (replaced)
+        snprintf(text, sizeof text, "%s asked for the new %s link (link %llu was replaced)", who,
+                 gl_link_kind_name(l->kind), (unsigned long long)l->id);
+    else
+        snprintf(text, sizeof text, "%s asked for a new %s link (link %llu expired)", who,
+                 gl_link_kind_name(l->kind), (unsigned long long)l->id);
+    wf_event(&wf, EV_LINK_REQUESTED, NULL, l->id, gl_zone_strdup(&ww->zone, text));
     return 0;
 }

@@ -70,6 +70,11 @@ void web_refusal_text(const struct web_write *ww, char *out, size_t n);
 int web_refuse(struct web_write *ww, enum web_refusal r, const char *arg);
 /* Fails the run with the refusal a workflow error stands for; returns -1. */
 int web_refuse_wf(struct web_write *ww, const struct gl_err *e);
+/* The visitor of l asks the team for a new link, l having expired or (replaced) been given a
+ * new address: l.requested_at is set and staff get a link.requested event, at most once an
+ * hour after the link stopped working (a second click tells nobody anything new). 0. */
+int web_write_link_request(struct web_write *ww, struct gl_txn *t, struct gl_link *l,
+                           bool replaced);
 /* The link as it is now, in the write: the same token, not revoked, and active (or expired
  * when want_expired). 0, or a refusal. */
 int web_write_check_link(struct web_write *ww, struct gl_txn *t, struct gl_link *l,
