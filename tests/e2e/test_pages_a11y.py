@@ -52,7 +52,7 @@ def scene(daemon, admin):
 
 def test_axe_finds_no_violation_on_any_page_at_both_widths(scene, browser):
     if not os.path.exists(AXE):
-        pytest.skip("axe-core is not installed: run scripts/install-deps.sh test")
+        pytest.fail("axe-core is not installed: run scripts/install-deps.sh test")
     axe = open(AXE, encoding="utf-8").read()
     browser.set_script_timeout(60)
     found, checked = [], []
@@ -84,10 +84,10 @@ def test_axe_finds_no_violation_on_any_page_at_both_widths(scene, browser):
 
 def test_nu_checker_finds_no_error_on_any_page(scene, tmp_path):
     if not os.path.exists(VNU):
-        pytest.skip("vnu-jar is not installed: run scripts/install-deps.sh test")
+        pytest.fail("vnu-jar is not installed: run scripts/install-deps.sh test")
     java = shutil.which("java")
     if not java:
-        pytest.skip("the Nu checker needs Java (default-jre-headless)")
+        pytest.fail("the Nu checker needs Java (default-jre-headless)")
     files = []
     for name, path, who in scene.pages():
         st, headers, body = scene.web_signed_in(path, who).get(path)
