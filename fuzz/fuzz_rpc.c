@@ -14,25 +14,6 @@
 #include "mpscan.h"
 #include "rpc.h"
 
-/* As rpc_conn.c's check_params: every required parameter there, no unknown one. */
-static bool check_params(const struct gl_method *meth, const struct gl_args *args,
-                         struct gl_err *err)
-{
-    char allowed[256];
-    size_t an = 0;
-    for (const char *p = meth->params; *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        bool optional = len > 0 && p[len - 1] == '?';
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(optional ? len - 1 : len), p);
-        if (!optional && !gl_args_require(args, name, err)) return false;
-        an += (size_t)snprintf(allowed + an, sizeof allowed - an, "%s%s", an ? "," : "", name);
-        p += len + (end ? 1 : 0);
-    }
-    return gl_args_only(args, allowed, err);
-}
-
 static void read_args(const struct gl_args *args)
 {
     if (!args->map || args->map->type != MSGPACK_OBJECT_MAP) return;
@@ -77,7 +58,9 @@ static void frame(const char *p, size_t len)
             if (m.type == GL_MSG_REQUEST) {
                 struct gl_args args = {.map = m.params, .zone = msg.zone};
                 const struct gl_method *meth = gl_method_find(m.method, m.method_len);
-                if (meth) check_params(meth, &args, &err);
+                /* The dispatcher's own check (methods.c), as a request meets it. */
+                struct gl_argval argv[GL_MAX_PARAMS];
+                if (meth) gl_method_read_args(meth, &args, argv, &err);
                 read_args(&args);
             }
         }
