@@ -168,6 +168,7 @@ const size_t gl_nmethods = sizeof gl_methods / sizeof gl_methods[0];
 const struct gl_method *gl_method_find(const char *name, size_t n)
 {
     size_t lo = 0, hi = gl_nmethods;
+    if (n == 0) return NULL; /* msgpack gives an empty string a NULL pointer; memcmp must not see it */
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const char *m = gl_methods[mid].name;

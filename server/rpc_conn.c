@@ -584,7 +584,7 @@ static void dispatch(struct gl_conn *c, struct gl_req *req)
     req->method = gl_method_find(m.method, m.method_len);
     if (!req->method) {
         gl_err_set(err, GL_E_UNKNOWN_METHOD, "no method '%.*s'",
-                   (int)(m.method_len > 64 ? 64 : m.method_len), m.method);
+                   (int)(m.method_len > 64 ? 64 : m.method_len), m.method ? m.method : "");
         goto fail;
     }
     if (!(req->method->flags & M_ANON) && !c->authed) {

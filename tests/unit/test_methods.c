@@ -28,6 +28,7 @@ static void test_table_sorted_and_found(void **state)
     assert_null(gl_method_find("post.ge", 7));
     assert_null(gl_method_find("post.gets", 9));
     assert_null(gl_method_find("", 0));
+    assert_null(gl_method_find(NULL, 0)); /* what msgpack gives for an empty name */
 }
 
 /* Every parameter has a name, a known type, a limit where its type needs one; no more than
