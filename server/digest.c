@@ -80,7 +80,8 @@ static int digest_run(struct gl_op *op, struct gl_txn *t)
         MDB_val k, v;
         while (gl_range_next(&r, &k, &v)) {
             struct gl_user u;
-            if (gl_user_decode(&v, &z, &u) != 0 || !u.email || u.mail != MAIL_DIGEST) continue;
+            if (gl_user_decode(&v, &z, &u) != 0 || u.disabled || !u.email || u.mail != MAIL_DIGEST)
+                continue;
             users = xrealloc(users, sizeof *users * (nusers + 1));
             users[nusers++] = u;
         }

@@ -277,6 +277,9 @@ static uint32_t next_seq(struct gl_txn *t, const char *user)
 static void notify_one(struct gl_wf *wf, const struct gl_user *u, enum gl_event_type type,
                        const struct gl_post *p, uint64_t link, const char *text)
 {
+    /* A disabled account hears nothing more, in the client or by mail: it may be a colleague
+     * who left, whose address is no longer the agency's. */
+    if (u->disabled) return;
     struct gl_notification n = {
         .id = next_seq(wf->t, u->name), .type = gl_event_type_name(type), .post = p ? p->id : 0,
         .link = link, .actor = wf->actor->name, .text = text, .at = wf->now,

@@ -350,3 +350,35 @@ def test_address_that_would_add_recipients_gets_no_mail(mail):
                what="the refusal in the log")
     assert [m["To"] for m in box.messages()] == ["lea@agency.example"]
     assert all(b"elsewhere" not in r for r in box.raw())
+
+
+def test_a_disabled_colleague_gets_no_notification_or_mail(tmpdir_path):
+    """A disabled account hears nothing more: not in the client, not by mail (each event or
+    digest), while the active colleagues beside it still do; enabled again, it does not find
+    what happened meanwhile."""
+    d, box = mail_daemon(tmpdir_path, "--mail-digest-seconds", "1")
+    try:
+        admin = d.client()
+        for name, mode in (("lea", "each"), ("max", "each"), ("zoe", "digest"), ("dora", "digest")):
+            admin.call("user.create", name=name, password=PASSWORD, role="manager",
+                       email=f"{name}@agency.example", mail=mode)
+        for name in ("max", "dora"):
+            admin.call("user.disable", name=name)
+        prof = make_profile(admin, name=PROFILE, timezone=ZONE)
+        first = make_post(admin, prof, "awaiting_approval", caption="First")
+        box.wait(lambda m: m["To"] == "lea@agency.example" and str(first) in m["Subject"],
+                 "lea's mail of the first")
+        box.wait(lambda m: m["To"] == "zoe@agency.example", "zoe's digest")
+        # The outbox sends in order: once lea has the second post's mail, anything queued for
+        # the first would have gone too.
+        second = make_post(admin, prof, "awaiting_approval", caption="Second")
+        box.wait(lambda m: m["To"] == "lea@agency.example" and str(second) in m["Subject"],
+                 "lea's mail of the second")
+        assert box.to("max@agency.example") == [] and box.to("dora@agency.example") == []
+        for name in ("max", "dora"):
+            admin.call("user.enable", name=name)
+            assert d.client(name, PASSWORD).call("notify.list") == {"unread": 0,
+                                                                    "notifications": []}
+        assert d.client("lea", PASSWORD).call("notify.list")["unread"] == 2
+    finally:
+        assert d.stop() == 0
