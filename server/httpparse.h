@@ -54,6 +54,7 @@ struct gl_httpparse {
     struct gl_http_req *cur; /* being parsed; on an error, what was read of it (or NULL) */
     size_t scanned;          /* bytes of the head already checked */
     bool in_head;            /* the head is still being checked */
+    size_t head_left;        /* of the checked head, the bytes http-parser has not read yet */
     bool last_was_value;
     bool head_done;    /* the headers are complete: what follows is body and trailers */
     int fail_status;   /* set by a callback that refuses the request */
