@@ -1,6 +1,7 @@
 /* Fuzz target: the store's record decoders (server/records.c, server/links.c) on arbitrary
  * bytes, as a damaged or foreign store would hand them over. The first byte picks the kind.
- * A record that decodes is encoded again, must decode again, and is packed in its wire form. */
+ * A record that decodes is encoded again, must decode again, and is packed in its wire form
+ * when it has one (a stored receipt and a signing key have none). */
 #include <msgpack.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +23,14 @@ static int dec_user(const MDB_val *v, msgpack_zone *z, void *o) { return gl_user
 static int dec_profile(const MDB_val *v, msgpack_zone *z, void *o) { return gl_profile_decode(v, z, o); }
 static int dec_post(const MDB_val *v, msgpack_zone *z, void *o) { return gl_post_decode(v, z, o); }
 static int dec_link(const MDB_val *v, msgpack_zone *z, void *o) { return gl_link_decode(v, z, o); }
+static int dec_receipt(const MDB_val *v, msgpack_zone *z, void *o)
+{
+    return gl_receipt_record_decode(v, z, o);
+}
+static int dec_receipt_key(const MDB_val *v, msgpack_zone *z, void *o)
+{
+    return gl_receipt_key_decode(v, z, o);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     msgpack_sbuffer_init(&wire);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &wire, msgpack_sbuffer_write);
-    switch (data[0] % 4) {
+    switch (data[0] % 6) {
     case 0: {
         struct gl_user u, u2;
         if (gl_user_decode(&v, &z, &u) == 0) {
@@ -62,12 +71,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         break;
     }
-    default: {
+    case 3: {
         struct gl_link l, l2;
         if (gl_link_decode(&v, &z, &l) == 0) {
             gl_link_encode(&l, &sb);
             again(&sb, dec_link, &l2);
             gl_link_pack(&pk, &l, 1700000000);
+        }
+        break;
+    }
+    case 4: {
+        struct gl_receipt_record r, r2;
+        if (gl_receipt_record_decode(&v, &z, &r) == 0) {
+            gl_receipt_record_encode(&r, &sb);
+            again(&sb, dec_receipt, &r2);
+        }
+        break;
+    }
+    default: {
+        struct gl_receipt_key k, k2;
+        if (gl_receipt_key_decode(&v, &z, &k) == 0) {
+            gl_receipt_key_encode(&k, &sb);
+            again(&sb, dec_receipt_key, &k2);
         }
         break;
     }

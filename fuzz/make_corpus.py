@@ -78,6 +78,14 @@ def records():
         write("fuzz_records", name + "_minimal", bytes([i]) + p({"v": 1}))
     write("fuzz_records", "post_bad_types", bytes([2]) + p(dict(post, status=5, platforms="x",
                                                                 approvals=[1, None])))
+    shown = {"caption": "Launch day!", "platforms": ["x", None], "scheduled_at": None,
+             "timezone": "Europe/Paris", "media": [{"id": 1, "sha256": bytes(32)}]}
+    receipt = {"v": 1, "body": p(["greenlight-receipt/1", 1, 2]), "sig": bytes(64),
+               "hash": bytes(range(32)), "shown": shown}
+    key = {"v": 1, "id": 1, "created_at": 1700000000, "public": bytes(32), "secret": bytes(64)}
+    for i, (name, rec) in enumerate([("receipt", receipt), ("receipt_key", key)], start=4):
+        write("fuzz_records", name, bytes([i]) + p(rec))
+        write("fuzz_records", name + "_minimal", bytes([i]) + p({"v": 1}))
 
 
 def http():

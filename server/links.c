@@ -72,26 +72,30 @@ void gl_link_save(struct gl_txn *t, const struct gl_link *l)
 int gl_link_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_link *out)
 {
     struct gl_key k;
-    MDB_val v;
     key_id(&k, id);
-    int rc = gl_get(t, DB_LINKS, &k, &v);
+    return gl_link_get(t, &k, z, out);
+}
+
+/* The link the token index names for token (h gets the token's hash), whatever the record
+ * says of that token now: the callers compare. */
+static int link_by_token_index(struct gl_txn *t, const char *token, size_t n, msgpack_zone *z,
+                               struct gl_link *out, unsigned char h[GL_HASH_BYTES])
+{
+    if (n != GL_TOKEN_LEN) return MDB_NOTFOUND;
+    gl_token_hash(token, n, h);
+    struct gl_key k;
+    MDB_val v;
+    key_bytes(&k, h, GL_HASH_BYTES);
+    int rc = gl_get(t, DB_LINKS_BY_TOKEN, &k, &v);
     if (rc) return rc;
-    return gl_link_decode(&v, z, out) == 0 ? 0 : MDB_NOTFOUND;
+    return gl_link_load(t, key_id_decode(v.mv_data, v.mv_size), z, out);
 }
 
 int gl_link_by_token(struct gl_txn *t, const char *token, size_t n, msgpack_zone *z,
                      struct gl_link *out)
 {
-    if (n != GL_TOKEN_LEN) return MDB_NOTFOUND;
     unsigned char h[GL_HASH_BYTES];
-    gl_token_hash(token, n, h);
-    struct gl_key k;
-    MDB_val v;
-    key_bytes(&k, h, sizeof h);
-    int rc = gl_get(t, DB_LINKS_BY_TOKEN, &k, &v);
-    if (rc) return rc;
-    uint64_t id = key_id_decode(v.mv_data, v.mv_size);
-    rc = gl_link_load(t, id, z, out);
+    int rc = link_by_token_index(t, token, n, z, out, h);
     if (rc) return rc;
     /* The index and the record agree, or the token is stale: never trust one alone. */
     if (out->revoked || sodium_memcmp(out->token_hash, h, GL_HASH_BYTES) != 0) return MDB_NOTFOUND;
@@ -110,15 +114,8 @@ int gl_link_by_dead_token(struct gl_txn *t, const char *token, size_t n, msgpack
                           struct gl_link *out, enum gl_link_dead *why)
 {
     *why = LINK_DEAD_NONE;
-    if (n != GL_TOKEN_LEN) return MDB_NOTFOUND;
     unsigned char h[GL_HASH_BYTES];
-    gl_token_hash(token, n, h);
-    struct gl_key k;
-    MDB_val v;
-    key_bytes(&k, h, sizeof h);
-    int rc = gl_get(t, DB_LINKS_BY_TOKEN, &k, &v);
-    if (rc) return rc;
-    rc = gl_link_load(t, key_id_decode(v.mv_data, v.mv_size), z, out);
+    int rc = link_by_token_index(t, token, n, z, out, h);
     if (rc) return rc;
     bool current = sodium_memcmp(out->token_hash, h, GL_HASH_BYTES) == 0;
     if (out->revoked && (current || gl_link_is_old_token(out, h)))
@@ -188,11 +185,8 @@ int gl_session_load(struct gl_txn *t, const unsigned char key_hash[GL_HASH_BYTES
                     msgpack_zone *z, struct gl_session *out)
 {
     struct gl_key k;
-    MDB_val v;
     key_bytes(&k, key_hash, GL_HASH_BYTES);
-    int rc = gl_get(t, DB_SESSIONS, &k, &v);
-    if (rc) return rc;
-    return gl_session_decode(&v, z, out) == 0 ? 0 : MDB_NOTFOUND;
+    return gl_session_get(t, &k, z, out);
 }
 
 /* ---- what a visitor saw ---- */
@@ -213,11 +207,8 @@ int gl_seen_load(struct gl_txn *t, uint64_t link, uint64_t post, const char *nam
                  msgpack_zone *z, struct gl_seen *out)
 {
     struct gl_key k;
-    MDB_val v;
     key_link_seen(&k, link, post, name);
-    int rc = gl_get(t, DB_LINK_SEEN, &k, &v);
-    if (rc) return rc;
-    return gl_seen_decode(&v, z, out) == 0 ? 0 : MDB_NOTFOUND;
+    return gl_seen_get(t, &k, z, out);
 }
 
 bool gl_seen_differs(const struct gl_seen *s, const struct gl_post *p)

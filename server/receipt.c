@@ -153,24 +153,35 @@ static void key_current(struct gl_key *k)
     key_bytes(k, current_key_name, sizeof current_key_name - 1);
 }
 
-/* Loads key id: its public key, and its secret when kept (has_secret). */
-static int key_load(struct gl_txn *t, msgpack_zone *z, uint32_t id, unsigned char pk[32],
-                    unsigned char sk[64], bool *has_secret, int64_t *created)
+/* Reads key id, its secret too when kept: 0, the store's error, or MDB_CORRUPTED when its
+ * record does not decode. The caller wipes out->secret. */
+static int key_load(struct gl_txn *t, msgpack_zone *z, uint32_t id, struct gl_receipt_key *out)
 {
     struct gl_key k;
     MDB_val v;
     key_id(&k, id);
     int rc = gl_get(t, DB_RECEIPT_KEYS, &k, &v);
     if (rc) return rc;
-    msgpack_object m;
-    if (gl_record_unpack(&v, z, &m) != 0) return MDB_CORRUPTED;
-    const msgpack_object *p = gl_map_get(&m, "public"), *s = gl_map_get(&m, "secret");
-    if (!p || p->type != MSGPACK_OBJECT_BIN || p->via.bin.size != 32) return MDB_CORRUPTED;
-    memcpy(pk, p->via.bin.ptr, 32);
-    *has_secret = s && s->type == MSGPACK_OBJECT_BIN && s->via.bin.size == 64;
-    if (*has_secret && sk) memcpy(sk, s->via.bin.ptr, 64);
-    if (created) *created = gl_field_int(&m, "created_at", 0);
-    return 0;
+    return gl_receipt_key_decode(&v, z, out) == 0 ? 0 : MDB_CORRUPTED;
+}
+
+static void key_save(struct gl_txn *t, const struct gl_receipt_key *key)
+{
+    struct gl_key k;
+    key_id(&k, key->id);
+    gl_receipt_key_put(t, &k, key);
+}
+
+int receipt_key_public(struct gl_txn *t, uint32_t id, unsigned char pk[32])
+{
+    msgpack_zone z;
+    msgpack_zone_init(&z, 256);
+    struct gl_receipt_key key;
+    int rc = key_load(t, &z, id, &key);
+    if (rc == 0) memcpy(pk, key.public_key, sizeof key.public_key);
+    sodium_memzero(&key, sizeof key);
+    msgpack_zone_destroy(&z);
+    return rc;
 }
 
 int receipt_key_current(struct gl_txn *t, uint32_t *id, unsigned char pk[32])
@@ -182,45 +193,7 @@ int receipt_key_current(struct gl_txn *t, uint32_t *id, unsigned char pk[32])
     if (rc) return rc;
     if (v.mv_size != 8) return MDB_CORRUPTED;
     *id = (uint32_t)key_id_decode(v.mv_data, v.mv_size);
-    msgpack_zone z;
-    msgpack_zone_init(&z, 256);
-    bool has_secret;
-    rc = key_load(t, &z, *id, pk, NULL, &has_secret, NULL);
-    msgpack_zone_destroy(&z);
-    return rc;
-}
-
-static void key_save(struct gl_txn *t, uint32_t id, const unsigned char pk[32],
-                     const unsigned char *sk, int64_t at)
-{
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer p;
-    msgpack_packer_init(&p, &sb, msgpack_sbuffer_write);
-    gl_record_begin(&p, sk ? 5 : 4);
-    gl_pack_kv_int(&p, "id", id);
-    gl_pack_kv_int(&p, "created_at", at);
-    gl_pack_key(&p, "public");
-    msgpack_pack_bin_with_body(&p, pk, 32);
-    if (sk) {
-        gl_pack_key(&p, "secret");
-        msgpack_pack_bin_with_body(&p, sk, 64);
-    }
-    struct gl_key k;
-    key_id(&k, id);
-    gl_put(t, DB_RECEIPT_KEYS, &k, sb.data, sb.size);
-    sodium_memzero(sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
-}
-
-int receipt_key_public(struct gl_txn *t, uint32_t id, unsigned char pk[32])
-{
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
-    bool has_secret;
-    int rc = key_load(t, &z, id, pk, NULL, &has_secret, NULL);
-    msgpack_zone_destroy(&z);
-    return rc;
+    return receipt_key_public(t, *id, pk);
 }
 
 /* In one write transaction: when there is no key, or always (rotate), a new current key;
@@ -231,23 +204,27 @@ static int keys_update(struct gl_store *s, bool rotate, uint32_t *out_id)
     int rc = mdb_txn_begin(s->env, NULL, 0, &t.txn);
     if (rc) return rc;
     uint32_t id = 0;
-    unsigned char pk[32], sk[64];
+    unsigned char pk[32];
     rc = receipt_key_current(&t, &id, pk);
     if (rc == 0 && !rotate) goto done; /* there is one */
     if (rc && rc != MDB_NOTFOUND) goto done;
+    struct gl_receipt_key key;
     if (rc == 0) {
         msgpack_zone z;
         msgpack_zone_init(&z, 256);
-        bool has_secret;
-        int64_t created = 0;
-        if (key_load(&t, &z, id, pk, NULL, &has_secret, &created) == 0)
-            key_save(&t, id, pk, NULL, created); /* retired: public only */
+        if (key_load(&t, &z, id, &key) == 0) {
+            key.id = id;
+            key.has_secret = false; /* retired: public only */
+            key_save(&t, &key);
+        }
+        sodium_memzero(&key, sizeof key);
         msgpack_zone_destroy(&z);
     }
     id = (uint32_t)gl_next_id(&t, DB_RECEIPT_KEYS);
-    crypto_sign_keypair(pk, sk);
-    key_save(&t, id, pk, sk, gl_now());
-    sodium_memzero(sk, sizeof sk);
+    key = (struct gl_receipt_key){.id = id, .created_at = gl_now(), .has_secret = true};
+    crypto_sign_keypair(key.public_key, key.secret);
+    key_save(&t, &key);
+    sodium_memzero(&key, sizeof key);
     struct gl_key k, v;
     key_current(&k);
     key_id(&v, id);
@@ -286,41 +263,15 @@ static const char *const decision_names[] = {
  * before hashes were kept. -1 when it is missing. */
 static int media_hash(struct gl_txn *t, msgpack_zone *z, int64_t id, unsigned char out[32])
 {
-    struct gl_key k;
-    MDB_val v;
-    msgpack_object m;
-    key_id(&k, (uint64_t)id);
-    if (gl_get(t, DB_MEDIA, &k, &v) != 0 || gl_record_unpack(&v, z, &m) != 0) return -1;
-    const msgpack_object *h = gl_map_get(&m, "sha256");
-    if (h && h->type == MSGPACK_OBJECT_BIN && h->via.bin.size == 32) {
-        memcpy(out, h->via.bin.ptr, 32);
-        return 0;
-    }
-    const msgpack_object *d = gl_map_get(&m, "data");
-    if (!d || d->type != MSGPACK_OBJECT_BIN) return -1;
-    crypto_hash_sha256(out, (const unsigned char *)d->via.bin.ptr, d->via.bin.size);
+    struct gl_media m;
+    if (gl_media_load(t, (uint64_t)id, z, &m) != 0) return -1;
+    if (m.sha256)
+        memcpy(out, m.sha256, 32);
+    else if (m.data)
+        crypto_hash_sha256(out, m.data, m.len);
+    else
+        return -1;
     return 0;
-}
-
-static void pack_shown(msgpack_packer *pk, const struct gl_shown *s)
-{
-    msgpack_pack_map(pk, 5);
-    gl_pack_kv_str(pk, "caption", s->caption);
-    gl_pack_key(pk, "platforms");
-    msgpack_pack_array(pk, (uint32_t)s->nplatforms);
-    for (size_t i = 0; i < s->nplatforms; i++)
-        pack_str_or_nil(pk, s->platforms[i]);
-    gl_pack_key(pk, "scheduled_at");
-    pack_time(pk, s->scheduled_at);
-    gl_pack_kv_str(pk, "timezone", s->timezone);
-    gl_pack_key(pk, "media");
-    msgpack_pack_array(pk, (uint32_t)s->nmedia);
-    for (size_t i = 0; i < s->nmedia; i++) {
-        msgpack_pack_map(pk, 2);
-        gl_pack_kv_int(pk, "id", s->media[i]);
-        gl_pack_key(pk, "sha256");
-        msgpack_pack_bin_with_body(pk, s->media_sha256[i], 32);
-    }
 }
 
 /* The actor as the receipt names it. */
@@ -390,40 +341,32 @@ void receipt_append(struct gl_wf *wf, const struct gl_post *shown, const struct 
     set_decider(wf, &r);
 
     /* The chain: the previous receipt's hash, all zeros for a profile's first. */
+    struct gl_key k;
     if (r.seq > 1) {
-        struct gl_key k;
-        MDB_val v;
-        msgpack_object m;
+        struct gl_receipt_record prev;
         key_child(&k, shown->profile, (uint32_t)r.seq - 1);
-        if (gl_get(t, DB_RECEIPTS, &k, &v) != 0 || gl_record_unpack(&v, wf->zone, &m) != 0) {
+        if (gl_receipt_record_get(t, &k, wf->zone, &prev) != 0) {
             if (!t->rc) t->rc = MDB_CORRUPTED;
             return;
         }
-        const msgpack_object *h = gl_map_get(&m, "hash");
-        if (!h || h->type != MSGPACK_OBJECT_BIN || h->via.bin.size != 32) {
-            t->rc = MDB_CORRUPTED;
-            return;
-        }
-        memcpy(r.prev, h->via.bin.ptr, 32);
+        memcpy(r.prev, prev.hash, sizeof r.prev);
     }
 
     /* The current key, read in this transaction: a rotation made beside the daemon applies
      * from the next decision on. */
-    unsigned char pk[32], sk[64];
+    struct gl_receipt_key key = {0};
     uint32_t kid = 0;
-    bool has_secret = false;
-    struct gl_key k;
     MDB_val v;
     key_current(&k);
     int rc = gl_get(t, DB_META, &k, &v);
     if (rc == 0 && v.mv_size == 8) {
         kid = (uint32_t)key_id_decode(v.mv_data, v.mv_size);
-        rc = key_load(t, wf->zone, kid, pk, sk, &has_secret, NULL);
+        rc = key_load(t, wf->zone, kid, &key);
     }
-    if (rc || !has_secret) {
+    if (rc || !key.has_secret) {
         log_error("receipts: no signing key in the store");
         if (!t->rc) t->rc = rc ? rc : MDB_NOTFOUND;
-        sodium_memzero(sk, sizeof sk);
+        sodium_memzero(&key, sizeof key);
         return;
     }
     r.key = kid;
@@ -431,55 +374,17 @@ void receipt_append(struct gl_wf *wf, const struct gl_post *shown, const struct 
     msgpack_sbuffer body;
     msgpack_sbuffer_init(&body);
     receipt_encode(&r, &body);
-    crypto_sign_detached(r.sig, NULL, (const unsigned char *)body.data, body.size, sk);
-    sodium_memzero(sk, sizeof sk);
-    crypto_hash_sha256(r.hash, (const unsigned char *)body.data, body.size);
-
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer p;
-    msgpack_packer_init(&p, &sb, msgpack_sbuffer_write);
-    gl_record_begin(&p, 5);
-    gl_pack_key(&p, "body");
-    msgpack_pack_bin_with_body(&p, body.data, body.size);
-    gl_pack_key(&p, "sig");
-    msgpack_pack_bin_with_body(&p, r.sig, sizeof r.sig);
-    gl_pack_key(&p, "hash");
-    msgpack_pack_bin_with_body(&p, r.hash, sizeof r.hash);
-    gl_pack_key(&p, "shown");
-    pack_shown(&p, &s);
+    struct gl_receipt_record rec = {
+        .body = (const unsigned char *)body.data, .nbody = body.size, .shown = s};
+    crypto_sign_detached(rec.sig, NULL, rec.body, rec.nbody, key.secret);
+    sodium_memzero(&key, sizeof key);
+    crypto_hash_sha256(rec.hash, rec.body, rec.nbody);
     key_child(&k, shown->profile, (uint32_t)r.seq);
-    gl_put(t, DB_RECEIPTS, &k, sb.data, sb.size);
-    msgpack_sbuffer_destroy(&sb);
+    gl_receipt_record_put(t, &k, &rec);
     msgpack_sbuffer_destroy(&body);
 }
 
 /* ---- reading ---- */
-
-static int decode_shown(const msgpack_object *m, msgpack_zone *z, struct gl_shown *s)
-{
-    memset(s, 0, sizeof *s);
-    if (!m || m->type != MSGPACK_OBJECT_MAP) return -1;
-    s->caption = gl_field_str(m, "caption", z);
-    s->platforms = gl_field_strlist(m, "platforms", z, &s->nplatforms);
-    const msgpack_object *at = gl_map_get(m, "scheduled_at");
-    s->scheduled_at =
-        at && at->type != MSGPACK_OBJECT_NIL ? gl_field_int(m, "scheduled_at", 0) : GL_TIME_NONE;
-    s->timezone = gl_field_str(m, "timezone", z);
-    const msgpack_object *media = gl_map_get(m, "media");
-    if (!media || media->type != MSGPACK_OBJECT_ARRAY) return -1;
-    s->nmedia = media->via.array.size;
-    s->media = msgpack_zone_malloc(z, sizeof *s->media * (s->nmedia + 1));
-    s->media_sha256 = msgpack_zone_malloc(z, 32 * (s->nmedia + 1));
-    for (size_t i = 0; i < s->nmedia; i++) {
-        const msgpack_object *e = &media->via.array.ptr[i];
-        const msgpack_object *h = gl_map_get(e, "sha256");
-        if (!h || h->type != MSGPACK_OBJECT_BIN || h->via.bin.size != 32) return -1;
-        s->media[i] = gl_field_int(e, "id", 0);
-        memcpy(s->media_sha256[i], h->via.bin.ptr, 32);
-    }
-    return 0;
-}
 
 int receipt_each(struct gl_txn *t, msgpack_zone *z, const struct gl_receipt_filter *f,
                  int (*fn)(const struct gl_receipt *r, const struct gl_shown *shown, void *arg),
@@ -498,24 +403,17 @@ int receipt_each(struct gl_txn *t, msgpack_zone *z, const struct gl_receipt_filt
     if (rc) return rc;
     MDB_val key, val;
     while (gl_range_next(&rg, &key, &val)) {
-        msgpack_object m;
+        struct gl_receipt_record rec;
         struct gl_receipt r;
-        struct gl_shown s;
-        const msgpack_object *body, *sig, *hash;
-        if (gl_record_unpack(&val, z, &m) != 0 || !(body = gl_map_get(&m, "body")) ||
-            body->type != MSGPACK_OBJECT_BIN || !(sig = gl_map_get(&m, "sig")) ||
-            sig->type != MSGPACK_OBJECT_BIN || sig->via.bin.size != GL_RECEIPT_SIG ||
-            !(hash = gl_map_get(&m, "hash")) || hash->type != MSGPACK_OBJECT_BIN ||
-            hash->via.bin.size != GL_RECEIPT_HASH ||
-            receipt_decode(body->via.bin.ptr, body->via.bin.size, z, &r) != 0 ||
-            decode_shown(gl_map_get(&m, "shown"), z, &s) != 0) {
+        if (gl_receipt_record_decode(&val, z, &rec) != 0 ||
+            receipt_decode(rec.body, rec.nbody, z, &r) != 0) {
             rc = MDB_CORRUPTED;
             break;
         }
-        memcpy(r.sig, sig->via.bin.ptr, GL_RECEIPT_SIG);
-        memcpy(r.hash, hash->via.bin.ptr, GL_RECEIPT_HASH);
+        memcpy(r.sig, rec.sig, GL_RECEIPT_SIG);
+        memcpy(r.hash, rec.hash, GL_RECEIPT_HASH);
         if ((f->post && (uint64_t)r.post != f->post) || r.at < f->from || r.at >= f->to) continue;
-        rc = fn(&r, &s, arg);
+        rc = fn(&r, &rec.shown, arg);
         if (rc) break;
     }
     gl_range_close(&rg);
@@ -617,15 +515,15 @@ static json_t *keys_json(struct gl_txn *t)
     msgpack_zone z;
     msgpack_zone_init(&z, 1024);
     while (gl_range_next(&rg, &key, &val)) {
-        msgpack_object m;
-        if (gl_record_unpack(&val, &z, &m) != 0) continue;
-        const msgpack_object *p = gl_map_get(&m, "public");
-        if (!p || p->type != MSGPACK_OBJECT_BIN || p->via.bin.size != 32) continue;
+        struct gl_receipt_key k;
+        bool whole = gl_receipt_key_decode(&val, &z, &k) == 0;
+        sodium_memzero(k.secret, sizeof k.secret);
+        if (!whole) continue;
         uint32_t id = (uint32_t)key_id_decode(key.mv_data, key.mv_size);
         json_array_append_new(
             a, json_pack("{s:i,s:s,s:o,s:I,s:b}", "id", (int)id, "algorithm", "ed25519", "public",
-                         b64_json((const unsigned char *)p->via.bin.ptr, 32), "created_at",
-                         (json_int_t)gl_field_int(&m, "created_at", 0), "current", id == current));
+                         b64_json(k.public_key, sizeof k.public_key), "created_at",
+                         (json_int_t)k.created_at, "current", id == current));
     }
     msgpack_zone_destroy(&z);
     gl_range_close(&rg);

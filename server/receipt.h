@@ -11,13 +11,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "records.h"
 #include "store.h"
 
 struct gl_wf;
 struct gl_post;
 
-#define GL_RECEIPT_HASH 32
-#define GL_RECEIPT_SIG 64
+/* GL_RECEIPT_HASH, GL_RECEIPT_SIG, struct gl_shown and the stored forms of a receipt and of a
+ * signing key are in records.h. */
+
 /* The first element of the canonical array: what the bytes are, and their version. */
 #define GL_RECEIPT_TAG "greenlight-receipt/1"
 #define GL_SHOWN_TAG "greenlight-shown/1"
@@ -60,19 +62,6 @@ struct gl_receipt {
      * next receipt's prev). */
     unsigned char sig[GL_RECEIPT_SIG];
     unsigned char hash[GL_RECEIPT_HASH];
-};
-
-/* What the decider was shown, kept beside the receipt so an export shows it and a verifier
- * can recompute shown_sha256. Strings point into a zone or the record. */
-struct gl_shown {
-    const char *caption;
-    const char **platforms;
-    size_t nplatforms;
-    int64_t scheduled_at;
-    const char *timezone;
-    int64_t *media;
-    size_t nmedia;
-    unsigned char (*media_sha256)[GL_RECEIPT_HASH];
 };
 
 /* ---- in the daemon ---- */

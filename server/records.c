@@ -1,6 +1,7 @@
 /* Record encoding in the store and their wire forms. */
 #include "records.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "imagesize.h"
@@ -216,18 +217,33 @@ static void pack_time(msgpack_packer *pk, const char *key, int64_t t)
 
 /* ---- records made from a field list (records.h says how to add a field) ---- */
 
-static void pack_hash(msgpack_packer *pk, const char *key, const unsigned char *h)
+static void pack_bytes(msgpack_packer *pk, const char *key, const unsigned char *b, size_t n)
 {
     gl_pack_key(pk, key);
-    msgpack_pack_bin_with_body(pk, h, GL_HASH_BYTES);
+    msgpack_pack_bin_with_body(pk, b, n);
 }
 
-static bool field_hash(const msgpack_object *m, const char *key, unsigned char out[GL_HASH_BYTES])
+/* Binary of exactly n bytes, copied into out; false (out untouched) when absent or another size. */
+static bool field_bytes(const msgpack_object *m, const char *key, unsigned char *out, size_t n)
 {
     const msgpack_object *o = gl_map_get(m, key);
-    if (!o || o->type != MSGPACK_OBJECT_BIN || o->via.bin.size != GL_HASH_BYTES) return false;
-    memcpy(out, o->via.bin.ptr, GL_HASH_BYTES);
+    if (!o || o->type != MSGPACK_OBJECT_BIN || o->via.bin.size != n) return false;
+    memcpy(out, o->via.bin.ptr, n);
     return true;
+}
+
+/* Binary of any size, copied into z (NULL when absent); *n gets its size. */
+static const unsigned char *field_bin(const msgpack_object *m, const char *key, msgpack_zone *z,
+                                      size_t *n)
+{
+    const msgpack_object *o = gl_map_get(m, key);
+    *n = 0;
+    if (!o || o->type != MSGPACK_OBJECT_BIN) return NULL;
+    unsigned char *p = msgpack_zone_malloc(z, o->via.bin.size ? o->via.bin.size : 1);
+    if (!p) return NULL;
+    memcpy(p, o->via.bin.ptr, o->via.bin.size);
+    *n = o->via.bin.size;
+    return p;
 }
 
 static bool field_link_kind(const msgpack_object *m, const char *key, enum gl_link_kind *out)
@@ -331,6 +347,57 @@ static enum gl_delivery_status field_delivery_status(const msgpack_object *m, co
     return DLV_FAILED;
 }
 
+/* What a receipt's decider was shown: {caption, platforms, scheduled_at, timezone,
+ * media: [{id, sha256}]}. */
+static void pack_shown(msgpack_packer *pk, const char *key, const struct gl_shown *s)
+{
+    gl_pack_key(pk, key);
+    msgpack_pack_map(pk, 5);
+    gl_pack_kv_str(pk, "caption", s->caption);
+    gl_pack_key(pk, "platforms");
+    msgpack_pack_array(pk, (uint32_t)s->nplatforms);
+    for (size_t i = 0; i < s->nplatforms; i++)
+        if (s->platforms[i])
+            gl_pack_str(pk, s->platforms[i]);
+        else
+            msgpack_pack_nil(pk);
+    pack_time(pk, "scheduled_at", s->scheduled_at);
+    gl_pack_kv_str(pk, "timezone", s->timezone);
+    gl_pack_key(pk, "media");
+    msgpack_pack_array(pk, (uint32_t)s->nmedia);
+    for (size_t i = 0; i < s->nmedia; i++) {
+        msgpack_pack_map(pk, 2);
+        gl_pack_kv_int(pk, "id", s->media[i]);
+        pack_bytes(pk, "sha256", s->media_sha256[i], GL_RECEIPT_HASH);
+    }
+}
+
+/* -1 when it is not a map, or its media are not a list each with its sha256. */
+static int field_shown(const msgpack_object *o, const char *key, msgpack_zone *z,
+                       struct gl_shown *s)
+{
+    const msgpack_object *m = gl_map_get(o, key);
+    memset(s, 0, sizeof *s);
+    if (!m || m->type != MSGPACK_OBJECT_MAP) return -1;
+    s->caption = gl_field_str(m, "caption", z);
+    s->platforms = gl_field_strlist(m, "platforms", z, &s->nplatforms);
+    const msgpack_object *at = gl_map_get(m, "scheduled_at");
+    s->scheduled_at =
+        at && at->type != MSGPACK_OBJECT_NIL ? gl_field_int(m, "scheduled_at", 0) : GL_TIME_NONE;
+    s->timezone = gl_field_str(m, "timezone", z);
+    const msgpack_object *media = gl_map_get(m, "media");
+    if (!media || media->type != MSGPACK_OBJECT_ARRAY) return -1;
+    s->nmedia = media->via.array.size;
+    s->media = msgpack_zone_malloc(z, sizeof *s->media * (s->nmedia + 1));
+    s->media_sha256 = msgpack_zone_malloc(z, GL_RECEIPT_HASH * (s->nmedia + 1));
+    for (size_t i = 0; i < s->nmedia; i++) {
+        const msgpack_object *e = &media->via.array.ptr[i];
+        if (!field_bytes(e, "sha256", s->media_sha256[i], GL_RECEIPT_HASH)) return -1;
+        s->media[i] = gl_field_int(e, "id", 0);
+    }
+    return 0;
+}
+
 #define PACK_I64(pk, key, r, m) gl_pack_kv_int(pk, key, (r)->m)
 #define PACK_U64(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
 #define PACK_U32(pk, key, r, m) gl_pack_kv_int(pk, key, (int64_t)(r)->m)
@@ -340,11 +407,15 @@ static enum gl_delivery_status field_delivery_status(const msgpack_object *m, co
 #define PACK_TIME(pk, key, r, m) pack_time(pk, key, (r)->m)
 #define PACK_INTLIST(pk, key, r, m) (gl_pack_key(pk, key), pack_intlist(pk, (r)->m, (r)->n##m))
 #define PACK_STRLIST(pk, key, r, m) (gl_pack_key(pk, key), pack_strlist(pk, (r)->m, (r)->n##m))
-#define PACK_HASH(pk, key, r, m) pack_hash(pk, key, (r)->m)
+#define PACK_BYTES(pk, key, r, m) pack_bytes(pk, key, (r)->m, sizeof(r)->m)
+#define PACK_HASH PACK_BYTES
+#define PACK_OPT_BYTES(pk, key, r, m) ((r)->has_##m ? PACK_BYTES(pk, key, r, m) : (void)0)
+#define PACK_BIN(pk, key, r, m) pack_bytes(pk, key, (r)->m, (r)->n##m)
+#define PACK_SHOWN(pk, key, r, m) pack_shown(pk, key, &(r)->m)
 #define PACK_HASHLIST(pk, key, r, m) pack_hashlist(pk, key, (r)->m, (r)->n##m)
 #define PACK_LINK_KIND(pk, key, r, m) gl_pack_kv_str(pk, key, gl_link_kind_name((r)->m))
 #define PACK_EVENTS(pk, key, r, m) (gl_pack_key(pk, key), gl_event_names_pack(pk, (r)->m))
-#define PACK_SECRET PACK_HASH
+#define PACK_SECRET PACK_BYTES
 #define PACK_MSGID PACK_STR
 #define PACK_DLV_STATUS(pk, key, r, m) gl_pack_kv_str(pk, key, gl_delivery_status_name((r)->m))
 
@@ -357,27 +428,57 @@ static enum gl_delivery_status field_delivery_status(const msgpack_object *m, co
 #define READ_TIME(o, key, z, out, m) (out)->m = gl_field_int(o, key, GL_TIME_NONE)
 #define READ_INTLIST(o, key, z, out, m) (out)->m = gl_field_intlist(o, key, z, &(out)->n##m)
 #define READ_STRLIST(o, key, z, out, m) (out)->m = gl_field_strlist(o, key, z, &(out)->n##m)
-#define READ_HASH(o, key, z, out, m)                                                               \
-    if (!field_hash(o, key, (out)->m)) return -1
+#define READ_BYTES(o, key, z, out, m)                                                              \
+    if (!field_bytes(o, key, (out)->m, sizeof(out)->m)) return -1
+#define READ_HASH READ_BYTES
+#define READ_OPT_BYTES(o, key, z, out, m)                                                          \
+    (out)->has_##m = field_bytes(o, key, (out)->m, sizeof(out)->m)
+#define READ_BIN(o, key, z, out, m)                                                                \
+    if (!((out)->m = field_bin(o, key, z, &(out)->n##m))) return -1
+#define READ_SHOWN(o, key, z, out, m)                                                              \
+    if (field_shown(o, key, z, &(out)->m) != 0) return -1
 #define READ_HASHLIST(o, key, z, out, m) (out)->m = field_hashlist(o, key, z, &(out)->n##m)
 #define READ_LINK_KIND(o, key, z, out, m)                                                          \
     if (!field_link_kind(o, key, &(out)->m)) return -1
 #define READ_EVENTS(o, key, z, out, m) (out)->m = field_events(o, key, z)
-#define READ_SECRET READ_HASH
+#define READ_SECRET READ_BYTES
 #define READ_MSGID(o, key, z, out, m)                                                              \
     if (!field_chars(o, key, (out)->m, sizeof(out)->m)) return -1
 #define READ_DLV_STATUS(o, key, z, out, m) (out)->m = field_delivery_status(o, key)
 
+/* How many pairs a field of each kind packs from r: one, but OPT_ kinds only when present. */
+#define PAIRS_ONE(r, m) 1
+#define PAIRS_I64 PAIRS_ONE
+#define PAIRS_U64 PAIRS_ONE
+#define PAIRS_U32 PAIRS_ONE
+#define PAIRS_ID PAIRS_ONE
+#define PAIRS_BOOL PAIRS_ONE
+#define PAIRS_STR PAIRS_ONE
+#define PAIRS_TIME PAIRS_ONE
+#define PAIRS_INTLIST PAIRS_ONE
+#define PAIRS_STRLIST PAIRS_ONE
+#define PAIRS_BYTES PAIRS_ONE
+#define PAIRS_HASH PAIRS_ONE
+#define PAIRS_HASHLIST PAIRS_ONE
+#define PAIRS_LINK_KIND PAIRS_ONE
+#define PAIRS_EVENTS PAIRS_ONE
+#define PAIRS_SECRET PAIRS_ONE
+#define PAIRS_MSGID PAIRS_ONE
+#define PAIRS_DLV_STATUS PAIRS_ONE
+#define PAIRS_BIN PAIRS_ONE
+#define PAIRS_SHOWN PAIRS_ONE
+#define PAIRS_OPT_BYTES(r, m) ((r)->has_##m ? 1 : 0)
+
 /* Expanded over a field list inside an encoder (r, pk a packer pointer) or a decoder (o, z,
  * out). */
-#define FIELD_COUNT(kind, m, key) +1
+#define FIELD_COUNT(kind, m, key) +PAIRS_##kind(r, m)
 #define PACK_FIELD(kind, m, key) PACK_##kind(pk, key, r, m);
 #define READ_FIELD(kind, m, key) READ_##kind(&o, key, z, out, m);
 
 /* The encoder, the decoder and the writer of a record made from its field list FIELDS, kept
  * in db: gl_<name>_encode, gl_<name>_decode (finish, an int expression over out, gives the
- * defaults of absent fields and says whether the record is whole: 0 or -1) and gl_<name>_put
- * (RECORD_ENCODE_DECODE: without the writer, for a record whose writer does more). */
+ * defaults of absent fields and says whether the record is whole: 0 or -1) and gl_<name>_put.
+ * RECORD_CODEC_SECRET is for a record holding a secret: its writer wipes the encoding. */
 #define RECORD_ENCODE_DECODE(name, FIELDS, finish)                                                 \
     void gl_##name##_encode(const struct gl_##name *r, msgpack_sbuffer *sb)                        \
     {                                                                                              \
@@ -394,15 +495,32 @@ static enum gl_delivery_status field_delivery_status(const msgpack_object *m, co
         FIELDS(READ_FIELD)                                                                         \
         return finish;                                                                             \
     }
-#define RECORD_CODEC(name, FIELDS, db, finish)                                                     \
-    RECORD_ENCODE_DECODE(name, FIELDS, finish)                                                     \
+#define RECORD_PUT(name, db, wipe)                                                                 \
     void gl_##name##_put(struct gl_txn *t, const struct gl_key *k, const struct gl_##name *r)      \
     {                                                                                              \
         msgpack_sbuffer sb;                                                                        \
         msgpack_sbuffer_init(&sb);                                                                 \
         gl_##name##_encode(r, &sb);                                                                \
         gl_put(t, db, k, sb.data, sb.size);                                                        \
+        if (wipe) sodium_memzero(sb.data, sb.size);                                                \
         msgpack_sbuffer_destroy(&sb);                                                              \
+    }
+#define RECORD_CODEC(name, FIELDS, db, finish)                                                     \
+    RECORD_ENCODE_DECODE(name, FIELDS, finish)                                                     \
+    RECORD_PUT(name, db, false)
+#define RECORD_CODEC_SECRET(name, FIELDS, db, finish)                                              \
+    RECORD_ENCODE_DECODE(name, FIELDS, finish)                                                     \
+    RECORD_PUT(name, db, true)
+
+/* The reader of a record kept under a key of db, for the records read one by one. */
+#define RECORD_GET(name, db)                                                                       \
+    int gl_##name##_get(struct gl_txn *t, const struct gl_key *k, msgpack_zone *z,                 \
+                        struct gl_##name *out)                                                     \
+    {                                                                                              \
+        MDB_val v;                                                                                 \
+        int rc = gl_get(t, db, k, &v);                                                             \
+        if (rc) return rc;                                                                         \
+        return gl_##name##_decode(&v, z, out) == 0 ? 0 : MDB_NOTFOUND;                             \
     }
 
 void gl_post_pack_content(msgpack_packer *pk, const struct gl_post *p, unsigned extra_fields)
@@ -932,6 +1050,7 @@ static int link_finish(struct gl_link *out)
     return out->id && out->profile ? 0 : -1;
 }
 RECORD_CODEC(link, GL_LINK_FIELDS, DB_LINKS, link_finish(out))
+RECORD_GET(link, DB_LINKS)
 
 /* ---- visitors' sessions ---- */
 
@@ -941,7 +1060,7 @@ static int session_finish(struct gl_session *out)
     return 0;
 }
 RECORD_CODEC(session, GL_SESSION_FIELDS, DB_SESSIONS, session_finish(out))
-
+RECORD_GET(session, DB_SESSIONS)
 
 unsigned gl_sessions_each(struct gl_txn *t, msgpack_zone *z,
                           enum gl_each (*fn)(const struct gl_session *s, void *ctx), void *ctx)
@@ -981,6 +1100,7 @@ static int seen_finish(struct gl_seen *out)
     return 0;
 }
 RECORD_CODEC(seen, GL_SEEN_FIELDS, DB_LINK_SEEN, seen_finish(out))
+RECORD_GET(seen, DB_LINK_SEEN)
 
 /* ---- notifications ---- */
 
@@ -1008,9 +1128,11 @@ void gl_notification_save(struct gl_txn *t, const char *user, const struct gl_no
 /* ---- webhook endpoints and deliveries ---- */
 
 _Static_assert(GL_WEBHOOK_SECRET_BYTES == GL_HASH_BYTES, "the secret is stored as a HASH is");
-RECORD_ENCODE_DECODE(webhook, GL_WEBHOOK_FIELDS, out->id && out->url ? 0 : -1)
+RECORD_CODEC_SECRET(webhook, GL_WEBHOOK_FIELDS, DB_WEBHOOKS, out->id && out->url ? 0 : -1)
+RECORD_GET(webhook, DB_WEBHOOKS)
 RECORD_CODEC(delivery, GL_DELIVERY_FIELDS, DB_WEBHOOK_OUTBOX,
              out->id && out->endpoint && out->body ? 0 : -1)
+RECORD_GET(delivery, DB_WEBHOOK_OUTBOX)
 
 /* ---- the mail outbox ---- */
 
@@ -1021,3 +1143,9 @@ static int mail_queued_finish(const struct gl_mail_queued *out)
                : -1;
 }
 RECORD_CODEC(mail_queued, GL_MAIL_QUEUED_FIELDS, DB_MAIL_OUTBOX, mail_queued_finish(out))
+
+/* ---- approval receipts and their signing keys ---- */
+
+RECORD_CODEC(receipt_record, GL_RECEIPT_RECORD_FIELDS, DB_RECEIPTS, 0)
+RECORD_GET(receipt_record, DB_RECEIPTS)
+RECORD_CODEC_SECRET(receipt_key, GL_RECEIPT_KEY_FIELDS, DB_RECEIPT_KEYS, 0)

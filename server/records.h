@@ -1,22 +1,27 @@
 /* Records kept in the store: users, profiles, posts, history, comments, media, links, visitor
- * sessions, what a visitor saw, notifications, webhook endpoints and deliveries, queued mail.
- * Each is a msgpack map carrying the schema version "v"; this module is the only one that writes or reads their fields. Decoding copies
- * every string into a msgpack zone, so a decoded record outlives its transaction and is freed
- * with the zone (its owner is whoever owns the zone).
+ * sessions, what a visitor saw, notifications, webhook endpoints and deliveries, queued mail,
+ * approval receipts and their signing keys. Each is a msgpack map carrying the schema version
+ * "v"; this module is the only one that writes or reads their fields. Decoding copies every
+ * string into a msgpack zone, so a decoded record outlives its transaction and is freed with
+ * the zone (its owner is whoever owns the zone).
  *
  * The records other than users, profiles, posts and media are a list of fields, an X-macro
- * X(kind, member, "key") next to their struct (GL_LINK_FIELDS, GL_HISTORY_FIELDS, ...), from
- * which the field count, the encoder, the decoder and the writer are made (RECORD_CODEC in
- * records.c). To add a field to one of them:
+ * X(kind, member, "key") next to their struct (GL_LINK_FIELDS, GL_HISTORY_FIELDS,
+ * GL_RECEIPT_RECORD_FIELDS, ...), from which the field count, the encoder, the decoder, the
+ * writer and the reader are made (RECORD_CODEC in records.c). To add a field to one of them:
  *   1. add the member to the struct, with a comment saying what "none" is;
  *   2. append a row to the list (at the end: the order is the stored order, and appending keeps
  *      the bytes of the fields before as they are). The kinds: I64, U64 (stored as a number),
  *      ID (nil when 0), U32, BOOL, STR (NULL is stored as nil), TIME (nil when GL_TIME_NONE),
- *      INTLIST, STRLIST and HASHLIST (the member and its count n<member>), HASH (GL_HASH_BYTES of binary;
- *      a record without it does not decode), LINK_KIND (by name; an unknown one does not
+ *      INTLIST, STRLIST and HASHLIST (the member and its count n<member>), HASH (GL_HASH_BYTES
+ *      of binary; a record without it does not decode), LINK_KIND (by name; an unknown one does not
  *      decode), EVENTS (event bits, stored by name), SECRET (as HASH), MSGID (a string into a
  *      char array; absent or too long, the record does not decode), DLV_STATUS (by name; an
- *      unknown one reads as failed). A new kind is a PACK_ and a READ_ macro in records.c;
+ *      unknown one reads as failed), BYTES (binary of the array member's size; a record
+ *      without it does not decode), OPT_BYTES (BYTES stored only when has_<member>), BIN
+ *      (binary of any size, the member and its size n<member>; required), SHOWN (what a
+ *      receipt's decider saw, struct gl_shown). A new kind is a PACK_, a READ_ and a PAIRS_
+ *      macro in records.c;
  *   3. a record stored before the field existed decodes it as 0, NULL, false, an empty list or
  *      GL_TIME_NONE: make that mean "none", or set the default in the record's finish function
  *      (records.c, e.g. link_finish);
@@ -384,6 +389,9 @@ struct gl_link {
     X(I64, replaced_at, "replaced_at")
 void gl_link_encode(const struct gl_link *l, msgpack_sbuffer *sb);
 void gl_link_put(struct gl_txn *t, const struct gl_key *k, const struct gl_link *l);
+/* The readers of the records kept under a key (gl_link_get, gl_session_get, ...): 0, the
+ * store's error, or MDB_NOTFOUND for a record that does not decode. */
+int gl_link_get(struct gl_txn *t, const struct gl_key *k, msgpack_zone *z, struct gl_link *out);
 /* -1 also for an unknown kind, a missing token hash, or no id or profile. created_by is ""
  * when absent. */
 int gl_link_decode(const MDB_val *v, msgpack_zone *z, struct gl_link *out);
@@ -405,6 +413,8 @@ struct gl_session {
     X(I64, expires_at, "expires_at")
 void gl_session_encode(const struct gl_session *s, msgpack_sbuffer *sb);
 void gl_session_put(struct gl_txn *t, const struct gl_key *k, const struct gl_session *s);
+int gl_session_get(struct gl_txn *t, const struct gl_key *k, msgpack_zone *z,
+                   struct gl_session *out);
 int gl_session_decode(const MDB_val *v, msgpack_zone *z, struct gl_session *out);
 /* What the walk over the sessions does with each (gl_sessions_each). */
 enum gl_each { GL_EACH_KEEP, GL_EACH_DROP, GL_EACH_STOP };
@@ -434,6 +444,7 @@ struct gl_seen {
     X(I64, at, "at")
 void gl_seen_encode(const struct gl_seen *s, msgpack_sbuffer *sb);
 void gl_seen_put(struct gl_txn *t, const struct gl_key *k, const struct gl_seen *s);
+int gl_seen_get(struct gl_txn *t, const struct gl_key *k, msgpack_zone *z, struct gl_seen *out);
 int gl_seen_decode(const MDB_val *v, msgpack_zone *z, struct gl_seen *out);
 
 /* An in-app notification (DB_NOTIFICATIONS, keyed (user, seq)). */
@@ -503,9 +514,12 @@ struct gl_webhook {
     X(I64, last_at, "last_at")                                                                     \
     X(I64, last_code, "last_code")                                                                 \
     X(STR, last_error, "last_error")
-/* The encoding holds the secret: whoever writes it wipes the buffer (gl_webhook_save). */
+/* The encoding holds the secret: gl_webhook_put wipes it. */
 void gl_webhook_encode(const struct gl_webhook *w, msgpack_sbuffer *sb);
 int gl_webhook_decode(const MDB_val *v, msgpack_zone *z, struct gl_webhook *out);
+void gl_webhook_put(struct gl_txn *t, const struct gl_key *k, const struct gl_webhook *w);
+int gl_webhook_get(struct gl_txn *t, const struct gl_key *k, msgpack_zone *z,
+                   struct gl_webhook *out);
 /* An array of the names of the event bits in events. */
 void gl_event_names_pack(msgpack_packer *pk, unsigned events);
 /* The event type called name, or -1. */
@@ -546,6 +560,8 @@ struct gl_delivery {
 void gl_delivery_encode(const struct gl_delivery *d, msgpack_sbuffer *sb);
 int gl_delivery_decode(const MDB_val *v, msgpack_zone *z, struct gl_delivery *out);
 void gl_delivery_put(struct gl_txn *t, const struct gl_key *k, const struct gl_delivery *d);
+int gl_delivery_get(struct gl_txn *t, const struct gl_key *k, msgpack_zone *z,
+                    struct gl_delivery *out);
 
 /* ---- the mail outbox (DB_MAIL_OUTBOX, keyed by id) ---- */
 
@@ -573,5 +589,72 @@ struct gl_mail_queued {
 void gl_mail_queued_encode(const struct gl_mail_queued *q, msgpack_sbuffer *sb);
 int gl_mail_queued_decode(const MDB_val *v, msgpack_zone *z, struct gl_mail_queued *out);
 void gl_mail_queued_put(struct gl_txn *t, const struct gl_key *k, const struct gl_mail_queued *q);
+
+/* ---- approval receipts (receipt.h: the signed fields, their canonical bytes, the chain) ---- */
+
+#define GL_RECEIPT_HASH GL_HASH_BYTES
+#define GL_RECEIPT_SIG 64
+#define GL_RECEIPT_PUBLIC_KEY 32
+#define GL_RECEIPT_SECRET_KEY 64
+
+/* What the decider was shown, kept beside the receipt so an export shows it and a verifier
+ * can recompute shown_sha256 (receipt_shown_hash). Strings point into a zone or the record. */
+struct gl_shown {
+    const char *caption;
+    const char **platforms;
+    size_t nplatforms;
+    int64_t scheduled_at;
+    const char *timezone;
+    int64_t *media;
+    size_t nmedia;
+    unsigned char (*media_sha256)[GL_RECEIPT_HASH];
+};
+
+/* A receipt as stored (DB_RECEIPTS, keyed (profile, seq)): its canonical bytes as they were
+ * signed (receipt_encode; kept, never made again), their signature and SHA-256 (the next
+ * receipt's prev), and what the decider was shown. */
+struct gl_receipt_record {
+    const unsigned char *body;
+    size_t nbody;
+    unsigned char sig[GL_RECEIPT_SIG];
+    unsigned char hash[GL_RECEIPT_HASH];
+    struct gl_shown shown;
+};
+/* BIN is binary of any size (the member and its size n<member>), BYTES binary of the array
+ * member's size, SHOWN a struct gl_shown as a map: a record without any of them whole does
+ * not decode. */
+#define GL_RECEIPT_RECORD_FIELDS(X)                                                                \
+    X(BIN, body, "body")                                                                           \
+    X(BYTES, sig, "sig")                                                                           \
+    X(HASH, hash, "hash")                                                                          \
+    X(SHOWN, shown, "shown")
+void gl_receipt_record_encode(const struct gl_receipt_record *r, msgpack_sbuffer *sb);
+int gl_receipt_record_decode(const MDB_val *v, msgpack_zone *z, struct gl_receipt_record *out);
+void gl_receipt_record_put(struct gl_txn *t, const struct gl_key *k,
+                           const struct gl_receipt_record *r);
+/* 0, the store's error, or MDB_NOTFOUND for a record that does not decode. */
+int gl_receipt_record_get(struct gl_txn *t, const struct gl_key *k, msgpack_zone *z,
+                          struct gl_receipt_record *out);
+
+/* A receipt signing key (DB_RECEIPT_KEYS, keyed by id). Only the current key keeps its
+ * secret: OPT_BYTES is BYTES stored only when has_<member>, which reads as false when the
+ * field is absent or of another size. */
+struct gl_receipt_key {
+    uint64_t id;
+    int64_t created_at;
+    unsigned char public_key[GL_RECEIPT_PUBLIC_KEY];
+    unsigned char secret[GL_RECEIPT_SECRET_KEY];
+    bool has_secret;
+};
+#define GL_RECEIPT_KEY_FIELDS(X)                                                                   \
+    X(U64, id, "id")                                                                               \
+    X(I64, created_at, "created_at")                                                               \
+    X(BYTES, public_key, "public")                                                                 \
+    X(OPT_BYTES, secret, "secret")
+/* The encoding holds the secret: gl_receipt_key_put wipes it. A decoded key holds it too:
+ * its reader wipes it. */
+void gl_receipt_key_encode(const struct gl_receipt_key *r, msgpack_sbuffer *sb);
+int gl_receipt_key_decode(const MDB_val *v, msgpack_zone *z, struct gl_receipt_key *out);
+void gl_receipt_key_put(struct gl_txn *t, const struct gl_key *k, const struct gl_receipt_key *r);
 
 #endif

@@ -117,23 +117,15 @@ int gl_webhook_url_check(const char *url, struct gl_err *err)
 int gl_webhook_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_webhook *out)
 {
     struct gl_key k;
-    MDB_val v;
     key_id(&k, id);
-    int rc = gl_get(t, DB_WEBHOOKS, &k, &v);
-    if (rc) return rc;
-    return gl_webhook_decode(&v, z, out) == 0 ? 0 : MDB_NOTFOUND;
+    return gl_webhook_get(t, &k, z, out);
 }
 
 void gl_webhook_save(struct gl_txn *t, const struct gl_webhook *w)
 {
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    gl_webhook_encode(w, &sb);
     struct gl_key k;
     key_id(&k, w->id);
-    gl_put(t, DB_WEBHOOKS, &k, sb.data, sb.size);
-    sodium_memzero(sb.data, sb.size); /* it held the secret */
-    msgpack_sbuffer_destroy(&sb);
+    gl_webhook_put(t, &k, w); /* which wipes the encoding: it held the secret */
 }
 
 void gl_webhook_pack(msgpack_packer *pk, const struct gl_webhook *w)
@@ -157,11 +149,8 @@ void gl_webhook_pack(msgpack_packer *pk, const struct gl_webhook *w)
 int gl_delivery_load(struct gl_txn *t, uint64_t id, msgpack_zone *z, struct gl_delivery *out)
 {
     struct gl_key k;
-    MDB_val v;
     key_id(&k, id);
-    int rc = gl_get(t, DB_WEBHOOK_OUTBOX, &k, &v);
-    if (rc) return rc;
-    return gl_delivery_decode(&v, z, out) == 0 ? 0 : MDB_NOTFOUND;
+    return gl_delivery_get(t, &k, z, out);
 }
 
 void gl_delivery_save(struct gl_txn *t, const struct gl_delivery *d, int64_t old_next_ms)
