@@ -193,51 +193,31 @@ enum action keys_lookup(unsigned map, int key, bool is_code)
     return ACT_NONE;
 }
 
+/* Keys named by a word; other control characters are C-x, other codes "key N". */
+static const struct {
+    int key;
+    bool is_code;
+    const char *name;
+} key_names[] = {
+    {KEY_LEFT, true, "Left"}, {KEY_RIGHT, true, "Right"}, {KEY_UP, true, "Up"},
+    {KEY_DOWN, true, "Down"}, {KEY_PPAGE, true, "PgUp"},  {KEY_NPAGE, true, "PgDn"},
+    {KEY_HOME, true, "Home"}, {KEY_END, true, "End"},     {KEY_ENTER, true, "Enter"},
+    {'\n', false, "Enter"},   {' ', false, "Space"},      {'\t', false, "Tab"},
+    {27, false, "Esc"},
+};
+
 static const char *key_text(const struct binding *b)
 {
     static char buf[16];
-    if (b->is_code) {
-        switch (b->key) {
-        case KEY_LEFT:
-            return "Left";
-        case KEY_RIGHT:
-            return "Right";
-        case KEY_UP:
-            return "Up";
-        case KEY_DOWN:
-            return "Down";
-        case KEY_PPAGE:
-            return "PgUp";
-        case KEY_NPAGE:
-            return "PgDn";
-        case KEY_HOME:
-            return "Home";
-        case KEY_END:
-            return "End";
-        case KEY_ENTER:
-            return "Enter";
-        default:
-            snprintf(buf, sizeof buf, "key %d", b->key);
-            return buf;
-        }
-    }
-    switch (b->key) {
-    case '\n':
-        return "Enter";
-    case ' ':
-        return "Space";
-    case '\t':
-        return "Tab";
-    case 27:
-        return "Esc";
-    default:
-        break;
-    }
-    if (b->key < 32) {
+    for (size_t i = 0; i < GL_ARRAY_LEN(key_names); i++)
+        if (key_names[i].key == b->key && key_names[i].is_code == b->is_code)
+            return key_names[i].name;
+    if (b->is_code)
+        snprintf(buf, sizeof buf, "key %d", b->key);
+    else if (b->key < 32)
         snprintf(buf, sizeof buf, "C-%c", b->key + 'a' - 1);
-        return buf;
-    }
-    snprintf(buf, sizeof buf, "%c", b->key);
+    else
+        snprintf(buf, sizeof buf, "%c", b->key);
     return buf;
 }
 
