@@ -354,21 +354,6 @@ static void edit_field(struct view *v)
 
 /* ---- saving ---- */
 
-static void pack_platforms(struct post_screen *ps, msgpack_packer *pk)
-{
-    /* "instagram, x" -> ["instagram", "x"] */
-    char *copy = xstrdup(ps->platforms), *save = NULL;
-    size_t n = 0;
-    char *items[16];
-    for (char *t = strtok_r(copy, ", ", &save); t && n < 16; t = strtok_r(NULL, ", ", &save))
-        items[n++] = t;
-    gl_pack_key(pk, "platforms");
-    msgpack_pack_array(pk, n);
-    for (size_t i = 0; i < n; i++)
-        gl_pack_str(pk, items[i]);
-    free(copy);
-}
-
 static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     struct view *v = ud;
@@ -452,7 +437,7 @@ static void send_save(struct view *v)
         gl_pack_kv_int(pk, "profile", ps->profile);
     }
     if (cap) gl_pack_kv_str(pk, "caption", ps->caption);
-    if (plat) pack_platforms(ps, pk);
+    if (plat) md_pack_words(pk, "platforms", ps->platforms, 16);
     if (notes) gl_pack_kv_str(pk, "notes", ps->notes);
     if (when) gl_pack_kv_int(pk, "scheduled_at", at);
     if (media) {

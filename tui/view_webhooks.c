@@ -229,23 +229,11 @@ static void on_events(void *ud, const char *text, uint64_t tag)
     struct webhooks_screen *wh = view_state(v, &view_webhooks);
     (void)tag;
     if (!text) return;
-    /* "a, b,c" -> ["a", "b", "c"] */
-    char *copy = xstrdup(text);
-    const char *names[32];
-    size_t n = 0;
-    for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t && n < 32;
-         t = strtok_r(NULL, ", ", &save))
-        names[n++] = t;
     msgpack_packer *pk = conn_begin(a->conn, "webhook.create");
     msgpack_pack_map(pk, 2);
-    gl_pack_str(pk, "url");
-    gl_pack_str(pk, wh->url);
-    gl_pack_str(pk, "events");
-    msgpack_pack_array(pk, (uint32_t)n);
-    for (size_t i = 0; i < n; i++)
-        gl_pack_str(pk, names[i]);
+    gl_pack_kv_str(pk, "url", wh->url);
+    md_pack_words(pk, "events", text, 32); /* "a, b,c" -> ["a", "b", "c"] */
     conn_send(a->conn, on_created, v, 0);
-    free(copy);
 }
 
 static void on_url(void *ud, const char *text, uint64_t tag)
