@@ -311,6 +311,18 @@ static void on_own_set(void *ud, uint64_t tag, const struct gl_err *err, const m
 
 static void ask_own(struct view *v);
 
+/* Sets name's password to the one in pw1 (typed twice, or generated); fn gets the reply. */
+static void send_password(struct view *v, const char *name, conn_reply_fn fn)
+{
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
+    msgpack_packer *pk = conn_begin(a->conn, "user.set_password");
+    msgpack_pack_map(pk, 2);
+    gl_pack_kv_str(pk, "name", name);
+    gl_pack_kv_str(pk, "password", pp->pw1);
+    conn_send(a->conn, fn, v, 0);
+}
+
 static void on_own_again(void *ud, const char *text, uint64_t tag)
 {
     struct view *v = ud;
@@ -326,11 +338,7 @@ static void on_own_again(void *ud, const char *text, uint64_t tag)
         ask_own(v);
         return;
     }
-    msgpack_packer *pk = conn_begin(a->conn, "user.set_password");
-    msgpack_pack_map(pk, 2);
-    gl_pack_kv_str(pk, "name", a->user);
-    gl_pack_kv_str(pk, "password", pp->pw1);
-    conn_send(a->conn, on_own_set, v, 0);
+    send_password(v, a->user, on_own_set);
 }
 
 static void on_own_first(void *ud, const char *text, uint64_t tag)
@@ -465,16 +473,11 @@ static void on_reset_done(void *ud, uint64_t tag, const struct gl_err *err, cons
 static void on_reset(void *ud, const char *text, uint64_t tag)
 {
     struct view *v = ud;
-    struct app *a = v->app;
     struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) return;
     people_gen_password(pp->pw1, sizeof pp->pw1);
-    msgpack_packer *pk = conn_begin(a->conn, "user.set_password");
-    msgpack_pack_map(pk, 2);
-    gl_pack_kv_str(pk, "name", pp->target);
-    gl_pack_kv_str(pk, "password", pp->pw1);
-    conn_send(a->conn, on_reset_done, v, 0);
+    send_password(v, pp->target, on_reset_done);
 }
 
 static void on_disable(void *ud, const char *text, uint64_t tag)
