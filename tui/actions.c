@@ -320,7 +320,7 @@ static void bulk_send(struct app *a, const char *verb, const char *method, const
     }
 }
 
-/* Keeps the tagged posts ids for the question about them; false, said, when there are none. */
+/* Keeps the tagged posts' ids for the question about them; false, said, when there are none. */
 static bool ask_about_tagged(struct app *a, const int64_t *ids, size_t n)
 {
     if (!n) {
