@@ -27,6 +27,7 @@ struct checker {
     MDB_txn *txn;
     unsigned long problems;
     unsigned long records;
+    msgpack_zone zone; /* what a visit decodes, cleared after each entry */
 };
 
 static void problem(struct checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -54,7 +55,7 @@ static int get(struct checker *c, enum gl_db db, const struct gl_key *k, MDB_val
 }
 
 /* Calls fn for every entry of db; stops early on an LMDB error, which it reports. */
-typedef void (*visit_fn)(struct checker *c, const MDB_val *k, const MDB_val *v);
+typedef void (*visit_fn)(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v);
 static void each(struct checker *c, enum gl_db db, visit_fn fn)
 {
     if (!has_db(c, db)) return;
@@ -68,7 +69,8 @@ static void each(struct checker *c, enum gl_db db, visit_fn fn)
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         c->records++;
-        fn(c, &k, &v);
+        fn(c, db, &k, &v);
+        msgpack_zone_clear(&c->zone);
     }
     if (rc != MDB_NOTFOUND)
         problem(c, "%s: cannot read: %s", gl_store_db_name(db), mdb_strerror(rc));
@@ -78,11 +80,10 @@ static void each(struct checker *c, enum gl_db db, visit_fn fn)
 /* A record is a msgpack map whose "v", when present, is a schema this daemon knows. */
 static bool record_ok(struct checker *c, enum gl_db db, const char *what, const MDB_val *v)
 {
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
     msgpack_object o;
     size_t off = 0;
-    bool ok = msgpack_unpack(v->mv_data, v->mv_size, &off, &z, &o) == MSGPACK_UNPACK_SUCCESS &&
+    bool ok = msgpack_unpack(v->mv_data, v->mv_size, &off, &c->zone, &o) ==
+                  MSGPACK_UNPACK_SUCCESS &&
               o.type == MSGPACK_OBJECT_MAP && off == v->mv_size;
     if (!ok) {
         problem(c, "%s %s: not a record", gl_store_db_name(db), what);
@@ -94,7 +95,6 @@ static bool record_ok(struct checker *c, enum gl_db db, const char *what, const 
             ok = false;
         }
     }
-    msgpack_zone_destroy(&z);
     return ok;
 }
 
@@ -116,116 +116,141 @@ static bool exists(struct checker *c, enum gl_db db, uint64_t id)
     return get(c, db, &k, &v) == 0;
 }
 
-/* Loads post id; false when missing or undecodable. */
-static bool load_post(struct checker *c, uint64_t id, msgpack_zone *z, struct gl_post *p)
+/* Loads post id into the visit's zone; false when missing or undecodable. */
+static bool load_post(struct checker *c, uint64_t id, struct gl_post *p)
 {
     struct gl_txn t = {.store = c->s, .txn = c->txn};
-    return has_db(c, DB_POSTS) && gl_post_get(&t, z, id, p) == 0;
+    return has_db(c, DB_POSTS) && gl_post_get(&t, &c->zone, id, p) == 0;
 }
 
-/* ---- the visitors ---- */
+/* ---- the visitors: one per kind of database, given the database it reads ---- */
 
-static void visit_user(struct checker *c, const MDB_val *k, const MDB_val *v)
+/* A record kept under its id (profiles, posts, links): the key is an id, the value a record,
+ * and what (32 bytes) names it in messages. False, reported, when its content cannot be read. */
+static bool id_record(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v,
+                      uint64_t *id, char *what)
 {
-    char what[GL_MAX_NAME + 16];
-    snprintf(what, sizeof what, "'%.*s'", (int)(k->mv_size < GL_MAX_NAME ? k->mv_size : GL_MAX_NAME),
-             (const char *)k->mv_data);
-    if (!record_ok(c, DB_USERS, what, v)) return;
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
-    struct gl_user u;
-    if (gl_user_decode(v, &z, &u) != 0)
-        problem(c, "users %s: does not decode as a user", what);
-    else if (strlen(u.name) != k->mv_size || memcmp(u.name, k->mv_data, k->mv_size) != 0)
-        problem(c, "users %s: record names '%s'", what, u.name);
-    msgpack_zone_destroy(&z);
+    if (!id_key(c, db, k, id)) return false;
+    snprintf(what, 32, "%" PRIu64, *id);
+    return record_ok(c, db, what, v);
 }
 
-static void visit_profile(struct checker *c, const MDB_val *k, const MDB_val *v)
+/* The record decoded (rc 0) into a noun that carries the id it is kept under; reported when
+ * not. carried is read only once it decoded. */
+static bool decoded(struct checker *c, const char *noun, const char *what, int rc,
+                    const uint64_t *carried, uint64_t id)
 {
-    uint64_t id;
-    if (!id_key(c, DB_PROFILES, k, &id)) return;
-    char what[32];
-    snprintf(what, sizeof what, "%" PRIu64, id);
-    if (!record_ok(c, DB_PROFILES, what, v)) return;
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
-    struct gl_profile p;
-    if (gl_profile_decode(v, &z, &p) != 0)
-        problem(c, "profile %s: does not decode", what);
-    else if (p.id != id)
-        problem(c, "profile %s: record carries id %" PRIu64, what, p.id);
-    msgpack_zone_destroy(&z);
-}
-
-static void visit_post(struct checker *c, const MDB_val *k, const MDB_val *v)
-{
-    uint64_t id;
-    if (!id_key(c, DB_POSTS, k, &id)) return;
-    char what[32];
-    snprintf(what, sizeof what, "%" PRIu64, id);
-    if (!record_ok(c, DB_POSTS, what, v)) return;
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
-    struct gl_post p;
-    if (gl_post_decode(v, &z, &p) != 0) {
-        problem(c, "post %s: does not decode", what);
-    } else if (p.id != id) {
-        problem(c, "post %s: record carries id %" PRIu64, what, p.id);
-    } else {
-        struct gl_key ik;
-        MDB_val iv;
-        if (!exists(c, DB_PROFILES, p.profile))
-            problem(c, "post %s: profile %" PRIu64 " does not exist", what, p.profile);
-        key_post_time(&ik, p.profile, p.scheduled_at, p.id);
-        if (get(c, DB_POSTS_BY_TIME, &ik, &iv) != 0)
-            problem(c, "post %s: missing from posts_by_time", what);
-        key_post_status(&ik, p.status, p.scheduled_at, p.id);
-        if (get(c, DB_POSTS_BY_STATUS, &ik, &iv) != 0)
-            problem(c, "post %s: missing from posts_by_status", what);
+    if (rc != 0) {
+        problem(c, "%s %s: does not decode", noun, what);
+        return false;
     }
-    msgpack_zone_destroy(&z);
+    if (*carried != id) {
+        problem(c, "%s %s: record carries id %" PRIu64, noun, what, *carried);
+        return false;
+    }
+    return true;
 }
 
-static void visit_by_time(struct checker *c, const MDB_val *k, const MDB_val *v)
+/* The indexes of posts: the key a post has in each, and the post a key names. The key is made
+ * with the id it is looked up by, so only the fields it indexes are compared. */
+static void time_key(struct gl_key *k, const struct gl_post *p, uint64_t post)
 {
-    (void)v;
-    if (k->mv_size != 24) {
-        problem(c, "posts_by_time: key of %zu bytes", k->mv_size);
-        return;
-    }
+    key_post_time(k, p->profile, p->scheduled_at, post);
+}
+static uint64_t time_key_post(const MDB_val *k)
+{
     uint64_t profile, post;
     int64_t at;
     key_post_time_decode(k->mv_data, k->mv_size, &profile, &at, &post);
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
-    struct gl_post p;
-    if (!load_post(c, post, &z, &p))
-        problem(c, "posts_by_time: entry for post %" PRIu64 ", which does not exist", post);
-    else if (p.profile != profile || p.scheduled_at != at)
-        problem(c, "posts_by_time: entry for post %" PRIu64 " does not match it", post);
-    msgpack_zone_destroy(&z);
+    return post;
 }
-
-static void visit_by_status(struct checker *c, const MDB_val *k, const MDB_val *v)
+static void status_key(struct gl_key *k, const struct gl_post *p, uint64_t post)
 {
-    (void)v;
-    if (k->mv_size != 17) {
-        problem(c, "posts_by_status: key of %zu bytes", k->mv_size);
-        return;
-    }
+    key_post_status(k, p->status, p->scheduled_at, post);
+}
+static uint64_t status_key_post(const MDB_val *k)
+{
     unsigned status;
     uint64_t post;
     int64_t at;
     key_post_status_decode(k->mv_data, k->mv_size, &status, &at, &post);
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
+    return post;
+}
+
+static const struct post_index {
+    enum gl_db db;
+    size_t key_size;
+    void (*key)(struct gl_key *k, const struct gl_post *p, uint64_t post);
+    uint64_t (*post_of)(const MDB_val *k);
+} post_indexes[] = {
+    {DB_POSTS_BY_TIME, 24, time_key, time_key_post},
+    {DB_POSTS_BY_STATUS, 17, status_key, status_key_post},
+};
+
+static void visit_user(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
+{
+    char what[GL_MAX_NAME + 16];
+    snprintf(what, sizeof what, "'%.*s'", (int)(k->mv_size < GL_MAX_NAME ? k->mv_size : GL_MAX_NAME),
+             (const char *)k->mv_data);
+    if (!record_ok(c, db, what, v)) return;
+    struct gl_user u;
+    if (gl_user_decode(v, &c->zone, &u) != 0)
+        problem(c, "users %s: does not decode as a user", what);
+    else if (strlen(u.name) != k->mv_size || memcmp(u.name, k->mv_data, k->mv_size) != 0)
+        problem(c, "users %s: record names '%s'", what, u.name);
+}
+
+static void visit_profile(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
+{
+    uint64_t id;
+    char what[32];
+    if (!id_record(c, db, k, v, &id, what)) return;
+    struct gl_profile p;
+    decoded(c, "profile", what, gl_profile_decode(v, &c->zone, &p), &p.id, id);
+}
+
+static void visit_post(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
+{
+    uint64_t id;
+    char what[32];
+    if (!id_record(c, db, k, v, &id, what)) return;
     struct gl_post p;
-    if (!load_post(c, post, &z, &p))
-        problem(c, "posts_by_status: entry for post %" PRIu64 ", which does not exist", post);
-    else if ((unsigned)p.status != status || p.scheduled_at != at)
-        problem(c, "posts_by_status: entry for post %" PRIu64 " does not match it", post);
-    msgpack_zone_destroy(&z);
+    if (decoded(c, "post", what, gl_post_decode(v, &c->zone, &p), &p.id, id)) {
+        if (!exists(c, DB_PROFILES, p.profile))
+            problem(c, "post %s: profile %" PRIu64 " does not exist", what, p.profile);
+        for (size_t i = 0; i < sizeof post_indexes / sizeof post_indexes[0]; i++) {
+            const struct post_index *ix = &post_indexes[i];
+            struct gl_key ik;
+            MDB_val iv;
+            ix->key(&ik, &p, p.id);
+            if (get(c, ix->db, &ik, &iv) != 0)
+                problem(c, "post %s: missing from %s", what, gl_store_db_name(ix->db));
+        }
+    }
+}
+
+/* posts_by_time and posts_by_status: each entry names a post that has that very key. */
+static void visit_post_index(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
+{
+    (void)v;
+    const struct post_index *ix = NULL;
+    for (size_t i = 0; i < sizeof post_indexes / sizeof post_indexes[0]; i++)
+        if (post_indexes[i].db == db) ix = &post_indexes[i];
+    const char *name = gl_store_db_name(db);
+    if (k->mv_size != ix->key_size) {
+        problem(c, "%s: key of %zu bytes", name, k->mv_size);
+        return;
+    }
+    uint64_t post = ix->post_of(k);
+    struct gl_post p;
+    struct gl_key want;
+    if (!load_post(c, post, &p)) {
+        problem(c, "%s: entry for post %" PRIu64 ", which does not exist", name, post);
+    } else {
+        ix->key(&want, &p, post);
+        if (want.n != k->mv_size || memcmp(want.b, k->mv_data, want.n) != 0)
+            problem(c, "%s: entry for post %" PRIu64 " does not match it", name, post);
+    }
 }
 
 /* History, comments and revisions: (post, seq) keys of an existing post. */
@@ -244,34 +269,14 @@ static void visit_child(struct checker *c, enum gl_db db, const MDB_val *k, cons
         problem(c, "%s %s: post %" PRIu64 " does not exist", gl_store_db_name(db), what, post);
     record_ok(c, db, what, v);
 }
-static void visit_history(struct checker *c, const MDB_val *k, const MDB_val *v)
-{
-    visit_child(c, DB_HISTORY, k, v);
-}
-static void visit_comment(struct checker *c, const MDB_val *k, const MDB_val *v)
-{
-    visit_child(c, DB_COMMENTS, k, v);
-}
-static void visit_revision(struct checker *c, const MDB_val *k, const MDB_val *v)
-{
-    visit_child(c, DB_REVISIONS, k, v);
-}
 
-static void visit_link(struct checker *c, const MDB_val *k, const MDB_val *v)
+static void visit_link(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
 {
     uint64_t id;
-    if (!id_key(c, DB_LINKS, k, &id)) return;
     char what[32];
-    snprintf(what, sizeof what, "%" PRIu64, id);
-    if (!record_ok(c, DB_LINKS, what, v)) return;
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
+    if (!id_record(c, db, k, v, &id, what)) return;
     struct gl_link l;
-    if (gl_link_decode(v, &z, &l) != 0) {
-        problem(c, "link %s: does not decode", what);
-    } else if (l.id != id) {
-        problem(c, "link %s: record carries id %" PRIu64, what, l.id);
-    } else {
+    if (decoded(c, "link", what, gl_link_decode(v, &c->zone, &l), &l.id, id)) {
         if (!exists(c, DB_PROFILES, l.profile))
             problem(c, "link %s: profile %" PRIu64 " does not exist", what, l.profile);
         /* A live link is reachable by its token; a revoked one must not be. */
@@ -284,11 +289,11 @@ static void visit_link(struct checker *c, const MDB_val *k, const MDB_val *v)
         /* A revoked link keeps its tokens indexed (its address says it was withdrawn);
          * gl_link_by_token opens none of them. */
     }
-    msgpack_zone_destroy(&z);
 }
 
-static void visit_token(struct checker *c, const MDB_val *k, const MDB_val *v)
+static void visit_token(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
 {
+    (void)db;
     if (k->mv_size != GL_HASH_BYTES || v->mv_size != 8) {
         problem(c, "links_by_token: entry of %zu/%zu bytes", k->mv_size, v->mv_size);
         return;
@@ -297,17 +302,15 @@ static void visit_token(struct checker *c, const MDB_val *k, const MDB_val *v)
     struct gl_key lk;
     MDB_val lv;
     key_id(&lk, id);
-    msgpack_zone z;
-    msgpack_zone_init(&z, 512);
     struct gl_link l;
-    if (get(c, DB_LINKS, &lk, &lv) != 0 || gl_link_decode(&lv, &z, &l) != 0)
+    if (get(c, DB_LINKS, &lk, &lv) != 0 || gl_link_decode(&lv, &c->zone, &l) != 0)
         problem(c, "links_by_token: entry for link %" PRIu64 ", which does not exist", id);
     else if (memcmp(l.token_hash, k->mv_data, GL_HASH_BYTES) != 0 &&
              !gl_link_is_old_token(&l, k->mv_data))
         problem(c, "links_by_token: stale entry for link %" PRIu64, id);
-    msgpack_zone_destroy(&z);
 }
 
+/* Sessions, media, notifications, what visitors saw: only that each is a record. */
 static void visit_plain(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
 {
     (void)k;
@@ -315,38 +318,23 @@ static void visit_plain(struct checker *c, enum gl_db db, const MDB_val *k, cons
     snprintf(what, sizeof what, "entry %lu", c->records);
     record_ok(c, db, what, v);
 }
-static void visit_session(struct checker *c, const MDB_val *k, const MDB_val *v)
-{
-    visit_plain(c, DB_SESSIONS, k, v);
-}
-static void visit_media(struct checker *c, const MDB_val *k, const MDB_val *v)
-{
-    visit_plain(c, DB_MEDIA, k, v);
-}
-static void visit_notification(struct checker *c, const MDB_val *k, const MDB_val *v)
-{
-    visit_plain(c, DB_NOTIFICATIONS, k, v);
-}
-static void visit_seen(struct checker *c, const MDB_val *k, const MDB_val *v)
-{
-    visit_plain(c, DB_LINK_SEEN, k, v);
-}
 
+/* What each database is checked with (none: only that it is there, or made at start). */
 static const visit_fn visitors[DB_COUNT] = {
     [DB_USERS] = visit_user,
     [DB_PROFILES] = visit_profile,
     [DB_POSTS] = visit_post,
-    [DB_POSTS_BY_TIME] = visit_by_time,
-    [DB_POSTS_BY_STATUS] = visit_by_status,
-    [DB_REVISIONS] = visit_revision,
-    [DB_HISTORY] = visit_history,
-    [DB_COMMENTS] = visit_comment,
+    [DB_POSTS_BY_TIME] = visit_post_index,
+    [DB_POSTS_BY_STATUS] = visit_post_index,
+    [DB_REVISIONS] = visit_child,
+    [DB_HISTORY] = visit_child,
+    [DB_COMMENTS] = visit_child,
     [DB_LINKS] = visit_link,
     [DB_LINKS_BY_TOKEN] = visit_token,
-    [DB_SESSIONS] = visit_session,
-    [DB_MEDIA] = visit_media,
-    [DB_NOTIFICATIONS] = visit_notification,
-    [DB_LINK_SEEN] = visit_seen,
+    [DB_SESSIONS] = visit_plain,
+    [DB_MEDIA] = visit_plain,
+    [DB_NOTIFICATIONS] = visit_plain,
+    [DB_LINK_SEEN] = visit_plain,
 };
 
 /* Databases a daemon creates at its start when they are not there: a store last opened by an
@@ -484,6 +472,7 @@ int gl_check_main(int argc, char **argv)
         gl_store_close(&s);
         return 2;
     }
+    msgpack_zone_init(&c.zone, 512);
     for (int db = 0; db < DB_COUNT; db++)
         if (!has_db(&c, db) && !made_at_start(db))
             problem(&c, "database %s is missing", gl_store_db_name(db));
@@ -492,6 +481,7 @@ int gl_check_main(int argc, char **argv)
         if (visitors[db]) each(&c, db, visitors[db]);
     check_receipts(&c);
     mdb_txn_abort(c.txn);
+    msgpack_zone_destroy(&c.zone);
     gl_store_close(&s);
     if (c.problems > MAX_PRINTED)
         fprintf(stderr, "greenlightd check: ... and %lu more\n", c.problems - MAX_PRINTED);

@@ -108,35 +108,38 @@ static void send_simple(struct app *a, enum action act, const char *method, int6
     conn_send(a->conn, on_done, a, mktag(act, id));
 }
 
-static void on_reject_note(struct app *a, const char *text, uint64_t tag)
+/* What was typed for the post asked about, kept as its draft and sent as key of method. */
+static void send_typed(struct app *a, enum action act, const char *method, const char *key,
+                       const char *text)
 {
+    draft_set(cur.id, act, text);
+    msgpack_packer *pk = conn_begin(a->conn, method);
+    msgpack_pack_map(pk, 2);
+    gl_pack_kv_int(pk, "id", cur.id);
+    gl_pack_kv_str(pk, key, text);
+    conn_send(a->conn, on_done, a, mktag(act, cur.id));
+}
+
+static void on_reject_note(void *ud, const char *text, uint64_t tag)
+{
+    struct app *a = ud;
     (void)tag;
     if (!text) return;
     if (!text[0]) {
         app_msg(a, true, "a rejection needs a note: say what to change");
         return;
     }
-    draft_set(cur.id, ACT_REJECT, text);
-    msgpack_packer *pk = conn_begin(a->conn, "post.reject");
-    msgpack_pack_map(pk, 2);
-    gl_pack_kv_int(pk, "id", cur.id);
-    gl_pack_kv_str(pk, "note", text);
-    conn_send(a->conn, on_done, a, mktag(ACT_REJECT, cur.id));
+    send_typed(a, ACT_REJECT, "post.reject", "note", text);
 }
 
-static void on_comment(struct app *a, const char *text, uint64_t tag)
+static void on_comment(void *ud, const char *text, uint64_t tag)
 {
     (void)tag;
     if (!text || !text[0]) return;
-    draft_set(cur.id, ACT_COMMENT, text);
-    msgpack_packer *pk = conn_begin(a->conn, "post.comment");
-    msgpack_pack_map(pk, 2);
-    gl_pack_kv_int(pk, "id", cur.id);
-    gl_pack_kv_str(pk, "text", text);
-    conn_send(a->conn, on_done, a, mktag(ACT_COMMENT, cur.id));
+    send_typed(ud, ACT_COMMENT, "post.comment", "text", text);
 }
 
-static void on_reschedule(struct app *a, const char *text, uint64_t tag);
+static void on_reschedule(void *ud, const char *text, uint64_t tag);
 
 /* Asked again where it was typed, with the reason on the bar and the text kept for editing. */
 static void reask_reschedule(struct app *a, const char *text)
@@ -144,12 +147,13 @@ static void reask_reschedule(struct app *a, const char *text)
     char label[160];
     snprintf(label, sizeof label, "Reschedule post %lld (%s):", (long long)cur.id, cur.zone);
     draft_set(cur.id, ACT_RESCHEDULE, text);
-    app_prompt(a, label, text, false, on_reschedule, 0);
+    app_prompt(a, label, text, false, on_reschedule, a, 0);
     a->prompt.selected = false;
 }
 
-static void on_reschedule(struct app *a, const char *text, uint64_t tag)
+static void on_reschedule(void *ud, const char *text, uint64_t tag)
 {
+    struct app *a = ud;
     (void)tag;
     if (!text) return;
     int y, mo, d, h, mi;
@@ -172,8 +176,9 @@ static void on_reschedule(struct app *a, const char *text, uint64_t tag)
     conn_send(a->conn, on_done, a, mktag(ACT_RESCHEDULE, cur.id));
 }
 
-static void on_delete_confirm(struct app *a, const char *text, uint64_t tag)
+static void on_delete_confirm(void *ud, const char *text, uint64_t tag)
 {
+    struct app *a = ud;
     (void)tag;
     if (!text || (text[0] != 'y' && text[0] != 'Y')) {
         app_msg(a, false, "not deleted");
@@ -236,11 +241,11 @@ bool act_post(struct app *a, enum action act, const struct md_post *p)
         break;
     case ACT_REJECT:
         snprintf(label, sizeof label, "Reject post %lld, note:", (long long)p->id);
-        app_prompt(a, label, draft_for(p->id, act), false, on_reject_note, 0);
+        app_prompt(a, label, draft_for(p->id, act), false, on_reject_note, a, 0);
         break;
     case ACT_COMMENT:
         snprintf(label, sizeof label, "Comment on post %lld:", (long long)p->id);
-        app_prompt(a, label, draft_for(p->id, act), false, on_comment, 0);
+        app_prompt(a, label, draft_for(p->id, act), false, on_comment, a, 0);
         break;
     case ACT_RESCHEDULE: {
         char when[32];
@@ -257,12 +262,12 @@ bool act_post(struct app *a, enum action act, const struct md_post *p)
             d = when;
         }
         snprintf(label, sizeof label, "Reschedule post %lld (%s):", (long long)p->id, cur.zone);
-        app_prompt(a, label, d, false, on_reschedule, 0);
+        app_prompt(a, label, d, false, on_reschedule, a, 0);
         break;
     }
     case ACT_DELETE:
         snprintf(label, sizeof label, "Delete post %lld for good?", (long long)p->id);
-        app_confirm(a, label, on_delete_confirm, 0);
+        app_confirm(a, label, on_delete_confirm, a, 0);
         break;
     case ACT_EDIT_CAPTION:
         edit_caption(a, p);
@@ -298,40 +303,51 @@ static void on_bulk(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     app_posts_changed(a, 0);
 }
 
-static void bulk_start(const char *verb, size_t n)
+/* Sends method (with note, when not NULL) for each post asked about; on_bulk counts the
+ * replies under verb. */
+static void bulk_send(struct app *a, const char *verb, const char *method, const char *note)
 {
     bulk.serial++;
-    bulk.total = n;
+    bulk.total = cur.nids;
     bulk.ok = bulk.failed = 0;
     bulk.verb = verb;
-}
-
-static void on_approve_many(struct app *a, const char *text, uint64_t tag)
-{
-    (void)tag;
-    if (!text) {
-        app_msg(a, false, "nothing approved");
-        return;
-    }
-    bulk_start("approved", cur.nids);
     for (size_t i = 0; i < cur.nids; i++) {
-        msgpack_packer *pk = conn_begin(a->conn, "post.approve");
-        msgpack_pack_map(pk, 1);
+        msgpack_packer *pk = conn_begin(a->conn, method);
+        msgpack_pack_map(pk, note ? 2 : 1);
         gl_pack_kv_int(pk, "id", cur.ids[i]);
+        if (note) gl_pack_kv_str(pk, "note", note);
         conn_send(a->conn, on_bulk, a, bulk.serial);
     }
 }
 
-void act_approve_many(struct app *a, const int64_t *ids, size_t n)
+/* Keeps the tagged posts' ids for the question about them; false, said, when there are none. */
+static bool ask_about_tagged(struct app *a, const int64_t *ids, size_t n)
 {
     if (!n) {
         app_msg(a, true, "nothing tagged: tag posts with Space first");
-        return;
+        return false;
     }
     free(cur.ids);
     cur.ids = xcalloc(n, sizeof *cur.ids);
     memcpy(cur.ids, ids, n * sizeof *ids);
     cur.nids = n;
+    return true;
+}
+
+static void on_approve_many(void *ud, const char *text, uint64_t tag)
+{
+    struct app *a = ud;
+    (void)tag;
+    if (!text) {
+        app_msg(a, false, "nothing approved");
+        return;
+    }
+    bulk_send(a, "approved", "post.approve", NULL);
+}
+
+void act_approve_many(struct app *a, const int64_t *ids, size_t n)
+{
+    if (!ask_about_tagged(a, ids, n)) return;
     if (n == 1) {
         on_approve_many(a, "y", 0);
         return;
@@ -339,38 +355,25 @@ void act_approve_many(struct app *a, const int64_t *ids, size_t n)
     /* Many posts at once: one key to be sure. */
     char label[96];
     snprintf(label, sizeof label, "Approve %zu tagged posts?", n);
-    app_confirm(a, label, on_approve_many, 0);
+    app_confirm(a, label, on_approve_many, a, 0);
 }
 
-static void on_bulk_note(struct app *a, const char *text, uint64_t tag)
+static void on_bulk_note(void *ud, const char *text, uint64_t tag)
 {
+    struct app *a = ud;
     (void)tag;
     if (!text) return;
     if (!text[0]) {
         app_msg(a, true, "a rejection needs a note");
         return;
     }
-    bulk_start("rejected", cur.nids);
-    for (size_t i = 0; i < cur.nids; i++) {
-        msgpack_packer *pk = conn_begin(a->conn, "post.reject");
-        msgpack_pack_map(pk, 2);
-        gl_pack_kv_int(pk, "id", cur.ids[i]);
-        gl_pack_kv_str(pk, "note", text);
-        conn_send(a->conn, on_bulk, a, bulk.serial);
-    }
+    bulk_send(a, "rejected", "post.reject", text);
 }
 
 void act_reject_many(struct app *a, const int64_t *ids, size_t n)
 {
-    if (!n) {
-        app_msg(a, true, "nothing tagged: tag posts with Space first");
-        return;
-    }
-    free(cur.ids);
-    cur.ids = xcalloc(n, sizeof *cur.ids);
-    memcpy(cur.ids, ids, n * sizeof *ids);
-    cur.nids = n;
+    if (!ask_about_tagged(a, ids, n)) return;
     char label[96];
     snprintf(label, sizeof label, "Reject %zu tagged posts, note:", n);
-    app_prompt(a, label, NULL, false, on_bulk_note, 0);
+    app_prompt(a, label, NULL, false, on_bulk_note, a, 0);
 }

@@ -49,8 +49,9 @@ struct view_ops {
 /* A screen: an instance of a kind, with its own state (ops->state_size bytes, NULL when 0), made
  * by view_new for the app that owns it and freed by view_free. The app makes one of each kind at
  * start (app_view) and frees them at exit; requests a screen sends carry the instance as their
- * ud, so its answers come back to the state that asked. Prompt answers (prompt_fn) and form
- * callbacks carry no screen: they reach the app's screen of their kind through app_view. */
+ * ud, so its answers come back to the state that asked; so do the questions it asks on the
+ * prompt line (prompt.h). Form callbacks carry no screen: they reach the app's screen of their
+ * kind through app_view. */
 struct view {
     const struct view_ops *ops;
     struct app *app;

@@ -16,6 +16,9 @@
     {                                                                                              \
         (m), (k), true, (a), (h)                                                                   \
     }
+/* One action on a character and a key code (h and Left), or on Enter, which is both. */
+#define KK(m, k, code, a, h) K(m, k, a, h), KC(m, code, a, h)
+#define KENTER(m, a, h) KK(m, '\n', KEY_ENTER, a, h)
 
 enum {
     CAL = KM_CALENDAR,
@@ -39,46 +42,32 @@ enum {
 /* Order matters for the help screen: it lists actions in the order they first appear. */
 static const struct binding table[] = {
     /* calendar */
-    K(CAL, 'h', ACT_LEFT, "previous day"),
-    KC(CAL, KEY_LEFT, ACT_LEFT, "previous day"),
-    K(CAL, 'l', ACT_RIGHT, "next day"),
-    KC(CAL, KEY_RIGHT, ACT_RIGHT, "next day"),
-    K(CAL, 'k', ACT_UP, "previous week (same weekday)"),
-    KC(CAL, KEY_UP, ACT_UP, "previous week (same weekday)"),
-    K(CAL, 'j', ACT_DOWN, "next week (same weekday)"),
-    KC(CAL, KEY_DOWN, ACT_DOWN, "next week (same weekday)"),
-    K(CAL, '[', ACT_PREV_MONTH, "previous month"),
-    KC(CAL, KEY_PPAGE, ACT_PREV_MONTH, "previous month"),
-    K(CAL, ']', ACT_NEXT_MONTH, "next month"),
-    KC(CAL, KEY_NPAGE, ACT_NEXT_MONTH, "next month"),
+    KK(CAL, 'h', KEY_LEFT, ACT_LEFT, "previous day"),
+    KK(CAL, 'l', KEY_RIGHT, ACT_RIGHT, "next day"),
+    KK(CAL, 'k', KEY_UP, ACT_UP, "previous week (same weekday)"),
+    KK(CAL, 'j', KEY_DOWN, ACT_DOWN, "next week (same weekday)"),
+    KK(CAL, '[', KEY_PPAGE, ACT_PREV_MONTH, "previous month"),
+    KK(CAL, ']', KEY_NPAGE, ACT_NEXT_MONTH, "next month"),
     K(CAL, '{', ACT_PREV_WEEK, "previous week"),
     K(CAL, '}', ACT_NEXT_WEEK, "next week"),
     K(CAL, 't', ACT_TODAY, "go to today"),
     K(CAL, 'w', ACT_WEEK_VIEW, "week view (one column per day)"),
     K(CAL, 'm', ACT_MONTH_VIEW, "month view"),
-    K(CAL, '\n', ACT_OPEN, "open the day's posts"),
-    KC(CAL, KEY_ENTER, ACT_OPEN, "open the day's posts"),
+    KENTER(CAL, ACT_OPEN, "open the day's posts"),
     K(CAL, 'n', ACT_NEW_POST, "new post on this day"),
     /* lists: day, queue, links, notifications, profile picker */
-    K(LST, 'j', ACT_DOWN, "next line"),
-    KC(LST, KEY_DOWN, ACT_DOWN, "next line"),
-    K(LST, 'k', ACT_UP, "previous line"),
-    KC(LST, KEY_UP, ACT_UP, "previous line"),
+    KK(LST, 'j', KEY_DOWN, ACT_DOWN, "next line"),
+    KK(LST, 'k', KEY_UP, ACT_UP, "previous line"),
     KC(LST, KEY_NPAGE, ACT_PAGE_DOWN, "page down"),
     K(LST, CTRL('f'), ACT_PAGE_DOWN, "page down"),
     KC(LST, KEY_PPAGE, ACT_PAGE_UP, "page up"),
     K(LST, CTRL('b'), ACT_PAGE_UP, "page up"),
-    K(LST, 'g', ACT_TOP, "first line"),
-    KC(LST, KEY_HOME, ACT_TOP, "first line"),
-    K(LST, 'G', ACT_BOTTOM, "last line"),
-    KC(LST, KEY_END, ACT_BOTTOM, "last line"),
-    K(DAY | QUE | NTF | PCK, '\n', ACT_OPEN, "open"),
-    KC(DAY | QUE | NTF | PCK, KEY_ENTER, ACT_OPEN, "open"),
-    K(ZON, '\n', ACT_OPEN, "choose this time zone"),
-    KC(ZON, KEY_ENTER, ACT_OPEN, "choose this time zone"),
+    KK(LST, 'g', KEY_HOME, ACT_TOP, "first line"),
+    KK(LST, 'G', KEY_END, ACT_BOTTOM, "last line"),
+    KENTER(DAY | QUE | NTF | PCK, ACT_OPEN, "open"),
+    KENTER(ZON, ACT_OPEN, "choose this time zone"),
     K(ZON, '/', ACT_SEARCH, "search time zones (\"paris\", \"new york\")"),
-    K(FST, '\n', ACT_OPEN, "do this step"),
-    KC(FST, KEY_ENTER, ACT_OPEN, "do this step"),
+    KENTER(FST, ACT_OPEN, "do this step"),
     K(PCK, 'n', ACT_PROFILE_NEW, "new profile"),
     K(PCK, 'e', ACT_PROFILE_EDIT, "edit the profile (zone, platforms, approval steps)"),
     K(DAY, 'n', ACT_NEW_POST, "new post on this day"),
@@ -101,15 +90,13 @@ static const struct binding table[] = {
     K(QUE, 'f', ACT_FILTER, "filter to one profile / all"),
     K(QUE, 'n', ACT_NEW_POST, "new post"),
     /* post editor */
-    K(PST, 'j', ACT_DOWN, "next field"),
-    KC(PST, KEY_DOWN, ACT_DOWN, "next field"),
-    K(PST, 'k', ACT_UP, "previous field"),
-    KC(PST, KEY_UP, ACT_UP, "previous field"),
-    K(PST, '\n', ACT_EDIT_FIELD, "edit the field (caption: inline)"),
-    KC(PST, KEY_ENTER, ACT_EDIT_FIELD, "edit the field (caption: inline)"),
+    KK(PST, 'j', KEY_DOWN, ACT_DOWN, "next field"),
+    KK(PST, 'k', KEY_UP, ACT_UP, "previous field"),
+    KENTER(PST, ACT_EDIT_FIELD, "edit the field (caption: inline)"),
     K(PST, 'e', ACT_EDIT_FIELD, "edit the field (caption: inline)"),
     K(PST, 'w', ACT_SAVE, "save (create or update)"),
-    K(PST, 'i', ACT_MEDIA_ALT, "describe an image: its alternative text (asks which, then the text)"),
+    K(PST, 'i', ACT_MEDIA_ALT,
+      "describe an image: its alternative text (asks which, then the text)"),
     KC(PST, KEY_NPAGE, ACT_PAGE_DOWN, "scroll details down"),
     KC(PST, KEY_PPAGE, ACT_PAGE_UP, "scroll details up"),
     /* links */
@@ -118,26 +105,21 @@ static const struct binding table[] = {
     K(LNK, 'r', ACT_LINK_REGEN, "regenerate (new URL, old one stops)"),
     K(LNK, 'e', ACT_LINK_EXTEND, "extend (asks for days)"),
     K(LNK, 'y', ACT_LINK_COPY, "copy the URL (OSC 52 clipboard)"),
-    K(LNK, '\n', ACT_LINK_OPEN, "open the link: its posts, opens, requests, decisions"),
-    KC(LNK, KEY_ENTER, ACT_LINK_OPEN, "open the link: its posts, opens, requests, decisions"),
+    KENTER(LNK, ACT_LINK_OPEN, "open the link: its posts, opens, requests, decisions"),
     K(QUE, 'L', ACT_LINK_FOR_POSTS, "approval link for the tagged posts (or this one)"),
     /* notifications */
     K(NTF, 'm', ACT_MARK_READ, "mark all read"),
     K(NTF, 'x', ACT_MARK_ONE, "mark this one read"),
     /* forms: a profile, a colleague */
-    K(FRM, 'j', ACT_DOWN, "next field"),
-    KC(FRM, KEY_DOWN, ACT_DOWN, "next field"),
+    KK(FRM, 'j', KEY_DOWN, ACT_DOWN, "next field"),
     K(FRM, '\t', ACT_DOWN, "next field"),
-    K(FRM, 'k', ACT_UP, "previous field"),
-    KC(FRM, KEY_UP, ACT_UP, "previous field"),
-    K(FRM, '\n', ACT_EDIT_FIELD, "change the field"),
-    KC(FRM, KEY_ENTER, ACT_EDIT_FIELD, "change the field"),
+    KK(FRM, 'k', KEY_UP, ACT_UP, "previous field"),
+    KENTER(FRM, ACT_EDIT_FIELD, "change the field"),
     K(FRM, 'e', ACT_EDIT_FIELD, "change the field"),
     K(FRM, 'w', ACT_SAVE, "save"),
     /* approval steps */
     K(STP, 'n', ACT_STEP_ADD, "add a step (name, who decides)"),
-    K(STP, '\n', ACT_EDIT_FIELD, "change the step"),
-    KC(STP, KEY_ENTER, ACT_EDIT_FIELD, "change the step"),
+    KENTER(STP, ACT_EDIT_FIELD, "change the step"),
     K(STP, 'e', ACT_EDIT_FIELD, "change the step"),
     K(STP, 'x', ACT_STEP_REMOVE, "remove the step"),
     K(STP, 'J', ACT_STEP_LATER, "move the step later"),
@@ -157,10 +139,8 @@ static const struct binding table[] = {
     K(WHK, 'r', ACT_WEBHOOK_REDELIVER, "send its latest undelivered (or latest) delivery again"),
     K(WHK, 'y', ACT_COPY, "copy the secret shown (OSC 52 clipboard)"),
     /* help */
-    K(HLP, 'j', ACT_DOWN, "scroll down"),
-    KC(HLP, KEY_DOWN, ACT_DOWN, "scroll down"),
-    K(HLP, 'k', ACT_UP, "scroll up"),
-    KC(HLP, KEY_UP, ACT_UP, "scroll up"),
+    KK(HLP, 'j', KEY_DOWN, ACT_DOWN, "scroll down"),
+    KK(HLP, 'k', KEY_UP, ACT_UP, "scroll up"),
     /* everywhere */
     K(GLB, '?', ACT_HELP, "this help"),
     K(GLB, 'q', ACT_BACK, "back; quit from the calendar"),
@@ -193,51 +173,31 @@ enum action keys_lookup(unsigned map, int key, bool is_code)
     return ACT_NONE;
 }
 
+/* Keys named by a word; other control characters are C-x, other codes "key N". */
+static const struct {
+    int key;
+    bool is_code;
+    const char *name;
+} key_names[] = {
+    {KEY_LEFT, true, "Left"}, {KEY_RIGHT, true, "Right"}, {KEY_UP, true, "Up"},
+    {KEY_DOWN, true, "Down"}, {KEY_PPAGE, true, "PgUp"},  {KEY_NPAGE, true, "PgDn"},
+    {KEY_HOME, true, "Home"}, {KEY_END, true, "End"},     {KEY_ENTER, true, "Enter"},
+    {'\n', false, "Enter"},   {' ', false, "Space"},      {'\t', false, "Tab"},
+    {27, false, "Esc"},
+};
+
 static const char *key_text(const struct binding *b)
 {
     static char buf[16];
-    if (b->is_code) {
-        switch (b->key) {
-        case KEY_LEFT:
-            return "Left";
-        case KEY_RIGHT:
-            return "Right";
-        case KEY_UP:
-            return "Up";
-        case KEY_DOWN:
-            return "Down";
-        case KEY_PPAGE:
-            return "PgUp";
-        case KEY_NPAGE:
-            return "PgDn";
-        case KEY_HOME:
-            return "Home";
-        case KEY_END:
-            return "End";
-        case KEY_ENTER:
-            return "Enter";
-        default:
-            snprintf(buf, sizeof buf, "key %d", b->key);
-            return buf;
-        }
-    }
-    switch (b->key) {
-    case '\n':
-        return "Enter";
-    case ' ':
-        return "Space";
-    case '\t':
-        return "Tab";
-    case 27:
-        return "Esc";
-    default:
-        break;
-    }
-    if (b->key < 32) {
+    for (size_t i = 0; i < GL_ARRAY_LEN(key_names); i++)
+        if (key_names[i].key == b->key && key_names[i].is_code == b->is_code)
+            return key_names[i].name;
+    if (b->is_code)
+        snprintf(buf, sizeof buf, "key %d", b->key);
+    else if (b->key < 32)
         snprintf(buf, sizeof buf, "C-%c", b->key + 'a' - 1);
-        return buf;
-    }
-    snprintf(buf, sizeof buf, "%c", b->key);
+    else
+        snprintf(buf, sizeof buf, "%c", b->key);
     return buf;
 }
 

@@ -128,6 +128,26 @@ char *md_strlist_join(const struct md_strlist *l, const char *sep)
     return s;
 }
 
+/* The word at or after s, of *len bytes (0: none left). */
+static const char *next_word(const char *s, size_t *len)
+{
+    s += strspn(s, ", ");
+    *len = strcspn(s, ", ");
+    return s;
+}
+
+void md_pack_words(msgpack_packer *pk, const char *key, const char *text, size_t max)
+{
+    size_t n = 0, len;
+    for (const char *w = next_word(text, &len); len && n < max; w = next_word(w + len, &len))
+        n++;
+    gl_pack_key(pk, key);
+    msgpack_pack_array(pk, n);
+    const char *w = next_word(text, &len);
+    for (size_t i = 0; i < n; i++, w = next_word(w + len, &len))
+        gl_pack_strn(pk, w, len);
+}
+
 /* The steps as the profile form writes them (view_form.c parses the same words back). */
 static void steps_decode(const msgpack_object *arr, struct md_profile *out)
 {

@@ -111,6 +111,9 @@ void md_strlist_free(struct md_strlist *l);
 void md_strlist_copy(struct md_strlist *dst, const struct md_strlist *src);
 /* "instagram, x" into a fresh string. */
 char *md_strlist_join(const struct md_strlist *l, const char *sep);
+/* The other way, onto the wire: key, then the words of text ("instagram, x": split at commas
+ * and spaces) as an array of at most max strings. */
+void md_pack_words(msgpack_packer *pk, const char *key, const char *text, size_t max);
 
 /* Small accessors on msgpack maps; missing or mistyped fields give the fallback. */
 char *md_get_str(const msgpack_object *map, const char *key); /* NULL when absent */

@@ -14,7 +14,7 @@
 #include "xmalloc.h"
 
 void app_prompt(struct app *a, const char *label, const char *initial, bool hidden, prompt_fn fn,
-                uint64_t tag)
+                void *ud, uint64_t tag)
 {
     struct prompt *p = &a->prompt;
     p->active = true;
@@ -33,15 +33,16 @@ void app_prompt(struct app *a, const char *label, const char *initial, bool hidd
     p->selected = p->len > 0 && !hidden;
     p->onekey = false;
     p->fn = fn;
+    p->ud = ud;
     p->tag = tag;
     app_dirty(a, DIRTY_STATUS);
 }
 
-void app_confirm(struct app *a, const char *question, prompt_fn fn, uint64_t tag)
+void app_confirm(struct app *a, const char *question, prompt_fn fn, void *ud, uint64_t tag)
 {
     char label[96];
     snprintf(label, sizeof label, "%s (y/n)", question);
-    app_prompt(a, label, NULL, false, fn, tag);
+    app_prompt(a, label, NULL, false, fn, ud, tag);
     a->prompt.onekey = true;
 }
 
@@ -64,7 +65,7 @@ static void prompt_finish(struct app *a, bool ok)
         if (r == (size_t)-1) text[0] = '\0';
     }
     if (p->hidden) sodium_memzero(p->buf, sizeof p->buf);
-    p->fn(a, text, p->tag);
+    p->fn(p->ud, text, p->tag);
     if (text) {
         sodium_memzero(text, strlen(text));
         free(text);

@@ -11,7 +11,9 @@
 
 struct app;
 
-typedef void (*prompt_fn)(struct app *a, const char *text, uint64_t tag); /* text NULL: cancel */
+/* The answer, to the ud the question was asked with (as an RPC reply comes to its request's ud):
+ * the screen that asked, or the app for the questions of no screen. text NULL: cancelled. */
+typedef void (*prompt_fn)(void *ud, const char *text, uint64_t tag);
 
 #define PROMPT_MAX 5000
 
@@ -24,15 +26,16 @@ struct prompt {
     wchar_t buf[PROMPT_MAX + 1];
     size_t len, cur;
     prompt_fn fn;
+    void *ud;
     uint64_t tag;
 };
 
-/* A line of input at the bottom; fn gets the text (or NULL when cancelled). */
+/* A line of input at the bottom; fn gets ud, the text (or NULL when cancelled) and tag. */
 void app_prompt(struct app *a, const char *label, const char *initial, bool hidden, prompt_fn fn,
-                uint64_t tag);
+                void *ud, uint64_t tag);
 /* A y/n question answered by one key: fn gets "y", or NULL for n, Esc or C-g. For what cannot be
  * undone or acts on many posts, and nothing else. */
-void app_confirm(struct app *a, const char *question, prompt_fn fn, uint64_t tag);
+void app_confirm(struct app *a, const char *question, prompt_fn fn, void *ud, uint64_t tag);
 
 /* For the loop (app.c): a key while the prompt is active, and its line (the status window's
  * second) drawn cols wide with the cursor left where typing goes. */

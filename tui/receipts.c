@@ -98,8 +98,9 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
                 n == 1 ? "" : "s", pending_path);
 }
 
-static void on_path(struct app *a, const char *text, uint64_t tag)
+static void on_path(void *ud, const char *text, uint64_t tag)
 {
+    struct app *a = ud;
     if (!text || !*text) return;
     const char *home = getenv("HOME");
     if (text[0] == '~' && text[1] == '/' && home)
@@ -128,5 +129,5 @@ void receipts_export_ask(struct app *a)
     name[n] = '\0';
     snprintf(path, sizeof path, "~/greenlight-receipts-%s.json", name);
     snprintf(label, sizeof label, "Write the receipts of %s to:", p->name);
-    app_prompt(a, label, path, false, on_path, (uint64_t)p->id);
+    app_prompt(a, label, path, false, on_path, a, (uint64_t)p->id);
 }

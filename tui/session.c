@@ -16,7 +16,7 @@
 #include "words.h"
 #include "xmalloc.h"
 
-static void on_user(struct app *a, const char *text, uint64_t tag);
+static void on_user(void *ud, const char *text, uint64_t tag);
 
 const struct md_profile *app_profile_by_id(const struct app *a, int64_t id)
 {
@@ -154,8 +154,9 @@ static void send_login(struct app *a)
     app_dirty(a, DIRTY_ALL);
 }
 
-static void on_password(struct app *a, const char *text, uint64_t tag)
+static void on_password(void *ud, const char *text, uint64_t tag)
 {
+    struct app *a = ud;
     (void)tag;
     if (!text) {
         a->quit = true;
@@ -166,15 +167,16 @@ static void on_password(struct app *a, const char *text, uint64_t tag)
     app_dirty(a, DIRTY_ALL);
 }
 
-static void on_user(struct app *a, const char *text, uint64_t tag)
+static void on_user(void *ud, const char *text, uint64_t tag)
 {
+    struct app *a = ud;
     (void)tag;
     if (!text) {
         a->quit = true;
         return;
     }
     if (!text[0]) {
-        app_prompt(a, "User:", NULL, false, on_user, 0);
+        app_prompt(a, "User:", NULL, false, on_user, a, 0);
         return;
     }
     free(a->user);
@@ -188,9 +190,9 @@ static void on_user(struct app *a, const char *text, uint64_t tag)
 void session_ask_login(struct app *a)
 {
     if (!a->user)
-        app_prompt(a, "User:", NULL, false, on_user, 0);
+        app_prompt(a, "User:", NULL, false, on_user, a, 0);
     else
-        app_prompt(a, "Password:", NULL, true, on_password, 0);
+        app_prompt(a, "Password:", NULL, true, on_password, a, 0);
 }
 
 void session_on_conn_state(void *ud, enum conn_state st, const char *detail)

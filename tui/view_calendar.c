@@ -170,15 +170,66 @@ static void column(int cols, int c, int *x, int *width)
     *width = base + (c < extra ? 1 : 0);
 }
 
+/* The cell of weekday column c in week wk of a grid from day start: where it is drawn, its day
+ * (as a day number, its index in the grid, its month and day of month). */
+struct cell {
+    int x, cw, day, idx, m, d;
+};
+static struct cell cell_at(int cols, int start, int wk, int c)
+{
+    struct cell k;
+    column(cols, c, &k.x, &k.cw);
+    k.idx = wk * 7 + c;
+    k.day = start + k.idx;
+    int y;
+    ui_civil_from_days(k.day, &y, &k.m, &k.d);
+    return k;
+}
+
+/* "+3": the posts of a day that do not fit. */
+static void more_mark(WINDOW *w, int y, int x, int cw, int n)
+{
+    char more[16];
+    snprintf(more, sizeof more, "+%d", n);
+    ui_text(w, y, x, cw, more, A_BOLD);
+}
+
+/* The grid's first day (its posts bucketed by day) and weeks, and today, as day numbers. */
+static void prepare(struct calendar_screen *cal, const struct md_profile *p, int *start, int *weeks,
+                    int *today)
+{
+    grid(cal, p, start, weeks);
+    if (!cal->buckets_ok || *start != cal->loaded_start) bucket(cal, *start, p->id);
+    int ty, tm, td;
+    ui_today(p->timezone, &ty, &tm, &td);
+    *today = ui_days_from_civil(ty, tm, td);
+}
+
+/* How a day's number or heading stands out: the selection, else today, else as it is. */
+static attr_t day_attr(int day, int today, int sel, attr_t plain)
+{
+    if (day == sel) return ui_attr(UP_SEL) | A_BOLD;
+    if (day == today) return ui_attr(UP_TODAY) | A_BOLD;
+    return plain;
+}
+
+/* The rule at column x between days, rows from..to-1, crossing the rule between weeks at
+ * row cross. */
+static void column_rule(WINDOW *w, int x, int from, int to, int cross)
+{
+    for (int r = from; r < to; r++) {
+        wattr_set(w, ui_attr(UP_DIM), PAIR_NUMBER(ui_attr(UP_DIM)), NULL);
+        mvwaddch(w, r, x, r == cross ? ACS_PLUS : ACS_VLINE);
+        wattr_set(w, A_NORMAL, 0, NULL);
+    }
+}
+
 static void draw_month(struct view *v, WINDOW *w, int rows, int cols, const struct md_profile *p)
 {
     struct calendar_screen *cal = view_state(v, &view_calendar);
-    int start, weeks;
-    grid(cal, p, &start, &weeks);
-    if (!cal->buckets_ok || start != cal->loaded_start) bucket(cal, start, p->id);
-    int ty, tm, td;
-    ui_today(p->timezone, &ty, &tm, &td);
-    int today = ui_days_from_civil(ty, tm, td), sel = ui_days_from_civil(cal->y, cal->m, cal->d);
+    int start, weeks, today;
+    prepare(cal, p, &start, &weeks, &today);
+    int sel = ui_days_from_civil(cal->y, cal->m, cal->d);
     for (int c = 0; c < 7; c++) {
         int x, cw;
         column(cols, c, &x, &cw);
@@ -194,39 +245,23 @@ static void draw_month(struct view *v, WINDOW *w, int rows, int cols, const stru
         int y0 = top + wk * base + (wk > first_extra ? wk - first_extra : 0);
         if (y0 >= rows) break;
         for (int c = 0; c < 7; c++) {
-            int x, cw;
-            column(cols, c, &x, &cw);
-            int day = start + wk * 7 + c, idx = wk * 7 + c;
-            int yy, mm, dd;
-            ui_civil_from_days(day, &yy, &mm, &dd);
-            bool other = mm != cal->m;
-            attr_t na = other ? ui_attr(UP_DIM) : A_BOLD;
-            if (day == today) na = ui_attr(UP_TODAY) | A_BOLD;
-            if (day == sel) na = ui_attr(UP_SEL) | A_BOLD;
+            struct cell k = cell_at(cols, start, wk, c);
+            attr_t na = day_attr(k.day, today, sel, k.m != cal->m ? ui_attr(UP_DIM) : A_BOLD);
             /* The day's first line doubles as the rule between weeks. */
-            ui_hline(w, y0, x, cw, ui_attr(UP_DIM));
+            ui_hline(w, y0, k.x, k.cw, ui_attr(UP_DIM));
             char num[8];
-            snprintf(num, sizeof num, "%d", dd);
-            ui_text(w, y0, x, cw, num, na);
-            if (day == sel && cw > 4) ui_text(w, y0, x + (int)strlen(num), 1, " ", na);
-            if (c < 6)
-                for (int r = 0; r < h && y0 + r < rows; r++) {
-                    wattr_set(w, ui_attr(UP_DIM), PAIR_NUMBER(ui_attr(UP_DIM)), NULL);
-                    mvwaddch(w, y0 + r, x + cw, r == 0 ? ACS_PLUS : ACS_VLINE);
-                    wattr_set(w, A_NORMAL, 0, NULL);
-                }
+            snprintf(num, sizeof num, "%d", k.d);
+            ui_text(w, y0, k.x, k.cw, num, na);
+            if (k.day == sel && k.cw > 4) ui_text(w, y0, k.x + (int)strlen(num), 1, " ", na);
+            if (c < 6) column_rule(w, k.x + k.cw, y0, y0 + h < rows ? y0 + h : rows, y0);
             int lines = h - 1;
             if (y0 + 1 + lines > rows) lines = rows - y0 - 1;
-            int n = cal->count[idx];
+            int n = cal->count[k.idx];
             if (n == 0 || lines <= 0) continue;
             int shown = n <= lines ? n : lines - 1;
             for (int i = 0; i < shown; i++)
-                draw_post_line(w, y0 + 1 + i, x, cw, &cal->posts[cal->first[idx] + i], true);
-            if (shown < n) {
-                char more[16];
-                snprintf(more, sizeof more, "+%d", n - shown);
-                ui_text(w, y0 + 1 + shown, x, cw, more, A_BOLD);
-            }
+                draw_post_line(w, y0 + 1 + i, k.x, k.cw, &cal->posts[cal->first[k.idx] + i], true);
+            if (shown < n) more_mark(w, y0 + 1 + shown, k.x, k.cw, n - shown);
         }
     }
 }
@@ -234,49 +269,31 @@ static void draw_month(struct view *v, WINDOW *w, int rows, int cols, const stru
 static void draw_week(struct view *v, WINDOW *w, int rows, int cols, const struct md_profile *p)
 {
     struct calendar_screen *cal = view_state(v, &view_calendar);
-    int start, weeks;
-    grid(cal, p, &start, &weeks);
-    if (!cal->buckets_ok || start != cal->loaded_start) bucket(cal, start, p->id);
+    int start, weeks, today;
+    prepare(cal, p, &start, &weeks, &today);
     int sel = ui_days_from_civil(cal->y, cal->m, cal->d);
     int wk = (sel - start) / 7;
-    int ty, tm, td;
-    ui_today(p->timezone, &ty, &tm, &td);
-    int today = ui_days_from_civil(ty, tm, td);
     for (int c = 0; c < 7; c++) {
-        int x, cw;
-        column(cols, c, &x, &cw);
-        int day = start + wk * 7 + c, idx = wk * 7 + c;
-        int yy, mm, dd;
-        ui_civil_from_days(day, &yy, &mm, &dd);
+        struct cell k = cell_at(cols, start, wk, c);
         char head[32];
-        snprintf(head, sizeof head, "%s %d", day_names[p->week_sunday ? (c + 6) % 7 : c], dd);
-        attr_t ha = A_BOLD;
-        if (day == today) ha = ui_attr(UP_TODAY) | A_BOLD;
-        if (day == sel) ha = ui_attr(UP_SEL) | A_BOLD;
-        ui_hline(w, 2, x, cw, ui_attr(UP_DIM));
-        ui_text_pad(w, 1, x, cw, head, ha);
-        if (c < 6)
-            for (int r = 1; r < rows; r++) {
-                wattr_set(w, ui_attr(UP_DIM), PAIR_NUMBER(ui_attr(UP_DIM)), NULL);
-                mvwaddch(w, r, x + cw, r == 2 ? ACS_PLUS : ACS_VLINE);
-                wattr_set(w, A_NORMAL, 0, NULL);
-            }
-        int y = 3, n = idx >= 0 && idx < 42 ? cal->count[idx] : 0;
+        snprintf(head, sizeof head, "%s %d", day_names[p->week_sunday ? (c + 6) % 7 : c], k.d);
+        ui_hline(w, 2, k.x, k.cw, ui_attr(UP_DIM));
+        ui_text_pad(w, 1, k.x, k.cw, head, day_attr(k.day, today, sel, A_BOLD));
+        if (c < 6) column_rule(w, k.x + k.cw, 1, rows, 2);
+        int y = 3, n = k.idx >= 0 && k.idx < 42 ? cal->count[k.idx] : 0;
         for (int i = 0; i < n; i++) {
             /* Each post: time and status, then up to two lines of caption, then a blank. */
             if (y + 1 >= rows && i < n) {
-                char more[16];
-                snprintf(more, sizeof more, "+%d", n - i);
-                ui_text(w, rows - 1, x, cw, more, A_BOLD);
+                more_mark(w, rows - 1, k.x, k.cw, n - i);
                 break;
             }
-            const struct md_post *mp = &cal->posts[cal->first[idx] + i];
+            const struct md_post *mp = &cal->posts[cal->first[k.idx] + i];
             char line[48];
             snprintf(line, sizeof line, "%02d:%02d %c %s", mp->lhour, mp->lmin,
                      md_status_mark(mp->status), md_status_label(mp->status));
-            ui_text(w, y, x, cw, line, ui_status_attr(mp->status));
+            ui_text(w, y, k.x, k.cw, line, ui_status_attr(mp->status));
             int left = rows - y - 2;
-            y += 1 + ui_wrap(w, y + 1, x, cw, left < 2 ? left : 2, 0, mp->caption, A_NORMAL);
+            y += 1 + ui_wrap(w, y + 1, k.x, k.cw, left < 2 ? left : 2, 0, mp->caption, A_NORMAL);
             y++;
         }
     }

@@ -227,9 +227,10 @@ static bool check_field(const struct form_field *fld, const char *text, char *wh
     }
 }
 
-static void on_field(struct app *a, const char *text, uint64_t tag)
+static void on_field(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_FORM);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct form_screen *fm = view_state(v, &view_form);
     if (!fm->cur || !text || tag >= fm->cur->n) return; /* Esc: the field keeps its value */
     struct form_field *fld = &fm->cur->f[tag];
@@ -237,7 +238,7 @@ static void on_field(struct app *a, const char *text, uint64_t tag)
     if (!check_field(fld, text, why, sizeof why)) {
         app_msg(a, true, "%s", why);
         /* Asked again with what was typed, so a slip is fixed rather than retyped. */
-        app_prompt(a, fld->label, text, false, on_field, tag);
+        app_prompt(a, fld->label, text, false, on_field, v, tag);
         a->prompt.selected = false;
         return;
     }
@@ -280,7 +281,7 @@ static void edit_field(struct view *v)
         snprintf(label, sizeof label, "%s:", fld->label);
         break;
     }
-    app_prompt(a, label, fld->value, false, on_field, fm->cur->sel);
+    app_prompt(a, label, fld->value, false, on_field, v, fm->cur->sel);
 }
 
 static void form_draw(struct view *v, WINDOW *w, int rows, int cols)
@@ -315,9 +316,10 @@ static void form_draw(struct view *v, WINDOW *w, int rows, int cols)
                 ui_attr(UP_DIM));
 }
 
-static void on_leave(struct app *a, const char *text, uint64_t tag)
+static void on_leave(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_FORM);
+    struct view *v = ud;
+    struct app *a = v->app;
     (void)tag;
     if (!text) return;
     close_form(v);
@@ -350,7 +352,7 @@ static bool form_key(struct view *v, enum action act)
             changed |= fm->cur->f[i].changed;
         if (changed) {
             /* What was typed cannot be had back: one key to be sure. */
-            app_confirm(a, "Leave without saving what you typed?", on_leave, 0);
+            app_confirm(a, "Leave without saving what you typed?", on_leave, v, 0);
             return true;
         }
         close_form(v);

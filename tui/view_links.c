@@ -305,10 +305,10 @@ static bool days_ok(struct app *a, const char *text, int *out)
 }
 
 /* Asks again with what was typed, not selected, so it is corrected rather than retyped. */
-static void reask(struct app *a, const char *label, const char *text, prompt_fn fn, uint64_t tag)
+static void reask(struct view *v, const char *label, const char *text, prompt_fn fn, uint64_t tag)
 {
-    app_prompt(a, label, text, false, fn, tag);
-    a->prompt.selected = false;
+    app_prompt(v->app, label, text, false, fn, v, tag);
+    v->app->prompt.selected = false;
 }
 
 static const char *days_label(struct links_screen *lk)
@@ -317,15 +317,16 @@ static const char *days_label(struct links_screen *lk)
                                              : "Valid for days (1 to 3650, empty: no expiry):";
 }
 
-static void on_days(struct app *a, const char *text, uint64_t tag)
+static void on_days(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_LINKS);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     int days = 0;
     if (text[0] && !days_ok(a, text, &days)) {
-        reask(a, days_label(lk), text, on_days, 0);
+        reask(v, days_label(lk), text, on_days, 0);
         return;
     }
     send_create(v, days);
@@ -333,25 +334,26 @@ static void on_days(struct app *a, const char *text, uint64_t tag)
 
 #define PASSWORD_LABEL "Password (auto, none, or type one of 8+ chars):"
 
-static void on_password(struct app *a, const char *text, uint64_t tag)
+static void on_password(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_LINKS);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     const char *pw = text[0] ? text : "auto";
     if (strcmp(pw, "auto") && strcmp(pw, "none") && strlen(pw) < 8) {
         app_msg(a, true, "a link password has at least 8 characters (or auto, or none)");
-        reask(a, PASSWORD_LABEL, text, on_password, 0);
+        reask(v, PASSWORD_LABEL, text, on_password, 0);
         return;
     }
     if (strcmp(pw, "none") == 0 && strcmp(lk->kind, "approval") == 0) {
         app_msg(a, true, "an approval link always has a password: auto makes one");
-        reask(a, PASSWORD_LABEL, "auto", on_password, 0);
+        reask(v, PASSWORD_LABEL, "auto", on_password, 0);
         return;
     }
     snprintf(lk->password, sizeof lk->password, "%s", pw);
-    app_prompt(a, days_label(lk), NULL, false, on_days, 0);
+    app_prompt(a, days_label(lk), NULL, false, on_days, v, 0);
 }
 
 static void ask_password(struct view *v)
@@ -359,12 +361,12 @@ static void ask_password(struct view *v)
     struct app *a = v->app;
     struct links_screen *lk = view_state(v, &view_links);
     app_prompt(a, PASSWORD_LABEL, strcmp(lk->kind, "approval") == 0 ? "auto" : "none", false,
-               on_password, 0);
+               on_password, v, 0);
 }
 
-static void on_posts(struct app *a, const char *text, uint64_t tag)
+static void on_posts(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_LINKS);
+    struct view *v = ud;
     struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
@@ -387,21 +389,22 @@ static size_t earlier_approvers(struct links_screen *lk, const char **out)
     return n;
 }
 
-static void on_approver(struct app *a, const char *text, uint64_t tag);
+static void on_approver(void *ud, const char *text, uint64_t tag);
 
 /* The approver's address, optional: the daemon mails the link there (never its password) and
  * reminds them before a post's deadline. It checks the address; here only the obvious. */
 #define EMAIL_LABEL "Approver's e-mail (empty: not mailed):"
 
-static void on_email(struct app *a, const char *text, uint64_t tag)
+static void on_email(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_LINKS);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     if (text[0] && (!strchr(text, '@') || strpbrk(text, " <>,"))) {
         app_msg(a, true, "'%s': one address, like name@example.com (or empty)", text);
-        reask(a, EMAIL_LABEL, text, on_email, 0);
+        reask(v, EMAIL_LABEL, text, on_email, 0);
         return;
     }
     snprintf(lk->email, sizeof lk->email, "%s", text);
@@ -409,15 +412,16 @@ static void on_email(struct app *a, const char *text, uint64_t tag)
         ask_password(v);
     else if (strcmp(lk->kind, "approval") == 0)
         app_prompt(a, "Post ids (comma separated, empty: all awaiting approval):", NULL, false,
-                   on_posts, 0);
+                   on_posts, v, 0);
     else
         ask_password(v);
 }
 
 /* Asks who approves: one of the earlier approvers by number (the latest is offered), or a new
  * name typed in full. */
-static void ask_approver(struct links_screen *lk, struct app *a, const char *typed)
+static void ask_approver(struct view *v, const char *typed)
 {
+    struct links_screen *lk = view_state(v, &view_links);
     const char *who[MAX_EARLIER];
     size_t n = earlier_approvers(lk, who);
     char label[400] = "Approver's name:";
@@ -429,20 +433,21 @@ static void ask_approver(struct links_screen *lk, struct app *a, const char *typ
         if (len < sizeof label) snprintf(label + len, sizeof label - len, "; or a new name):");
     }
     if (typed)
-        reask(a, label, typed, on_approver, 0);
+        reask(v, label, typed, on_approver, 0);
     else
-        app_prompt(a, label, n ? "1" : NULL, false, on_approver, 0);
+        app_prompt(v->app, label, n ? "1" : NULL, false, on_approver, v, 0);
 }
 
-static void on_approver(struct app *a, const char *text, uint64_t tag)
+static void on_approver(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_LINKS);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     if (!text[0] && strcmp(lk->kind, "approval") == 0) {
         app_msg(a, true, "an approval link is for one approver: their name, as they will sign");
-        ask_approver(lk, a, NULL);
+        ask_approver(v, NULL);
         return;
     }
     const char *who[MAX_EARLIER];
@@ -455,33 +460,34 @@ static void on_approver(struct app *a, const char *text, uint64_t tag)
                 app_msg(a, true, "'%s': choose 1 to %zu, or type a new name", text, n);
             else
                 app_msg(a, true, "no earlier approvers to choose from: type a name");
-            ask_approver(lk, a, text);
+            ask_approver(v, text);
             return;
         }
         text = who[pick - 1];
     }
     snprintf(lk->approver, sizeof lk->approver, "%s", text);
-    app_prompt(a, EMAIL_LABEL, NULL, false, on_email, 0);
+    app_prompt(a, EMAIL_LABEL, NULL, false, on_email, v, 0);
 }
 
 #define KIND_LABEL "Kind (calendar, collab, approval):"
 
-static void on_kind(struct app *a, const char *text, uint64_t tag)
+static void on_kind(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_LINKS);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct links_screen *lk = view_state(v, &view_links);
     (void)tag;
     if (!text) return;
     const char *k = text[0] ? text : "approval";
     if (strcmp(k, "calendar") && strcmp(k, "collab") && strcmp(k, "approval")) {
         app_msg(a, true, "a link is a calendar, collab or approval link, not '%s'", k);
-        reask(a, KIND_LABEL, text, on_kind, 0);
+        reask(v, KIND_LABEL, text, on_kind, 0);
         return;
     }
     snprintf(lk->kind, sizeof lk->kind, "%s", k);
     lk->approver[0] = lk->posts[0] = lk->password[0] = lk->email[0] = '\0';
     if (strcmp(k, "approval") == 0)
-        ask_approver(lk, a, NULL);
+        ask_approver(v, NULL);
     else
         ask_password(v);
 }
@@ -492,7 +498,7 @@ static void start_create(struct view *v)
     struct app *a = v->app;
     struct links_screen *lk = view_state(v, &view_links);
     if (!lk->npreset) {
-        app_prompt(a, KIND_LABEL, "approval", false, on_kind, 0);
+        app_prompt(a, KIND_LABEL, "approval", false, on_kind, v, 0);
         return;
     }
     snprintf(lk->kind, sizeof lk->kind, "approval");
@@ -502,7 +508,7 @@ static void start_create(struct view *v)
         len += (size_t)snprintf(lk->posts + len, sizeof lk->posts - len, "%s%lld", i ? "," : "",
                                 (long long)lk->preset[i]);
     app_msg(a, false, "an approval link for post%s %s", lk->npreset == 1 ? "" : "s", lk->posts);
-    ask_approver(lk, a, NULL);
+    ask_approver(v, NULL);
 }
 
 void view_links_for_posts(struct app *a, const int64_t *ids, size_t n)
@@ -549,13 +555,14 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
 
 #define EXTEND_LABEL "Extend by days (1 to 3650):"
 
-static void on_extend(struct app *a, const char *text, uint64_t tag)
+static void on_extend(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_LINKS);
+    struct view *v = ud;
+    struct app *a = v->app;
     if (!text || !text[0]) return;
     int days;
     if (!days_ok(a, text, &days)) {
-        reask(a, EXTEND_LABEL, text, on_extend, tag);
+        reask(v, EXTEND_LABEL, text, on_extend, tag);
         return;
     }
     msgpack_packer *pk = conn_begin(a->conn, "link.extend");
@@ -565,9 +572,10 @@ static void on_extend(struct app *a, const char *text, uint64_t tag)
     conn_send(a->conn, on_changed, v, tag);
 }
 
-static void on_revoke(struct app *a, const char *text, uint64_t tag)
+static void on_revoke(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_LINKS);
+    struct view *v = ud;
+    struct app *a = v->app;
     if (!text || (text[0] != 'y' && text[0] != 'Y')) return;
     msgpack_packer *pk = conn_begin(a->conn, "link.revoke");
     msgpack_pack_map(pk, 1);
@@ -585,7 +593,7 @@ static bool link_act(struct view *v, enum action act, const struct md_link *l)
     case ACT_LINK_REVOKE:
         if (!l) return true;
         snprintf(label, sizeof label, "Revoke link %lld? Its URL stops at once", (long long)l->id);
-        app_confirm(a, label, on_revoke, (uint64_t)l->id);
+        app_confirm(a, label, on_revoke, v, (uint64_t)l->id);
         return true;
     case ACT_LINK_REGEN:
         if (!l) return true;
@@ -598,7 +606,7 @@ static bool link_act(struct view *v, enum action act, const struct md_link *l)
         return true;
     case ACT_LINK_EXTEND:
         if (!l) return true;
-        app_prompt(a, EXTEND_LABEL, "30", false, on_extend, (uint64_t)l->id);
+        app_prompt(a, EXTEND_LABEL, "30", false, on_extend, v, (uint64_t)l->id);
         return true;
     case ACT_LINK_COPY: {
         const struct known_url *k = l ? url_for(lk, l->id) : NULL;

@@ -309,11 +309,24 @@ static void on_own_set(void *ud, uint64_t tag, const struct gl_err *err, const m
     if (pp->pw_done) pp->pw_done(a);
 }
 
-static void ask_own(struct app *a);
+static void ask_own(struct view *v);
 
-static void on_own_again(struct app *a, const char *text, uint64_t tag)
+/* Sets name's password to the one in pw1 (typed twice, or generated); fn gets the reply. */
+static void send_password(struct view *v, const char *name, conn_reply_fn fn)
 {
-    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct app *a = v->app;
+    struct people_screen *pp = view_state(v, &view_people);
+    msgpack_packer *pk = conn_begin(a->conn, "user.set_password");
+    msgpack_pack_map(pk, 2);
+    gl_pack_kv_str(pk, "name", name);
+    gl_pack_kv_str(pk, "password", pp->pw1);
+    conn_send(a->conn, fn, v, 0);
+}
+
+static void on_own_again(void *ud, const char *text, uint64_t tag)
+{
+    struct view *v = ud;
+    struct app *a = v->app;
     struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) {
@@ -322,41 +335,39 @@ static void on_own_again(struct app *a, const char *text, uint64_t tag)
     }
     if (strcmp(text, pp->pw1) != 0) {
         app_msg(a, true, "the two passwords differ; type it again");
-        ask_own(a);
+        ask_own(v);
         return;
     }
-    msgpack_packer *pk = conn_begin(a->conn, "user.set_password");
-    msgpack_pack_map(pk, 2);
-    gl_pack_kv_str(pk, "name", a->user);
-    gl_pack_kv_str(pk, "password", pp->pw1);
-    conn_send(a->conn, on_own_set, v, 0);
+    send_password(v, a->user, on_own_set);
 }
 
-static void on_own_first(struct app *a, const char *text, uint64_t tag)
+static void on_own_first(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) return;
     if (strlen(text) < 8) {
         app_msg(a, true, "a password has at least 8 characters");
-        ask_own(a);
+        ask_own(v);
         return;
     }
     snprintf(pp->pw1, sizeof pp->pw1, "%s", text);
-    app_prompt(a, "The same password again:", NULL, true, on_own_again, 0);
+    app_prompt(a, "The same password again:", NULL, true, on_own_again, v, 0);
 }
 
-static void ask_own(struct app *a)
+static void ask_own(struct view *v)
 {
-    app_prompt(a, "Your new password (8 characters or more):", NULL, true, on_own_first, 0);
+    app_prompt(v->app, "Your new password (8 characters or more):", NULL, true, on_own_first, v, 0);
 }
 
 void people_own_password(struct app *a, void (*done)(struct app *a))
 {
-    struct people_screen *pp = app_view(a, VIEW_PEOPLE)->state;
+    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct people_screen *pp = view_state(v, &view_people);
     pp->pw_done = done;
-    ask_own(a);
+    ask_own(v);
 }
 
 /* ---- changes to one person: role, reset, disable, e-mail, mail ---- */
@@ -406,46 +417,41 @@ static bool one_of(const char *const *choices, const char *v)
     return false;
 }
 
-static void on_role(struct app *a, const char *text, uint64_t tag)
+/* The fields of a person changed on the prompt line, by their CH_ change: the field of
+ * user.update, the question (asked again with what was typed when it is refused), the values
+ * allowed (NULL: an e-mail address, or none), and what is said of one refused. */
+static const struct person_field {
+    const char *field, *label;
+    const char *const *choices;
+    const char *refused;
+} person_fields[] = {
+    [CH_ROLE] = {"role", "Role (viewer, editor, manager, admin):", role_choices,
+                 "a role is viewer, editor, manager or admin"},
+    [CH_EMAIL] = {"email", "E-mail address:", NULL, "an e-mail address has an @"},
+    [CH_MAIL] = {"mail", "Mail (each, digest, none):", mail_choices,
+                 "mail is each, digest or none"},
+};
+
+static void on_person_field(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_PEOPLE);
-    (void)tag;
+    struct view *v = ud;
+    struct app *a = v->app;
+    const struct person_field *pf = &person_fields[tag];
     if (!text) return;
-    if (!one_of(role_choices, text)) {
-        app_msg(a, true, "a role is viewer, editor, manager or admin");
-        app_prompt(a, "Role (viewer, editor, manager, admin):", text, false, on_role, 0);
+    if (pf->choices ? !one_of(pf->choices, text) : text[0] && !strchr(text, '@')) {
+        app_msg(a, true, "%s", pf->refused);
+        app_prompt(a, pf->label, text, false, on_person_field, v, tag);
         a->prompt.selected = false;
         return;
     }
-    send_update(v, "role", text, CH_ROLE);
+    send_update(v, pf->field, text, tag);
 }
 
-static void on_email(struct app *a, const char *text, uint64_t tag)
+/* Asks for a person's field (label NULL: the field's own question), starting from value. */
+static void ask_person_field(struct view *v, uint64_t change, const char *label, const char *value)
 {
-    struct view *v = app_view(a, VIEW_PEOPLE);
-    (void)tag;
-    if (!text) return;
-    if (text[0] && !strchr(text, '@')) {
-        app_msg(a, true, "an e-mail address has an @");
-        app_prompt(a, "E-mail address:", text, false, on_email, 0);
-        a->prompt.selected = false;
-        return;
-    }
-    send_update(v, "email", text, CH_EMAIL);
-}
-
-static void on_mail(struct app *a, const char *text, uint64_t tag)
-{
-    struct view *v = app_view(a, VIEW_PEOPLE);
-    (void)tag;
-    if (!text) return;
-    if (!one_of(mail_choices, text)) {
-        app_msg(a, true, "mail is each, digest or none");
-        app_prompt(a, "Mail (each, digest, none):", text, false, on_mail, 0);
-        a->prompt.selected = false;
-        return;
-    }
-    send_update(v, "mail", text, CH_MAIL);
+    app_prompt(v->app, label ? label : person_fields[change].label, value, false, on_person_field,
+               v, change);
 }
 
 static void on_reset_done(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
@@ -464,23 +470,20 @@ static void on_reset_done(void *ud, uint64_t tag, const struct gl_err *err, cons
     app_dirty(a, DIRTY_MAIN);
 }
 
-static void on_reset(struct app *a, const char *text, uint64_t tag)
+static void on_reset(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct view *v = ud;
     struct people_screen *pp = view_state(v, &view_people);
     (void)tag;
     if (!text) return;
     people_gen_password(pp->pw1, sizeof pp->pw1);
-    msgpack_packer *pk = conn_begin(a->conn, "user.set_password");
-    msgpack_pack_map(pk, 2);
-    gl_pack_kv_str(pk, "name", pp->target);
-    gl_pack_kv_str(pk, "password", pp->pw1);
-    conn_send(a->conn, on_reset_done, v, 0);
+    send_password(v, pp->target, on_reset_done);
 }
 
-static void on_disable(struct app *a, const char *text, uint64_t tag)
+static void on_disable(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct people_screen *pp = view_state(v, &view_people);
     if (!text) return;
     msgpack_packer *pk = conn_begin(a->conn, tag == CH_DISABLE ? "user.disable" : "user.enable");
@@ -523,15 +526,15 @@ static bool people_key(struct view *v, enum action act)
     case ACT_USER_ROLE:
         if (!p) return true;
         snprintf(label, sizeof label, "Role of %s (viewer, editor, manager, admin):", p->name);
-        app_prompt(a, label, p->role, false, on_role, 0);
+        ask_person_field(v, CH_ROLE, label, p->role);
         return true;
     case ACT_USER_EMAIL:
         if (!p) return true;
-        app_prompt(a, "E-mail address:", p->email, false, on_email, 0);
+        ask_person_field(v, CH_EMAIL, NULL, p->email);
         return true;
     case ACT_USER_MAIL:
         if (!p) return true;
-        app_prompt(a, "Mail (each, digest, none):", p->mail ? p->mail : "each", false, on_mail, 0);
+        ask_person_field(v, CH_MAIL, NULL, p->mail ? p->mail : "each");
         return true;
     case ACT_USER_RESET:
         if (!p) return true;
@@ -540,7 +543,7 @@ static bool people_key(struct view *v, enum action act)
             return true;
         }
         snprintf(label, sizeof label, "Give %s a new password? The old one stops working", p->name);
-        app_confirm(a, label, on_reset, 0);
+        app_confirm(a, label, on_reset, v, 0);
         return true;
     case ACT_USER_DISABLE:
         if (!p) return true;
@@ -552,7 +555,7 @@ static bool people_key(struct view *v, enum action act)
                  p->disabled ? "Enable %s? They can log in again"
                              : "Disable %s? They are logged out and cannot log in",
                  p->name);
-        app_confirm(a, label, on_disable, p->disabled ? CH_ENABLE : CH_DISABLE);
+        app_confirm(a, label, on_disable, v, p->disabled ? CH_ENABLE : CH_DISABLE);
         return true;
     case ACT_COPY:
         if (!pp->shown[0]) {

@@ -45,20 +45,6 @@ static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msg
     form_saved(a, tag ? "profile saved" : "profile created");
 }
 
-static void pack_platforms(msgpack_packer *pk, const char *text)
-{
-    char buf[512], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", text);
-    size_t n = 0;
-    char *items[10];
-    for (char *t = strtok_r(buf, ", ", &save); t && n < 10; t = strtok_r(NULL, ", ", &save))
-        items[n++] = t;
-    gl_pack_key(pk, "platforms");
-    msgpack_pack_array(pk, n);
-    for (size_t i = 0; i < n; i++)
-        msgpack_pack_str_with_body(pk, items[i], strlen(items[i]));
-}
-
 /* Sends the profile; logo is the media id just uploaded, or 0 to leave the logo as it is. */
 static void send_profile(struct app *a, struct form *f, int64_t logo)
 {
@@ -73,7 +59,7 @@ static void send_profile(struct app *a, struct form *f, int64_t logo)
     if (f->id) gl_pack_kv_int(pk, "id", f->id);
     gl_pack_kv_str(pk, "name", form_value(f, "Name"));
     gl_pack_kv_str(pk, "timezone", form_value(f, "Time zone"));
-    pack_platforms(pk, form_value(f, "Platforms"));
+    md_pack_words(pk, "platforms", form_value(f, "Platforms"), 10);
     gl_pack_kv_str(pk, "week_start", form_value(f, "Week starts on"));
     gl_pack_key(pk, "steps");
     form_steps_pack(form_value(f, "Approval steps"), pk, why, sizeof why);

@@ -266,9 +266,10 @@ static void post_draw(struct view *v, WINDOW *w, int rows, int cols)
 
 /* ---- editing fields ---- */
 
-static void on_field(struct app *a, const char *text, uint64_t tag)
+static void on_field(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_POST);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct post_screen *ps = view_state(v, &view_post);
     if (!text) return;
     char **dst = NULL;
@@ -330,21 +331,21 @@ static void edit_field(struct view *v)
         char *avail = pr ? md_strlist_join(&pr->platforms, ",") : xstrdup("");
         snprintf(label, sizeof label, "Platforms (of %s):", avail);
         free(avail);
-        app_prompt(a, label, ps->platforms, false, on_field, F_PLATFORMS);
+        app_prompt(a, label, ps->platforms, false, on_field, v, F_PLATFORMS);
         return;
     }
     case F_WHEN:
-        app_prompt(a, "Date and time (YYYY-MM-DD HH:MM, empty: none):", ps->when, false, on_field,
-                   F_WHEN);
+        app_prompt(a, "Date and time (YYYY-MM-DD HH:MM, empty: none):", ps->when, false,
+                   on_field, v, F_WHEN);
         return;
     case F_CAPTION:
-        app_prompt(a, "Caption:", ps->caption, false, on_field, F_CAPTION);
+        app_prompt(a, "Caption:", ps->caption, false, on_field, v, F_CAPTION);
         return;
     case F_NOTES:
-        app_prompt(a, "Notes for approvers:", ps->notes, false, on_field, F_NOTES);
+        app_prompt(a, "Notes for approvers:", ps->notes, false, on_field, v, F_NOTES);
         return;
     case F_MEDIA:
-        app_prompt(a, "Media file path:", ps->media, false, on_field, F_MEDIA);
+        app_prompt(a, "Media file path:", ps->media, false, on_field, v, F_MEDIA);
         return;
     default:
         return;
@@ -352,21 +353,6 @@ static void edit_field(struct view *v)
 }
 
 /* ---- saving ---- */
-
-static void pack_platforms(struct post_screen *ps, msgpack_packer *pk)
-{
-    /* "instagram, x" -> ["instagram", "x"] */
-    char *copy = xstrdup(ps->platforms), *save = NULL;
-    size_t n = 0;
-    char *items[16];
-    for (char *t = strtok_r(copy, ", ", &save); t && n < 16; t = strtok_r(NULL, ", ", &save))
-        items[n++] = t;
-    gl_pack_key(pk, "platforms");
-    msgpack_pack_array(pk, n);
-    for (size_t i = 0; i < n; i++)
-        gl_pack_str(pk, items[i]);
-    free(copy);
-}
 
 static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
@@ -451,7 +437,7 @@ static void send_save(struct view *v)
         gl_pack_kv_int(pk, "profile", ps->profile);
     }
     if (cap) gl_pack_kv_str(pk, "caption", ps->caption);
-    if (plat) pack_platforms(ps, pk);
+    if (plat) md_pack_words(pk, "platforms", ps->platforms, 16);
     if (notes) gl_pack_kv_str(pk, "notes", ps->notes);
     if (when) gl_pack_kv_int(pk, "scheduled_at", at);
     if (media) {
@@ -497,9 +483,9 @@ static const char *sniff(const unsigned char *d, size_t n)
 
 #define MEDIA_MAX ((size_t)8 << 20)
 
-static void save(struct app *a)
+static void save(struct view *v)
 {
-    struct view *v = app_view(a, VIEW_POST);
+    struct app *a = v->app;
     struct post_screen *ps = view_state(v, &view_post);
     if (ps->saving) return;
     if (ps->id && !ps->filled) {
@@ -553,8 +539,9 @@ static void save(struct app *a)
 
 static void on_alt_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
-    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
     (void)r;
     if (err) {
         app_rpc_error(a, "alternative text not saved", err);
@@ -565,59 +552,64 @@ static void on_alt_saved(void *ud, uint64_t tag, const struct gl_err *err, const
 }
 
 /* The tag carries which image (its index in the post). */
-static void on_alt_text(struct app *a, const char *text, uint64_t tag)
+static void on_alt_text(void *ud, const char *text, uint64_t tag)
 {
-    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
     if (!text || tag >= ps->det.nmedia) return;
     msgpack_packer *pk = conn_begin(a->conn, "media.update");
     msgpack_pack_map(pk, 2);
     gl_pack_kv_int(pk, "id", ps->det.media[tag].id);
     gl_pack_kv_str(pk, "alt", text);
-    conn_send(a->conn, on_alt_saved, a, ps->opened);
+    conn_send(a->conn, on_alt_saved, v, ps->opened);
 }
 
-static void ask_alt(struct app *a, size_t i)
+static void ask_alt(struct view *v, size_t i)
 {
-    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
+    struct post_screen *ps = view_state(v, &view_post);
     char label[160];
     snprintf(label, sizeof label, "Alternative text of %s (what it shows, in a sentence):",
              ps->det.media[i].name);
-    app_prompt(a, label, ps->det.media[i].alt, false, on_alt_text, i);
+    app_prompt(v->app, label, ps->det.media[i].alt, false, on_alt_text, v, i);
 }
 
-static void on_alt_which(struct app *a, const char *text, uint64_t tag)
+static void on_alt_which(void *ud, const char *text, uint64_t tag)
 {
-    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
+    struct view *v = ud;
+    struct post_screen *ps = view_state(v, &view_post);
     (void)tag;
     if (!text) return;
     char *end;
     long n = strtol(text, &end, 10);
     if (end == text || n < 1 || (size_t)n > ps->det.nmedia) {
-        app_msg(a, true, "'%s' is not an image number (1 to %zu)", text, ps->det.nmedia);
+        app_msg(v->app, true, "'%s' is not an image number (1 to %zu)", text, ps->det.nmedia);
         return;
     }
-    ask_alt(a, (size_t)n - 1);
+    ask_alt(v, (size_t)n - 1);
 }
 
-static void media_alt(struct app *a)
+static void media_alt(struct view *v)
 {
-    struct post_screen *ps = view_state(app_view(a, VIEW_POST), &view_post);
+    struct app *a = v->app;
+    struct post_screen *ps = view_state(v, &view_post);
     if (!ps->id || !ps->det.have || ps->det.nmedia == 0) {
         app_msg(a, true, "this post has no saved image to describe");
         return;
     }
     if (ps->det.nmedia == 1) {
-        ask_alt(a, 0);
+        ask_alt(v, 0);
         return;
     }
     char label[96];
     snprintf(label, sizeof label, "Which image (1 to %zu)?", ps->det.nmedia);
-    app_prompt(a, label, "", false, on_alt_which, 0);
+    app_prompt(a, label, "", false, on_alt_which, v, 0);
 }
 
-static void on_discard(struct app *a, const char *text, uint64_t tag)
+static void on_discard(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_POST);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct post_screen *ps = view_state(v, &view_post);
     (void)tag;
     if (text && (text[0] == 'y' || text[0] == 'Y')) {
@@ -651,10 +643,10 @@ static bool post_key(struct view *v, enum action act)
         edit_field(v);
         return true;
     case ACT_SAVE:
-        save(a);
+        save(v);
         return true;
     case ACT_MEDIA_ALT:
-        media_alt(a);
+        media_alt(v);
         return true;
     case ACT_EDIT_CAPTION: {
         char *text = app_edit_external(a, ps->caption, "caption");
@@ -663,14 +655,14 @@ static bool post_key(struct view *v, enum action act)
             free(text);
             ps->dirty = true;
             if (ps->id) {
-                save(a);
+                save(v);
             }
         }
         return true;
     }
     case ACT_BACK:
         if (ps->dirty) {
-            app_confirm(a, "Discard unsaved changes?", on_discard, 0);
+            app_confirm(a, "Discard unsaved changes?", on_discard, v, 0);
             return true;
         }
         return false;

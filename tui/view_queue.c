@@ -195,9 +195,10 @@ static bool search_from(struct queue_screen *q, size_t start)
     return false;
 }
 
-static void on_search(struct app *a, const char *text, uint64_t tag)
+static void on_search(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_QUEUE);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct queue_screen *q = view_state(v, &view_queue);
     (void)tag;
     if (!text) return;
@@ -284,7 +285,7 @@ static bool q_key(struct view *v, enum action act)
         return true;
     }
     case ACT_SEARCH:
-        app_prompt(a, "Search:", q->search, false, on_search, 0);
+        app_prompt(a, "Search:", q->search, false, on_search, v, 0);
         return true;
     case ACT_SEARCH_NEXT:
         if (!q->search[0])

@@ -60,8 +60,8 @@ void view_steps_open(struct app *a, struct form_field *fld)
 
 /* ---- the prompts of one step: name, who, the approver's name ---- */
 
-static void on_approver(struct app *a, const char *text, uint64_t tag);
-static void on_who(struct app *a, const char *text, uint64_t tag);
+static void on_approver(void *ud, const char *text, uint64_t tag);
+static void on_who(void *ud, const char *text, uint64_t tag);
 
 static void finish(struct view *v)
 {
@@ -80,25 +80,27 @@ static void finish(struct view *v)
 
 #define WHO_LABEL "Who (editor, manager, admin, approver, collaborator, any):"
 
-static void on_name(struct app *a, const char *text, uint64_t tag)
+static void on_name(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_STEPS);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
     if (!text[0] || strchr(text, ';') || strchr(text, ':')) {
         app_msg(a, true, "a step needs a name (without ; or :), such as Review or Client");
-        app_prompt(a, "Step name:", text, false, on_name, 0);
+        app_prompt(a, "Step name:", text, false, on_name, v, 0);
         a->prompt.selected = false;
         return;
     }
     snprintf(st->draft.name, sizeof st->draft.name, "%s", text);
-    app_prompt(a, WHO_LABEL, st->draft.who[0] ? st->draft.who : "manager", false, on_who, 0);
+    app_prompt(a, WHO_LABEL, st->draft.who[0] ? st->draft.who : "manager", false, on_who, v, 0);
 }
 
-static void on_who(struct app *a, const char *text, uint64_t tag)
+static void on_who(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_STEPS);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
@@ -110,23 +112,23 @@ static void on_who(struct app *a, const char *text, uint64_t tag)
                 "'%s': a step is decided by editor, manager, admin, approver, "
                 "collaborator or any",
                 text);
-        app_prompt(a, WHO_LABEL, text, false, on_who, 0);
+        app_prompt(a, WHO_LABEL, text, false, on_who, v, 0);
         a->prompt.selected = false;
         return;
     }
     snprintf(st->draft.who, sizeof st->draft.who, "%s", form_step_who[k]);
     if (strcmp(st->draft.who, "approver") == 0) {
         app_prompt(a, "Approver's name (empty: any approval link's approver):", st->draft.approver,
-                   false, on_approver, 0);
+                   false, on_approver, v, 0);
         return;
     }
     st->draft.approver[0] = 0;
     finish(v);
 }
 
-static void on_approver(struct app *a, const char *text, uint64_t tag)
+static void on_approver(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_STEPS);
+    struct view *v = ud;
     struct steps_screen *st = view_state(v, &view_steps);
     (void)tag;
     if (!text) return;
@@ -143,7 +145,7 @@ static void edit(struct view *v, size_t i)
         st->draft = st->v[i];
     else
         memset(&st->draft, 0, sizeof st->draft);
-    app_prompt(a, "Step name:", st->draft.name, false, on_name, 0);
+    app_prompt(a, "Step name:", st->draft.name, false, on_name, v, 0);
 }
 
 /* ---- the list ---- */

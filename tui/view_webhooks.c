@@ -28,12 +28,6 @@ struct webhooks_screen {
     char secret[64]; /* the secret of the endpoint just made, shown once */
 };
 
-/* Answers and prompts carry the app: they reach its one webhooks screen. */
-static struct webhooks_screen *screen_of(struct app *a)
-{
-    return view_state(app_view(a, VIEW_WEBHOOKS), &view_webhooks);
-}
-
 static void free_list(struct webhooks_screen *wh)
 {
     for (size_t i = 0; i < wh->n; i++) {
@@ -78,8 +72,9 @@ static char *join_events(const msgpack_object *arr)
 
 static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
-    struct webhooks_screen *wh = screen_of(a);
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
     if ((unsigned)tag != wh->gen) return;
     app_dirty(a, DIRTY_MAIN);
     if (err) {
@@ -109,9 +104,10 @@ static void on_list(void *ud, uint64_t tag, const struct gl_err *err, const msgp
     if (wh->sel >= wh->n) wh->sel = wh->n ? wh->n - 1 : 0;
 }
 
-static void reload(struct app *a)
+static void reload(struct view *v)
 {
-    struct webhooks_screen *wh = screen_of(a);
+    struct app *a = v->app;
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
     wh->gen++;
     if (!is_admin(a)) {
         free_list(wh);
@@ -119,19 +115,19 @@ static void reload(struct app *a)
         app_dirty(a, DIRTY_MAIN);
         return;
     }
-    conn_call0(a->conn, "webhook.list", on_list, a, wh->gen);
+    conn_call0(a->conn, "webhook.list", on_list, v, wh->gen);
 }
 
 static void webhooks_reload(struct view *v)
 {
-    reload(v->app);
+    reload(v);
 }
 
 static void webhooks_enter(struct view *v)
 {
     struct webhooks_screen *wh = view_state(v, &view_webhooks);
     wh->sel = wh->top = 0;
-    reload(v->app);
+    reload(v);
 }
 
 static void webhooks_draw(struct view *v, WINDOW *w, int rows, int cols)
@@ -198,20 +194,22 @@ static void webhooks_draw(struct view *v, WINDOW *w, int rows, int cols)
 static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     (void)r;
-    struct app *a = ud;
+    struct view *v = ud;
+    struct app *a = v->app;
     if (err) {
         app_rpc_error(a, "webhook", err);
         return;
     }
     app_msg(a, false, "%s", tag == 1 ? "deleted" : tag == 2 ? "updated" : "sent again");
-    reload(a);
+    reload(v);
 }
 
 static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     (void)tag;
-    struct app *a = ud;
-    struct webhooks_screen *wh = screen_of(a);
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
     if (err) {
         app_rpc_error(a, "new webhook", err);
         return;
@@ -221,54 +219,49 @@ static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const m
     free(secret);
     app_clipboard(a, wh->secret);
     app_msg(a, false, "secret: %s (copied; shown once, y copies again)", wh->secret);
-    reload(a);
+    reload(v);
 }
 
-static void on_events(struct app *a, const char *text, uint64_t tag)
+static void on_events(void *ud, const char *text, uint64_t tag)
 {
-    struct webhooks_screen *wh = screen_of(a);
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
     (void)tag;
     if (!text) return;
-    /* "a, b,c" -> ["a", "b", "c"] */
-    char *copy = xstrdup(text);
-    const char *names[32];
-    size_t n = 0;
-    for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t && n < 32;
-         t = strtok_r(NULL, ", ", &save))
-        names[n++] = t;
     msgpack_packer *pk = conn_begin(a->conn, "webhook.create");
     msgpack_pack_map(pk, 2);
-    gl_pack_str(pk, "url");
-    gl_pack_str(pk, wh->url);
-    gl_pack_str(pk, "events");
-    msgpack_pack_array(pk, (uint32_t)n);
-    for (size_t i = 0; i < n; i++)
-        gl_pack_str(pk, names[i]);
-    conn_send(a->conn, on_created, a, 0);
-    free(copy);
+    gl_pack_kv_str(pk, "url", wh->url);
+    md_pack_words(pk, "events", text, 32); /* "a, b,c" -> ["a", "b", "c"] */
+    conn_send(a->conn, on_created, v, 0);
 }
 
-static void on_url(struct app *a, const char *text, uint64_t tag)
+static void on_url(void *ud, const char *text, uint64_t tag)
 {
-    struct webhooks_screen *wh = screen_of(a);
+    struct view *v = ud;
+    struct app *a = v->app;
+    struct webhooks_screen *wh = view_state(v, &view_webhooks);
     (void)tag;
     if (!text || !text[0]) return;
     snprintf(wh->url, sizeof wh->url, "%s", text);
-    app_prompt(a, "Events (comma-separated): ", DEFAULT_EVENTS, false, on_events, 0);
+    app_prompt(a, "Events (comma-separated): ", DEFAULT_EVENTS, false, on_events, v, 0);
 }
 
-static void on_delete_confirmed(struct app *a, const char *text, uint64_t id)
+static void on_delete_confirmed(void *ud, const char *text, uint64_t id)
 {
+    struct view *v = ud;
+    struct app *a = v->app;
     if (!text) return;
     msgpack_packer *pk = conn_begin(a->conn, "webhook.delete");
     msgpack_pack_map(pk, 1);
     gl_pack_str(pk, "id");
     msgpack_pack_int64(pk, (int64_t)id);
-    conn_send(a->conn, on_changed, a, 1);
+    conn_send(a->conn, on_changed, v, 1);
 }
 
-static void toggle_pause(struct app *a, const struct endpoint *e)
+static void toggle_pause(struct view *v, const struct endpoint *e)
 {
+    struct app *a = v->app;
     msgpack_packer *pk = conn_begin(a->conn, "webhook.update");
     msgpack_pack_map(pk, 2);
     gl_pack_str(pk, "id");
@@ -278,14 +271,15 @@ static void toggle_pause(struct app *a, const struct endpoint *e)
         msgpack_pack_false(pk);
     else
         msgpack_pack_true(pk);
-    conn_send(a->conn, on_changed, a, 2);
+    conn_send(a->conn, on_changed, v, 2);
 }
 
 /* The newest delivery not delivered, else the newest: what an admin means by "send it again". */
 static void on_deliveries(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     (void)tag;
-    struct app *a = ud;
+    struct view *v = ud;
+    struct app *a = v->app;
     if (err) {
         app_rpc_error(a, "deliveries", err);
         return;
@@ -309,7 +303,7 @@ static void on_deliveries(void *ud, uint64_t tag, const struct gl_err *err, cons
     msgpack_pack_map(pk, 1);
     gl_pack_str(pk, "delivery");
     msgpack_pack_int64(pk, pick);
-    conn_send(a->conn, on_changed, a, 3);
+    conn_send(a->conn, on_changed, v, 3);
 }
 
 static bool webhooks_key(struct view *v, enum action act)
@@ -335,7 +329,7 @@ static bool webhooks_key(struct view *v, enum action act)
             app_msg(a, true, "only admins configure webhooks");
             return true;
         }
-        app_prompt(a, "URL (https, or http to localhost): ", "", false, on_url, 0);
+        app_prompt(a, "URL (https, or http to localhost): ", "", false, on_url, v, 0);
         return true;
     case ACT_DELETE:
         if (!e) return true;
@@ -343,11 +337,11 @@ static bool webhooks_key(struct view *v, enum action act)
             char q[200];
             snprintf(q, sizeof q, "Delete webhook %lld and its deliveries? (y/n)",
                      (long long)e->id);
-            app_confirm(a, q, on_delete_confirmed, (uint64_t)e->id);
+            app_confirm(a, q, on_delete_confirmed, v, (uint64_t)e->id);
         }
         return true;
     case ACT_WEBHOOK_PAUSE:
-        if (e) toggle_pause(a, e);
+        if (e) toggle_pause(v, e);
         return true;
     case ACT_WEBHOOK_REDELIVER:
         if (!e) return true;
@@ -356,7 +350,7 @@ static bool webhooks_key(struct view *v, enum action act)
             msgpack_pack_map(pk, 1);
             gl_pack_str(pk, "id");
             msgpack_pack_int64(pk, e->id);
-            conn_send(a->conn, on_deliveries, a, 0);
+            conn_send(a->conn, on_deliveries, v, 0);
         }
         return true;
     case ACT_COPY:

@@ -62,9 +62,10 @@ static void zones_filter(struct zones_screen *z)
         if (strcasecmp(z->all[z->shown[i]], z->query) == 0) z->sel = i;
 }
 
-static void on_search(struct app *a, const char *text, uint64_t tag)
+static void on_search(void *ud, const char *text, uint64_t tag)
 {
-    struct view *v = app_view(a, VIEW_ZONES);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct zones_screen *z = view_state(v, &view_zones);
     (void)tag;
     if (!text) return;
@@ -77,7 +78,7 @@ static void ask(struct view *v)
 {
     struct app *a = v->app;
     struct zones_screen *z = view_state(v, &view_zones);
-    app_prompt(a, "Search time zones:", z->query, false, on_search, 0);
+    app_prompt(a, "Search time zones:", z->query, false, on_search, v, 0);
 }
 
 void view_zones_open(struct app *a, struct form_field *fld)
