@@ -36,7 +36,7 @@ struct gl_http_server {
     int refs; /* the listener, plus one per connection */
     bool closing;
     char *default_headers;
-    size_t queued;                      /* output queued on every connection */
+    struct gl_outpool out;             /* the connections' output, under one cap */
     bool (*trusted)(const char *peer); /* a proxy: exempt from the per-address cap */
 };
 
@@ -58,14 +58,6 @@ struct gl_http_conn {
     bool closing, reading, processing, lingering;
     char peer[64];
     uint64_t req_started; /* uv_hrtime() when the current request's head was complete */
-};
-
-struct write_req {
-    uv_write_t w;
-    struct gl_http_conn *conn;
-    size_t len;
-    bool close_after;
-    char data[];
 };
 
 static void conn_process(struct gl_http_conn *c);
@@ -169,6 +161,8 @@ static void conn_close(struct gl_http_conn *c)
     if (uv_is_closing((uv_handle_t *)&c->tcp)) return;
     c->closing = true;
     c->lingering = false;
+    /* Its writes are cancelled. (A lingering connection, its FIN sent, still counts.) */
+    gl_outq_close(&c->out);
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
 }
@@ -272,91 +266,36 @@ static void conn_linger(struct gl_http_conn *c)
     }
 }
 
-static void on_write(uv_write_t *w, int status)
+/* A queued write is done: the rest of the answer's work (see gl_outpool.written). */
+static void on_written(struct gl_outq *q, int status, size_t len, bool close_after)
 {
-    struct write_req *wr = (struct write_req *)w;
-    struct gl_http_conn *c = wr->conn;
-    gl_outq_done(&c->out, wr->len, status == 0, uv_now(c->srv->loop));
-    c->srv->queued -= wr->len;
+    (void)len;
+    struct gl_http_conn *c = gl_container_of(q, struct gl_http_conn, out);
     if (status < 0 && !c->closing) conn_close(c);
-    if (wr->close_after && !c->closing) conn_linger(c);
+    if (close_after && !c->closing) conn_linger(c);
     if (!c->closing && c->out.queued < MAX_QUEUED_OUTPUT / 2 && !c->pending) start_reading(c);
-    conn_unref(c);
-    free(wr);
+    conn_unref(c); /* the write's reference */
 }
 
-/* The connections whose output counts: a closing one's writes are cancelled (a lingering one,
- * its FIN sent, still counts). */
-static struct gl_outq *each_open(void *ctx, struct gl_outq *after)
+static void on_dropped(struct gl_outq *q)
 {
-    struct gl_http_server *s = ctx;
-    struct gl_http_conn *o =
-        after ? gl_container_of(after, struct gl_http_conn, out)->next : s->conns;
-    while (o && uv_is_closing((uv_handle_t *)&o->tcp)) o = o->next;
-    return o ? &o->out : NULL;
+    conn_close(gl_container_of(q, struct gl_http_conn, out));
 }
 
-static void drop_slow(void *ctx, struct gl_outq *q)
-{
-    (void)ctx;
-    struct gl_http_conn *slow = gl_container_of(q, struct gl_http_conn, out);
-    log_warn("http: dropping slow client peer=%s queued=%zu reason=\"output cap\"", slow->peer,
-             slow->out.queued);
-    conn_close(slow);
-}
-
-/* Makes room under MAX_QUEUED_TOTAL for n more bytes of c's (gl_outq_make_room, the rule
- * server/rpc_conn.c follows too). */
-static bool make_room(struct gl_http_conn *c, size_t n)
-{
-    struct gl_http_server *s = c->srv;
-    struct gl_outpool pool = {.max = MAX_QUEUED_TOTAL, .stalled_ms = STALLED_MS, .ctx = s,
-                              .each = each_open, .drop = drop_slow};
-    return gl_outq_make_room(&pool, &c->out, n, s->queued, uv_now(s->loop));
-}
-
-/* Writes bufs in order: what the socket takes now at once, the rest in one queued copy. */
+/* Writes bufs in order (gl_outq_writev), then lingers when this was the last answer. */
 static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool close_after)
 {
     if (c->closing) return;
-    size_t total = gl_outbuf_len(bufs, n);
-    size_t done = 0;
-    if (c->out.queued == 0) {
-        long r = gl_outbuf_try_write((uv_stream_t *)&c->tcp, bufs, n);
-        if (r < 0) {
-            conn_close(c);
-            return;
-        }
-        done = (size_t)r;
-        if (done == total) {
-            if (close_after) conn_linger(c);
-            return;
-        }
+    switch (gl_outq_writev(&c->out, bufs, n, close_after)) {
+    case GL_OUTQ_WRITTEN:
+        if (close_after) conn_linger(c);
+        break;
+    case GL_OUTQ_QUEUED:
+        c->refs++; /* released by on_written */
+        if (c->out.queued > MAX_QUEUED_OUTPUT) stop_reading(c);
+        break;
+    case GL_OUTQ_CLOSED: break;
     }
-    if (!make_room(c, total - done)) {
-        log_warn("http: dropping client peer=%s reason=\"output cap, nothing older to drop\"",
-                 c->peer);
-        conn_close(c);
-        return;
-    }
-    struct write_req *wr = xmalloc(sizeof *wr + total - done);
-    size_t off = gl_outbuf_gather(wr->data, bufs, n, done);
-    wr->conn = c;
-    wr->len = off;
-    wr->close_after = close_after;
-    gl_outq_add(&c->out, off, uv_now(c->srv->loop));
-    c->srv->queued += off;
-    c->refs++;
-    uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
-    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write) < 0) {
-        gl_outq_done(&c->out, off, false, 0);
-        c->srv->queued -= off;
-        c->refs--;
-        free(wr);
-        conn_close(c);
-        return;
-    }
-    if (c->out.queued > MAX_QUEUED_OUTPUT) stop_reading(c);
 }
 
 /* ---- answers ---- */
@@ -536,6 +475,7 @@ static void on_connection(uv_stream_t *server, int status)
     c->tcp.data = c->timer.data = c;
     c->refs = 2;
     gl_httpparse_init(&c->hp);
+    gl_outq_open(&s->out, &c->out, (uv_stream_t *)&c->tcp, c->peer);
     c->next = s->conns;
     if (c->next) c->next->prev = c;
     s->conns = c;
@@ -594,6 +534,8 @@ struct gl_http_server *gl_http_listen(uv_loop_t *loop, const char *addr, gl_http
     s->handler = fn;
     s->ctx = ctx;
     s->refs = 1;
+    s->out = (struct gl_outpool){.name = "http", .max = MAX_QUEUED_TOTAL, .stalled_ms = STALLED_MS,
+                                 .close = on_dropped, .written = on_written};
     uv_tcp_init(loop, &s->listener);
     s->listener.data = s;
     r = uv_tcp_bind(&s->listener, (struct sockaddr *)&ss, 0);
