@@ -7,6 +7,7 @@
 
 #include "inbuf.h"
 #include "outbuf.h"
+#include "stream.h"
 #include "log.h"
 #include "methods.h"
 #include "mpscan.h"
@@ -48,8 +49,7 @@ struct gl_conn {
     uint64_t admit_deadline; /* loop time past which an attempt stops waiting for admission */
     uv_shutdown_t shutdown;
     struct gl_conn *next, *prev;
-    char *in;          /* received bytes; [in_start, in_len) not yet consumed */
-    size_t in_start, in_len, in_cap;
+    struct gl_inbuf in; /* received bytes (common/inbuf.h) */
     struct gl_mp_scanner scan;
     struct gl_outq out; /* queued output (common/outbuf.h) */
     int refs;          /* the handles, plus one while a request is in flight */
@@ -132,7 +132,7 @@ static void conn_unref(struct gl_conn *c)
         gl_srv->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     gl_srv->nconns--;
-    free(c->in);
+    gl_inbuf_free(&c->in);
     free(c);
 }
 
@@ -225,7 +225,7 @@ static void conn_finish(struct gl_conn *c)
     if (c->closing || c->draining) return;
     c->draining = true;
     c->subscribed = false;
-    c->in_start = c->in_len = 0;
+    gl_inbuf_clear(&c->in);
     c->shutdown.data = c;
     c->refs++;
     if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) < 0) {
@@ -588,14 +588,14 @@ static void conn_process(struct gl_conn *c)
 {
     c->processing = true;
     while (!c->busy && !c->closing && !c->draining && !output_blocked(c) &&
-           c->in_len > c->in_start) {
+           gl_inbuf_pending(&c->in)) {
         struct gl_mp_limits lim = {
             .max_bytes = c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON,
             .max_depth = GL_RPC_MAX_DEPTH,
             .max_elems = GL_RPC_MAX_ELEMS,
         };
-        const char *p = c->in + c->in_start;
-        size_t avail = c->in_len - c->in_start;
+        const char *p = gl_inbuf_data(&c->in);
+        size_t avail = gl_inbuf_pending(&c->in);
         long r = gl_mp_scan(&c->scan, p, avail, &lim);
         if (r == GL_MP_NEED_MORE) break;
         if (r < 0) {
@@ -605,7 +605,7 @@ static void conn_process(struct gl_conn *c)
         }
         gl_mp_scanner_reset(&c->scan);
         struct gl_req *req = req_new(c, p, (size_t)r);
-        c->in_start += (size_t)r;
+        gl_inbuf_consume(&c->in, (size_t)r);
         size_t off = 0;
         if (msgpack_unpack_next(&req->msg, req->frame, (size_t)r, &off) !=
             MSGPACK_UNPACK_SUCCESS) {
@@ -620,7 +620,6 @@ static void conn_process(struct gl_conn *c)
         dispatch(c, req);
     }
     c->processing = false;
-    if (c->in_start == c->in_len) c->in_start = c->in_len = 0;
     /* Read more only while nothing waits: a busy connection's peer waits for its answer, and
      * a blocked one's for the answers it has not read. */
     if (!c->closing && !c->draining && !c->reading && !c->busy && !output_blocked(c)) {
@@ -638,8 +637,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     (void)suggested;
     struct gl_conn *c = h->data;
-    gl_inbuf_reserve(&c->in, &c->in_start, &c->in_len, &c->in_cap, 65536);
-    *buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
+    *buf = gl_inbuf_space(&c->in, 65536);
 }
 
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
@@ -651,13 +649,13 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         return;
     }
     if (c->draining) {
-        c->in_start = c->in_len = 0;
+        gl_inbuf_clear(&c->in);
         return;
     }
-    c->in_len += (size_t)n;
+    gl_inbuf_filled(&c->in, (size_t)n);
     /* Past a frame's worth of unprocessed bytes, stop reading until the backlog drains. */
     size_t max = (c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON) + 65536;
-    if (c->busy && c->in_len - c->in_start > max) {
+    if (c->busy && gl_inbuf_pending(&c->in) > max) {
         uv_read_stop(s);
         c->reading = false;
     }
@@ -757,15 +755,7 @@ static void on_connection(uv_stream_t *server, int status)
         conn_close(c);
         return;
     }
-    struct sockaddr_storage ss;
-    int len = sizeof ss;
-    snprintf(c->peer, sizeof c->peer, "?");
-    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
-        if (ss.ss_family == AF_INET6)
-            uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
-        else
-            uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
-    }
+    gl_stream_peer(&c->tcp, c->peer, sizeof c->peer);
     if (!admit_anonymous(c)) {
         log_warn("rpc: refusing connection peer=%s reason=\"no free slot\"", c->peer);
         conn_close(c);
@@ -780,30 +770,13 @@ static void on_connection(uv_stream_t *server, int status)
 
 int gl_rpc_listen(struct gl_server *srv, const char *addr, char *bound, size_t boundlen)
 {
-    char host[64];
-    int port;
-    if (gl_parse_hostport(addr, host, sizeof host, &port) != 0) return UV_EINVAL;
     struct sockaddr_storage ss;
-    int r = strchr(host, ':') ? uv_ip6_addr(host, port, (struct sockaddr_in6 *)&ss)
-                              : uv_ip4_addr(host, port, (struct sockaddr_in *)&ss);
+    int r = gl_stream_addr(addr, &ss);
     if (r) return r;
     outpool.max = output_total_max();
     outpool.conn_max = output_max();
     uv_tcp_init(srv->loop, &srv->rpc_listener);
-    r = uv_tcp_bind(&srv->rpc_listener, (struct sockaddr *)&ss, 0);
-    if (!r) r = uv_listen((uv_stream_t *)&srv->rpc_listener, 511, on_connection);
-    if (r) return r;
-    int len = sizeof ss;
-    uv_tcp_getsockname(&srv->rpc_listener, (struct sockaddr *)&ss, &len);
-    char name[64];
-    if (ss.ss_family == AF_INET6) {
-        uv_ip6_name((struct sockaddr_in6 *)&ss, name, sizeof name);
-        snprintf(bound, boundlen, "[%s]:%d", name, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
-    } else {
-        uv_ip4_name((struct sockaddr_in *)&ss, name, sizeof name);
-        snprintf(bound, boundlen, "%s:%d", name, ntohs(((struct sockaddr_in *)&ss)->sin_port));
-    }
-    return 0;
+    return gl_stream_listen(&srv->rpc_listener, &ss, on_connection, bound, boundlen);
 }
 
 void gl_rpc_broadcast(const char *data, size_t len)

@@ -1,6 +1,7 @@
-/* The connections' output rule (common/outbuf.c): gathering a reply's buffers, the cap on
- * output queued across connections, which pushes out the reader stalled longest, and the
- * write that sends what it can at once and queues the rest. */
+/* What the RPC and HTTP connections share from common/: their output (outbuf.c: gathering a
+ * reply's buffers, the cap on output queued across connections, which pushes out the reader
+ * stalled longest, and the write that sends what it can at once and queues the rest), their
+ * input buffer (inbuf.c) and their listening streams (stream.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,9 @@
 
 #include <cmocka.h>
 
+#include "inbuf.h"
 #include "outbuf.h"
+#include "stream.h"
 
 static void test_len_and_gather(void **state)
 {
@@ -276,12 +279,114 @@ static void test_writev_caps(void **state)
     free(b);
 }
 
+/* The input buffer: reads land after the unconsumed bytes, which move to the front before it
+ * grows; consuming all of it starts it over. */
+static void test_inbuf(void **state)
+{
+    (void)state;
+    struct gl_inbuf b = {0};
+    assert_int_equal(gl_inbuf_pending(&b), 0);
+    uv_buf_t room = gl_inbuf_space(&b, 8);
+    assert_true(room.len >= 8);
+    memcpy(room.base, "abcdefgh", 8);
+    gl_inbuf_filled(&b, 8);
+    gl_inbuf_consume(&b, 3);
+    assert_int_equal(gl_inbuf_pending(&b), 5);
+    assert_memory_equal(gl_inbuf_data(&b), "defgh", 5);
+    room = gl_inbuf_space(&b, 100); /* "defgh" moves to the front, the buffer grows */
+    assert_true(room.len >= 100);
+    assert_ptr_equal(room.base, b.buf + 5);
+    assert_memory_equal(gl_inbuf_data(&b), "defgh", 5);
+    memcpy(room.base, "ij", 2);
+    gl_inbuf_filled(&b, 2);
+    assert_memory_equal(gl_inbuf_data(&b), "defghij", 7);
+    gl_inbuf_consume(&b, 7);
+    assert_int_equal(b.start, 0);
+    assert_int_equal(b.len, 0);
+    gl_inbuf_filled(&b, 1);
+    gl_inbuf_clear(&b);
+    assert_int_equal(gl_inbuf_pending(&b), 0);
+    gl_inbuf_free(&b);
+    assert_null(b.buf);
+}
+
+/* Listening: addresses read from the option's text, the bound address named, and the peer of
+ * an accepted connection. */
+struct listen_test {
+    uv_loop_t loop;
+    uv_tcp_t listener, server_side, client;
+    uv_connect_t connect;
+    char peer[64];
+    bool accepted, connected;
+};
+
+static void lt_on_connection(uv_stream_t *l, int status)
+{
+    struct listen_test *t = l->data;
+    assert_int_equal(status, 0);
+    uv_tcp_init(&t->loop, &t->server_side);
+    assert_int_equal(uv_accept(l, (uv_stream_t *)&t->server_side), 0);
+    gl_stream_peer(&t->server_side, t->peer, sizeof t->peer);
+    t->accepted = true;
+}
+
+static void lt_on_connect(uv_connect_t *c, int status)
+{
+    struct listen_test *t = c->data;
+    assert_int_equal(status, 0);
+    t->connected = true;
+}
+
+static void test_stream_listen(void **state)
+{
+    (void)state;
+    struct sockaddr_storage ss;
+    assert_int_equal(gl_stream_addr("127.0.0.1:80", &ss), 0);
+    assert_int_equal(ss.ss_family, AF_INET);
+    assert_int_equal(gl_stream_addr("[::1]:80", &ss), 0);
+    assert_int_equal(ss.ss_family, AF_INET6);
+    assert_int_equal(gl_stream_addr("no port", &ss), UV_EINVAL);
+    assert_int_not_equal(gl_stream_addr("300.1.1.1:80", &ss), 0);
+
+    struct listen_test t = {0};
+    assert_int_equal(uv_loop_init(&t.loop), 0);
+    uv_tcp_init(&t.loop, &t.listener);
+    t.listener.data = &t;
+    assert_int_equal(gl_stream_addr("127.0.0.1:0", &ss), 0);
+    char bound[80];
+    assert_int_equal(gl_stream_listen(&t.listener, &ss, lt_on_connection, bound, sizeof bound), 0);
+    assert_true(strncmp(bound, "127.0.0.1:", 10) == 0 && atoi(bound + 10) > 0);
+    /* The same port again is taken: the error is libuv's. */
+    struct sockaddr_storage again;
+    assert_int_equal(gl_stream_addr(bound, &again), 0);
+    uv_tcp_t second;
+    uv_tcp_init(&t.loop, &second);
+    assert_int_equal(gl_stream_listen(&second, &again, lt_on_connection, bound, sizeof bound),
+                     UV_EADDRINUSE);
+    uv_close((uv_handle_t *)&second, NULL);
+
+    uv_tcp_init(&t.loop, &t.client);
+    t.connect.data = &t;
+    assert_int_equal(
+        uv_tcp_connect(&t.connect, &t.client, (struct sockaddr *)&again, lt_on_connect), 0);
+    while (!t.accepted || !t.connected)
+        uv_run(&t.loop, UV_RUN_ONCE);
+    assert_string_equal(t.peer, "127.0.0.1");
+    uv_close((uv_handle_t *)&t.client, NULL);
+    uv_close((uv_handle_t *)&t.server_side, NULL);
+    uv_close((uv_handle_t *)&t.listener, NULL);
+    uv_run(&t.loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&t.loop), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_len_and_gather),
                                        cmocka_unit_test(test_queue_bookkeeping),
                                        cmocka_unit_test(test_make_room),
                                        cmocka_unit_test(test_writev_at_once_and_queued),
-                                       cmocka_unit_test(test_writev_caps)};
+                                       cmocka_unit_test(test_writev_caps),
+                                       cmocka_unit_test(test_inbuf),
+                                       cmocka_unit_test(test_stream_listen)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
