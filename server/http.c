@@ -2,7 +2,6 @@
  * request are parsed by server/httpparse.c. */
 #include "http.h"
 
-#include <arpa/inet.h>
 #include <http_parser.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 
 #include "inbuf.h"
 #include "outbuf.h"
+#include "stream.h"
 #include "log.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -36,7 +36,7 @@ struct gl_http_server {
     int refs; /* the listener, plus one per connection */
     bool closing;
     char *default_headers;
-    size_t queued;                      /* output queued on every connection */
+    struct gl_outpool out;             /* the connections' output, under one cap */
     bool (*trusted)(const char *peer); /* a proxy: exempt from the per-address cap */
 };
 
@@ -49,8 +49,7 @@ struct gl_http_conn {
     struct gl_httpparse hp; /* the request being read */
     struct gl_http_server *srv;
     struct gl_http_conn *next, *prev;
-    char *in;
-    size_t in_start, in_len, in_cap;
+    struct gl_inbuf in; /* received bytes (common/inbuf.h) */
     struct gl_http_req *pending; /* with the handler */
     struct gl_outq out; /* queued output (common/outbuf.h) */
     int refs;
@@ -58,14 +57,6 @@ struct gl_http_conn {
     bool closing, reading, processing, lingering;
     char peer[64];
     uint64_t req_started; /* uv_hrtime() when the current request's head was complete */
-};
-
-struct write_req {
-    uv_write_t w;
-    struct gl_http_conn *conn;
-    size_t len;
-    bool close_after;
-    char data[];
 };
 
 static void conn_process(struct gl_http_conn *c);
@@ -154,7 +145,7 @@ static void conn_unref(struct gl_http_conn *c)
     if (c->next) c->next->prev = c->prev;
     s->nconns--;
     gl_httpparse_free(&c->hp);
-    free(c->in);
+    gl_inbuf_free(&c->in);
     free(c);
     server_unref(s);
 }
@@ -169,6 +160,8 @@ static void conn_close(struct gl_http_conn *c)
     if (uv_is_closing((uv_handle_t *)&c->tcp)) return;
     c->closing = true;
     c->lingering = false;
+    /* Its writes are cancelled. (A lingering connection, its FIN sent, still counts.) */
+    gl_outq_close(&c->out);
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
 }
@@ -178,7 +171,7 @@ static void timer_set(struct gl_http_conn *c, enum timer_mode m, uint64_t ms);
 static void on_timer(uv_timer_t *t)
 {
     struct gl_http_conn *c = t->data;
-    if (c->tmode == TM_REQUEST && c->in_len > c->in_start && !c->pending) {
+    if (c->tmode == TM_REQUEST && gl_inbuf_pending(&c->in) && !c->pending) {
         log_info("http: request timed out peer=%s", c->peer);
         /* Answered with 408, then closed. */
         c->tmode = TM_NONE;
@@ -213,8 +206,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
         *buf = uv_buf_init(sink, sizeof sink);
         return;
     }
-    gl_inbuf_reserve(&c->in, &c->in_start, &c->in_len, &c->in_cap, 16384);
-    *buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
+    *buf = gl_inbuf_space(&c->in, 16384);
 }
 
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
@@ -227,9 +219,9 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     }
     if (c->lingering || c->closing) return;
     if (n == 0) return;
-    if (c->in_len == c->in_start && !c->pending && c->tmode == TM_IDLE)
+    if (!gl_inbuf_pending(&c->in) && !c->pending && c->tmode == TM_IDLE)
         timer_set(c, TM_REQUEST, GL_HTTP_TIMEOUT_MS);
-    c->in_len += (size_t)n;
+    gl_inbuf_filled(&c->in, (size_t)n);
     conn_process(c);
 }
 
@@ -272,91 +264,36 @@ static void conn_linger(struct gl_http_conn *c)
     }
 }
 
-static void on_write(uv_write_t *w, int status)
+/* A queued write is done: the rest of the answer's work (see gl_outpool.written). */
+static void on_written(struct gl_outq *q, int status, size_t len, bool close_after)
 {
-    struct write_req *wr = (struct write_req *)w;
-    struct gl_http_conn *c = wr->conn;
-    gl_outq_done(&c->out, wr->len, status == 0, uv_now(c->srv->loop));
-    c->srv->queued -= wr->len;
+    (void)len;
+    struct gl_http_conn *c = gl_container_of(q, struct gl_http_conn, out);
     if (status < 0 && !c->closing) conn_close(c);
-    if (wr->close_after && !c->closing) conn_linger(c);
+    if (close_after && !c->closing) conn_linger(c);
     if (!c->closing && c->out.queued < MAX_QUEUED_OUTPUT / 2 && !c->pending) start_reading(c);
-    conn_unref(c);
-    free(wr);
+    conn_unref(c); /* the write's reference */
 }
 
-/* The connections whose output counts: a closing one's writes are cancelled (a lingering one,
- * its FIN sent, still counts). */
-static struct gl_outq *each_open(void *ctx, struct gl_outq *after)
+static void on_dropped(struct gl_outq *q)
 {
-    struct gl_http_server *s = ctx;
-    struct gl_http_conn *o =
-        after ? gl_container_of(after, struct gl_http_conn, out)->next : s->conns;
-    while (o && uv_is_closing((uv_handle_t *)&o->tcp)) o = o->next;
-    return o ? &o->out : NULL;
+    conn_close(gl_container_of(q, struct gl_http_conn, out));
 }
 
-static void drop_slow(void *ctx, struct gl_outq *q)
-{
-    (void)ctx;
-    struct gl_http_conn *slow = gl_container_of(q, struct gl_http_conn, out);
-    log_warn("http: dropping slow client peer=%s queued=%zu reason=\"output cap\"", slow->peer,
-             slow->out.queued);
-    conn_close(slow);
-}
-
-/* Makes room under MAX_QUEUED_TOTAL for n more bytes of c's (gl_outq_make_room, the rule
- * server/rpc_conn.c follows too). */
-static bool make_room(struct gl_http_conn *c, size_t n)
-{
-    struct gl_http_server *s = c->srv;
-    struct gl_outpool pool = {.max = MAX_QUEUED_TOTAL, .stalled_ms = STALLED_MS, .ctx = s,
-                              .each = each_open, .drop = drop_slow};
-    return gl_outq_make_room(&pool, &c->out, n, s->queued, uv_now(s->loop));
-}
-
-/* Writes bufs in order: what the socket takes now at once, the rest in one queued copy. */
+/* Writes bufs in order (gl_outq_writev), then lingers when this was the last answer. */
 static void conn_writev(struct gl_http_conn *c, uv_buf_t *bufs, unsigned n, bool close_after)
 {
     if (c->closing) return;
-    size_t total = gl_outbuf_len(bufs, n);
-    size_t done = 0;
-    if (c->out.queued == 0) {
-        long r = gl_outbuf_try_write((uv_stream_t *)&c->tcp, bufs, n);
-        if (r < 0) {
-            conn_close(c);
-            return;
-        }
-        done = (size_t)r;
-        if (done == total) {
-            if (close_after) conn_linger(c);
-            return;
-        }
+    switch (gl_outq_writev(&c->out, bufs, n, close_after)) {
+    case GL_OUTQ_WRITTEN:
+        if (close_after) conn_linger(c);
+        break;
+    case GL_OUTQ_QUEUED:
+        c->refs++; /* released by on_written */
+        if (c->out.queued > MAX_QUEUED_OUTPUT) stop_reading(c);
+        break;
+    case GL_OUTQ_CLOSED: break;
     }
-    if (!make_room(c, total - done)) {
-        log_warn("http: dropping client peer=%s reason=\"output cap, nothing older to drop\"",
-                 c->peer);
-        conn_close(c);
-        return;
-    }
-    struct write_req *wr = xmalloc(sizeof *wr + total - done);
-    size_t off = gl_outbuf_gather(wr->data, bufs, n, done);
-    wr->conn = c;
-    wr->len = off;
-    wr->close_after = close_after;
-    gl_outq_add(&c->out, off, uv_now(c->srv->loop));
-    c->srv->queued += off;
-    c->refs++;
-    uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
-    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write) < 0) {
-        gl_outq_done(&c->out, off, false, 0);
-        c->srv->queued -= off;
-        c->refs--;
-        free(wr);
-        conn_close(c);
-        return;
-    }
-    if (c->out.queued > MAX_QUEUED_OUTPUT) stop_reading(c);
 }
 
 /* ---- answers ---- */
@@ -424,8 +361,8 @@ void gl_http_respond(struct gl_http_req *req, const struct gl_http_resp *resp)
     if (c->pending == req) c->pending = NULL;
     gl_http_req_free(req);
     if (!c->closing) {
-        timer_set(c, c->in_len > c->in_start ? TM_REQUEST : TM_IDLE,
-                  c->in_len > c->in_start ? GL_HTTP_TIMEOUT_MS : GL_HTTP_IDLE_MS);
+        bool more = gl_inbuf_pending(&c->in) > 0;
+        timer_set(c, more ? TM_REQUEST : TM_IDLE, more ? GL_HTTP_TIMEOUT_MS : GL_HTTP_IDLE_MS);
     }
     bool resume = !c->processing && !c->closing;
     if (resume) conn_process(c);
@@ -465,13 +402,13 @@ static void dispatch(struct gl_http_conn *c)
 static void conn_process(struct gl_http_conn *c)
 {
     c->processing = true;
-    while (!c->closing && !c->pending && c->in_len > c->in_start) {
+    while (!c->closing && !c->pending && gl_inbuf_pending(&c->in)) {
         size_t used;
         struct gl_http_req *r;
         struct gl_httpparse_error err;
         enum gl_httpparse_result res = gl_httpparse_feed(
-            &c->hp, c->in + c->in_start, c->in_len - c->in_start, &used, &r, &err);
-        c->in_start += used;
+            &c->hp, gl_inbuf_data(&c->in), gl_inbuf_pending(&c->in), &used, &r, &err);
+        gl_inbuf_consume(&c->in, used);
         if (c->hp.continue_due) {
             c->hp.continue_due = false;
             uv_buf_t b = uv_buf_init((char *)"HTTP/1.1 100 Continue\r\n\r\n", 25);
@@ -490,7 +427,6 @@ static void conn_process(struct gl_http_conn *c)
         break;
     }
     c->processing = false;
-    if (c->in_start == c->in_len) c->in_start = c->in_len = 0;
 }
 
 /* ---- listening ---- */
@@ -516,7 +452,7 @@ static bool admit_from_peer(struct gl_http_server *s, struct gl_http_conn *c)
     for (struct gl_http_conn *o = s->conns; o; o = o->next) {
         if (o == c || o->closing || strcmp(o->peer, c->peer) != 0) continue;
         n++;
-        if (!o->hp.cur && !o->pending && o->in_len == o->in_start && o->out.queued == 0) idle = o;
+        if (!o->hp.cur && !o->pending && !gl_inbuf_pending(&o->in) && o->out.queued == 0) idle = o;
     }
     if (n < GL_HTTP_MAX_CONNS_PER_ADDRESS) return true;
     if (!idle) return false;
@@ -536,6 +472,7 @@ static void on_connection(uv_stream_t *server, int status)
     c->tcp.data = c->timer.data = c;
     c->refs = 2;
     gl_httpparse_init(&c->hp);
+    gl_outq_open(&s->out, &c->out, (uv_stream_t *)&c->tcp, c->peer);
     c->next = s->conns;
     if (c->next) c->next->prev = c;
     s->conns = c;
@@ -548,15 +485,7 @@ static void on_connection(uv_stream_t *server, int status)
         refuse_busy(c);
         return;
     }
-    struct sockaddr_storage ss;
-    int len = sizeof ss;
-    snprintf(c->peer, sizeof c->peer, "?");
-    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
-        if (ss.ss_family == AF_INET6)
-            uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
-        else
-            uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
-    }
+    gl_stream_peer(&c->tcp, c->peer, sizeof c->peer);
     if (!admit_from_peer(s, c)) {
         log_warn("http: refusing connection peer=%s reason=\"address at its %u\"", c->peer,
                  GL_HTTP_MAX_CONNS_PER_ADDRESS);
@@ -576,15 +505,8 @@ static void on_listener_closed(uv_handle_t *h)
 struct gl_http_server *gl_http_listen(uv_loop_t *loop, const char *addr, gl_http_handler_fn fn,
                                       void *ctx, char *bound, size_t boundlen, int *err)
 {
-    char host[64];
-    int port;
-    if (gl_parse_hostport(addr, host, sizeof host, &port) != 0) {
-        *err = UV_EINVAL;
-        return NULL;
-    }
     struct sockaddr_storage ss;
-    int r = strchr(host, ':') ? uv_ip6_addr(host, port, (struct sockaddr_in6 *)&ss)
-                              : uv_ip4_addr(host, port, (struct sockaddr_in *)&ss);
+    int r = gl_stream_addr(addr, &ss);
     if (r) {
         *err = r;
         return NULL;
@@ -594,25 +516,16 @@ struct gl_http_server *gl_http_listen(uv_loop_t *loop, const char *addr, gl_http
     s->handler = fn;
     s->ctx = ctx;
     s->refs = 1;
+    s->out = (struct gl_outpool){.name = "http", .max = MAX_QUEUED_TOTAL, .stalled_ms = STALLED_MS,
+                                 .close = on_dropped, .written = on_written};
     uv_tcp_init(loop, &s->listener);
     s->listener.data = s;
-    r = uv_tcp_bind(&s->listener, (struct sockaddr *)&ss, 0);
-    if (!r) r = uv_listen((uv_stream_t *)&s->listener, 511, on_connection);
+    r = gl_stream_listen(&s->listener, &ss, on_connection, bound, boundlen);
     if (r) {
         *err = r;
         s->closing = true;
         uv_close((uv_handle_t *)&s->listener, on_listener_closed);
         return NULL;
-    }
-    int len = sizeof ss;
-    uv_tcp_getsockname(&s->listener, (struct sockaddr *)&ss, &len);
-    char name[64];
-    if (ss.ss_family == AF_INET6) {
-        uv_ip6_name((struct sockaddr_in6 *)&ss, name, sizeof name);
-        snprintf(bound, boundlen, "[%s]:%d", name, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
-    } else {
-        uv_ip4_name((struct sockaddr_in *)&ss, name, sizeof name);
-        snprintf(bound, boundlen, "%s:%d", name, ntohs(((struct sockaddr_in *)&ss)->sin_port));
     }
     return s;
 }

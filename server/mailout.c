@@ -19,7 +19,6 @@
 struct attempt {
     struct gl_outbox_attempt item; /* item.id: the message's */
     bool ok;
-    struct gl_op op;
 };
 
 static struct gl_server *srv;
@@ -64,16 +63,14 @@ void gl_mailout_queue(struct gl_txn *t, const struct gl_mail_msg *m)
 
 /* ---- the outcome, a write of its own ---- */
 
-static void attempt_free(struct attempt *a)
+static void attempt_free(struct gl_outbox_attempt *item)
 {
-    gl_outbox_untrack(&outbox, &a->item);
-    gl_op_destroy(&a->op);
-    free(a);
+    free(gl_container_of(item, struct attempt, item));
 }
 
-static int outcome_run(struct gl_op *op, struct gl_txn *t)
+static int outcome_record(struct gl_outbox_attempt *item, struct gl_txn *t)
 {
-    struct attempt *a = (struct attempt *)((char *)op - offsetof(struct attempt, op));
+    struct attempt *a = gl_container_of(item, struct attempt, item);
     msgpack_zone z;
     msgpack_zone_init(&z, 2048);
     struct gl_mail_queued q;
@@ -97,40 +94,27 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
     return 0;
 }
 
-static void outcome_done(struct gl_op *op)
+static void outcome_recorded(struct gl_outbox_attempt *item)
 {
-    struct attempt *a = (struct attempt *)((char *)op - offsetof(struct attempt, op));
-    bool failed = op->err.code != GL_OK;
-    if (failed)
-        log_error("mail: outcome not recorded id=%llu error=\"%s\"", (unsigned long long)a->item.id,
-                  op->err.message);
-    else if (a->ok)
-        log_info("mail: sent id=%llu", (unsigned long long)a->item.id);
-    attempt_free(a);
-    gl_outbox_schedule(&outbox, failed ? 1000 : 0);
+    if (gl_container_of(item, struct attempt, item)->ok)
+        log_info("mail: sent id=%llu", (unsigned long long)item->id);
 }
 
 static void on_sent(void *data, int spawn_error, long status, bool timed_out, const char *err)
 {
     struct attempt *a = data;
-    outbox.in_flight--;
     a->ok = !spawn_error && status == 0 && !timed_out;
     if (!a->ok)
         log_warn("mail: the mail command failed id=%llu status=%ld%s: %s",
                  (unsigned long long)a->item.id, spawn_error ? 127 : status,
                  timed_out ? " (timed out)" : "", err);
-    if (!outbox.running || srv->stopping) {
-        /* Not recorded: still in the outbox, sent again at the next start. */
-        attempt_free(a);
-        return;
-    }
-    gl_op_init(&a->op, outcome_run, outcome_done);
-    gl_batch_submit(&srv->batch, &a->op);
+    gl_outbox_finished(&a->item);
 }
 
 /* ---- finding what is due ---- */
 
-struct todo {
+/* A message a scan found due, formatted: sent once the read transaction has ended. */
+struct mail_send {
     uint64_t id;
     char *message;
 };
@@ -148,7 +132,7 @@ static void scan(struct gl_outbox *ob)
     key_id(&lo, 0);
     key_id(&hi, UINT64_MAX);
     struct gl_range r;
-    struct todo todo[MAX_IN_FLIGHT];
+    struct mail_send due[MAX_IN_FLIGHT];
     size_t n = 0;
     msgpack_zone z;
     msgpack_zone_init(&z, 4096);
@@ -163,7 +147,7 @@ static void scan(struct gl_outbox *ob)
                 if (q.next_ms < next) next = q.next_ms;
                 continue;
             }
-            if (ob->in_flight + n >= MAX_IN_FLIGHT) {
+            if (gl_outbox_full(ob, n)) {
                 next = now; /* an outcome scans again */
                 continue;
             }
@@ -177,8 +161,8 @@ static void scan(struct gl_outbox *ob)
                                     .subject = q.subject,
                                     .body = q.body,
                                     .message_id = q.msgid};
-            todo[n].id = q.id;
-            todo[n].message = gl_mail_format(&m, gl_mail_from_addr(), q.created_ms / 1000);
+            due[n].id = q.id;
+            due[n].message = gl_mail_format(&m, gl_mail_from_addr(), q.created_ms / 1000);
             n++;
             msgpack_zone_clear(&z);
         }
@@ -188,16 +172,13 @@ static void scan(struct gl_outbox *ob)
     gl_store_read_end(&t);
     for (size_t i = 0; i < n; i++) {
         struct attempt *a = xcalloc(1, sizeof *a);
-        gl_op_init(&a->op, outcome_run, outcome_done);
-        gl_outbox_track(ob, &a->item, todo[i].id);
-        ob->in_flight++;
-        if (gl_spawn(srv->loop, srv->opt.sendmail, NULL, todo[i].message, strlen(todo[i].message),
+        gl_outbox_begin(ob, &a->item, due[i].id);
+        if (gl_spawn(srv->loop, srv->opt.sendmail, NULL, due[i].message, strlen(due[i].message),
                      MAIL_TIMEOUT_MS, on_sent, a) != 0)
             on_sent(a, 1, 127, false, "the mail command could not start");
-        free(todo[i].message);
+        free(due[i].message);
     }
-    if (next != INT64_MAX && ob->in_flight < MAX_IN_FLIGHT)
-        gl_outbox_schedule(ob, next > now ? (uint64_t)(next - now) : 0);
+    gl_outbox_scanned(ob, next, now);
 }
 
 void gl_mailout_committed(void)
@@ -211,6 +192,13 @@ void gl_mailout_committed(void)
 int gl_mailout_start(struct gl_server *s)
 {
     srv = s;
+    outbox = (struct gl_outbox){.name = "mail",
+                                .item_word = "id",
+                                .max_in_flight = MAX_IN_FLIGHT,
+                                .batch = &s->batch,
+                                .record = outcome_record,
+                                .recorded = outcome_recorded,
+                                .release = attempt_free};
     gl_outbox_start(&outbox, s->loop, scan, s->opt.sendmail != NULL);
     return 0;
 }

@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 
+#include "log.h"
+#include "util.h"
+
 static void on_timer(uv_timer_t *h)
 {
     struct gl_outbox *ob = h->data;
@@ -34,20 +37,63 @@ void gl_outbox_schedule(struct gl_outbox *ob, uint64_t delay_ms)
     uv_timer_start(&ob->timer, on_timer, delay_ms, 0);
 }
 
-void gl_outbox_track(struct gl_outbox *ob, struct gl_outbox_attempt *a, uint64_t id)
+static int outcome_run(struct gl_op *op, struct gl_txn *t)
 {
-    a->id = id;
-    a->next = ob->attempts;
-    ob->attempts = a;
+    struct gl_outbox_attempt *a = gl_container_of(op, struct gl_outbox_attempt, op);
+    return a->ob->record(a, t);
 }
 
-void gl_outbox_untrack(struct gl_outbox *ob, struct gl_outbox_attempt *a)
+static void release(struct gl_outbox_attempt *a)
 {
+    struct gl_outbox *ob = a->ob;
     for (struct gl_outbox_attempt **p = &ob->attempts; *p; p = &(*p)->next)
         if (*p == a) {
             *p = a->next;
-            return;
+            break;
         }
+    gl_op_destroy(&a->op);
+    ob->release(a);
+}
+
+static void outcome_done(struct gl_op *op)
+{
+    struct gl_outbox_attempt *a = gl_container_of(op, struct gl_outbox_attempt, op);
+    struct gl_outbox *ob = a->ob;
+    bool failed = op->err.code != GL_OK;
+    if (failed)
+        log_error("%s: outcome not recorded %s=%llu error=\"%s\"", ob->name, ob->item_word,
+                  (unsigned long long)a->id, op->err.message);
+    else if (ob->recorded)
+        ob->recorded(a);
+    release(a);
+    /* A store that failed is not asked again at once. */
+    gl_outbox_schedule(ob, failed ? 1000 : 0);
+}
+
+void gl_outbox_begin(struct gl_outbox *ob, struct gl_outbox_attempt *a, uint64_t id)
+{
+    a->id = id;
+    a->ob = ob;
+    gl_op_init(&a->op, outcome_run, outcome_done);
+    a->next = ob->attempts;
+    ob->attempts = a;
+    ob->in_flight++;
+}
+
+void gl_outbox_finished(struct gl_outbox_attempt *a)
+{
+    struct gl_outbox *ob = a->ob;
+    ob->in_flight--;
+    if (!ob->running) {
+        release(a);
+        return;
+    }
+    gl_batch_submit(ob->batch, &a->op);
+}
+
+bool gl_outbox_full(const struct gl_outbox *ob, size_t picked)
+{
+    return ob->in_flight + picked >= ob->max_in_flight;
 }
 
 bool gl_outbox_attempting(const struct gl_outbox *ob, uint64_t id)
@@ -55,6 +101,12 @@ bool gl_outbox_attempting(const struct gl_outbox *ob, uint64_t id)
     for (const struct gl_outbox_attempt *a = ob->attempts; a; a = a->next)
         if (a->id == id) return true;
     return false;
+}
+
+void gl_outbox_scanned(struct gl_outbox *ob, int64_t next_ms, int64_t now)
+{
+    if (next_ms == INT64_MAX || gl_outbox_full(ob, 0)) return;
+    gl_outbox_schedule(ob, next_ms > now ? (uint64_t)(next_ms - now) : 0);
 }
 
 bool gl_outbox_retry_at(int64_t first_ms, uint32_t attempts, int64_t created_ms, int64_t now,

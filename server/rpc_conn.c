@@ -7,6 +7,7 @@
 
 #include "inbuf.h"
 #include "outbuf.h"
+#include "stream.h"
 #include "log.h"
 #include "methods.h"
 #include "mpscan.h"
@@ -48,8 +49,7 @@ struct gl_conn {
     uint64_t admit_deadline; /* loop time past which an attempt stops waiting for admission */
     uv_shutdown_t shutdown;
     struct gl_conn *next, *prev;
-    char *in;          /* received bytes; [in_start, in_len) not yet consumed */
-    size_t in_start, in_len, in_cap;
+    struct gl_inbuf in; /* received bytes (common/inbuf.h) */
     struct gl_mp_scanner scan;
     struct gl_outq out; /* queued output (common/outbuf.h) */
     int refs;          /* the handles, plus one while a request is in flight */
@@ -66,21 +66,18 @@ struct gl_conn {
     char peer[64];
 };
 
-struct write_req {
-    uv_write_t w;
-    struct gl_conn *conn;
-    size_t len;
-    char data[];
-};
-
 static void conn_process(struct gl_conn *c);
 static void conn_close(struct gl_conn *c);
 static void conn_resume_read(struct gl_conn *c);
 
-/* Open connections (not yet closing), those of them not logged in, and the output queued
- * across all of them: what the admission and output limits are judged on. */
+/* Open connections (not yet closing) and those of them not logged in: what the admission
+ * limits are judged on. */
 static unsigned nopen, nanon;
-static size_t total_queued; /* of open connections: a closing one's writes are cancelled */
+static void on_written(struct gl_outq *q, int status, size_t len, bool close_after);
+static void on_dropped(struct gl_outq *q);
+/* The connections' output, under one cap (its figures set by gl_rpc_listen). */
+static struct gl_outpool outpool = {.name = "rpc", .stalled_ms = STALLED_MS,
+                                    .close = on_dropped, .written = on_written};
 
 static long option_or(long v, long dflt)
 {
@@ -135,7 +132,7 @@ static void conn_unref(struct gl_conn *c)
         gl_srv->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     gl_srv->nconns--;
-    free(c->in);
+    gl_inbuf_free(&c->in);
     free(c);
 }
 
@@ -166,95 +163,35 @@ static void conn_close(struct gl_conn *c)
     c->closing = true;
     nopen--;
     anon_uncount(c);
-    total_queued -= c->out.queued;
+    gl_outq_close(&c->out); /* its writes are cancelled */
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&c->login_timer, on_handle_closed);
     uv_close((uv_handle_t *)&c->delay_timer, on_delay_timer_closed);
 }
 
-static void on_write(uv_write_t *w, int status)
+/* A queued write is done (see gl_outpool.written): a client held back may go on. */
+static void on_written(struct gl_outq *q, int status, size_t len, bool close_after)
 {
-    struct write_req *wr = (struct write_req *)w;
-    struct gl_conn *c = wr->conn;
-    bool was_blocked = output_blocked(c);
-    gl_outq_done(&c->out, wr->len, status == 0, uv_now(gl_srv->loop));
-    if (!c->closing) total_queued -= wr->len; /* a closing one gave its bytes back at once */
+    (void)close_after;
+    struct gl_conn *c = gl_container_of(q, struct gl_conn, out);
+    bool was_blocked = c->out.queued + len > OUTPUT_HIGH;
     if (status < 0 && status != UV_ECANCELED) conn_close(c);
     /* The write's reference keeps c alive through conn_process. */
     if (was_blocked && !output_blocked(c) && !c->closing && !c->processing) conn_process(c);
     conn_unref(c);
-    free(wr);
 }
 
-static struct gl_outq *each_open(void *ctx, struct gl_outq *after)
+static void on_dropped(struct gl_outq *q)
 {
-    (void)ctx;
-    struct gl_conn *o = after ? gl_container_of(after, struct gl_conn, out)->next : gl_srv->conns;
-    while (o && o->closing) o = o->next;
-    return o ? &o->out : NULL;
+    conn_close(gl_container_of(q, struct gl_conn, out));
 }
 
-static void drop_slow(void *ctx, struct gl_outq *q)
-{
-    (void)ctx;
-    struct gl_conn *slow = gl_container_of(q, struct gl_conn, out);
-    log_warn("rpc: dropping slow client peer=%s queued=%zu reason=\"output cap\"", slow->peer,
-             slow->out.queued);
-    conn_close(slow);
-}
-
-/* Makes room under the total output cap for n more bytes of c's (gl_outq_make_room). */
-static bool make_room(struct gl_conn *c, size_t n)
-{
-    struct gl_outpool pool = {.max = output_total_max(), .stalled_ms = STALLED_MS,
-                              .each = each_open, .drop = drop_slow};
-    return gl_outq_make_room(&pool, &c->out, n, total_queued, uv_now(gl_srv->loop));
-}
-
-/* Sends the n buffers in order: what the socket takes now goes at once, the rest is copied
- * into one queued write. */
+/* Sends the n buffers in order (gl_outq_writev). */
 static void conn_writev(struct gl_conn *c, uv_buf_t *bufs, unsigned n)
 {
     if (c->closing) return;
-    size_t total = gl_outbuf_len(bufs, n);
-    size_t done = 0;
-    if (c->out.queued == 0) {
-        long r = gl_outbuf_try_write((uv_stream_t *)&c->tcp, bufs, n);
-        if (r < 0) {
-            conn_close(c);
-            return;
-        }
-        done = (size_t)r;
-        if (done == total) return;
-    }
-    if (c->out.queued + total - done > output_max()) {
-        log_warn("rpc: dropping slow client peer=%s queued=%zu", c->peer, c->out.queued);
-        conn_close(c);
-        return;
-    }
-    if (!make_room(c, total - done)) {
-        log_warn("rpc: dropping client peer=%s queued=%zu reason=\"output cap, nothing older "
-                 "to drop\"",
-                 c->peer, c->out.queued);
-        conn_close(c);
-        return;
-    }
-    struct write_req *wr = xmalloc(sizeof *wr + total - done);
-    size_t off = gl_outbuf_gather(wr->data, bufs, n, done);
-    wr->conn = c;
-    wr->len = off;
-    gl_outq_add(&c->out, off, uv_now(gl_srv->loop));
-    total_queued += off;
-    c->refs++;
-    uv_buf_t b = uv_buf_init(wr->data, (unsigned)off);
-    int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1, on_write);
-    if (r < 0) {
-        gl_outq_done(&c->out, off, false, 0);
-        total_queued -= off;
-        c->refs--;
-        free(wr);
-        conn_close(c);
-    }
+    if (gl_outq_writev(&c->out, bufs, n, false) == GL_OUTQ_QUEUED)
+        c->refs++; /* released by on_written */
 }
 
 static void conn_send_error(struct gl_conn *c, uint32_t msgid, const struct gl_err *err)
@@ -288,7 +225,7 @@ static void conn_finish(struct gl_conn *c)
     if (c->closing || c->draining) return;
     c->draining = true;
     c->subscribed = false;
-    c->in_start = c->in_len = 0;
+    gl_inbuf_clear(&c->in);
     c->shutdown.data = c;
     c->refs++;
     if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) < 0) {
@@ -651,14 +588,14 @@ static void conn_process(struct gl_conn *c)
 {
     c->processing = true;
     while (!c->busy && !c->closing && !c->draining && !output_blocked(c) &&
-           c->in_len > c->in_start) {
+           gl_inbuf_pending(&c->in)) {
         struct gl_mp_limits lim = {
             .max_bytes = c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON,
             .max_depth = GL_RPC_MAX_DEPTH,
             .max_elems = GL_RPC_MAX_ELEMS,
         };
-        const char *p = c->in + c->in_start;
-        size_t avail = c->in_len - c->in_start;
+        const char *p = gl_inbuf_data(&c->in);
+        size_t avail = gl_inbuf_pending(&c->in);
         long r = gl_mp_scan(&c->scan, p, avail, &lim);
         if (r == GL_MP_NEED_MORE) break;
         if (r < 0) {
@@ -668,7 +605,7 @@ static void conn_process(struct gl_conn *c)
         }
         gl_mp_scanner_reset(&c->scan);
         struct gl_req *req = req_new(c, p, (size_t)r);
-        c->in_start += (size_t)r;
+        gl_inbuf_consume(&c->in, (size_t)r);
         size_t off = 0;
         if (msgpack_unpack_next(&req->msg, req->frame, (size_t)r, &off) !=
             MSGPACK_UNPACK_SUCCESS) {
@@ -683,7 +620,6 @@ static void conn_process(struct gl_conn *c)
         dispatch(c, req);
     }
     c->processing = false;
-    if (c->in_start == c->in_len) c->in_start = c->in_len = 0;
     /* Read more only while nothing waits: a busy connection's peer waits for its answer, and
      * a blocked one's for the answers it has not read. */
     if (!c->closing && !c->draining && !c->reading && !c->busy && !output_blocked(c)) {
@@ -701,8 +637,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     (void)suggested;
     struct gl_conn *c = h->data;
-    gl_inbuf_reserve(&c->in, &c->in_start, &c->in_len, &c->in_cap, 65536);
-    *buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
+    *buf = gl_inbuf_space(&c->in, 65536);
 }
 
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
@@ -714,13 +649,13 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         return;
     }
     if (c->draining) {
-        c->in_start = c->in_len = 0;
+        gl_inbuf_clear(&c->in);
         return;
     }
-    c->in_len += (size_t)n;
+    gl_inbuf_filled(&c->in, (size_t)n);
     /* Past a frame's worth of unprocessed bytes, stop reading until the backlog drains. */
     size_t max = (c->authed ? GL_RPC_MAX_FRAME : GL_RPC_MAX_FRAME_ANON) + 65536;
-    if (c->busy && c->in_len - c->in_start > max) {
+    if (c->busy && gl_inbuf_pending(&c->in) > max) {
         uv_read_stop(s);
         c->reading = false;
     }
@@ -815,19 +750,12 @@ static void on_connection(uv_stream_t *server, int status)
     gl_srv->conns = c;
     gl_srv->nconns++;
     nopen++;
+    gl_outq_open(&outpool, &c->out, (uv_stream_t *)&c->tcp, c->peer);
     if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0 || gl_srv->stopping) {
         conn_close(c);
         return;
     }
-    struct sockaddr_storage ss;
-    int len = sizeof ss;
-    snprintf(c->peer, sizeof c->peer, "?");
-    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
-        if (ss.ss_family == AF_INET6)
-            uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
-        else
-            uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
-    }
+    gl_stream_peer(&c->tcp, c->peer, sizeof c->peer);
     if (!admit_anonymous(c)) {
         log_warn("rpc: refusing connection peer=%s reason=\"no free slot\"", c->peer);
         conn_close(c);
@@ -842,28 +770,13 @@ static void on_connection(uv_stream_t *server, int status)
 
 int gl_rpc_listen(struct gl_server *srv, const char *addr, char *bound, size_t boundlen)
 {
-    char host[64];
-    int port;
-    if (gl_parse_hostport(addr, host, sizeof host, &port) != 0) return UV_EINVAL;
     struct sockaddr_storage ss;
-    int r = strchr(host, ':') ? uv_ip6_addr(host, port, (struct sockaddr_in6 *)&ss)
-                              : uv_ip4_addr(host, port, (struct sockaddr_in *)&ss);
+    int r = gl_stream_addr(addr, &ss);
     if (r) return r;
+    outpool.max = output_total_max();
+    outpool.conn_max = output_max();
     uv_tcp_init(srv->loop, &srv->rpc_listener);
-    r = uv_tcp_bind(&srv->rpc_listener, (struct sockaddr *)&ss, 0);
-    if (!r) r = uv_listen((uv_stream_t *)&srv->rpc_listener, 511, on_connection);
-    if (r) return r;
-    int len = sizeof ss;
-    uv_tcp_getsockname(&srv->rpc_listener, (struct sockaddr *)&ss, &len);
-    char name[64];
-    if (ss.ss_family == AF_INET6) {
-        uv_ip6_name((struct sockaddr_in6 *)&ss, name, sizeof name);
-        snprintf(bound, boundlen, "[%s]:%d", name, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
-    } else {
-        uv_ip4_name((struct sockaddr_in *)&ss, name, sizeof name);
-        snprintf(bound, boundlen, "%s:%d", name, ntohs(((struct sockaddr_in *)&ss)->sin_port));
-    }
-    return 0;
+    return gl_stream_listen(&srv->rpc_listener, &ss, on_connection, bound, boundlen);
 }
 
 void gl_rpc_broadcast(const char *data, size_t len)

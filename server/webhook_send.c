@@ -22,9 +22,8 @@ static const struct gl_actor system_actor = {.name = "greenlightd", .kind = ACTO
 
 /* One attempt at one delivery: from the request until its outcome is committed. */
 struct attempt {
-    struct gl_outbox_attempt item; /* item.id: the delivery's */
+    struct gl_outbox_attempt item; /* item.id: the delivery's; item.op records the outcome */
     struct gl_hookreq req;
-    struct gl_op op; /* the write recording the outcome */
 };
 
 static struct gl_server *srv;
@@ -55,19 +54,19 @@ static long opt(long v, long dflt)
     return v ? v : dflt;
 }
 
-static void attempt_free(struct attempt *a)
+static void attempt_free(struct gl_outbox_attempt *item)
 {
-    gl_outbox_untrack(&outbox, &a->item);
+    struct attempt *a = gl_container_of(item, struct attempt, item);
     gl_hookreq_free(&a->req);
-    gl_op_destroy(&a->op);
     free(a);
 }
 
 /* ---- the outcome, a write of its own ---- */
 
-static int outcome_run(struct gl_op *op, struct gl_txn *t)
+static int outcome_record(struct gl_outbox_attempt *item, struct gl_txn *t)
 {
-    struct attempt *a = (struct attempt *)((char *)op - offsetof(struct attempt, op));
+    struct attempt *a = gl_container_of(item, struct attempt, item);
+    struct gl_op *op = &item->op;
     msgpack_zone z;
     msgpack_zone_init(&z, 2048);
     int64_t now = gl_now_ms();
@@ -128,31 +127,14 @@ static int outcome_run(struct gl_op *op, struct gl_txn *t)
     return 0;
 }
 
-static void outcome_done(struct gl_op *op)
-{
-    struct attempt *a = (struct attempt *)((char *)op - offsetof(struct attempt, op));
-    bool failed = op->err.code != GL_OK;
-    if (failed)
-        log_error("webhook: outcome not recorded delivery=%llu error=\"%s\"",
-                  (unsigned long long)a->item.id, op->err.message);
-    attempt_free(a);
-    /* A store that failed is not asked again at once. */
-    gl_outbox_schedule(&outbox, failed ? 1000 : 0);
-}
-
 static void on_transfer_done(CURL *easy, CURLcode result, void *data)
 {
     struct attempt *a = data;
-    outbox.in_flight--;
     gl_hookreq_result(&a->req, easy, result);
-    if (!outbox.running) {
-        attempt_free(a);
-        return;
-    }
-    log_info("webhook delivery=%llu status=%ld%s%s", (unsigned long long)a->item.id, a->req.code,
-             a->req.error[0] ? " error=" : "", a->req.error);
-    gl_op_init(&a->op, outcome_run, outcome_done);
-    gl_batch_submit(&srv->batch, &a->op);
+    if (outbox.running)
+        log_info("webhook delivery=%llu status=%ld%s%s", (unsigned long long)a->item.id,
+                 a->req.code, a->req.error[0] ? " error=" : "", a->req.error);
+    gl_outbox_finished(&a->item);
 }
 
 /* ---- the request: one home for the signing, shared with the webhook publisher ---- */
@@ -291,9 +273,7 @@ static void start(const struct gl_delivery *d, const struct gl_webhook *w)
 {
     struct attempt *a = xcalloc(1, sizeof *a);
     a->req.body = xstrdup(d->body);
-    gl_op_init(&a->op, outcome_run, outcome_done);
-    gl_outbox_track(&outbox, &a->item, d->id);
-    outbox.in_flight++;
+    gl_outbox_begin(&outbox, &a->item, d->id);
     if (gl_hookreq_start(&a->req, w->url, w->secret, d->msg, TRANSFER_TIMEOUT_MS, on_transfer_done,
                          a) != 0)
         on_transfer_done(NULL, CURLE_FAILED_INIT, a);
@@ -304,7 +284,7 @@ static void start(const struct gl_delivery *d, const struct gl_webhook *w)
 /* What one scan found to send: copies in the scan's zone, so the requests start after the read
  * transaction ends (a request that fails at once submits its outcome, and a write must not run
  * under an open read: the map may grow). */
-struct todo {
+struct delivery_send {
     struct gl_delivery d;
     struct gl_webhook w;
 };
@@ -324,14 +304,14 @@ static void scan(struct gl_outbox *ob)
     int64_t next = INT64_MAX;
     msgpack_zone z;
     msgpack_zone_init(&z, 4096);
-    struct todo todo[MAX_IN_FLIGHT];
+    struct delivery_send due[MAX_IN_FLIGHT];
     size_t n = 0;
     if (gl_range_open(&t, DB_WEBHOOK_DUE, &lo, &hi, &r) == 0) {
         MDB_val key, val;
         /* The endpoint of the last delivery looked at: most come in runs of one endpoint. */
         struct gl_webhook w = {0};
         bool have_w = false;
-        while (ob->in_flight + n < MAX_IN_FLIGHT && gl_range_next(&r, &key, &val)) {
+        while (!gl_outbox_full(ob, n) && gl_range_next(&r, &key, &val)) {
             int64_t at;
             uint64_t id;
             key_webhook_due_decode(key.mv_data, key.mv_size, &at, &id);
@@ -345,20 +325,18 @@ static void scan(struct gl_outbox *ob)
             if (!have_w || w.id != d.endpoint)
                 have_w = gl_webhook_load(&t, d.endpoint, &z, &w) == 0;
             if (!have_w || w.paused) continue;
-            todo[n++] = (struct todo){d, w};
+            due[n++] = (struct delivery_send){d, w};
         }
         sodium_memzero(w.secret, sizeof w.secret);
         gl_range_close(&r);
     }
     gl_store_read_end(&t);
     for (size_t i = 0; i < n; i++) {
-        start(&todo[i].d, &todo[i].w);
-        sodium_memzero(todo[i].w.secret, sizeof todo[i].w.secret);
+        start(&due[i].d, &due[i].w);
+        sodium_memzero(due[i].w.secret, sizeof due[i].w.secret);
     }
     msgpack_zone_destroy(&z);
-    /* When full, each finished attempt scans again; else wake for the next one due. */
-    if (ob->in_flight < MAX_IN_FLIGHT && next != INT64_MAX)
-        gl_outbox_schedule(ob, (uint64_t)(next - now));
+    gl_outbox_scanned(ob, next, now);
 }
 
 void gl_webhook_send_committed(void)
@@ -373,6 +351,12 @@ int gl_webhook_send_start(struct gl_server *s)
         log_error("webhooks: libcurl failed to initialise");
         return -1;
     }
+    outbox = (struct gl_outbox){.name = "webhook",
+                                .item_word = "delivery",
+                                .max_in_flight = MAX_IN_FLIGHT,
+                                .batch = &s->batch,
+                                .record = outcome_record,
+                                .release = attempt_free};
     gl_outbox_start(&outbox, s->loop, scan, true);
     return 0;
 }
