@@ -50,8 +50,9 @@ struct view_ops {
  * by view_new for the app that owns it and freed by view_free. The app makes one of each kind at
  * start (app_view) and frees them at exit; requests a screen sends carry the instance as their
  * ud, so its answers come back to the state that asked; so do the questions it asks on the
- * prompt line (prompt.h). Form callbacks carry no screen: they reach the app's screen of their
- * kind through app_view. */
+ * prompt line (prompt.h), and the forms it opens (form.h: a save gets the form's screen and the
+ * ud the form was made with, done its own ud). app_view is for opening a screen, not for a
+ * callback to find one. */
 struct view {
     const struct view_ops *ops;
     struct app *app;

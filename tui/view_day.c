@@ -13,6 +13,7 @@ struct day_screen {
     int y, m, d;
     struct postlist list;
     struct detail det;
+    struct act_state acts; /* the post its questions are about */
     unsigned gen;
     bool loading;
     int rows, cols;
@@ -132,7 +133,7 @@ static bool day_key(struct view *v, enum action act)
     }
     /* The details hold the full post (the list too, but fresher after an event). */
     if (p && day->det.have && day->det.post.id == p->id) p = &day->det.post;
-    return act_post(a, act, p);
+    return act_post(&day->acts, a, act, p);
 }
 
 static void day_event(struct view *v, const struct md_event *e)
@@ -153,6 +154,7 @@ static void day_free(struct view *v)
     struct day_screen *day = view_state(v, &view_day);
     postlist_clear(&day->list);
     detail_clear(&day->det);
+    act_state_clear(&day->acts);
 }
 
 const struct view_ops view_day = {

@@ -37,27 +37,27 @@ static void next(struct view *v)
     app_dirty(a, DIRTY_ALL);
 }
 
-static void password_done(struct app *a)
+/* Each step's end comes back to the first-run screen that started it (its ud). */
+static void password_done(void *ud)
 {
-    struct view *v = app_view(a, VIEW_FIRST);
+    struct view *v = ud;
     struct first_screen *fr = view_state(v, &view_first);
     fr->done[ST_PASSWORD] = true;
     next(v);
 }
 
-static void profile_done(struct app *a)
+static void profile_done(void *ud)
 {
-    struct view *v = app_view(a, VIEW_FIRST);
+    struct view *v = ud;
     struct first_screen *fr = view_state(v, &view_first);
     fr->done[ST_PROFILE] = true;
     next(v);
 }
 
-static void invite_done(struct app *a)
+static void invite_done(void *ud)
 {
-    struct view *v = app_view(a, VIEW_FIRST);
+    struct view *v = ud;
     struct first_screen *fr = view_state(v, &view_first);
-    (void)a;
     fr->done[ST_INVITE] = true;
     fr->invited++;
 }
@@ -117,16 +117,16 @@ static bool first_key(struct view *v, enum action act)
     case ACT_OPEN:
         switch (fr->sel) {
         case ST_PASSWORD:
-            people_own_password(a, password_done);
+            people_own_password(a, password_done, v);
             break;
         case ST_PROFILE:
             if (a->nprofiles)
-                profile_form_open(a, app_profile(a), profile_done);
+                profile_form_open(a, app_profile(a), profile_done, v);
             else
-                profile_form_open(a, NULL, profile_done);
+                profile_form_open(a, NULL, profile_done, v);
             break;
         case ST_INVITE:
-            people_invite(a, invite_done);
+            people_invite(a, invite_done, v);
             break;
         default:
             app_go(a, app_view(a, VIEW_CALENDAR));

@@ -16,18 +16,18 @@ struct form_screen {
     struct form *cur; /* the form shown, owned here */
 };
 
-struct form *form_current(struct app *a)
+struct form *form_current(struct view *screen)
 {
-    struct view *v = app_view(a, VIEW_FORM);
-    struct form_screen *fm = view_state(v, &view_form);
+    struct form_screen *fm = view_state(screen, &view_form);
     return fm->cur;
 }
 
-struct form *form_new(const char *title, form_save_fn save)
+struct form *form_new(const char *title, form_save_fn save, void *ud)
 {
     struct form *f = xcalloc(1, sizeof *f);
     snprintf(f->title, sizeof f->title, "%s", title);
     f->save = save;
+    f->ud = ud;
     return f;
 }
 
@@ -66,20 +66,21 @@ static void close_form(struct view *v)
     fm->cur = NULL;
 }
 
-void form_saved(struct app *a, const char *msg)
+void form_saved(struct view *screen, const char *msg)
 {
-    struct view *v = app_view(a, VIEW_FORM);
-    struct form_screen *fm = view_state(v, &view_form);
-    void (*done)(struct app *) = fm->cur ? fm->cur->done : NULL;
-    close_form(v);
+    struct app *a = screen->app;
+    struct form_screen *fm = view_state(screen, &view_form);
+    form_done_fn done = fm->cur ? fm->cur->done : NULL;
+    void *done_ud = fm->cur ? fm->cur->done_ud : NULL;
+    close_form(screen);
     if (msg) app_msg(a, false, "%s", msg);
-    if (done) done(a);
+    if (done) done(done_ud);
 }
 
-void form_failed(struct app *a, const char *what, const struct gl_err *err)
+void form_failed(struct view *screen, const char *what, const struct gl_err *err)
 {
-    struct view *v = app_view(a, VIEW_FORM);
-    struct form_screen *fm = view_state(v, &view_form);
+    struct app *a = screen->app;
+    struct form_screen *fm = view_state(screen, &view_form);
     if (fm->cur) fm->cur->sending = false;
     app_rpc_error(a, what, err);
     app_dirty(a, DIRTY_ALL);
@@ -264,10 +265,10 @@ static void edit_field(struct view *v)
         form_set(a, fld, strcmp(fld->value, "yes") == 0 ? "no" : "yes");
         return;
     case FF_ZONE:
-        view_zones_open(a, fld);
+        view_zones_open(v, fld);
         return;
     case FF_STEPS:
-        view_steps_open(a, fld);
+        view_steps_open(v, fld);
         return;
     case FF_CHOICE: {
         size_t len = (size_t)snprintf(label, sizeof label, "%s (", fld->label);
@@ -344,7 +345,7 @@ static bool form_key(struct view *v, enum action act)
     case ACT_SAVE:
         if (fm->cur->sending) return true;
         fm->cur->sending = true;
-        fm->cur->save(a, fm->cur);
+        fm->cur->save(fm->cur->ud, v, fm->cur);
         break;
     case ACT_BACK: {
         bool changed = false;

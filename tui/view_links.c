@@ -40,6 +40,13 @@ struct links_screen {
 static void detail_reload(struct view *v);
 static void start_create(struct view *v);
 
+/* A link's page on top shows what a reply changed: it is fetched again. */
+static void reload_link_page(struct app *a)
+{
+    struct view *top = app_top(a);
+    if (top->ops == &view_link) detail_reload(top);
+}
+
 static void free_list(struct links_screen *lk)
 {
     for (size_t i = 0; i < lk->n; i++)
@@ -248,7 +255,7 @@ static void on_created(void *ud, uint64_t tag, const struct gl_err *err, const m
     lk->select_id = id;
     lk->npreset = 0;
     links_reload(v);
-    if (app_top(a) == app_view(a, VIEW_LINK)) detail_reload(app_top(a));
+    reload_link_page(a);
 }
 
 static void send_create(struct view *v, int days)
@@ -550,7 +557,7 @@ static void on_changed(void *ud, uint64_t tag, const struct gl_err *err, const m
         app_msg(a, false, "link %lld updated", (long long)tag);
     }
     links_reload(v);
-    if (app_top(a) == app_view(a, VIEW_LINK)) detail_reload(app_top(a));
+    reload_link_page(a);
 }
 
 #define EXTEND_LABEL "Extend by days (1 to 3650):"
@@ -699,6 +706,8 @@ struct decision {
 };
 
 struct link_screen {
+    /* The links screen, which acts for this page and keeps the URLs it was shown. */
+    struct view *links;
     int64_t id, profile;
     unsigned gen;
     bool have, loading, gone;
@@ -876,6 +885,7 @@ void view_link_open(struct app *a, int64_t id, int64_t profile)
     struct view *v = app_view(a, VIEW_LINK);
     struct link_screen *ld = view_state(v, &view_link);
     ld_clear(ld);
+    ld->links = app_view(a, VIEW_LINKS);
     ld->id = id;
     ld->profile = profile ? profile : a->profile_id;
     ld->scroll = 0;
@@ -909,7 +919,7 @@ static void ld_draw(struct view *v, WINDOW *w, int rows, int cols)
     struct app *a = v->app;
     struct link_screen *ld = view_state(v, &view_link);
     /* The URL and password the links screen was shown when it made the link. */
-    const struct links_screen *lk = app_view(a, VIEW_LINKS)->state;
+    const struct links_screen *lk = view_state(ld->links, &view_links);
     const struct md_profile *pr = app_profile_by_id(a, ld->profile);
     const char *zone = pr ? pr->timezone : "UTC";
     char title[200], buf[600], when[32];
@@ -1013,7 +1023,7 @@ static bool ld_key(struct view *v, enum action act)
         return true;
     default:
         /* The links screen's: it knows the URLs it was shown, and follows the answers. */
-        return link_act(app_view(a, VIEW_LINKS), act, ld->have ? &ld->link : NULL);
+        return link_act(ld->links, act, ld->have ? &ld->link : NULL);
     }
     app_dirty(a, DIRTY_MAIN);
     return true;

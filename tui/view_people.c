@@ -28,8 +28,10 @@ struct people_screen {
     char shown[64]; /* a generated password, shown once */
     char pw1[256];  /* the first typing of a new password of one's own */
     char target[101];
-    char pending[64]; /* the password of a colleague being invited, until the reply */
-    void (*pw_done)(struct app *a);
+    char pending[64];         /* the password of a colleague being invited, until the reply */
+    struct view *invite_form; /* the form screen that invite was saved from, told the reply */
+    form_done_fn pw_done;     /* after one's own password is set, given pw_done_ud */
+    void *pw_done_ud;
 };
 
 static const char *const role_choices[] = {"viewer", "editor", "manager", "admin", NULL};
@@ -222,24 +224,26 @@ static void on_invited(void *ud, uint64_t tag, const struct gl_err *err, const m
     (void)r;
     if (err) {
         sodium_memzero(pp->pending, sizeof pp->pending);
-        form_failed(a, "not invited", err);
+        form_failed(pp->invite_form, "not invited", err);
         return;
     }
-    struct form *f = form_current(a);
+    struct form *f = form_current(pp->invite_form);
     char name[101];
     snprintf(name, sizeof name, "%s", f ? form_value(f, "Name") : "");
     char pw[64];
     snprintf(pw, sizeof pw, "%s", pp->pending);
     sodium_memzero(pp->pending, sizeof pp->pending);
-    form_saved(a, NULL);
+    form_saved(pp->invite_form, NULL);
     show_password(v, name, pw);
     sodium_memzero(pw, sizeof pw);
     app_want_reload(a, KM_PEOPLE);
 }
 
-static void save_invite(struct app *a, struct form *f)
+/* ud: the people screen, which keeps the password made until the reply. */
+static void save_invite(void *ud, struct view *screen, struct form *f)
 {
-    struct view *v = app_view(a, VIEW_PEOPLE);
+    struct view *v = ud;
+    struct app *a = v->app;
     struct people_screen *pp = view_state(v, &view_people);
     const char *email = form_value(f, "E-mail");
     if (!form_value(f, "Name")[0]) {
@@ -253,6 +257,7 @@ static void save_invite(struct app *a, struct form *f)
         return;
     }
     people_gen_password(pp->pending, sizeof pp->pending);
+    pp->invite_form = screen;
     msgpack_packer *pk = conn_begin(a->conn, "user.create");
     msgpack_pack_map(pk, 4 + (email[0] != 0));
     gl_pack_kv_str(pk, "name", form_value(f, "Name"));
@@ -263,15 +268,17 @@ static void save_invite(struct app *a, struct form *f)
     conn_send(a->conn, on_invited, v, 0);
 }
 
-void people_invite(struct app *a, void (*done)(struct app *a))
+static void invite(struct view *v, form_done_fn done, void *ud)
 {
+    struct app *a = v->app;
     const char *no = words_forbidden_action(a->role, ACT_USER_NEW);
     if (no) {
         app_msg(a, true, "%s", no);
         return;
     }
-    struct form *f = form_new(" Invite a colleague", save_invite);
+    struct form *f = form_new(" Invite a colleague", save_invite, v);
     f->done = done;
+    f->done_ud = ud;
     f->intro = "Their password is made for them when you save: it is shown once, and copied "
                "to the clipboard, for you to give them.";
     struct form_field *fld = form_add(f, "Name", FF_TEXT, "");
@@ -287,6 +294,11 @@ void people_invite(struct app *a, void (*done)(struct app *a))
     fld->choices = mail_choices;
     fld->hint = "each: a mail per notification; digest: one now and then; none";
     form_open(a, f);
+}
+
+void people_invite(struct app *a, form_done_fn done, void *ud)
+{
+    invite(app_view(a, VIEW_PEOPLE), done, ud);
 }
 
 /* ---- one's own password ---- */
@@ -306,7 +318,7 @@ static void on_own_set(void *ud, uint64_t tag, const struct gl_err *err, const m
     app_set_own_password(a, pp->pw1);
     sodium_memzero(pp->pw1, sizeof pp->pw1);
     app_msg(a, false, "your password is changed");
-    if (pp->pw_done) pp->pw_done(a);
+    if (pp->pw_done) pp->pw_done(pp->pw_done_ud);
 }
 
 static void ask_own(struct view *v);
@@ -362,12 +374,17 @@ static void ask_own(struct view *v)
     app_prompt(v->app, "Your new password (8 characters or more):", NULL, true, on_own_first, v, 0);
 }
 
-void people_own_password(struct app *a, void (*done)(struct app *a))
+static void own_password(struct view *v, form_done_fn done, void *ud)
 {
-    struct view *v = app_view(a, VIEW_PEOPLE);
     struct people_screen *pp = view_state(v, &view_people);
     pp->pw_done = done;
+    pp->pw_done_ud = ud;
     ask_own(v);
+}
+
+void people_own_password(struct app *a, form_done_fn done, void *ud)
+{
+    own_password(app_view(a, VIEW_PEOPLE), done, ud);
 }
 
 /* ---- changes to one person: role, reset, disable, e-mail, mail ---- */
@@ -521,7 +538,7 @@ static bool people_key(struct view *v, enum action act)
         if (pp->n) pp->sel = pp->n - 1;
         break;
     case ACT_USER_NEW:
-        people_invite(a, NULL);
+        invite(v, NULL, NULL);
         return true;
     case ACT_USER_ROLE:
         if (!p) return true;
@@ -539,7 +556,7 @@ static bool people_key(struct view *v, enum action act)
     case ACT_USER_RESET:
         if (!p) return true;
         if (self) {
-            people_own_password(a, NULL);
+            own_password(v, NULL, NULL);
             return true;
         }
         snprintf(label, sizeof label, "Give %s a new password? The old one stops working", p->name);

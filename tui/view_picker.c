@@ -32,22 +32,25 @@ static void picker_enter(struct view *v)
 
 /* ---- the profile form ---- */
 
+/* The replies of the profile form's requests come to the form's screen. */
 static void on_saved(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
-    struct app *a = ud;
+    struct view *screen = ud;
+    struct app *a = screen->app;
     if (err) {
-        form_failed(a, "profile not saved", err);
+        form_failed(screen, "profile not saved", err);
         return;
     }
     int64_t id = tag ? (int64_t)tag : md_get_int(r, "id", 0);
     if (id) app_set_profile(a, id);
     app_reload_profiles(a);
-    form_saved(a, tag ? "profile saved" : "profile created");
+    form_saved(screen, tag ? "profile saved" : "profile created");
 }
 
 /* Sends the profile; logo is the media id just uploaded, or 0 to leave the logo as it is. */
-static void send_profile(struct app *a, struct form *f, int64_t logo)
+static void send_profile(struct view *screen, struct form *f, int64_t logo)
 {
+    struct app *a = screen->app;
     char why[300];
     const struct form_field *credit = NULL;
     for (size_t i = 0; i < f->n; i++)
@@ -72,20 +75,20 @@ static void send_profile(struct app *a, struct form *f, int64_t logo)
     gl_pack_kv_str(pk, "language", form_value(f, "Link pages' language"));
     if (send_credit) gl_pack_kv_bool(pk, "credit", strcmp(credit->value, "yes") == 0);
     if (logo) gl_pack_kv_int(pk, "logo", logo);
-    conn_send(a->conn, on_saved, a, (uint64_t)f->id);
+    conn_send(a->conn, on_saved, screen, (uint64_t)f->id);
 }
 
 static void on_logo(void *ud, uint64_t tag, const struct gl_err *err, const msgpack_object *r)
 {
     (void)tag;
-    struct app *a = ud;
-    struct form *f = form_current(a);
+    struct view *screen = ud;
+    struct form *f = form_current(screen);
     if (!f) return; /* the form was left meanwhile */
     if (err) {
-        form_failed(a, "logo not uploaded", err);
+        form_failed(screen, "logo not uploaded", err);
         return;
     }
-    send_profile(a, f, md_get_int(r, "id", 0));
+    send_profile(screen, f, md_get_int(r, "id", 0));
 }
 
 /* The image type a file starts like (the daemon checks it again), or NULL. */
@@ -104,8 +107,9 @@ static const char *image_type(const unsigned char *d, size_t n)
 }
 
 /* Uploads the logo file named in the form, then saves; false (and says why) when it cannot. */
-static bool upload_logo(struct app *a, const char *path)
+static bool upload_logo(struct view *screen, const char *path)
 {
+    struct app *a = screen->app;
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         app_msg(a, true, "cannot open the logo %s", path);
@@ -128,14 +132,16 @@ static bool upload_logo(struct app *a, const char *path)
     gl_pack_kv_str(pk, "type", type);
     gl_pack_key(pk, "data");
     msgpack_pack_bin_with_body(pk, data, n);
-    conn_send(a->conn, on_logo, a, 0);
+    conn_send(a->conn, on_logo, screen, 0);
     free(data);
     return true;
 }
 
-static void save_profile(struct app *a, struct form *f)
+static void save_profile(void *ud, struct view *screen, struct form *f)
 {
+    struct app *a = screen->app;
     char why[300];
+    (void)ud;
     if (!form_value(f, "Name")[0]) {
         f->sending = false;
         app_msg(a, true, "a profile needs a name");
@@ -148,13 +154,13 @@ static void save_profile(struct app *a, struct form *f)
     }
     const char *logo = form_value(f, "Logo file");
     if (!*logo) {
-        send_profile(a, f, 0);
+        send_profile(screen, f, 0);
         return;
     }
-    if (!upload_logo(a, logo)) f->sending = false;
+    if (!upload_logo(screen, logo)) f->sending = false;
 }
 
-void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(struct app *a))
+void profile_form_open(struct app *a, const struct md_profile *p, form_done_fn done, void *ud)
 {
     const char *no = words_forbidden_action(a->role, ACT_PROFILE_NEW);
     if (no) {
@@ -163,8 +169,9 @@ void profile_form_open(struct app *a, const struct md_profile *p, void (*done)(s
     }
     char title[160];
     snprintf(title, sizeof title, p ? " Profile %s" : " New profile", p ? p->name : "");
-    struct form *f = form_new(title, save_profile);
+    struct form *f = form_new(title, save_profile, NULL);
     f->done = done;
+    f->done_ud = ud;
     f->id = p ? p->id : 0;
     f->intro = p ? NULL
                  : "A profile is one client's (or brand's) calendar: its posts, its time zone, "
@@ -276,10 +283,10 @@ static bool picker_key(struct view *v, enum action act)
         }
         return true;
     case ACT_PROFILE_NEW:
-        profile_form_open(a, NULL, NULL);
+        profile_form_open(a, NULL, NULL, NULL);
         return true;
     case ACT_PROFILE_EDIT:
-        if (pk->sel < a->nprofiles) profile_form_open(a, &a->profiles[pk->sel], NULL);
+        if (pk->sel < a->nprofiles) profile_form_open(a, &a->profiles[pk->sel], NULL, NULL);
         return true;
     default:
         return false;

@@ -22,6 +22,7 @@ static const char *const field_names[F_COUNT] = {"Profile", "Platforms", "Date, 
 struct post_screen {
     int64_t id; /* 0: a new post */
     struct detail det;
+    struct act_state acts; /* the post its questions are about */
     /* The form: what will be saved. */
     int64_t profile;
     char *platforms, *when, *caption, *notes, *media;
@@ -673,7 +674,7 @@ static bool post_key(struct view *v, enum action act)
         if (act >= ACT_APPROVE && act <= ACT_DELETE) app_msg(a, true, "save the post first (w)");
         return act >= ACT_APPROVE && act <= ACT_DELETE;
     }
-    return act_post(a, act, ps->det.have ? &ps->det.post : NULL);
+    return act_post(&ps->acts, a, act, ps->det.have ? &ps->det.post : NULL);
 }
 
 static void post_free(struct view *v)
@@ -681,6 +682,7 @@ static void post_free(struct view *v)
     struct post_screen *ps = view_state(v, &view_post);
     form_clear(ps);
     detail_clear(&ps->det);
+    act_state_clear(&ps->acts);
 }
 
 const struct view_ops view_post = {

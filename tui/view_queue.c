@@ -15,6 +15,8 @@
 struct queue_screen {
     struct postlist list;
     struct detail det;
+    /* The post or tagged posts its questions are about, and its bulk action's progress. */
+    struct act_state acts;
     int64_t filter; /* a profile id, 0 for all */
     unsigned gen;
     int parts; /* answers still to come for gen */
@@ -253,9 +255,9 @@ static bool q_key(struct view *v, enum action act)
         size_t n;
         collect_tags(q, &ids, &n);
         if (act == ACT_APPROVE_TAGGED)
-            act_approve_many(a, ids, n);
+            act_approve_many(&q->acts, a, ids, n);
         else
-            act_reject_many(a, ids, n);
+            act_reject_many(&q->acts, a, ids, n);
         free(ids);
         return true;
     }
@@ -318,7 +320,7 @@ static bool q_key(struct view *v, enum action act)
         break;
     }
     const struct md_post *full = p && q->det.have && q->det.post.id == p->id ? &q->det.post : p;
-    return act_post(a, act, full);
+    return act_post(&q->acts, a, act, full);
 }
 
 static void q_event(struct view *v, const struct md_event *e)
@@ -345,6 +347,7 @@ static void q_free(struct view *v)
         md_post_free(&q->stage[i]);
     free(q->stage);
     free(q->tags);
+    act_state_clear(&q->acts);
 }
 
 const struct view_ops view_queue = {

@@ -23,8 +23,9 @@ struct steps_screen {
     struct form_step v[FORM_STEPS_MAX];
     size_t n, sel;
     struct form_field *target;
-    struct form *form;
-    size_t editing; /* the step the prompts fill; n for a new one */
+    struct view *form_screen; /* the screen showing the form target belongs to */
+    struct form *form;        /* that form: checked before writing into it */
+    size_t editing;           /* the step the prompts fill; n for a new one */
     struct form_step draft;
 };
 
@@ -39,14 +40,15 @@ static void store(struct view *v)
 {
     struct app *a = v->app;
     struct steps_screen *st = view_state(v, &view_steps);
-    if (!st->target || form_current(a) != st->form) return;
+    if (!st->target || form_current(st->form_screen) != st->form) return;
     char buf[sizeof st->target->value];
     form_steps_format(st->v, st->n, buf, sizeof buf);
     form_set(a, st->target, buf);
 }
 
-void view_steps_open(struct app *a, struct form_field *fld)
+void view_steps_open(struct view *form_screen, struct form_field *fld)
 {
+    struct app *a = form_screen->app;
     struct view *v = app_view(a, VIEW_STEPS);
     struct steps_screen *st = view_state(v, &view_steps);
     char why[200];
@@ -54,7 +56,8 @@ void view_steps_open(struct app *a, struct form_field *fld)
     st->n = n < 0 ? 0 : (size_t)n;
     st->sel = 0;
     st->target = fld;
-    st->form = form_current(a);
+    st->form_screen = form_screen;
+    st->form = form_current(form_screen);
     app_push(a, v);
 }
 

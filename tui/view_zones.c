@@ -21,7 +21,8 @@ struct zones_screen {
     size_t nshown, sel, top;
     char query[512];
     struct form_field *target;
-    struct form *form; /* the form target belongs to: checked before writing into it */
+    struct view *form_screen; /* the screen showing the form target belongs to */
+    struct form *form;        /* that form: checked before writing into it */
 };
 
 /* The list is common/tz.c's, the same the link pages' zone chooser shows. */
@@ -81,13 +82,15 @@ static void ask(struct view *v)
     app_prompt(a, "Search time zones:", z->query, false, on_search, v, 0);
 }
 
-void view_zones_open(struct app *a, struct form_field *fld)
+void view_zones_open(struct view *form_screen, struct form_field *fld)
 {
+    struct app *a = form_screen->app;
     struct view *v = app_view(a, VIEW_ZONES);
     struct zones_screen *z = view_state(v, &view_zones);
     load(z);
     z->target = fld;
-    z->form = form_current(a);
+    z->form_screen = form_screen;
+    z->form = form_current(form_screen);
     snprintf(z->query, sizeof z->query, "%s", fld->value);
     zones_filter(z);
     app_push(a, v);
@@ -147,11 +150,10 @@ static bool zones_key(struct view *v, enum action act)
         ask(v);
         return true;
     case ACT_OPEN:
-        if (z->sel < z->nshown && z->target && z->form && form_current(a) == z->form) {
+        if (z->sel < z->nshown && z->target && z->form && form_current(z->form_screen) == z->form) {
             const char *name = z->all[z->shown[z->sel]];
             form_set(a, z->target, name);
-            struct form *f = form_current(a);
-            if (f->sel + 1 < f->n) f->sel++;
+            if (z->form->sel + 1 < z->form->n) z->form->sel++;
             app_pop(a);
             app_msg(a, false, "time zone %s", name);
         }
