@@ -3,6 +3,7 @@ loopback (plain and TLS from a test CA) that verifies every signature as the Sta
 specification does, retries with the same webhook-id, a kill -9 between the event and its
 delivery, pausing, and who may configure them."""
 import base64
+import contextlib
 import os
 import threading
 
@@ -25,8 +26,16 @@ def deliveries(admin, wid):
     return admin.call("webhook.deliveries", id=wid)["deliveries"]
 
 
-def start_daemon(tmpdir_path, *args):
-    return Daemon(os.path.join(tmpdir_path, "data"), args).start()
+@contextlib.contextmanager
+def own_daemon(tmpdir_path, *args):
+    """A daemon of the test's own, to stop, kill and start again; killed if the test leaves it
+    running."""
+    d = Daemon(os.path.join(tmpdir_path, "data"), args).start()
+    try:
+        yield d
+    finally:
+        if d.alive():
+            d.kill9()
 
 
 def test_secret_shown_once_in_the_specification_form(daemon, admin):
@@ -40,8 +49,7 @@ def test_secret_shown_once_in_the_specification_form(daemon, admin):
     _, other = create(admin, "https://hooks.example.com/other")
     assert other != secret
     daemon.stop()
-    with open(daemon.log_path, errors="replace") as f:
-        log = f.read()
+    log = daemon.log()
     assert secret[6:] not in log and other[6:] not in log
 
 
@@ -130,10 +138,8 @@ def test_error_statuses_are_retried_with_the_same_id(daemon, admin):
 def test_kill9_between_the_reply_and_the_delivery(tmpdir_path):
     """The event's write is acknowledged, its delivery is on the wire but not answered, and the
     daemon dies: after the restart the receiver gets it again, with the same webhook-id."""
-    d = start_daemon(tmpdir_path, *FAST)
-    rx = Receiver().start()
-    rx.hold = threading.Event()
-    try:
+    with own_daemon(tmpdir_path, *FAST) as d, Receiver().start() as rx:
+        rx.hold = threading.Event()
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted", "post.approved"])
         prof = make_profile(admin)
@@ -154,18 +160,12 @@ def test_kill9_between_the_reply_and_the_delivery(tmpdir_path):
         wait_until(lambda: [x["status"] for x in deliveries(admin, wid)] ==
                    ["delivered", "delivered"], what="both delivered")
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 def test_kill9_before_sending_delivers_after_restart(tmpdir_path):
     """Deliveries enqueued while the receiver is down survive a kill -9 and go at start."""
-    d = start_daemon(tmpdir_path, "--webhook-retry-ms", "3600000")
-    port = free_port()
-    rx = Receiver(port=port)
-    try:
+    with own_daemon(tmpdir_path, "--webhook-retry-ms", "3600000") as d, \
+            Receiver(port=free_port()) as rx:
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         prof = make_profile(admin)
@@ -187,18 +187,12 @@ def test_kill9_before_sending_delivers_after_restart(tmpdir_path):
         assert sorted(g["body"]["data"]["post"]["caption"] for g in got) == \
             [f"post {i}" for i in range(5)]
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 def test_pending_deliveries_go_at_start(tmpdir_path):
     """Due deliveries left in the outbox are sent by the next daemon, without any new event."""
-    d = start_daemon(tmpdir_path, "--webhook-retry-ms", "200")
-    port = free_port()
-    rx = Receiver(port=port)
-    try:
+    with own_daemon(tmpdir_path, "--webhook-retry-ms", "200") as d, \
+            Receiver(port=free_port()) as rx:
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
@@ -210,10 +204,6 @@ def test_pending_deliveries_go_at_start(tmpdir_path):
         got = rx.wait_for(lambda g: len(g) >= 1)
         assert got[0]["id"] == msg and got[0]["problem"] is None
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 @pytest.mark.parametrize("url", [
@@ -254,9 +244,8 @@ def pki(tmpdir_path):
 
 
 def test_tls_with_the_test_ca(tmpdir_path, pki):
-    d = start_daemon(tmpdir_path, "--webhook-ca-file", pki["ca"])
-    rx = Receiver(tls=pki["server"]).start()
-    try:
+    with own_daemon(tmpdir_path, "--webhook-ca-file", pki["ca"]) as d, \
+            Receiver(tls=pki["server"]).start() as rx:
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         assert rx.url.startswith("https://")
@@ -265,16 +254,11 @@ def test_tls_with_the_test_ca(tmpdir_path, pki):
         assert got[0]["problem"] is None
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 def test_tls_with_the_wrong_ca_fails_and_retries(tmpdir_path, pki):
-    d = start_daemon(tmpdir_path, "--webhook-ca-file", pki["other"], *FAST)
-    rx = Receiver(tls=pki["server"]).start()
-    try:
+    with own_daemon(tmpdir_path, "--webhook-ca-file", pki["other"], *FAST) as d, \
+            Receiver(tls=pki["server"]).start() as rx:
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
@@ -284,10 +268,6 @@ def test_tls_with_the_wrong_ca_fails_and_retries(tmpdir_path, pki):
         assert "certificate" in x["last_error"].lower() or "ssl" in x["last_error"].lower()
         assert rx.got == []  # the handshake failed: no request was ever read
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 @pytest.mark.daemon_args("--webhook-retry-ms", "20", "--webhook-pause-failures", "3",
@@ -466,10 +446,8 @@ def test_a_huge_answer_is_cut_and_counts_by_its_status(daemon, admin):
 def test_clean_stop_with_a_delivery_in_flight(tmpdir_path):
     """SIGTERM while a request waits for its answer: the daemon stops cleanly (every handle
     closed), and the next start sends it again with the same webhook-id."""
-    d = start_daemon(tmpdir_path)
-    rx = Receiver().start()
-    rx.hold = threading.Event()
-    try:
+    with own_daemon(tmpdir_path) as d, Receiver().start() as rx:
+        rx.hold = threading.Event()
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
@@ -483,10 +461,6 @@ def test_clean_stop_with_a_delivery_in_flight(tmpdir_path):
         admin = d.client()
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 def test_endpoint_deleted_while_its_delivery_is_in_flight(daemon, admin):
