@@ -5,7 +5,7 @@ import time
 
 from gltest import wait_until
 from helpers import link_expiring_soon, make_profile
-from httputil import Web, csrf, path_of
+from httputil import sign_in
 from webhook_receiver import Receiver
 
 
@@ -16,23 +16,12 @@ def endpoint(admin, events):
     return rx
 
 
-def sign_in(daemon, link, name="Claire"):
-    w = Web(daemon.http_port)
-    base = path_of(link["url"])
-    fields = {"csrf": csrf(w.get(base)[2]), "name": name}
-    if link.get("password"):
-        fields["password"] = link["password"]
-    st, st2, body = w.follow(base + "/session", fields)
-    assert st == 303 and st2 == 200, body
-    return w, base
-
-
 def test_link_opened_once_per_session(daemon, admin):
     rx = endpoint(admin, ["link.opened"])
     try:
         prof = make_profile(admin)
         link = admin.call("link.create", profile=prof, kind="approval", approver="Claire")
-        w, base = sign_in(daemon, link)
+        w, base = sign_in(daemon.http_port, link["url"])
         for _ in range(3):
             assert w.get(base)[0] == 200  # more pages of the same session
         [got] = rx.wait_for(lambda g: len(g) >= 1)
@@ -41,7 +30,7 @@ def test_link_opened_once_per_session(daemon, admin):
         assert got["body"]["data"]["link"] == {"id": link["id"]}
         assert got["body"]["data"]["actor"] == {"name": "Claire", "kind": "external"}
         # A second session (another browser) opens it again.
-        sign_in(daemon, link, name="Claire")
+        sign_in(daemon.http_port, link["url"], name="Claire")
         got = rx.wait_for(lambda g: len(g) >= 2)
         # Nothing else came: the deliveries of both are recorded, and there are two.
         wid = admin.call("webhook.list")["webhooks"][0]["id"]

@@ -18,7 +18,7 @@ import pytest
 
 from gltest import BIN_DIR, ROOT, Daemon, RpcError, wait_until
 from helpers import make_post, make_profile, make_user
-from httputil import Web, csrf, path_of, text
+from httputil import Web, csrf, path_of, sign_in, text
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "tools"))
@@ -112,6 +112,15 @@ def status_of(c, pid):
     return c.call("post.get", id=pid)["status"]
 
 
+def publisher_fails(c, pub, pid, run=1):
+    """Post pid's publisher starts (the test's run-th publisher run; the post is publishing
+    meanwhile) and exits with 3: the post is failed."""
+    pub.wait_started(run)
+    assert status_of(c, pid) == "publishing"
+    assert pub.release(3)
+    wait_until(lambda: status_of(c, pid) == "failed", timeout=20, what="failure")
+
+
 def history_types(c, pid):
     return [h["type"] for h in c.call("post.history", id=pid)["history"]]
 
@@ -126,16 +135,9 @@ def refused_while_publishing(call):
 def visitor(daemon, admin, prof, kind, **args):
     """A visitor signed in to a new link of kind: (their client, the link's base path)."""
     link = admin.call("link.create", profile=prof, kind=kind, **args)
-    w = Web(daemon.http_port)
-    base = path_of(link["url"])
-    if kind == "calendar":
-        return w, base
-    fields = {"csrf": csrf(w.get(base)[2]), "name": "Claire"}
-    if link.get("password"):
-        fields["password"] = link["password"]
-    st, st2, body = w.follow(base + "/session", fields)
-    assert st == 303 and st2 == 200, body
-    return w, base
+    if kind == "calendar":  # no sign-in
+        return Web(daemon.http_port), path_of(link["url"])
+    return sign_in(daemon.http_port, link["url"], password=link.get("password"))
 
 
 def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
@@ -223,10 +225,7 @@ def test_failed_outcome_is_recorded_and_retry_publishes_again(tmpdir_path, pub):
         admin = d.client()
         prof = make_profile(admin)
         pid, at = going_out(admin, prof)
-        pub.wait_started()
-        assert status_of(admin, pid) == "publishing"
-        assert pub.release(3)
-        wait_until(lambda: status_of(admin, pid) == "failed", timeout=20, what="failure")
+        publisher_fails(admin, pub, pid)
         failed = [h for h in admin.call("post.history", id=pid)["history"]
                   if h["type"] == "failed"]
         assert len(failed) == 1 and "exited with 3" in failed[0]["note"]
@@ -253,9 +252,7 @@ def test_a_failed_post_edited_goes_back_for_approval_before_it_is_retried(tmpdir
         admin = d.client()
         prof = make_profile(admin)
         pid, at = going_out(admin, prof)
-        pub.wait_started()
-        assert pub.release(3)
-        wait_until(lambda: status_of(admin, pid) == "failed", timeout=20, what="failure")
+        publisher_fails(admin, pub, pid)
         admin.call("post.update", id=pid, caption="Spring sale starts now (fixed)")
         edited = admin.call("post.get", id=pid)
         assert edited["status"] == "failed" and edited["revision"] == 2
@@ -276,9 +273,7 @@ def test_a_failed_post_edited_goes_back_for_approval_before_it_is_retried(tmpdir
         assert [a["revision"] for a in out["approvals"] if a["decision"] == "approved"] == [2]
         # A failed post that was not edited is retried, not submitted again.
         pid2, _ = going_out(admin, prof, caption="Second post")
-        pub.wait_started(3)
-        assert pub.release(3)
-        wait_until(lambda: status_of(admin, pid2) == "failed", timeout=20, what="failure")
+        publisher_fails(admin, pub, pid2, run=3)
         with pytest.raises(RpcError) as e:
             admin.call("post.submit", id=pid2)
         assert e.value.code == "invalid_state" and "retry it" in e.value.message
@@ -358,7 +353,7 @@ def test_schema2_post_being_published_is_migrated_and_failed(tmpdir_path):
     s.put("meta", b"schema", bytes([2]))
     d.start()
     try:
-        log = open(d.log_path).read()
+        log = d.log()
         assert "migrate: schema from=2 to=3" in log
         assert "posts=2 publishing=1" in log
         admin = d.client()
