@@ -56,14 +56,20 @@ static void assert_documented(const char *after, const char *from, const char *t
     free(doc);
 }
 
+/* Appends name to the space-separated list in out (*n bytes so far). */
+static void add_name(char *out, size_t cap, size_t *n, const char *name)
+{
+    *n += (size_t)snprintf(out + *n, cap - *n, "%s%s", *n ? " " : "", name);
+    assert_true(*n < cap);
+}
+
 static void test_history_types_documented(void **state)
 {
     (void)state;
     char want[2048] = "";
     size_t n = 0;
     for (int t = 0; t < HIST_COUNT; t++)
-        n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", t ? " " : "",
-                              gl_history_type_name((enum gl_history_type)t));
+        add_name(want, sizeof want, &n, gl_history_type_name((enum gl_history_type)t));
     assert_documented("**history entry**", "Types:", ".\n", want, "history types",
                       "protocol/events.h");
 }
@@ -74,8 +80,7 @@ static void test_event_types_documented(void **state)
     char want[2048] = "";
     size_t n = 0;
     for (int t = 0; t < EV_COUNT; t++)
-        n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", t ? " " : "",
-                              gl_event_type_name((enum gl_event_type)t));
+        add_name(want, sizeof want, &n, gl_event_type_name((enum gl_event_type)t));
     assert_documented("**event**", "types", "`text` is", want, "event types", "protocol/events.h");
 }
 
@@ -84,8 +89,7 @@ static void test_statuses_documented(void **state)
     (void)state;
     char want[2048] = "";
     size_t n = 0;
-#define STATUS_NAME_(U, id, stored, name, ...)                                                     \
-    n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", n ? " " : "", name);
+#define STATUS_NAME_(U, id, stored, name, ...) add_name(want, sizeof want, &n, name);
     GL_POST_STATUSES(STATUS_NAME_, ~)
 #undef STATUS_NAME_
     assert_documented("**post**", "Statuses:", ".\n", want, "statuses", "protocol/statuses.h");
