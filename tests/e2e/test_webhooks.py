@@ -54,8 +54,7 @@ def test_secret_shown_once_in_the_specification_form(daemon, admin):
 
 
 def test_deliveries_are_signed_and_carry_the_post(daemon, admin):
-    rx = Receiver().start()
-    try:
+    with Receiver().start() as rx:
         wid, rx.secret = create(admin, rx.url)
         prof = make_profile(admin)
         pid = make_post(admin, prof, status="approved", caption="Launch day")
@@ -78,8 +77,6 @@ def test_deliveries_are_signed_and_carry_the_post(daemon, admin):
         [w] = admin.call("webhook.list")["webhooks"]
         assert w["last_code"] == 200 and w["failures"] == 0
         assert len(rx.got) == 2
-    finally:
-        rx.stop()
 
 
 def test_tampered_body_fails_verification():
@@ -102,27 +99,23 @@ def test_tampered_body_fails_verification():
 @pytest.mark.daemon_args(*FAST)
 def test_receiver_down_then_up_gets_it_with_the_same_id(daemon, admin):
     port = free_port()
-    rx = Receiver(port=port)
-    wid, rx.secret = create(admin, rx.url, ["post.submitted"])
-    prof = make_profile(admin)
-    make_post(admin, prof, status="awaiting_approval")
-    wait_until(lambda: deliveries(admin, wid)[0]["attempts"] >= 2, what="failed attempts")
-    [d] = deliveries(admin, wid)
-    assert d["status"] == "pending" and d["last_code"] == 0 and d["last_error"]
-    rx.start()
-    try:
+    with Receiver(port=port) as rx:
+        wid, rx.secret = create(admin, rx.url, ["post.submitted"])
+        prof = make_profile(admin)
+        make_post(admin, prof, status="awaiting_approval")
+        wait_until(lambda: deliveries(admin, wid)[0]["attempts"] >= 2, what="failed attempts")
+        [d] = deliveries(admin, wid)
+        assert d["status"] == "pending" and d["last_code"] == 0 and d["last_error"]
+        rx.start()
         got = rx.wait_for(lambda g: len(g) >= 1)
         assert got[0]["id"] == d["msg"] and got[0]["problem"] is None
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
-    finally:
-        rx.stop()
 
 
 @pytest.mark.daemon_args(*FAST)
 def test_error_statuses_are_retried_with_the_same_id(daemon, admin):
-    rx = Receiver().start()
-    rx.status = lambda n: 503 if n <= 2 else 204
-    try:
+    with Receiver().start() as rx:
+        rx.status = lambda n: 503 if n <= 2 else 204
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         got = rx.wait_for(lambda g: len(g) >= 3)
@@ -131,8 +124,6 @@ def test_error_statuses_are_retried_with_the_same_id(daemon, admin):
         [d] = deliveries(admin, wid)
         assert d["attempts"] == 3 and d["last_code"] == 204 and d["last_error"] is None
         assert len(rx.got) == 3
-    finally:
-        rx.stop()
 
 
 def test_kill9_between_the_reply_and_the_delivery(tmpdir_path):
@@ -273,9 +264,8 @@ def test_tls_with_the_wrong_ca_fails_and_retries(tmpdir_path, pki):
 @pytest.mark.daemon_args("--webhook-retry-ms", "20", "--webhook-pause-failures", "3",
                          "--webhook-pause-seconds", "0")
 def test_failing_endpoint_is_paused_and_admins_told(daemon, admin):
-    rx = Receiver().start()
-    rx.status = 500
-    try:
+    with Receiver().start() as rx:
+        rx.status = 500
         manager = make_user(daemon, admin, "maria", "manager")
         other_admin = make_user(daemon, admin, "ada", "admin")
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
@@ -297,13 +287,10 @@ def test_failing_endpoint_is_paused_and_admins_told(daemon, admin):
         assert len({g["id"] for g in got}) == 1
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
         assert admin.call("webhook.list")["webhooks"][0]["status"] == "active"
-    finally:
-        rx.stop()
 
 
 def test_redeliver_sends_the_same_message_again(daemon, admin):
-    rx = Receiver().start()
-    try:
+    with Receiver().start() as rx:
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         first = rx.wait_for(lambda g: len(g) >= 1)[0]
@@ -316,13 +303,10 @@ def test_redeliver_sends_the_same_message_again(daemon, admin):
         with pytest.raises(RpcError) as e:
             admin.call("webhook.redeliver", delivery=999999)
         assert e.value.code == "not_found"
-    finally:
-        rx.stop()
 
 
 def test_paused_and_deleted_endpoints_get_nothing(daemon, admin):
-    rx = Receiver().start()
-    try:
+    with Receiver().start() as rx:
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         admin.call("webhook.update", id=wid, paused=True)
         prof = make_profile(admin)
@@ -340,8 +324,6 @@ def test_paused_and_deleted_endpoints_get_nothing(daemon, admin):
         assert len(got) == 1 and got[0]["problem"] is None
         wait_until(lambda: deliveries(admin, wid2)[0]["status"] == "delivered", what="delivered")
         assert len(rx.got) == 1
-    finally:
-        rx.stop()
 
 
 @pytest.mark.parametrize("role", ["manager", "editor", "viewer"])
@@ -362,8 +344,7 @@ def test_only_admins_configure_webhooks(daemon, admin, role):
 def test_client_screen_adds_pauses_redelivers_and_deletes(demo_daemon, tuis):
     """The staff client's webhooks screen, in tmux: the endpoint it adds gets events signed with
     the secret it showed; pause, redeliver and delete act through the daemon."""
-    rx = Receiver().start()
-    try:
+    with Receiver().start() as rx:
         admin = demo_daemon.client()
         prof = admin.call("profile.list")["profiles"][0]["id"]
         t = tuis(demo_daemon, width=140, height=30)
@@ -404,43 +385,33 @@ def test_client_screen_adds_pauses_redelivers_and_deletes(demo_daemon, tuis):
         t.wait_for(r"Webhooks: 0 endpoints")
         t.keys("?")
         t.wait_for(r"pause / resume the endpoint")
-    finally:
-        rx.stop()
 
 
 @pytest.mark.daemon_args(*FAST)
 def test_redirects_are_not_followed(daemon, admin):
     """An endpoint that redirects elsewhere fails: nothing leaves for an address the admin did
     not configure."""
-    elsewhere = Receiver().start()
-    rx = Receiver().start()
-    rx.status = 307
-    rx.headers = {"location": elsewhere.url}
-    try:
+    with Receiver().start() as elsewhere, Receiver().start() as rx:
+        rx.status = 307
+        rx.headers = {"location": elsewhere.url}
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         wait_until(lambda: deliveries(admin, wid)[0]["attempts"] >= 2, what="retries")
         [x] = deliveries(admin, wid)
         assert x["status"] == "pending" and x["last_code"] == 307
         assert elsewhere.got == []
-    finally:
-        rx.stop()
-        elsewhere.stop()
 
 
 def test_a_huge_answer_is_cut_and_counts_by_its_status(daemon, admin):
     """The daemon reads at most 16 KiB of an answer: a 64 MiB one neither stalls nor fails it."""
-    rx = Receiver().start()
-    rx.body_size = 64 << 20
-    try:
+    with Receiver().start() as rx:
+        rx.body_size = 64 << 20
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         rx.wait_for(lambda g: len(g) >= 1)
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
         assert deliveries(admin, wid)[0]["last_code"] == 200
         assert admin.call("server.ping")  # still serving
-    finally:
-        rx.stop()
 
 
 def test_clean_stop_with_a_delivery_in_flight(tmpdir_path):
@@ -464,9 +435,8 @@ def test_clean_stop_with_a_delivery_in_flight(tmpdir_path):
 
 
 def test_endpoint_deleted_while_its_delivery_is_in_flight(daemon, admin):
-    rx = Receiver().start()
-    rx.hold = threading.Event()
-    try:
+    with Receiver().start() as rx:
+        rx.hold = threading.Event()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         rx.wait_for(lambda g: len(g) >= 1)
@@ -476,5 +446,3 @@ def test_endpoint_deleted_while_its_delivery_is_in_flight(daemon, admin):
         assert [w["id"] for w in admin.call("webhook.list")["webhooks"]] == [wid2]
         assert deliveries(admin, wid2) == []
         assert admin.call("server.ping")
-    finally:
-        rx.stop()
