@@ -5,6 +5,7 @@ move an approved post through post.update (the time is part of what was approved
 
 The publisher here blocks on a FIFO the test writes the exit code into, so the test decides
 when publishing ends, without sleeps."""
+import contextlib
 import datetime
 import errno
 import os
@@ -96,8 +97,16 @@ def pub(tmpdir_path):
             pass
 
 
-def start(tmpdir_path, pub):
-    return Daemon(os.path.join(tmpdir_path, "data"), ["--publisher", pub.path]).start()
+@contextlib.contextmanager
+def publishing_daemon(tmpdir_path, pub):
+    """A daemon whose publisher is pub; at the end a publisher still waiting is released and the
+    daemon must stop cleanly."""
+    d = Daemon(os.path.join(tmpdir_path, "data"), ["--publisher", pub.path]).start()
+    try:
+        yield d
+    finally:
+        pub.release(0)
+        assert d.stop() == 0
 
 
 def going_out(c, prof, caption="Spring sale starts now"):
@@ -141,8 +150,7 @@ def visitor(daemon, admin, prof, kind, **args):
 
 
 def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
-    d = start(tmpdir_path, pub)
-    try:
+    with publishing_daemon(tmpdir_path, pub) as d:
         admin = d.client()
         editor = make_user(d, admin, "eddie", "editor")
         watcher = d.client()
@@ -214,14 +222,10 @@ def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
         assert types.index("publishing") < types.index("published")
         assert types[-1] == "published"
         assert pub.run_count() == 1
-    finally:
-        pub.release(0)
-        assert d.stop() == 0
 
 
 def test_failed_outcome_is_recorded_and_retry_publishes_again(tmpdir_path, pub):
-    d = start(tmpdir_path, pub)
-    try:
+    with publishing_daemon(tmpdir_path, pub) as d:
         admin = d.client()
         prof = make_profile(admin)
         pid, at = going_out(admin, prof)
@@ -238,17 +242,13 @@ def test_failed_outcome_is_recorded_and_retry_publishes_again(tmpdir_path, pub):
         wait_until(lambda: status_of(admin, pid) == "published", timeout=20, what="publication")
         assert history_types(admin, pid).count("published") == 1
         assert admin.call("post.get", id=pid)["scheduled_at"] == at
-    finally:
-        pub.release(0)
-        assert d.stop() == 0
 
 
 def test_a_failed_post_edited_goes_back_for_approval_before_it_is_retried(tmpdir_path, pub):
     """Found by the model test: a failed post whose caption was fixed and then retried went out
     at a revision nobody had approved. Retry now refuses it; submitting sends it to the
     approvers, and what goes out is what they approved."""
-    d = start(tmpdir_path, pub)
-    try:
+    with publishing_daemon(tmpdir_path, pub) as d:
         admin = d.client()
         prof = make_profile(admin)
         pid, at = going_out(admin, prof)
@@ -277,23 +277,19 @@ def test_a_failed_post_edited_goes_back_for_approval_before_it_is_retried(tmpdir
         with pytest.raises(RpcError) as e:
             admin.call("post.submit", id=pid2)
         assert e.value.code == "invalid_state" and "retry it" in e.value.message
-    finally:
-        pub.release(0)
-        assert d.stop() == 0
 
 
 def test_kill9_while_publishing_fails_the_post_once(tmpdir_path, pub):
-    d = start(tmpdir_path, pub)
-    admin = d.client()
-    prof = make_profile(admin)
-    pid, at = going_out(admin, prof)
-    pub.wait_started()
-    assert status_of(admin, pid) == "publishing"
-    d.kill9()
-    os.kill(pub.pid(), 9)  # the killed daemon's publisher: whether it posted is unknown
-    os.unlink(pub.started)
-    d.start()
-    try:
+    with publishing_daemon(tmpdir_path, pub) as d:
+        admin = d.client()
+        prof = make_profile(admin)
+        pid, at = going_out(admin, prof)
+        pub.wait_started()
+        assert status_of(admin, pid) == "publishing"
+        d.kill9()
+        os.kill(pub.pid(), 9)  # the killed daemon's publisher: whether it posted is unknown
+        os.unlink(pub.started)
+        d.start()
         admin = d.client()
         wait_until(lambda: status_of(admin, pid) == "failed", timeout=10, what="interrupted")
         hist = admin.call("post.history", id=pid)["history"]
@@ -302,9 +298,6 @@ def test_kill9_while_publishing_fails_the_post_once(tmpdir_path, pub):
         assert "published" not in [h["type"] for h in hist]
         assert pub.run_count() == 1, "never published a second time on its own"
         assert admin.call("post.list", status="publishing")["posts"] == []
-    finally:
-        pub.release(0)
-        assert d.stop() == 0
 
 
 def test_editor_cannot_move_an_approved_post_through_update(daemon, admin):
@@ -373,32 +366,30 @@ def test_staff_client_shows_publishing_in_words(tmpdir_path, pub):
     from test_tui import TMUX, Tui
     if TMUX is None:
         pytest.skip("tmux is not installed")
-    d = start(tmpdir_path, pub)
     t = None
-    try:
-        admin = d.client()
-        zone = "Europe/Paris"
-        prof = make_profile(admin, timezone=zone)
-        pid, at = going_out(admin, prof, caption="Goes out in the client")
-        pub.wait_started()
-        t = Tui(d, tmpdir_path)
-        t.wait_for(r"\| online")
-        t.wait_gone("loading")
-        tz = zoneinfo.ZoneInfo(zone)
-        day = datetime.datetime.fromtimestamp(at, tz).date()
-        for _ in range(abs((day - datetime.datetime.now(tz).date()).days)):
-            t.keys("l" if day > datetime.datetime.now(tz).date() else "h")
-        t.keys("Enter")  # the day's list: mark and label
-        t.wait_for(r"\^ publishing\s+Goes out in the client")
-        t.keys("Enter")  # the post itself
-        t.wait_for(rf"Post {pid}\s+publishing")
-        assert pub.release(0)
-        t.wait_for(rf"Post {pid}\s+published")  # the event alone updates the screen
-    finally:
-        if t:
-            t.close()
-        pub.release(0)
-        assert d.stop() == 0
+    with publishing_daemon(tmpdir_path, pub) as d:
+        try:
+            admin = d.client()
+            zone = "Europe/Paris"
+            prof = make_profile(admin, timezone=zone)
+            pid, at = going_out(admin, prof, caption="Goes out in the client")
+            pub.wait_started()
+            t = Tui(d, tmpdir_path)
+            t.wait_for(r"\| online")
+            t.wait_gone("loading")
+            tz = zoneinfo.ZoneInfo(zone)
+            day = datetime.datetime.fromtimestamp(at, tz).date()
+            for _ in range(abs((day - datetime.datetime.now(tz).date()).days)):
+                t.keys("l" if day > datetime.datetime.now(tz).date() else "h")
+            t.keys("Enter")  # the day's list: mark and label
+            t.wait_for(r"\^ publishing\s+Goes out in the client")
+            t.keys("Enter")  # the post itself
+            t.wait_for(rf"Post {pid}\s+publishing")
+            assert pub.release(0)
+            t.wait_for(rf"Post {pid}\s+published")  # the event alone updates the screen
+        finally:
+            if t:
+                t.close()
     err = open(t.stderr, errors="replace").read() if os.path.exists(t.stderr) else ""
     assert "runtime error:" not in err and "Sanitizer" not in err, err[-4000:]
 
