@@ -37,9 +37,16 @@ def cell_width(ch):
 
 
 def columns(line):
-    """The line as a list of screen cells (a wide character fills its cell and a '' after)."""
-    out = []
+    """The line as a list of screen cells, as tmux draws it: a wide character fills its cell and
+    a '' after; a character after a ZWJ joins the one before (👩‍🍳 is one 2-column cell)."""
+    out, joined = [], False
     for ch in line:
+        if joined:
+            joined = False
+            continue
+        if ch == "\u200d":
+            joined = True
+            continue
         w = cell_width(ch)
         if w == 0:
             continue

@@ -9,33 +9,12 @@ import pytest
 from conftest import Daemon, wait_until
 from helpers import link_expiring_soon, make_post, make_profile
 from httputil import sign_in
-from test_tui import TMUX, new_approval_link, open_queue
+from test_tui import TMUX, columns, new_approval_link, open_queue
 from test_tui import queue_setup, tuis  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 FAILURE = "Instagram said: the access token has expired"
-
-
-def columns(line):
-    """The line as screen cells, as tmux draws it: test_tui.columns, except that a character
-    after a ZWJ joins the one before (👩‍🍳 is one 2-column cell)."""
-    from test_tui import cell_width
-    out, joined = [], False
-    for ch in line:
-        if joined:
-            joined = False
-            continue
-        if ch == "\u200d":
-            joined = True
-            continue
-        w = cell_width(ch)
-        if w == 0:
-            continue
-        out.append(ch)
-        if w == 2:
-            out.append("")
-    return out
 
 
 @pytest.fixture
