@@ -443,16 +443,23 @@ class WorkflowModel:
                   + "".join(f", {k}={v!r}" for k, v in shown.items()) + ")")
         return (post, *self.staff_expect(user, method, post))
 
-    def staff_act(self, user, method, post, expected, why, **params):
-        """Runs method as user; returns (done, result, agreed)."""
-        before = self.snapshot(post)
-        ok, res = self.attempt(user, method, id=post.id, **params)
-        what = f"{method} by {user} ({self.role[user]}) on post {post.id} ({post.status})"
+    def outcome(self, post, before, expected, why, ok, what):
+        """Judges what the daemon did to post (before: its snapshot) against the model: a refusal
+        leaves no trace, and after a disagreement the model takes the daemon's word. True when
+        they agreed."""
         agreed = self.judge(why, expected, ok, what)
         if not ok:
             self.no_trace(post, before, what)
         if not agreed:
             self.sync(post)
+        return agreed
+
+    def staff_act(self, user, method, post, expected, why, **params):
+        """Runs method as user; returns (done, result, agreed)."""
+        before = self.snapshot(post)
+        ok, res = self.attempt(user, method, id=post.id, **params)
+        what = f"{method} by {user} ({self.role[user]}) on post {post.id} ({post.status})"
+        agreed = self.outcome(post, before, expected, why, ok, what)
         return ok, res, agreed
 
     def check(self):
@@ -853,12 +860,7 @@ class WorkflowModel:
             fields["note"] = "Not like this"
         ok = self.link_form(link, post, signed_in, fields)
         what = f"{action} through {link.kind} link {link.id} on post {post.id} ({post.status})"
-        agreed = self.judge(why, expected, ok, what)
-        if not ok:
-            self.no_trace(post, before, what)
-        if not agreed:
-            self.sync(post)
-        elif ok:
+        if self.outcome(post, before, expected, why, ok, what) and ok:
             self.decide(post, step, "approved" if action == "approve" else "rejected",
                         link.name, link.kind, link.id)
 
@@ -909,12 +911,7 @@ class WorkflowModel:
                                                      "date": when.strftime("%Y-%m-%d"),
                                                      "time": when.strftime("%H:%M")})
         what = f"reschedule through {link.kind} link {link.id} on post {post.id} ({post.status})"
-        agreed = self.judge(why, expected, ok, what)
-        if not ok:
-            self.no_trace(post, before, what)
-        if not agreed:
-            self.sync(post)
-        elif ok:
+        if self.outcome(post, before, expected, why, ok, what) and ok:
             post.scheduled_at = at
 
     @when(lambda self: any(l.visitor for l in self.links) and self.posts)
