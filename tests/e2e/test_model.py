@@ -436,8 +436,9 @@ class WorkflowModel:
         return True, "role_table" if stale else "workflow_table"
 
     def staff_turn(self, rule, user, i, method, pool=None, **shown):
-        """A staff rule's start: the post i picks, the step traced as rule(user, post=…, shown…),
-        and what the model expects of user's method on it. Returns (post, expected, invariant)."""
+        """A staff rule's start: the post i picks, the step traced as
+        rule(user, post=…, shown…), and what the model expects of user's method on it.
+        Returns (post, expected, invariant)."""
         post = self.pick(i, pool)
         self.step(f"{rule}({user!r}, post={post.id}"
                   + "".join(f", {k}={v!r}" for k, v in shown.items()) + ")")
