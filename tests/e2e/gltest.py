@@ -73,6 +73,11 @@ class Daemon:
             raise RuntimeError("greenlightd did not start:\n" + self.log_tail())
         return self
 
+    def log(self):
+        """All the daemon has logged so far, in this data directory's log (every start)."""
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
     def log_tail(self, n=40):
         try:
             with open(self.log_path, errors="replace") as f:
@@ -112,6 +117,14 @@ class Daemon:
 
     def alive(self):
         return self.proc.poll() is None
+
+    def rss_kib(self):
+        """The daemon's resident memory in KiB, as the kernel counts it (VmRSS)."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
 
 
 def wait_until(pred, timeout=10, interval=0.02, what="condition"):

@@ -2,6 +2,8 @@
 import base64
 import time
 
+import pytest
+
 from glrpc import RpcError
 
 PASSWORD = "correct horse battery"
@@ -10,6 +12,13 @@ PASSWORD = "correct horse battery"
 def make_user(daemon, admin, name, role):
     admin.call("user.create", name=name, password=PASSWORD, role=role)
     return daemon.client(name, PASSWORD)
+
+
+def refusal(c, method, **params):
+    """The error the daemon answers c's call with; the test fails if the call is done."""
+    with pytest.raises(RpcError) as e:
+        c.call(method, **params)
+    return e.value
 
 
 def make_profile(admin, name="Acme", timezone="Europe/Paris", platforms=("instagram", "x"), **kw):

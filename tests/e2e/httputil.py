@@ -117,6 +117,19 @@ class Web:
         return st, st, body
 
 
+def sign_in(port, url, name="Claire", password=None):
+    """A visitor signed in to the link at url through its page's form (the password sent when
+    given), checked to land on the link's page: (their client, the link's base path)."""
+    w = Web(port)
+    base = path_of(url)
+    fields = {"csrf": csrf(w.get(base)[2]), "name": name}
+    if password is not None:
+        fields["password"] = password
+    st, st2, body = w.follow(base + "/session", fields)
+    assert (st, st2) == (303, 200), body
+    return w, base
+
+
 def csrf(page):
     m = re.search(r'name="csrf" value="([^"]+)"', page)
     assert m, "no CSRF token in the page"

@@ -10,7 +10,7 @@ import pytest
 from conftest import RpcError, wait_until
 from helpers import PASSWORD, make_post, make_profile, make_user
 from httputil import Web, csrf, path_of
-from test_tui import TMUX, tuis  # noqa: F401  (the fixture)
+from test_tui import TMUX, new_approval_link, tuis  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
@@ -137,18 +137,7 @@ def test_empty_store_to_first_client_approval(daemon, tuis):
     # 5. An approval link for Claire, its URL copied.
     t.keys("3")
     t.wait_for(r"Links of Acme Bakery")
-    t.keys("n")
-    t.wait_for(r"Kind \(calendar, collab, approval\): approval")
-    t.keys("Enter")
-    t.wait_for("Approver's name:")
-    t.type("Claire"); t.keys("Enter")
-    t.wait_for("Approver's e-mail"); t.keys("Enter")  # none: not mailed
-    t.wait_for("Post ids")
-    t.keys("Enter")
-    t.wait_for(r"Password \(auto")
-    t.keys("Enter")
-    t.wait_for("Valid for days")
-    t.keys("Enter")
+    new_approval_link(t, "Claire")  # no e-mail: not mailed
     m = t.wait_for(r"URL: (http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]{43})")
     t.wait_for(r"link \d+: http.*\(co")  # copied to the clipboard, as the message says
     elapsed = time.monotonic() - started

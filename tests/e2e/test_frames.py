@@ -9,14 +9,6 @@ from gltest import RpcClient, wait_until
 from helpers import make_post, make_profile
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
 def raw(daemon):
     return RpcClient("127.0.0.1", daemon.rpc_port)
 
@@ -59,12 +51,12 @@ def test_oversized_frame_before_login(daemon, bystander):
 
 
 def test_lying_element_count_allocates_nothing(daemon, bystander):
-    before = rss_kib(daemon.proc.pid)
+    before = daemon.rss_kib()
     for header in (b"\xdd\x1d\xcd\x65\x00", b"\xdf\x1d\xcd\x65\x00", b"\x94\x00\x01\xdb\x7f\xff\xff\xff"):
         c = raw(daemon)
         c.send_raw(header)
         expect_error_then_close(c, "too_large")
-    assert rss_kib(daemon.proc.pid) - before < 20 * 1024
+    assert daemon.rss_kib() - before < 20 * 1024
     still_fine(daemon, bystander)
 
 

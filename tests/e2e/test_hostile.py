@@ -23,14 +23,6 @@ from httputil import Web, csrf, parse_responses, path_of, raw, status_of
 MIB = 1024
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
 @pytest.fixture(scope="module", autouse=True)
 def many_files():
     """Room for thousands of sockets in this process and in the daemons it starts."""
@@ -48,7 +40,7 @@ class Watch:
     def __init__(self, daemon, client, pid, page):
         self.daemon, self.client, self.pid, self.page = daemon, client, pid, page
         self.lat, self.errors = [], []
-        self.rss_before = rss_kib(daemon.proc.pid)
+        self.rss_before = daemon.rss_kib()
         self.rss_peak = self.rss_before
         self.stop_flag = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -66,7 +58,7 @@ class Watch:
             except Exception as e:  # noqa: BLE001  (reported, then asserted empty)
                 self.errors.append(repr(e))
             self.lat.append(time.monotonic() - t0)
-            self.rss_peak = max(self.rss_peak, rss_kib(self.daemon.proc.pid))
+            self.rss_peak = max(self.rss_peak, self.daemon.rss_kib())
             self.stop_flag.wait(0.02)
 
     def __enter__(self):
@@ -79,7 +71,7 @@ class Watch:
 
     def report(self, name, **extra):
         lat = sorted(self.lat) or [0]
-        after = rss_kib(self.daemon.proc.pid)
+        after = self.daemon.rss_kib()
         fig = dict(rounds=len(self.lat), p50_ms=round(lat[len(lat) // 2] * 1000, 1),
                    p99_ms=round(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, 1),
                    max_ms=round(lat[-1] * 1000, 1), rss_before_mib=round(self.rss_before / MIB, 1),
@@ -128,8 +120,8 @@ def intact(daemon, world, rss_before, slack_mib=48, fresh_login=True):
     if instrumented(daemon.proc.pid):
         slack_mib += 320
     limit = rss_before + slack_mib * MIB
-    wait_until(lambda: rss_kib(daemon.proc.pid) < limit, timeout=20,
-               what=f"RSS back under {limit // MIB} MiB (now {rss_kib(daemon.proc.pid) // MIB})")
+    wait_until(lambda: daemon.rss_kib() < limit, timeout=20,
+               what=f"RSS back under {limit // MIB} MiB (now {daemon.rss_kib() // MIB})")
     c = daemon.client() if fresh_login else world.client
     assert snapshot(c, world.prof) == world.snapshot
     assert c.call("server.ping")["now"] > 0
@@ -370,7 +362,7 @@ def test_thousands_of_idle_connections(daemon, world):
         # The HTTP side holds 64 of them and still answers a new request.
         assert status_of(raw(daemon.http_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
                                                b"Connection: close\r\n\r\n")) == 200
-        peak = rss_kib(daemon.proc.pid)
+        peak = daemon.rss_kib()
         w.rss_peak = max(w.rss_peak, peak)
         for s in http_socks + rpc_socks:
             s.close()

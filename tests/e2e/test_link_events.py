@@ -5,7 +5,7 @@ import time
 
 from gltest import wait_until
 from helpers import link_expiring_soon, make_profile
-from httputil import Web, csrf, path_of
+from httputil import sign_in
 from webhook_receiver import Receiver
 
 
@@ -16,23 +16,17 @@ def endpoint(admin, events):
     return rx
 
 
-def sign_in(daemon, link, name="Claire"):
-    w = Web(daemon.http_port)
-    base = path_of(link["url"])
-    fields = {"csrf": csrf(w.get(base)[2]), "name": name}
-    if link.get("password"):
-        fields["password"] = link["password"]
-    st, st2, body = w.follow(base + "/session", fields)
-    assert st == 303 and st2 == 200, body
-    return w, base
+def delivery_statuses(admin):
+    """The statuses of the only webhook's deliveries, the newest first."""
+    wid = admin.call("webhook.list")["webhooks"][0]["id"]
+    return [d["status"] for d in admin.call("webhook.deliveries", id=wid)["deliveries"]]
 
 
 def test_link_opened_once_per_session(daemon, admin):
-    rx = endpoint(admin, ["link.opened"])
-    try:
+    with endpoint(admin, ["link.opened"]) as rx:
         prof = make_profile(admin)
         link = admin.call("link.create", profile=prof, kind="approval", approver="Claire")
-        w, base = sign_in(daemon, link)
+        w, base = sign_in(daemon.http_port, link["url"], password=link["password"])
         for _ in range(3):
             assert w.get(base)[0] == 200  # more pages of the same session
         [got] = rx.wait_for(lambda g: len(g) >= 1)
@@ -41,21 +35,16 @@ def test_link_opened_once_per_session(daemon, admin):
         assert got["body"]["data"]["link"] == {"id": link["id"]}
         assert got["body"]["data"]["actor"] == {"name": "Claire", "kind": "external"}
         # A second session (another browser) opens it again.
-        sign_in(daemon, link, name="Claire")
+        sign_in(daemon.http_port, link["url"], name="Claire", password=link["password"])
         got = rx.wait_for(lambda g: len(g) >= 2)
         # Nothing else came: the deliveries of both are recorded, and there are two.
-        wid = admin.call("webhook.list")["webhooks"][0]["id"]
-        wait_until(lambda: [d["status"] for d in
-                            admin.call("webhook.deliveries", id=wid)["deliveries"]] ==
-                   ["delivered", "delivered"], what="both delivered")
+        wait_until(lambda: delivery_statuses(admin) == ["delivered", "delivered"],
+                   what="both delivered")
         assert len(rx.got) == 2
-    finally:
-        rx.stop()
 
 
 def test_link_expired_once(daemon, admin):
-    rx = endpoint(admin, ["link.expired"])
-    try:
+    with endpoint(admin, ["link.expired"]) as rx:
         prof = make_profile(admin)
         soon = link_expiring_soon(admin, 2, profile=prof, kind="approval", approver="Claire")
         admin.call("link.create", profile=prof, kind="approval", approver="Paul", ttl_days=3)
@@ -65,9 +54,7 @@ def test_link_expired_once(daemon, admin):
         assert got["body"]["data"]["link"] == {"id": soon["id"]}
         assert got["body"]["data"]["actor"]["kind"] == "system"
         assert time.time() >= soon["expires_at"]
-        wid = admin.call("webhook.list")["webhooks"][0]["id"]
-        wait_until(lambda: admin.call("webhook.deliveries", id=wid)["deliveries"][0]["status"]
-                   == "delivered", what="delivered")
+        wait_until(lambda: delivery_statuses(admin)[0] == "delivered", what="delivered")
         # Restarted, it is not announced again: a later link's expiry is the next one to come.
         daemon.stop()
         daemon.start()
@@ -75,13 +62,10 @@ def test_link_expired_once(daemon, admin):
         later = link_expiring_soon(admin, 2, profile=prof, kind="approval", approver="Anna")
         got = rx.wait_for(lambda g: len(g) >= 2)
         assert [g["body"]["data"]["link"]["id"] for g in got] == [soon["id"], later["id"]]
-    finally:
-        rx.stop()
 
 
 def test_link_expired_while_the_daemon_was_down(daemon, admin):
-    rx = endpoint(admin, ["link.expired"])
-    try:
+    with endpoint(admin, ["link.expired"]) as rx:
         prof = make_profile(admin)
         # A first expiry sets the watermark the daemon continues from.
         first = link_expiring_soon(admin, 2, profile=prof, kind="approval", approver="A")
@@ -93,5 +77,3 @@ def test_link_expired_while_the_daemon_was_down(daemon, admin):
         daemon.start()
         got = rx.wait_for(lambda g: len(g) >= 2)
         assert [g["body"]["data"]["link"]["id"] for g in got] == [first["id"], link["id"]]
-    finally:
-        rx.stop()

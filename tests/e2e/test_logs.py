@@ -58,8 +58,7 @@ def test_a_realistic_session_leaves_no_secret_in_the_log(daemon, admin):
     editor.call("post.comment", id=posts[2], text="fine")
     assert daemon.stop() == 0
 
-    with open(daemon.log_path, errors="replace") as f:
-        log = f.read()
+    log = daemon.log()
     lines = log.splitlines()
     assert lines
     for line in lines:

@@ -17,8 +17,8 @@ import pytest
 
 from gltest import Daemon, RpcError, wait_until
 from helpers import PASSWORD, make_post, make_profile
-from httputil import Web, csrf, path_of, text
-from test_tui import tuis  # noqa: F401 (fixture)
+from httputil import csrf, sign_in, text
+from test_tui import new_approval_link, tuis  # noqa: F401 (fixture)
 
 FROM = "greenlight@agency.example"
 PROFILE = "Café Ørsted"
@@ -174,13 +174,8 @@ def test_link_without_password_mail_and_bad_addresses_refused(mail):
     assert [m["To"] for m in box.messages()] == ["team@client.example"]
 
 
-def sign_in(d, link, name):
-    w = Web(d.http_port)
-    base = path_of(link["url"])
-    st, st2, _ = w.follow(base + "/session", {"csrf": csrf(w.get(base)[2]), "name": name,
-                                              "password": link["password"]})
-    assert (st, st2) == (303, 200)
-    return w, base
+def signed_in(d, link, name):
+    return sign_in(d.http_port, link["url"], name, link["password"])
 
 
 def decide(w, base, pid, action, note=""):
@@ -221,7 +216,7 @@ def test_reminder_mailed_before_the_deadline_and_shown_on_the_page(mail):
     reminded = link_of(admin, link["id"])["reminded_at"]
     assert reminded is not None and abs(reminded - ev["at"]) <= 1
     # The approver's page says when.
-    w, base = sign_in(d, link, "Zoë")
+    w, base = signed_in(d, link, "Zoë")
     page = text(w.get(base)[2])
     assert "You were reminded by mail on" in page
     dt = datetime.datetime.fromtimestamp(reminded, zoneinfo.ZoneInfo(ZONE))
@@ -230,7 +225,7 @@ def test_reminder_mailed_before_the_deadline_and_shown_on_the_page(mail):
     d.restart()
     admin = d.client()
     assert link_of(admin, link["id"])["reminded_at"] == reminded
-    decide(*sign_in(d, link, "Zoë"), pid, "approve")
+    decide(*signed_in(d, link, "Zoë"), pid, "approve")
     assert admin.call("post.get", id=pid)["status"] in ("approved", "scheduled")
     assert sum(m["Subject"].startswith("Reminder:") for m in box.messages()) == 1
 
@@ -252,8 +247,8 @@ def test_no_reminder_once_the_approver_decided(mail):
         links[key] = admin.call("link.create", profile=prof, kind="approval", approver="Zoë",
                                 posts=[posts[key]], email=f"{key}@client.example")
     wait_until(lambda: len(box.messages()) == 3, what="the three link mails")
-    decide(*sign_in(d, links["a"], "Zoë"), posts["a"], "approve")
-    decide(*sign_in(d, links["c"], "Zoë"), posts["c"], "reject", "Not cherries")
+    decide(*signed_in(d, links["a"], "Zoë"), posts["a"], "approve")
+    decide(*signed_in(d, links["c"], "Zoë"), posts["c"], "reject", "Not cherries")
     assert admin.call("post.get", id=posts["a"])["status"] == "awaiting_approval"
     assert admin.call("post.get", id=posts["c"])["status"] == "changes_requested"
     admin.call("profile.update", id=prof, reminder_minutes=120)
@@ -306,21 +301,7 @@ def test_staff_client_mails_a_new_link_to_its_approver(mail, tuis):
     t.wait_for(r"\| online")
     t.keys("3")
     t.wait_for(r"No links yet")
-    t.keys("n")
-    t.wait_for(r"Kind \(calendar, collab, approval\): approval")
-    t.keys("Enter")
-    t.wait_for("Approver's name:")
-    t.type("Zoë")
-    t.keys("Enter")
-    t.wait_for(r"Approver's e-mail \(empty: not mailed\):")
-    t.type("zoe@client.example")
-    t.keys("Enter")
-    t.wait_for("Post ids")
-    t.keys("Enter")
-    t.wait_for(r"Password \(auto")
-    t.keys("Enter")
-    t.wait_for("Valid for days")
-    t.keys("Enter")
+    new_approval_link(t, "Zoë", email="zoe@client.example")
     lid = int(t.wait_for(r"link (\d+): http").group(1))
     password = t.wait_for(r"Password: (\S+) \(shown once").group(1)
     [link] = admin.call("link.list", profile=prof)["links"]

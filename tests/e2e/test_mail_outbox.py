@@ -62,8 +62,7 @@ def start(tmpdir_path, sm, *extra):
 
 def sent_count(d):
     """Messages recorded as accepted (and so gone from the outbox) in this daemon's log."""
-    with open(d.log_path, errors="replace") as f:
-        return f.read().count("mail: sent id=")
+    return d.log().count("mail: sent id=")
 
 
 def mail_a_link(admin, prof, to):
@@ -122,7 +121,7 @@ def test_a_refused_message_is_tried_again_the_same(tmpdir_path, sm):
         first, again = sm.messages()
         assert first["Message-ID"] == again["Message-ID"]
         assert first.get_content() == again.get_content()
-        wait_until(lambda: "mail: the mail command failed" in open(d.log_path).read(),
+        wait_until(lambda: "mail: the mail command failed" in d.log(),
                    what="the failure logged")
     finally:
         d.stop()
@@ -136,7 +135,7 @@ def test_a_clean_stop_keeps_a_message_the_command_did_not_accept(tmpdir_path, sm
     sm.wait_started(1)
     os.kill(sm.pid(), 9)  # it dies before accepting it
     os.unlink(sm.started)
-    wait_until(lambda: "mail: the mail command failed" in open(d.log_path).read(),
+    wait_until(lambda: "mail: the mail command failed" in d.log(),
                what="the failure logged")
     d.stop()
     d.start()

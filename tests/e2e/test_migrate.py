@@ -40,7 +40,7 @@ def test_v1_store_is_migrated_at_start(tmpdir_path):
 
     d.start()
     try:
-        log = open(d.log_path).read()
+        log = d.log()
         assert "migrate: schema from=1 to=2" in log
         assert "profiles=1 posts=3" in log
         admin = d.client()
@@ -68,7 +68,7 @@ def test_v1_store_is_migrated_at_start(tmpdir_path):
     # started again, nothing left to migrate
     d.start()
     assert d.stop() == 0
-    assert open(d.log_path).read().count("migrate: schema from=1") == 1
+    assert d.log().count("migrate: schema from=1") == 1
 
 
 def test_newer_schema_is_refused(tmpdir_path):

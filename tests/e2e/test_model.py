@@ -435,16 +435,32 @@ class WorkflowModel:
             return False, "workflow_table"
         return True, "role_table" if stale else "workflow_table"
 
-    def staff_act(self, user, method, post, expected, why, **params):
-        """Runs method as user; returns (done, result, agreed)."""
-        before = self.snapshot(post)
-        ok, res = self.attempt(user, method, id=post.id, **params)
-        what = f"{method} by {user} ({self.role[user]}) on post {post.id} ({post.status})"
+    def staff_turn(self, rule, user, i, method, pool=None, **shown):
+        """A staff rule's start: the post i picks, the step traced as
+        rule(user, post=…, shown…), and what the model expects of user's method on it.
+        Returns (post, expected, invariant)."""
+        post = self.pick(i, pool)
+        self.step(f"{rule}({user!r}, post={post.id}"
+                  + "".join(f", {k}={v!r}" for k, v in shown.items()) + ")")
+        return (post, *self.staff_expect(user, method, post))
+
+    def outcome(self, post, before, expected, why, ok, what):
+        """Judges what the daemon did to post (before: its snapshot) against the model: a refusal
+        leaves no trace, and after a disagreement the model takes the daemon's word. True when
+        they agreed."""
         agreed = self.judge(why, expected, ok, what)
         if not ok:
             self.no_trace(post, before, what)
         if not agreed:
             self.sync(post)
+        return agreed
+
+    def staff_act(self, user, method, post, expected, why, **params):
+        """Runs method as user; returns (done, result, agreed)."""
+        before = self.snapshot(post)
+        ok, res = self.attempt(user, method, id=post.id, **params)
+        what = f"{method} by {user} ({self.role[user]}) on post {post.id} ({post.status})"
+        agreed = self.outcome(post, before, expected, why, ok, what)
         return ok, res, agreed
 
     def check(self):
@@ -544,11 +560,9 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99))
     def update_caption(self, user, i):
-        post = self.pick(i)
-        self.step(f"update_caption({user!r}, post={post.id})")
+        post, expected, why = self.staff_turn("update_caption", user, i, "post.update")
         self.n += 1
         caption = f"caption {self.n}"
-        expected, why = self.staff_expect(user, "post.update", post)
         ok, _, agreed = self.staff_act(user, "post.update", post, expected, why, caption=caption)
         if ok and agreed:
             self.content_edit(post)
@@ -557,10 +571,8 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99), hours=st.integers(0, 96))
     def update_time(self, user, i, hours):
-        post = self.pick(i)
-        self.step(f"update_time({user!r}, post={post.id}, hours={hours})")
+        post, expected, why = self.staff_turn("update_time", user, i, "post.update", hours=hours)
         at = int(time.time()) // 60 * 60 + 2 * 86400 + hours * 3600 + 60
-        expected, why = self.staff_expect(user, "post.update", post)
         if expected and post.status in EDITOR_MAY_NOT_MOVE:
             if self.role[user] == "editor":
                 expected, why = False, "editor_moves_approved"
@@ -575,9 +587,7 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(weight=4, user=st.sampled_from(STAFF), i=st.integers(0, 99))
     def submit(self, user, i):
-        post = self.pick(i)
-        self.step(f"submit({user!r}, post={post.id})")
-        expected, why = self.staff_expect(user, "post.submit", post)
+        post, expected, why = self.staff_turn("submit", user, i, "post.submit")
         ok, _, agreed = self.staff_act(user, "post.submit", post, expected, why)
         if ok and agreed:
             post.rev_open = False
@@ -589,9 +599,7 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(weight=4, user=st.sampled_from(STAFF), i=st.integers(0, 99))
     def approve(self, user, i):
-        post = self.pick(i)
-        self.step(f"approve({user!r}, post={post.id})")
-        expected, why = self.staff_expect(user, "post.approve", post)
+        post, expected, why = self.staff_turn("approve", user, i, "post.approve")
         step = self.pending_step(post) if expected else 0
         if expected:
             who = self.profile(post).deciders()[step - 1]
@@ -615,9 +623,7 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99))
     def reject(self, user, i):
-        post = self.pick(i)
-        self.step(f"reject({user!r}, post={post.id})")
-        expected, why = self.staff_expect(user, "post.reject", post)
+        post, expected, why = self.staff_turn("reject", user, i, "post.reject")
         step = 0
         if expected:
             step = self.reject_step(post, Actor("staff", self.role[user]))
@@ -631,10 +637,9 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99), hours=st.integers(0, 96))
     def reschedule(self, user, i, hours):
-        post = self.pick(i)
-        self.step(f"reschedule({user!r}, post={post.id}, hours={hours})")
+        post, expected, why = self.staff_turn("reschedule", user, i, "post.reschedule",
+                                              hours=hours)
         at = int(time.time()) // 60 * 60 + 2 * 86400 + hours * 3600 + 120
-        expected, why = self.staff_expect(user, "post.reschedule", post)
         ok, _, agreed = self.staff_act(user, "post.reschedule", post, expected, why,
                                        scheduled_at=at)
         if ok and agreed:
@@ -643,9 +648,7 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99))
     def schedule(self, user, i):
-        post = self.pick(i)
-        self.step(f"schedule({user!r}, post={post.id})")
-        expected, why = self.staff_expect(user, "post.schedule", post)
+        post, expected, why = self.staff_turn("schedule", user, i, "post.schedule")
         if expected and (post.scheduled_at is None or post.scheduled_at <= time.time()):
             expected, why = False, "workflow_table"
         ok, _, agreed = self.staff_act(user, "post.schedule", post, expected, why)
@@ -656,13 +659,11 @@ class WorkflowModel:
                            for p in self.posts.values()))
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99), plan=st.sampled_from(["ok", "fail"]))
     def retry(self, user, i, plan):
-        post = self.pick(i, [p for p in self.posts.values()
-                             if p.status == "failed" and not p.disturbed])
-        self.step(f"retry({user!r}, post={post.id}, plan={plan!r})")
+        retryable = [p for p in self.posts.values() if p.status == "failed" and not p.disturbed]
+        post, expected, why = self.staff_turn("retry", user, i, "post.retry", retryable, plan=plan)
         self.set_plan(post, plan)
         runs = self.runs(post.id)
         finished = self.finished(post)
-        expected, why = self.staff_expect(user, "post.retry", post)
         ok, _, agreed = self.staff_act(user, "post.retry", post, expected, why)
         if ok and agreed:
             post.status = "scheduled"
@@ -675,11 +676,9 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99), shared=st.booleans())
     def comment(self, user, i, shared):
-        post = self.pick(i)
-        self.step(f"comment({user!r}, post={post.id}, shared={shared})")
+        post, expected, why = self.staff_turn("comment", user, i, "post.comment", shared=shared)
         self.n += 1
         marker = f"COMMENT-{self.n}-{'shared' if shared else 'internal'}"
-        expected, why = self.staff_expect(user, "post.comment", post)
         ok, _, agreed = self.staff_act(user, "post.comment", post, expected, why, text=marker,
                                        shared=shared)
         if ok:
@@ -688,9 +687,7 @@ class WorkflowModel:
     @when(lambda self: self.posts)
     @action(user=st.sampled_from(STAFF), i=st.integers(0, 99))
     def delete(self, user, i):
-        post = self.pick(i)
-        self.step(f"delete({user!r}, post={post.id})")
-        expected, why = self.staff_expect(user, "post.delete", post)
+        post, expected, why = self.staff_turn("delete", user, i, "post.delete")
         ok, _, agreed = self.staff_act(user, "post.delete", post, expected, why)
         if ok:
             post.deleted = True
@@ -864,12 +861,7 @@ class WorkflowModel:
             fields["note"] = "Not like this"
         ok = self.link_form(link, post, signed_in, fields)
         what = f"{action} through {link.kind} link {link.id} on post {post.id} ({post.status})"
-        agreed = self.judge(why, expected, ok, what)
-        if not ok:
-            self.no_trace(post, before, what)
-        if not agreed:
-            self.sync(post)
-        elif ok:
+        if self.outcome(post, before, expected, why, ok, what) and ok:
             self.decide(post, step, "approved" if action == "approve" else "rejected",
                         link.name, link.kind, link.id)
 
@@ -920,12 +912,7 @@ class WorkflowModel:
                                                      "date": when.strftime("%Y-%m-%d"),
                                                      "time": when.strftime("%H:%M")})
         what = f"reschedule through {link.kind} link {link.id} on post {post.id} ({post.status})"
-        agreed = self.judge(why, expected, ok, what)
-        if not ok:
-            self.no_trace(post, before, what)
-        if not agreed:
-            self.sync(post)
-        elif ok:
+        if self.outcome(post, before, expected, why, ok, what) and ok:
             post.scheduled_at = at
 
     @when(lambda self: any(l.visitor for l in self.links) and self.posts)
@@ -986,8 +973,7 @@ class WorkflowModel:
 
     def finished(self, post):
         """How many times the daemon's log says a publisher of post finished."""
-        with open(self.d.log_path, errors="replace") as f:
-            return f.read().count(f"publisher finished post={post.id} ")
+        return self.d.log().count(f"publisher finished post={post.id} ")
 
     def settle(self, post, finished_before):
         """After a publisher run the model did not foresee: wait until the daemon has heard

@@ -5,6 +5,7 @@ move an approved post through post.update (the time is part of what was approved
 
 The publisher here blocks on a FIFO the test writes the exit code into, so the test decides
 when publishing ends, without sleeps."""
+import contextlib
 import datetime
 import errno
 import os
@@ -18,7 +19,7 @@ import pytest
 
 from gltest import BIN_DIR, ROOT, Daemon, RpcError, wait_until
 from helpers import make_post, make_profile, make_user
-from httputil import Web, csrf, path_of, text
+from httputil import Web, csrf, path_of, sign_in, text
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "tools"))
@@ -96,8 +97,16 @@ def pub(tmpdir_path):
             pass
 
 
-def start(tmpdir_path, pub):
-    return Daemon(os.path.join(tmpdir_path, "data"), ["--publisher", pub.path]).start()
+@contextlib.contextmanager
+def publishing_daemon(tmpdir_path, pub):
+    """A daemon whose publisher is pub; at the end a publisher still waiting is released and the
+    daemon must stop cleanly."""
+    d = Daemon(os.path.join(tmpdir_path, "data"), ["--publisher", pub.path]).start()
+    try:
+        yield d
+    finally:
+        pub.release(0)
+        assert d.stop() == 0
 
 
 def going_out(c, prof, caption="Spring sale starts now"):
@@ -110,6 +119,15 @@ def going_out(c, prof, caption="Spring sale starts now"):
 
 def status_of(c, pid):
     return c.call("post.get", id=pid)["status"]
+
+
+def publisher_fails(c, pub, pid, run=1):
+    """Post pid's publisher starts (the test's run-th publisher run; the post is publishing
+    meanwhile) and exits with 3: the post is failed."""
+    pub.wait_started(run)
+    assert status_of(c, pid) == "publishing"
+    assert pub.release(3)
+    wait_until(lambda: status_of(c, pid) == "failed", timeout=20, what="failure")
 
 
 def history_types(c, pid):
@@ -126,21 +144,13 @@ def refused_while_publishing(call):
 def visitor(daemon, admin, prof, kind, **args):
     """A visitor signed in to a new link of kind: (their client, the link's base path)."""
     link = admin.call("link.create", profile=prof, kind=kind, **args)
-    w = Web(daemon.http_port)
-    base = path_of(link["url"])
-    if kind == "calendar":
-        return w, base
-    fields = {"csrf": csrf(w.get(base)[2]), "name": "Claire"}
-    if link.get("password"):
-        fields["password"] = link["password"]
-    st, st2, body = w.follow(base + "/session", fields)
-    assert st == 303 and st2 == 200, body
-    return w, base
+    if kind == "calendar":  # no sign-in
+        return Web(daemon.http_port), path_of(link["url"])
+    return sign_in(daemon.http_port, link["url"], password=link.get("password"))
 
 
 def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
-    d = start(tmpdir_path, pub)
-    try:
+    with publishing_daemon(tmpdir_path, pub) as d:
         admin = d.client()
         editor = make_user(d, admin, "eddie", "editor")
         watcher = d.client()
@@ -212,21 +222,14 @@ def test_nothing_but_a_comment_changes_a_post_being_published(tmpdir_path, pub):
         assert types.index("publishing") < types.index("published")
         assert types[-1] == "published"
         assert pub.run_count() == 1
-    finally:
-        pub.release(0)
-        assert d.stop() == 0
 
 
 def test_failed_outcome_is_recorded_and_retry_publishes_again(tmpdir_path, pub):
-    d = start(tmpdir_path, pub)
-    try:
+    with publishing_daemon(tmpdir_path, pub) as d:
         admin = d.client()
         prof = make_profile(admin)
         pid, at = going_out(admin, prof)
-        pub.wait_started()
-        assert status_of(admin, pid) == "publishing"
-        assert pub.release(3)
-        wait_until(lambda: status_of(admin, pid) == "failed", timeout=20, what="failure")
+        publisher_fails(admin, pub, pid)
         failed = [h for h in admin.call("post.history", id=pid)["history"]
                   if h["type"] == "failed"]
         assert len(failed) == 1 and "exited with 3" in failed[0]["note"]
@@ -239,23 +242,17 @@ def test_failed_outcome_is_recorded_and_retry_publishes_again(tmpdir_path, pub):
         wait_until(lambda: status_of(admin, pid) == "published", timeout=20, what="publication")
         assert history_types(admin, pid).count("published") == 1
         assert admin.call("post.get", id=pid)["scheduled_at"] == at
-    finally:
-        pub.release(0)
-        assert d.stop() == 0
 
 
 def test_a_failed_post_edited_goes_back_for_approval_before_it_is_retried(tmpdir_path, pub):
     """Found by the model test: a failed post whose caption was fixed and then retried went out
     at a revision nobody had approved. Retry now refuses it; submitting sends it to the
     approvers, and what goes out is what they approved."""
-    d = start(tmpdir_path, pub)
-    try:
+    with publishing_daemon(tmpdir_path, pub) as d:
         admin = d.client()
         prof = make_profile(admin)
         pid, at = going_out(admin, prof)
-        pub.wait_started()
-        assert pub.release(3)
-        wait_until(lambda: status_of(admin, pid) == "failed", timeout=20, what="failure")
+        publisher_fails(admin, pub, pid)
         admin.call("post.update", id=pid, caption="Spring sale starts now (fixed)")
         edited = admin.call("post.get", id=pid)
         assert edited["status"] == "failed" and edited["revision"] == 2
@@ -276,29 +273,23 @@ def test_a_failed_post_edited_goes_back_for_approval_before_it_is_retried(tmpdir
         assert [a["revision"] for a in out["approvals"] if a["decision"] == "approved"] == [2]
         # A failed post that was not edited is retried, not submitted again.
         pid2, _ = going_out(admin, prof, caption="Second post")
-        pub.wait_started(3)
-        assert pub.release(3)
-        wait_until(lambda: status_of(admin, pid2) == "failed", timeout=20, what="failure")
+        publisher_fails(admin, pub, pid2, run=3)
         with pytest.raises(RpcError) as e:
             admin.call("post.submit", id=pid2)
         assert e.value.code == "invalid_state" and "retry it" in e.value.message
-    finally:
-        pub.release(0)
-        assert d.stop() == 0
 
 
 def test_kill9_while_publishing_fails_the_post_once(tmpdir_path, pub):
-    d = start(tmpdir_path, pub)
-    admin = d.client()
-    prof = make_profile(admin)
-    pid, at = going_out(admin, prof)
-    pub.wait_started()
-    assert status_of(admin, pid) == "publishing"
-    d.kill9()
-    os.kill(pub.pid(), 9)  # the killed daemon's publisher: whether it posted is unknown
-    os.unlink(pub.started)
-    d.start()
-    try:
+    with publishing_daemon(tmpdir_path, pub) as d:
+        admin = d.client()
+        prof = make_profile(admin)
+        pid, at = going_out(admin, prof)
+        pub.wait_started()
+        assert status_of(admin, pid) == "publishing"
+        d.kill9()
+        os.kill(pub.pid(), 9)  # the killed daemon's publisher: whether it posted is unknown
+        os.unlink(pub.started)
+        d.start()
         admin = d.client()
         wait_until(lambda: status_of(admin, pid) == "failed", timeout=10, what="interrupted")
         hist = admin.call("post.history", id=pid)["history"]
@@ -307,9 +298,6 @@ def test_kill9_while_publishing_fails_the_post_once(tmpdir_path, pub):
         assert "published" not in [h["type"] for h in hist]
         assert pub.run_count() == 1, "never published a second time on its own"
         assert admin.call("post.list", status="publishing")["posts"] == []
-    finally:
-        pub.release(0)
-        assert d.stop() == 0
 
 
 def test_editor_cannot_move_an_approved_post_through_update(daemon, admin):
@@ -358,7 +346,7 @@ def test_schema2_post_being_published_is_migrated_and_failed(tmpdir_path):
     s.put("meta", b"schema", bytes([2]))
     d.start()
     try:
-        log = open(d.log_path).read()
+        log = d.log()
         assert "migrate: schema from=2 to=3" in log
         assert "posts=2 publishing=1" in log
         admin = d.client()
@@ -378,32 +366,30 @@ def test_staff_client_shows_publishing_in_words(tmpdir_path, pub):
     from test_tui import TMUX, Tui
     if TMUX is None:
         pytest.skip("tmux is not installed")
-    d = start(tmpdir_path, pub)
     t = None
-    try:
-        admin = d.client()
-        zone = "Europe/Paris"
-        prof = make_profile(admin, timezone=zone)
-        pid, at = going_out(admin, prof, caption="Goes out in the client")
-        pub.wait_started()
-        t = Tui(d, tmpdir_path)
-        t.wait_for(r"\| online")
-        t.wait_gone("loading")
-        tz = zoneinfo.ZoneInfo(zone)
-        day = datetime.datetime.fromtimestamp(at, tz).date()
-        for _ in range(abs((day - datetime.datetime.now(tz).date()).days)):
-            t.keys("l" if day > datetime.datetime.now(tz).date() else "h")
-        t.keys("Enter")  # the day's list: mark and label
-        t.wait_for(r"\^ publishing\s+Goes out in the client")
-        t.keys("Enter")  # the post itself
-        t.wait_for(rf"Post {pid}\s+publishing")
-        assert pub.release(0)
-        t.wait_for(rf"Post {pid}\s+published")  # the event alone updates the screen
-    finally:
-        if t:
-            t.close()
-        pub.release(0)
-        assert d.stop() == 0
+    with publishing_daemon(tmpdir_path, pub) as d:
+        try:
+            admin = d.client()
+            zone = "Europe/Paris"
+            prof = make_profile(admin, timezone=zone)
+            pid, at = going_out(admin, prof, caption="Goes out in the client")
+            pub.wait_started()
+            t = Tui(d, tmpdir_path)
+            t.wait_for(r"\| online")
+            t.wait_gone("loading")
+            tz = zoneinfo.ZoneInfo(zone)
+            day = datetime.datetime.fromtimestamp(at, tz).date()
+            for _ in range(abs((day - datetime.datetime.now(tz).date()).days)):
+                t.keys("l" if day > datetime.datetime.now(tz).date() else "h")
+            t.keys("Enter")  # the day's list: mark and label
+            t.wait_for(r"\^ publishing\s+Goes out in the client")
+            t.keys("Enter")  # the post itself
+            t.wait_for(rf"Post {pid}\s+publishing")
+            assert pub.release(0)
+            t.wait_for(rf"Post {pid}\s+published")  # the event alone updates the screen
+        finally:
+            if t:
+                t.close()
     err = open(t.stderr, errors="replace").read() if os.path.exists(t.stderr) else ""
     assert "runtime error:" not in err and "Sanitizer" not in err, err[-4000:]
 

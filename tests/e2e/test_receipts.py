@@ -16,7 +16,7 @@ import pytest
 
 from gltest import BIN_DIR, RpcError
 from helpers import PNG, make_post, make_profile, make_user, upload_png
-from httputil import Web, csrf, path_of
+from httputil import csrf, sign_in
 
 NOW = int(time.time())
 GL = os.path.join(BIN_DIR, "greenlightd")
@@ -49,13 +49,7 @@ def current_key(daemon):
 
 
 def signed_in(daemon, link, name):
-    w = Web(daemon.http_port)
-    base = path_of(link["url"])
-    page = w.get(base)[2]
-    st, st2, _ = w.follow(base + "/session", {"csrf": csrf(page), "name": name,
-                                              "password": link["password"]})
-    assert st == 303 and st2 == 200
-    return w, base
+    return sign_in(daemon.http_port, link["url"], name, link["password"])
 
 
 def decide(w, base, pid, action, **fields):

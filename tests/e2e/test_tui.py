@@ -37,9 +37,16 @@ def cell_width(ch):
 
 
 def columns(line):
-    """The line as a list of screen cells (a wide character fills its cell and a '' after)."""
-    out = []
+    """The line as a list of screen cells, as tmux draws it: a wide character fills its cell and
+    a '' after; a character after a ZWJ joins the one before (👩‍🍳 is one 2-column cell)."""
+    out, joined = [], False
     for ch in line:
+        if joined:
+            joined = False
+            continue
+        if ch == "\u200d":
+            joined = True
+            continue
         w = cell_width(ch)
         if w == 0:
             continue
@@ -119,6 +126,28 @@ class Tui:
 
     def close(self):
         self.tmux("kill-server", check=False)
+
+
+def answer(t, prompt, text=""):
+    """Waits for the prompt, types text (and waits for it shown after the prompt), presses Enter:
+    an empty answer takes the prompt's default."""
+    t.wait_for(prompt)
+    if text:
+        t.type(text)
+        t.wait_for(prompt + " " + re.escape(text))
+    t.keys("Enter")
+
+
+def new_approval_link(t, approver, email="", days="", approver_prompt="Approver's name:"):
+    """From the links view, an approval link made with keys: n, then each prompt answered
+    (approver_prompt is where the demo offers the approvers it knows by number)."""
+    t.keys("n")
+    answer(t, r"Kind \(calendar, collab, approval\): approval")
+    answer(t, approver_prompt, approver)
+    answer(t, r"Approver's e-mail \(empty: not mailed\):", email)
+    answer(t, r"Post ids \(comma separated, empty: all awaiting approval\):")
+    answer(t, r"Password \(auto")
+    answer(t, r"Valid for days \(1 to 3650, empty: 30\):", days)
 
 
 def shq(s):
@@ -510,22 +539,9 @@ def test_links_create_and_read_url(demo_daemon, tuis):
     t.wait_for(r"\| online")
     t.keys("3")
     t.wait_for(r"Links of")
-    t.keys("n")
-    t.wait_for(r"Kind \(calendar, collab, approval\): approval")
-    t.keys("Enter")
     # The demo has links already: their approvers are offered by number, a name typed anew.
-    t.wait_for(r"Approver('s name:| \(1 .*; or a new name\):)")
-    t.type("Claire")
-    t.keys("Enter")
-    t.wait_for("Approver's e-mail")
-    t.keys("Enter")
-    t.wait_for("Post ids")
-    t.keys("Enter")
-    t.wait_for(r"Password \(auto")
-    t.keys("Enter")
-    t.wait_for("Valid for days")
-    t.type("7")
-    t.keys("Enter")
+    new_approval_link(t, "Claire", days="7",
+                      approver_prompt=r"Approver('s name:| \(1 .*; or a new name\):)")
     m = t.wait_for(r"URL: (http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]+)")
     url = m.group(1)
     assert f":{demo_daemon.http_port}/" in url

@@ -8,32 +8,13 @@ import pytest
 
 from conftest import Daemon, wait_until
 from helpers import link_expiring_soon, make_post, make_profile
-from test_tui import TMUX, open_queue, queue_setup, tuis  # noqa: F401 (fixtures)
+from httputil import sign_in
+from test_tui import TMUX, columns, new_approval_link, open_queue
+from test_tui import queue_setup, tuis  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 FAILURE = "Instagram said: the access token has expired"
-
-
-def columns(line):
-    """The line as screen cells, as tmux draws it: test_tui.columns, except that a character
-    after a ZWJ joins the one before (👩‍🍳 is one 2-column cell)."""
-    from test_tui import cell_width
-    out, joined = [], False
-    for ch in line:
-        if joined:
-            joined = False
-            continue
-        if ch == "\u200d":
-            joined = True
-            continue
-        w = cell_width(ch)
-        if w == 0:
-            continue
-        out.append(ch)
-        if w == 2:
-            out.append("")
-    return out
 
 
 @pytest.fixture
@@ -83,18 +64,6 @@ def test_failed_post_says_why_and_retries(failing_daemon, tuis):
 APPROVER = "Zoë Ørsted 👩‍🍳"
 
 
-def visitor_session(daemon, url, name, password):
-    """A visitor signed in to an approval link: (their client, the link's base path)."""
-    from httputil import Web, csrf, path_of
-    w = Web(daemon.http_port)
-    base = path_of(url)
-    page = w.get(base)[2]
-    st, st2, body = w.follow(base + "/session", {"csrf": csrf(page), "name": name,
-                                                 "password": password})
-    assert st == 303 and st2 == 200, body
-    return w, base
-
-
 def test_link_for_tagged_posts_then_its_page(daemon, tuis, queue_setup):
     """Tag two posts in the queue, L: an approval link for them, for the approver of an earlier
     link chosen by number; its page lists the posts with their status, its opens, and a
@@ -132,7 +101,7 @@ def test_link_for_tagged_posts_then_its_page(daemon, tuis, queue_setup):
     t.wait_for(r"Decisions through this link \(0\)")
 
     # A visitor opens it and approves the first post: the page follows.
-    w, base = visitor_session(daemon, url, APPROVER, password)
+    w, base = sign_in(daemon.http_port, url, APPROVER, password)
     detail = w.get(f"{base}/p/{ids[0]}")[2]
     st, _, _ = w.follow(f"{base}/p/{ids[0]}", {"csrf": csrf(detail), "rev": "1",
                                                "action": "approve", "note": "Lovely"})
@@ -192,21 +161,7 @@ def test_names_with_clusters_in_prompt_and_list(daemon, tuis, queue_setup):
     t.wait_for(r"\| online")
     t.keys("3")
     t.wait_for(r"No links yet")
-    t.keys("n")
-    t.wait_for(r"Kind \(calendar, collab, approval\): approval")
-    t.keys("Enter")
-    t.wait_for("Approver's name:")
-    t.type(name)
-    t.wait_for(re.escape(f"Approver's name: {name}"))
-    t.keys("Enter")
-    t.wait_for("Approver's e-mail")
-    t.keys("Enter")
-    t.wait_for("Post ids")
-    t.keys("Enter")
-    t.wait_for(r"Password \(auto")
-    t.keys("Enter")
-    t.wait_for("Valid for days")
-    t.keys("Enter")
+    new_approval_link(t, name)  # waits for the name shown as typed on the prompt line
     lid = int(t.wait_for(r"link (\d+): http").group(1))
     link = admin.call("link.list", profile=prof)["links"][0]
     assert link["id"] == lid and link["approver"] == name

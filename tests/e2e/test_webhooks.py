@@ -3,6 +3,7 @@ loopback (plain and TLS from a test CA) that verifies every signature as the Sta
 specification does, retries with the same webhook-id, a kill -9 between the event and its
 delivery, pausing, and who may configure them."""
 import base64
+import contextlib
 import os
 import threading
 
@@ -25,8 +26,16 @@ def deliveries(admin, wid):
     return admin.call("webhook.deliveries", id=wid)["deliveries"]
 
 
-def start_daemon(tmpdir_path, *args):
-    return Daemon(os.path.join(tmpdir_path, "data"), args).start()
+@contextlib.contextmanager
+def own_daemon(tmpdir_path, *args):
+    """A daemon of the test's own, to stop, kill and start again; killed if the test leaves it
+    running."""
+    d = Daemon(os.path.join(tmpdir_path, "data"), args).start()
+    try:
+        yield d
+    finally:
+        if d.alive():
+            d.kill9()
 
 
 def test_secret_shown_once_in_the_specification_form(daemon, admin):
@@ -40,14 +49,12 @@ def test_secret_shown_once_in_the_specification_form(daemon, admin):
     _, other = create(admin, "https://hooks.example.com/other")
     assert other != secret
     daemon.stop()
-    with open(daemon.log_path, errors="replace") as f:
-        log = f.read()
+    log = daemon.log()
     assert secret[6:] not in log and other[6:] not in log
 
 
 def test_deliveries_are_signed_and_carry_the_post(daemon, admin):
-    rx = Receiver().start()
-    try:
+    with Receiver().start() as rx:
         wid, rx.secret = create(admin, rx.url)
         prof = make_profile(admin)
         pid = make_post(admin, prof, status="approved", caption="Launch day")
@@ -70,8 +77,6 @@ def test_deliveries_are_signed_and_carry_the_post(daemon, admin):
         [w] = admin.call("webhook.list")["webhooks"]
         assert w["last_code"] == 200 and w["failures"] == 0
         assert len(rx.got) == 2
-    finally:
-        rx.stop()
 
 
 def test_tampered_body_fails_verification():
@@ -94,27 +99,23 @@ def test_tampered_body_fails_verification():
 @pytest.mark.daemon_args(*FAST)
 def test_receiver_down_then_up_gets_it_with_the_same_id(daemon, admin):
     port = free_port()
-    rx = Receiver(port=port)
-    wid, rx.secret = create(admin, rx.url, ["post.submitted"])
-    prof = make_profile(admin)
-    make_post(admin, prof, status="awaiting_approval")
-    wait_until(lambda: deliveries(admin, wid)[0]["attempts"] >= 2, what="failed attempts")
-    [d] = deliveries(admin, wid)
-    assert d["status"] == "pending" and d["last_code"] == 0 and d["last_error"]
-    rx.start()
-    try:
+    with Receiver(port=port) as rx:
+        wid, rx.secret = create(admin, rx.url, ["post.submitted"])
+        prof = make_profile(admin)
+        make_post(admin, prof, status="awaiting_approval")
+        wait_until(lambda: deliveries(admin, wid)[0]["attempts"] >= 2, what="failed attempts")
+        [d] = deliveries(admin, wid)
+        assert d["status"] == "pending" and d["last_code"] == 0 and d["last_error"]
+        rx.start()
         got = rx.wait_for(lambda g: len(g) >= 1)
         assert got[0]["id"] == d["msg"] and got[0]["problem"] is None
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
-    finally:
-        rx.stop()
 
 
 @pytest.mark.daemon_args(*FAST)
 def test_error_statuses_are_retried_with_the_same_id(daemon, admin):
-    rx = Receiver().start()
-    rx.status = lambda n: 503 if n <= 2 else 204
-    try:
+    with Receiver().start() as rx:
+        rx.status = lambda n: 503 if n <= 2 else 204
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         got = rx.wait_for(lambda g: len(g) >= 3)
@@ -123,17 +124,13 @@ def test_error_statuses_are_retried_with_the_same_id(daemon, admin):
         [d] = deliveries(admin, wid)
         assert d["attempts"] == 3 and d["last_code"] == 204 and d["last_error"] is None
         assert len(rx.got) == 3
-    finally:
-        rx.stop()
 
 
 def test_kill9_between_the_reply_and_the_delivery(tmpdir_path):
     """The event's write is acknowledged, its delivery is on the wire but not answered, and the
     daemon dies: after the restart the receiver gets it again, with the same webhook-id."""
-    d = start_daemon(tmpdir_path, *FAST)
-    rx = Receiver().start()
-    rx.hold = threading.Event()
-    try:
+    with own_daemon(tmpdir_path, *FAST) as d, Receiver().start() as rx:
+        rx.hold = threading.Event()
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted", "post.approved"])
         prof = make_profile(admin)
@@ -154,18 +151,12 @@ def test_kill9_between_the_reply_and_the_delivery(tmpdir_path):
         wait_until(lambda: [x["status"] for x in deliveries(admin, wid)] ==
                    ["delivered", "delivered"], what="both delivered")
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 def test_kill9_before_sending_delivers_after_restart(tmpdir_path):
     """Deliveries enqueued while the receiver is down survive a kill -9 and go at start."""
-    d = start_daemon(tmpdir_path, "--webhook-retry-ms", "3600000")
-    port = free_port()
-    rx = Receiver(port=port)
-    try:
+    with own_daemon(tmpdir_path, "--webhook-retry-ms", "3600000") as d, \
+            Receiver(port=free_port()) as rx:
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         prof = make_profile(admin)
@@ -187,18 +178,12 @@ def test_kill9_before_sending_delivers_after_restart(tmpdir_path):
         assert sorted(g["body"]["data"]["post"]["caption"] for g in got) == \
             [f"post {i}" for i in range(5)]
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 def test_pending_deliveries_go_at_start(tmpdir_path):
     """Due deliveries left in the outbox are sent by the next daemon, without any new event."""
-    d = start_daemon(tmpdir_path, "--webhook-retry-ms", "200")
-    port = free_port()
-    rx = Receiver(port=port)
-    try:
+    with own_daemon(tmpdir_path, "--webhook-retry-ms", "200") as d, \
+            Receiver(port=free_port()) as rx:
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
@@ -210,10 +195,6 @@ def test_pending_deliveries_go_at_start(tmpdir_path):
         got = rx.wait_for(lambda g: len(g) >= 1)
         assert got[0]["id"] == msg and got[0]["problem"] is None
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 @pytest.mark.parametrize("url", [
@@ -254,9 +235,8 @@ def pki(tmpdir_path):
 
 
 def test_tls_with_the_test_ca(tmpdir_path, pki):
-    d = start_daemon(tmpdir_path, "--webhook-ca-file", pki["ca"])
-    rx = Receiver(tls=pki["server"]).start()
-    try:
+    with own_daemon(tmpdir_path, "--webhook-ca-file", pki["ca"]) as d, \
+            Receiver(tls=pki["server"]).start() as rx:
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         assert rx.url.startswith("https://")
@@ -265,16 +245,11 @@ def test_tls_with_the_test_ca(tmpdir_path, pki):
         assert got[0]["problem"] is None
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 def test_tls_with_the_wrong_ca_fails_and_retries(tmpdir_path, pki):
-    d = start_daemon(tmpdir_path, "--webhook-ca-file", pki["other"], *FAST)
-    rx = Receiver(tls=pki["server"]).start()
-    try:
+    with own_daemon(tmpdir_path, "--webhook-ca-file", pki["other"], *FAST) as d, \
+            Receiver(tls=pki["server"]).start() as rx:
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
@@ -284,18 +259,13 @@ def test_tls_with_the_wrong_ca_fails_and_retries(tmpdir_path, pki):
         assert "certificate" in x["last_error"].lower() or "ssl" in x["last_error"].lower()
         assert rx.got == []  # the handshake failed: no request was ever read
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 @pytest.mark.daemon_args("--webhook-retry-ms", "20", "--webhook-pause-failures", "3",
                          "--webhook-pause-seconds", "0")
 def test_failing_endpoint_is_paused_and_admins_told(daemon, admin):
-    rx = Receiver().start()
-    rx.status = 500
-    try:
+    with Receiver().start() as rx:
+        rx.status = 500
         manager = make_user(daemon, admin, "maria", "manager")
         other_admin = make_user(daemon, admin, "ada", "admin")
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
@@ -317,13 +287,10 @@ def test_failing_endpoint_is_paused_and_admins_told(daemon, admin):
         assert len({g["id"] for g in got}) == 1
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
         assert admin.call("webhook.list")["webhooks"][0]["status"] == "active"
-    finally:
-        rx.stop()
 
 
 def test_redeliver_sends_the_same_message_again(daemon, admin):
-    rx = Receiver().start()
-    try:
+    with Receiver().start() as rx:
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         first = rx.wait_for(lambda g: len(g) >= 1)[0]
@@ -336,13 +303,10 @@ def test_redeliver_sends_the_same_message_again(daemon, admin):
         with pytest.raises(RpcError) as e:
             admin.call("webhook.redeliver", delivery=999999)
         assert e.value.code == "not_found"
-    finally:
-        rx.stop()
 
 
 def test_paused_and_deleted_endpoints_get_nothing(daemon, admin):
-    rx = Receiver().start()
-    try:
+    with Receiver().start() as rx:
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         admin.call("webhook.update", id=wid, paused=True)
         prof = make_profile(admin)
@@ -360,8 +324,6 @@ def test_paused_and_deleted_endpoints_get_nothing(daemon, admin):
         assert len(got) == 1 and got[0]["problem"] is None
         wait_until(lambda: deliveries(admin, wid2)[0]["status"] == "delivered", what="delivered")
         assert len(rx.got) == 1
-    finally:
-        rx.stop()
 
 
 @pytest.mark.parametrize("role", ["manager", "editor", "viewer"])
@@ -382,8 +344,7 @@ def test_only_admins_configure_webhooks(daemon, admin, role):
 def test_client_screen_adds_pauses_redelivers_and_deletes(demo_daemon, tuis):
     """The staff client's webhooks screen, in tmux: the endpoint it adds gets events signed with
     the secret it showed; pause, redeliver and delete act through the daemon."""
-    rx = Receiver().start()
-    try:
+    with Receiver().start() as rx:
         admin = demo_daemon.client()
         prof = admin.call("profile.list")["profiles"][0]["id"]
         t = tuis(demo_daemon, width=140, height=30)
@@ -424,52 +385,40 @@ def test_client_screen_adds_pauses_redelivers_and_deletes(demo_daemon, tuis):
         t.wait_for(r"Webhooks: 0 endpoints")
         t.keys("?")
         t.wait_for(r"pause / resume the endpoint")
-    finally:
-        rx.stop()
 
 
 @pytest.mark.daemon_args(*FAST)
 def test_redirects_are_not_followed(daemon, admin):
     """An endpoint that redirects elsewhere fails: nothing leaves for an address the admin did
     not configure."""
-    elsewhere = Receiver().start()
-    rx = Receiver().start()
-    rx.status = 307
-    rx.headers = {"location": elsewhere.url}
-    try:
+    with Receiver().start() as elsewhere, Receiver().start() as rx:
+        rx.status = 307
+        rx.headers = {"location": elsewhere.url}
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         wait_until(lambda: deliveries(admin, wid)[0]["attempts"] >= 2, what="retries")
         [x] = deliveries(admin, wid)
         assert x["status"] == "pending" and x["last_code"] == 307
         assert elsewhere.got == []
-    finally:
-        rx.stop()
-        elsewhere.stop()
 
 
 def test_a_huge_answer_is_cut_and_counts_by_its_status(daemon, admin):
     """The daemon reads at most 16 KiB of an answer: a 64 MiB one neither stalls nor fails it."""
-    rx = Receiver().start()
-    rx.body_size = 64 << 20
-    try:
+    with Receiver().start() as rx:
+        rx.body_size = 64 << 20
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         rx.wait_for(lambda g: len(g) >= 1)
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
         assert deliveries(admin, wid)[0]["last_code"] == 200
         assert admin.call("server.ping")  # still serving
-    finally:
-        rx.stop()
 
 
 def test_clean_stop_with_a_delivery_in_flight(tmpdir_path):
     """SIGTERM while a request waits for its answer: the daemon stops cleanly (every handle
     closed), and the next start sends it again with the same webhook-id."""
-    d = start_daemon(tmpdir_path)
-    rx = Receiver().start()
-    rx.hold = threading.Event()
-    try:
+    with own_daemon(tmpdir_path) as d, Receiver().start() as rx:
+        rx.hold = threading.Event()
         admin = d.client()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
@@ -483,16 +432,11 @@ def test_clean_stop_with_a_delivery_in_flight(tmpdir_path):
         admin = d.client()
         wait_until(lambda: deliveries(admin, wid)[0]["status"] == "delivered", what="delivered")
         assert d.stop() == 0
-    finally:
-        rx.stop()
-        if d.alive():
-            d.kill9()
 
 
 def test_endpoint_deleted_while_its_delivery_is_in_flight(daemon, admin):
-    rx = Receiver().start()
-    rx.hold = threading.Event()
-    try:
+    with Receiver().start() as rx:
+        rx.hold = threading.Event()
         wid, rx.secret = create(admin, rx.url, ["post.submitted"])
         make_post(admin, make_profile(admin), status="awaiting_approval")
         rx.wait_for(lambda g: len(g) >= 1)
@@ -502,5 +446,3 @@ def test_endpoint_deleted_while_its_delivery_is_in_flight(daemon, admin):
         assert [w["id"] for w in admin.call("webhook.list")["webhooks"]] == [wid2]
         assert deliveries(admin, wid2) == []
         assert admin.call("server.ping")
-    finally:
-        rx.stop()

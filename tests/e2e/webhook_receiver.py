@@ -124,6 +124,12 @@ class Receiver:
             self.server.server_close()
             self.server = None
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
     def wait_for(self, pred, timeout=20, what="deliveries"):
         """Waits until pred(list of deliveries) is true; returns the list."""
         deadline = time.monotonic() + timeout

@@ -42,56 +42,57 @@ static void names_between(const char *doc, const char *after, const char *from, 
     }
 }
 
+/* Fails unless the names protocol/README.md lists (names_between's after, from, to) are want,
+ * in order; what and header name the list in the message. */
+static void assert_documented(const char *after, const char *from, const char *to, const char *want,
+                              const char *what, const char *header)
+{
+    char *doc = read_file("protocol/README.md");
+    assert_non_null(doc);
+    char got[2048];
+    names_between(doc, after, from, to, got, sizeof got);
+    if (strcmp(got, want) != 0)
+        fail_msg("protocol/README.md lists the %s\n  %s\n%s has\n  %s", what, got, header, want);
+    free(doc);
+}
+
+/* Appends name to the space-separated list in out (*n bytes so far). */
+static void add_name(char *out, size_t cap, size_t *n, const char *name)
+{
+    *n += (size_t)snprintf(out + *n, cap - *n, "%s%s", *n ? " " : "", name);
+    assert_true(*n < cap);
+}
+
 static void test_history_types_documented(void **state)
 {
     (void)state;
-    char *doc = read_file("protocol/README.md");
-    assert_non_null(doc);
-    char got[2048], want[2048] = "";
-    names_between(doc, "**history entry**", "Types:", ".\n", got, sizeof got);
+    char want[2048] = "";
     size_t n = 0;
     for (int t = 0; t < HIST_COUNT; t++)
-        n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", t ? " " : "",
-                              gl_history_type_name((enum gl_history_type)t));
-    if (strcmp(got, want) != 0)
-        fail_msg("protocol/README.md lists the history types\n  %s\nprotocol/events.h has\n  %s",
-                 got, want);
-    free(doc);
+        add_name(want, sizeof want, &n, gl_history_type_name((enum gl_history_type)t));
+    assert_documented("**history entry**", "Types:", ".\n", want, "history types",
+                      "protocol/events.h");
 }
 
 static void test_event_types_documented(void **state)
 {
     (void)state;
-    char *doc = read_file("protocol/README.md");
-    assert_non_null(doc);
-    char got[2048], want[2048] = "";
-    names_between(doc, "**event**", "types", "`text` is", got, sizeof got);
+    char want[2048] = "";
     size_t n = 0;
     for (int t = 0; t < EV_COUNT; t++)
-        n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", t ? " " : "",
-                              gl_event_type_name((enum gl_event_type)t));
-    if (strcmp(got, want) != 0)
-        fail_msg("protocol/README.md lists the event types\n  %s\nprotocol/events.h has\n  %s", got,
-                 want);
-    free(doc);
+        add_name(want, sizeof want, &n, gl_event_type_name((enum gl_event_type)t));
+    assert_documented("**event**", "types", "`text` is", want, "event types", "protocol/events.h");
 }
 
 static void test_statuses_documented(void **state)
 {
     (void)state;
-    char *doc = read_file("protocol/README.md");
-    assert_non_null(doc);
-    char got[2048], want[2048] = "";
-    names_between(doc, "**post**", "Statuses:", ".\n", got, sizeof got);
+    char want[2048] = "";
     size_t n = 0;
-#define STATUS_NAME_(U, id, stored, name, ...)                                                     \
-    n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", n ? " " : "", name);
+#define STATUS_NAME_(U, id, stored, name, ...) add_name(want, sizeof want, &n, name);
     GL_POST_STATUSES(STATUS_NAME_, ~)
 #undef STATUS_NAME_
-    if (strcmp(got, want) != 0)
-        fail_msg("protocol/README.md lists the statuses\n  %s\nprotocol/statuses.h has\n  %s", got,
-                 want);
-    free(doc);
+    assert_documented("**post**", "Statuses:", ".\n", want, "statuses", "protocol/statuses.h");
 }
 
 /* The daemon's statuses are the list's, with the stored values: each used once, none missing. */
