@@ -1,10 +1,10 @@
 /* Time zone conversions through the system's tzdata.
  * glibc only converts in the zone named by TZ, and rereads the zone file at every change of
  * name: with profiles in several zones that was a file read per conversion. So each zone's
- * transitions are read from its TZif file once, and an instant within them is converted
- * here; an instant outside them (before the first, or from the last on, where the file's
- * POSIX rule applies) goes through glibc, which is then given TZ under a lock. A tzdata
- * upgrade takes effect at the next start. */
+ * transitions are read from its TZif file once and converted from here; only an instant past
+ * the last transition of a zone that still has a daylight-saving rule (the file's POSIX TZ
+ * footer) goes through glibc, which is then given TZ under a lock. A tzdata upgrade takes
+ * effect at the next start. */
 #include "tz.h"
 
 #include <pthread.h>
@@ -58,6 +58,8 @@ struct zone_type {
 struct zone_table {
     char name[72];
     bool usable;     /* read, version 2 or later, no leap seconds */
+    bool fixed_after; /* the footer has no DST rule: the last type holds after the table */
+    uint8_t before;  /* the type before the first transition: glibc's, the first not DST */
     size_t n;        /* transitions */
     int64_t *at;     /* their instants, ascending */
     uint8_t *type;   /* the type each begins */
@@ -92,10 +94,19 @@ static bool zone_parse(struct zone_table *z, const unsigned char *b, size_t len)
     b += 44 + v1;
     len -= 44 + v1;
     if (memcmp(b, "TZif", 4) != 0) return false;
-    leap = be32(b + 28), timecnt = be32(b + 32), typecnt = be32(b + 36), charcnt = be32(b + 40);
+    isut = be32(b + 20), isstd = be32(b + 24), leap = be32(b + 28);
+    timecnt = be32(b + 32), typecnt = be32(b + 36), charcnt = be32(b + 40);
     if (leap || typecnt == 0 || typecnt > 256 || charcnt == 0 || timecnt > 100000) return false;
-    size_t need = 44 + (size_t)timecnt * 9 + (size_t)typecnt * 6 + charcnt;
+    size_t need = 44 + (size_t)timecnt * 9 + (size_t)typecnt * 6 + charcnt + isstd + isut;
     if (len < need) return false;
+    /* The footer, "\n<POSIX TZ string>\n": without a ',' it has no daylight-saving rule, so
+     * the last transition's type holds for ever after it. */
+    const char *footer = (const char *)b + need, *fend = footer + 1;
+    size_t flen = len - need;
+    if (flen < 2 || footer[0] != '\n') return false;
+    while (fend < footer + flen && *fend != '\n') fend++;
+    if (fend == footer + flen) return false;
+    z->fixed_after = !memchr(footer, ',', (size_t)(fend - footer));
     const unsigned char *at = b + 44, *idx = at + (size_t)timecnt * 8,
                         *tt = idx + timecnt, *ch = tt + (size_t)typecnt * 6;
     for (uint32_t i = 0; i < typecnt; i++)
@@ -103,6 +114,9 @@ static bool zone_parse(struct zone_table *z, const unsigned char *b, size_t len)
     for (uint32_t i = 0; i < timecnt; i++)
         if (idx[i] >= typecnt || (i && be64(at + (size_t)i * 8) <= be64(at + (size_t)(i - 1) * 8)))
             return false;
+    z->before = 0;
+    while (z->before + 1u < typecnt && tt[(size_t)z->before * 6 + 4]) z->before++;
+    if (tt[(size_t)z->before * 6 + 4]) z->before = 0;
     z->n = timecnt;
     z->at = xmalloc((timecnt ? timecnt : 1) * sizeof *z->at);
     z->type = xmalloc(timecnt ? timecnt : 1);
@@ -148,20 +162,30 @@ static const struct zone_table *zone_table(const char *zone)
     return z;
 }
 
-/* Converts as glibc's localtime_r does (the type of the last transition at or before utc);
- * false when utc is outside the table. */
+/* Converts as glibc's localtime_r does: before the first transition (or with none) the first
+ * type that is not daylight-saving time, then the type of the last transition at or before
+ * utc. False when glibc must: past the last transition of a zone with a DST rule. */
 static bool zone_local(const struct zone_table *z, int64_t utc, struct tm *out)
 {
-    if (!z || !z->usable || z->n < 2 || utc < z->at[0] || utc >= z->at[z->n - 1]) return false;
-    size_t lo = 0, hi = z->n - 1; /* at[lo] <= utc < at[hi] */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (z->at[mid] <= utc)
-            lo = mid;
-        else
-            hi = mid;
+    if (!z || !z->usable) return false;
+    unsigned type;
+    if (z->n == 0 || utc < z->at[0]) {
+        type = z->before;
+    } else if (utc >= z->at[z->n - 1]) {
+        if (!z->fixed_after) return false;
+        type = z->type[z->n - 1];
+    } else {
+        size_t lo = 0, hi = z->n - 1; /* at[lo] <= utc < at[hi] */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (z->at[mid] <= utc)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        type = z->type[lo];
     }
-    const struct zone_type *t = &z->types[z->type[lo]];
+    const struct zone_type *t = &z->types[type];
     time_t local = (time_t)(utc + t->utoff);
     if (!gmtime_r(&local, out)) return false;
     out->tm_isdst = t->isdst;
