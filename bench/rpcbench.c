@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "rpc.h"
@@ -66,6 +67,8 @@ static struct {
     double duration, warmup;
     uint64_t fill_posts, fill_profiles, fill_pool;
     uint64_t pool_start; /* approve: where in the pool to begin, so rounds use other posts */
+    int daemon_pid;      /* when given, its CPU time over the measured phase is reported */
+    uint64_t cpu_start_us, cpu_end_us;
     struct meta m;
     uv_loop_t *loop;
     struct client *clients;
@@ -377,6 +380,26 @@ static uint64_t percentile(double p)
     return B.max_us;
 }
 
+/* The daemon's user plus system CPU time in microseconds, all its threads (/proc/PID/stat
+ * fields 14 and 15); 0 when it cannot be read. */
+static uint64_t daemon_cpu_us(void)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", B.daemon_pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* The command name may hold spaces: the fields start after its closing parenthesis. */
+    const char *p = strrchr(buf, ')');
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut, &st) != 2)
+        return 0;
+    long hz = sysconf(_SC_CLK_TCK);
+    return (ut + st) * 1000000u / (uint64_t)(hz > 0 ? hz : 100);
+}
+
 static void login_next(void);
 
 static void on_retry(uv_timer_t *t)
@@ -532,10 +555,14 @@ static void report(void)
     uint64_t n = B.ok + B.errors;
     printf("mode=%s clients=%d requests=%" PRIu64 " errors=%" PRIu64 " seconds=%.3f rps=%.1f "
            "p50_us=%" PRIu64 " p90_us=%" PRIu64 " p99_us=%" PRIu64 " max_us=%" PRIu64
-           " reply_bytes=%" PRIu64 " reply_items=%" PRIu64 "\n",
+           " reply_bytes=%" PRIu64 " reply_items=%" PRIu64,
            B.mode, B.nclients, n, B.errors, secs, secs > 0 ? (double)n / secs : 0.0,
            percentile(0.50), percentile(0.90), percentile(0.99), B.max_us,
            B.ok ? B.reply_bytes / B.ok : 0, B.ok ? B.reply_items / B.ok : 0);
+    if (B.daemon_pid && n)
+        printf(" daemon_cpu_us_per_req=%.1f",
+               (double)(B.cpu_end_us - B.cpu_start_us) / (double)n);
+    printf("\n");
     if (B.errors) fprintf(stderr, "rpcbench: first error: %s\n", B.first_error);
     fflush(stdout);
 }
@@ -606,10 +633,14 @@ static void phase_start(enum phase ph)
         B.total = UINT64_MAX;
         B.t_start = now;
         B.last_answer = 0;
+        if (B.daemon_pid) B.cpu_start_us = daemon_cpu_us();
+        /* For a profiler to attach to the daemon for the measured phase only. */
+        fprintf(stderr, "rpcbench: measuring for %.1f s\n", B.duration);
         B.deadline = now + (uint64_t)(B.duration * 1e9);
         break;
     case PH_RESTORE:
         B.t_end = B.last_answer ? B.last_answer : now;
+        if (B.daemon_pid) B.cpu_end_us = daemon_cpu_us();
         report();
         B.total = B.napproved;
         B.depth = MAX_DEPTH;
@@ -617,6 +648,7 @@ static void phase_start(enum phase ph)
     case PH_DONE:
         if (B.t_end == 0) {
             B.t_end = B.last_answer ? B.last_answer : now;
+            if (B.daemon_pid) B.cpu_end_us = daemon_cpu_us();
             if (!fill) report();
         }
         if (fill) {
@@ -649,6 +681,8 @@ static void usage(void)
             "  --host H (127.0.0.1)  --clients N (50)  --duration S (5)  --warmup S (0.5)\n"
             "  --depth N (1; fill pipelines up to 16)  --pool-start K (0: approve from the\n"
             "            K-th pool post on, wrapping round)\n"
+            "  --daemon-pid PID  also report the daemon's CPU time per request over the\n"
+            "            measured phase (daemon_cpu_us_per_req)\n"
             "  --posts N (100000)  --profiles N (100)  --pool N (60000)  --months N (24)\n");
     exit(2);
 }
@@ -680,7 +714,7 @@ int main(int argc, char **argv)
         {"warmup", required_argument, 0, 'W'},   {"depth", required_argument, 0, 'D'},
         {"posts", required_argument, 0, 'n'},    {"profiles", required_argument, 0, 'P'},
         {"pool", required_argument, 0, 'o'},     {"months", required_argument, 0, 'M'},
-        {"pool-start", required_argument, 0, 's'},
+        {"pool-start", required_argument, 0, 's'}, {"daemon-pid", required_argument, 0, 'C'},
         {0, 0, 0, 0},
     };
     optind = 2;
@@ -700,6 +734,7 @@ int main(int argc, char **argv)
         case 'o': B.fill_pool = strtoull(optarg, NULL, 10); break;
         case 'M': months = atoi(optarg); break;
         case 's': B.pool_start = strtoull(optarg, NULL, 10); break;
+        case 'C': B.daemon_pid = atoi(optarg); break;
         default: usage();
         }
     }

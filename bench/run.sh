@@ -191,7 +191,7 @@ ours() {
   shift 3
   w0=$(written)
   line=$("$RPCBENCH" "$mode" --port "$GL_PORT" --password-file "$PW" --meta "$WORK/meta" \
-    --clients "$clients" --duration "$secs" "$@") || broke "rpcbench $mode failed"
+    --clients "$clients" --duration "$secs" --daemon-pid "$GL_PID" "$@") || broke "rpcbench $mode failed"
   w1=$(written)
   # The approve mode's untimed reset (reject, submit again) writes too: about three writes per
   # approval are counted, so divided by requests it is an upper bound for one approval.

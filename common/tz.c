@@ -1,6 +1,10 @@
-/* Time zone conversions through the C library and the system's tzdata.
- * glibc only converts in the zone named by TZ, so each call sets TZ under a lock; tzset()
- * reloads the zone file only when the name changes. */
+/* Time zone conversions through the system's tzdata.
+ * glibc only converts in the zone named by TZ, and rereads the zone file at every change of
+ * name: with profiles in several zones that was a file read per conversion. So each zone's
+ * transitions are read from its TZif file once and converted from here; only an instant past
+ * the last transition of a zone that still has a daylight-saving rule (the file's POSIX TZ
+ * footer) goes through glibc, which is then given TZ under a lock. A tzdata upgrade takes
+ * effect at the next start. */
 #include "tz.h"
 
 #include <pthread.h>
@@ -43,12 +47,161 @@ static void set_zone(const char *zone)
     tzset();
 }
 
+/* ---- a zone's transitions, from its TZif file (RFC 8536), version 2 or later ---- */
+
+struct zone_type {
+    int32_t utoff;
+    bool isdst;
+    uint8_t abbr; /* offset in the zone's abbreviations */
+};
+
+struct zone_table {
+    char name[72];
+    bool usable;     /* read, version 2 or later, no leap seconds */
+    bool fixed_after; /* the footer has no DST rule: the last type holds after the table */
+    uint8_t before;  /* the type before the first transition: glibc's, the first not DST */
+    size_t n;        /* transitions */
+    int64_t *at;     /* their instants, ascending */
+    uint8_t *type;   /* the type each begins */
+    struct zone_type *types;
+    char *abbrs;     /* NUL-terminated abbreviations, kept for the process's life: tm_zone */
+};
+
+#define ZONE_TABLES 64 /* zones past these are converted through glibc */
+static struct zone_table zone_tables[ZONE_TABLES];
+static size_t nzone_tables;
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int64_t be64(const unsigned char *p)
+{
+    return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4));
+}
+
+/* Reads the version 2 data block of a TZif file into z; false when it cannot be used. */
+static bool zone_parse(struct zone_table *z, const unsigned char *b, size_t len)
+{
+    if (len < 44 || memcmp(b, "TZif", 4) != 0 || b[4] < '2') return false;
+    /* Skip the version 1 block (32-bit instants) to the second header. */
+    uint32_t isut = be32(b + 20), isstd = be32(b + 24), leap = be32(b + 28),
+             timecnt = be32(b + 32), typecnt = be32(b + 36), charcnt = be32(b + 40);
+    size_t v1 = (size_t)timecnt * 5 + (size_t)typecnt * 6 + charcnt + (size_t)leap * 8 +
+                isstd + isut;
+    if (len < 44 + v1 + 44) return false;
+    b += 44 + v1;
+    len -= 44 + v1;
+    if (memcmp(b, "TZif", 4) != 0) return false;
+    isut = be32(b + 20), isstd = be32(b + 24), leap = be32(b + 28);
+    timecnt = be32(b + 32), typecnt = be32(b + 36), charcnt = be32(b + 40);
+    if (leap || typecnt == 0 || typecnt > 256 || charcnt == 0 || timecnt > 100000) return false;
+    size_t need = 44 + (size_t)timecnt * 9 + (size_t)typecnt * 6 + charcnt + isstd + isut;
+    if (len < need) return false;
+    /* The footer, "\n<POSIX TZ string>\n": without a ',' it has no daylight-saving rule, so
+     * the last transition's type holds for ever after it. */
+    const char *footer = (const char *)b + need, *fend = footer + 1;
+    size_t flen = len - need;
+    if (flen < 2 || footer[0] != '\n') return false;
+    while (fend < footer + flen && *fend != '\n') fend++;
+    if (fend == footer + flen) return false;
+    z->fixed_after = !memchr(footer, ',', (size_t)(fend - footer));
+    const unsigned char *at = b + 44, *idx = at + (size_t)timecnt * 8,
+                        *tt = idx + timecnt, *ch = tt + (size_t)typecnt * 6;
+    for (uint32_t i = 0; i < typecnt; i++)
+        if (tt[(size_t)i * 6 + 5] >= charcnt) return false;
+    for (uint32_t i = 0; i < timecnt; i++)
+        if (idx[i] >= typecnt || (i && be64(at + (size_t)i * 8) <= be64(at + (size_t)(i - 1) * 8)))
+            return false;
+    z->before = 0;
+    while (z->before + 1u < typecnt && tt[(size_t)z->before * 6 + 4]) z->before++;
+    if (tt[(size_t)z->before * 6 + 4]) z->before = 0;
+    z->n = timecnt;
+    z->at = xmalloc((timecnt ? timecnt : 1) * sizeof *z->at);
+    z->type = xmalloc(timecnt ? timecnt : 1);
+    for (uint32_t i = 0; i < timecnt; i++) {
+        z->at[i] = be64(at + (size_t)i * 8);
+        z->type[i] = idx[i];
+    }
+    z->types = xmalloc(typecnt * sizeof *z->types);
+    for (uint32_t i = 0; i < typecnt; i++) {
+        const unsigned char *t = tt + (size_t)i * 6;
+        z->types[i] = (struct zone_type){.utoff = (int32_t)be32(t), .isdst = t[4] != 0,
+                                         .abbr = t[5]};
+    }
+    z->abbrs = xmalloc(charcnt + 1);
+    memcpy(z->abbrs, ch, charcnt);
+    z->abbrs[charcnt] = '\0';
+    return true;
+}
+
+static void zone_read(struct zone_table *z, const char *zone)
+{
+    snprintf(z->name, sizeof z->name, "%s", zone);
+    if (!gl_tz_valid(zone)) return; /* the same names glibc would be asked for */
+    char path[128];
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
+    FILE *f = fopen(path, "rb");
+    if (!f) return;
+    static unsigned char buf[1 << 17]; /* under the lock; a zone file is a few KiB */
+    size_t len = fread(buf, 1, sizeof buf, f);
+    bool whole = feof(f) && !ferror(f);
+    fclose(f);
+    z->usable = whole && zone_parse(z, buf, len);
+}
+
+/* The zone's table, read at its first use; NULL past ZONE_TABLES zones. Under tz_lock. */
+static const struct zone_table *zone_table(const char *zone)
+{
+    for (size_t i = 0; i < nzone_tables; i++)
+        if (strcmp(zone_tables[i].name, zone) == 0) return &zone_tables[i];
+    if (nzone_tables == ZONE_TABLES || strlen(zone) >= sizeof zone_tables[0].name) return NULL;
+    struct zone_table *z = &zone_tables[nzone_tables++];
+    zone_read(z, zone);
+    return z;
+}
+
+/* Converts as glibc's localtime_r does: before the first transition (or with none) the first
+ * type that is not daylight-saving time, then the type of the last transition at or before
+ * utc. False when glibc must: past the last transition of a zone with a DST rule. */
+static bool zone_local(const struct zone_table *z, int64_t utc, struct tm *out)
+{
+    if (!z || !z->usable) return false;
+    unsigned type;
+    if (z->n == 0 || utc < z->at[0]) {
+        type = z->before;
+    } else if (utc >= z->at[z->n - 1]) {
+        if (!z->fixed_after) return false;
+        type = z->type[z->n - 1];
+    } else {
+        size_t lo = 0, hi = z->n - 1; /* at[lo] <= utc < at[hi] */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (z->at[mid] <= utc)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        type = z->type[lo];
+    }
+    const struct zone_type *t = &z->types[type];
+    time_t local = (time_t)(utc + t->utoff);
+    if (!gmtime_r(&local, out)) return false;
+    out->tm_isdst = t->isdst;
+    out->tm_gmtoff = t->utoff;
+    out->tm_zone = z->abbrs + t->abbr;
+    return true;
+}
+
 void gl_tz_local(const char *zone, int64_t utc, struct tm *out)
 {
     time_t t = (time_t)utc;
     pthread_mutex_lock(&tz_lock);
-    set_zone(zone);
-    localtime_r(&t, out);
+    if (!zone_local(zone_table(zone), utc, out)) {
+        set_zone(zone);
+        localtime_r(&t, out);
+    }
     pthread_mutex_unlock(&tz_lock);
 }
 

@@ -98,6 +98,18 @@ static struct gl_uw_cell *new_cell(struct gl_uw_cluster *c, uint32_t cp, int wid
 void gl_uw_next(const char *s, size_t n, struct gl_uw_cluster *c)
 {
     const unsigned char *p = (const unsigned char *)s;
+    /* Printable ASCII followed by ASCII (or nothing) is a cluster of its own, one column: most
+     * of most text, so it skips the clearing of every cell and the width lookups. */
+    if (p[0] >= 0x20 && p[0] < 0x7f && (n == 1 || p[1] < 0x80)) {
+        c->len = 1;
+        c->width = 1;
+        c->control = false;
+        c->ncell = 1;
+        c->cell[0].cp[0] = p[0];
+        c->cell[0].ncp = 1;
+        c->cell[0].width = 1;
+        return;
+    }
     memset(c, 0, sizeof *c);
     uint32_t cp;
     size_t len = decode(p, n, &cp);

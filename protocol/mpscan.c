@@ -5,7 +5,11 @@
 
 void gl_mp_scanner_reset(struct gl_mp_scanner *s)
 {
-    memset(s, 0, sizeof *s);
+    /* remain[] needs no clearing: a level's count is written when the level opens. Clearing
+     * its 264 bytes was a quarter of the scan of a small record (post.list checks 40 or so). */
+    s->pos = 0;
+    s->depth = 0;
+    s->elems = 0;
 }
 
 static uint64_t be(const unsigned char *p, unsigned n)

@@ -44,6 +44,10 @@ static void leave_utf8(locale_t old)
 /* The code point at s (n > 0 bytes); returns its length, 1 for a bad byte. */
 static size_t cp_at(const char *s, size_t n, uint32_t *cp)
 {
+    if ((unsigned char)s[0] < 0x80) { /* ASCII, most of a caption: itself */
+        *cp = (unsigned char)s[0];
+        return 1;
+    }
     return gl_uw_codepoint(s, n, cp);
 }
 
@@ -237,6 +241,13 @@ static int measure(const char *s, size_t n, enum gl_count_unit unit)
     int total = 0;
     if (unit == GL_COUNT_UTF16) return cluster_weight(s, n, unit);
     for (size_t i = 0; i < n;) {
+        /* An ASCII byte followed by ASCII (or the end) is a cluster of its own, weighing 1 in
+         * every unit. */
+        if ((unsigned char)s[i] < 0x80 && (i + 1 == n || (unsigned char)s[i + 1] < 0x80)) {
+            total++;
+            i++;
+            continue;
+        }
         struct gl_uw_cluster c;
         gl_uw_next(s + i, n - i, &c);
         total += cluster_weight(s + i, c.len, unit);

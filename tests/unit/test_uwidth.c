@@ -42,6 +42,12 @@ static void test_clusters(void **state)
     struct gl_uw_cluster c;
     gl_uw_next("\x01", 1, &c);
     assert_true(c.control);
+    /* Plain ASCII (its own shorter road): one cell holding the character, as any other. */
+    gl_uw_next("a", 1, &c);
+    assert_true(c.len == 1 && c.width == 1 && !c.control && c.ncell == 1);
+    assert_true(c.cell[0].ncp == 1 && c.cell[0].cp[0] == 'a' && c.cell[0].width == 1);
+    one("~\xcc\x81", 3, 1, 1); /* ASCII followed by a combining mark: not alone */
+    one(" \x7f", 1, 1, 1);
 }
 
 static void test_width_and_fit(void **state)
