@@ -46,7 +46,7 @@ def reset_peak(pid):
 
 def logins(d, n=5):
     """n staff logins on fresh connections: their latencies in ms (a refused one is None)."""
-    from conftest import RpcClient
+    from gltest import RpcClient
     out = []
     for _ in range(n):
         t0 = time.monotonic()
@@ -96,7 +96,7 @@ def slow_viewers(d, media_id, n):
 def login_guesses(d):
     """300 wrong logins from 30 connections, pipelined 10 each, every answer awaited (so the
     peak covers the hashing); the staff logins then come while the rate limits hold."""
-    from conftest import RpcClient
+    from gltest import RpcClient
     conns = [RpcClient("127.0.0.1", d.rpc_port, timeout=120) for _ in range(30)]
     for i, c in enumerate(conns):
         c.send_raw(b"".join(msgpack.packb([0, j, "auth.login",
@@ -141,13 +141,13 @@ def main():
     ap.add_argument("--only", default=None)
     args = ap.parse_args()
     os.environ["GL_BIN"] = os.path.abspath(args.bin_dir)
-    import conftest
-    conftest.BIN_DIR = os.environ["GL_BIN"]
+    import gltest
+    gltest.BIN_DIR = os.environ["GL_BIN"]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 16384), hard))
     with tempfile.TemporaryDirectory(prefix="gl-bench-") as tmp:
-        d = conftest.Daemon(os.path.join(tmp, "data"))
-        d.bin_dir = conftest.BIN_DIR
+        d = gltest.Daemon(os.path.join(tmp, "data"))
+        d.bin_dir = gltest.BIN_DIR
         d.start()
         try:
             admin = d.client()

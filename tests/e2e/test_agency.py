@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import RpcError, wait_until
+from gltest import RpcError, wait_until
 from helpers import PASSWORD, make_post, make_profile, make_user
 from httputil import Web, csrf, path_of
 from test_tui import TMUX, new_approval_link, tuis  # noqa: F401  (the fixture)

@@ -206,17 +206,23 @@ def test_slow_http_readers_of_a_big_image_are_cut_off(daemon, admin):
 
         def visitor_gets_the_image():
             """Refused (closed) until the readers held have not read for a second, then the
-            answer pushes the one stalled longest out."""
-            c = http.client.HTTPConnection("127.0.0.1", daemon.http_port, timeout=30,
-                                           source_address=("127.0.4.1", 0))
+            answer pushes the one stalled longest out. The visitor's receive buffer is small,
+            so the socket takes little of the answer at once and what must be queued is more
+            than any room left under the cap (each held reader's socket took more)."""
+            v = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            v.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            v.settimeout(30)
             try:
-                c.request("GET", path)
-                r = c.getresponse()
+                v.bind(("127.0.4.1", 0))
+                v.connect(("127.0.0.1", daemon.http_port))
+                v.sendall(req)
+                r = http.client.HTTPResponse(v)
+                r.begin()
                 return r.status == 200 and r.read() == IMAGE
             except (http.client.HTTPException, ConnectionError):
                 return False
             finally:
-                c.close()
+                v.close()
         wait_until(visitor_gets_the_image, timeout=30, interval=0.2,
                    what="a reading visitor's image")
         wait_until(lambda: "http: dropping slow client" in daemon.log_tail(400),

@@ -32,7 +32,7 @@ import time
 
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
-from conftest import Daemon, RpcError, wait_until
+from gltest import Daemon, RpcError, wait_until
 from helpers import PASSWORD
 from httputil import Web, path_of
 from model_rules import (ALLOWED_FROM, EDITOR_MAY_NOT_MOVE, LINK_POLICY, Actor, may_decide,

@@ -15,7 +15,7 @@ import zoneinfo
 
 import pytest
 
-from conftest import RpcError, wait_until
+from gltest import RpcError, wait_until
 from helpers import PASSWORD, PNG, make_post, make_profile, make_user
 
 TMUX = shutil.which("tmux")
@@ -671,7 +671,7 @@ def test_no_color_still_shows_marks(demo_daemon, tuis):
 def test_run_demo_script(tmpdir_path):
     """make run's script: starts its own demo daemon, prints the links, opens the client as
     admin, and stops the daemon when the client exits."""
-    from conftest import BIN_DIR, ROOT
+    from gltest import BIN_DIR, ROOT
     sock = "gltui-" + uuid.uuid4().hex[:10]
     data = os.path.join(tmpdir_path, "demo")
     script = os.path.join(ROOT, "scripts", "run-demo.sh")
@@ -706,7 +706,7 @@ def test_run_demo_script(tmpdir_path):
 
 def test_docs_list_the_keys_of_the_table(demo_daemon):
     """docs/tui.md's key section is the output of greenlight --keys: the docs cannot drift."""
-    from conftest import ROOT
+    from gltest import ROOT
     out = subprocess.run([client_path(demo_daemon), "--keys"], capture_output=True, text=True,
                          check=True).stdout
     doc = open(os.path.join(ROOT, "docs", "tui.md")).read()

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import Daemon, wait_until
+from gltest import Daemon, wait_until
 from helpers import link_expiring_soon, make_post, make_profile
 from httputil import sign_in
 from test_tui import TMUX, columns, new_approval_link, open_queue

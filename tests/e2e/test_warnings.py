@@ -11,7 +11,7 @@ import zoneinfo
 
 import pytest
 
-from conftest import RpcError, wait_until
+from gltest import RpcError, wait_until
 from helpers import make_profile, make_user
 from test_tui import TMUX, Tui
 
