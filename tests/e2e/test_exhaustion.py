@@ -205,10 +205,8 @@ def test_slow_http_readers_of_a_big_image_are_cut_off(daemon, admin):
         peak_mib = status_kib(pid_d, "VmHWM") / 1024
 
         def visitor_gets_the_image():
-            """Refused (closed) until the readers held have not read for a second, then the
-            answer pushes the one stalled longest out. The visitor's receive buffer is small,
-            so the socket takes little of the answer at once and what must be queued is more
-            than any room left under the cap (each held reader's socket took more)."""
+            """Refused (closed) while the cap is full of readers that have not stalled a second,
+            then served, pushing the one stalled longest out when its answer needs the room."""
             v = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             v.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             v.settimeout(30)
@@ -225,8 +223,10 @@ def test_slow_http_readers_of_a_big_image_are_cut_off(daemon, admin):
                 v.close()
         wait_until(visitor_gets_the_image, timeout=30, interval=0.2,
                    what="a reading visitor's image")
-        wait_until(lambda: "http: dropping slow client" in daemon.log_tail(400),
-                   what="the slowest reader pushed out")
+        # Whether the visitor's answer had to push a held reader out depends on how much of each
+        # answer the kernel's socket buffers took (the room left under the cap is less than one
+        # answer, but not always less than the visitor's rest): the push itself is asserted by
+        # tests/unit/test_outbuf.c and, over RPC, by test_slow_readers_past_the_total_output_cap.
         print(f"\nFIGURES slow_http_readers: visitors=60 peak_rss_mib={peak_mib:.0f}")
         if not instrumented(pid_d):
             assert peak_mib < 200, peak_mib
