@@ -167,7 +167,9 @@ static const struct zone_table *zone_table(const char *zone)
  * utc. False when glibc must: past the last transition of a zone with a DST rule. */
 static bool zone_local(const struct zone_table *z, int64_t utc, struct tm *out)
 {
-    if (!z || !z->usable) return false;
+    /* An instant near the ends of int64 (a hostile date) would overflow with its offset:
+     * glibc answers for those, as before the tables. */
+    if (!z || !z->usable || utc > INT64_MAX / 2 || utc < INT64_MIN / 2) return false;
     unsigned type;
     if (z->n == 0 || utc < z->at[0]) {
         type = z->before;
