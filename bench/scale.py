@@ -23,15 +23,24 @@ from glrpc import RpcClient  # noqa: E402
 
 
 def memory(pid):
-    """(RSS, private, anonymous) in KiB, from smaps_rollup. Private counts the store's mapped
-    pages that no other process maps too; anonymous is the daemon's own heap and stacks."""
+    """(RSS, private, anonymous, the store's private) in KiB, from smaps_rollup and smaps.
+    Private counts every page no other process maps: the daemon's heap and stacks (anonymous),
+    the store's mapped pages (data.mdb: page cache, read in as the daemon reads or LMDB writes
+    them) and the program's and its libraries' pages when no other process maps them too."""
     f = {}
     for line in open(f"/proc/{pid}/smaps_rollup"):
         parts = line.split()
         if len(parts) >= 2 and parts[0].endswith(":"):
             f[parts[0][:-1]] = int(parts[1])
+    store, path = 0, ""
+    for line in open(f"/proc/{pid}/smaps"):
+        parts = line.split()
+        if parts and not parts[0].endswith(":"):
+            path = parts[5] if len(parts) > 5 else ""
+        elif path.endswith("/data.mdb") and parts[0] in ("Private_Clean:", "Private_Dirty:"):
+            store += int(parts[1])
     return (f.get("Rss", 0), f.get("Private_Clean", 0) + f.get("Private_Dirty", 0),
-            f.get("Anonymous", 0))
+            f.get("Anonymous", 0), store)
 
 
 def http(sock, req):
@@ -85,7 +94,7 @@ def main():
                 d.terminate()
                 d.wait(60)
         start_s = statistics.median(starts)
-        rss0, priv0, anon0 = memory(d.pid)
+        rss0, priv0, anon0, store0 = memory(d.pid)
         pw = open(os.path.join(work, "data", "initial-admin-password")).read().strip()
         c = RpcClient("127.0.0.1", ports["rpc"])
         c.call("auth.login", user="admin", password=pw)
@@ -106,11 +115,11 @@ def main():
                                f"{len(form)}\r\n\r\n{form}").encode())
             assert head.startswith("HTTP/1.1 303"), head.splitlines()[0]
             socks.append(s)
-        rss1, priv1, anon1 = memory(d.pid)
+        rss1, priv1, anon1, store1 = memory(d.pid)
         print(f"start_to_ready_s={start_s:.3f} starts_s={','.join(f'{x:.3f}' for x in starts)} "
               f"idle_rss_kib={rss0} idle_private_kib={priv0} "
-              f"idle_anon_kib={anon0} sessions={n} rss_kib={rss1} private_kib={priv1} "
-              f"anon_kib={anon1}")
+              f"idle_anon_kib={anon0} idle_store_private_kib={store0} sessions={n} rss_kib={rss1} "
+              f"private_kib={priv1} anon_kib={anon1} store_private_kib={store1}")
         for s in socks:
             s.close()
         d.terminate()
