@@ -131,7 +131,8 @@ static int today_key(const char *tz, int64_t now)
 bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n, const char *rest)
 {
     enum cached what = CACHED_PAGE;
-    while (what < CACHED_N && strcmp(rest, cached_as[what].rest) != 0) what++;
+    while (what < CACHED_N && strcmp(rest, cached_as[what].rest) != 0)
+        what++;
     if (what == CACHED_N || strlen(req->query) >= CACHE_QUERY ||
         (cached_as[what].zoned && web_request_has_zone(req)))
         return false;
