@@ -5,8 +5,9 @@
 #                taken from its page cache, which every write that matters invalidates; nginx:
 #                the page saved as index.html)
 #   feed 304     a conditional GET of the link's .ics feed (its address is the page's "subscribe"
-#                link) with If-None-Match: the feed's ETag (greenlightd: renders the feed and
-#                compares its tag; nginx: the feed saved as a file, its own ETag sent back)
+#                link) with If-None-Match: the feed's ETag (greenlightd: the feed kept in its
+#                page cache with its tag, compared without a render; nginx: the feed saved as a
+#                file, its own ETag sent back)
 #   page gzip    the page with Accept-Encoding: gzip (greenlightd: compresses once and keeps the
 #                compressed form in its page cache; nginx: gzip_static on, index.html.gz made
 #                with gzip -9 beside index.html)

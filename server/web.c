@@ -142,8 +142,7 @@ static void route_link(struct gl_http_req *req, const char *path)
     const char *rest = path + tlen;
     if (strcmp(rest, "/") == 0) rest = ""; /* the main page, either way */
     unsigned method = method_bit(req);
-    if (method == WM_GET && rest[0] == '\0' && valid_token(path, tlen) &&
-        web_cache_serve(req, path, tlen))
+    if (method == WM_GET && valid_token(path, tlen) && web_cache_serve(req, path, tlen, rest))
         return;
     struct web *w = web_new(req);
     if (!valid_token(path, tlen)) {

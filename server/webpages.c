@@ -50,17 +50,36 @@ void web_serve_robots(struct gl_http_req *req)
     web_send_raw(req, 200, "text/plain; charset=utf-8", NULL, robots, sizeof robots - 1);
 }
 
-/* ---- the page cache: the calendar link's month, rebuilt after any write that matters ---- */
+/* ---- the page cache: a calendar link's month and a link's feed, rebuilt after any write
+ * that matters ---- */
 
-/* Keyed by the token's hash and the query, so a hit needs no store access at all: whatever
- * could make the page wrong (a post, the profile, the link revoked or regenerated) is a write
- * that bumps gen; expiry and "today" are checked against the clock. A page is in one language:
- * a hit is a request that would be answered in it (weblang.h; the link's or profile's language
- * kept with it), and a switch (?lang=) is never a hit, as its answer sets the cookie. */
+/* Keyed by the token's hash, what was asked (the page or the feed) and the query, so a hit
+ * needs no store access at all: whatever could make an answer wrong (a post, the profile, the
+ * link revoked, regenerated or given a password) is a write that bumps gen; expiry and "today"
+ * are checked against the clock. An answer is in one language: a hit is a request that would
+ * be answered in it (weblang.h; the link's or profile's language kept with it), and a switch
+ * (?lang=) is never a hit, as its answer sets the cookie. */
 #define CACHE_SLOTS 64
 #define CACHE_TTL 30
 #define CACHE_QUERY 32
+
+/* What an entry holds, each with its address after the token, type and headers. */
+enum cached { CACHED_PAGE, CACHED_FEED, CACHED_N };
+static const struct {
+    const char *rest; /* the path after /l/{token} */
+    const char *ctype;
+    const char *headers; /* the page's Content-Language is added to them */
+    bool zoned;          /* shows times in the visitor's zone (gl_tz): not kept when chosen */
+} cached_as[CACHED_N] = {
+    [CACHED_PAGE] = {"", "text/html; charset=utf-8", "Cache-Control: private, no-cache\r\n", true},
+    [CACHED_FEED] = {"/calendar.ics", "text/calendar; charset=utf-8",
+                     "Cache-Control: private, no-cache\r\nContent-Disposition: inline; "
+                     "filename=\"calendar.ics\"\r\n",
+                     false},
+};
+
 static struct {
+    enum cached what;
     unsigned char token_hash[GL_HASH_BYTES];
     char query[CACHE_QUERY];
     uint64_t link;
@@ -69,11 +88,11 @@ static struct {
     uint64_t gen;
     int64_t made;
     int today;
-    int lang;  /* what the page is in */
+    int lang;  /* what the answer is in */
     int fixed; /* the link's language, else the profile's, else LANG_NONE */
     char *body;
     size_t len;
-    struct web_kept kept; /* its ETag and gzip form, made once per page */
+    struct web_kept kept; /* its ETag and gzip form, made once per entry */
 } cache[CACHE_SLOTS];
 static uint64_t gen; /* bumped by every commit that changes what pages show */
 
@@ -91,9 +110,10 @@ void web_cache_free(void)
     }
 }
 
-static unsigned cache_slot(const unsigned char *token_hash, const char *query)
+static unsigned cache_slot(enum cached what, const unsigned char *token_hash, const char *query)
 {
     uint32_t h = 2166136261u;
+    h = (h ^ (unsigned)what) * 16777619u;
     for (size_t i = 0; i < 8; i++)
         h = (h ^ token_hash[i]) * 16777619u;
     for (const char *q = query; *q; q++)
@@ -108,14 +128,20 @@ static int today_key(const char *tz, int64_t now)
     return (tm.tm_year << 9) | tm.tm_yday;
 }
 
-bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
+bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n, const char *rest)
 {
-    if (strlen(req->query) >= CACHE_QUERY || web_request_has_zone(req)) return false;
+    enum cached what = CACHED_PAGE;
+    while (what < CACHED_N && strcmp(rest, cached_as[what].rest) != 0)
+        what++;
+    if (what == CACHED_N || strlen(req->query) >= CACHE_QUERY ||
+        (cached_as[what].zoned && web_request_has_zone(req)))
+        return false;
     unsigned char h[GL_HASH_BYTES];
     gl_token_hash(token, n, h);
-    unsigned slot = cache_slot(h, req->query);
+    unsigned slot = cache_slot(what, h, req->query);
     int64_t now = gl_now();
-    if (!cache[slot].body || cache[slot].gen != gen || now - cache[slot].made >= CACHE_TTL ||
+    if (!cache[slot].body || cache[slot].what != what || cache[slot].gen != gen ||
+        now - cache[slot].made >= CACHE_TTL ||
         (cache[slot].expires_at && now >= cache[slot].expires_at) ||
         sodium_memcmp(cache[slot].token_hash, h, GL_HASH_BYTES) != 0 ||
         strcmp(cache[slot].query, req->query) != 0 ||
@@ -126,16 +152,21 @@ bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n)
         (int)gl_lang_choose(web_lang_cookie(req), cache[slot].fixed, LANG_NONE, accept,
                             accept ? strlen(accept) : 0) != cache[slot].lang)
         return false;
-    web_count_open(cache[slot].link, now);
-    char hdrs[96];
-    snprintf(hdrs, sizeof hdrs, "Cache-Control: private, no-cache\r\nContent-Language: %s\r\n",
-             gl_lang_tag((enum gl_lang)cache[slot].lang));
-    web_answer_kept(req, 200, "text/html; charset=utf-8", hdrs, cache[slot].body, cache[slot].len,
+    char hdrs[160];
+    if (what == CACHED_PAGE) {
+        web_count_open(cache[slot].link, now);
+        snprintf(hdrs, sizeof hdrs, "%sContent-Language: %s\r\n", cached_as[what].headers,
+                 gl_lang_tag((enum gl_lang)cache[slot].lang));
+    } else {
+        snprintf(hdrs, sizeof hdrs, "%s", cached_as[what].headers);
+    }
+    web_answer_kept(req, 200, cached_as[what].ctype, hdrs, cache[slot].body, cache[slot].len,
                     &cache[slot].kept);
     return true;
 }
 
-static void cache_store(const struct web *w)
+/* Keeps w->out, about to be answered as what, for the requests after it. */
+static void cache_store(const struct web *w, enum cached what)
 {
     if (strlen(w->req->query) >= CACHE_QUERY || strlen(w->prof.timezone) >= 64 ||
         web_lang_query(w->req->query) != LANG_NONE)
@@ -143,9 +174,10 @@ static void cache_store(const struct web *w)
     /* A hit is answered without w: a CSRF token could not be masked (webreq.c), so a page
      * with one is not kept. */
     if (w->csrf[0] && memmem(w->out.p, w->out.n, w->csrf, strlen(w->csrf))) return;
-    unsigned slot = cache_slot(w->link.token_hash, w->req->query);
+    unsigned slot = cache_slot(what, w->link.token_hash, w->req->query);
     free(cache[slot].body);
     web_kept_free(&cache[slot].kept);
+    cache[slot].what = what;
     cache[slot].body = xmalloc(w->out.n);
     memcpy(cache[slot].body, w->out.p, w->out.n);
     cache[slot].len = w->out.n;
@@ -286,7 +318,7 @@ void web_serve_main(struct web *w, const struct web_args *a)
     }
     if (pol->queue) collect_queue(w, &queue);
     page_main(w, y, m, &month_posts, prev, next, &queue, flash);
-    if (cacheable) cache_store(w);
+    if (cacheable) cache_store(w, CACHED_PAGE);
     web_send(w, 200);
 }
 
@@ -359,9 +391,12 @@ void web_serve_feed_now(struct web *w)
     collect_range(w, from, to, &posts);
     w->out.n = 0;
     ical_render(w, &posts, gl_web_public_url());
-    buf_puts(&w->hdrs, "Cache-Control: private, no-cache\r\nContent-Disposition: inline; "
-                       "filename=\"calendar.ics\"\r\n");
-    web_send_as(w, 200, "text/calendar; charset=utf-8", w->hdrs.p);
+    /* Without a password the feed is the same for every request that gets it (the visitor's
+     * zone plays no part: it is in UTC): kept like the page, so a calendar program's
+     * If-None-Match is answered from the cache. A password is checked on each request. */
+    if (!w->link.pwhash) cache_store(w, CACHED_FEED);
+    buf_puts(&w->hdrs, cached_as[CACHED_FEED].headers);
+    web_send_as(w, 200, cached_as[CACHED_FEED].ctype, w->hdrs.p);
 }
 
 void web_serve_feed(struct web *w, const struct web_args *a)

@@ -1,5 +1,5 @@
-/* The pages a GET answers (webpages.c): a link's main page (with the calendar link's page
- * cache), a post's detail and images, the iCalendar feed, and the site's own small files. The
+/* The pages a GET answers (webpages.c): a link's main page and its iCalendar feed (with the
+ * page cache that keeps both), a post's detail and images, and the site's own small files. The
  * handlers are in webroutes.h; these are what the dispatcher and the sign-in also need. */
 #ifndef GL_WEBPAGES_H
 #define GL_WEBPAGES_H
@@ -10,8 +10,9 @@
 #include "http.h"
 #include "webctx.h"
 
-/* Serves a link's main page from the cache when it is there and fresh; false otherwise. */
-bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n);
+/* Serves a link's main page or feed (rest: the path after the token, "" or "/calendar.ics")
+ * from the cache when it is there and fresh; false otherwise (any other rest too). */
+bool web_cache_serve(struct gl_http_req *req, const char *token, size_t n, const char *rest);
 /* After a commit that changes what pages show: cached pages are stale. */
 void web_cache_invalidate(void);
 void web_cache_free(void);

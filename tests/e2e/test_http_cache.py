@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from helpers import make_post, make_profile
+from helpers import link_expiring_soon, make_post, make_profile
 from httputil import Web, csrf, path_of, raw, parse_responses
 
 NOW = int(time.time())
@@ -182,3 +182,118 @@ def test_feed_keeps_its_etag_while_nothing_changes(daemon, admin, acme):
     st, h2, body2, _ = get_raw(daemon.http_port, feed)
     assert st == 200 and body2 == body and h2["etag"] == h["etag"]
     assert get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])[0] == 304
+
+
+# ---- the feed in the page cache: a calendar program's If-None-Match answered from it ----
+
+def dtstart(at):
+    return time.strftime("DTSTART:%Y%m%dT%H%M%SZ", time.gmtime(at)).encode()
+
+
+def test_cached_feed_answers_304_and_a_write_changes_its_tag_at_once(daemon, admin, acme):
+    """The feed is kept like the calendar page: an unchanged feed is a 304 (again and again,
+    plain and gzip), and a write that changes it gives a new tag at once, the old tag a 200."""
+    pid = make_post(admin, acme, "scheduled", caption="cached feed item " + "words " * 200,
+                    at=NOW + 86400)
+    link = admin.call("link.create", profile=acme, kind="calendar")
+    feed = path_of(link["url"]) + "/calendar.ics"
+    st, h, body, _ = get_raw(daemon.http_port, feed)
+    assert st == 200 and dtstart(NOW + 86400) in body
+    st, hz, packed, _ = get_raw(daemon.http_port, feed, [("Accept-Encoding", "gzip")])
+    assert st == 200 and hz["content-encoding"] == "gzip" and gzip.decompress(packed) == body
+    for _ in range(3):
+        st, h2, b2, _ = get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])
+        assert st == 304 and b2 == b"" and h2["etag"] == h["etag"]
+        assert get_raw(daemon.http_port, feed, [("Accept-Encoding", "gzip"),
+                                                ("If-None-Match", hz["etag"])])[0] == 304
+        # What a hit answers is what the render answered: the same bytes, type and headers.
+        st, h3, b3, _ = get_raw(daemon.http_port, feed)
+        assert st == 200 and b3 == body and h3["etag"] == h["etag"]
+        for k in ("content-type", "cache-control", "content-disposition", "vary"):
+            assert h3[k] == h[k], k
+    # Rescheduled: a new tag at once; the old one gets the whole new feed.
+    admin.call("post.reschedule", id=pid, scheduled_at=NOW + 2 * 86400)
+    st, h4, body4, _ = get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])
+    assert st == 200 and h4["etag"] != h["etag"]
+    assert dtstart(NOW + 2 * 86400) in body4 and dtstart(NOW + 86400) not in body4
+    st, hz4, packed4, _ = get_raw(daemon.http_port, feed, [("Accept-Encoding", "gzip"),
+                                                          ("If-None-Match", hz["etag"])])
+    assert st == 200 and hz4["etag"] != hz["etag"] and gzip.decompress(packed4) == body4
+    assert get_raw(daemon.http_port, feed, [("If-None-Match", h4["etag"])])[0] == 304
+
+
+def test_cached_feed_follows_an_approval(daemon, admin, acme):
+    """A collaboration link's feed (real statuses; no password, so kept too): a post approved
+    changes it at once."""
+    pid = make_post(admin, acme, "awaiting_approval", caption="to approve", at=NOW + 86400)
+    link = admin.call("link.create", profile=acme, kind="collab")
+    feed = path_of(link["url"]) + "/calendar.ics"
+    st, h, body, _ = get_raw(daemon.http_port, feed)
+    assert st == 200 and b"[awaiting approval]" in body.replace(b"\r\n ", b"").lower()
+    assert get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])[0] == 304
+    admin.call("post.approve", id=pid)
+    st, h2, body2, _ = get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])
+    assert st == 200 and h2["etag"] != h["etag"] and b"[approved]" in body2.lower()
+    # A post newly shown (submitted with a time) is in it at once too.
+    make_post(admin, acme, "awaiting_approval", caption="newly submitted", at=NOW + 7200)
+    st, h3, body3, _ = get_raw(daemon.http_port, feed, [("If-None-Match", h2["etag"])])
+    assert st == 200 and b"newly submitted" in body3 and h3["etag"] != h2["etag"]
+
+
+def test_cached_feed_of_a_revoked_or_regenerated_link_is_refused_at_once(daemon, admin, acme):
+    make_post(admin, acme, "scheduled", caption="feed item", at=NOW + 86400)
+    for end in ("link.revoke", "link.regenerate"):
+        link = admin.call("link.create", profile=acme, kind="calendar")
+        feed = path_of(link["url"]) + "/calendar.ics"
+        st, h, _, _ = get_raw(daemon.http_port, feed)
+        assert st == 200 and get_raw(daemon.http_port, feed,
+                                     [("If-None-Match", h["etag"])])[0] == 304, "cached"
+        admin.call(end, id=link["id"])
+        assert get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])[0] == 410, end
+        st, h2, body, _ = get_raw(daemon.http_port, feed)
+        assert st == 410 and b"BEGIN:VCALENDAR" not in body and "etag" not in h2, end
+
+
+def test_cached_feed_stops_when_the_link_expires(daemon, admin, acme):
+    make_post(admin, acme, "scheduled", caption="feed item", at=NOW + 86400)
+    link = link_expiring_soon(admin, seconds=2, profile=acme, kind="calendar")
+    feed = path_of(link["url"]) + "/calendar.ics"
+    st, h, _, _ = get_raw(daemon.http_port, feed)
+    assert st == 200 and get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])[0] == 304
+    time.sleep(max(0, link["expires_at"] - time.time()) + 0.2)
+    assert get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])[0] == 410
+    assert get_raw(daemon.http_port, feed)[0] == 410
+
+
+def test_password_feed_asks_its_password_every_time(daemon, admin, acme):
+    """A feed with a password is never answered from the cache: each request shows the
+    password (Basic) or a session, as before the feed was kept."""
+    make_post(admin, acme, "scheduled", caption="locked item", at=NOW + 86400)
+    link = admin.call("link.create", profile=acme, kind="collab", password="feed password")
+    feed = path_of(link["url"]) + "/calendar.ics"
+    auth = ("Authorization", "Basic " + base64.b64encode(b"any:feed password").decode())
+    st, h, body, _ = get_raw(daemon.http_port, feed, [auth])
+    assert st == 200 and b"locked item" in body
+    assert get_raw(daemon.http_port, feed, [auth, ("If-None-Match", h["etag"])])[0] == 304
+    for headers in ([], [("If-None-Match", h["etag"])],
+                    [("Authorization", "Basic " + base64.b64encode(b"any:wrong").decode()),
+                     ("If-None-Match", h["etag"])]):
+        st, h2, body2, _ = get_raw(daemon.http_port, feed, headers)
+        assert st == 401 and b"locked item" not in body2 and "etag" not in h2, headers
+
+
+def test_cached_feed_is_in_the_language_asked(daemon, admin, acme):
+    """The feed's fixed texts follow the request's language: a hit only for a request that
+    would be answered in the cached one."""
+    make_post(admin, acme, "approved", caption="feed item", at=NOW + 86400)
+    link = admin.call("link.create", profile=acme, kind="calendar")
+    feed = path_of(link["url"]) + "/calendar.ics"
+    fr = [("Accept-Language", "fr")]
+    for _ in range(2):
+        en = get_raw(daemon.http_port, feed)[2]
+        assert "content calendar".encode() in en and "pré-planifiée".encode() not in en
+        st, h, body, _ = get_raw(daemon.http_port, feed, fr)
+        assert st == 200 and "calendrier de contenu".encode() in body
+        assert "pré-planifiée".encode() in body.replace(b"\r\n ", b"")
+        assert get_raw(daemon.http_port, feed, fr + [("If-None-Match", h["etag"])])[0] == 304
+        assert get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])[0] == 200
