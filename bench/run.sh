@@ -355,4 +355,5 @@ elif [ -x "$ROOT/bench/http_bench.sh" ]; then
 elif [ -f "$ROOT/bench/http_bench.sh" ]; then
   bash "$ROOT/bench/http_bench.sh" "$BIN" || say "bench: http_bench.sh failed"
 fi
+[ "${BENCH_SCALE:-1}" = 0 ] || bash "$ROOT/bench/scale.sh" "$BIN" || say "bench: scale.sh failed"
 exit 0

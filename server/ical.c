@@ -62,8 +62,6 @@ void ical_render(struct web *w, const struct gl_postv *posts, const char *public
     line(b, "X-WR-CALNAME", name, true);
     line(b, "X-WR-TIMEZONE", w->prof.timezone, false);
     buf_puts(b, "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\nX-PUBLISHED-TTL:PT1H\r\n");
-    char now[32];
-    utc(w->now, now, sizeof now);
     for (size_t i = 0; i < posts->n; i++) {
         const struct gl_post *p = &posts->items[i];
         if (p->scheduled_at == GL_TIME_NONE) continue;
@@ -71,11 +69,13 @@ void ical_render(struct web *w, const struct gl_postv *posts, const char *public
         snprintf(uid, sizeof uid, "post-%llu-link-%llu@greenlight", (unsigned long long)p->id,
                  (unsigned long long)w->link.id);
         utc(p->scheduled_at, start, sizeof start);
-        utc(p->updated_at ? p->updated_at : w->now, mod, sizeof mod);
+        /* The post's own time, not the clock's: the feed's bytes, and so its ETag, change only
+         * when what it shows does, and a calendar program polling with If-None-Match gets 304. */
+        utc(p->updated_at ? p->updated_at : p->created_at, mod, sizeof mod);
         snprintf(seq, sizeof seq, "%u", p->revision);
         buf_puts(b, "BEGIN:VEVENT\r\n");
         line(b, "UID", uid, false);
-        line(b, "DTSTAMP", now, false);
+        line(b, "DTSTAMP", mod, false);
         line(b, "DTSTART", start, false);
         buf_puts(b, "DURATION:PT30M\r\n");
         line(b, "LAST-MODIFIED", mod, false);

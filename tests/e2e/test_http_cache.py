@@ -168,3 +168,17 @@ def test_an_empty_answer_says_its_length_and_keeps_the_connection(daemon, admin,
     assert head.startswith("HTTP/1.1 303"), head
     assert re.search(r"(?im)^content-length: 0\r?$", head), head
     assert not re.search(r"(?im)^connection: close\r?$", head), head
+
+
+def test_feed_keeps_its_etag_while_nothing_changes(daemon, admin, acme):
+    """A calendar program polls the feed with its ETag: an unchanged feed must be a 304 a
+    moment later too, so nothing in it may depend on the second it was rendered at."""
+    make_post(admin, acme, "approved", caption="feed item", at=NOW + 86400)
+    link = admin.call("link.create", profile=acme, kind="calendar")
+    feed = path_of(link["url"]) + "/calendar.ics"
+    st, h, body, _ = get_raw(daemon.http_port, feed)
+    assert st == 200 and b"BEGIN:VEVENT" in body
+    time.sleep(1.2)
+    st, h2, body2, _ = get_raw(daemon.http_port, feed)
+    assert st == 200 and body2 == body and h2["etag"] == h["etag"]
+    assert get_raw(daemon.http_port, feed, [("If-None-Match", h["etag"])])[0] == 304

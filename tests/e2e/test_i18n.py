@@ -366,18 +366,28 @@ def texts(d, selector):
 
 def test_link_in_french_shows_french_months_and_monday_first(daemon, admin, lb):
     pid = make_profile(admin, "Maison Dupont", timezone="Europe/Paris")
+    # A post later today (the daemon refuses a time in the past), at 12:30 when that is still
+    # ahead; late in the evening, tomorrow at 12:30, on its month's page.
     now = datetime.datetime.now(PARIS)
-    at = int(now.replace(hour=12, minute=30, second=0, microsecond=0).timestamp())
-    post = make_post(admin, pid, "scheduled", caption="Les soldes commencent", at=at)
+    when = now.replace(minute=30, second=0, microsecond=0) + datetime.timedelta(hours=1)
+    if when.date() != now.date():
+        when = (now + datetime.timedelta(days=1)).replace(hour=12, minute=30, second=0,
+                                                           microsecond=0)
+    elif now.hour < 11:
+        when = when.replace(hour=12)
+    post = make_post(admin, pid, "scheduled", caption="Les soldes commencent",
+                     at=int(when.timestamp()))
     url = admin.call("link.create", profile=pid, kind="calendar", language="fr")["url"]
-    lb.get(url)
+    lb.get(url if when.month == now.month else f"{url}?month={when.year:04d}-{when.month:02d}")
+    now = when  # the month shown and the day of the post
     assert css(lb, "html").get_attribute("lang") == "fr"
     assert "calendrier de contenu" in css(lb, "h1").text
     assert css(lb, "#mh").text == f"{FR_MONTHS[now.month - 1]} {now.year}"
     heads = lb.find_elements(By.CSS_SELECTOR, "table.cal thead th")
     assert [h.text for h in heads] == ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
     assert heads[0].get_attribute("abbr") == "lundi" and heads[6].get_attribute("abbr") == "dimanche"
-    assert css(lb, ".tlabel").text == "Aujourd'hui"
+    if now.date() == datetime.datetime.now(PARIS).date():
+        assert css(lb, ".tlabel").text == "Aujourd'hui"
     assert css(lb, "p.tz").text == ("Heures en Europe/Paris. "
                                     "Afficher les heures dans votre fuseau horaire")
     assert css(lb, ".subscribe a").text == "S'abonner à ce calendrier"
@@ -393,7 +403,8 @@ def test_link_in_french_shows_french_months_and_monday_first(daemon, admin, lb):
     months = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
               "nov.", "déc."]
     assert css(lb, ".detail h1").text == (f"{days[now.weekday()]} {now.day} "
-                                          f"{months[now.month - 1]} {now.year}, 12:30")
+                                          f"{months[now.month - 1]} {now.year}, "
+                                          f"{now.hour:02d}:30")
     assert css(lb, "#caph").text == "Légende"
 
 
