@@ -43,6 +43,11 @@ void gl_inbuf_consume(struct gl_inbuf *b, size_t n)
     if (b->start == b->len) b->start = b->len = 0;
 }
 
+void gl_inbuf_release_if_empty(struct gl_inbuf *b)
+{
+    if (b->start == b->len) gl_inbuf_free(b);
+}
+
 void gl_inbuf_clear(struct gl_inbuf *b)
 {
     b->start = b->len = 0;

@@ -22,6 +22,9 @@ const char *gl_inbuf_data(const struct gl_inbuf *b);
 size_t gl_inbuf_pending(const struct gl_inbuf *b);
 /* The first n unconsumed bytes are done with; once none are left the buffer starts over. */
 void gl_inbuf_consume(struct gl_inbuf *b, size_t n);
+/* Gives the memory back when no byte is waiting: a connection between requests holds none
+ * (the next read allocates again), so many idle kept-alive connections cost little. */
+void gl_inbuf_release_if_empty(struct gl_inbuf *b);
 /* Drops every unconsumed byte. */
 void gl_inbuf_clear(struct gl_inbuf *b);
 void gl_inbuf_free(struct gl_inbuf *b);

@@ -32,12 +32,14 @@ struct head {
 static int decode_head(const unsigned char *p, size_t avail, struct head *h)
 {
     unsigned char c = p[0];
-    memset(h, 0, sizeof *h);
-    h->head = 1;
-    if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3) return 1;
-    if (c >= 0x80 && c <= 0x8f) { h->container = 1; h->children = 2u * (c & 0x0f); return 1; }
-    if (c >= 0x90 && c <= 0x9f) { h->container = 1; h->children = c & 0x0f; return 1; }
-    if (c >= 0xa0 && c <= 0xbf) { h->body = c & 0x1f; return 1; }
+    *h = (struct head){.head = 1};
+    /* The one-byte forms first, most common first: a record or a request is mostly short
+     * strings (every key) and small integers; this runs once per element of every frame. */
+    if ((c & 0xe0) == 0xa0) { h->body = c & 0x1f; return 1; }
+    if (c <= 0x7f || c >= 0xe0) return 1;
+    if ((c & 0xf0) == 0x80) { h->container = 1; h->children = 2u * (c & 0x0f); return 1; }
+    if ((c & 0xf0) == 0x90) { h->container = 1; h->children = c & 0x0f; return 1; }
+    if (c == 0xc0 || c == 0xc2 || c == 0xc3) return 1;
     unsigned lenbytes = 0, fixed = 0, extra = 0;
     switch (c) {
     case 0xc1: return -1;

@@ -192,15 +192,22 @@ void gl_batch_submit(struct gl_batch *b, struct gl_op *op)
 void gl_batch_commit(struct gl_batch *b)
 {
     if (!b->txn) return;
-    struct gl_op *op = b->head;
-    unsigned count = b->count;
-    int rc = mdb_txn_commit(b->txn);
-    b->txn = NULL;
-    if (rc) {
+    int rc;
+    for (int tries = 0;; tries++) {
+        rc = mdb_txn_commit(b->txn);
         b->txn = NULL;
+        /* The commit itself can need pages past the map (the free list it writes): grow it
+         * and run the batch's writes again, as when a write does (regrow_and_replay). */
+        if (rc != MDB_MAP_FULL || tries == 8) break;
+        rc = regrow_and_replay(b);
+        if (rc) break;
+    }
+    if (rc) {
         fail_batch(b, rc);
         return;
     }
+    struct gl_op *op = b->head;
+    unsigned count = b->count;
     b->head = NULL;
     b->tail = &b->head;
     b->count = 0;

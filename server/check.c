@@ -151,8 +151,8 @@ static bool decoded(struct checker *c, const char *noun, const char *what, int r
     return true;
 }
 
-/* The indexes of posts: the key a post has in each, and the post a key names. The key is made
- * with the id it is looked up by, so only the fields it indexes are compared. */
+/* The keys of posts: the key a post has in each index, and the post a key names. The key is
+ * made with the id it is looked up by, so only the fields it indexes are compared. */
 static void time_key(struct gl_key *k, const struct gl_post *p, uint64_t post)
 {
     key_post_time(k, p->profile, p->scheduled_at, post);
@@ -177,16 +177,6 @@ static uint64_t status_key_post(const MDB_val *k)
     return post;
 }
 
-static const struct post_index {
-    enum gl_db db;
-    size_t key_size;
-    void (*key)(struct gl_key *k, const struct gl_post *p, uint64_t post);
-    uint64_t (*post_of)(const MDB_val *k);
-} post_indexes[] = {
-    {DB_POSTS_BY_TIME, 24, time_key, time_key_post},
-    {DB_POSTS_BY_STATUS, 17, status_key, status_key_post},
-};
-
 static void visit_user(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
 {
     char what[GL_MAX_NAME + 16];
@@ -209,45 +199,76 @@ static void visit_profile(struct checker *c, enum gl_db db, const MDB_val *k, co
     decoded(c, "profile", what, gl_profile_decode(v, &c->zone, &p), &p.id, id);
 }
 
+/* posts: each id maps to the posts_by_time key that holds its record (store.h). */
 static void visit_post(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
 {
     uint64_t id;
-    char what[32];
-    if (!id_record(c, db, k, v, &id, what)) return;
-    struct gl_post p;
-    if (decoded(c, "post", what, gl_post_decode(v, &c->zone, &p), &p.id, id)) {
-        if (!exists(c, DB_PROFILES, p.profile))
-            problem(c, "post %s: profile %" PRIu64 " does not exist", what, p.profile);
-        for (size_t i = 0; i < sizeof post_indexes / sizeof post_indexes[0]; i++) {
-            const struct post_index *ix = &post_indexes[i];
-            struct gl_key ik;
-            MDB_val iv;
-            ix->key(&ik, &p, p.id);
-            if (get(c, ix->db, &ik, &iv) != 0)
-                problem(c, "post %s: missing from %s", what, gl_store_db_name(ix->db));
-        }
+    if (!id_key(c, db, k, &id)) return;
+    uint64_t profile, post = 0;
+    int64_t at;
+    if (v->mv_size == GL_POST_TIME_KEY_SIZE)
+        key_post_time_decode(v->mv_data, v->mv_size, &profile, &at, &post);
+    if (post != id) {
+        problem(c, "post %" PRIu64 ": its entry in posts is not its posts_by_time key", id);
+        return;
     }
+    struct gl_key at_key;
+    MDB_val rec;
+    key_bytes(&at_key, v->mv_data, v->mv_size);
+    if (get(c, DB_POSTS_BY_TIME, &at_key, &rec) != 0)
+        problem(c, "post %" PRIu64 ": missing from posts_by_time", id);
 }
 
-/* posts_by_time and posts_by_status: each entry names a post that has that very key. */
+/* posts_by_time: the records, each under the key its own profile, time and id make, each
+ * mapped back by posts and indexed by status. */
+static void visit_post_record(struct checker *c, enum gl_db db, const MDB_val *k,
+                              const MDB_val *v)
+{
+    if (k->mv_size != GL_POST_TIME_KEY_SIZE) {
+        problem(c, "%s: key of %zu bytes", gl_store_db_name(db), k->mv_size);
+        return;
+    }
+    uint64_t id = time_key_post(k);
+    char what[32];
+    snprintf(what, sizeof what, "%" PRIu64, id);
+    if (!record_ok(c, db, what, v)) return;
+    struct gl_post p;
+    if (!decoded(c, "post", what, gl_post_decode(v, &c->zone, &p), &p.id, id)) return;
+    if (!exists(c, DB_PROFILES, p.profile))
+        problem(c, "post %s: profile %" PRIu64 " does not exist", what, p.profile);
+    struct gl_key want;
+    time_key(&want, &p, id);
+    if (want.n != k->mv_size || memcmp(want.b, k->mv_data, want.n) != 0) {
+        problem(c, "posts_by_time: entry for post %s does not match it", what);
+        return;
+    }
+    struct gl_txn t = {.store = c->s, .txn = c->txn};
+    struct gl_key where;
+    if (gl_post_where(&t, id, &where) != 0 || where.n != k->mv_size ||
+        memcmp(where.b, k->mv_data, where.n) != 0)
+        problem(c, "post %s: posts does not map it to its record", what);
+    MDB_val iv;
+    status_key(&want, &p, id);
+    if (get(c, DB_POSTS_BY_STATUS, &want, &iv) != 0)
+        problem(c, "post %s: missing from posts_by_status", what);
+}
+
+/* posts_by_status: each entry names a post that has that very key. */
 static void visit_post_index(struct checker *c, enum gl_db db, const MDB_val *k, const MDB_val *v)
 {
     (void)v;
-    const struct post_index *ix = NULL;
-    for (size_t i = 0; i < sizeof post_indexes / sizeof post_indexes[0]; i++)
-        if (post_indexes[i].db == db) ix = &post_indexes[i];
     const char *name = gl_store_db_name(db);
-    if (k->mv_size != ix->key_size) {
+    if (k->mv_size != 17) {
         problem(c, "%s: key of %zu bytes", name, k->mv_size);
         return;
     }
-    uint64_t post = ix->post_of(k);
+    uint64_t post = status_key_post(k);
     struct gl_post p;
     struct gl_key want;
     if (!load_post(c, post, &p)) {
         problem(c, "%s: entry for post %" PRIu64 ", which does not exist", name, post);
     } else {
-        ix->key(&want, &p, post);
+        status_key(&want, &p, post);
         if (want.n != k->mv_size || memcmp(want.b, k->mv_data, want.n) != 0)
             problem(c, "%s: entry for post %" PRIu64 " does not match it", name, post);
     }
@@ -324,7 +345,7 @@ static const visit_fn visitors[DB_COUNT] = {
     [DB_USERS] = visit_user,
     [DB_PROFILES] = visit_profile,
     [DB_POSTS] = visit_post,
-    [DB_POSTS_BY_TIME] = visit_post_index,
+    [DB_POSTS_BY_TIME] = visit_post_record,
     [DB_POSTS_BY_STATUS] = visit_post_index,
     [DB_REVISIONS] = visit_child,
     [DB_HISTORY] = visit_child,
@@ -408,23 +429,35 @@ static void check_receipts(struct checker *c)
     msgpack_zone_destroy(&z);
 }
 
-static void check_schema(struct checker *c)
+/* The store's schema version, 0 when it has none this daemon knows. */
+static unsigned check_schema(struct checker *c)
 {
-    if (!has_db(c, DB_META)) return;
+    if (!has_db(c, DB_META)) return 0;
     struct gl_key k;
     MDB_val v;
     key_bytes(&k, "schema", 6);
     int rc = get(c, DB_META, &k, &v);
     if (rc) {
         problem(c, "meta: no schema version");
-    } else if (v.mv_size != 1 || *(unsigned char *)v.mv_data == 0 ||
-               *(unsigned char *)v.mv_data > GL_SCHEMA_VERSION) {
-        problem(c, "meta: unknown schema version");
-    } else if (*(unsigned char *)v.mv_data < GL_SCHEMA_VERSION) {
-        /* Not a problem: the daemon migrates it at its next start. */
-        printf("schema %u (the daemon will migrate it to %d at start)\n",
-               *(unsigned char *)v.mv_data, GL_SCHEMA_VERSION);
+        return 0;
     }
+    unsigned version = v.mv_size == 1 ? *(unsigned char *)v.mv_data : 0;
+    if (version == 0 || version > GL_SCHEMA_VERSION) {
+        problem(c, "meta: unknown schema version");
+        return 0;
+    }
+    if (version < GL_SCHEMA_VERSION)
+        /* Not a problem: the daemon migrates it at its next start. */
+        printf("schema %u (the daemon will migrate it to %d at start)\n", version,
+               GL_SCHEMA_VERSION);
+    return version;
+}
+
+/* Before schema 4, posts held the records and the time index nothing: those three are read
+ * as this daemon keeps them, so a store not yet migrated has them checked once it is. */
+static bool checked_at(enum gl_db db, unsigned version)
+{
+    return version >= 4 || (db != DB_POSTS && db != DB_POSTS_BY_TIME && db != DB_POSTS_BY_STATUS);
 }
 
 static void usage(FILE *out)
@@ -476,9 +509,9 @@ int gl_check_main(int argc, char **argv)
     for (int db = 0; db < DB_COUNT; db++)
         if (!has_db(&c, db) && !made_at_start(db))
             problem(&c, "database %s is missing", gl_store_db_name(db));
-    check_schema(&c);
+    unsigned version = check_schema(&c);
     for (int db = 0; db < DB_COUNT; db++)
-        if (visitors[db]) each(&c, db, visitors[db]);
+        if (visitors[db] && checked_at(db, version)) each(&c, db, visitors[db]);
     check_receipts(&c);
     mdb_txn_abort(c.txn);
     msgpack_zone_destroy(&c.zone);

@@ -14,9 +14,8 @@ void gl_post_checks_make(struct gl_txn *t, const struct gl_post *p, const struct
             out->nmedia++;
     out->npreviews = p->nplatforms;
     out->previews = msgpack_zone_malloc(z, (p->nplatforms + 1) * sizeof *out->previews);
-    for (size_t i = 0; i < p->nplatforms; i++)
-        gl_preview_make(p->caption, p->platforms[i], out->media, out->nmedia, z,
-                        &out->previews[i]);
+    gl_previews_make(p->caption, p->platforms, p->nplatforms, out->media, out->nmedia, z,
+                     out->previews);
     gl_warnings_compute(p, prof, out->media, out->nmedia, out->previews, now, &out->warnings);
 }
 

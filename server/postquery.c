@@ -30,15 +30,35 @@ void gl_postv_sort_by_time(struct gl_postv *v)
     if (v->n > 1) qsort(v->items, v->n, sizeof *v->items, cmp_time);
 }
 
-int gl_post_get(struct gl_txn *t, msgpack_zone *z, uint64_t id, struct gl_post *out)
+int gl_post_where(struct gl_txn *t, uint64_t id, struct gl_key *at)
 {
     struct gl_key k;
     MDB_val v;
     key_id(&k, id);
-    return gl_get(t, DB_POSTS, &k, &v) == 0 && gl_post_decode(&v, z, out) == 0 ? 0 : -1;
+    if (gl_get(t, DB_POSTS, &k, &v) != 0 || v.mv_size != GL_POST_TIME_KEY_SIZE) return -1;
+    uint64_t profile, post;
+    int64_t when;
+    key_post_time_decode(v.mv_data, v.mv_size, &profile, &when, &post);
+    if (post != id) return -1;
+    key_bytes(at, v.mv_data, v.mv_size);
+    return 0;
 }
 
-/* One walk for both indexes: the key's time and id, then the stored post as it is. */
+int gl_post_stored(struct gl_txn *t, uint64_t id, MDB_val *rec)
+{
+    struct gl_key at;
+    return gl_post_where(t, id, &at) == 0 && gl_get(t, DB_POSTS_BY_TIME, &at, rec) == 0 ? 0 : -1;
+}
+
+int gl_post_get(struct gl_txn *t, msgpack_zone *z, uint64_t id, struct gl_post *out)
+{
+    MDB_val v;
+    return gl_post_stored(t, id, &v) == 0 && gl_post_decode(&v, z, out) == 0 ? 0 : -1;
+}
+
+/* One walk for both indexes: the key's time and id, then the stored post as it is. The time
+ * index holds the records, so a profile's month is one cursor range; a status entry names a
+ * post that is looked up. */
 static int walk_stored(struct gl_txn *t, enum gl_db db, const struct gl_key *lo,
                        const struct gl_key *hi, gl_post_visit_stored fn, void *ctx)
 {
@@ -49,14 +69,13 @@ static int walk_stored(struct gl_txn *t, enum gl_db db, const struct gl_key *lo,
         uint64_t prof, id;
         unsigned st;
         int64_t at;
-        if (db == DB_POSTS_BY_TIME)
+        MDB_val rec = val;
+        if (db == DB_POSTS_BY_TIME) {
             key_post_time_decode(key.mv_data, key.mv_size, &prof, &at, &id);
-        else
+        } else {
             key_post_status_decode(key.mv_data, key.mv_size, &st, &at, &id);
-        struct gl_key k;
-        MDB_val rec;
-        key_id(&k, id);
-        if (gl_get(t, DB_POSTS, &k, &rec) != 0) continue;
+            if (gl_post_stored(t, id, &rec) != 0) continue;
+        }
         if (!fn(&rec, id, at, ctx)) break;
     }
     gl_range_close(&r);

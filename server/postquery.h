@@ -45,6 +45,11 @@ void gl_wirev_push(struct gl_wirev *v, msgpack_zone *z, const struct gl_wire *w)
 /* Orders v by time, then id, as gl_postv_sort_by_time. */
 void gl_wirev_sort_by_time(struct gl_wirev *v);
 
+/* Where post id is stored (store.h: posts maps an id to its posts_by_time key, which holds the
+ * record): its key in at, 0; -1 when there is no such post, or its entry is damaged. */
+int gl_post_where(struct gl_txn *t, uint64_t id, struct gl_key *at);
+/* Post id's stored record, in the store's pages (valid while t is open): 0, or -1. */
+int gl_post_stored(struct gl_txn *t, uint64_t id, MDB_val *rec);
 /* Loads post id into out (its strings in z): 0, or -1 when there is none or it is damaged. */
 int gl_post_get(struct gl_txn *t, msgpack_zone *z, uint64_t id, struct gl_post *out);
 /* The posts of profile with a time in [from, to), in time order; to == GL_TIME_NONE includes

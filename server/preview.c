@@ -325,13 +325,13 @@ bool gl_crop_box(int w, int h, struct gl_ratio tallest, struct gl_ratio widest,
     return false;
 }
 
-void gl_preview_make(const char *caption, const char *platform, const struct gl_media *media,
-                     size_t nmedia, msgpack_zone *z, struct gl_preview *out)
+/* The preview on platform of caption (s, never NULL) whose spans are given. */
+static void preview_make(const char *s, struct gl_span *spans, size_t nspans, const char *platform,
+                         const struct gl_media *media, size_t nmedia, msgpack_zone *z,
+                         struct gl_preview *out)
 {
-    const char *s = caption ? caption : "";
     const struct gl_netrule *r = gl_netrule_find(platform);
-    *out = (struct gl_preview){.platform = platform, .rule = r};
-    gl_caption_spans(s, z, &out->spans, &out->nspans);
+    *out = (struct gl_preview){.platform = platform, .rule = r, .spans = spans, .nspans = nspans};
     out->count = gl_caption_count(s, out->spans, out->nspans, r);
     for (size_t i = 0; i < out->nspans; i++) {
         enum gl_span_kind k = out->spans[i].kind;
@@ -356,6 +356,25 @@ void gl_preview_make(const char *caption, const char *platform, const struct gl_
         im->has_grid = r && r->grid.w > 0;
         if (im->has_grid) gl_crop_box(m->width, m->height, r->grid, r->grid, &im->grid);
     }
+}
+
+void gl_preview_make(const char *caption, const char *platform, const struct gl_media *media,
+                     size_t nmedia, msgpack_zone *z, struct gl_preview *out)
+{
+    gl_previews_make(caption, &platform, 1, media, nmedia, z, out);
+}
+
+void gl_previews_make(const char *caption, const char *const *platforms, size_t nplatforms,
+                      const struct gl_media *media, size_t nmedia, msgpack_zone *z,
+                      struct gl_preview *out)
+{
+    const char *s = caption ? caption : "";
+    struct gl_span *spans;
+    size_t nspans;
+    /* The spans are the caption's, whatever the network: found once for all of them. */
+    gl_caption_spans(s, z, &spans, &nspans);
+    for (size_t i = 0; i < nplatforms; i++)
+        preview_make(s, spans, nspans, platforms[i], media, nmedia, z, &out[i]);
 }
 
 /* ---- wire form ---- */

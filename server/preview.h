@@ -66,6 +66,10 @@ bool gl_crop_box(int w, int h, struct gl_ratio tallest, struct gl_ratio widest,
 /* The preview of caption and media (in order) on platform; everything allocated in z. */
 void gl_preview_make(const char *caption, const char *platform, const struct gl_media *media,
                      size_t nmedia, msgpack_zone *z, struct gl_preview *out);
+/* The previews on each of platforms, into out[0..nplatforms). */
+void gl_previews_make(const char *caption, const char *const *platforms, size_t nplatforms,
+                      const struct gl_media *media, size_t nmedia, msgpack_zone *z,
+                      struct gl_preview *out);
 /* Its wire form (protocol/README.md, "previews"). */
 void gl_preview_pack(msgpack_packer *pk, const char *caption, const struct gl_preview *p);
 

@@ -13,14 +13,14 @@
 #include "rpc.h"
 
 /* Bump with a step in migrate.c that brings a store of the previous version up to it. */
-#define GL_SCHEMA_VERSION 3
+#define GL_SCHEMA_VERSION 4
 
 enum gl_db {
     DB_META,             /* "schema" -> version; misc. counters */
     DB_USERS,            /* user name -> user record */
     DB_PROFILES,         /* id -> profile record */
-    DB_POSTS,            /* id -> post record */
-    DB_POSTS_BY_TIME,    /* (profile, scheduled_at, id) -> "" */
+    DB_POSTS,            /* id -> the post's posts_by_time key (where its record is) */
+    DB_POSTS_BY_TIME,    /* (profile, scheduled_at, id) -> post record: a month is a range */
     DB_POSTS_BY_STATUS,  /* (status, scheduled_at, id) -> "" */
     DB_REVISIONS,        /* (post, revision) -> earlier revision's content */
     DB_HISTORY,          /* (post, seq) -> history entry */

@@ -20,7 +20,8 @@ struct gl_key {
 /* Record keys: an id. */
 void key_id(struct gl_key *k, uint64_t id);
 uint64_t key_id_decode(const void *data, size_t n);
-/* posts_by_time: (profile, scheduled_at, post id). */
+/* posts_by_time: (profile, scheduled_at, post id), GL_POST_TIME_KEY_SIZE bytes. */
+#define GL_POST_TIME_KEY_SIZE 24
 void key_post_time(struct gl_key *k, uint64_t profile, int64_t at, uint64_t post);
 void key_post_time_decode(const void *data, size_t n, uint64_t *profile, int64_t *at,
                           uint64_t *post);

@@ -208,11 +208,12 @@ void gl_warnings_compute(const struct gl_post *p, const struct gl_profile *prof,
         add(out, W_NO_ALT, NULL, &f);
     }
     msgpack_zone *z = previews ? NULL : msgpack_zone_new(4096);
-    for (size_t i = 0; i < p->nplatforms; i++) {
-        struct gl_preview made;
-        if (!previews) gl_preview_make(p->caption, p->platforms[i], media, nmedia, z, &made);
-        check_platform(previews ? &previews[i] : &made, nmedia, out);
+    if (z) {
+        struct gl_preview *made = msgpack_zone_malloc(z, (p->nplatforms + 1) * sizeof *made);
+        gl_previews_make(p->caption, p->platforms, p->nplatforms, media, nmedia, z, made);
+        previews = made;
     }
+    for (size_t i = 0; i < p->nplatforms; i++) check_platform(&previews[i], nmedia, out);
     if (z) msgpack_zone_free(z);
 }
 

@@ -425,6 +425,46 @@ def check_cmd(data_dir):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def test_writers_racing_a_growing_map_are_all_answered(tmpdir_path, monkeypatch):
+    """A 1 MiB map with no ceiling and 16 connections creating posts at once: the map grows
+    several times under them. A commit can need room past the map itself (the free list it
+    writes); it grows the map and runs its writes again, so no writer is ever refused."""
+    from gltest import Daemon
+    monkeypatch.setenv("GREENLIGHT_MAP_SIZE_MIB", "1")
+    data = os.path.join(tmpdir_path, "data")
+    d = Daemon(data).start()
+    try:
+        prof = make_profile(d.client())
+        writers, per_writer = 16, 120
+        clients = [d.client() for _ in range(writers)]
+        made, refused = [], []
+
+        def write(n):
+            for i in range(per_writer):
+                try:
+                    made.append(clients[n].call("post.create", profile=prof, platforms=["x"],
+                                                caption=f"{n}-{i} " + "x" * 3000)["id"])
+                except RpcError as e:
+                    refused.append(e)
+                    return
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        log = d.log()
+        assert not refused, (refused[:3], log[-2000:])
+        assert log.count("map grown") >= 2 and "writes refused" not in log
+        listed = clients[0].call("post.list", profile=prof)["posts"]
+        assert sorted(p["id"] for p in listed) == sorted(made)
+        assert len(made) == writers * per_writer
+        assert d.stop() == 0
+        check_cmd(data)
+    finally:
+        d.stop()
+
+
 def test_full_map_answers_unavailable_and_stays_readable(tmpdir_path, monkeypatch):
     """A 1 MiB map that may grow to 4 MiB (GREENLIGHT_MAP_SIZE_MIB, GREENLIGHT_MAP_MAX_MIB):
     writes go on while it grows, then answer unavailable; reads, the other connections and a

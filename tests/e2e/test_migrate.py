@@ -1,5 +1,6 @@
 """Upgrades: a store written by schema 1 (profiles without explicit steps and reminder delay,
-posts without their flags) is migrated to schema 2 when the daemon starts, before it serves."""
+posts without their flags, records under their ids) is migrated step by step to the current
+schema when the daemon starts, before it serves."""
 import os
 import sys
 
@@ -15,7 +16,9 @@ V1_POST_DROPS = ("overdue", "reminded", "publishing_since")
 
 
 def make_v1(store):
-    """Rewrites a stopped store into what schema 1 wrote: version 1 and the fields it lacked."""
+    """Rewrites a stopped store into what schema 1 wrote: version 1, the fields it lacked, and
+    the posts' records kept under their ids."""
+    store.to_schema3_posts()
     for db, drops in (("profiles", V1_PROFILE_DROPS), ("posts", V1_POST_DROPS)):
         for k, rec in store.records(db):
             rec = {f: v for f, v in rec.items() if f not in drops}
@@ -43,6 +46,7 @@ def test_v1_store_is_migrated_at_start(tmpdir_path):
         log = d.log()
         assert "migrate: schema from=1 to=2" in log
         assert "profiles=1 posts=3" in log
+        assert "migrate: schema from=3 to=4" in log and "time index posts=3" in log
         admin = d.client()
         prof = next(x for x in admin.call("profile.list")["profiles"] if x["id"] == p)
         assert prof["steps"] == [{"name": "Approval", "who": "any"}]
@@ -54,13 +58,14 @@ def test_v1_store_is_migrated_at_start(tmpdir_path):
         assert admin.call("post.get", id=posts[1])["status"] == "approved"
     finally:
         assert d.stop() == 0
-    assert dict(s.dump("meta"))[b"schema"] == bytes([3])
+    assert dict(s.dump("meta"))[b"schema"] == bytes([4])
     for _, rec in s.records("profiles"):
-        assert rec["v"] == 3
+        assert rec["v"] == 4
         assert rec["steps"] == [{"name": "Approval", "who": "any"}]
         assert rec["reminder_minutes"] == 60
-    for _, rec in s.records("posts"):
-        assert rec["v"] == 3
+    assert len(s.post_records()) == 3 and all(len(v) == 24 for _, v in s.dump("posts"))
+    for _, rec in s.post_records():
+        assert rec["v"] == 4
         assert rec["overdue"] is False and rec["reminded"] is False
         assert "publishing_since" not in rec  # schema 3: publishing is a status
     r = run_sub(BIN_DIR, "check", "--data", data)
@@ -76,7 +81,7 @@ def test_newer_schema_is_refused(tmpdir_path):
     data = os.path.join(tmpdir_path, "data")
     d = Daemon(data).start()
     assert d.stop() == 0
-    Store(tool, data).put("meta", b"schema", bytes([4]))
+    Store(tool, data).put("meta", b"schema", bytes([5]))
     r = run_sub(BIN_DIR, "--data", data, "--rpc", "127.0.0.1:0", "--http", "127.0.0.1:0",
                 timeout=30)
     assert r.returncode == 1

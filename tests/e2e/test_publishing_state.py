@@ -339,6 +339,7 @@ def test_schema2_post_being_published_is_migrated_and_failed(tmpdir_path):
     calm = make_post(admin, prof, "scheduled", caption="later")
     assert d.stop() == 0
     s = Store(tool, data)
+    s.to_schema3_posts()
     for k, rec in s.records("posts"):
         rec["v"] = 2
         rec["publishing_since"] = int(time.time()) - 60 if rec["id"] == marked else 0
@@ -355,9 +356,9 @@ def test_schema2_post_being_published_is_migrated_and_failed(tmpdir_path):
         assert status_of(admin, calm) == "scheduled"
     finally:
         assert d.stop() == 0
-    assert dict(s.dump("meta"))[b"schema"] == bytes([3])
-    for _, rec in s.records("posts"):
-        assert "publishing_since" not in rec and rec["v"] == 3
+    assert dict(s.dump("meta"))[b"schema"] == bytes([4])
+    for _, rec in s.post_records():
+        assert "publishing_since" not in rec and rec["v"] == 4
     r = run_sub(BIN_DIR, "check", "--data", data)
     assert r.returncode == 0, r.stdout + r.stderr
 

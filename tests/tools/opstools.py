@@ -39,6 +39,19 @@ class Store:
         return [(k, msgpack.unpackb(v, raw=False, strict_map_key=False))
                 for k, v in self.dump(db)]
 
+    def post_records(self):
+        """The posts' records as [(id key, record)]: since schema 4 they are kept in
+        posts_by_time under (profile, time, id), and posts maps each id to that key."""
+        return [(k[16:24], msgpack.unpackb(v, raw=False, strict_map_key=False))
+                for k, v in self.dump("posts_by_time")]
+
+    def to_schema3_posts(self):
+        """Puts the posts back where schema 3 and earlier kept them: each record in posts
+        under its id, the time index holding nothing. (The schema version is the caller's.)"""
+        for k, v in self.dump("posts_by_time"):
+            self.put("posts", k[16:24], v)
+            self.put("posts_by_time", k, b"")
+
     def put(self, db, key, value):
         if not isinstance(value, (bytes, bytearray)):
             value = msgpack.packb(value, use_bin_type=True)
