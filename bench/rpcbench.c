@@ -67,6 +67,7 @@ static struct {
     double duration, warmup;
     uint64_t fill_posts, fill_profiles, fill_pool;
     uint64_t pool_start; /* approve: where in the pool to begin, so rounds use other posts */
+    bool scatter;        /* approve: not in id order (--scatter) */
     int daemon_pid;      /* when given, its CPU time over the measured phase is reported */
     uint64_t cpu_start_us, cpu_end_us;
     struct meta m;
@@ -111,6 +112,24 @@ static uint64_t rnd(void)
     B.rng ^= B.rng << 25;
     B.rng ^= B.rng >> 27;
     return B.rng * 2685821657736338717u;
+}
+
+/* A stride coprime with n near n * 0.618, so k -> k * stride mod n is a bijection that puts
+ * consecutive k far apart. */
+static uint64_t scatter_stride(uint64_t n)
+{
+    uint64_t s = n * 618 / 1000 + 1;
+    while (s > 1) {
+        uint64_t a = s, b = n;
+        while (b) {
+            uint64_t t = a % b;
+            a = b;
+            b = t;
+        }
+        if (a == 1) return s;
+        s++;
+    }
+    return 1;
 }
 
 static uint64_t rnd_below(uint64_t n)
@@ -322,7 +341,12 @@ static void client_pump(struct client *c)
             } else {
                 uint64_t pool = B.m.pool_hi - B.m.pool_lo + 1;
                 if (B.issued >= pool) return; /* the pool is used up: the round ends early */
-                send_job(c, K_APPROVE, B.m.pool_lo + (B.pool_start + B.issued) % pool);
+                /* In id order, or (--scatter) each next one far from the last, as when many
+                 * visitors decide posts of many profiles and months: a stride coprime with the
+                 * pool visits each post once. */
+                uint64_t k = (B.pool_start + B.issued) % pool;
+                if (B.scatter) k = k * scatter_stride(pool) % pool; /* pools under 2^32 */
+                send_job(c, K_APPROVE, B.m.pool_lo + k);
             }
             B.issued++;
             break;
@@ -680,7 +704,8 @@ static void usage(void)
             "options:\n"
             "  --host H (127.0.0.1)  --clients N (50)  --duration S (5)  --warmup S (0.5)\n"
             "  --depth N (1; fill pipelines up to 16)  --pool-start K (0: approve from the\n"
-            "            K-th pool post on, wrapping round)\n"
+            "            K-th pool post on, wrapping round)  --scatter (approve: pool posts\n"
+            "            far apart, not in id order)\n"
             "  --daemon-pid PID  also report the daemon's CPU time per request over the\n"
             "            measured phase (daemon_cpu_us_per_req)\n"
             "  --posts N (100000)  --profiles N (100)  --pool N (60000)  --months N (24)\n");
@@ -714,7 +739,7 @@ int main(int argc, char **argv)
         {"warmup", required_argument, 0, 'W'},   {"depth", required_argument, 0, 'D'},
         {"posts", required_argument, 0, 'n'},    {"profiles", required_argument, 0, 'P'},
         {"pool", required_argument, 0, 'o'},     {"months", required_argument, 0, 'M'},
-        {"pool-start", required_argument, 0, 's'}, {"daemon-pid", required_argument, 0, 'C'},
+        {"pool-start", required_argument, 0, 's'}, {"scatter", no_argument, 0, 'S'}, {"daemon-pid", required_argument, 0, 'C'},
         {0, 0, 0, 0},
     };
     optind = 2;
@@ -734,6 +759,7 @@ int main(int argc, char **argv)
         case 'o': B.fill_pool = strtoull(optarg, NULL, 10); break;
         case 'M': months = atoi(optarg); break;
         case 's': B.pool_start = strtoull(optarg, NULL, 10); break;
+        case 'S': B.scatter = true; break;
         case 'C': B.daemon_pid = atoi(optarg); break;
         default: usage();
         }

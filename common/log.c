@@ -57,10 +57,16 @@ void gl_log(enum gl_log_level level, const char *fmt, ...)
     if (level < min_level) return;
     struct timeval tv;
     gettimeofday(&tv, NULL);
-    struct tm tm;
-    gmtime_r(&tv.tv_sec, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    /* The second's stamp is made once per second: a busy responder logs a line per request.
+     * (Lines are written from the loop's thread only, as the pending buffer is.) */
+    static time_t stamp_sec = -1;
+    static char stamp[32];
+    if (tv.tv_sec != stamp_sec) {
+        struct tm tm;
+        gmtime_r(&tv.tv_sec, &tm);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+        stamp_sec = tv.tv_sec;
+    }
     char line[2048];
     va_list ap;
     va_start(ap, fmt);
