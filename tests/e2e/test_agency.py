@@ -89,12 +89,25 @@ def test_empty_store_to_first_client_approval(daemon, tuis):
     t.wait_for(r"1\. Client: decided by the approver of an approval link, Claire")
     t.keys("q")
     t.wait_for(r"Approval steps +Client: approver Claire")
+    # Reminders a quarter of an hour before: the post below is at least half an hour ahead,
+    # so no reminder comes into this journey whatever the time of day (with the 60 shown, one
+    # did in the first half of every hour).
+    t.keys("Down")
+    m = t.wait_for(r"(a post approved is scheduled at once|approvers are reminded this long)")
+    if m.group(1).startswith("a post"):
+        t.keys("Down")
+        t.wait_for(r"approvers are reminded this long")
+    t.keys("Enter")
+    t.wait_for(r"Reminder \(minutes\)")
+    t.type("15"); t.keys("Enter")
+    t.wait_for(r"Reminder \(minutes\) +15")
     t.keys("w")
     t.wait_for(r"profile created")
     prof = daemon.client("admin", "agency secret 1").call("profile.list")["profiles"]
     assert len(prof) == 1
     p = prof[0]
     assert p["name"] == "Acme Bakery" and p["timezone"] == "Europe/Paris"
+    assert p["reminder_minutes"] == 15
     assert p["platforms"] == ["instagram", "linkedin"] and p["week_start"] == "sunday"
     assert p["steps"] == [{"name": "Client", "who": "approver", "approver": "Claire"}]
     t.wait_for(r"\[x\] 2\.")
