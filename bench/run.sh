@@ -15,11 +15,6 @@ POSTS=100000
 PROFILES=100
 POOL=60000
 MONTHS=24
-# Bump when what fill creates changes, or how the daemon writes a post (2: posts stored with
-# their wire form, "wire" 1); the store schema version is part of the key too.
-FILL_VERSION=2
-SCHEMA=$(sed -n 's/^#define GL_SCHEMA_VERSION \([0-9]*\).*/\1/p' "$ROOT/server/store.h" 2>/dev/null)
-STORE=$OUT/store-f$FILL_VERSION-s${SCHEMA:-x}-p$POSTS-pr$PROFILES-pool$POOL
 WORK=$OUT/work
 mkdir -p "$OUT"
 
@@ -48,28 +43,9 @@ done
 [ -x "$BIN/greenlightd" ] || broke "no $BIN/greenlightd"
 
 # ---- the daemon ----
-GL_PID=
-GL_PORT=
-# start_daemon DATA_DIR: starts greenlightd on ephemeral ports, waits for 'ready'.
-start_daemon() {
-  local data=$1 log=$OUT/greenlightd
-  # The load generator opens 50 connections from one address and logs them in 4 at a time:
-  # more than the 8 a stranger's address may hold before logging in, and on a busy 2-CPU
-  # machine the last of 64 argon2id logins can take longer than the 10 s login timeout.
-  "$BIN/greenlightd" --data "$data" --rpc 127.0.0.1:0 --http 127.0.0.1:0 --anon-per-address 128 \
-    --login-timeout-seconds 300 \
-    >"$log.out" 2>"$log.err" &
-  GL_PID=$!
-  PIDS+=("$GL_PID")
-  for _ in $(seq 300); do
-    grep -qx ready "$log.out" 2>/dev/null && break
-    kill -0 "$GL_PID" 2>/dev/null || { cat "$log.err" >&2; broke "greenlightd exited at start"; }
-    sleep 0.1
-  done
-  grep -qx ready "$log.out" || broke "greenlightd not ready after 30 s"
-  GL_PORT=$(sed -n 's/^rpc 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log.out")
-  [ -n "$GL_PORT" ] || broke "no 'rpc 127.0.0.1:PORT' line from greenlightd"
-}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+STORE=$(store_path $POSTS $PROFILES $POOL)
 stop_daemon() {
   [ -n "$GL_PID" ] || return 0
   kill -TERM "$GL_PID" 2>/dev/null
@@ -82,7 +58,7 @@ if [ ! -f "$STORE/complete" ]; then
   say "bench: filling a store of $POSTS posts over $PROFILES profiles and $MONTHS months (once; cached in ${STORE#$ROOT/})"
   rm -rf "$STORE" "$STORE.tmp"
   mkdir -p "$STORE.tmp"
-  start_daemon "$STORE.tmp/data"
+  start_daemon "$STORE.tmp/data" "$OUT/greenlightd"
   "$RPCBENCH" fill --port "$GL_PORT" --password-file "$STORE.tmp/data/initial-admin-password" \
     --meta "$STORE.tmp/meta" --posts $POSTS --profiles $PROFILES --pool $POOL --months $MONTHS \
     --clients 64 --depth 4 || broke "fill failed"
@@ -93,7 +69,7 @@ fi
 # Each run works on a copy, so the cached store stays as filled.
 rm -rf "$WORK"
 cp -a --sparse=always "$STORE" "$WORK" || broke "cannot copy the store"
-start_daemon "$WORK/data"
+start_daemon "$WORK/data" "$OUT/greenlightd"
 PW=$WORK/data/initial-admin-password
 
 # ---- redis ----

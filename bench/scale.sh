@@ -19,6 +19,9 @@ main() {
 BIN=${1:?usage: bench/scale.sh ABSOLUTE_BIN_DIR}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/bench/out
+# store_path (the cache key, as run.sh's) and start_daemon.
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 ROUNDS=${SCALE_ROUNDS:-3}
 SECS=${SCALE_SECS:-4}
 WARM=${SCALE_WARM_SECS:-3}
@@ -26,9 +29,6 @@ CLIENTS=${SCALE_CLIENTS:-50}
 SESSIONS=${SCALE_SESSIONS:-1000}
 STARTS=${SCALE_STARTS:-3}
 MONTHS=24
-# run.sh's FILL_VERSION, kept in step with it: the same fill makes these stores.
-FILL_VERSION=2
-SCHEMA=$(sed -n 's/^#define GL_SCHEMA_VERSION \([0-9]*\).*/\1/p' "$ROOT/server/store.h" 2>/dev/null)
 # posts, profiles, pool (posts left awaiting approval). The 100k store is run.sh's (60% await
 # approval: its approve rounds use them); the others leave 10%, to fill faster (a list answers
 # posts whatever their status).
@@ -136,28 +136,6 @@ cleanup() {
   for d in "${WORKS[@]}"; do rm -rf "$d"; done
 }
 
-# store_path POSTS PROFILES POOL: the cache key, as run.sh's (fill version, schema version).
-store_path() { echo "$OUT/store-f$FILL_VERSION-s${SCHEMA:-x}-p$1-pr$2-pool$3"; }
-
-GL_PID=
-GL_PORT=
-# start_daemon DATA_DIR LOG: greenlightd on ephemeral ports, as run.sh starts it (50 clients
-# from one address log in 4 at a time), waits for 'ready' (up to 120 s).
-start_daemon() {
-  local data=$1 log=$2
-  "$BIN/greenlightd" --data "$data" --rpc 127.0.0.1:0 --http 127.0.0.1:0 --anon-per-address 128 \
-    --login-timeout-seconds 300 >"$log.out" 2>"$log.err" &
-  GL_PID=$!
-  PIDS+=("$GL_PID")
-  for _ in $(seq 1200); do
-    grep -qx ready "$log.out" 2>/dev/null && break
-    kill -0 "$GL_PID" 2>/dev/null || { cat "$log.err" >&2; broke "greenlightd exited at start"; }
-    sleep 0.1
-  done
-  grep -qx ready "$log.out" || broke "greenlightd not ready after 120 s"
-  GL_PORT=$(sed -n 's/^rpc 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log.out")
-  [ -n "$GL_PORT" ] || broke "no 'rpc 127.0.0.1:PORT' line from greenlightd"
-}
 stop_all() {
   local p
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
