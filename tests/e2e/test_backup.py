@@ -78,6 +78,15 @@ def test_check_reports_each_planted_problem(daemon, admin, tool):
     s.put("links_by_token", b"\x01" * 32, (997).to_bytes(8, "big"))
     # 6. a record that does not decode
     s.put("profiles", (50).to_bytes(8, "big"), b"\xc1garbage")
+    # 7. a post's entry in posts that is not the key of its record (schema 4: posts maps an id
+    # to its posts_by_time key)
+    mapped = s.dump("posts")
+    s.put("posts", mapped[-1][0], b"\0" * 24)
+    # 8. a post's record under a key its own fields do not make (another time)
+    k, rec = by_time[2]
+    s.delete("posts_by_time", k)
+    s.put("posts_by_time", k[:8] + (int.from_bytes(k[8:16], "big") + 60).to_bytes(8, "big") +
+          k[16:], rec)
     r = check(daemon.data_dir)
     assert r.returncode == 1, r.stdout + r.stderr
     err = r.stderr
@@ -87,6 +96,10 @@ def test_check_reports_each_planted_problem(daemon, admin, tool):
     assert "comments (998, 1): post 998 does not exist" in err
     assert "links_by_token: entry for link 997, which does not exist" in err
     assert "profiles 50: not a record" in err
+    last = int.from_bytes(mapped[-1][0], "big")
+    assert f"post {last}: its entry in posts is not its posts_by_time key" in err
+    moved = int.from_bytes(k[16:24], "big")
+    assert f"posts_by_time: entry for post {moved} does not match it" in err
     assert len(err.strip().splitlines()) >= 6
     # an unknown schema version is a problem too
     s.put("meta", b"schema", bytes([99]))
