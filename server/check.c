@@ -258,7 +258,7 @@ static void visit_post_index(struct checker *c, enum gl_db db, const MDB_val *k,
 {
     (void)v;
     const char *name = gl_store_db_name(db);
-    if (k->mv_size != 17) {
+    if (k->mv_size != GL_POST_STATUS_KEY_SIZE) {
         problem(c, "%s: key of %zu bytes", name, k->mv_size);
         return;
     }
@@ -453,11 +453,13 @@ static unsigned check_schema(struct checker *c)
     return version;
 }
 
-/* Before schema 4, posts held the records and the time index nothing: those three are read
- * as this daemon keeps them, so a store not yet migrated has them checked once it is. */
+/* Before schema 4 (migrate.c's step from 3), posts held the records and the time index
+ * nothing: those three are read as this daemon keeps them, so a store not yet migrated has
+ * them checked once it is. */
+#define SCHEMA_RECORDS_IN_TIME_INDEX 4
 static bool checked_at(enum gl_db db, unsigned version)
 {
-    return version >= 4 || (db != DB_POSTS && db != DB_POSTS_BY_TIME && db != DB_POSTS_BY_STATUS);
+    return version >= SCHEMA_RECORDS_IN_TIME_INDEX || (db != DB_POSTS && db != DB_POSTS_BY_TIME && db != DB_POSTS_BY_STATUS);
 }
 
 static void usage(FILE *out)

@@ -146,9 +146,10 @@ static int v3_to_v4(struct gl_store *s, MDB_txn *txn)
             /* v is in a page this transaction may rewrite or spill: put a copy. */
             copy.size = 0;
             msgpack_sbuffer_write(&copy, v.mv_data, v.mv_size);
+            /* Under the id it is kept by, which gl_post_where checks the key against. */
             struct gl_key at, id;
-            key_post_time(&at, p.profile, p.scheduled_at, p.id);
             key_bytes(&id, k.mv_data, k.mv_size);
+            key_post_time(&at, p.profile, p.scheduled_at, key_id_decode(k.mv_data, k.mv_size));
             MDB_val ak = {at.n, at.b}, rec = {copy.size, copy.data}, ik = {id.n, id.b};
             rc = mdb_put(txn, s->dbi[DB_POSTS_BY_TIME], &ak, &rec, 0);
             if (!rc) rc = mdb_cursor_put(cur, &ik, &ak, MDB_CURRENT);

@@ -59,7 +59,7 @@ void key_post_time_decode(const void *data, size_t n, uint64_t *profile, int64_t
                           uint64_t *post)
 {
     const unsigned char *p = data;
-    if (n != 24) { *profile = 0; *at = 0; *post = 0; return; }
+    if (n != GL_POST_TIME_KEY_SIZE) { *profile = 0; *at = 0; *post = 0; return; }
     *profile = get_u64(p);
     *at = time_from_bits(get_u64(p + 8));
     *post = get_u64(p + 16);
@@ -77,7 +77,7 @@ void key_post_status_decode(const void *data, size_t n, unsigned *status, int64_
                             uint64_t *post)
 {
     const unsigned char *p = data;
-    if (n != 17) { *status = 0; *at = 0; *post = 0; return; }
+    if (n != GL_POST_STATUS_KEY_SIZE) { *status = 0; *at = 0; *post = 0; return; }
     *status = p[0];
     *at = time_from_bits(get_u64(p + 1));
     *post = get_u64(p + 9);

@@ -25,7 +25,8 @@ uint64_t key_id_decode(const void *data, size_t n);
 void key_post_time(struct gl_key *k, uint64_t profile, int64_t at, uint64_t post);
 void key_post_time_decode(const void *data, size_t n, uint64_t *profile, int64_t *at,
                           uint64_t *post);
-/* posts_by_status: (status, scheduled_at, post id). */
+/* posts_by_status: (status, scheduled_at, post id), GL_POST_STATUS_KEY_SIZE bytes. */
+#define GL_POST_STATUS_KEY_SIZE 17
 void key_post_status(struct gl_key *k, unsigned status, int64_t at, uint64_t post);
 void key_post_status_decode(const void *data, size_t n, unsigned *status, int64_t *at,
                             uint64_t *post);
