@@ -70,6 +70,7 @@ static struct {
     bool scatter;        /* approve: not in id order (--scatter) */
     int daemon_pid;      /* when given, its CPU time over the measured phase is reported */
     uint64_t cpu_start_us, cpu_end_us;
+    uint64_t wchar_start, wchar_end; /* the daemon's bytes handed to write calls */
     struct meta m;
     uv_loop_t *loop;
     struct client *clients;
@@ -573,6 +574,29 @@ static void on_tick(uv_timer_t *t)
         phase_start(B.phase + 1);
 }
 
+/* What the daemon has handed to write calls so far (/proc/PID/io wchar): its pwrites to
+ * data.mdb, and its replies. 0 when it cannot be read. */
+static uint64_t daemon_wchar(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/io", B.daemon_pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    unsigned long long v = 0;
+    char line[128];
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "wchar: %llu", &v) == 1) break;
+    fclose(f);
+    return v;
+}
+
+static void daemon_sample(uint64_t *cpu_us, uint64_t *wchar)
+{
+    if (!B.daemon_pid) return;
+    *cpu_us = daemon_cpu_us();
+    *wchar = daemon_wchar();
+}
+
 static void report(void)
 {
     double secs = (double)(B.t_end - B.t_start) / 1e9;
@@ -583,9 +607,14 @@ static void report(void)
            B.mode, B.nclients, n, B.errors, secs, secs > 0 ? (double)n / secs : 0.0,
            percentile(0.50), percentile(0.90), percentile(0.99), B.max_us,
            B.ok ? B.reply_bytes / B.ok : 0, B.ok ? B.reply_items / B.ok : 0);
-    if (B.daemon_pid && n)
+    if (B.daemon_pid && n) {
         printf(" daemon_cpu_us_per_req=%.1f",
                (double)(B.cpu_end_us - B.cpu_start_us) / (double)n);
+        /* Beside the replies, what it wrote is the store's pages: a write's cost on disk. */
+        uint64_t wrote = B.wchar_end - B.wchar_start, replies = B.reply_bytes;
+        if (B.wchar_end >= B.wchar_start && wrote >= replies)
+            printf(" daemon_store_bytes_per_req=%.0f", (double)(wrote - replies) / (double)n);
+    }
     printf("\n");
     if (B.errors) fprintf(stderr, "rpcbench: first error: %s\n", B.first_error);
     fflush(stdout);
@@ -657,14 +686,14 @@ static void phase_start(enum phase ph)
         B.total = UINT64_MAX;
         B.t_start = now;
         B.last_answer = 0;
-        if (B.daemon_pid) B.cpu_start_us = daemon_cpu_us();
+        daemon_sample(&B.cpu_start_us, &B.wchar_start);
         /* For a profiler to attach to the daemon for the measured phase only. */
         fprintf(stderr, "rpcbench: measuring for %.1f s\n", B.duration);
         B.deadline = now + (uint64_t)(B.duration * 1e9);
         break;
     case PH_RESTORE:
         B.t_end = B.last_answer ? B.last_answer : now;
-        if (B.daemon_pid) B.cpu_end_us = daemon_cpu_us();
+        daemon_sample(&B.cpu_end_us, &B.wchar_end);
         report();
         B.total = B.napproved;
         B.depth = MAX_DEPTH;
@@ -672,7 +701,7 @@ static void phase_start(enum phase ph)
     case PH_DONE:
         if (B.t_end == 0) {
             B.t_end = B.last_answer ? B.last_answer : now;
-            if (B.daemon_pid) B.cpu_end_us = daemon_cpu_us();
+            daemon_sample(&B.cpu_end_us, &B.wchar_end);
             if (!fill) report();
         }
         if (fill) {

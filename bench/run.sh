@@ -173,9 +173,10 @@ ours() {
   # approval are counted, so divided by requests it is an upper bound for one approval.
   line+=" written_bytes=$((w1 - w0))"
   say "  greenlightd $line"
-  read -r rps p99 bytes n errs items < <(awk '{
+  read -r rps p99 bytes n errs items stored < <(awk '{
     for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    print f["rps"], f["p99_us"], f["reply_bytes"], f["requests"], f["errors"], f["reply_items"] + 0 }' <<<"$line")
+    print f["rps"], f["p99_us"], f["reply_bytes"], f["requests"], f["errors"], f["reply_items"] + 0,
+      f["daemon_store_bytes_per_req"] + 0 }' <<<"$line")
 }
 # theirs PORT TEST CLIENTS REQUESTS [ARGS]: sets rps p99. TEST "-" runs the command in ARGS.
 theirs() {
@@ -242,6 +243,8 @@ for r in $(seq "$ROUNDS"); do
     POOL_AT=$((POOL_AT + n))
     RES[app${c}_o_$r]="$rps $p99"
     RES[app${c}_n_$r]="$n"
+    # The pages a commit wrote: one approval's at c=1; at c=32 a batch's, 32 approvals.
+    RES[app${c}_pages_$r]=$(( (stored * c + 4095) / 4096 ))
     [ "${errs:-0}" = 0 ] || say "bench: $errs approvals failed (see above)"
     if [ $c = 1 ]; then n=$SET1_N; else n=$SET32_N; fi
     theirs "$R_AOF" set $c "$n" -r $POSTS
@@ -254,6 +257,11 @@ for r in $(seq "$ROUNDS"); do
       RES[app${c}_x_$r]="$(awk -v a="${RES[app${c}_o_$r]%% *}" -v b="$rps" 'BEGIN { print (b > 0 ? a / b : 0) }') 0"
     fi
   done
+  # What the disk alone allows the same commits, and redis's append, in this round.
+  line=$(/usr/bin/python3 "$ROOT/bench/disk.py" "$STORE/data/data.mdb" "$OUT" \
+    "${RES[app1_pages_$r]:-15},${RES[app32_pages_$r]:-190}") || broke "bench/disk.py failed"
+  say "  disk        $line"
+  RES[disk_$r]=$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[i] = kv[2] } print v[1], v[2], v[3] }' <<<"$line")
 done
 stop_daemon
 stop_pg
@@ -309,6 +317,26 @@ TABLE=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).txt
     echo "(postgres: pgbench -M prepared, synchronous_commit=on; rps x is the median of each round's ratio)"
   fi
   [ -n "$BATCHES" ] && echo "$BATCHES"
+  if [ -n "${RES[disk_1]:-}" ]; then
+    # A durable write cannot be answered faster than its commit reaches the disk: these are
+    # the ceilings the disk sets, with no database in the way (bench/disk.py).
+    echo
+    echo "what the disk alone allows (bench/disk.py, each round after its approvals: the same number of scattered 4 KiB pages, fdatasync, then a meta write through O_DSYNC, as LMDB commits; redis's append + fdatasync)"
+    printf '%-36s %12s %9s %12s %12s\n' "durable write" "pages" "us" "ceiling/s" "measured/s"
+    app1=$(field app1_o 1 | median); app32=$(field app32_o 1 | median)
+    aof1=$(field app1_r 1 | median); pg32=$(field app32_p 1 | median)
+    dfield() { local i=$1 out="" r; for r in $(seq "$ROUNDS"); do out+="$(cut -d' ' -f"$i" <<<"${RES[disk_$r]}") "; done; echo "$out"; }
+    pfield() { local key=$1 out="" r; for r in $(seq "$ROUNDS"); do out+="${RES[${key}_$r]} "; done; echo "$out"; }
+    a=$(dfield 1 | median); c1=$(dfield 2 | median); c32=$(dfield 3 | median)
+    p1=$(pfield app1_pages | median); p32=$(pfield app32_pages | median)
+    awk -v a="$a" -v c1="$c1" -v c32="$c32" -v p1="$p1" -v p32="$p32" -v m1="$app1" \
+      -v m32="$app32" -v r1="$aof1" -v pg="${pg32:-0}" 'BEGIN {
+      printf "%-36s %12.0f %9.0f %12.0f %12.0f\n", "post.approve c=1: its commit", p1, c1, 1e6 / c1, m1
+      printf "%-36s %12s %9.0f %12.0f %12.0f\n", "SET aof always c=1: one append", "-", a, 1e6 / a, r1
+      printf "%-36s %12.0f %9.0f %12.0f %12.0f\n", "post.approve c=32: a batch of 32", p32, c32, 32e6 / c32, m32
+      printf "ceilings: c=1 %.2f x redis'"'"'s (aim 0.50); c=32 %.2f x postgres'"'"'s measured tps (aim 1.00)\n",
+        a / c1, (pg > 0 ? 32e6 / c32 / pg : 0) }'
+  fi
   echo
   echo "rounds (rps/p99us):"
   for key in get list app1 app32; do
