@@ -8,8 +8,8 @@ under greenlightd's and redis's durable writes, measured beside them (bench/run.
           descriptor (a second flush); for each N of PAGES (bench/run.sh passes what one
           approval's commit wrote, and what a batch of 32 wrote).
 
-The data file is a copy of the bench store's data.mdb made with cp, as bench/run.sh copies the
-store before each run, so its pages sit in the page cache as the daemon's do.
+The data file is a fresh copy of the bench store's data.mdb, as bench/run.sh copies the store
+before each run, so its pages sit in the page cache much as the daemon's do.
 
 Usage: bench/disk.py DATA_MDB WORK_DIR [PAGES [COMMITS]]   (PAGES: N[,N...], 15 unless given)
 Prints one line: append_us=A commit_N_us=C ... (the median over COMMITS (300) of each)."""
