@@ -736,7 +736,8 @@ static void usage(void)
             "            K-th pool post on, wrapping round)  --scatter (approve: pool posts\n"
             "            far apart, not in id order)\n"
             "  --daemon-pid PID  also report the daemon's CPU time per request over the\n"
-            "            measured phase (daemon_cpu_us_per_req)\n"
+            "            measured phase (daemon_cpu_us_per_req), and what it wrote\n"
+            "            besides its replies (daemon_store_bytes_per_req)\n"
             "  --posts N (100000)  --profiles N (100)  --pool N (60000)  --months N (24)\n");
     exit(2);
 }
