@@ -158,20 +158,13 @@ redis_fill_list() {
 
 # ---- one measurement each ----
 # ours MODE CLIENTS SECS [ARGS]: sets rps p99 bytes n errs.
-# Bytes the daemon has handed to write calls so far (/proc/PID/io wchar: its pwrites to
-# data.mdb, and its replies). write_bytes is no use here: on this kernel it counts far more than
-# was ever written (whole folios). 0 where /proc does not say.
-written() { awk '/^wchar:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$GL_PID/io" 2>/dev/null || echo 0; }
 ours() {
-  local mode=$1 clients=$2 secs=$3 line w0 w1
+  local mode=$1 clients=$2 secs=$3 line
   shift 3
-  w0=$(written)
+  # rpcbench reports the daemon's CPU and what it wrote to the store over the measured phase
+  # (daemon_cpu_us_per_req, daemon_store_bytes_per_req).
   line=$("$RPCBENCH" "$mode" --port "$GL_PORT" --password-file "$PW" --meta "$WORK/meta" \
     --clients "$clients" --duration "$secs" --daemon-pid "$GL_PID" "$@") || broke "rpcbench $mode failed"
-  w1=$(written)
-  # The approve mode's untimed reset (reject, submit again) writes too: about three writes per
-  # approval are counted, so divided by requests it is an upper bound for one approval.
-  line+=" written_bytes=$((w1 - w0))"
   say "  greenlightd $line"
   read -r rps p99 bytes n errs items stored < <(awk '{
     for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
@@ -325,10 +318,8 @@ TABLE=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).txt
     printf '%-36s %12s %9s %12s %12s\n' "durable write" "pages" "us" "ceiling/s" "measured/s"
     app1=$(field app1_o 1 | median); app32=$(field app32_o 1 | median)
     aof1=$(field app1_r 1 | median); pg32=$(field app32_p 1 | median)
-    dfield() { local i=$1 out="" r; for r in $(seq "$ROUNDS"); do out+="$(cut -d' ' -f"$i" <<<"${RES[disk_$r]}") "; done; echo "$out"; }
-    pfield() { local key=$1 out="" r; for r in $(seq "$ROUNDS"); do out+="${RES[${key}_$r]} "; done; echo "$out"; }
-    a=$(dfield 1 | median); c1=$(dfield 2 | median); c32=$(dfield 3 | median)
-    p1=$(pfield app1_pages | median); p32=$(pfield app32_pages | median)
+    a=$(field disk 1 | median); c1=$(field disk 2 | median); c32=$(field disk 3 | median)
+    p1=$(field app1_pages 1 | median); p32=$(field app32_pages 1 | median)
     awk -v a="$a" -v c1="$c1" -v c32="$c32" -v p1="$p1" -v p32="$p32" -v m1="$app1" \
       -v m32="$app32" -v r1="$aof1" -v pg="${pg32:-0}" 'BEGIN {
       printf "%-36s %12.0f %9.0f %12.0f %12.0f\n", "post.approve c=1: its commit", p1, c1, 1e6 / c1, m1
